@@ -1,0 +1,104 @@
+using Microsoft.CodeAnalysis;
+using TypedConnectors.Generator.Diagnostics;
+using TypedConnectors.Generator.Emit;
+using TypedConnectors.Generator.Model;
+using TypedConnectors.Generator.Reading;
+
+namespace TypedConnectors.Generator;
+
+/// <summary>Generates typed clients from connector definition files added as AdditionalFiles.</summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class ConnectorGenerator : IIncrementalGenerator
+{
+    private const string HttpClientFactoryExtensions = "Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions";
+    private const string ServiceCollectionDescriptorExtensions = "Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions";
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var rootNamespace = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
+            options.GlobalOptions.TryGetValue(ConnectorInputs.RootNamespaceProperty, out var ns) ? ns.Trim() : "");
+        var settings = context.CompilationProvider
+            .Select(static (compilation, _) => (
+                compilation.GetTypeByMetadataName(HttpClientFactoryExtensions) is not null,
+                compilation.GetTypeByMetadataName(ServiceCollectionDescriptorExtensions) is not null))
+            .Combine(rootNamespace)
+            .Select(static (pair, _) => new GeneratorSettings(pair.Right, pair.Left.Item1 && pair.Left.Item2, pair.Left.Item2))
+            .WithTrackingName(TrackingNames.Settings);
+
+        var inputs = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, ct) => ConnectorInputs.Create(pair.Left, pair.Right.GetOptions(pair.Left), ct))
+            .Where(static input => input is not null)
+            .Select(static (input, _) => input!)
+            .WithTrackingName(TrackingNames.Inputs);
+
+        var parsed = inputs
+            .Combine(settings)
+            .Select(static (pair, ct) => ConnectorFileReader.Read(pair.Left, pair.Right, ct))
+            .WithTrackingName(TrackingNames.Parse);
+
+        // Two files may not produce the same client in the same namespace; the names of all files are compared here,
+        // and only change when a name changes, so editing one file's body does not re-emit the others.
+        var names = parsed
+            .Select(static (result, _) => new ClientNameEntry(result.Path, result.Spec is { } spec ? spec.Namespace + "." + spec.ClientName : ""))
+            .Collect()
+            .Select(static (entries, _) => entries.ToEquatableArray())
+            .WithTrackingName(TrackingNames.Names);
+
+        var emitted = parsed
+            .Combine(names)
+            .Combine(settings)
+            .Select(static (pair, ct) => EmitOne(pair.Left.Left, pair.Left.Right, pair.Right, ct))
+            .WithTrackingName(TrackingNames.Emit);
+
+        context.RegisterSourceOutput(emitted, static (spc, result) =>
+        {
+            foreach (var diagnostic in result.Diagnostics)
+            {
+                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+
+            foreach (var file in result.Files)
+            {
+                spc.AddSource(file.HintName, file.Text);
+            }
+        });
+    }
+
+    internal static EmitResult EmitOne(ReadResult result, EquatableArray<ClientNameEntry> names, GeneratorSettings settings, CancellationToken cancellationToken)
+    {
+        var diagnostics = result.Diagnostics.Where(d => d.StopsGeneration).ToList();
+        if (result.Spec is not { } spec)
+        {
+            return new EmitResult(EquatableArray<GeneratedFile>.Empty, diagnostics.ToEquatableArray());
+        }
+
+        var fullName = spec.Namespace + "." + spec.ClientName;
+        var owner = names.Where(n => n.FullName == fullName).Select(n => n.Path).OrderBy(p => p, StringComparer.Ordinal).First();
+        if (owner != result.Path)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IdentifierCollision, LocationInfo.WholeFile(result.Path), System.IO.Path.GetFileName(owner), System.IO.Path.GetFileName(result.Path), fullName, "nothing (set a different slug, or the TypedConnectorsNamespace / TypedConnectorsClientName item metadata)"));
+            return new EmitResult(EquatableArray<GeneratedFile>.Empty, diagnostics.ToEquatableArray());
+        }
+
+        try
+        {
+            var files = ConnectorEmitter.Emit(spec, settings, fullName, cancellationToken).ToEquatableArray();
+            return new EmitResult(files, diagnostics.ToEquatableArray());
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.WholeFile(result.Path), System.IO.Path.GetFileName(result.Path), ex.GetType().FullName ?? "Exception", ex.Message));
+            return new EmitResult(EquatableArray<GeneratedFile>.Empty, diagnostics.ToEquatableArray());
+        }
+    }
+}
+
+internal sealed record ClientNameEntry(string Path, string FullName);
+
+internal sealed record EmitResult(EquatableArray<GeneratedFile> Files, EquatableArray<DiagnosticInfo> Diagnostics);

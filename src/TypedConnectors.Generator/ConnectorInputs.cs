@@ -1,0 +1,39 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using TypedConnectors.Generator.Reading;
+
+namespace TypedConnectors.Generator;
+
+/// <summary>Decides which AdditionalFiles are connector definitions and reads their item metadata.</summary>
+internal static class ConnectorInputs
+{
+    public const string DialectMetadata = "build_metadata.AdditionalFiles.TypedConnectorsDialect";
+    public const string NamespaceMetadata = "build_metadata.AdditionalFiles.TypedConnectorsNamespace";
+    public const string ClientNameMetadata = "build_metadata.AdditionalFiles.TypedConnectorsClientName";
+    public const string RootNamespaceProperty = "build_property.RootNamespace";
+
+    private static readonly string[] ConnectorSuffixes = { ".connector.json", ".connector.yaml", ".connector.yml" };
+
+    public static bool IsConnectorFileName(string path) => ConnectorSuffixes.Any(s => path.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The input for a connector file, or null when the file is not one.</summary>
+    public static ConnectorInput? Create(AdditionalText file, AnalyzerConfigOptions options, CancellationToken cancellationToken)
+    {
+        options.TryGetValue(DialectMetadata, out var dialect);
+        dialect = string.IsNullOrWhiteSpace(dialect) ? null : dialect!.Trim();
+        if (dialect is null && !IsConnectorFileName(file.Path))
+        {
+            return null;
+        }
+
+        if (string.Equals(dialect, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        options.TryGetValue(NamespaceMetadata, out var ns);
+        options.TryGetValue(ClientNameMetadata, out var clientName);
+        var text = file.GetText(cancellationToken)?.ToString() ?? "";
+        return new ConnectorInput(file.Path, text, dialect, string.IsNullOrWhiteSpace(ns) ? null : ns, string.IsNullOrWhiteSpace(clientName) ? null : clientName);
+    }
+}

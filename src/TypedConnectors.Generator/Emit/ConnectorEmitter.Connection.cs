@@ -1,0 +1,170 @@
+using TypedConnectors.Generator.Model;
+
+namespace TypedConnectors.Generator.Emit;
+
+internal sealed partial class ConnectorEmitter
+{
+    /// <summary>A value the connection factory asks for: a template variable, an auth field or an account field.</summary>
+    private sealed record ConnectionValue(string Name, string Identifier, bool Required, bool Secret, string? Default, string? Label, string? Hint);
+
+    private IEnumerable<ConnectionValue> CommonValues()
+    {
+        foreach (var variable in _spec.Variables)
+        {
+            yield return new ConnectionValue(variable.Name, variable.Identifier, variable.Default is null, false, variable.Default, variable.Description, null);
+        }
+
+        foreach (var field in _spec.AccountFields)
+        {
+            yield return FromField(field);
+        }
+    }
+
+    private static ConnectionValue FromField(FieldSpec field)
+        => new(field.Name, field.Identifier, field.Required && field.Default is null, field.IsSecret, field.Default, field.Label, field.Hint);
+
+    /// <summary>Values of one auth method's factory, de-duplicated by name (a field may also be a template variable).</summary>
+    private List<ConnectionValue> FactoryValues(AuthMethodSpec? method)
+    {
+        var values = new List<ConnectionValue>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var all = (method?.Fields.Select(FromField) ?? Enumerable.Empty<ConnectionValue>()).Concat(CommonValues());
+        foreach (var value in all)
+        {
+            if (!seen.Add(value.Name))
+            {
+                continue;
+            }
+
+            // A field a mutation gives a default to (e.g. a fixed Basic password) is optional.
+            var mutated = method?.Mutations.Any(m => m.Field == value.Name && m.Default is not null) ?? false;
+            values.Add(mutated ? value with { Required = false } : value);
+        }
+
+        return values.Where(v => v.Required).Concat(values.Where(v => !v.Required)).ToList();
+    }
+
+    private void EmitConnection(SourceWriter writer)
+    {
+        var secrets = _spec.AuthMethods.SelectMany(a => a.Fields).Concat(_spec.AccountFields).Where(f => f.IsSecret).Select(f => f.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+        Literals.Summary(writer, "One authenticated connection to " + ConnectorTitle + ": the credentials and settings of one account.", "");
+        writer.Line("/// <remarks>");
+        writer.Line("/// Create one per account (tenant, customer) with a <c>Create…</c> factory; each connection has its own");
+        writer.Line("/// credentials, base URL and rate-limit budget. Secret values never appear in <see cref=\"object.ToString\"/>.");
+        writer.Line("/// </remarks>");
+        writer.Line(GeneratedCodeAttribute);
+        writer.Open("public sealed partial class " + ConnectionName + " : global::TypedConnectors.ConnectorConnection");
+        writer.Line("private static readonly string[] __secretFields = { " + string.Join(", ", secrets.Select(Literals.String)) + " };");
+        writer.Line();
+        writer.Open("private " + ConnectionName + "(string authMethod, global::System.Collections.Generic.IReadOnlyDictionary<string, string?> values, global::TypedConnectors.ConnectorConnectionOptions? options)");
+        writer.Line(": base(typeof(" + _spec.ClientName + "), authMethod, values, __secretFields, options)");
+        writer.Close();
+
+        var methods = _spec.AuthMethods.Count == 0
+            ? new List<AuthMethodSpec?> { null }
+            : _spec.AuthMethods.Select(m => (AuthMethodSpec?)m).ToList();
+        foreach (var method in methods)
+        {
+            writer.Line();
+            EmitFactory(writer, method, "Create" + (method is null ? "" : Naming.Unescaped(method.Identifier)));
+        }
+
+        if (_spec.AuthMethods.Count > 0)
+        {
+            var defaultMethod = _spec.AuthMethods.First(IsDefault);
+            if (!_spec.AuthMethods.Any(m => "Create" + Naming.Unescaped(m.Identifier) == "Create"))
+            {
+                writer.Line();
+                EmitFactory(writer, defaultMethod, "Create");
+            }
+        }
+
+        var exposed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var value in methods.SelectMany(FactoryValues).Where(v => !v.Secret))
+        {
+            if (!exposed.Add(value.Name))
+            {
+                continue;
+            }
+
+            writer.Line();
+            Literals.Summary(writer, value.Label ?? value.Hint, "The '" + value.Name + "' value of this connection.");
+            writer.Line("public string? " + value.Identifier + " => GetValue(" + Literals.String(value.Name) + ");");
+        }
+
+        writer.Close();
+    }
+
+    private void EmitFactory(SourceWriter writer, AuthMethodSpec? method, string name)
+    {
+        var values = FactoryValues(method);
+        var scope = new Naming.Scope(new[] { "options" });
+        var parameters = values.Select(v => (Value: v, Parameter: scope.Claim(Naming.ToCamel(v.Name, "value")))).ToList();
+        var what = method is null
+            ? "Creates a connection."
+            : "Creates a connection that authenticates with " + (method.DisplayName ?? method.Key) + " (" + method.Kind + ")" + (IsDefault(method) && name == "Create" ? ", the default method." : ".");
+        Literals.Summary(writer, what + (method?.Description is { } d ? "\n" + d : ""), what);
+        foreach (var (value, parameter) in parameters)
+        {
+            var doc = string.Join(" — ", new[] { value.Label, value.Hint }.Where(t => !string.IsNullOrWhiteSpace(t)));
+            Literals.Element(writer, "param", " name=\"" + Naming.Unescaped(parameter) + "\"", doc.Length > 0 ? doc : null, "The '" + value.Name + "' value.");
+        }
+
+        writer.Line("/// <param name=\"options\">Time provider, retry, logging and rate-limit sharing options; defaults when null.</param>");
+        writer.Line("/// <returns>The connection; its base URL has been resolved and validated.</returns>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A required value is missing or empty.</exception>");
+        writer.Line("/// <exception cref=\"global::TypedConnectors.ConnectorConfigurationException\">A value would change the scheme, host or path of the base URL.</exception>");
+        var signature = parameters.Select(p => p.Value.Required ? "string " + p.Parameter : "string? " + p.Parameter + " = " + Literals.String(p.Value.Default))
+            .Append("global::TypedConnectors.ConnectorConnectionOptions? options = null");
+        writer.Open("public static " + ConnectionName + " " + name + "(" + string.Join(", ", signature) + ")");
+        foreach (var (value, parameter) in parameters.Where(p => p.Value.Required))
+        {
+            writer.Line("RequireValue(" + Literals.String(value.Name) + ", " + parameter + ");");
+        }
+
+        writer.Line("var __values = new global::System.Collections.Generic.Dictionary<string, string?>(global::System.StringComparer.Ordinal)");
+        writer.Line("{");
+        foreach (var (value, parameter) in parameters)
+        {
+            writer.Line("    [" + Literals.String(value.Name) + "] = " + parameter + ",");
+        }
+
+        writer.Line("};");
+        writer.Line("return new " + ConnectionName + "(" + Literals.String(method?.Key ?? "none") + ", __values, options);");
+        writer.Close();
+    }
+
+    private void EmitServiceCollectionExtensions(SourceWriter writer)
+    {
+        var services = "global::Microsoft.Extensions.DependencyInjection.IServiceCollection";
+        var builder = "global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder";
+        var extensions = "global::Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions";
+        var handlers = "global::Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions";
+        Literals.Summary(writer, "Registers the " + ConnectorTitle + " client with IHttpClientFactory.", "");
+        writer.Line(GeneratedCodeAttribute);
+        writer.Open("public static partial class " + _stem + "ServiceCollectionExtensions");
+        writer.Line("/// <summary>Registers <see cref=\"" + InterfaceName + "\"/> for one connection, with the connection's pipeline on the factory's handlers.</summary>");
+        writer.Line("/// <param name=\"services\">The service collection.</param>");
+        writer.Line("/// <param name=\"connection\">The connection every resolved client acts for.</param>");
+        writer.Line("/// <returns>The HTTP client builder, for further configuration.</returns>");
+        writer.Open("public static " + builder + " Add" + _spec.ClientName + "(this " + services + " services, " + ConnectionName + " connection)");
+        writer.Line("global::System.ArgumentNullException.ThrowIfNull(connection);");
+        writer.Line("return Add" + _spec.ClientName + "(services, _ => connection);");
+        writer.Close();
+        writer.Line();
+        writer.Line("/// <summary>Registers <see cref=\"" + InterfaceName + "\"/> with a connection built from the service provider (e.g. from configuration).</summary>");
+        writer.Line("/// <param name=\"services\">The service collection.</param>");
+        writer.Line("/// <param name=\"connectionFactory\">Builds the connection once, on first use.</param>");
+        writer.Line("/// <returns>The HTTP client builder, for further configuration.</returns>");
+        writer.Open("public static " + builder + " Add" + _spec.ClientName + "(this " + services + " services, global::System.Func<global::System.IServiceProvider, " + ConnectionName + "> connectionFactory)");
+        writer.Line("global::System.ArgumentNullException.ThrowIfNull(services);");
+        writer.Line("global::System.ArgumentNullException.ThrowIfNull(connectionFactory);");
+        writer.Line("global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<" + ConnectionName + ">(services, connectionFactory);");
+        writer.Line("var __builder = " + extensions + ".AddHttpClient<" + InterfaceName + ", " + _spec.ClientName + ">(services, static (http, provider) =>");
+        writer.Line("    new " + _spec.ClientName + "(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<" + ConnectionName + ">(provider), http));");
+        writer.Line("return " + handlers + ".AddHttpMessageHandler(__builder, static provider =>");
+        writer.Line("    global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<" + ConnectionName + ">(provider).CreateDelegatingHandler());");
+        writer.Close();
+        writer.Close();
+    }
+}

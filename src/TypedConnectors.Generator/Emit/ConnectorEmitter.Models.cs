@@ -1,0 +1,314 @@
+using TypedConnectors.Generator.Model;
+
+namespace TypedConnectors.Generator.Emit;
+
+internal sealed partial class ConnectorEmitter
+{
+    private string EmitModelsFile(CancellationToken cancellationToken)
+    {
+        var writer = Begin(_spec.Namespace);
+        var first = true;
+        var derived = new HashSet<string>(_spec.Types.Where(t => t.BaseType is not null).Select(t => t.BaseType!), StringComparer.Ordinal);
+        foreach (var type in _spec.Types)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!first)
+            {
+                writer.Line();
+            }
+
+            first = false;
+            switch (type.Kind)
+            {
+                case TypeSpecKind.Enum:
+                    EmitEnum(writer, type);
+                    break;
+                case TypeSpecKind.Union:
+                    EmitUnion(writer, type);
+                    break;
+                default:
+                    EmitRecord(writer, type, isBase: derived.Contains(type.Name) || derived.Contains(type.Identifier));
+                    break;
+            }
+        }
+
+        var enums = _spec.Types.Where(t => t.Kind == TypeSpecKind.Enum && !t.EnumIsInteger).ToList();
+        var unions = _spec.Types.Where(t => t.Kind == TypeSpecKind.Union).ToList();
+        if (enums.Count > 0 || unions.Count > 0)
+        {
+            writer.Line();
+            EmitJsonHelper(writer, enums, unions);
+        }
+
+        writer.Close();
+        return writer.ToString();
+    }
+
+    private void EmitRecord(SourceWriter writer, TypeSpec type, bool isBase)
+    {
+        Literals.Summary(writer, type.Description, "The " + Naming.Unescaped(type.Identifier) + " model.");
+        writer.Line(GeneratedCodeAttribute);
+        if (type.Deprecated)
+        {
+            writer.Line("[global::System.Obsolete(\"This model is deprecated by the API.\")]");
+        }
+
+        if (type.Discriminator is { } discriminator && type.DerivedTypes.Count > 0)
+        {
+            writer.Line("[global::System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = " + Literals.String(discriminator) + ", UnknownDerivedTypeHandling = global::System.Text.Json.Serialization.JsonUnknownDerivedTypeHandling.FallBackToBaseType, IgnoreUnrecognizedTypeDiscriminators = true)]");
+            foreach (var mapping in type.DerivedTypes)
+            {
+                writer.Line("[global::System.Text.Json.Serialization.JsonDerivedType(typeof(" + _types.Qualified(mapping.TypeName) + "), " + Literals.String(mapping.Value) + ")]");
+            }
+        }
+
+        var declaration = (isBase ? "public partial record " : "public sealed partial record ") + type.Identifier;
+        if (type.BaseType is { } baseType)
+        {
+            declaration += " : " + _types.Qualified(baseType);
+        }
+
+        writer.Open(declaration);
+        var firstMember = true;
+        foreach (var property in type.Properties)
+        {
+            if (!firstMember)
+            {
+                writer.Line();
+            }
+
+            firstMember = false;
+            Literals.Summary(writer, property.Description, "The '" + property.JsonName + "' property.");
+            writer.Line("[global::System.Text.Json.Serialization.JsonPropertyName(" + Literals.String(property.JsonName) + ")]");
+            var optional = !property.Required || property.Type.Nullable;
+            var typeName = _types.Of(property.Type, nullable: optional);
+            var required = property.Required && !property.Type.Nullable ? "required " : "";
+            var initializer = property.Default is { } d && ConstantDefault(property.Type, d) is { } literal && required.Length == 0 ? " = " + literal + ";" : "";
+            writer.Line("public " + required + typeName + " " + property.Identifier + " { get; init; }" + initializer);
+        }
+
+        if (type.AdditionalProperties is not null)
+        {
+            if (!firstMember)
+            {
+                writer.Line();
+            }
+
+            firstMember = false;
+            writer.Line("/// <summary>Properties not declared by the schema, as sent by the server.</summary>");
+            writer.Line("[global::System.Text.Json.Serialization.JsonExtensionData]");
+            writer.Line("public global::System.Collections.Generic.IDictionary<string, global::System.Text.Json.JsonElement>? AdditionalProperties { get; set; }");
+        }
+
+        if (HasConstraints(type))
+        {
+            if (!firstMember)
+            {
+                writer.Line();
+            }
+
+            writer.Line("/// <summary>Checks the schema's constraints (lengths, ranges) so a bad value fails before it is sent.</summary>");
+            writer.Line("/// <exception cref=\"global::System.ArgumentException\">A value breaks a constraint.</exception>");
+            writer.Open((type.BaseType is not null && _types.Find(TypeRef.Named(type.BaseType)) is { } b && HasConstraints(b) ? "public new void " : "public void ") + "Validate()");
+            foreach (var property in AllProperties(type).Where(p => p.Constraints is not null))
+            {
+                var local = "__" + Naming.Unescaped(property.Identifier);
+                var checks = ConstraintChecks(property.Constraints!, property.Type.AsNullable(false), local, property.JsonName).ToList();
+                if (checks.Count == 0)
+                {
+                    continue;
+                }
+
+                writer.Open("if (" + property.Identifier + " is { } " + local + ")");
+                foreach (var check in checks)
+                {
+                    writer.Line(check);
+                }
+
+                writer.Close();
+            }
+
+            writer.Close();
+        }
+
+        writer.Close();
+    }
+
+    private void EmitEnum(SourceWriter writer, TypeSpec type)
+    {
+        Literals.Summary(writer, type.Description, "Values of " + Naming.Unescaped(type.Identifier) + ".");
+        writer.Line(GeneratedCodeAttribute);
+        if (!type.EnumIsInteger)
+        {
+            writer.Line("[global::System.Text.Json.Serialization.JsonConverter(typeof(" + _types.Qualified(JsonHelperName) + "." + ConverterName(type) + "))]");
+        }
+
+        writer.Open("public enum " + type.Identifier);
+        if (type.EnumIsInteger)
+        {
+            var used = new HashSet<long>();
+            foreach (var value in type.EnumValues)
+            {
+                if (long.TryParse(value.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) && used.Add(number))
+                {
+                    Literals.Summary(writer, value.Description, "The value " + value.Value + ".");
+                    writer.Line(value.Identifier + " = " + Literals.Int(number) + ",");
+                }
+            }
+        }
+        else
+        {
+            writer.Line("/// <summary>A value this client does not know (sent by a newer server); also the value when none was given.</summary>");
+            writer.Line(UnknownMember(type) + " = 0,");
+            var index = 1;
+            foreach (var value in type.EnumValues)
+            {
+                Literals.Summary(writer, value.Description, "The wire value \"" + value.Value + "\".");
+                writer.Line(value.Identifier + " = " + Literals.Int(index++) + ",");
+            }
+        }
+
+        writer.Close();
+    }
+
+    private static string ConverterName(TypeSpec type) => Naming.Unescaped(type.Identifier) + "Converter";
+
+    /// <summary>The sentinel member for unknown values: "Unknown" unless the API already uses that name.</summary>
+    private static string UnknownMember(TypeSpec type)
+    {
+        var name = "Unknown";
+        while (type.EnumValues.Any(v => Naming.Unescaped(v.Identifier) == name))
+        {
+            name = "_" + name;
+        }
+
+        return name;
+    }
+
+    private void EmitUnion(SourceWriter writer, TypeSpec type)
+    {
+        Literals.Summary(writer, type.Description, "One of several shapes; the JSON is kept as received and read as the variant you ask for.");
+        writer.Line(GeneratedCodeAttribute);
+        writer.Line("[global::System.Text.Json.Serialization.JsonConverter(typeof(" + _types.Qualified(JsonHelperName) + "." + ConverterName(type) + "))]");
+        writer.Open("public sealed partial record " + type.Identifier);
+        writer.Line("/// <summary>Wraps raw JSON.</summary>");
+        writer.Line("/// <param name=\"json\">The JSON value.</param>");
+        writer.Line("public " + type.Identifier + "(global::System.Text.Json.JsonElement json) => Json = json;");
+        writer.Line();
+        writer.Line("/// <summary>The JSON value as received.</summary>");
+        writer.Line("public global::System.Text.Json.JsonElement Json { get; }");
+        var index = 0;
+        foreach (var variant in type.Variants)
+        {
+            var typeName = _types.Of(variant.AsNullable(false));
+            var label = VariantLabel(variant, index++);
+            writer.Line();
+            writer.Line("/// <summary>Reads the value as <c>" + Literals.Xml(typeName.Replace("global::", "")) + "</c>; false when it does not have that shape.</summary>");
+            writer.Line("/// <param name=\"value\">The value read, when successful.</param>");
+            writer.Line("/// <returns>True when the JSON could be read as this variant.</returns>");
+            writer.Open("public bool TryGet" + label + "([global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out " + typeName + "? value)");
+            writer.Open("try");
+            writer.Line("value = global::System.Text.Json.JsonSerializer.Deserialize<" + typeName + ">(Json.GetRawText(), global::TypedConnectors.ConnectorJson.Options);");
+            writer.Line("return value is not null;");
+            writer.Close();
+            writer.Open("catch (global::System.Text.Json.JsonException)");
+            writer.Line("value = default;");
+            writer.Line("return false;");
+            writer.Close();
+            writer.Close();
+        }
+
+        writer.Line();
+        writer.Line("/// <summary>Wraps a value of any variant.</summary>");
+        writer.Line("/// <typeparam name=\"T\">The variant's type.</typeparam>");
+        writer.Line("/// <param name=\"value\">The value.</param>");
+        writer.Line("/// <returns>The union holding the value's JSON.</returns>");
+        writer.Line("public static " + type.Identifier + " From<T>(T value) => new(global::System.Text.Json.JsonSerializer.SerializeToElement(value, global::TypedConnectors.ConnectorJson.Options));");
+        writer.Close();
+    }
+
+    private string VariantLabel(TypeRef variant, int index) => variant.Kind switch
+    {
+        TypeKind.Named => Naming.Unescaped(variant.Name ?? "Variant" + index),
+        TypeKind.Array => "Array" + (index == 0 ? "" : index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        _ => variant.Kind + (index == 0 ? "" : index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    };
+
+    private void EmitJsonHelper(SourceWriter writer, List<TypeSpec> enums, List<TypeSpec> unions)
+    {
+        writer.Line("/// <summary>JSON converters and wire names for the " + Literals.Xml(ConnectorTitle) + " models.</summary>");
+        writer.Line(GeneratedCodeAttribute);
+        writer.Open("public static partial class " + JsonHelperName);
+        var first = true;
+        foreach (var type in enums)
+        {
+            if (!first)
+            {
+                writer.Line();
+            }
+
+            first = false;
+            var qualified = _types.Qualified(type.Identifier);
+            var unknown = qualified + "." + UnknownMember(type);
+            writer.Line("/// <summary>The wire text of a <see cref=\"" + qualified + "\"/> value.</summary>");
+            writer.Line("/// <param name=\"value\">The value.</param>");
+            writer.Line("/// <returns>The text the API uses for it.</returns>");
+            writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value has no wire text (for example the unknown value).</exception>");
+            writer.Open("public static string ToWire(" + qualified + " value) => value switch");
+            foreach (var value in type.EnumValues)
+            {
+                writer.Line(qualified + "." + value.Identifier + " => " + Literals.String(value.Value) + ",");
+            }
+
+            writer.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"This value has no wire text.\"),");
+            writer.Close(";");
+            writer.Line();
+            writer.Line("/// <summary>Reads and writes <see cref=\"" + qualified + "\"/> as its wire text; unknown text reads as the unknown value.</summary>");
+            writer.Open("public sealed class " + ConverterName(type) + " : global::System.Text.Json.Serialization.JsonConverter<" + qualified + ">");
+            writer.Line("/// <inheritdoc/>");
+            writer.Open("public override " + qualified + " Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)");
+            writer.Open("if (reader.TokenType != global::System.Text.Json.JsonTokenType.String)");
+            writer.Line("reader.Skip();");
+            writer.Line("return " + unknown + ";");
+            writer.Close();
+            writer.Open("return reader.GetString() switch");
+            foreach (var value in type.EnumValues)
+            {
+                writer.Line(Literals.String(value.Value) + " => " + qualified + "." + value.Identifier + ",");
+            }
+
+            writer.Line("_ => " + unknown + ",");
+            writer.Close(";");
+            writer.Close();
+            writer.Line();
+            writer.Line("/// <inheritdoc/>");
+            writer.Open("public override void Write(global::System.Text.Json.Utf8JsonWriter writer, " + qualified + " value, global::System.Text.Json.JsonSerializerOptions options)");
+            writer.Line("writer.WriteStringValue(ToWire(value));");
+            writer.Close();
+            writer.Close();
+        }
+
+        foreach (var type in unions)
+        {
+            if (!first)
+            {
+                writer.Line();
+            }
+
+            first = false;
+            var qualified = _types.Qualified(type.Identifier);
+            writer.Line("/// <summary>Keeps <see cref=\"" + qualified + "\"/> as raw JSON.</summary>");
+            writer.Open("public sealed class " + ConverterName(type) + " : global::System.Text.Json.Serialization.JsonConverter<" + qualified + ">");
+            writer.Line("/// <inheritdoc/>");
+            writer.Line("public override " + qualified + " Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)");
+            writer.Line("    => new(global::System.Text.Json.JsonElement.ParseValue(ref reader));");
+            writer.Line();
+            writer.Line("/// <inheritdoc/>");
+            writer.Line("public override void Write(global::System.Text.Json.Utf8JsonWriter writer, " + qualified + " value, global::System.Text.Json.JsonSerializerOptions options)");
+            writer.Line("    => value.Json.WriteTo(writer);");
+            writer.Close();
+        }
+
+        writer.Close();
+    }
+}

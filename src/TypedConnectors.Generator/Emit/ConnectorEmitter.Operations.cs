@@ -1,0 +1,440 @@
+using System.Text.RegularExpressions;
+using TypedConnectors.Generator.Model;
+
+namespace TypedConnectors.Generator.Emit;
+
+internal sealed partial class ConnectorEmitter
+{
+    private static readonly Regex HeaderPlaceholder = new(@"\{\{\s*([^{}\s|]+)\s*\}\}", RegexOptions.CultureInvariant);
+
+    private void EmitOperation(SourceWriter writer, OperationSpec operation)
+    {
+        if (operation.Body is { Kind: BodyKind.Template } template)
+        {
+            writer.Line("private static readonly global::TypedConnectors.BodyTemplate " + TemplateField(operation) + " = new global::TypedConnectors.BodyTemplate(");
+            var parts = template.Template.Select(s => "    new global::TypedConnectors.BodyTemplatePart(" + Literals.String(s.Literal) + ", " + Literals.String(s.Variable) + ", "
+                + Literals.Bool(s.InsideString) + ", " + Literals.Bool(s.ToJson) + ", " + Literals.String(s.Default) + ")").ToList();
+            for (var i = 0; i < parts.Count; i++)
+            {
+                writer.Line(parts[i] + (i + 1 < parts.Count ? "," : ");"));
+            }
+
+            if (parts.Count == 0)
+            {
+                writer.Line(");");
+            }
+
+            writer.Line();
+        }
+
+        EmitOperationDocs(writer, operation);
+        writer.Open("public " + Signature(operation));
+
+        foreach (var parameter in OrderedParameters(operation).Where(p => p.Required && !_types.IsValueType(p.Type) && !p.Type.Nullable))
+        {
+            writer.Line("global::System.ArgumentNullException.ThrowIfNull(" + parameter.Identifier + ");");
+        }
+
+        if (operation.Body is { Identifier.Length: > 0, Required: true } requiredBody && !_types.IsValueType(requiredBody.Type ?? TypeRef.Any))
+        {
+            writer.Line("global::System.ArgumentNullException.ThrowIfNull(" + requiredBody.Identifier + ");");
+        }
+
+        EmitValidation(writer, operation);
+        writer.Line("var __request = new global::TypedConnectors.ConnectorRequest(" + Literals.String(operation.Method) + ", " + Literals.String(operation.Path) + ");");
+        foreach (var header in _spec.DefaultHeaders)
+        {
+            if (!IsContentType(header.Name))
+            {
+                writer.Line("__request.Header(" + Literals.String(header.Name) + ", " + TemplatedValue(header.Value) + ");");
+            }
+        }
+
+        foreach (var parameter in operation.Parameters)
+        {
+            EmitParameter(writer, parameter);
+        }
+
+        EmitBody(writer, operation);
+        var send = operation.Response.Kind switch
+        {
+            ResponseKind.None => "SendAsync",
+            ResponseKind.Text => "SendForStringAsync",
+            ResponseKind.Stream => "SendForStreamAsync",
+            _ => "SendAsync<" + _types.Of(operation.Response.Type ?? TypeRef.Any) + ">",
+        };
+        writer.Line("return global::TypedConnectors.ConnectorHttp." + send + "(_http, Connection.BaseAddress, __request, cancellationToken);");
+        writer.Close();
+    }
+
+    private static bool IsContentType(string header) => string.Equals(header, "Content-Type", StringComparison.OrdinalIgnoreCase);
+
+    private static string TemplateField(OperationSpec operation) => "__template" + Naming.Unescaped(operation.Identifier);
+
+    /// <summary>A header value with <c>{{variable}}</c> placeholders becomes a concatenation of connection values.</summary>
+    private static string TemplatedValue(string value)
+    {
+        var parts = new List<string>();
+        var last = 0;
+        foreach (Match match in HeaderPlaceholder.Matches(value))
+        {
+            if (match.Index > last)
+            {
+                parts.Add(Literals.String(value.Substring(last, match.Index - last)));
+            }
+
+            parts.Add("(Connection.GetValue(" + Literals.String(match.Groups[1].Value) + ") ?? string.Empty)");
+            last = match.Index + match.Length;
+        }
+
+        if (last < value.Length || parts.Count == 0)
+        {
+            parts.Add(Literals.String(value.Substring(last)));
+        }
+
+        return string.Join(" + ", parts);
+    }
+
+    /// <summary>The wire text of a parameter, or null when it was not given (and has no default to send).</summary>
+    private string WireValue(ParameterSpec parameter)
+    {
+        if (parameter.Constant is { } constant)
+        {
+            return Literals.String(constant);
+        }
+
+        if (parameter.Required)
+        {
+            return _types.ToWire(parameter.Type, parameter.Identifier, JsonHelperName);
+        }
+
+        var local = "__" + Naming.Unescaped(parameter.Identifier);
+        var fallback = parameter.Default is { } text && ConstantDefault(parameter.Type, text) is null ? Literals.String(text) : "null";
+        return "(" + parameter.Identifier + " is { } " + local + " ? " + _types.ToWire(parameter.Type.AsNullable(false), local, JsonHelperName) + " : " + fallback + ")";
+    }
+
+    private void EmitParameter(SourceWriter writer, ParameterSpec parameter)
+    {
+        var name = Literals.String(parameter.Name);
+        switch (parameter.Location)
+        {
+            case ParameterLocation.Path:
+                writer.Line("__request.PathParameter(" + name + ", " + WireValue(parameter) + ");");
+                break;
+            case ParameterLocation.Query when parameter.Type.Kind == TypeKind.Array && parameter.Constant is null:
+                var item = parameter.Type.Item ?? TypeRef.String;
+                var values = "global::System.Linq.Enumerable.Select(" + parameter.Identifier + ", __item => " + (item.Nullable || !_types.IsValueType(item)
+                    ? "__item is { } __value ? " + _types.ToWire(item.AsNullable(false), "__value", JsonHelperName) + " : null)"
+                    : "(string?)" + _types.ToWire(item, "__item", JsonHelperName) + ")");
+                var source = parameter.Required ? values : "(" + parameter.Identifier + " is null ? null : " + values + ")";
+                writer.Line("__request.QueryValues(" + name + ", " + source + ", global::TypedConnectors.ParameterStyle." + parameter.Style + ", " + Literals.Bool(parameter.Explode) + ");");
+                break;
+            case ParameterLocation.Query:
+                writer.Line("__request.Query(" + name + ", " + WireValue(parameter) + ");");
+                break;
+            case ParameterLocation.Header:
+                writer.Line("__request.Header(" + name + ", " + WireValue(parameter) + ");");
+                break;
+            case ParameterLocation.Cookie:
+                writer.Line("__request.Cookie(" + name + ", " + WireValue(parameter) + ");");
+                break;
+            case ParameterLocation.Form:
+                writer.Line("__request.FormField(" + name + ", " + WireValue(parameter) + ");");
+                break;
+            case ParameterLocation.Multipart when parameter.Type.Kind == TypeKind.Stream:
+                if (parameter.Required)
+                {
+                    writer.Line("__request.MultipartFile(" + name + ", " + parameter.Identifier + ", " + name + ");");
+                }
+                else
+                {
+                    writer.Line("if (" + parameter.Identifier + " is not null) __request.MultipartFile(" + name + ", " + parameter.Identifier + ", " + name + ");");
+                }
+
+                break;
+            case ParameterLocation.Multipart:
+                writer.Line("__request.MultipartField(" + name + ", " + WireValue(parameter) + ");");
+                break;
+            case ParameterLocation.Body:
+                // Body fields are written by EmitBody, which knows whether they go to a template or a JSON object.
+                break;
+        }
+    }
+
+    private void EmitBody(SourceWriter writer, OperationSpec operation)
+    {
+        if (operation.Body is not { } body)
+        {
+            return;
+        }
+
+        var bodyFields = operation.Parameters.Where(p => p.Location == ParameterLocation.Body).ToList();
+        switch (body.Kind)
+        {
+            case BodyKind.JsonFields:
+                foreach (var field in bodyFields)
+                {
+                    if (field.Constant is { } constant)
+                    {
+                        writer.Line("__request.JsonField(" + Literals.String(field.Name) + ", " + (ConstantDefault(field.Type, constant) ?? Literals.String(constant)) + ");");
+                    }
+                    else if (field.Required || field.Default is not null && ConstantDefault(field.Type, field.Default) is not null)
+                    {
+                        writer.Line("__request.JsonField(" + Literals.String(field.Name) + ", " + field.Identifier + ");");
+                    }
+                    else
+                    {
+                        writer.Line("if (" + field.Identifier + " is not null) __request.JsonField(" + Literals.String(field.Name) + ", " + field.Identifier + ");");
+                    }
+                }
+
+                break;
+            case BodyKind.Template:
+                var entries = bodyFields.Select(f => "[" + Literals.String(f.Name) + "] = " + (f.Constant is { } c ? Literals.String(c) : f.Identifier));
+                writer.Line("__request.TemplateBody(" + Literals.String(body.ContentType) + ", " + TemplateField(operation) + ", new global::System.Collections.Generic.Dictionary<string, object?>(global::System.StringComparer.Ordinal)");
+                writer.Line("{");
+                foreach (var entry in entries)
+                {
+                    writer.Line("    " + entry + ",");
+                }
+
+                writer.Line("});");
+                break;
+            case BodyKind.Json:
+                WriteIfPresent(writer, body, "__request.JsonBody(" + body.Identifier + ");");
+                break;
+            case BodyKind.Binary:
+                WriteIfPresent(writer, body, "__request.RawBody(global::TypedConnectors.ConnectorContent.Stream(" + body.Identifier + ", " + Literals.String(body.ContentType) + "));");
+                break;
+            case BodyKind.Text:
+                WriteIfPresent(writer, body, "__request.RawBody(global::TypedConnectors.ConnectorContent.Text(" + body.Identifier + ", " + Literals.String(body.ContentType) + "));");
+                break;
+            case BodyKind.Form:
+            case BodyKind.Multipart:
+                EmitFormBody(writer, body);
+                break;
+        }
+    }
+
+    private static void WriteIfPresent(SourceWriter writer, BodySpec body, string statement)
+    {
+        writer.Line(body.Required ? statement : "if (" + body.Identifier + " is not null) " + statement);
+    }
+
+    private void EmitFormBody(SourceWriter writer, BodySpec body)
+    {
+        if (body.Identifier.Length == 0)
+        {
+            return;
+        }
+
+        var multipart = body.Kind == BodyKind.Multipart;
+        if (body.Type is not { } type || _types.Find(type) is not { Kind: TypeSpecKind.Object } model)
+        {
+            WriteIfPresent(writer, body, "__request.JsonBody(" + body.Identifier + ");");
+            return;
+        }
+
+        var target = body.Required ? body.Identifier : "__body";
+        if (!body.Required)
+        {
+            writer.Open("if (" + body.Identifier + " is { } __body)");
+        }
+
+        foreach (var property in AllProperties(model))
+        {
+            var access = target + "." + property.Identifier;
+            var name = Literals.String(property.JsonName);
+            if (multipart && property.Type.Kind == TypeKind.Stream)
+            {
+                writer.Line("if (" + access + " is { } __file" + Naming.Unescaped(property.Identifier) + ") __request.MultipartFile(" + name + ", __file" + Naming.Unescaped(property.Identifier) + ", " + name + ");");
+                continue;
+            }
+
+            var wire = "(" + access + " is { } __v" + Naming.Unescaped(property.Identifier) + " ? " + _types.ToWire(property.Type.AsNullable(false), "__v" + Naming.Unescaped(property.Identifier), JsonHelperName) + " : null)";
+            writer.Line((multipart ? "__request.MultipartField(" : "__request.FormField(") + name + ", " + wire + ");");
+        }
+
+        if (!body.Required)
+        {
+            writer.Close();
+        }
+    }
+
+    /// <summary>Properties of a model including those it inherits.</summary>
+    private IEnumerable<PropertySpec> AllProperties(TypeSpec model)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var current = model; current is not null; current = current.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null)
+        {
+            foreach (var property in current.Properties)
+            {
+                if (seen.Add(property.JsonName))
+                {
+                    yield return property;
+                }
+            }
+
+            if (!seen.Add("\0" + current.Identifier))
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Schema constraints of parameters are checked before anything is sent.</summary>
+    private void EmitValidation(SourceWriter writer, OperationSpec operation)
+    {
+        foreach (var parameter in operation.Parameters.Where(p => p.Constant is null && p.Constraints is not null && p.Identifier.Length > 0))
+        {
+            var target = parameter.Required ? parameter.Identifier : "__c" + Naming.Unescaped(parameter.Identifier);
+            var checks = ConstraintChecks(parameter.Constraints!, parameter.Type, target, Naming.Unescaped(parameter.Identifier)).ToList();
+            if (checks.Count == 0)
+            {
+                continue;
+            }
+
+            if (!parameter.Required)
+            {
+                writer.Open("if (" + parameter.Identifier + " is { } " + target + ")");
+            }
+
+            foreach (var check in checks)
+            {
+                writer.Line(check);
+            }
+
+            if (!parameter.Required)
+            {
+                writer.Close();
+            }
+        }
+
+        if (operation.Body is { Identifier.Length: > 0, Type: { } bodyType } body && _types.Find(bodyType) is { Kind: TypeSpecKind.Object } model && HasConstraints(model))
+        {
+            writer.Line(body.Required ? body.Identifier + ".Validate();" : body.Identifier + "?.Validate();");
+        }
+    }
+
+    internal IEnumerable<string> ConstraintChecks(ConstraintsSpec constraints, TypeRef type, string value, string name)
+    {
+        var literalName = Literals.String(name);
+        if (type.Kind == TypeKind.String)
+        {
+            if (constraints.MaxLength is { } max)
+            {
+                yield return "if (" + value + ".Length > " + Literals.Int(max) + ") throw new global::System.ArgumentException(" + Literals.String("must be at most " + max + " characters long") + ", " + literalName + ");";
+            }
+
+            if (constraints.MinLength is { } min && min > 0)
+            {
+                yield return "if (" + value + ".Length < " + Literals.Int(min) + ") throw new global::System.ArgumentException(" + Literals.String("must be at least " + min + " characters long") + ", " + literalName + ");";
+            }
+        }
+
+        if (type.Kind is TypeKind.Int32 or TypeKind.Int64 or TypeKind.Double or TypeKind.Decimal)
+        {
+            var suffix = type.Kind == TypeKind.Decimal ? "m" : type.Kind == TypeKind.Double ? "d" : "";
+            if (constraints.Minimum is { } minimum && IsNumber(minimum))
+            {
+                yield return "if (" + value + " < " + minimum + suffix + ") throw new global::System.ArgumentOutOfRangeException(" + literalName + ", " + Literals.String("must be at least " + minimum) + ");";
+            }
+
+            if (constraints.Maximum is { } maximum && IsNumber(maximum))
+            {
+                yield return "if (" + value + " > " + maximum + suffix + ") throw new global::System.ArgumentOutOfRangeException(" + literalName + ", " + Literals.String("must be at most " + maximum) + ");";
+            }
+        }
+
+        if (type.Kind == TypeKind.Array)
+        {
+            if (constraints.MaxItems is { } maxItems)
+            {
+                yield return "if (" + value + ".Count > " + Literals.Int(maxItems) + ") throw new global::System.ArgumentException(" + Literals.String("may hold at most " + maxItems + " items") + ", " + literalName + ");";
+            }
+
+            if (constraints.MinItems is { } minItems && minItems > 0)
+            {
+                yield return "if (" + value + ".Count < " + Literals.Int(minItems) + ") throw new global::System.ArgumentException(" + Literals.String("must hold at least " + minItems + " items") + ", " + literalName + ");";
+            }
+        }
+    }
+
+    private static bool IsNumber(string text)
+        => double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+            && !double.IsInfinity(d) && !double.IsNaN(d) && text.All(c => char.IsDigit(c) || c is '-' or '.' or 'e' or 'E' or '+');
+
+    private bool HasConstraints(TypeSpec model) => AllProperties(model).Any(p => p.Constraints is not null && ConstraintChecks(p.Constraints, p.Type.AsNullable(false), "x", "x").Any());
+
+    private void EmitProxySignatures(SourceWriter writer, bool declarationsOnly)
+    {
+        var relative = "global::System.String relativePath";
+        var ct = "global::System.Threading.CancellationToken cancellationToken = default";
+        var members = new (string Doc, string Signature, string Body)[]
+        {
+            ("Sends GET to a path relative to the connector's base URL and reads the JSON response.",
+                "global::System.Threading.Tasks.Task<TResponse> GetAsync<TResponse>(" + relative + ", " + ct + ")",
+                "return global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(_http, Connection.BaseAddress, global::TypedConnectors.ConnectorRequest.Relative(\"GET\", relativePath), cancellationToken);"),
+            ("Sends a JSON body with POST to a path relative to the connector's base URL and reads the JSON response.",
+                "global::System.Threading.Tasks.Task<TResponse> PostAsync<TRequest, TResponse>(" + relative + ", TRequest body, " + ct + ")",
+                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"POST\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(_http, Connection.BaseAddress, __request, cancellationToken);"),
+            ("Sends a JSON body with PUT to a path relative to the connector's base URL and reads the JSON response.",
+                "global::System.Threading.Tasks.Task<TResponse> PutAsync<TRequest, TResponse>(" + relative + ", TRequest body, " + ct + ")",
+                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PUT\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(_http, Connection.BaseAddress, __request, cancellationToken);"),
+            ("Sends a JSON body with PATCH to a path relative to the connector's base URL and reads the JSON response.",
+                "global::System.Threading.Tasks.Task<TResponse> PatchAsync<TRequest, TResponse>(" + relative + ", TRequest body, " + ct + ")",
+                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PATCH\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(_http, Connection.BaseAddress, __request, cancellationToken);"),
+            ("Sends DELETE to a path relative to the connector's base URL.",
+                "global::System.Threading.Tasks.Task DeleteAsync(" + relative + ", " + ct + ")",
+                "return global::TypedConnectors.ConnectorHttp.SendAsync(_http, Connection.BaseAddress, global::TypedConnectors.ConnectorRequest.Relative(\"DELETE\", relativePath), cancellationToken);"),
+            ("Sends a request relative to the connector's base URL through the connection's pipeline and returns the raw response (any status).",
+                "global::System.Threading.Tasks.Task<global::System.Net.Http.HttpResponseMessage> SendAsync(global::System.Net.Http.HttpMethod method, " + relative + ", global::System.Net.Http.HttpContent? content = null, " + ct + ")",
+                "return global::TypedConnectors.ConnectorHttp.SendRawAsync(_http, Connection.BaseAddress, method, relativePath, content, cancellationToken);"),
+        };
+
+        var first = true;
+        foreach (var (doc, signature, body) in members)
+        {
+            if (!first)
+            {
+                writer.Line();
+            }
+
+            first = false;
+            writer.Line("/// <summary>" + doc + "</summary>");
+            writer.Line("/// <param name=\"relativePath\">Path (and query) relative to the base URL; it may not leave the base URL.</param>");
+            if (signature.Contains("TRequest body"))
+            {
+                writer.Line("/// <typeparam name=\"TRequest\">Type of the request body.</typeparam>");
+                writer.Line("/// <param name=\"body\">The request body, serialised as JSON.</param>");
+            }
+
+            if (signature.Contains("TResponse"))
+            {
+                writer.Line("/// <typeparam name=\"TResponse\">Type the JSON response is read into.</typeparam>");
+            }
+
+            if (signature.Contains("HttpMethod method"))
+            {
+                writer.Line("/// <param name=\"method\">The HTTP method.</param>");
+                writer.Line("/// <param name=\"content\">The request content, if any.</param>");
+            }
+
+            writer.Line("/// <param name=\"cancellationToken\">Cancels the request.</param>");
+            writer.Line(signature.Contains("Task<") ? "/// <returns>The response.</returns>" : "/// <returns>A task that completes when the request succeeded.</returns>");
+            if (declarationsOnly)
+            {
+                writer.Line(signature + ";");
+                continue;
+            }
+
+            writer.Open("public " + signature);
+            foreach (var line in body.Split('\n'))
+            {
+                writer.Line(line);
+            }
+
+            writer.Close();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using TypedConnectors.Generator.Model;
+
+namespace TypedConnectors.Generator.Emit;
+
+/// <summary>Spells TypeRefs as fully qualified C# types, so no schema name can shadow a framework type.</summary>
+internal sealed class TypeNames
+{
+    private readonly string _namespace;
+    private readonly Dictionary<string, TypeSpec> _types;
+
+    public TypeNames(ConnectorSpec spec)
+    {
+        _namespace = spec.Namespace;
+        _types = spec.Types.ToDictionary(t => t.Identifier, StringComparer.Ordinal);
+    }
+
+    public TypeSpec? Find(TypeRef type) => type is { Kind: TypeKind.Named, Name: { } name } && _types.TryGetValue(name, out var spec) ? spec : null;
+
+    public bool IsEnum(TypeRef type) => Find(type) is { Kind: TypeSpecKind.Enum };
+
+    public bool IsValueType(TypeRef type) => type.Kind switch
+    {
+        TypeKind.Boolean or TypeKind.Int32 or TypeKind.Int64 or TypeKind.Double or TypeKind.Decimal or TypeKind.DateTime
+            or TypeKind.Date or TypeKind.Guid or TypeKind.Any => true,
+        TypeKind.Named => IsEnum(type),
+        _ => false,
+    };
+
+    public string Qualified(string identifier) => "global::" + _namespace + "." + identifier;
+
+    /// <summary>The C# type; <paramref name="nullable"/> adds <c>?</c> (for optional values).</summary>
+    public string Of(TypeRef type, bool nullable = false)
+    {
+        var name = type.Kind switch
+        {
+            TypeKind.String => "string",
+            TypeKind.Boolean => "bool",
+            TypeKind.Int32 => "int",
+            TypeKind.Int64 => "long",
+            TypeKind.Double => "double",
+            TypeKind.Decimal => "decimal",
+            TypeKind.DateTime => "global::System.DateTimeOffset",
+            TypeKind.Date => "global::System.DateOnly",
+            TypeKind.Guid => "global::System.Guid",
+            TypeKind.Uri => "global::System.Uri",
+            TypeKind.Bytes => "byte[]",
+            TypeKind.Stream => "global::System.IO.Stream",
+            TypeKind.Any => "global::System.Text.Json.JsonElement",
+            TypeKind.Array => "global::System.Collections.Generic.IReadOnlyList<" + Of(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false) + ">",
+            TypeKind.Map => "global::System.Collections.Generic.IReadOnlyDictionary<string, " + Of(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false) + ">",
+            _ => Qualified(type.Name ?? "Model"),
+        };
+        return nullable || type.Nullable ? name + "?" : name;
+    }
+
+    /// <summary>An expression turning <paramref name="value"/> (non-null) into its wire text.</summary>
+    public string ToWire(TypeRef type, string value, string helperClass) => type.Kind switch
+    {
+        TypeKind.String => value,
+        TypeKind.Named when IsEnum(type) => Qualified(helperClass) + ".ToWire(" + value + ")",
+        TypeKind.Named or TypeKind.Array or TypeKind.Map or TypeKind.Any
+            => "global::System.Text.Json.JsonSerializer.Serialize(" + value + ", global::TypedConnectors.ConnectorJson.Options)",
+        TypeKind.Stream => "string.Empty",
+        _ => "global::TypedConnectors.ConnectorFormat.ToString(" + value + ")",
+    };
+}

@@ -1,0 +1,76 @@
+namespace TypedConnectors.Generator.Model;
+
+// The one internal model every reader produces. Readers fill in wire names and descriptions;
+// Model/SpecBinder assigns C# identifiers afterwards, so that naming rules live in one place and
+// the emitter never needs to know which input format a connector came from.
+
+internal enum ConnectorKind
+{
+    Simple,
+    Enrichment,
+    Exporter,
+}
+
+internal enum SourceDialect
+{
+    Canonical,
+    OpenApi,
+    Scalekit,
+    Databar,
+}
+
+/// <summary>A whole connector: metadata, connection settings, auth, limits, operations and types.</summary>
+internal sealed record ConnectorSpec
+{
+    public required string Name { get; init; }
+    public required string Slug { get; init; }
+    public string? DisplayName { get; init; }
+    public string? Description { get; init; }
+    public string? Domain { get; init; }
+    public string? IconUrl { get; init; }
+    public string? Visibility { get; init; }
+    public string? Version { get; init; }
+    public ConnectorKind Kind { get; init; } = ConnectorKind.Simple;
+    public SourceDialect Dialect { get; init; }
+
+    /// <summary>Base URL, possibly with <c>{{variable}}</c> placeholders.</summary>
+    public required string BaseUrl { get; init; }
+    public EquatableArray<VariableSpec> Variables { get; init; } = EquatableArray<VariableSpec>.Empty;
+    public EquatableArray<AuthMethodSpec> AuthMethods { get; init; } = EquatableArray<AuthMethodSpec>.Empty;
+
+    /// <summary>Connection fields that are not credentials of one auth method (Scalekit account_fields).</summary>
+    public EquatableArray<FieldSpec> AccountFields { get; init; } = EquatableArray<FieldSpec>.Empty;
+    public RateLimitSpec? RateLimit { get; init; }
+    public int? MaxConcurrency { get; init; }
+    public EquatableArray<HeaderSpec> DefaultHeaders { get; init; } = EquatableArray<HeaderSpec>.Empty;
+    public EquatableArray<OperationSpec> Operations { get; init; } = EquatableArray<OperationSpec>.Empty;
+    public EquatableArray<TypeSpec> Types { get; init; } = EquatableArray<TypeSpec>.Empty;
+
+    /// <summary>True when the connector is a proxy: the client gets generic send methods relative to the base URL.</summary>
+    public bool IsProxy { get; init; }
+    public bool IsMcp { get; init; }
+
+    /// <summary>Other input files this connector is built from (an OpenAPI document a connector file references).</summary>
+    public string? OpenApiReference { get; init; }
+
+    // Assigned by SpecBinder.
+    public string Namespace { get; init; } = "";
+    public string ClientName { get; init; } = "";
+}
+
+/// <summary>A <c>{{name}}</c> template variable of the base URL.</summary>
+internal sealed record VariableSpec
+{
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+    public string? Default { get; init; }
+
+    /// <summary>A regular expression every value must match in full, in addition to the built-in URL safety rules.</summary>
+    public string? Pattern { get; init; }
+    public string Pointer { get; init; } = "";
+    public string Identifier { get; init; } = "";
+}
+
+internal sealed record RateLimitSpec(int Permits, int WindowSeconds);
+
+internal sealed record HeaderSpec(string Name, string Value, string Pointer = "");

@@ -1,0 +1,121 @@
+using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace TypedConnectors.Generator.Model;
+
+/// <summary>Turns names from input files into valid, conventional C# identifiers.</summary>
+internal static class Naming
+{
+    public static string ToPascal(string name, string fallback)
+    {
+        var builder = new StringBuilder(name.Length);
+        foreach (var word in Words(name))
+        {
+            var allUpper = word.All(c => !char.IsLower(c));
+            builder.Append(char.ToUpperInvariant(word[0]));
+            builder.Append(allUpper ? word.Substring(1).ToLowerInvariant() : word.Substring(1));
+        }
+
+        var result = builder.ToString();
+        if (result.Length == 0)
+        {
+            return fallback;
+        }
+
+        return SyntaxFacts.IsIdentifierStartCharacter(result[0]) ? result : "_" + result;
+    }
+
+    /// <summary>Splits at separators, lower→upper and letter↔digit changes, and before the last capital of an acronym.</summary>
+    private static IEnumerable<string> Words(string name)
+    {
+        var current = new StringBuilder();
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (!SyntaxFacts.IsIdentifierPartCharacter(c) || c == '_' || char.IsControl(c) || c == '\u200B')
+            {
+                if (current.Length > 0)
+                {
+                    yield return current.ToString();
+                    current.Clear();
+                }
+
+                continue;
+            }
+
+            if (current.Length > 0)
+            {
+                var previous = current[current.Length - 1];
+                var next = i + 1 < name.Length ? name[i + 1] : '\0';
+                var boundary = (char.IsLower(previous) && char.IsUpper(c))
+                    || (char.IsDigit(previous) != char.IsDigit(c))
+                    || (char.IsUpper(previous) && char.IsUpper(c) && char.IsLower(next));
+                if (boundary)
+                {
+                    yield return current.ToString();
+                    current.Clear();
+                }
+            }
+
+            current.Append(c);
+        }
+
+        if (current.Length > 0)
+        {
+            yield return current.ToString();
+        }
+    }
+
+    public static string ToCamel(string name, string fallback)
+    {
+        var pascal = ToPascal(name, fallback);
+        if (pascal[0] == '_' || !char.IsUpper(pascal[0]))
+        {
+            return EscapeKeyword(pascal);
+        }
+
+        var end = 1;
+        while (end < pascal.Length && char.IsUpper(pascal[end]) && (end + 1 == pascal.Length || char.IsUpper(pascal[end + 1])))
+        {
+            end++;
+        }
+
+        return EscapeKeyword(pascal.Substring(0, end).ToLowerInvariant() + pascal.Substring(end));
+    }
+
+    /// <summary>Prefixes C# keywords with <c>@</c> so they can be used as identifiers.</summary>
+    public static string EscapeKeyword(string identifier)
+        => SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None
+            ? "@" + identifier
+            : identifier;
+
+    public static string Unescaped(string identifier) => identifier.StartsWith("@", StringComparison.Ordinal) ? identifier.Substring(1) : identifier;
+
+    /// <summary>Hands out unique names: the first comer keeps its name, later ones get a numeric suffix.</summary>
+    internal sealed class Scope
+    {
+        private readonly HashSet<string> _used;
+
+        public Scope(IEnumerable<string>? reserved = null) => _used = new HashSet<string>(reserved ?? Array.Empty<string>(), StringComparer.Ordinal);
+
+        public string Claim(string identifier)
+        {
+            var bare = Unescaped(identifier);
+            if (_used.Add(bare))
+            {
+                return identifier;
+            }
+
+            for (var i = 2; ; i++)
+            {
+                var candidate = bare + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (_used.Add(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        public bool IsUsed(string identifier) => _used.Contains(Unescaped(identifier));
+    }
+}

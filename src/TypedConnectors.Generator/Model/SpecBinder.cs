@@ -1,0 +1,187 @@
+using System.Collections.Immutable;
+using TypedConnectors.Generator.Diagnostics;
+using TypedConnectors.Generator.Reading;
+
+namespace TypedConnectors.Generator.Model;
+
+/// <summary>
+/// Gives every element of a read model its C# identifier: valid, conventional, keyword-escaped and unique in its
+/// scope. Collisions are resolved in document order (the first keeps the name) and reported, so the result is
+/// deterministic and the user learns why a name got a suffix.
+/// </summary>
+internal static class SpecBinder
+{
+    /// <summary>Members every generated record already has; a property may not take these names.</summary>
+    private static readonly string[] RecordMembers =
+    {
+        "EqualityContract", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", "PrintMembers", "Deconstruct",
+    };
+
+    private static readonly string[] ClientMembers =
+    {
+        "Connection", "HttpClient", "Dispose", "Equals", "GetHashCode", "ToString", "GetType", "SendAsync", "GetAsync", "PostAsync",
+        "PutAsync", "PatchAsync", "DeleteAsync", "BaseUrlTemplate", "Slug", "MemberwiseClone", "Finalize",
+    };
+
+    public static ConnectorSpec Bind(ConnectorSpec spec, ConnectorInput input, GeneratorSettings settings, List<DiagnosticInfo> diagnostics)
+    {
+        var slug = spec.Slug.Length > 0 ? spec.Slug : Slugify(spec.Name);
+        var baseName = Naming.ToPascal(slug, "Connector");
+        var clientName = input.ClientName is { Length: > 0 } requested ? Naming.ToPascal(requested, baseName + "Client") : baseName + "Client";
+        var stem = clientName.EndsWith("Client", StringComparison.Ordinal) && clientName.Length > "Client".Length
+            ? clientName.Substring(0, clientName.Length - "Client".Length)
+            : clientName;
+        var ns = input.Namespace is { Length: > 0 } nsOverride
+            ? SanitizeNamespace(nsOverride)
+            : SanitizeNamespace((settings.RootNamespace.Length > 0 ? settings.RootNamespace : "TypedConnectors.Generated") + "." + baseName);
+
+        var typeScope = new Naming.Scope(new[] { clientName, "I" + clientName, stem + "Connection", stem + "AuthMethod", stem + "ServiceCollectionExtensions", stem + "Json" });
+        var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var type in spec.Types)
+        {
+            var wanted = Naming.EscapeKeyword(Naming.ToPascal(type.Name, "Model"));
+            var claimed = typeScope.Claim(wanted);
+            typeNames[type.Name] = claimed;
+            if (claimed != wanted && typeNames.Keys.FirstOrDefault(k => typeNames[k] == Naming.Unescaped(wanted)) is { } other)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IdentifierCollision, LocationInfo.WholeFile(input.Path), other, type.Name, Naming.Unescaped(wanted), claimed));
+            }
+        }
+
+        TypeRef Map(TypeRef type) => type switch
+        {
+            { Kind: TypeKind.Named, Name: { } name } => type with { Name = typeNames.TryGetValue(name, out var id) ? id : Naming.ToPascal(name, "Model") },
+            { Item: { } item } => type with { Item = Map(item) },
+            _ => type,
+        };
+
+        var types = spec.Types.Select(t => BindType(t, typeNames[t.Name], Map)).ToEquatableArray();
+
+        var methodScope = new Naming.Scope(ClientMembers.Append(clientName));
+        var operations = ImmutableArray.CreateBuilder<OperationSpec>();
+        var methodOwners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var operation in spec.Operations)
+        {
+            var wanted = Naming.ToPascal(operation.Name, "Operation") + "Async";
+            var claimed = methodScope.Claim(wanted);
+            if (claimed != wanted && methodOwners.TryGetValue(wanted, out var owner))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IdentifierCollision, LocationInfo.WholeFile(input.Path), owner, operation.Name, wanted, claimed));
+            }
+
+            methodOwners[claimed] = operation.Name;
+            operations.Add(BindOperation(operation, claimed, Map));
+        }
+
+        var connectionScope = new Naming.Scope(new[] { "AuthMethod", "GetValue", "ToString", "Descriptor", "BaseAddress", "Create", "CreateHandler", "CreateHttpClient", "CreateDelegatingHandler", stem + "Connection" });
+        var fieldIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        string FieldId(string name)
+        {
+            if (!fieldIds.TryGetValue(name, out var id))
+            {
+                id = connectionScope.Claim(Naming.ToPascal(name, "Value"));
+                fieldIds[name] = id;
+            }
+
+            return id;
+        }
+
+        var methodIds = new Naming.Scope();
+        var authMethods = spec.AuthMethods.Select(a => a with
+        {
+            Identifier = methodIds.Claim(Naming.ToPascal(a.Key, "Auth")),
+            Fields = a.Fields.Select(f => f with { Identifier = FieldId(f.Name) }).ToEquatableArray(),
+        }).ToEquatableArray();
+
+        return spec with
+        {
+            Slug = slug,
+            Namespace = ns,
+            ClientName = clientName,
+            Types = types,
+            Operations = operations.ToImmutable(),
+            AuthMethods = authMethods,
+            AccountFields = spec.AccountFields.Select(f => f with { Identifier = FieldId(f.Name) }).ToEquatableArray(),
+            Variables = spec.Variables.Select(v => v with { Identifier = FieldId(v.Name) }).ToEquatableArray(),
+        };
+    }
+
+    private static TypeSpec BindType(TypeSpec type, string identifier, Func<TypeRef, TypeRef> map)
+    {
+        var scope = new Naming.Scope(RecordMembers.Append(Naming.Unescaped(identifier)));
+        var properties = type.Properties.Select(p => p with
+        {
+            Identifier = scope.Claim(Naming.EscapeKeyword(Naming.ToPascal(p.JsonName, "Property"))),
+            Type = map(p.Type),
+        }).ToEquatableArray();
+
+        var memberScope = new Naming.Scope();
+        var values = type.EnumValues.Select(v => v with
+        {
+            Identifier = memberScope.Claim(Naming.EscapeKeyword(Naming.ToPascal(v.Value, "Empty") is var id && id.StartsWith("_", StringComparison.Ordinal) ? "Value" + id : id)),
+        }).ToEquatableArray();
+
+        return type with
+        {
+            Identifier = identifier,
+            Properties = properties,
+            EnumValues = values,
+            AdditionalProperties = type.AdditionalProperties is { } extra ? map(extra) : null,
+            Variants = type.Variants.Select(map).ToEquatableArray(),
+        };
+    }
+
+    private static OperationSpec BindOperation(OperationSpec operation, string identifier, Func<TypeRef, TypeRef> map)
+    {
+        // Locals of generated methods start with "__", so parameter names only need to avoid each other and the token.
+        var scope = new Naming.Scope(new[] { "cancellationToken" });
+        var parameters = operation.Parameters
+            .Select(p => p with { Type = map(p.Type), Identifier = p.Constant is null ? scope.Claim(Naming.ToCamel(p.Name, "value")) : "" })
+            .ToEquatableArray();
+        var body = operation.Body is { } b
+            ? b with { Type = b.Type is { } t ? map(t) : null, Identifier = b.Kind is BodyKind.Json or BodyKind.Binary or BodyKind.Text or BodyKind.Form or BodyKind.Multipart ? scope.Claim(Naming.ToCamel(b.ParameterName, "body")) : "" }
+            : null;
+        return operation with
+        {
+            Identifier = identifier,
+            Parameters = parameters,
+            Body = body,
+            Response = operation.Response with
+            {
+                Type = operation.Response.Type is { } r ? map(r) : null,
+                Errors = operation.Response.Errors.Select(e => e with { Type = map(e.Type) }).ToEquatableArray(),
+            },
+        };
+    }
+
+    internal static string Slugify(string name)
+    {
+        var builder = new System.Text.StringBuilder();
+        foreach (var c in name.ToLowerInvariant())
+        {
+            if (c is >= 'a' and <= 'z' or >= '0' and <= '9')
+            {
+                builder.Append(c);
+            }
+            else if (builder.Length > 0 && builder[builder.Length - 1] != '-')
+            {
+                builder.Append('-');
+            }
+        }
+
+        var slug = builder.ToString().Trim('-');
+        return slug.Length == 0 ? "connector" : slug;
+    }
+
+    private static string SanitizeNamespace(string ns)
+    {
+        var parts = ns.Split('.')
+            .Select(p => p.Trim())
+            .Where(p => p.Length > 0)
+            .Select(p => Naming.EscapeKeyword(Naming.ToPascal(p, "Ns")) is var id && p.All(c => char.IsLetterOrDigit(c) || c == '_') && Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsIdentifierStartCharacter(p[0])
+                ? Naming.EscapeKeyword(p)
+                : id);
+        var result = string.Join(".", parts);
+        return result.Length == 0 ? "TypedConnectors.Generated" : result;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections.Immutable;
+using TypedConnectors.Generator.Diagnostics;
+using TypedConnectors.Generator.Model;
+using TypedConnectors.Generator.Reading.Canonical;
+using TypedConnectors.Generator.Validation;
+
+namespace TypedConnectors.Generator.Reading;
+
+/// <summary>One input file as the pipeline sees it: path, text and the MSBuild item metadata that steer it.</summary>
+internal sealed record ConnectorInput(string Path, string Text, string? Dialect, string? Namespace, string? ClientName);
+
+/// <summary>Project-wide settings the readers and emitter need; small and equatable so it rarely invalidates anything.</summary>
+internal sealed record GeneratorSettings(string RootNamespace, bool HasHttpClientFactory, bool HasDependencyInjection);
+
+/// <summary>What reading one file produced: a bound model (when generation can go ahead) and diagnostics.</summary>
+internal sealed record ReadResult(string Path, ConnectorSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>A dialect: recognises its shape in a document and reads it into the common model.</summary>
+internal interface IConnectorReader
+{
+    /// <summary>Name used in the <c>TypedConnectorsDialect</c> item metadata.</summary>
+    string Dialect { get; }
+
+    bool Recognizes(DocObject root);
+
+    ConnectorSpec? Read(DocContext context, DocObject root);
+}
+
+internal static class ConnectorFileReader
+{
+    private static readonly string[] YamlExtensions = { ".yaml", ".yml" };
+
+    /// <summary>The dialect readers, most specific shape first; the canonical format is the fallback.</summary>
+    internal static ImmutableArray<IConnectorReader> Readers { get; } = ImmutableArray.Create<IConnectorReader>(
+        new CanonicalConnectorReader());
+
+    public static bool IsYaml(string path) => YamlExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+
+    public static ReadResult Read(ConnectorInput input, GeneratorSettings settings, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        ConnectorSpec? spec = null;
+        try
+        {
+            spec = ReadSpec(input, diagnostics, cancellationToken);
+            if (spec is not null && !diagnostics.Any(d => d.StopsGeneration))
+            {
+                spec = SpecBinder.Bind(spec, input, settings, diagnostics);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.WholeFile(input.Path), System.IO.Path.GetFileName(input.Path), ex.GetType().FullName ?? "Exception", ex.Message));
+            spec = null;
+        }
+
+        var hasErrors = diagnostics.Any(d => d.StopsGeneration);
+        return new ReadResult(input.Path, hasErrors ? null : spec, diagnostics.ToEquatableArray());
+    }
+
+    private static ConnectorSpec? ReadSpec(ConnectorInput input, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        if (input.Text.Length > ReadLimits.MaxFileChars)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputTooLarge, LocationInfo.WholeFile(input.Path), "the file is larger than " + (ReadLimits.MaxFileChars / (1024 * 1024)) + " MB"));
+            return null;
+        }
+
+        var file = new SourceFile(input.Path, input.Text);
+        var root = IsYaml(input.Path)
+            ? YamlDocReader.Read(file, diagnostics, cancellationToken)
+            : JsonDocReader.Read(file, diagnostics, cancellationToken);
+        if (root is null)
+        {
+            return null;
+        }
+
+        var context = new DocContext(file, root, diagnostics, cancellationToken);
+        if (root is not DocObject obj)
+        {
+            context.Report(DiagnosticDescriptors.WrongRootType, root, "an " + root.KindName);
+            return null;
+        }
+
+        var reader = Choose(input.Dialect, obj, context);
+        if (reader is null)
+        {
+            return null;
+        }
+
+        var spec = reader.Read(context, obj);
+        if (spec is not null && !context.HasErrors)
+        {
+            ConnectorValidator.Validate(spec, context);
+        }
+
+        return spec;
+    }
+
+    private static IConnectorReader? Choose(string? dialect, DocObject root, DocContext context)
+    {
+        if (!string.IsNullOrWhiteSpace(dialect))
+        {
+            var named = Readers.FirstOrDefault(r => string.Equals(r.Dialect, dialect!.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (named is null)
+            {
+                context.ReportAtStart(DiagnosticDescriptors.UnrecognizedDialect, root, "the TypedConnectorsDialect metadata '" + dialect + "' names no dialect; use one of: " + string.Join(", ", Readers.Select(r => r.Dialect)));
+            }
+
+            return named;
+        }
+
+        return Readers.FirstOrDefault(r => r.Recognizes(root)) ?? Readers.First(r => r.Dialect == "connector");
+    }
+
+    private sealed class CanonicalConnectorReader : IConnectorReader
+    {
+        public string Dialect => "connector";
+
+        public bool Recognizes(DocObject root) => CanonicalReader.Recognizes(root);
+
+        public ConnectorSpec? Read(DocContext context, DocObject root) => CanonicalReader.Read(context, root);
+    }
+}

@@ -1,0 +1,102 @@
+namespace TypedConnectors.Generator.Reading;
+
+// A small document tree with source positions, built from JSON or YAML. Readers for every
+// dialect work on it, so that any diagnostic can point at the key or value it is about.
+
+internal enum ScalarKind
+{
+    String,
+    Number,
+    Boolean,
+    Null,
+}
+
+internal abstract class DocNode
+{
+    protected DocNode(int start, int length)
+    {
+        Start = start;
+        Length = length;
+    }
+
+    /// <summary>Character offset in the source text.</summary>
+    public int Start { get; }
+    public int Length { get; }
+
+    public abstract string KindName { get; }
+}
+
+internal sealed class DocObject : DocNode
+{
+    public DocObject(int start, int length, IReadOnlyList<DocProperty> properties)
+        : base(start, length) => Properties = properties;
+
+    public IReadOnlyList<DocProperty> Properties { get; }
+
+    public override string KindName => "object";
+
+    /// <summary>First property with this exact name (JSON duplicate keys: the first wins and the reader reports the rest).</summary>
+    public DocProperty? Find(string name)
+    {
+        foreach (var property in Properties)
+        {
+            if (string.Equals(property.Name, name, StringComparison.Ordinal))
+            {
+                return property;
+            }
+        }
+
+        return null;
+    }
+
+    public DocNode? Get(string name) => Find(name)?.Value;
+}
+
+internal sealed class DocProperty
+{
+    public DocProperty(string name, int nameStart, int nameLength, DocNode value)
+    {
+        Name = name;
+        NameStart = nameStart;
+        NameLength = nameLength;
+        Value = value;
+    }
+
+    public string Name { get; }
+    public int NameStart { get; }
+    public int NameLength { get; }
+    public DocNode Value { get; }
+}
+
+internal sealed class DocArray : DocNode
+{
+    public DocArray(int start, int length, IReadOnlyList<DocNode> items)
+        : base(start, length) => Items = items;
+
+    public IReadOnlyList<DocNode> Items { get; }
+
+    public override string KindName => "array";
+}
+
+internal sealed class DocScalar : DocNode
+{
+    public DocScalar(int start, int length, ScalarKind kind, string text)
+        : base(start, length)
+    {
+        Kind = kind;
+        Text = text;
+    }
+
+    public ScalarKind Kind { get; }
+
+    /// <summary>String value (unescaped), number as written, <c>true</c>/<c>false</c>, or <c>null</c>.</summary>
+    public string Text { get; }
+
+    public override string KindName => Kind switch
+    {
+        ScalarKind.String => "string",
+        ScalarKind.Number => "number",
+        ScalarKind.Boolean => "boolean",
+        _ => "null",
+    };
+}

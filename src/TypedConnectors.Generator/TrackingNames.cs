@@ -1,0 +1,11 @@
+namespace TypedConnectors.Generator;
+
+/// <summary>Names of the incremental steps, so tests can assert which ones ran and which were cached.</summary>
+internal static class TrackingNames
+{
+    public const string Settings = nameof(Settings);
+    public const string Inputs = nameof(Inputs);
+    public const string Parse = nameof(Parse);
+    public const string Names = nameof(Names);
+    public const string Emit = nameof(Emit);
+}
