@@ -1,0 +1,36 @@
+namespace TypedConnectors;
+
+/// <summary>The kind of authentication an auth method uses.</summary>
+public enum AuthKind
+{
+    /// <summary>No credentials are sent.</summary>
+    None,
+
+    /// <summary>HTTP Basic: <c>base64(username:password)</c>.</summary>
+    Basic,
+
+    /// <summary>A bearer token in a header, <c>Bearer &lt;token&gt;</c> by default.</summary>
+    Bearer,
+
+    /// <summary>An API key in a header, a query parameter or a cookie.</summary>
+    ApiKey,
+
+    /// <summary>OAuth 2.0; needs an <see cref="IAuthHandlerFactory"/> registered on <see cref="ConnectorConnectionOptions"/>.</summary>
+    OAuth2,
+
+    /// <summary>A user-supplied handler registered on <see cref="ConnectorConnectionOptions"/>.</summary>
+    Custom,
+}
+
+/// <summary>Where an API key is sent.</summary>
+public enum ApiKeyLocation
+{
+    /// <summary>In a request header.</summary>
+    Header,
+
+    /// <summary>In a query string parameter.</summary>
+    Query,
+
+    /// <summary>In a cookie.</summary>
+    Cookie,
+}

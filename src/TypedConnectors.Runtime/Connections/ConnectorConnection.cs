@@ -1,0 +1,298 @@
+using System.Net;
+using System.Text;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+
+namespace TypedConnectors;
+
+/// <summary>
+/// One authenticated instance of a connector, e.g. one customer's account: its field values, chosen auth method,
+/// resolved base address, and the rate and concurrency limits that every request through it shares.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Generated code derives a typed connection class per connector. Limiters are created once per connection and
+/// shared by every handler pipeline it creates, so two HttpClients of one connection share its budget, two
+/// connections never do (unless <see cref="ConnectorConnectionOptions.SharedRateLimiter"/> says so), and
+/// IHttpClientFactory's handler recycling does not reset it.
+/// </para>
+/// <para>Secret values never appear in <see cref="ToString"/>, logs or exception messages.</para>
+/// </remarks>
+public abstract class ConnectorConnection
+{
+    private const string Redacted = "***";
+
+    private readonly Dictionary<string, string?> _values;
+    private readonly HashSet<string> _secretFields;
+    private readonly AuthMethodDescriptor? _authMethod;
+    private readonly IReadOnlyList<IAuthHandlerFactory> _authHandlerFactories;
+    private readonly TimeProvider _timeProvider;
+    private readonly int _maxRetries;
+    private readonly TimeSpan _maxRetryDelay;
+    private readonly TimeSpan _attemptTimeout;
+    private readonly ILogger? _logger;
+    private readonly ConcurrencyLimiter? _concurrencyLimiter;
+
+    /// <summary>Creates the connection.</summary>
+    /// <param name="clientType">The generated client type whose connector attributes apply.</param>
+    /// <param name="authMethod">The key of the auth method to use; null or empty picks the connector's default.</param>
+    /// <param name="values">Every field value by wire name: auth fields, account fields, template variables.</param>
+    /// <param name="secretFields">Names whose values are never printed. Password and token fields of auth methods are added automatically.</param>
+    /// <param name="options">How requests are sent; defaults when null.</param>
+    /// <exception cref="ConnectorConfigurationException">
+    /// The auth method is unknown or lacks credentials, or the base URL cannot be resolved safely from the values.
+    /// </exception>
+    protected ConnectorConnection(
+        Type clientType,
+        string authMethod,
+        IReadOnlyDictionary<string, string?> values,
+        IEnumerable<string> secretFields,
+        ConnectorConnectionOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(clientType);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(secretFields);
+        options ??= new ConnectorConnectionOptions();
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries, "options.MaxRetries");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRetryDelay, TimeSpan.Zero, "options.MaxRetryDelay");
+
+        Descriptor = ConnectorDescriptor.For(clientType);
+        _values = new Dictionary<string, string?>(values, StringComparer.Ordinal);
+        _timeProvider = options.TimeProvider;
+        _maxRetries = options.MaxRetries;
+        _maxRetryDelay = options.MaxRetryDelay;
+        _attemptTimeout = options.AttemptTimeout;
+        _logger = options.Logger;
+        _authHandlerFactories = options.AuthHandlerFactories.ToArray();
+
+        _authMethod = ResolveAuthMethod(authMethod);
+        AuthMethod = _authMethod?.Key ?? (string.IsNullOrEmpty(authMethod) ? "none" : authMethod);
+
+        _secretFields = new HashSet<string>(secretFields, StringComparer.Ordinal);
+        foreach (var method in Descriptor.AuthMethods)
+        {
+            _secretFields.UnionWith(method.SecretFields);
+        }
+
+        BaseAddress = options.BaseAddress ?? ResolveBaseAddress();
+        if (!BaseAddress.IsAbsoluteUri)
+        {
+            throw new ConnectorConfigurationException("The base address must be an absolute URL.");
+        }
+
+        RateLimiter = options.SharedRateLimiter
+            ?? (Descriptor.RateLimit is { } limit
+                ? new SlidingWindowLogRateLimiter(limit.PermitLimit, limit.Window, _timeProvider)
+                : null);
+        _concurrencyLimiter = Descriptor.MaxConcurrency is { } max ? ConcurrencyLimitingHandler.CreateLimiter(max) : null;
+
+        AuthHandlers.Validate(this, _authMethod, _authHandlerFactories);
+    }
+
+    /// <summary>The connector's attributes.</summary>
+    public ConnectorDescriptor Descriptor { get; }
+
+    /// <summary>The key of the chosen auth method, or <c>none</c> when the connector declares none.</summary>
+    public string AuthMethod { get; }
+
+    /// <summary>The chosen auth method, or null when the connector declares none.</summary>
+    public AuthMethodDescriptor? AuthMethodDescriptor => _authMethod;
+
+    /// <summary>
+    /// The base address every request path is appended to: the connector's base URL template resolved with
+    /// <see cref="UrlTemplate.Resolve"/>, always ending with '/' so relative paths keep its path.
+    /// </summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The limiter every request of this connection waits on, or null when it is not rate limited.</summary>
+    public RateLimiter? RateLimiter { get; }
+
+    /// <summary>The limit on requests in flight, or null when unlimited.</summary>
+    public int? MaxConcurrency => Descriptor.MaxConcurrency;
+
+    /// <summary>The clock the connection's handlers use.</summary>
+    public TimeProvider TimeProvider => _timeProvider;
+
+    /// <summary>Returns a field value by wire name.</summary>
+    /// <param name="name">The field's wire name.</param>
+    /// <returns>The value, or null when the connection has none.</returns>
+    public string? GetValue(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _values.GetValueOrDefault(name);
+    }
+
+    /// <summary>Returns an auth field's value after the chosen auth method's mutations.</summary>
+    /// <param name="field">The field's wire name.</param>
+    /// <returns>The value the auth handler sends, or null.</returns>
+    public string? GetAuthValue(string field)
+    {
+        var value = GetValue(field);
+        return _authMethod is null ? value : _authMethod.ApplyMutations(field, value);
+    }
+
+    /// <summary>Whether a field's value is secret and must never be printed.</summary>
+    /// <param name="name">The field's wire name.</param>
+    /// <returns>True for secret fields.</returns>
+    public bool IsSecret(string name) => _secretFields.Contains(name);
+
+    /// <summary>Describes the connection with secret values shown as <c>***</c>.</summary>
+    /// <returns>For example <c>AcmeConnection { auth = basic, domain = acme.example.com, password = *** }</c>.</returns>
+    public override string ToString()
+    {
+        var builder = new StringBuilder(GetType().Name).Append(" { auth = ").Append(AuthMethod);
+        foreach (var (name, value) in _values.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            builder.Append(", ").Append(name).Append(" = ")
+                .Append(_secretFields.Contains(name) ? Redacted : value ?? "null");
+        }
+
+        return builder.Append(" }").ToString();
+    }
+
+    /// <summary>
+    /// Creates the connection's handler pipeline: retry on 429/503 → rate limit → concurrency limit → auth →
+    /// <paramref name="innerHandler"/>.
+    /// </summary>
+    /// <param name="innerHandler">
+    /// The handler that sends requests; a new <see cref="SocketsHttpHandler"/> (no cookies, no automatic redirects,
+    /// pooled connections recycled every two minutes) when null. Disposed with the pipeline.
+    /// </param>
+    /// <returns>The outermost handler.</returns>
+    public HttpMessageHandler CreateHandler(HttpMessageHandler? innerHandler = null) =>
+        BuildChain(innerHandler ?? CreateDefaultInnerHandler());
+
+    /// <summary>
+    /// Creates the same pipeline as <see cref="CreateHandler"/> as one <see cref="DelegatingHandler"/> whose
+    /// <see cref="DelegatingHandler.InnerHandler"/> is set later, for IHttpClientFactory's
+    /// <c>AddHttpMessageHandler(() =&gt; connection.CreateDelegatingHandler())</c>.
+    /// </summary>
+    /// <returns>A new handler; each call returns a new instance, as IHttpClientFactory requires.</returns>
+    public DelegatingHandler CreateDelegatingHandler() => new ConnectorPipelineHandler(this);
+
+    /// <summary>Creates an HttpClient with <see cref="BaseAddress"/> set and the pipeline installed.</summary>
+    /// <param name="innerHandler">The handler that sends requests; see <see cref="CreateHandler"/>.</param>
+    /// <returns>
+    /// A client whose own <see cref="HttpClient.Timeout"/> is infinite: it would count rate-limit waits and
+    /// Retry-After delays, so the per-attempt <see cref="ConnectorConnectionOptions.AttemptTimeout"/> applies instead.
+    /// Use a CancellationToken for an overall deadline.
+    /// </returns>
+    public HttpClient CreateHttpClient(HttpMessageHandler? innerHandler = null) =>
+        new(CreateHandler(innerHandler), disposeHandler: true)
+        {
+            BaseAddress = BaseAddress,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+
+    /// <summary>Throws when a required value is missing.</summary>
+    /// <param name="name">The field's wire name, used in the message.</param>
+    /// <param name="value">The value.</param>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is null, empty or whitespace.</exception>
+    protected static void RequireValue(string name, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException($"The connection value '{name}' is required.", name);
+        }
+    }
+
+    internal HttpMessageHandler BuildChain(HttpMessageHandler innermost)
+    {
+        var handlers = new List<DelegatingHandler>
+        {
+            new RetryAfterHandler(_maxRetries, _maxRetryDelay, _timeProvider) { Logger = _logger },
+        };
+        if (RateLimiter is not null)
+        {
+            handlers.Add(new RateLimitingHandler(RateLimiter));
+        }
+
+        if (_concurrencyLimiter is not null)
+        {
+            handlers.Add(new ConcurrencyLimitingHandler(_concurrencyLimiter));
+        }
+
+        if (AuthHandlers.Create(this, _authMethod, _authHandlerFactories) is { } auth)
+        {
+            handlers.Add(auth);
+        }
+
+        handlers.Add(new TransportHandler(_logger, _timeProvider, _attemptTimeout));
+
+        HttpMessageHandler next = innermost;
+        for (var i = handlers.Count - 1; i >= 0; i--)
+        {
+            handlers[i].InnerHandler = next;
+            next = handlers[i];
+        }
+
+        return next;
+    }
+
+    private static SocketsHttpHandler CreateDefaultInnerHandler() => new()
+    {
+        // Recycling connections lets DNS changes of the API take effect.
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+
+        // A shared cookie jar would mix the sessions of different customers' connections.
+        UseCookies = false,
+
+        // SocketsHttpHandler re-sends custom credential headers (X-API-Key, ...) to whatever host a redirect names;
+        // a 3xx is returned to the caller instead.
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.All,
+    };
+
+    private AuthMethodDescriptor? ResolveAuthMethod(string? key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            if (Descriptor.AuthMethods.Count == 0)
+            {
+                return null;
+            }
+
+            return Descriptor.DefaultAuthMethod ?? throw new ConnectorConfigurationException(
+                $"Connector '{Descriptor.Slug}' has several auth methods and none is the default; name one of: {string.Join(", ", Descriptor.AuthMethods.Select(m => m.Key))}.");
+        }
+
+        if (Descriptor.FindAuthMethod(key) is { } method)
+        {
+            return method;
+        }
+
+        if (Descriptor.AuthMethods.Count == 0 && string.Equals(key, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        throw new ConnectorConfigurationException(
+            key,
+            $"Connector '{Descriptor.Slug}' has no auth method '{key}'; it has: {(Descriptor.AuthMethods.Count == 0 ? "none" : string.Join(", ", Descriptor.AuthMethods.Select(m => m.Key)))}.",
+            null);
+    }
+
+    private Uri ResolveBaseAddress()
+    {
+        var template = Descriptor.BaseUrl ?? throw new ConnectorConfigurationException(
+            $"Connector '{Descriptor.Slug}' declares no base URL; set {nameof(ConnectorConnectionOptions)}.{nameof(ConnectorConnectionOptions.BaseAddress)}.");
+        var patterns = Descriptor.Variables
+            .Where(v => v.Pattern is not null)
+            .ToDictionary(v => v.Name, v => v.Pattern!, StringComparer.Ordinal);
+        var defaults = Descriptor.Variables.ToDictionary(v => v.Name, v => v.DefaultValue, StringComparer.Ordinal);
+        var resolved = UrlTemplate.Resolve(
+            template,
+            name =>
+            {
+                var value = GetValue(name);
+                return string.IsNullOrEmpty(value) ? defaults.GetValueOrDefault(name) : value;
+            },
+            patterns);
+
+        // HttpClient and Uri drop the last path segment of a base without a trailing slash ("api" in /api + "users").
+        return resolved.AbsolutePath.EndsWith('/')
+            ? resolved
+            : new UriBuilder(resolved) { Path = resolved.AbsolutePath + "/" }.Uri;
+    }
+}

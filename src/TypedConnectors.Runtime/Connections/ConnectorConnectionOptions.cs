@@ -1,0 +1,83 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+
+namespace TypedConnectors;
+
+/// <summary>
+/// How a connection sends requests: clock, retries, logging, rate limiter sharing and the auth handlers for
+/// kinds the runtime does not implement itself.
+/// </summary>
+/// <remarks>
+/// A connection copies these settings when it is created, so one options instance can be reused and changed for
+/// later connections without affecting existing ones.
+/// </remarks>
+public sealed class ConnectorConnectionOptions
+{
+    /// <summary>The clock for rate limits, Retry-After dates, delays and timeouts. Tests pass a fake one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Retries after a 429 or 503 response; 0 disables retrying. 3 by default.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>
+    /// The longest wait before one retry. A server asking for longer gets its response returned to the caller instead. One minute by default.
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Where requests and retries are logged (method, URI without query, status, elapsed time); nothing is logged when null.</summary>
+    public ILogger? Logger { get; set; }
+
+    /// <summary>
+    /// A rate limiter to use instead of one built from the connector's <see cref="RateLimitAttribute"/>, e.g. one
+    /// shared by all connections of one customer account. Null gives each connection a budget of its own.
+    /// The connection does not dispose it.
+    /// </summary>
+    public RateLimiter? SharedRateLimiter { get; set; }
+
+    /// <summary>
+    /// The time one attempt may take from sending until the response headers arrive, not counting rate limit and
+    /// concurrency waits. 100 seconds by default (HttpClient's default); <see cref="Timeout.InfiniteTimeSpan"/> disables it.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// A base address to use instead of resolving the connector's base URL template, e.g. a sandbox or a local test
+    /// server. It is trusted as given: do not fill it from customer input.
+    /// </summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>
+    /// Factories asked, in order, for the auth handler of a connection before the built-in ones (None, Basic, Bearer,
+    /// ApiKey). This is how OAuth 2.0 and custom auth methods get their handler, and how a built-in kind can be replaced.
+    /// </summary>
+    public IList<IAuthHandlerFactory> AuthHandlerFactories { get; } = new List<IAuthHandlerFactory>();
+
+    /// <summary>Registers a function that creates the auth handler for every auth method of one kind.</summary>
+    /// <param name="kind">The auth kind, typically <see cref="AuthKind.OAuth2"/> or <see cref="AuthKind.Custom"/>.</param>
+    /// <param name="create">Creates a new handler for each pipeline; a handler instance cannot be shared between pipelines.</param>
+    /// <returns>These options, for chaining.</returns>
+    public ConnectorConnectionOptions AddAuthHandler(AuthKind kind, Func<ConnectorConnection, AuthMethodDescriptor, DelegatingHandler> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        AuthHandlerFactories.Add(new DelegateAuthHandlerFactory((connection, method) => method.Kind == kind ? create(connection, method) : null));
+        return this;
+    }
+
+    /// <summary>Registers a function that creates the auth handler for the auth method with the given key.</summary>
+    /// <param name="authMethodKey">The auth method's key as declared on the connector.</param>
+    /// <param name="create">Creates a new handler for each pipeline; a handler instance cannot be shared between pipelines.</param>
+    /// <returns>These options, for chaining.</returns>
+    public ConnectorConnectionOptions AddAuthHandler(string authMethodKey, Func<ConnectorConnection, AuthMethodDescriptor, DelegatingHandler> create)
+    {
+        ArgumentNullException.ThrowIfNull(authMethodKey);
+        ArgumentNullException.ThrowIfNull(create);
+        AuthHandlerFactories.Add(new DelegateAuthHandlerFactory(
+            (connection, method) => string.Equals(method.Key, authMethodKey, StringComparison.Ordinal) ? create(connection, method) : null));
+        return this;
+    }
+
+    private sealed class DelegateAuthHandlerFactory(Func<ConnectorConnection, AuthMethodDescriptor, DelegatingHandler?> create) : IAuthHandlerFactory
+    {
+        public DelegatingHandler? TryCreateHandler(ConnectorConnection connection, AuthMethodDescriptor method) => create(connection, method);
+    }
+}

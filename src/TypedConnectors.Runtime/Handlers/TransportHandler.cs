@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Logging;
+
+namespace TypedConnectors;
+
+/// <summary>
+/// The innermost step of a connection's pipeline: bounds one attempt with a timeout and logs it.
+/// </summary>
+/// <remarks>
+/// The timeout is per attempt and starts after rate limiting and concurrency waits, so a long queue does not turn into
+/// timeouts; HttpClient's own timeout would cover the whole call including those waits, which is why the connection's
+/// clients switch it off.
+/// </remarks>
+internal sealed class TransportHandler(ILogger? logger, TimeProvider timeProvider, TimeSpan attemptTimeout) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var start = timeProvider.GetTimestamp();
+        using var timeout = attemptTimeout == Timeout.InfiniteTimeSpan
+            ? null
+            : new CancellationTokenSource(attemptTimeout, timeProvider);
+        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            var response = await base.SendAsync(request, linked?.Token ?? cancellationToken).ConfigureAwait(false);
+            if (logger is not null)
+            {
+                Log.RequestCompleted(logger, request.Method.Method, Log.Redact(request.RequestUri), (int)response.StatusCode, timeProvider.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            return response;
+        }
+        catch (OperationCanceledException ex) when (timeout?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
+        {
+            if (logger is not null)
+            {
+                Log.RequestTimedOut(logger, request.Method.Method, Log.Redact(request.RequestUri), timeProvider.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            // Same shape as HttpClient's own timeout, so callers that already handle it keep working.
+            throw new TaskCanceledException(
+                $"The request was canceled because one attempt took longer than {attemptTimeout.TotalSeconds:0.###} s.",
+                new TimeoutException(ex.Message, ex));
+        }
+        catch (Exception ex) when (logger is not null && ex is not OperationCanceledException)
+        {
+            Log.RequestFailed(logger, request.Method.Method, Log.Redact(request.RequestUri), timeProvider.GetElapsedTime(start).TotalMilliseconds, ex);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,621 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace TypedConnectors;
+
+/// <summary>
+/// Collects one API call's path parameters, query, headers, cookies and body, and builds the
+/// <see cref="HttpRequestMessage"/> against a connection's base address.
+/// </summary>
+/// <remarks>
+/// Every value is escaped or validated for the place it goes to, so parameter values can never change the path
+/// structure, add query parameters or split headers. A request carries one kind of body; mixing kinds is a bug in
+/// the caller and throws.
+/// </remarks>
+public sealed class ConnectorRequest
+{
+    private static readonly byte[] JsonNull = "null"u8.ToArray();
+
+    private readonly string _path;
+    private readonly string? _templateQuery;
+    private readonly HashSet<string> _pathNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _pathValues = new(StringComparer.Ordinal);
+    private readonly List<string> _query = [];
+    private readonly List<KeyValuePair<string, string>> _headers = [];
+    private readonly List<string> _cookies = [];
+
+    private BodyKind _bodyKind;
+    private byte[]? _jsonBody;
+    private List<KeyValuePair<string, byte[]>>? _jsonFields;
+    private List<KeyValuePair<string, string>>? _formFields;
+    private List<MultipartPart>? _multipart;
+    private HttpContent? _rawBody;
+    private string? _templateText;
+    private MediaTypeHeaderValue? _templateContentType;
+
+    /// <summary>Creates a request.</summary>
+    /// <param name="method">The HTTP method, e.g. <c>GET</c>.</param>
+    /// <param name="pathTemplate">The path relative to the base address with <c>{name}</c> placeholders, e.g. <c>users/{id}</c>; may carry a constant query after <c>?</c>.</param>
+    /// <exception cref="ArgumentException">The template has an unclosed or empty placeholder.</exception>
+    public ConnectorRequest(string method, string pathTemplate)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(method);
+        ArgumentNullException.ThrowIfNull(pathTemplate);
+        Method = new HttpMethod(method.Trim().ToUpperInvariant());
+        var queryStart = pathTemplate.IndexOf('?', StringComparison.Ordinal);
+        _path = queryStart < 0 ? pathTemplate : pathTemplate[..queryStart];
+        _templateQuery = queryStart < 0 ? null : pathTemplate[(queryStart + 1)..];
+        PathTemplate = pathTemplate;
+
+        var position = 0;
+        while ((position = _path.IndexOf('{', position)) >= 0)
+        {
+            var close = _path.IndexOf('}', position + 1);
+            if (close < 0 || close == position + 1)
+            {
+                throw new ArgumentException($"The path template '{pathTemplate}' has an unclosed or empty placeholder.", nameof(pathTemplate));
+            }
+
+            _pathNames.Add(_path.Substring(position + 1, close - position - 1));
+            position = close + 1;
+        }
+    }
+
+    private enum BodyKind
+    {
+        None,
+        Json,
+        JsonFields,
+        Form,
+        Multipart,
+        Raw,
+        Template,
+    }
+
+    /// <summary>
+    /// Creates a request for a caller-supplied path relative to the base address, as used by the generated clients'
+    /// untyped <c>GetAsync</c>/<c>SendAsync</c> helpers. The path may carry a query string.
+    /// </summary>
+    /// <param name="method">The HTTP method, e.g. <c>GET</c>.</param>
+    /// <param name="relativePath">A path such as <c>users/42?expand=teams</c>.</param>
+    /// <returns>The request; braces in the path are literal, not placeholders.</returns>
+    /// <exception cref="ArgumentException">
+    /// The path is absolute or protocol-relative, contains a <c>.</c> or <c>..</c> segment (also percent-encoded),
+    /// a backslash, a fragment or control characters: anything that could leave the base address.
+    /// </exception>
+    public static ConnectorRequest Relative(string method, string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        if (relativePath.Any(c => char.IsControl(c) || c is '\\' or '#'))
+        {
+            throw new ArgumentException("The relative path may not contain control characters, backslashes or a fragment.", nameof(relativePath));
+        }
+
+        var queryStart = relativePath.IndexOf('?', StringComparison.Ordinal);
+        var path = queryStart < 0 ? relativePath : relativePath[..queryStart];
+        var firstSlash = path.IndexOf('/', StringComparison.Ordinal);
+        var firstSegment = firstSlash < 0 ? path : path[..firstSlash];
+        if (path.StartsWith("//", StringComparison.Ordinal) || firstSegment.Contains(':', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The relative path may not be an absolute or protocol-relative URL.", nameof(relativePath));
+        }
+
+        foreach (var segment in path.Split('/'))
+        {
+            if (Uri.UnescapeDataString(segment) is "." or "..")
+            {
+                throw new ArgumentException("The relative path may not contain '.' or '..' segments.", nameof(relativePath));
+            }
+        }
+
+        return new ConnectorRequest(method, relativePath.Replace("{", "%7B", StringComparison.Ordinal).Replace("}", "%7D", StringComparison.Ordinal));
+    }
+
+    /// <summary>The HTTP method.</summary>
+    public HttpMethod Method { get; }
+
+    /// <summary>The path template as given.</summary>
+    public string PathTemplate { get; }
+
+    /// <summary>Sets a path placeholder's value, percent-escaped so it stays one path segment.</summary>
+    /// <param name="name">The placeholder name.</param>
+    /// <param name="value">The value; must not be empty, <c>.</c> or <c>..</c>, which would change the path after normalisation.</param>
+    /// <exception cref="ArgumentException">The template has no such placeholder, or the value is not allowed.</exception>
+    public void PathParameter(string name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!_pathNames.Contains(name))
+        {
+            throw new ArgumentException($"The path template '{PathTemplate}' has no parameter '{name}'.", nameof(name));
+        }
+
+        if (value is "" or "." or "..")
+        {
+            throw new ArgumentException($"The path parameter '{name}' may not be empty, '.' or '..'.", nameof(value));
+        }
+
+        _pathValues[name] = Uri.EscapeDataString(value);
+    }
+
+    /// <summary>Adds a query parameter.</summary>
+    /// <param name="name">The parameter name.</param>
+    /// <param name="value">The value; null omits the parameter.</param>
+    public void Query(string name, string? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (value is not null)
+        {
+            _query.Add(Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value));
+        }
+    }
+
+    /// <summary>Adds an array query parameter in an OpenAPI style.</summary>
+    /// <param name="name">The parameter name.</param>
+    /// <param name="values">The values; null omits the parameter, null items are skipped.</param>
+    /// <param name="style">The serialization style. <see cref="ParameterStyle.DeepObject"/> is not defined for arrays and is sent exploded.</param>
+    /// <param name="explode">Whether each value becomes its own <c>name=value</c> pair.</param>
+    public void QueryValues(string name, IEnumerable<string?>? values, ParameterStyle style, bool explode)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (values is null)
+        {
+            return;
+        }
+
+        var items = values.Where(v => v is not null).Select(v => Uri.EscapeDataString(v!)).ToList();
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var escapedName = Uri.EscapeDataString(name);
+        if (explode || style == ParameterStyle.DeepObject)
+        {
+            foreach (var item in items)
+            {
+                _query.Add(escapedName + "=" + item);
+            }
+
+            return;
+        }
+
+        var separator = style switch
+        {
+            ParameterStyle.SpaceDelimited => "%20",
+            ParameterStyle.PipeDelimited => "%7C",
+            _ => ",",
+        };
+        _query.Add(escapedName + "=" + string.Join(separator, items));
+    }
+
+    /// <summary>Adds an object query parameter in an OpenAPI style.</summary>
+    /// <param name="name">The parameter name.</param>
+    /// <param name="properties">The object's properties; null omits the parameter, null values are skipped.</param>
+    /// <param name="style"><see cref="ParameterStyle.DeepObject"/> sends <c>name[key]=value</c>; form sends <c>key=value</c> pairs when exploded and <c>name=key,value,...</c> otherwise.</param>
+    /// <param name="explode">Whether the properties become separate pairs.</param>
+    public void QueryObject(string name, IEnumerable<KeyValuePair<string, string?>>? properties, ParameterStyle style, bool explode)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (properties is null)
+        {
+            return;
+        }
+
+        var escapedName = Uri.EscapeDataString(name);
+        var flat = new List<string>();
+        foreach (var (key, value) in properties)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (style == ParameterStyle.DeepObject)
+            {
+                _query.Add(escapedName + "%5B" + Uri.EscapeDataString(key) + "%5D=" + Uri.EscapeDataString(value));
+            }
+            else if (explode)
+            {
+                _query.Add(Uri.EscapeDataString(key) + "=" + Uri.EscapeDataString(value));
+            }
+            else
+            {
+                flat.Add(Uri.EscapeDataString(key));
+                flat.Add(Uri.EscapeDataString(value));
+            }
+        }
+
+        if (flat.Count > 0)
+        {
+            _query.Add(escapedName + "=" + string.Join(",", flat));
+        }
+    }
+
+    /// <summary>Adds a request header.</summary>
+    /// <param name="name">The header name; must be an HTTP token.</param>
+    /// <param name="value">The value; null omits the header.</param>
+    /// <exception cref="ConnectorConfigurationException">The name is invalid or the value contains CR, LF or NUL.</exception>
+    public void Header(string name, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (value is not null)
+        {
+            HeaderValidation.Ensure(name, value);
+            _headers.Add(new(name, value));
+        }
+    }
+
+    /// <summary>Adds a cookie.</summary>
+    /// <param name="name">The cookie name; must be an HTTP token.</param>
+    /// <param name="value">The value, percent-escaped where the cookie syntax does not allow a character; null omits the cookie.</param>
+    /// <exception cref="ConnectorConfigurationException">The name is not a token.</exception>
+    public void Cookie(string name, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (value is not null)
+        {
+            _cookies.Add(CookieText(name, value));
+        }
+    }
+
+    /// <summary>Sets a JSON body serialized with <see cref="ConnectorJson.Options"/>.</summary>
+    /// <typeparam name="T">The body type.</typeparam>
+    /// <param name="value">The body.</param>
+    [RequiresUnreferencedCode("Uses reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.")]
+    [RequiresDynamicCode("Uses reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.")]
+    public void JsonBody<T>(T value) => JsonBody(value, (JsonTypeInfo<T>)ConnectorJson.Options.GetTypeInfo(typeof(T)));
+
+    /// <summary>Sets a JSON body serialized with the given contract.</summary>
+    /// <typeparam name="T">The body type.</typeparam>
+    /// <param name="value">The body.</param>
+    /// <param name="typeInfo">The type's JSON contract, e.g. from a source-generated context.</param>
+    public void JsonBody<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        SetBodyKind(BodyKind.Json);
+        _jsonBody = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+    }
+
+    /// <summary>Adds a member to a JSON object body built from fields; null is written as <c>null</c>.</summary>
+    /// <param name="name">The member name.</param>
+    /// <param name="value">The value, serialized by its runtime type.</param>
+    [RequiresUnreferencedCode("Uses reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.")]
+    [RequiresDynamicCode("Uses reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.")]
+    public void JsonField(string name, object? value) =>
+        AddJsonField(name, value is null ? JsonNull : JsonSerializer.SerializeToUtf8Bytes(value, ConnectorJson.Options.GetTypeInfo(value.GetType())));
+
+    /// <summary>Adds a member to a JSON object body built from fields; null is written as <c>null</c>.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="name">The member name.</param>
+    /// <param name="value">The value.</param>
+    [RequiresUnreferencedCode("Uses reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.")]
+    [RequiresDynamicCode("Uses reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.")]
+    public void JsonField<T>(string name, T value) =>
+        JsonField(name, value, (JsonTypeInfo<T>)ConnectorJson.Options.GetTypeInfo(typeof(T)));
+
+    /// <summary>Adds a member to a JSON object body built from fields, serialized with the given contract.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="name">The member name.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="typeInfo">The type's JSON contract.</param>
+    public void JsonField<T>(string name, T value, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        AddJsonField(name, value is null ? JsonNull : JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
+    }
+
+    /// <summary>Adds a field to an <c>application/x-www-form-urlencoded</c> body.</summary>
+    /// <param name="name">The field name.</param>
+    /// <param name="value">The value; null omits the field.</param>
+    public void FormField(string name, string? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        SetBodyKind(BodyKind.Form);
+        if (value is not null)
+        {
+            (_formFields ??= []).Add(new(name, value));
+        }
+    }
+
+    /// <summary>Adds a text field to a <c>multipart/form-data</c> body.</summary>
+    /// <param name="name">The field name.</param>
+    /// <param name="value">The value; null omits the field.</param>
+    public void MultipartField(string name, string? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        SetBodyKind(BodyKind.Multipart);
+        if (value is not null)
+        {
+            (_multipart ??= []).Add(new MultipartPart(name, value, null, null, null));
+        }
+    }
+
+    /// <summary>Adds a file to a <c>multipart/form-data</c> body.</summary>
+    /// <param name="name">The field name.</param>
+    /// <param name="content">The file content; read when the request is sent, so a request with files can be built once.</param>
+    /// <param name="fileName">The file name sent to the server.</param>
+    /// <param name="contentType">The file's media type; <c>application/octet-stream</c> when null.</param>
+    public void MultipartFile(string name, Stream content, string? fileName = null, string? contentType = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(content);
+        SetBodyKind(BodyKind.Multipart);
+        (_multipart ??= []).Add(new MultipartPart(name, null, content, fileName, contentType));
+    }
+
+    /// <summary>Sets a body the caller built.</summary>
+    /// <param name="content">The body; sent as is.</param>
+    public void RawBody(HttpContent content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        SetBodyKind(BodyKind.Raw);
+        _rawBody = content;
+    }
+
+    /// <summary>Sets a body rendered from a <c>body_template</c>.</summary>
+    /// <param name="contentType">The media type, e.g. <c>application/json</c>; sent with <c>charset=utf-8</c>.</param>
+    /// <param name="template">The parsed template.</param>
+    /// <param name="values">Values by variable name.</param>
+    [RequiresUnreferencedCode("Values other than strings, numbers, Booleans and JSON nodes are serialized with reflection-based System.Text.Json.")]
+    [RequiresDynamicCode("Values other than strings, numbers, Booleans and JSON nodes are serialized with reflection-based System.Text.Json.")]
+    public void TemplateBody(string contentType, BodyTemplate template, IReadOnlyDictionary<string, object?> values)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        TemplateBody(contentType, template.Render(values));
+    }
+
+    /// <summary>Sets a body rendered from a <c>body_template</c> with a serializer that knows the value types.</summary>
+    /// <param name="contentType">The media type, e.g. <c>application/json</c>; sent with <c>charset=utf-8</c>.</param>
+    /// <param name="template">The parsed template.</param>
+    /// <param name="values">Values by variable name.</param>
+    /// <param name="options">Options whose resolver knows the value types.</param>
+    public void TemplateBody(string contentType, BodyTemplate template, IReadOnlyDictionary<string, object?> values, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        TemplateBody(contentType, template.Render(values, options));
+    }
+
+    /// <summary>Builds the request message.</summary>
+    /// <param name="baseAddress">The connection's base address; the request path is appended to its path.</param>
+    /// <returns>A new message; the caller sends and disposes it.</returns>
+    /// <exception cref="InvalidOperationException">A path placeholder has no value.</exception>
+    public HttpRequestMessage Build(Uri baseAddress)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        if (!baseAddress.IsAbsoluteUri)
+        {
+            throw new ArgumentException("The base address must be absolute.", nameof(baseAddress));
+        }
+
+        var uri = new StringBuilder(baseAddress.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/'));
+        var path = FillPath().TrimStart('/');
+        if (path.Length > 0)
+        {
+            uri.Append('/').Append(path);
+        }
+
+        var query = new List<string>();
+        var baseQuery = baseAddress.Query.TrimStart('?');
+        if (baseQuery.Length > 0)
+        {
+            query.Add(baseQuery);
+        }
+
+        if (!string.IsNullOrEmpty(_templateQuery))
+        {
+            query.Add(_templateQuery);
+        }
+
+        query.AddRange(_query);
+        if (query.Count > 0)
+        {
+            uri.Append('?').AppendJoin('&', query);
+        }
+
+        var message = new HttpRequestMessage(Method, new Uri(uri.ToString(), UriKind.Absolute));
+        try
+        {
+            message.Content = BuildContent();
+            foreach (var (name, value) in _headers)
+            {
+                if (message.Headers.TryAddWithoutValidation(name, value))
+                {
+                    continue;
+                }
+
+                // Content-Type, Content-Language and friends belong to the content; without a body they mean nothing.
+                if (message.Content is not null)
+                {
+                    message.Content.Headers.Remove(name);
+                    message.Content.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            if (_cookies.Count > 0)
+            {
+                message.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", _cookies));
+            }
+
+            return message;
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
+    }
+
+    internal static string CookieText(string name, string value)
+    {
+        if (!HeaderValidation.IsToken(name))
+        {
+            throw new ConnectorConfigurationException(name, $"'{name}' is not a valid cookie name.", null);
+        }
+
+        var builder = new StringBuilder(name.Length + value.Length + 1).Append(name).Append('=');
+        foreach (var rune in value.EnumerateRunes())
+        {
+            // RFC 6265 cookie-octet: printable ASCII except space, DQUOTE, comma, semicolon and backslash.
+            // '%' is escaped too so that servers which percent-decode cookies get the value back unchanged.
+            if (rune.Value is > 0x20 and < 0x7F && rune.Value is not ('"' or ',' or ';' or '\\' or '%'))
+            {
+                builder.Append((char)rune.Value);
+            }
+            else
+            {
+                builder.Append(Uri.EscapeDataString(rune.ToString()));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private void TemplateBody(string contentType, string text)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(contentType);
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
+        {
+            throw new ArgumentException($"'{contentType}' is not a valid media type.", nameof(contentType));
+        }
+
+        SetBodyKind(BodyKind.Template);
+        mediaType.CharSet = "utf-8";
+        _templateContentType = mediaType;
+        _templateText = text;
+    }
+
+    private void AddJsonField(string name, byte[] json)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        SetBodyKind(BodyKind.JsonFields);
+        _jsonFields ??= [];
+        var index = _jsonFields.FindIndex(f => string.Equals(f.Key, name, StringComparison.Ordinal));
+        if (index >= 0)
+        {
+            // A duplicate member would be read differently by different JSON parsers; the last call wins instead.
+            _jsonFields[index] = new(name, json);
+        }
+        else
+        {
+            _jsonFields.Add(new(name, json));
+        }
+    }
+
+    private void SetBodyKind(BodyKind kind)
+    {
+        if (_bodyKind != BodyKind.None && _bodyKind != kind)
+        {
+            throw new InvalidOperationException($"The request already has a {_bodyKind} body; it cannot also have a {kind} body.");
+        }
+
+        _bodyKind = kind;
+    }
+
+    private string FillPath()
+    {
+        if (_pathNames.Count == 0)
+        {
+            return _path;
+        }
+
+        var builder = new StringBuilder(_path.Length + 32);
+        var position = 0;
+        while (position < _path.Length)
+        {
+            var open = _path.IndexOf('{', position);
+            if (open < 0)
+            {
+                builder.Append(_path, position, _path.Length - position);
+                break;
+            }
+
+            var close = _path.IndexOf('}', open + 1);
+            var name = _path.Substring(open + 1, close - open - 1);
+            if (!_pathValues.TryGetValue(name, out var value))
+            {
+                throw new InvalidOperationException($"The path parameter '{name}' of '{PathTemplate}' has no value.");
+            }
+
+            builder.Append(_path, position, open - position).Append(value);
+            position = close + 1;
+        }
+
+        return builder.ToString();
+    }
+
+    private HttpContent? BuildContent()
+    {
+        switch (_bodyKind)
+        {
+            case BodyKind.Json:
+                return JsonContent(_jsonBody!);
+            case BodyKind.JsonFields:
+                var buffer = new ArrayBufferWriter<byte>();
+                using (var writer = new Utf8JsonWriter(buffer))
+                {
+                    writer.WriteStartObject();
+                    foreach (var (name, json) in _jsonFields!)
+                    {
+                        writer.WritePropertyName(name);
+                        writer.WriteRawValue(json, skipInputValidation: true);
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                return JsonContent(buffer.WrittenSpan.ToArray());
+            case BodyKind.Form:
+                return new FormUrlEncodedContent(_formFields ?? []);
+            case BodyKind.Multipart:
+                var multipart = new MultipartFormDataContent();
+                foreach (var part in _multipart ?? [])
+                {
+                    if (part.Stream is null)
+                    {
+                        multipart.Add(new StringContent(part.Value!, Encoding.UTF8), part.Name);
+                        continue;
+                    }
+
+                    var file = new StreamContent(part.Stream);
+                    file.Headers.ContentType = MediaTypeHeaderValue.Parse(part.ContentType ?? "application/octet-stream");
+                    if (part.FileName is null)
+                    {
+                        multipart.Add(file, part.Name);
+                    }
+                    else
+                    {
+                        multipart.Add(file, part.Name, part.FileName);
+                    }
+                }
+
+                return multipart;
+            case BodyKind.Raw:
+                return _rawBody;
+            case BodyKind.Template:
+                var content = new ByteArrayContent(Encoding.UTF8.GetBytes(_templateText!));
+                content.Headers.ContentType = new MediaTypeHeaderValue(_templateContentType!.MediaType!) { CharSet = "utf-8" };
+                foreach (var parameter in _templateContentType.Parameters.Where(p => !string.Equals(p.Name, "charset", StringComparison.OrdinalIgnoreCase)))
+                {
+                    content.Headers.ContentType.Parameters.Add(new NameValueHeaderValue(parameter.Name, parameter.Value));
+                }
+
+                return content;
+            default:
+                return null;
+        }
+    }
+
+    private static ByteArrayContent JsonContent(byte[] json)
+    {
+        var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        return content;
+    }
+
+    private sealed record MultipartPart(string Name, string? Value, Stream? Stream, string? FileName, string? ContentType);
+}
