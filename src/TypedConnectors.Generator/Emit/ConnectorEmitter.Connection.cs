@@ -56,9 +56,10 @@ internal sealed partial class ConnectorEmitter
         writer.Open("public sealed partial class " + ConnectionName + " : global::TypedConnectors.ConnectorConnection");
         writer.Line("private static readonly string[] __secretFields = { " + string.Join(", ", secrets.Select(Literals.String)) + " };");
         writer.Line();
-        writer.Open("private " + ConnectionName + "(string authMethod, global::System.Collections.Generic.IReadOnlyDictionary<string, string?> values, global::TypedConnectors.ConnectorConnectionOptions? options)");
-        writer.Line(": base(typeof(" + _spec.ClientName + "), authMethod, values, __secretFields, options)");
-        writer.Close();
+        writer.Line("private " + ConnectionName + "(string authMethod, global::System.Collections.Generic.IReadOnlyDictionary<string, string?> values, global::TypedConnectors.ConnectorConnectionOptions? options)");
+        writer.Line("    : base(typeof(" + _spec.ClientName + "), authMethod, values, __secretFields, options)");
+        writer.Line("{");
+        writer.Line("}");
 
         var methods = _spec.AuthMethods.Count == 0
             ? new List<AuthMethodSpec?> { null }

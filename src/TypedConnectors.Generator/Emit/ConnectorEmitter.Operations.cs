@@ -103,12 +103,13 @@ internal sealed partial class ConnectorEmitter
             return Literals.String(constant);
         }
 
-        if (parameter.Required)
+        // Required values, and optional ones with a C# default that cannot be null, are always sent as they are.
+        if (parameter.Required || (parameter.Default is { } d && ConstantDefault(parameter.Type, d) is not null && _types.IsValueType(parameter.Type) && !parameter.Type.Nullable))
         {
             return _types.ToWire(parameter.Type, parameter.Identifier, JsonHelperName);
         }
 
-        var local = "__" + Naming.Unescaped(parameter.Identifier);
+        var local = "__p_" + Naming.Unescaped(parameter.Identifier);
         var fallback = parameter.Default is { } text && ConstantDefault(parameter.Type, text) is null ? Literals.String(text) : "null";
         return "(" + parameter.Identifier + " is { } " + local + " ? " + _types.ToWire(parameter.Type.AsNullable(false), local, JsonHelperName) + " : " + fallback + ")";
     }
@@ -287,7 +288,7 @@ internal sealed partial class ConnectorEmitter
     {
         foreach (var parameter in operation.Parameters.Where(p => p.Constant is null && p.Constraints is not null && p.Identifier.Length > 0))
         {
-            var target = parameter.Required ? parameter.Identifier : "__c" + Naming.Unescaped(parameter.Identifier);
+            var target = parameter.Required ? parameter.Identifier : "__c_" + Naming.Unescaped(parameter.Identifier);
             var checks = ConstraintChecks(parameter.Constraints!, parameter.Type, target, Naming.Unescaped(parameter.Identifier)).ToList();
             if (checks.Count == 0)
             {

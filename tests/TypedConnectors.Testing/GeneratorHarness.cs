@@ -1,0 +1,153 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using TypedConnectors.Generator;
+
+namespace TypedConnectors.Testing;
+
+/// <summary>An input file for a generator run: its path, text and optional AdditionalFiles item metadata.</summary>
+public sealed record InputFile(string Path, string Text, IReadOnlyDictionary<string, string>? Metadata = null);
+
+/// <summary>What one generator run produced, and what compiling it gave.</summary>
+public sealed record GeneratorRun(
+    GeneratorDriver Driver,
+    CSharpCompilation InputCompilation,
+    Compilation OutputCompilation,
+    ImmutableArray<Diagnostic> GeneratorDiagnostics,
+    ImmutableArray<GeneratedSourceResult> Sources)
+{
+    /// <summary>Errors and warnings from compiling the generated code (documentation warnings included).</summary>
+    public ImmutableArray<Diagnostic> CompileDiagnostics
+        => OutputCompilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+
+    public string Source(string hintNameContains)
+        => Sources.Single(s => s.HintName.Contains(hintNameContains, StringComparison.Ordinal)).SourceText.ToString();
+
+    public string AllSources => string.Join("\n", Sources.OrderBy(s => s.HintName, StringComparer.Ordinal).Select(s => "// ==== " + s.HintName + "\n" + s.SourceText));
+}
+
+/// <summary>Runs <see cref="ConnectorGenerator"/> through CSharpGeneratorDriver and compiles the result.</summary>
+public static class GeneratorHarness
+{
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+
+    /// <summary>Framework, runtime library and (optionally) Microsoft.Extensions.Http references.</summary>
+    public static ImmutableArray<MetadataReference> BaseReferences(bool withHttpClientFactory)
+        => withHttpClientFactory
+            ? References.Value
+            : References.Value.Where(r => !(r.Display ?? "").Contains("Microsoft.Extensions.Http", StringComparison.Ordinal)
+                && !(r.Display ?? "").Contains("Microsoft.Extensions.DependencyInjection", StringComparison.Ordinal)).ToImmutableArray();
+
+    public static GeneratorRun Run(IEnumerable<InputFile> files, string rootNamespace = "TestApp", bool withHttpClientFactory = false, string userSource = "", IEnumerable<IIncrementalGenerator>? extraGenerators = null)
+    {
+        var compilation = CreateCompilation(userSource, withHttpClientFactory);
+        var driver = CreateDriver(files, rootNamespace);
+        return RunDriver(driver, compilation);
+    }
+
+    public static CSharpCompilation CreateCompilation(string userSource, bool withHttpClientFactory)
+    {
+        var parse = new CSharpParseOptions(LanguageVersion.CSharp12, DocumentationMode.Diagnose);
+        var trees = string.IsNullOrEmpty(userSource)
+            ? Array.Empty<SyntaxTree>()
+            : new[] { CSharpSyntaxTree.ParseText(userSource, parse, "User.cs") };
+        return CSharpCompilation.Create(
+            "GeneratedConnectors",
+            trees,
+            BaseReferences(withHttpClientFactory),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, deterministic: true)
+                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
+                {
+                    // Assembly-level noise from the in-memory references, not from generated code.
+                    ["CS1701"] = ReportDiagnostic.Suppress,
+                    ["CS1702"] = ReportDiagnostic.Suppress,
+                }));
+    }
+
+    public static GeneratorDriver CreateDriver(IEnumerable<InputFile> files, string rootNamespace = "TestApp")
+    {
+        var list = files.ToList();
+        var texts = list.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToImmutableArray();
+        var options = new InMemoryOptionsProvider(rootNamespace, list.ToDictionary(f => f.Path, f => f.Metadata ?? new Dictionary<string, string>()));
+        return CSharpGeneratorDriver.Create(
+            new[] { new ConnectorGenerator().AsSourceGenerator() },
+            texts,
+            new CSharpParseOptions(LanguageVersion.CSharp12, DocumentationMode.Diagnose),
+            options,
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+    }
+
+    public static GeneratorRun RunDriver(GeneratorDriver driver, CSharpCompilation compilation)
+    {
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var result = driver.GetRunResult();
+        var sources = result.Results.SelectMany(r => r.GeneratedSources).ToImmutableArray();
+        return new GeneratorRun(driver, compilation, output, diagnostics.AddRange(result.Diagnostics).Distinct().ToImmutableArray(), sources);
+    }
+
+    /// <summary>Emits the output compilation and loads it, for tests that call generated clients through reflection.</summary>
+    public static Assembly Load(GeneratorRun run)
+    {
+        using var stream = new MemoryStream();
+        var emit = run.OutputCompilation.Emit(stream);
+        if (!emit.Success)
+        {
+            throw new InvalidOperationException("Generated code does not compile:\n" + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+        }
+
+        stream.Position = 0;
+        return System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromStream(stream);
+    }
+
+    private static ImmutableArray<MetadataReference> LoadReferences()
+    {
+        var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        var extra = new[]
+        {
+            typeof(TypedConnectors.ConnectorRequest).Assembly.Location,
+            typeof(Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions).Assembly.Location,
+            typeof(Microsoft.Extensions.DependencyInjection.IServiceCollection).Assembly.Location,
+            typeof(Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions).Assembly.Location,
+            typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location,
+        };
+        // The test host's own assemblies are on the TPA list too; generated code must not see them.
+        return tpa.Where(p => !Path.GetFileName(p).StartsWith("TypedConnectors.", StringComparison.Ordinal))
+            .Concat(extra)
+            .Where(p => p.Length > 0 && File.Exists(p))
+            .Distinct(StringComparer.Ordinal)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToImmutableArray();
+    }
+
+    private sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+    {
+        private readonly SourceText _text = SourceText.From(text);
+
+        public override string Path { get; } = path;
+
+        public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+    }
+
+    private sealed class InMemoryOptionsProvider(string rootNamespace, Dictionary<string, IReadOnlyDictionary<string, string>> metadata) : AnalyzerConfigOptionsProvider
+    {
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new DictionaryOptions(new Dictionary<string, string> { ["build_property.RootNamespace"] = rootNamespace });
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => DictionaryOptions.Empty;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile)
+            => metadata.TryGetValue(textFile.Path, out var values)
+                ? new DictionaryOptions(values.ToDictionary(kv => "build_metadata.AdditionalFiles." + kv.Key, kv => kv.Value))
+                : DictionaryOptions.Empty;
+    }
+
+    private sealed class DictionaryOptions(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
+    {
+        public static readonly DictionaryOptions Empty = new(new Dictionary<string, string>());
+
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+            => values.TryGetValue(key, out value);
+    }
+}
