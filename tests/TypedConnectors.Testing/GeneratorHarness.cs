@@ -68,9 +68,13 @@ public static class GeneratorHarness
     }
 
     public static GeneratorDriver CreateDriver(IEnumerable<InputFile> files, string rootNamespace = "TestApp")
+        => CreateDriver(files, rootNamespace, out _);
+
+    /// <summary>Creates a driver and hands out its AdditionalTexts, for tests that replace one of them.</summary>
+    public static GeneratorDriver CreateDriver(IEnumerable<InputFile> files, string rootNamespace, out ImmutableArray<AdditionalText> texts)
     {
         var list = files.ToList();
-        var texts = list.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToImmutableArray();
+        texts = list.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToImmutableArray();
         var options = new InMemoryOptionsProvider(rootNamespace, list.ToDictionary(f => f.Path, f => f.Metadata ?? new Dictionary<string, string>()));
         return CSharpGeneratorDriver.Create(
             new[] { new ConnectorGenerator().AsSourceGenerator() },
@@ -122,7 +126,8 @@ public static class GeneratorHarness
             .ToImmutableArray();
     }
 
-    private sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+    /// <summary>An AdditionalText held in memory.</summary>
+    public sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
     {
         private readonly SourceText _text = SourceText.From(text);
 
