@@ -313,6 +313,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpBase + "TC0034.md");
 
+    public static readonly DiagnosticDescriptor DuplicateAuthMethodKey = new(
+        "TC0035",
+        "Duplicate auth method key",
+        "Another auth method already has the key '{0}'; give each auth method a distinct \"key\"",
+        "TypedConnectors.Auth",
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "TC0035.md");
+
     public static readonly DiagnosticDescriptor CustomAuthNotImplemented = new(
         "TC0040",
         "Custom auth handler missing",
@@ -358,6 +367,7 @@ internal static class DiagnosticDescriptors
         OpenApiUnsupported,
         UnresolvedReference,
         ReferencedFileNotFound,
+        DuplicateAuthMethodKey,
         CustomAuthNotImplemented,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 

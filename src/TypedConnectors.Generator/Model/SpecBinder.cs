@@ -23,8 +23,22 @@ internal static class SpecBinder
         "PutAsync", "PatchAsync", "DeleteAsync", "BaseUrlTemplate", "Slug", "MemberwiseClone", "Finalize",
     };
 
-    public static ConnectorSpec Bind(ConnectorSpec spec, ConnectorInput input, GeneratorSettings settings, List<DiagnosticInfo> diagnostics)
+    public static ConnectorSpec Bind(ConnectorSpec spec, ConnectorInput input, GeneratorSettings settings, List<DiagnosticInfo> diagnostics, DocContext? context = null)
     {
+        // Collisions point at the second name (the one that gets the suffix), through the pointers readers record.
+        LocationInfo At(bool preferKey, params string[] pointers)
+        {
+            foreach (var pointer in pointers)
+            {
+                if (context is not null && context.TryLocate(pointer, preferKey, out var location))
+                {
+                    return location;
+                }
+            }
+
+            return LocationInfo.WholeFile(input.Path);
+        }
+
         var slug = spec.Slug.Length > 0 ? spec.Slug : Slugify(spec.Name);
         var baseName = Naming.ToPascal(slug, "Connector");
         var clientName = input.ClientName is { Length: > 0 } requested ? Naming.ToPascal(requested, baseName + "Client") : baseName + "Client";
@@ -44,7 +58,8 @@ internal static class SpecBinder
             typeNames[type.Name] = claimed;
             if (claimed != wanted && typeNames.Keys.FirstOrDefault(k => typeNames[k] == Naming.Unescaped(wanted)) is { } other)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IdentifierCollision, LocationInfo.WholeFile(input.Path), other, type.Name, Naming.Unescaped(wanted), claimed));
+                var key = type.Name.Replace("~", "~0").Replace("/", "~1");
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IdentifierCollision, At(true, "/types/" + key, "/components/schemas/" + key, "/definitions/" + key), other, type.Name, Naming.Unescaped(wanted), claimed));
             }
         }
 
@@ -66,7 +81,7 @@ internal static class SpecBinder
             var claimed = methodScope.Claim(wanted);
             if (claimed != wanted && methodOwners.TryGetValue(wanted, out var owner))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IdentifierCollision, LocationInfo.WholeFile(input.Path), owner, operation.Name, wanted, claimed));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IdentifierCollision, At(false, operation.Pointer + "/name", operation.Pointer + "/operationId", operation.Pointer), owner, operation.Name, wanted, claimed));
             }
 
             methodOwners[claimed] = operation.Name;

@@ -42,10 +42,10 @@ internal static class ConnectorFileReader
         ConnectorSpec? spec = null;
         try
         {
-            spec = ReadSpec(input, diagnostics, cancellationToken);
+            spec = ReadSpec(input, diagnostics, out var context, cancellationToken);
             if (spec is not null && !diagnostics.Any(d => d.StopsGeneration))
             {
-                spec = SpecBinder.Bind(spec, input, settings, diagnostics);
+                spec = SpecBinder.Bind(spec, input, settings, diagnostics, context);
             }
         }
         catch (OperationCanceledException)
@@ -62,8 +62,9 @@ internal static class ConnectorFileReader
         return new ReadResult(input.Path, hasErrors ? null : spec, diagnostics.ToEquatableArray());
     }
 
-    private static ConnectorSpec? ReadSpec(ConnectorInput input, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static ConnectorSpec? ReadSpec(ConnectorInput input, List<DiagnosticInfo> diagnostics, out DocContext? context, CancellationToken cancellationToken)
     {
+        context = null;
         if (input.Text.Length > ReadLimits.MaxFileChars)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputTooLarge, LocationInfo.WholeFile(input.Path), "the file is larger than " + (ReadLimits.MaxFileChars / (1024 * 1024)) + " MB"));
@@ -79,7 +80,7 @@ internal static class ConnectorFileReader
             return null;
         }
 
-        var context = new DocContext(file, root, diagnostics, cancellationToken);
+        context = new DocContext(file, root, diagnostics, cancellationToken);
         if (root is not DocObject obj)
         {
             context.Report(DiagnosticDescriptors.WrongRootType, root, "an " + root.KindName);
@@ -92,8 +93,9 @@ internal static class ConnectorFileReader
             return null;
         }
 
+        // Validated even after read errors, so one build shows every problem of the file, not one layer at a time.
         var spec = reader.Read(context, obj);
-        if (spec is not null && !context.HasErrors)
+        if (spec is not null)
         {
             ConnectorValidator.Validate(spec, context);
         }

@@ -36,9 +36,20 @@ internal sealed class DocContext
         => Diagnostics.Add(DiagnosticInfo.Create(descriptor, File.Locate(node.Start, Math.Min(1, node.Length)), arguments));
 
     /// <summary>Finds the node a JSON pointer names, or the deepest existing ancestor.</summary>
-    public DocNode Resolve(string pointer, out DocProperty? property)
+    public DocNode Resolve(string pointer, out DocProperty? property) => Resolve(pointer, out property, out _);
+
+    /// <summary>Locates the node a JSON pointer names; false (and no location) when some segment does not exist.</summary>
+    public bool TryLocate(string pointer, bool preferKey, out LocationInfo location)
+    {
+        var node = Resolve(pointer, out var property, out var exact);
+        location = preferKey && property is not null ? File.LocateName(property) : File.Locate(node);
+        return exact;
+    }
+
+    private DocNode Resolve(string pointer, out DocProperty? property, out bool exact)
     {
         property = null;
+        exact = true;
         var node = Root;
         if (string.IsNullOrEmpty(pointer) || pointer == "/")
         {
@@ -60,6 +71,7 @@ internal sealed class DocContext
             }
             else
             {
+                exact = false;
                 break;
             }
         }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
 using TypedConnectors.Generator.Diagnostics;
 using TypedConnectors.Generator.Model;
 using TypedConnectors.Generator.Reading;
@@ -7,7 +9,8 @@ namespace TypedConnectors.Generator.Validation;
 
 /// <summary>
 /// Checks that need the whole model (variables, paths, auth defaults, limits, security smells). Runs on the model
-/// every dialect produces; locations come from the JSON pointers readers record.
+/// every dialect produces; locations come from the JSON pointers readers record, and point at the offending key,
+/// value or character inside a value.
 /// </summary>
 internal static class ConnectorValidator
 {
@@ -19,11 +22,13 @@ internal static class ConnectorValidator
     private static readonly Regex Placeholder = new(@"\{\{\s*([^{}\s|]*)\s*(?:\|[^{}]*)?\}\}", RegexOptions.CultureInvariant);
     private static readonly Regex PathPlaceholder = new(@"\{([^{}]+)\}", RegexOptions.CultureInvariant);
     private static readonly Regex CredentialValue = new(@"^\s*(Bearer|Basic|Token|Bot|ApiKey|Api-Key|Key)\s+\S{4,}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-    private static readonly Regex CredentialName = new(@"(^|[-_])(api[-_]?key|apikey|token|secret|password|passwd|auth(orization)?|access[-_]?key|client[-_]?secret)($|[-_])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    // Names whose value is a secret, compared with separators removed: "X-API-Key", "api_key", "clientSecret", "access-token".
+    private static readonly string[] CredentialNameEndings = { "apikey", "token", "secret", "password", "passwd", "authorization", "accesskey", "privatekey" };
 
     public static void Validate(ConnectorSpec spec, DocContext context)
     {
-        CheckLength(context, spec.Name, MaxNameLength, "/name", "name");
+        CheckLength(context, spec.Name, MaxNameLength, "name", LocateFirst(context, false, "/name", "/display_name"));
 
         var declared = new HashSet<string>(StringComparer.Ordinal);
         foreach (var variable in spec.Variables)
@@ -36,6 +41,7 @@ internal static class ConnectorValidator
             declared.Add(field.Name);
         }
 
+        // What the runtime fills from connection values: the base URL and the connector-wide headers.
         var used = new HashSet<string>(StringComparer.Ordinal);
         if (spec.BaseUrl.Length > 0)
         {
@@ -51,13 +57,23 @@ internal static class ConnectorValidator
         {
             if (!used.Contains(variable.Name))
             {
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedVariable, context.Locate(variable.Pointer), variable.Name));
+                Report(context, DiagnosticDescriptors.UnusedVariable, LocateFirst(context, false, variable.Pointer + "/name", variable.Pointer), variable.Name);
             }
 
             if (variable.Pattern is { } pattern && !IsValidRegex(pattern))
             {
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, context.Locate(variable.Pointer + "/pattern"), "pattern", "is not a valid regular expression"));
+                Report(context, DiagnosticDescriptors.ValueOutOfRange, context.Locate(variable.Pointer + "/pattern"), "pattern", "is not a valid regular expression");
             }
+
+            if (!string.IsNullOrEmpty(variable.Default) && IsCredentialName(variable.Name))
+            {
+                Report(context, DiagnosticDescriptors.LiteralCredential, LocateFirst(context, false, variable.Pointer + "/default", variable.Pointer), "The default of variable '" + variable.Name + "' (" + Mask(variable.Default!) + ")");
+            }
+        }
+
+        foreach (var field in spec.AccountFields)
+        {
+            CheckFieldDefault(context, field);
         }
 
         CheckLimits(spec, context);
@@ -78,18 +94,18 @@ internal static class ConnectorValidator
         {
             if (limit.Permits < 1)
             {
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LimitBelowOne, LocateLimit(context, "rate_limit", "requests"), "rate_limit", limit.Permits.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                Report(context, DiagnosticDescriptors.LimitBelowOne, LocateLimit(context, "rate_limit", "requests"), "rate_limit", limit.Permits.ToString(CultureInfo.InvariantCulture));
             }
 
             if (limit.WindowSeconds < 1)
             {
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LimitBelowOne, LocateLimit(context, "rate_limit", "window_seconds"), "rate_limit window", limit.WindowSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                Report(context, DiagnosticDescriptors.LimitBelowOne, LocateLimit(context, "rate_limit", "window_seconds"), "rate_limit window", limit.WindowSeconds.ToString(CultureInfo.InvariantCulture));
             }
         }
 
         if (spec.MaxConcurrency is { } max && max < 1)
         {
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LimitBelowOne, context.Locate("/max_concurrency"), "max_concurrency", max.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Report(context, DiagnosticDescriptors.LimitBelowOne, context.Locate("/max_concurrency"), "max_concurrency", max.ToString(CultureInfo.InvariantCulture));
         }
     }
 
@@ -107,14 +123,14 @@ internal static class ConnectorValidator
         {
             if (!keys.Add(method.Key))
             {
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateEndpoint, context.Locate(method.Pointer), method.Key));
+                Report(context, DiagnosticDescriptors.DuplicateAuthMethodKey, LocateFirst(context, false, method.Pointer + "/key", method.Pointer + "/type", method.Pointer), method.Key);
             }
 
             if (method.IsDefault)
             {
                 if (firstDefault is not null)
                 {
-                    context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SeveralDefaultAuthMethods, context.Locate(method.Pointer + "/default", preferKey: true), method.Key, firstDefault.Key));
+                    Report(context, DiagnosticDescriptors.SeveralDefaultAuthMethods, context.Locate(method.Pointer + "/default", preferKey: true), method.Key, firstDefault.Key);
                 }
                 else
                 {
@@ -124,49 +140,63 @@ internal static class ConnectorValidator
 
             if (method.HeaderName is { } header && !IsToken(header))
             {
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHeader, context.Locate(method.Pointer + "/header"), "name", header, "contains characters HTTP header names may not contain"));
+                Report(context, DiagnosticDescriptors.InvalidHeader, LocateFirst(context, false, method.Pointer + "/header", method.Pointer + "/auth_header_key_override", method.Pointer), "name", Printable(header), "contains characters HTTP header names may not contain (only letters, digits and !#$%&'*+-.^_`|~)");
             }
 
             foreach (var field in method.Fields)
             {
-                if (field.IsSecret && !string.IsNullOrEmpty(field.Default))
-                {
-                    context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LiteralCredential, context.Locate(field.Pointer + "/default"), "The default of secret field '" + field.Name + "'"));
-                }
+                CheckFieldDefault(context, field);
             }
 
             if (method.OAuth is { } oauth)
             {
                 CheckOAuth(method, oauth, context);
             }
+            else if (method.Kind == AuthKind.OAuth2 && !method.IsMcp)
+            {
+                Report(context, DiagnosticDescriptors.OAuthMissingEndpoint, LocateFirst(context, false, method.Pointer + "/type", method.Pointer), method.Key, "an \"oauth\" object with authorize_uri and token_uri", "authorization_code");
+            }
         }
 
         if (spec.AuthMethods.Count > 1 && firstDefault is null)
         {
             var first = spec.AuthMethods[0];
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoDefaultAuthMethod, context.Locate(first.Pointer), spec.AuthMethods.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), first.Key));
+            Report(context, DiagnosticDescriptors.NoDefaultAuthMethod, LocateParentKey(context, first.Pointer), spec.AuthMethods.Count.ToString(CultureInfo.InvariantCulture), first.Key);
+        }
+    }
+
+    private static void CheckFieldDefault(DocContext context, FieldSpec field)
+    {
+        if (!string.IsNullOrEmpty(field.Default) && (field.IsSecret || IsCredentialName(field.Name)))
+        {
+            Report(context, DiagnosticDescriptors.LiteralCredential, LocateFirst(context, false, field.Pointer + "/default", field.Pointer), "The default of field '" + field.Name + "' (" + Mask(field.Default!) + ")");
         }
     }
 
     private static void CheckOAuth(AuthMethodSpec method, OAuthSpec oauth, DocContext context)
     {
+        // A reader that synthesised the OAuth configuration gives it the method's pointer: point at the method's type then.
+        var where = oauth.Pointer.Length > method.Pointer.Length
+            ? context.Locate(oauth.Pointer, preferKey: true)
+            : LocateFirst(context, false, method.Pointer + "/type", method.Pointer);
+
         // MCP servers publish their OAuth endpoints (RFC 8414/9728 discovery), so they may be left out.
         if (!method.IsMcp)
         {
             var grants = oauth.GrantTypes.IsEmpty ? new[] { "authorization_code" } : oauth.GrantTypes.ToArray();
             if (oauth.TokenUri is null)
             {
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OAuthMissingEndpoint, context.Locate(oauth.Pointer), method.Key, "token_uri", grants[0]));
+                Report(context, DiagnosticDescriptors.OAuthMissingEndpoint, where, method.Key, "token_uri", grants[0]);
             }
 
             if (oauth.AuthorizeUri is null && grants.Contains("authorization_code"))
             {
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OAuthMissingEndpoint, context.Locate(oauth.Pointer), method.Key, "authorize_uri", "authorization_code"));
+                Report(context, DiagnosticDescriptors.OAuthMissingEndpoint, where, method.Key, "authorize_uri", "authorization_code");
             }
 
             if (oauth.Scopes.IsEmpty)
             {
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OAuthNoScopes, context.Locate(oauth.Pointer), method.Key));
+                Report(context, DiagnosticDescriptors.OAuthNoScopes, where, method.Key);
             }
         }
 
@@ -177,38 +207,57 @@ internal static class ConnectorValidator
                 CheckAbsoluteUrl(context, uri, oauth.Pointer + "/" + key);
             }
         }
+
+        foreach (var (parameters, key) in new[] { (oauth.ExtraAuthorizeParameters, "authorize_parameters"), (oauth.ExtraTokenParameters, "token_parameters") })
+        {
+            foreach (var parameter in parameters)
+            {
+                if (parameter.Value.Length > 0 && IsCredentialName(parameter.Name) && !Placeholder.IsMatch(parameter.Value))
+                {
+                    Report(context, DiagnosticDescriptors.LiteralCredential, context.Locate(oauth.Pointer + "/" + key + "/" + Escape(parameter.Name)), "The value of OAuth parameter '" + parameter.Name + "' (" + Mask(parameter.Value) + ")");
+                }
+            }
+        }
     }
 
     private static void CheckOperations(ConnectorSpec spec, DocContext context, HashSet<string> declared)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var authKeys = spec.AuthMethods.Select(a => a.Key).ToList();
         foreach (var operation in spec.Operations)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
+            var namePointers = new[] { operation.Pointer + "/name", operation.Pointer + "/operationId", operation.Pointer };
             if (!names.Add(operation.Name))
             {
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateEndpoint, context.Locate(operation.Pointer + "/name"), operation.Name));
+                Report(context, DiagnosticDescriptors.DuplicateEndpoint, LocateFirst(context, false, namePointers), operation.Name);
             }
 
-            CheckLength(context, operation.Name, MaxNameLength, operation.Pointer + "/name", "name");
+            CheckLength(context, operation.Name, MaxNameLength, "name", LocateFirst(context, false, namePointers));
+            var pathPointer = context.TryLocate(operation.Pointer + "/path", false, out _) ? operation.Pointer + "/path" : BaseUrlPointer(spec);
             if (operation.Path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || operation.Path.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             {
-                CheckUrl(context, operation.Path, operation.Pointer + "/path", "the endpoint URL", declared, new HashSet<string>());
+                CheckUrl(context, operation.Path, pathPointer, "the endpoint URL", declared, new HashSet<string>());
             }
             else
             {
-                CheckLength(context, operation.Path, MaxUrlLength, operation.Pointer + "/path", "path");
+                CheckLength(context, operation.Path, MaxUrlLength, "path", context.Locate(pathPointer));
             }
 
-            var placeholders = PathPlaceholder.Matches(operation.Path).Cast<Match>()
-                .Where(m => !m.Value.StartsWith("{{", StringComparison.Ordinal))
-                .Select(m => m.Groups[1].Value)
-                .ToList();
-            foreach (var placeholder in placeholders)
+            var placeholders = new List<string>();
+            foreach (Match match in PathPlaceholder.Matches(operation.Path))
             {
+                // {{variable}} is a connection value, not a path parameter.
+                if (match.Index > 0 && operation.Path[match.Index - 1] == '{' || match.Value.StartsWith("{{", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var placeholder = match.Groups[1].Value;
+                placeholders.Add(placeholder);
                 if (!operation.Parameters.Any(p => p.Location == ParameterLocation.Path && p.Name == placeholder))
                 {
-                    context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PathPlaceholderNotDeclared, context.Locate(operation.Pointer + "/path"), placeholder));
+                    Report(context, DiagnosticDescriptors.PathPlaceholderNotDeclared, LocateInString(context, pathPointer, operation.Path, match.Index, match.Length), placeholder);
                 }
             }
 
@@ -216,26 +265,36 @@ internal static class ConnectorValidator
             {
                 if (parameter.Location == ParameterLocation.Path && !placeholders.Contains(parameter.Name))
                 {
-                    context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PathParameterNotInPath, context.Locate(parameter.Pointer), parameter.Name, operation.Path));
+                    Report(context, DiagnosticDescriptors.PathParameterNotInPath, LocateFirst(context, false, parameter.Pointer + "/name", parameter.Pointer), parameter.Name, operation.Path);
                 }
 
                 if (parameter.Location == ParameterLocation.Header)
                 {
                     CheckHeader(context, parameter.Name, parameter.Constant ?? parameter.Default ?? "", parameter.Pointer, declared, new HashSet<string>());
                 }
-                else if ((parameter.Constant ?? parameter.Default) is { Length: > 0 } literal && CredentialName.IsMatch(parameter.Name))
+                else if ((parameter.Constant ?? parameter.Default) is { Length: > 0 } literal && IsCredentialName(parameter.Name) && !Placeholder.IsMatch(literal))
                 {
-                    context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LiteralCredential, context.Locate(parameter.Pointer), "The value of '" + parameter.Name + "' (" + Mask(literal) + ")"));
+                    var valuePointer = parameter.Constant is not null ? "/value" : "/default";
+                    Report(context, DiagnosticDescriptors.LiteralCredential, LocateFirst(context, false, parameter.Pointer + valuePointer, parameter.Pointer), "The value of '" + parameter.Name + "' (" + Mask(literal) + ")");
+                }
+            }
+
+            for (var i = 0; i < operation.AuthMethods.Count; i++)
+            {
+                if (!authKeys.Contains(operation.AuthMethods[i]))
+                {
+                    var allowed = authKeys.Count == 0 ? "(this connector declares no auth methods)" : string.Join(", ", authKeys);
+                    Report(context, DiagnosticDescriptors.InvalidEnumValue, LocateFirst(context, false, operation.Pointer + "/auth/" + i.ToString(CultureInfo.InvariantCulture), operation.Pointer), operation.AuthMethods[i], "auth method key", allowed);
                 }
             }
 
             if (operation.Body is { Kind: BodyKind.Template } body)
             {
-                var length = body.Template.Sum(s => (s.Literal?.Length ?? 0) + (s.Variable?.Length + 4 ?? 0));
-                if (length > MaxBodyTemplateLength)
-                {
-                    context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LengthLimitExceeded, context.Locate(body.Pointer), "body_template", length.ToString(System.Globalization.CultureInfo.InvariantCulture), MaxBodyTemplateLength.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                }
+                // The limit is on the template as written, so measure the source text when the reader recorded where it is.
+                var length = context.Resolve(body.Pointer, out _) is DocScalar { Kind: ScalarKind.String } written && context.TryLocate(body.Pointer, false, out _)
+                    ? written.Text.Length
+                    : body.Template.Sum(s => (s.Literal?.Length ?? 0) + (s.Variable?.Length + 4 ?? 0));
+                CheckLength(context, length, MaxBodyTemplateLength, "body_template", context.Locate(body.Pointer));
             }
         }
     }
@@ -244,30 +303,43 @@ internal static class ConnectorValidator
     {
         if (!IsToken(name))
         {
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHeader, context.Locate(pointer + "/name"), "name", Printable(name), "contains characters HTTP header names may not contain (only letters, digits and !#$%&'*+-.^_`|~)"));
+            Report(context, DiagnosticDescriptors.InvalidHeader, LocateFirst(context, false, pointer + "/name", pointer), "name", Printable(name), "contains characters HTTP header names may not contain (only letters, digits and !#$%&'*+-.^_`|~)");
             return;
         }
 
-        if (value.Any(c => c == '\r' || c == '\n' || c == '\0' || (c < ' ' && c != '\t') || c == '\u007f'))
+        var valuePointer = context.TryLocate(pointer + "/value", false, out _) ? pointer + "/value" : pointer + "/default";
+        for (var i = 0; i < value.Length; i++)
         {
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidHeader, context.Locate(pointer + "/value"), "value of", name, "contains a line break or control character, which could inject headers"));
-            return;
+            var c = value[i];
+            if (c == '\r' || c == '\n' || c == '\0' || (c < ' ' && c != '\t') || c == '\u007f')
+            {
+                Report(context, DiagnosticDescriptors.InvalidHeader, LocateInString(context, valuePointer, value, i, 1), "value of", name, "contains a line break or control character, which could inject headers");
+                return;
+            }
         }
 
-        CheckVariables(context, value, pointer + "/value", "header '" + name + "'", declared, used);
-        if (CredentialValue.IsMatch(value) && !Placeholder.IsMatch(value))
+        // Placeholders are filled at run time; the literal text around them is sent as written, and HTTP clients reject non-ASCII.
+        var literal = Placeholder.Replace(value, m => new string(' ', m.Length));
+        for (var i = 0; i < literal.Length; i++)
         {
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LiteralCredential, context.Locate(pointer + "/value"), "The value of header '" + name + "' (" + Mask(value) + ")"));
+            if (literal[i] > '\u007e')
+            {
+                Report(context, DiagnosticDescriptors.InvalidHeader, LocateInString(context, valuePointer, value, i, char.IsHighSurrogate(literal[i]) ? 2 : 1), "value of", name, "contains the non-ASCII character '" + value.Substring(i, char.IsHighSurrogate(literal[i]) && i + 1 < value.Length ? 2 : 1) + "', which HTTP clients refuse to send");
+                return;
+            }
         }
-        else if (value.Length > 0 && !Placeholder.IsMatch(value) && CredentialName.IsMatch(name) && !string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
+
+        CheckVariables(context, value, valuePointer, "header '" + name + "'", declared, used);
+        if (!Placeholder.IsMatch(value)
+            && (CredentialValue.IsMatch(value) || (value.Length > 0 && IsCredentialName(name) && !string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))))
         {
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LiteralCredential, context.Locate(pointer + "/value"), "The value of header '" + name + "' (" + Mask(value) + ")"));
+            Report(context, DiagnosticDescriptors.LiteralCredential, LocateFirst(context, false, valuePointer, pointer), "The value of header '" + name + "' (" + Mask(value) + ")");
         }
     }
 
     private static void CheckUrl(DocContext context, string url, string pointer, string where, HashSet<string> declared, HashSet<string> used)
     {
-        CheckLength(context, url, MaxUrlLength, pointer, "URL");
+        CheckLength(context, url, MaxUrlLength, "URL", context.Locate(pointer));
         CheckVariables(context, url, pointer, where, declared, used);
         CheckAbsoluteUrl(context, url, pointer);
     }
@@ -278,13 +350,13 @@ internal static class ConnectorValidator
         var probe = Placeholder.Replace(url, "placeholder");
         if (!Uri.TryCreate(probe, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https") || uri.Host.Length == 0)
         {
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidUrl, context.Locate(pointer), Printable(url), url.Contains("{{") ? "; placeholders may only stand for host labels or path segments" : ""));
+            Report(context, DiagnosticDescriptors.InvalidUrl, context.Locate(pointer), Printable(url), url.Contains("{{") ? "; placeholders may only stand for host labels or path segments" : "");
             return;
         }
 
         if (uri.Scheme == "http" && !uri.IsLoopback && uri.Host != "placeholder")
         {
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InsecureUrl, context.Locate(pointer), Printable(url)));
+            Report(context, DiagnosticDescriptors.InsecureUrl, context.Locate(pointer), Printable(url));
         }
     }
 
@@ -296,21 +368,67 @@ internal static class ConnectorValidator
             used.Add(name);
             if (!declared.Contains(name))
             {
-                var node = context.Resolve(pointer, out _);
-                var location = node is DocScalar scalar
-                    ? context.File.Locate(context.File.OffsetInString(scalar, match.Index), context.File.OffsetInString(scalar, match.Index + match.Length) - context.File.OffsetInString(scalar, match.Index))
-                    : context.File.Locate(node);
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UndeclaredVariable, location, name, where));
+                Report(context, DiagnosticDescriptors.UndeclaredVariable, LocateInString(context, pointer, text, match.Index, match.Length), name, where);
             }
         }
     }
 
-    private static void CheckLength(DocContext context, string value, int max, string pointer, string name)
+    private static void CheckLength(DocContext context, string value, int max, string name, LocationInfo location)
+        => CheckLength(context, value.Length, max, name, location);
+
+    private static void CheckLength(DocContext context, int length, int max, string name, LocationInfo location)
     {
-        if (value.Length > max)
+        if (length > max)
         {
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LengthLimitExceeded, context.Locate(pointer), name, value.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), max.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Report(context, DiagnosticDescriptors.LengthLimitExceeded, location, name, length.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture));
         }
+    }
+
+    private static void Report(DocContext context, DiagnosticDescriptor descriptor, LocationInfo location, params string[] arguments)
+        => context.Diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+
+    /// <summary>The first of <paramref name="pointers"/> that exists in the document; the last one's nearest ancestor otherwise.</summary>
+    private static LocationInfo LocateFirst(DocContext context, bool preferKey, params string[] pointers)
+    {
+        foreach (var pointer in pointers)
+        {
+            if (context.TryLocate(pointer, preferKey, out var location))
+            {
+                return location;
+            }
+        }
+
+        return context.Locate(pointers[pointers.Length - 1], preferKey);
+    }
+
+    /// <summary>The key that holds the array an element pointer names (<c>/auth/0</c> → the <c>"auth"</c> key).</summary>
+    private static LocationInfo LocateParentKey(DocContext context, string pointer)
+    {
+        var slash = pointer.LastIndexOf('/');
+        return slash > 0 && context.TryLocate(pointer.Substring(0, slash), true, out var location) ? location : context.Locate(pointer);
+    }
+
+    /// <summary>
+    /// Points at <paramref name="length"/> characters from <paramref name="index"/> of <paramref name="value"/> inside the
+    /// string the pointer names, through escapes; the whole node when the value is not that string as written.
+    /// </summary>
+    private static LocationInfo LocateInString(DocContext context, string pointer, string value, int index, int length)
+    {
+        var node = context.Resolve(pointer, out _);
+        if (node is DocScalar { Kind: ScalarKind.String } scalar && scalar.Text == value)
+        {
+            var start = context.File.OffsetInString(scalar, index);
+            var end = context.File.OffsetInString(scalar, index + length);
+            return context.File.Locate(start, end - start);
+        }
+
+        return context.File.Locate(node);
+    }
+
+    internal static bool IsCredentialName(string name)
+    {
+        var compact = new string(name.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
+        return CredentialNameEndings.Any(e => compact.EndsWith(e, StringComparison.Ordinal));
     }
 
     /// <summary>RFC 9110 token: the characters allowed in a header name.</summary>
@@ -329,6 +447,8 @@ internal static class ConnectorValidator
             return false;
         }
     }
+
+    private static string Escape(string segment) => segment.Replace("~", "~0").Replace("/", "~1");
 
     private static string Mask(string value) => value.Length <= 8 ? "***" : value.Substring(0, Math.Min(7, value.Length / 3)) + "***";
 
