@@ -24,6 +24,22 @@ public sealed class PipelineTests : IAsyncLifetime
 
             await context.Response.WriteAsync("x");
         });
+        app.Map("/api/redirect/{kind}", (HttpContext context, string kind) =>
+        {
+            var port = context.Request.Host.Port;
+            var (status, location) = kind switch
+            {
+                "same" => (302, "/api/echo/after-same"),
+                "cross" => (302, $"http://localhost:{port}/api/echo/after-cross?x=1"),
+                "temporary" => (307, "/api/echo/after-307"),
+                "see-other" => (303, "/api/echo/after-303"),
+                "downgrade" => (302, "http://example.invalid/x"),
+                _ => (302, "/api/redirect/loop"),
+            };
+            context.Response.StatusCode = status;
+            context.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        });
         app.Map("/api/slow", async (HttpContext context) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
@@ -109,6 +125,64 @@ public sealed class PipelineTests : IAsyncLifetime
         using var client = connection.CreateHttpClient();
         var ex = await Assert.ThrowsAsync<TaskCanceledException>(() => client.GetAsync(new Uri("slow", UriKind.Relative)));
         Assert.IsType<TimeoutException>(ex.InnerException);
+    }
+
+    [Fact]
+    public async Task Same_origin_redirects_are_followed_with_credentials()
+    {
+        var connection = TestConnection.For<AuthClient>(_server, "key_header", new() { ["api_key"] = "k-same" });
+        using var client = connection.CreateHttpClient();
+        var echo = await EchoServer.GetEchoAsync(client, "redirect/same");
+        Assert.Equal("/api/echo/after-same", echo.Path);
+        Assert.Equal("k-same", echo.Header("X-API-Key"));
+    }
+
+    [Fact]
+    public async Task Cross_origin_redirects_are_followed_without_any_credentials()
+    {
+        foreach (var (method, values) in new (string, Dictionary<string, string?>)[]
+        {
+            ("key_header", new() { ["api_key"] = "k-cross" }),
+            ("key_query", new() { ["api_key"] = "k-cross" }),
+            ("key_cookie", new() { ["api_key"] = "k-cross" }),
+            ("bearer", new() { ["token"] = "k-cross" }),
+        })
+        {
+            var connection = TestConnection.For<AuthClient>(_server, method, values);
+            using var client = connection.CreateHttpClient();
+            using var request = new HttpRequestMessage(HttpMethod.Get, "redirect/cross");
+            request.Headers.Add("Accept", "application/json");
+            var echo = await EchoServer.GetEchoAsync(client, request: request);
+            Assert.Equal("/api/echo/after-cross", echo.Path);
+            Assert.StartsWith("localhost", echo.Header("Host"), StringComparison.Ordinal);
+            Assert.Equal("application/json", echo.Header("Accept"));
+            Assert.DoesNotContain(echo.Headers, h => h.Value.Contains("k-cross", StringComparison.Ordinal));
+            Assert.Equal(["x"], echo.Query.Keys);
+            Assert.Empty(echo.Cookies);
+        }
+    }
+
+    [Fact]
+    public async Task Redirect_methods_follow_the_status_code()
+    {
+        var connection = TestConnection.For<PlainClient>(_server, "none");
+        using var client = connection.CreateHttpClient();
+        using var temporary = new HttpRequestMessage(HttpMethod.Post, "redirect/temporary") { Content = new StringContent("kept") };
+        var echo = await EchoServer.GetEchoAsync(client, request: temporary);
+        Assert.Equal(("POST", "kept"), (echo.Method, echo.Body));
+
+        using var seeOther = new HttpRequestMessage(HttpMethod.Post, "redirect/see-other") { Content = new StringContent("dropped") };
+        echo = await EchoServer.GetEchoAsync(client, request: seeOther);
+        Assert.Equal(("GET", ""), (echo.Method, echo.Body));
+    }
+
+    [Fact]
+    public async Task Redirect_loops_stop_and_return_the_redirect()
+    {
+        var connection = TestConnection.For<PlainClient>(_server, "none");
+        using var client = connection.CreateHttpClient();
+        using var response = await client.GetAsync(new Uri("redirect/loop", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.Found, response.StatusCode);
     }
 
     private sealed class RecordingHandler : DelegatingHandler

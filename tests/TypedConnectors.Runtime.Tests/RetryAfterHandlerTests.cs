@@ -139,6 +139,23 @@ public sealed class RetryAfterHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_seekable_caller_stream_is_rewound_for_the_retry_and_left_open()
+    {
+        _server.Then(503, retryAfter: "1").Then(200);
+        using var client = Client();
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("skip:payload"));
+        stream.Position = 5;
+        using var content = ConnectorContent.Stream(stream, "application/octet-stream");
+        var call = client.PostAsync(new Uri("x", UriKind.Relative), content);
+        await WaitForDelayAsync();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        (await call).Dispose();
+        Assert.Equal(["payload", "payload"], _server.Bodies);
+        content.Dispose();
+        Assert.True(stream.CanRead, "The caller's stream must stay open.");
+    }
+
+    [Fact]
     public async Task Cancellation_while_waiting_stops_the_retry()
     {
         _server.Then(429, retryAfter: "10").Then(200);

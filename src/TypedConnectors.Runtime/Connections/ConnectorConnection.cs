@@ -152,9 +152,14 @@ public abstract class ConnectorConnection
     }
 
     /// <summary>
-    /// Creates the connection's handler pipeline: retry on 429/503 → rate limit → concurrency limit → auth →
-    /// <paramref name="innerHandler"/>.
+    /// Creates the connection's handler pipeline: retry on 429/503 → rate limit → concurrency limit → redirects →
+    /// auth → per-attempt timeout and logging → <paramref name="innerHandler"/>.
     /// </summary>
+    /// <remarks>
+    /// Redirects are followed by the pipeline (up to five hops) rather than the inner handler: hops within the base
+    /// address's origin are authenticated again, hops to other origins carry no credentials, and HTTPS-to-HTTP
+    /// downgrades are returned to the caller. A given inner handler that follows redirects itself bypasses that.
+    /// </remarks>
     /// <param name="innerHandler">
     /// The handler that sends requests; a new <see cref="SocketsHttpHandler"/> (no cookies, no automatic redirects,
     /// pooled connections recycled every two minutes) when null. Disposed with the pipeline.
@@ -199,35 +204,27 @@ public abstract class ConnectorConnection
 
     internal HttpMessageHandler BuildChain(HttpMessageHandler innermost)
     {
-        var handlers = new List<DelegatingHandler>
-        {
-            new RetryAfterHandler(_maxRetries, _maxRetryDelay, _timeProvider) { Logger = _logger },
-        };
-        if (RateLimiter is not null)
-        {
-            handlers.Add(new RateLimitingHandler(RateLimiter));
-        }
-
-        if (_concurrencyLimiter is not null)
-        {
-            handlers.Add(new ConcurrencyLimitingHandler(_concurrencyLimiter));
-        }
-
+        var transport = new TransportHandler(_logger, _timeProvider, _attemptTimeout) { InnerHandler = innermost };
+        HttpMessageHandler next = transport;
         if (AuthHandlers.Create(this, _authMethod, _authHandlerFactories) is { } auth)
         {
-            handlers.Add(auth);
+            auth.InnerHandler = next;
+            next = auth;
         }
 
-        handlers.Add(new TransportHandler(_logger, _timeProvider, _attemptTimeout));
-
-        HttpMessageHandler next = innermost;
-        for (var i = handlers.Count - 1; i >= 0; i--)
+        // Redirects to another origin bypass the auth handler, so the redirect step needs the path below it.
+        next = new RedirectHandler(transport) { InnerHandler = next };
+        if (_concurrencyLimiter is not null)
         {
-            handlers[i].InnerHandler = next;
-            next = handlers[i];
+            next = new ConcurrencyLimitingHandler(_concurrencyLimiter) { InnerHandler = next };
         }
 
-        return next;
+        if (RateLimiter is not null)
+        {
+            next = new RateLimitingHandler(RateLimiter) { InnerHandler = next };
+        }
+
+        return new RetryAfterHandler(_maxRetries, _maxRetryDelay, _timeProvider) { Logger = _logger, InnerHandler = next };
     }
 
     private static SocketsHttpHandler CreateDefaultInnerHandler() => new()
@@ -239,7 +236,7 @@ public abstract class ConnectorConnection
         UseCookies = false,
 
         // SocketsHttpHandler re-sends custom credential headers (X-API-Key, ...) to whatever host a redirect names;
-        // a 3xx is returned to the caller instead.
+        // the pipeline's own redirect step follows redirects instead, without credentials across origins.
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.All,
     };

@@ -18,7 +18,7 @@ public class ConnectorApiException : Exception
     public const int MaxResponseBodyLength = 64 * 1024;
 
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoHeaders =
-        new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        new System.Collections.ObjectModel.ReadOnlyDictionary<string, IReadOnlyList<string>>(new Dictionary<string, IReadOnlyList<string>>());
 
     /// <summary>Creates the exception.</summary>
     /// <param name="statusCode">The HTTP status code.</param>

@@ -72,8 +72,9 @@ public sealed class RetryAfterHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        // Byte-array based content (JSON, text, form) can be sent again as is; anything else may be a one-shot stream.
-        if (_maxRetries > 0 && request.Content is not null and not ByteArrayContent)
+        // Byte-array content (JSON, text, form) and seekable caller streams can be sent again as they are; anything
+        // else may be a one-shot stream.
+        if (_maxRetries > 0 && request.Content is not (null or ByteArrayContent or CallerStreamContent { IsRewindable: true }))
         {
             await request.Content.LoadIntoBufferAsync().ConfigureAwait(false);
         }

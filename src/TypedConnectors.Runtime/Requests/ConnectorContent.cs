@@ -21,13 +21,16 @@ public static class ConnectorContent
     }
 
     /// <summary>Creates a body streamed from <paramref name="value"/>.</summary>
-    /// <param name="value">The data; read when the request is sent and disposed with the request.</param>
+    /// <param name="value">
+    /// The data, read from its current position when the request is sent. It stays the caller's: it is not disposed
+    /// with the request, and a seekable stream is rewound for a retry instead of being buffered in memory.
+    /// </param>
     /// <param name="contentType">The media type, e.g. <c>application/octet-stream</c>.</param>
     /// <returns>The content.</returns>
     public static HttpContent Stream(Stream value, string contentType)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var content = new StreamContent(value);
+        var content = new CallerStreamContent(value);
         content.Headers.ContentType = ParseMediaType(contentType);
         return content;
     }

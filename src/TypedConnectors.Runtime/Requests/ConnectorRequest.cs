@@ -337,7 +337,7 @@ public sealed class ConnectorRequest
 
     /// <summary>Adds a file to a <c>multipart/form-data</c> body.</summary>
     /// <param name="name">The field name.</param>
-    /// <param name="content">The file content; read when the request is sent, so a request with files can be built once.</param>
+    /// <param name="content">The file content, read when the request is sent; it stays the caller's and is not disposed.</param>
     /// <param name="fileName">The file name sent to the server.</param>
     /// <param name="contentType">The file's media type; <c>application/octet-stream</c> when null.</param>
     public void MultipartFile(string name, Stream content, string? fileName = null, string? contentType = null)
@@ -581,7 +581,7 @@ public sealed class ConnectorRequest
                         continue;
                     }
 
-                    var file = new StreamContent(part.Stream);
+                    var file = new CallerStreamContent(part.Stream);
                     file.Headers.ContentType = MediaTypeHeaderValue.Parse(part.ContentType ?? "application/octet-stream");
                     if (part.FileName is null)
                     {

@@ -157,11 +157,11 @@ public sealed class BodyTemplate
         }
         catch (JsonException)
         {
-            return JsonSerializerQuote(defaultValue);
+            return Quote(defaultValue);
         }
     }
 
-    private static string JsonSerializerQuote(string text) => "\"" + JsonEncodedText.Encode(text).ToString() + "\"";
+    private static string Quote(string text) => "\"" + JsonEncodedText.Encode(text).ToString() + "\"";
 
     private static string SerializeValue(object value, JsonSerializerOptions options)
     {
