@@ -256,11 +256,25 @@ public sealed class SlidingWindowLogRateLimiter : RateLimiter
 
         if (_timer is null)
         {
-            _timer = _timeProvider.CreateTimer(
-                static state => ((SlidingWindowLogRateLimiter)state!).OnTimer(),
-                this,
-                due,
-                Timeout.InfiniteTimeSpan);
+            // The timer lives as long as the limiter; it must not keep the first caller's AsyncLocals (log scopes,
+            // activities) alive or leak them into later grants.
+            var suppress = !ExecutionContext.IsFlowSuppressed();
+            var flow = suppress ? ExecutionContext.SuppressFlow() : default;
+            try
+            {
+                _timer = _timeProvider.CreateTimer(
+                    static state => ((SlidingWindowLogRateLimiter)state!).OnTimer(),
+                    this,
+                    due,
+                    Timeout.InfiniteTimeSpan);
+            }
+            finally
+            {
+                if (suppress)
+                {
+                    flow.Undo();
+                }
+            }
         }
         else
         {
