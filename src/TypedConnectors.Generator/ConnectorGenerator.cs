@@ -12,6 +12,7 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
 {
     private const string HttpClientFactoryExtensions = "Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions";
     private const string ServiceCollectionDescriptorExtensions = "Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions";
+    private const string McpHttpClientTransport = "ModelContextProtocol.Client.HttpClientTransport";
 
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -21,9 +22,10 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         var settings = context.CompilationProvider
             .Select(static (compilation, _) => (
                 compilation.GetTypeByMetadataName(HttpClientFactoryExtensions) is not null,
-                compilation.GetTypeByMetadataName(ServiceCollectionDescriptorExtensions) is not null))
+                compilation.GetTypeByMetadataName(ServiceCollectionDescriptorExtensions) is not null,
+                compilation.GetTypeByMetadataName(McpHttpClientTransport) is not null))
             .Combine(rootNamespace)
-            .Select(static (pair, _) => new GeneratorSettings(pair.Right, pair.Left.Item1 && pair.Left.Item2, pair.Left.Item2))
+            .Select(static (pair, _) => new GeneratorSettings(pair.Right, pair.Left.Item1 && pair.Left.Item2, pair.Left.Item2) { HasMcpSdk = pair.Left.Item3 })
             .WithTrackingName(TrackingNames.Settings);
 
         var inputs = context.AdditionalTextsProvider
@@ -80,6 +82,11 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IdentifierCollision, LocationInfo.WholeFile(result.Path), System.IO.Path.GetFileName(owner), System.IO.Path.GetFileName(result.Path), fullName, "nothing (set a different slug, or the TypedConnectorsNamespace / TypedConnectorsClientName item metadata)"));
             return new EmitResult(EquatableArray<GeneratedFile>.Empty, diagnostics.ToEquatableArray());
+        }
+
+        if (spec.IsMcp && !settings.HasMcpSdk)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.McpSdkNotReferenced, LocationInfo.WholeFile(result.Path), spec.DisplayName ?? spec.Name));
         }
 
         try

@@ -331,6 +331,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpBase + "TC0040.md");
 
+    public static readonly DiagnosticDescriptor McpSdkNotReferenced = new(
+        "TC0050",
+        "MCP connector without the MCP SDK",
+        "Connector '{0}' talks to an MCP server, but the project does not reference ModelContextProtocol.Core; only the plain HTTP proxy client was generated. Add <PackageReference Include=\"ModelContextProtocol.Core\" /> to get the MCP client.",
+        "TypedConnectors.Mcp",
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "TC0050.md");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = new DiagnosticDescriptor[]
     {
         MalformedDocument,
@@ -369,6 +378,7 @@ internal static class DiagnosticDescriptors
         ReferencedFileNotFound,
         DuplicateAuthMethodKey,
         CustomAuthNotImplemented,
+        McpSdkNotReferenced,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static DiagnosticDescriptor ById(string id) => ByIdMap[id];

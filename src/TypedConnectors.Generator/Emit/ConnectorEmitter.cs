@@ -45,6 +45,11 @@ internal sealed partial class ConnectorEmitter
         {
             yield return new GeneratedFile(hintPrefix + ".Models.g.cs", emitter.EmitModelsFile(cancellationToken));
         }
+
+        if (spec.IsMcp && settings.HasMcpSdk)
+        {
+            yield return new GeneratedFile(hintPrefix + ".Mcp.g.cs", emitter.EmitMcpFile(cancellationToken));
+        }
     }
 
     private static SourceWriter Begin(string ns)

@@ -20,7 +20,7 @@ internal static class SpecBinder
     private static readonly string[] ClientMembers =
     {
         "Connection", "HttpClient", "Dispose", "Equals", "GetHashCode", "ToString", "GetType", "SendAsync", "GetAsync", "PostAsync",
-        "PutAsync", "PatchAsync", "DeleteAsync", "BaseUrlTemplate", "Slug", "MemberwiseClone", "Finalize",
+        "PutAsync", "PatchAsync", "DeleteAsync", "BaseUrlTemplate", "Slug", "MemberwiseClone", "Finalize", "ConnectMcpAsync", "McpEndpoint",
     };
 
     public static ConnectorSpec Bind(ConnectorSpec spec, ConnectorInput input, GeneratorSettings settings, List<DiagnosticInfo> diagnostics, DocContext? context = null)
@@ -49,7 +49,7 @@ internal static class SpecBinder
             ? SanitizeNamespace(nsOverride)
             : SanitizeNamespace((settings.RootNamespace.Length > 0 ? settings.RootNamespace : "TypedConnectors.Generated") + "." + baseName);
 
-        var typeScope = new Naming.Scope(new[] { clientName, "I" + clientName, stem + "Connection", stem + "AuthMethod", stem + "ServiceCollectionExtensions", stem + "Json" });
+        var typeScope = new Naming.Scope(new[] { clientName, "I" + clientName, stem + "Connection", stem + "AuthMethod", stem + "ServiceCollectionExtensions", stem + "Json", Emit.ConnectorEmitter.McpSessionName(stem) });
         var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var type in spec.Types)
         {

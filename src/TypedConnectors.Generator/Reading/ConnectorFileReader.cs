@@ -10,7 +10,11 @@ namespace TypedConnectors.Generator.Reading;
 internal sealed record ConnectorInput(string Path, string Text, string? Dialect, string? Namespace, string? ClientName);
 
 /// <summary>Project-wide settings the readers and emitter need; small and equatable so it rarely invalidates anything.</summary>
-internal sealed record GeneratorSettings(string RootNamespace, bool HasHttpClientFactory, bool HasDependencyInjection);
+internal sealed record GeneratorSettings(string RootNamespace, bool HasHttpClientFactory, bool HasDependencyInjection)
+{
+    /// <summary>The compilation references ModelContextProtocol.Core: MCP connectors get an MCP client.</summary>
+    public bool HasMcpSdk { get; init; }
+}
 
 /// <summary>What reading one file produced: a bound model (when generation can go ahead) and diagnostics.</summary>
 internal sealed record ReadResult(string Path, ConnectorSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
@@ -32,6 +36,8 @@ internal static class ConnectorFileReader
 
     /// <summary>The dialect readers, most specific shape first; the canonical format is the fallback.</summary>
     internal static ImmutableArray<IConnectorReader> Readers { get; } = ImmutableArray.Create<IConnectorReader>(
+        new Scalekit.ScalekitReader(),
+        new Databar.DatabarReader(),
         new CanonicalConnectorReader());
 
     public static bool IsYaml(string path) => YamlExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
