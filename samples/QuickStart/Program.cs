@@ -1,0 +1,245 @@
+// TypedConnectors QuickStart: three connector files in Connectors/ became typed clients at build time.
+// This program starts a local server that plays those APIs, calls every generated method, and prints what happened.
+// No internet: everything goes to 127.0.0.1. Exit code 0 means every call behaved as described.
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using QuickStart;
+using QuickStart.Helpdesk;
+using QuickStart.Notes;
+using QuickStart.Weather;
+using TypedConnectors;
+
+Console.OutputEncoding = Encoding.UTF8;
+var clock = Stopwatch.StartNew();
+var report = new Report(clock);
+
+try
+{
+    await using var server = await LocalApiServer.StartAsync(clock);
+    report.Server = server;
+    Console.WriteLine("TypedConnectors QuickStart");
+    Console.WriteLine($"Local server on http://127.0.0.1:{server.Port} plays the helpdesk, weather and notes APIs.");
+
+    // The connector files name port 27182. If another program holds it, the connections are pointed at the port the
+    // server got instead (ConnectorConnectionOptions.BaseAddress, meant for sandboxes and local test servers).
+    ConnectorConnectionOptions Options(string basePath) => server.Port == LocalApiServer.PreferredPort
+        ? new ConnectorConnectionOptions()
+        : new ConnectorConnectionOptions { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}/{basePath}/") };
+    if (server.Port != LocalApiServer.PreferredPort)
+    {
+        Console.WriteLine($"(Port {LocalApiServer.PreferredPort} is in use, so the connections use BaseAddress http://127.0.0.1:{server.Port}/... instead of their templates.)");
+    }
+
+    await HelpdeskAsync(report, Options("helpdesk/api/v2"));
+    await WeatherAsync(report, Options("weather/v1"));
+    await NotesAsync(report, Options("notes/v1"));
+}
+catch (Exception ex)
+{
+    report.Fail($"unexpected {ex.GetType().Name}: {ex.Message}");
+}
+
+Console.WriteLine();
+Console.WriteLine(report.Failures == 0
+    ? "QuickStart finished: every generated method was called and behaved as expected."
+    : $"QuickStart FAILED: {report.Failures} check(s) did not hold.");
+return report.Failures == 0 ? 0 : 1;
+
+// helpdesk.connector.json: base URL "http://{{domain}}:27182/helpdesk/api/v2", Basic auth with the API key as user.
+static async Task HelpdeskAsync(Report report, ConnectorConnectionOptions options)
+{
+    report.Section("helpdesk.connector.json: {{domain}} base URL + Basic auth");
+    var connection = HelpdeskConnection.Create(apiKey: LocalApiServer.HelpdeskApiKey, domain: "127.0.0.1", options);
+    Console.WriteLine($"  connection: {connection}");
+    Console.WriteLine($"  base URL:   {HelpdeskClient.BaseUrlTemplate}  ->  {connection.BaseAddress}");
+    using var helpdesk = new HelpdeskClient(connection);
+
+    report.Call("helpdesk.GetTicketAsync(42, include: GetTicketInclude.Requester)");
+    var ticket = await helpdesk.GetTicketAsync(42, GetTicketInclude.Requester);
+    report.ServerSaw();
+    report.Returned($"Ticket #{ticket.Id} \"{ticket.Subject}\" status={ticket.Status} priority={ticket.Priority} requester={ticket.Requester?.Name} <{ticket.Requester?.Email}> created={ticket.CreatedAt:u} tags=[{string.Join(", ", ticket.Tags ?? [])}]");
+    report.Check(ticket is { Id: 42, Status: TicketStatus.Open, Requester.Name: "Ada Lovelace" }, "GetTicketAsync returns the typed ticket");
+    report.Check(report.Last.PathAndQuery == "/helpdesk/api/v2/tickets/42?include=requester", "path parameter and enum query value on the wire");
+
+    report.Call("helpdesk.ListTicketsAsync(ListTicketsStatus.Open, perPage: 2, xRequestId: \"req-7\")");
+    var tickets = await helpdesk.ListTicketsAsync(ListTicketsStatus.Open, perPage: 2, xRequestId: "req-7");
+    report.ServerSaw();
+    foreach (var t in tickets)
+    {
+        report.Returned($"Ticket #{t.Id} \"{t.Subject}\" status={t.Status}");
+    }
+
+    report.Check(tickets.Count == 2 && tickets.All(t => t.Status == TicketStatus.Open), "ListTicketsAsync returns the open tickets");
+
+    Console.WriteLine();
+    Console.WriteLine("  The same call with a wrong API key: the server answers 401, the client throws ConnectorApiException.");
+    using (var wrong = new HelpdeskClient(HelpdeskConnection.Create("hd_live_wrong000", "127.0.0.1", options)))
+    {
+        report.Call("wrongKey.GetTicketAsync(42)");
+        try
+        {
+            await wrong.GetTicketAsync(42);
+            report.Fail("a wrong API key was accepted");
+        }
+        catch (ConnectorApiException ex)
+        {
+            report.ServerSaw();
+            report.Returned($"ConnectorApiException: {ex.StatusCode} {ex.ReasonPhrase}, body {ex.ResponseBody}");
+            report.Check(ex.StatusCode == 401 && !report.Last.AuthValid, "wrong credentials give 401");
+        }
+    }
+
+    Console.WriteLine();
+    Console.WriteLine("  A domain value that would change the host is refused before any request is sent:");
+    try
+    {
+        HelpdeskConnection.Create(LocalApiServer.HelpdeskApiKey, "evil.example/steal?x=", options: new ConnectorConnectionOptions());
+        report.Fail("a hostile domain value was accepted");
+    }
+    catch (ConnectorConfigurationException ex)
+    {
+        Console.WriteLine($"  domain = \"evil.example/steal?x=\"  ->  ConnectorConfigurationException: {ex.Message}");
+    }
+}
+
+// weather.connector.json: API key in the X-Api-Key header, at most 2 requests per 2 seconds.
+static async Task WeatherAsync(Report report, ConnectorConnectionOptions options)
+{
+    report.Section("weather.connector.json: API key header + rate limit of 2 requests per 2 s");
+    var connection = WeatherConnection.Create(LocalApiServer.WeatherApiKey, options);
+    Console.WriteLine($"  connection: {connection}");
+    using var weather = new WeatherClient(connection);
+
+    Console.WriteLine("  Four GetForecastAsync calls started at once; the connection's rate limiter lets two through per 2 s window:");
+    var before = report.Server!.Seen.Count;
+    var started = report.Now;
+    string[] cities = ["oslo", "bergen", "tromso", "stavanger"];
+    var forecasts = await Task.WhenAll(cities.Select(city => weather.GetForecastAsync(city, days: 2, units: GetForecastUnits.Metric)));
+    var calls = report.Server.Seen.Skip(before).ToList();
+    foreach (var seen in calls)
+    {
+        Console.WriteLine($"    server saw at +{(seen.At - started).TotalSeconds:0.00}s: {seen.Method} {seen.PathAndQuery}   {seen.AuthHeader}: {Report.Mask(seen.AuthValue)} ({(seen.AuthValid ? "valid" : "WRONG")})");
+    }
+
+    foreach (var forecast in forecasts)
+    {
+        report.Returned($"{forecast.City}: {string.Join("; ", forecast.Days.Select(d => $"{d.Date} {d.Low:0.#}..{d.High:0.#} {forecast.Units} {d.Summary}"))}");
+    }
+
+    var arrivals = calls.Select(c => c.At).Order().ToList();
+    report.Check(calls.Count == 4 && calls.All(c => c.AuthValid), "four forecasts, each with the API key header");
+    report.Check(forecasts.All(f => f.Days.Count == 2), "GetForecastAsync returns typed forecasts");
+    report.Check(arrivals.Count == 4 && arrivals[2] - arrivals[0] >= TimeSpan.FromSeconds(1.5), "the 3rd and 4th call waited for the next rate-limit window");
+    Console.WriteLine($"  -> calls 3 and 4 waited {(arrivals[2] - arrivals[0]).TotalSeconds:0.0}s for the rate limit instead of getting 429s.");
+
+    Console.WriteLine();
+    Console.WriteLine("  GetAlertsAsync: the server answers the first attempt with 429 + Retry-After: 1; the runtime waits and retries:");
+    before = report.Server.Seen.Count;
+    started = report.Now;
+    var alerts = await weather.GetAlertsAsync("north-sea");
+    var attempts = report.Server.Seen.Skip(before).ToList();
+    for (var i = 0; i < attempts.Count; i++)
+    {
+        var seen = attempts[i];
+        var note = i == 0 ? "  (sent once the rate-limit window had room)" : $"  ({(seen.At - attempts[0].At).TotalSeconds:0.00}s after the 429)";
+        Console.WriteLine($"    attempt {i + 1}: server saw at +{(seen.At - started).TotalSeconds:0.00}s: {seen.Method} {seen.PathAndQuery} -> {seen.Status}{(seen.Status == 429 ? " Retry-After: 1" : "")}{note}");
+    }
+
+    foreach (var alert in alerts)
+    {
+        report.Returned($"[{alert.Severity}] {alert.Headline} (id {alert.Id}, issued {alert.IssuedAt?.ToString("u") ?? "-"})");
+    }
+
+    report.Check(attempts.Count == 2 && attempts[0].Status == 429 && attempts[1].Status == 200, "one 429, then a successful retry");
+    report.Check(attempts.Count == 2 && attempts[1].At - attempts[0].At >= TimeSpan.FromSeconds(0.9), "the retry waited for Retry-After");
+    report.Check(alerts.Count == 2 && alerts[0].Severity == GetAlertsResponseItemSeverity.Moderate, "GetAlertsAsync returns typed alerts");
+}
+
+// notes.connector.json: bearer token; one POST body from a body_template, one from body fields.
+// This client comes from IHttpClientFactory through the generated services.AddNotesClient(...).
+static async Task NotesAsync(Report report, ConnectorConnectionOptions options)
+{
+    report.Section("notes.connector.json: POST bodies (body_template and body fields), bearer token, DI registration");
+    var services = new ServiceCollection();
+    services.AddNotesClient(NotesConnection.Create(LocalApiServer.NotesToken, options));
+    await using var provider = services.BuildServiceProvider();
+    var notes = provider.GetRequiredService<INotesClient>();
+
+    report.Call("notes.CreateNoteAsync(title: \"Call \\\"ACME\\\" back\", body: \"Line 1\\nLine 2\", pinned: true, idempotencyKey: \"n-1\")");
+    var note = await notes.CreateNoteAsync(title: "Call \"ACME\" back", body: "Line 1\nLine 2", pinned: true, idempotencyKey: "n-1");
+    report.ServerSaw(showBody: true);
+    report.Returned($"Note #{note.Id} \"{note.Title}\" pinned={note.Pinned} created={note.CreatedAt:u} body={System.Text.Json.JsonSerializer.Serialize(note.Body)}");
+    report.Check(note is { Id: 1001, Title: "Call \"ACME\" back", Body: "Line 1\nLine 2", Pinned: true }, "the template's holes were filled with correctly escaped JSON");
+
+    report.Call("notes.AddContactAsync(\"Grace Hopper\", \"grace@example.com\", company: \"Navy\")");
+    var contact = await notes.AddContactAsync("Grace Hopper", "grace@example.com", company: "Navy");
+    report.ServerSaw(showBody: true);
+    report.Returned($"Contact {contact.Id}: {contact.Name} <{contact.Email}> company={contact.Company} vip={contact.Vip}");
+    report.Check(contact is { Name: "Grace Hopper", Company: "Navy", Vip: false }, "body fields (with the default for vip) sent as a JSON object");
+}
+
+/// <summary>Prints calls and what the server saw, and counts checks that did not hold.</summary>
+internal sealed class Report(Stopwatch clock)
+{
+    public LocalApiServer? Server { get; set; }
+
+    public int Failures { get; private set; }
+
+    public TimeSpan Now => clock.Elapsed;
+
+    public SeenRequest Last => Server!.Seen[^1];
+
+    public void Section(string title)
+    {
+        Console.WriteLine();
+        Console.WriteLine("== " + title + " ==");
+    }
+
+    public void Call(string code)
+    {
+        Console.WriteLine();
+        Console.WriteLine("  " + code);
+    }
+
+    public void ServerSaw(bool showBody = false)
+    {
+        var seen = Last;
+        Console.WriteLine($"    -> {seen.Method} {seen.PathAndQuery}");
+        Console.WriteLine($"       server saw {seen.AuthHeader}: {Mask(seen.AuthValue)} ({(seen.AuthValid ? "valid" : "wrong")}), answered {seen.Status}");
+        if (showBody)
+        {
+            Console.WriteLine($"       body: {seen.Body}");
+        }
+    }
+
+    public void Returned(string text) => Console.WriteLine("    <- " + text);
+
+    public void Check(bool condition, string what)
+    {
+        if (!condition)
+        {
+            Fail(what);
+        }
+    }
+
+    public void Fail(string what)
+    {
+        Failures++;
+        Console.WriteLine("    FAILED: " + what);
+    }
+
+    /// <summary>Shows a credential's scheme and first characters only.</summary>
+    public static string Mask(string? value)
+    {
+        if (value is null)
+        {
+            return "(none)";
+        }
+
+        var space = value.IndexOf(' ', StringComparison.Ordinal);
+        var scheme = space > 0 ? value[..(space + 1)] : "";
+        var secret = value[scheme.Length..];
+        return scheme + (secret.Length <= 8 ? "****" : secret[..4] + "****");
+    }
+}
