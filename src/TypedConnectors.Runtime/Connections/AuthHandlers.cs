@@ -36,6 +36,11 @@ internal static class AuthHandlers
             return;
         }
 
+        if (method.Kind == AuthKind.OAuth2 && connection.OAuthSession is not null)
+        {
+            return;
+        }
+
         if (method.Kind is AuthKind.OAuth2 or AuthKind.Custom)
         {
             if (factories.Count == 0)
@@ -82,6 +87,9 @@ internal static class AuthHandlers
                 }
 
                 return new ApiKeyHandler(key, method.Location, name, method.Prefix);
+
+            case AuthKind.OAuth2 when connection.OAuthSession is { } session:
+                return new OAuthHandler(session, method.HeaderName, method.Prefix, connection.Logger);
 
             default:
                 throw NoFactory(connection, method);

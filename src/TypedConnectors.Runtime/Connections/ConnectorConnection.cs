@@ -48,6 +48,35 @@ public abstract class ConnectorConnection
         IReadOnlyDictionary<string, string?> values,
         IEnumerable<string> secretFields,
         ConnectorConnectionOptions? options)
+        : this(clientType, authMethod, values, secretFields, options, connectionId: null, authHandlerFactory: null)
+    {
+    }
+
+    /// <summary>Creates the connection with an identity and an auth handler factory of its own.</summary>
+    /// <param name="clientType">The generated client type whose connector attributes apply.</param>
+    /// <param name="authMethod">The key of the auth method to use; null or empty picks the connector's default.</param>
+    /// <param name="values">Every field value by wire name: auth fields, account fields, template variables.</param>
+    /// <param name="secretFields">Names whose values are never printed. Password and token fields of auth methods are added automatically.</param>
+    /// <param name="options">How requests are sent; defaults when null.</param>
+    /// <param name="connectionId">
+    /// The connection's stable identity, e.g. a tenant id: OAuth tokens are stored under it. Null or empty gives the
+    /// connection a new random id, so its tokens are its own.
+    /// </param>
+    /// <param name="authHandlerFactory">
+    /// Asked for the auth handler before <see cref="ConnectorConnectionOptions.AuthHandlerFactories"/>; this is how a
+    /// generated connection wires in a custom auth implementation.
+    /// </param>
+    /// <exception cref="ConnectorConfigurationException">
+    /// The auth method is unknown or lacks credentials, or the base URL cannot be resolved safely from the values.
+    /// </exception>
+    protected ConnectorConnection(
+        Type clientType,
+        string authMethod,
+        IReadOnlyDictionary<string, string?> values,
+        IEnumerable<string> secretFields,
+        ConnectorConnectionOptions? options,
+        string? connectionId,
+        IAuthHandlerFactory? authHandlerFactory)
     {
         ArgumentNullException.ThrowIfNull(clientType);
         ArgumentNullException.ThrowIfNull(values);
@@ -64,7 +93,10 @@ public abstract class ConnectorConnection
         _maxRetryDelay = options.MaxRetryDelay;
         _attemptTimeout = options.AttemptTimeout;
         _logger = options.Logger;
-        _authHandlerFactories = options.AuthHandlerFactories.ToArray();
+        _authHandlerFactories = authHandlerFactory is null
+            ? options.AuthHandlerFactories.ToArray()
+            : options.AuthHandlerFactories.Prepend(authHandlerFactory).ToArray();
+        ConnectionId = string.IsNullOrWhiteSpace(connectionId) ? Guid.NewGuid().ToString("N") : connectionId;
 
         _authMethod = ResolveAuthMethod(authMethod);
         AuthMethod = _authMethod?.Key ?? (string.IsNullOrEmpty(authMethod) ? "none" : authMethod);
@@ -86,6 +118,11 @@ public abstract class ConnectorConnection
                 ? new SlidingWindowLogRateLimiter(limit.PermitLimit, limit.Window, _timeProvider)
                 : null);
         _concurrencyLimiter = Descriptor.MaxConcurrency is { } max ? ConcurrencyLimitingHandler.CreateLimiter(max) : null;
+
+        if (_authMethod is { Kind: AuthKind.OAuth2, OAuth: { } oauth })
+        {
+            OAuthSession = new OAuthSession(this, _authMethod, oauth, options.OAuth, _timeProvider, _logger);
+        }
 
         AuthHandlers.Validate(this, _authMethod, _authHandlerFactories);
     }
@@ -113,6 +150,17 @@ public abstract class ConnectorConnection
 
     /// <summary>The clock the connection's handlers use.</summary>
     public TimeProvider TimeProvider => _timeProvider;
+
+    /// <summary>The connection's identity: the id it was created with, or a random one. OAuth tokens are stored under it.</summary>
+    public string ConnectionId { get; }
+
+    /// <summary>
+    /// The OAuth 2.0 session (tokens, authorization-code and client-credentials flows) when the chosen auth method is
+    /// OAuth 2.0 with declared settings; otherwise null.
+    /// </summary>
+    public OAuthSession? OAuthSession { get; }
+
+    internal ILogger? Logger => _logger;
 
     /// <summary>Returns a field value by wire name.</summary>
     /// <param name="name">The field's wire name.</param>

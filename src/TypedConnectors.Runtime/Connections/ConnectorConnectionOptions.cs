@@ -46,6 +46,9 @@ public sealed class ConnectorConnectionOptions
     /// </summary>
     public Uri? BaseAddress { get; set; }
 
+    /// <summary>How OAuth 2.0 connections store and renew tokens: token store, refresh skew, statuses that trigger a renewal, endpoint overrides.</summary>
+    public OAuthOptions OAuth { get; set; } = new();
+
     /// <summary>
     /// Factories asked, in order, for the auth handler of a connection before the built-in ones (None, Basic, Bearer,
     /// ApiKey). This is how OAuth 2.0 and custom auth methods get their handler, and how a built-in kind can be replaced.

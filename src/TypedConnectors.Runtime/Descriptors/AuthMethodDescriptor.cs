@@ -56,13 +56,17 @@ public sealed class AuthMethodDescriptor
     /// <summary>The field mutations declared for this auth method.</summary>
     public IReadOnlyList<AuthFieldMutation> Mutations { get; }
 
+    /// <summary>The OAuth 2.0 settings of an <see cref="AuthKind.OAuth2"/> method (its <see cref="OAuth2Attribute"/>), or null.</summary>
+    public OAuthDescriptor? OAuth { get; internal set; }
+
     /// <summary>
     /// The connection fields whose values are credentials of this method and therefore never printed.
     /// </summary>
     public IEnumerable<string> SecretFields => Kind switch
     {
         AuthKind.Basic => [PasswordField],
-        AuthKind.Bearer or AuthKind.ApiKey or AuthKind.OAuth2 => [TokenField],
+        AuthKind.Bearer or AuthKind.ApiKey => [TokenField],
+        AuthKind.OAuth2 => [TokenField, OAuth?.ClientSecretField ?? "client_secret"],
         _ => [],
     };
 

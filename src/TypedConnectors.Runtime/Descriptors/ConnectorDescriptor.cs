@@ -54,6 +54,17 @@ public sealed class ConnectorDescriptor
             methods.Add(method);
         }
 
+        foreach (var oauth in clientType.GetCustomAttributes<OAuth2Attribute>(inherit: true))
+        {
+            if (_authByKey.GetValueOrDefault(oauth.AuthMethod) is not { Kind: AuthKind.OAuth2 } owner || owner.OAuth is not null)
+            {
+                throw new ConnectorConfigurationException(
+                    $"Connector '{Slug}' has OAuth 2.0 settings for '{oauth.AuthMethod}', which is not an OAuth 2.0 auth method or already has settings.");
+            }
+
+            owner.OAuth = new OAuthDescriptor(oauth, Slug);
+        }
+
         foreach (var mutation in mutations)
         {
             if (!_authByKey.ContainsKey(mutation.AuthMethod))
