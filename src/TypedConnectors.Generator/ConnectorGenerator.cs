@@ -28,6 +28,16 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
             .Select(static (pair, _) => new GeneratorSettings(pair.Right, pair.Left.Item1 && pair.Left.Item2, pair.Left.Item2) { HasMcpSdk = pair.Left.Item3 })
             .WithTrackingName(TrackingNames.Settings);
 
+        // Classes implementing a generated I…CustomAuth interface, as plain values: emission needs them to report TC0040
+        // for custom auth nobody implements and to wire the implementation into the factories and DI registration.
+        var customAuth = context.SyntaxProvider
+            .CreateSyntaxProvider(static (node, ct) => CustomAuthDiscovery.IsCandidate(node, ct), static (syntax, ct) => CustomAuthDiscovery.Describe(syntax, ct))
+            .Collect()
+            .Select(static (found, _) => found.SelectMany(f => f).Distinct()
+                .OrderBy(i => i.InterfaceName, StringComparer.Ordinal).ThenBy(i => i.TypeName, StringComparer.Ordinal).ThenBy(i => i.Qualifier ?? "", StringComparer.Ordinal)
+                .ToEquatableArray())
+            .WithTrackingName(TrackingNames.CustomAuth);
+
         var inputs = context.AdditionalTextsProvider
             .Combine(context.AnalyzerConfigOptionsProvider)
             .Select(static (pair, ct) => ConnectorInputs.Create(pair.Left, pair.Right.GetOptions(pair.Left), ct))
@@ -51,7 +61,8 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         var emitted = parsed
             .Combine(names)
             .Combine(settings)
-            .Select(static (pair, ct) => EmitOne(pair.Left.Left, pair.Left.Right, pair.Right, ct))
+            .Combine(customAuth)
+            .Select(static (pair, ct) => EmitOne(pair.Left.Left.Left, pair.Left.Left.Right, pair.Left.Right, ct, pair.Right))
             .WithTrackingName(TrackingNames.Emit);
 
         context.RegisterSourceOutput(emitted, static (spc, result) =>
@@ -68,7 +79,7 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         });
     }
 
-    internal static EmitResult EmitOne(ReadResult result, EquatableArray<ClientNameEntry> names, GeneratorSettings settings, CancellationToken cancellationToken)
+    internal static EmitResult EmitOne(ReadResult result, EquatableArray<ClientNameEntry> names, GeneratorSettings settings, CancellationToken cancellationToken, EquatableArray<CustomAuthImplementation> customAuth = default)
     {
         var diagnostics = result.Diagnostics.Where(d => d.StopsGeneration).ToList();
         if (result.Spec is not { } spec)
@@ -89,9 +100,19 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.McpSdkNotReferenced, LocationInfo.WholeFile(result.Path), spec.DisplayName ?? spec.Name));
         }
 
+        // Still emitted without an implementation, so the interface to implement shows up in the IDE.
+        var customAuthInterface = ConnectorEmitter.CustomAuthInterfaceName(spec.ClientName);
+        if (CustomAuthDiscovery.Find(customAuth, spec.Namespace, customAuthInterface) is null)
+        {
+            foreach (var method in spec.AuthMethods.Where(m => m.Kind == AuthKind.Custom))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CustomAuthNotImplemented, LocationInfo.WholeFile(result.Path), spec.DisplayName ?? spec.Name, method.Key, spec.Namespace + "." + customAuthInterface));
+            }
+        }
+
         try
         {
-            var files = ConnectorEmitter.Emit(spec, settings, fullName, cancellationToken).ToEquatableArray();
+            var files = ConnectorEmitter.Emit(spec, settings, fullName, cancellationToken, customAuth).ToEquatableArray();
             return new EmitResult(files, diagnostics.ToEquatableArray());
         }
         catch (OperationCanceledException)

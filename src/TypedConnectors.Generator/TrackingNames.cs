@@ -8,4 +8,5 @@ internal static class TrackingNames
     public const string Parse = nameof(Parse);
     public const string Names = nameof(Names);
     public const string Emit = nameof(Emit);
+    public const string CustomAuth = nameof(CustomAuth);
 }

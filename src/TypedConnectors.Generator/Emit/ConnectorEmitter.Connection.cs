@@ -28,7 +28,7 @@ internal sealed partial class ConnectorEmitter
     {
         var values = new List<ConnectionValue>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var all = (method?.Fields.Select(FromField) ?? Enumerable.Empty<ConnectionValue>()).Concat(CommonValues());
+        var all = (method is null ? Enumerable.Empty<ConnectionValue>() : AuthFields(method).Select(FromField)).Concat(CommonValues());
         foreach (var value in all)
         {
             if (!seen.Add(value.Name))
@@ -46,7 +46,7 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitConnection(SourceWriter writer)
     {
-        var secrets = _spec.AuthMethods.SelectMany(a => a.Fields).Concat(_spec.AccountFields).Where(f => f.IsSecret).Select(f => f.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var secrets = _spec.AuthMethods.SelectMany(AuthFields).Concat(_spec.AccountFields).Where(f => f.IsSecret).Select(f => f.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
         Literals.Summary(writer, "One authenticated connection to " + ConnectorTitle + ": the credentials and settings of one account.", "");
         writer.Line("/// <remarks>");
         writer.Line("/// Create one per account (tenant, customer) with a <c>Create…</c> factory; each connection has its own");
@@ -60,6 +60,7 @@ internal sealed partial class ConnectorEmitter
         writer.Line("    : base(typeof(" + _spec.ClientName + "), authMethod, values, __secretFields, options)");
         writer.Line("{");
         writer.Line("}");
+        EmitAuthConnectionMembers(writer);
 
         var methods = _spec.AuthMethods.Count == 0
             ? new List<AuthMethodSpec?> { null }
@@ -99,7 +100,7 @@ internal sealed partial class ConnectorEmitter
     private void EmitFactory(SourceWriter writer, AuthMethodSpec? method, string name)
     {
         var values = FactoryValues(method);
-        var scope = new Naming.Scope(new[] { "options" });
+        var scope = new Naming.Scope(new[] { "options", "connectionId", "customAuth" });
         var parameters = values.Select(v => (Value: v, Parameter: scope.Claim(Naming.ToCamel(v.Name, "value")))).ToList();
         var what = method is null
             ? "Creates a connection."
@@ -111,11 +112,13 @@ internal sealed partial class ConnectorEmitter
             Literals.Element(writer, "param", " name=\"" + Naming.Unescaped(parameter) + "\"", doc.Length > 0 ? doc : null, "The '" + value.Name + "' value.");
         }
 
+        EmitAuthFactoryDocs(writer, method);
         writer.Line("/// <param name=\"options\">Time provider, retry, logging and rate-limit sharing options; defaults when null.</param>");
         writer.Line("/// <returns>The connection; its base URL has been resolved and validated.</returns>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A required value is missing or empty.</exception>");
         writer.Line("/// <exception cref=\"global::TypedConnectors.ConnectorConfigurationException\">A value would change the scheme, host or path of the base URL.</exception>");
         var signature = parameters.Select(p => p.Value.Required ? "string " + p.Parameter : "string? " + p.Parameter + " = " + Literals.String(p.Value.Default))
+            .Concat(AuthFactoryParameters(method))
             .Append("global::TypedConnectors.ConnectorConnectionOptions? options = null");
         writer.Open("public static " + ConnectionName + " " + name + "(" + string.Join(", ", signature) + ")");
         foreach (var (value, parameter) in parameters.Where(p => p.Value.Required))
@@ -131,7 +134,7 @@ internal sealed partial class ConnectorEmitter
         }
 
         writer.Line("};");
-        writer.Line("return new " + ConnectionName + "(" + Literals.String(method?.Key ?? "none") + ", __values, options);");
+        writer.Line("return " + AuthConstructorCall(method) + ";");
         writer.Close();
     }
 
@@ -160,6 +163,7 @@ internal sealed partial class ConnectorEmitter
         writer.Open("public static " + builder + " Add" + _spec.ClientName + "(this " + services + " services, global::System.Func<global::System.IServiceProvider, " + ConnectionName + "> connectionFactory)");
         writer.Line("global::System.ArgumentNullException.ThrowIfNull(services);");
         writer.Line("global::System.ArgumentNullException.ThrowIfNull(connectionFactory);");
+        EmitCustomAuthRegistration(writer);
         writer.Line("global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<" + ConnectionName + ">(services, connectionFactory);");
         writer.Line("var __builder = " + extensions + ".AddHttpClient<" + InterfaceName + ", " + _spec.ClientName + ">(services, static (http, provider) =>");
         writer.Line("    new " + _spec.ClientName + "(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<" + ConnectionName + ">(provider), http));");

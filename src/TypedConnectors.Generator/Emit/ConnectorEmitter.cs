@@ -37,9 +37,9 @@ internal sealed partial class ConnectorEmitter
 
     private string JsonHelperName => _stem + "Json";
 
-    public static IEnumerable<GeneratedFile> Emit(ConnectorSpec spec, GeneratorSettings settings, string hintPrefix, CancellationToken cancellationToken)
+    public static IEnumerable<GeneratedFile> Emit(ConnectorSpec spec, GeneratorSettings settings, string hintPrefix, CancellationToken cancellationToken, EquatableArray<CustomAuthImplementation> customAuth = default)
     {
-        var emitter = new ConnectorEmitter(spec, settings);
+        var emitter = new ConnectorEmitter(spec, settings) { _customAuthImplementations = customAuth };
         yield return new GeneratedFile(hintPrefix + ".Client.g.cs", emitter.EmitClientFile(cancellationToken));
         if (spec.Types.Count > 0)
         {
@@ -70,6 +70,7 @@ internal sealed partial class ConnectorEmitter
         EmitClient(writer, cancellationToken);
         writer.Line();
         EmitConnection(writer);
+        EmitCustomAuthInterface(writer);
         if (_settings.HasHttpClientFactory)
         {
             writer.Line();
@@ -247,6 +248,7 @@ internal sealed partial class ConnectorEmitter
             }
 
             writer.Line("[global::TypedConnectors.AuthMethod(" + string.Join(", ", args) + ")]");
+            EmitOAuthAttribute(writer, method);
             foreach (var mutation in method.Mutations)
             {
                 var mutationArgs = new List<string> { Literals.String(method.Key), Literals.String(mutation.Field) };

@@ -49,7 +49,7 @@ internal static class SpecBinder
             ? SanitizeNamespace(nsOverride)
             : SanitizeNamespace((settings.RootNamespace.Length > 0 ? settings.RootNamespace : "TypedConnectors.Generated") + "." + baseName);
 
-        var typeScope = new Naming.Scope(new[] { clientName, "I" + clientName, stem + "Connection", stem + "AuthMethod", stem + "ServiceCollectionExtensions", stem + "Json", Emit.ConnectorEmitter.McpSessionName(stem) });
+        var typeScope = new Naming.Scope(new[] { clientName, "I" + clientName, stem + "Connection", stem + "AuthMethod", stem + "ServiceCollectionExtensions", stem + "Json", Emit.ConnectorEmitter.McpSessionName(stem), Emit.ConnectorEmitter.CustomAuthInterfaceName(clientName) });
         var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var type in spec.Types)
         {
@@ -88,7 +88,7 @@ internal static class SpecBinder
             operations.Add(BindOperation(operation, claimed, Map));
         }
 
-        var connectionScope = new Naming.Scope(new[] { "AuthMethod", "GetValue", "ToString", "Descriptor", "BaseAddress", "Create", "CreateHandler", "CreateHttpClient", "CreateDelegatingHandler", stem + "Connection" });
+        var connectionScope = new Naming.Scope(new[] { "AuthMethod", "GetValue", "ToString", "Descriptor", "BaseAddress", "Create", "CreateHandler", "CreateHttpClient", "CreateDelegatingHandler", "OAuth", "OAuthSession", "ConnectionId", stem + "Connection" });
         var fieldIds = new Dictionary<string, string>(StringComparer.Ordinal);
         string FieldId(string name)
         {
