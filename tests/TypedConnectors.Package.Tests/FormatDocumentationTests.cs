@@ -23,8 +23,12 @@ public sealed class FormatDocumentationTests
         var marker = doc.IndexOf("<!-- complete-example -->", StringComparison.Ordinal);
         Assert.True(marker >= 0, "the complete example marker is missing");
         var json = CodeBlock(doc[marker..], "json");
+        var customAuthMarker = doc.IndexOf("<!-- complete-example-custom-auth -->", StringComparison.Ordinal);
+        Assert.True(customAuthMarker >= 0, "the custom auth example marker is missing");
+        var customAuth = "using System;\nusing System.Net.Http;\nusing System.Security.Cryptography;\nusing System.Text;\nusing System.Threading;\nusing System.Threading.Tasks;\n"
+            + "using DocApp.AcmeSupport;\n\nnamespace DocApp;\n\n" + CodeBlock(doc[customAuthMarker..], "csharp");
 
-        var run = GeneratorHarness.Run([new InputFile("support.connector.json", json)], "DocApp", withHttpClientFactory: true);
+        var run = GeneratorHarness.Run([new InputFile("support.connector.json", json)], "DocApp", withHttpClientFactory: true, userSource: customAuth);
 
         Assert.Empty(run.GeneratorDiagnostics.Where(d => d.Severity != DiagnosticSeverity.Hidden));
         Assert.Empty(run.CompileDiagnostics);
@@ -34,7 +38,7 @@ public sealed class FormatDocumentationTests
             Assert.Contains(method + "(", client, StringComparison.Ordinal);
         }
 
-        foreach (var factory in new[] { "Create(", "CreateApiKeyBasic(", "CreateToken(", "CreateQueryKey(", "CreateBearer(", "CreateOauth" })
+        foreach (var factory in new[] { "Create(", "CreateApiKeyBasic(", "CreateToken(", "CreateQueryKey(", "CreateBearer(", "CreateOauth", "CreateSigned(" })
         {
             Assert.Contains("public static AcmeSupportConnection " + factory, client, StringComparison.Ordinal);
         }
