@@ -125,6 +125,48 @@ public class GenerationTests
     }
 
     [Fact]
+    public void Scalekit_builtin_placeholders_become_connection_values_and_others_must_be_declared()
+    {
+        var builtIn = """{ "display_name": "V", "auth_patterns": [ { "type": "BEARER", "fields": [ { "field_name": "token", "input_type": "password" } ] } ], "proxy_url": "https://{{domain}}/api/{{version}}" }""";
+        var run = GeneratorHarness.Run(new[] { new InputFile("/p/v.connector.json", builtIn) });
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileDiagnostics);
+        Assert.Contains("Create(string token, string domain, string version, global::TypedConnectors.ConnectorConnectionOptions? options = null)", run.AllSources, StringComparison.Ordinal);
+
+        var undeclared = builtIn.Replace("{{version}}", "{{tenant}}", StringComparison.Ordinal);
+        var result = Read("/p/v.connector.json", undeclared);
+        var error = Assert.Single(result.Diagnostics, d => d.Id == "TC0009");
+        Assert.Equal(undeclared.IndexOf("{{tenant}}", StringComparison.Ordinal), error.Location.Start);
+    }
+
+    [Fact]
+    public void Scalekit_oauth_without_configuration_is_reported_unless_it_is_an_mcp_server()
+    {
+        var plain = """{ "display_name": "O", "auth_patterns": [ { "type": "OAUTH", "fields": [] } ], "proxy_url": "https://api.example.com" }""";
+        Assert.Contains(Read("/p/o.connector.json", plain).Diagnostics, d => d.Id == "TC0019");
+
+        var mcp = plain.Replace("\"fields\": []", "\"fields\": [], \"is_mcp\": true, \"oauth_config\": { \"pkce_enabled\": true }", StringComparison.Ordinal);
+        var result = Read("/p/o.connector.json", mcp);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Id is "TC0019" or "TC0020");
+        Assert.True(result.Spec!.IsMcp);
+        Assert.True(result.Spec.AuthMethods[0].OAuth!.PkceEnabled);
+    }
+
+    [Fact]
+    public void Scalekit_oauth_config_is_read_with_required_scopes()
+    {
+        var result = Read(Seeds.PathOf("scalekit-asana-oauth.json"), Seeds.Text("scalekit-asana-oauth.json"), "scalekit");
+
+        var oauth = result.Spec!.AuthMethods.Single().OAuth!;
+        Assert.Equal("https://app.asana.com/-/oauth_authorize", oauth.AuthorizeUri);
+        Assert.Equal("https://app.asana.com/-/oauth_token", oauth.TokenUri);
+        Assert.Equal("https://app.asana.com/api/1.0/users/me", oauth.UserInfoUri);
+        Assert.Equal(new[] { ("profile", true), ("email", true) }, oauth.Scopes.Select(s => (s.Scope, s.Required)));
+        Assert.False(oauth.PkceEnabled);
+        Assert.False(result.Spec.IsMcp);
+    }
+
+    [Fact]
     public void Databar_template_error_is_reported_at_its_line_and_column()
     {
         var text = "{\n  \"name\": \"T\",\n  \"method\": \"post\",\n  \"url\": \"https://api.example.com/x\",\n"

@@ -5,7 +5,9 @@ using DialectTests.GithubMcp;
 using DialectTests.Infrastructure;
 using DialectTests.MyApiKeyMcp;
 using DialectTests.MyInternalMcp;
+using Microsoft.AspNetCore.WebUtilities;
 using ModelContextProtocol;
+using ModelContextProtocol.Authentication;
 using ModelContextProtocol.Protocol;
 using TypedConnectors;
 using TypedConnectors.Testing;
@@ -104,6 +106,48 @@ public class ScalekitMcpTests
         Assert.All(server.Requests, r => Assert.Equal("Bearer gho_token", r.Header("Authorization")));
         Assert.All(server.Requests, r => Assert.Equal("/mcp/", r.Path));
         Assert.Equal(server.Requests.Count, issued);
+    }
+
+    [Fact]
+    public async Task Oauth_mcp_can_run_the_sdks_oauth_flow_with_dynamic_registration_and_pkce()
+    {
+        await using var server = await McpOAuthServer.StartAsync();
+
+        // The SDK authenticates the requests itself; the connection's OAuth method then only passes them on.
+        var options = new ConnectorConnectionOptions { BaseAddress = new Uri(server.Mcp.BaseAddress, "mcp/") }
+            .AddAuthHandler(AuthKind.OAuth2, (_, _) => new PassThroughHandler());
+        using var client = new GithubMcpClient(GithubMcpConnection.Create(options));
+        using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+        var oauth = new ClientOAuthOptions
+        {
+            RedirectUri = new Uri("http://127.0.0.1:1/callback"),
+            DynamicClientRegistration = new DynamicClientRegistrationOptions { ClientName = "dialect-tests" },
+            AuthorizationCallbackHandler = async (authorization, cancellationToken) =>
+            {
+                // Stands in for the user's browser: the authorization server redirects straight back with a code.
+                using var response = await browser.GetAsync(authorization.AuthorizationUri, cancellationToken);
+                var callback = response.Headers.Location!;
+                Assert.StartsWith(authorization.RedirectUri.AbsoluteUri, callback.AbsoluteUri, StringComparison.Ordinal);
+                var query = QueryHelpers.ParseQuery(callback.Query);
+                return new AuthorizationResult { Code = query["code"].ToString(), State = query["state"].ToString(), Iss = query["iss"].ToString() };
+            },
+        };
+
+        await using (var session = await client.ConnectMcpAsync(oauth: oauth))
+        {
+            Assert.Equal("echo: pkce", await session.CallToolAsync<string>("echo", new Dictionary<string, object?> { ["message"] = "pkce" }));
+        }
+
+        Assert.Contains("register", server.Events);
+        Assert.Contains("authorize:S256", server.Events);
+        Assert.Contains("token:pkce-verified", server.Events);
+        Assert.DoesNotContain("token:rejected", server.Events);
+        Assert.Contains("tools/call", server.Mcp.RpcMethods);
+        Assert.All(server.Mcp.Requests.Where(r => r.Path == "/mcp/" && r.Method == "POST" && r.Header("Authorization") is not null), r => Assert.Equal("Bearer " + McpOAuthServer.AccessToken, r.Header("Authorization")));
+    }
+
+    private sealed class PassThroughHandler : DelegatingHandler
+    {
     }
 
     [Fact]

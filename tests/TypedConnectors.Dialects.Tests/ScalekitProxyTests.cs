@@ -9,6 +9,7 @@ using DialectTests.MyFreshdesk;
 using DialectTests.MyKlaviyo;
 using DialectTests.MyZendesk;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using TypedConnectors;
 using TypedConnectors.Testing;
 
@@ -25,12 +26,21 @@ public class ScalekitProxyTests
     private static ConnectorConnectionOptions At(LoopbackServer server, string path = "") => new() { BaseAddress = new Uri(server.BaseAddress, path) };
 
     [Fact]
-    public async Task Asana_oauth_provider_sends_the_oauth_handlers_token_relative_to_the_proxy_url()
+    public async Task Asana_oauth_provider_authorizes_with_the_payloads_endpoints_and_scopes_and_sends_its_token_relative_to_the_proxy_url()
     {
         await using var server = await LoopbackServer.StartJsonAsync("""{"data":{"gid":"1","name":"Ada"}}""");
-        var options = At(server, "api/").AddAuthHandler(AuthKind.OAuth2, (_, _) => new BearerTokenHandler(_ => ValueTask.FromResult("asana-access-token")));
-        using var client = new MyAsanaClient(MyAsanaConnection.Create(options));
+        var connection = MyAsanaConnection.Create("asana-client-id", options: At(server, "api/"));
 
+        var authorization = connection.OAuth.BuildAuthorizationUrl(new Uri("https://app.example/callback"));
+        Assert.Equal("https://app.asana.com/-/oauth_authorize", authorization.Url.GetLeftPart(UriPartial.Path));
+        var query = QueryHelpers.ParseQuery(authorization.Url.Query);
+        Assert.Equal("asana-client-id", query["client_id"]);
+        Assert.Equal("profile email", query["scope"]);
+        Assert.False(query.ContainsKey("code_challenge"));
+        Assert.Equal(new Uri("https://app.asana.com/-/oauth_token"), connection.OAuth.TokenEndpoint);
+
+        await connection.OAuth.StoreTokenAsync(new OAuthToken("asana-access-token", expiresAt: DateTimeOffset.UtcNow.AddHours(1)));
+        using var client = new MyAsanaClient(connection);
         var me = await client.GetAsync<JsonElement>("1.0/users/me?opt_fields=name");
 
         var request = server.Single();
@@ -39,16 +49,7 @@ public class ScalekitProxyTests
         Assert.Equal("name", request.Query("opt_fields"));
         Assert.Equal("Bearer asana-access-token", request.Header("Authorization"));
         Assert.Equal("Ada", me.GetProperty("data").GetProperty("name").GetString());
-        Assert.Equal("https://app.asana.com/api", MyAsanaClient.BaseUrlTemplate);
-        Assert.Equal(new Uri("https://app.asana.com/api/"), MyAsanaConnection.Create(new ConnectorConnectionOptions().AddAuthHandler(AuthKind.OAuth2, (_, _) => new BearerTokenHandler("t"))).BaseAddress);
-    }
-
-    [Fact]
-    public void Asana_oauth_connection_needs_an_oauth_handler()
-    {
-        // Scalekit's proxy holds the OAuth tokens; here the application supplies them through an auth handler.
-        var error = Assert.Throws<ConnectorConfigurationException>(() => MyAsanaConnection.Create());
-        Assert.Contains("OAuth2", error.Message, StringComparison.Ordinal);
+        Assert.Equal(new Uri("https://app.asana.com/api/"), MyAsanaConnection.Create("asana-client-id").BaseAddress);
     }
 
     [Fact]

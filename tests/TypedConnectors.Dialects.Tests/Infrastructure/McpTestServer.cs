@@ -28,9 +28,14 @@ public sealed class McpTestServer : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly Func<ReceivedRequest, bool> _authorize;
+    private readonly Func<HttpContext, ReceivedRequest, Task<bool>>? _other;
     private LoopbackServer _http = null!;
 
-    private McpTestServer(Func<ReceivedRequest, bool> authorize) => _authorize = authorize;
+    private McpTestServer(Func<ReceivedRequest, bool> authorize, Func<HttpContext, ReceivedRequest, Task<bool>>? other)
+    {
+        _authorize = authorize;
+        _other = other;
+    }
 
     /// <summary>The server root; the MCP endpoint answers on any path.</summary>
     public Uri BaseAddress => _http.BaseAddress;
@@ -39,13 +44,16 @@ public sealed class McpTestServer : IAsyncDisposable
 
     /// <summary>Names of the JSON-RPC methods the server received, in order.</summary>
     public IReadOnlyList<string> RpcMethods => Requests
-        .Where(r => r.Method == "POST" && r.Body.Length > 0)
+        .Where(r => r.Method == "POST" && r.Body.StartsWith('{') && r.Body.Contains("\"jsonrpc\"", StringComparison.Ordinal))
         .Select(r => JsonDocument.Parse(r.Body).RootElement.TryGetProperty("method", out var m) ? m.GetString() ?? "" : "(response)")
         .ToList();
 
-    public static async Task<McpTestServer> StartAsync(Func<ReceivedRequest, bool>? authorize = null)
+    /// <summary>Starts the server.</summary>
+    /// <param name="authorize">Decides which requests reach the MCP endpoint; the others get 401.</param>
+    /// <param name="other">Answers other requests first (returns true when it did), e.g. OAuth endpoints.</param>
+    public static async Task<McpTestServer> StartAsync(Func<ReceivedRequest, bool>? authorize = null, Func<HttpContext, ReceivedRequest, Task<bool>>? other = null)
     {
-        var server = new McpTestServer(authorize ?? (_ => true));
+        var server = new McpTestServer(authorize ?? (_ => true), other);
         server._http = await LoopbackServer.StartAsync(server.HandleAsync);
         return server;
     }
@@ -63,6 +71,11 @@ public sealed class McpTestServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context, ReceivedRequest request)
     {
+        if (_other is not null && await _other(context, request))
+        {
+            return;
+        }
+
         if (!_authorize(request))
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
