@@ -140,6 +140,36 @@ public class GenerationTests
     }
 
     [Fact]
+    public void Scalekit_account_fields_and_path_parameter_fields_fill_the_proxy_url()
+    {
+        var text = """
+            {
+              "display_name": "Workspace API",
+              "auth_patterns": [
+                {
+                  "type": "BEARER",
+                  "fields": [
+                    { "field_name": "token", "label": "Token", "input_type": "password", "required": true },
+                    { "field_name": "region", "label": "Region", "input_type": "select", "required": true, "is_path_param": true }
+                  ],
+                  "account_fields": [ { "field_name": "workspace_id", "label": "Workspace", "input_type": "text", "required": true, "is_path_param": true } ]
+                }
+              ],
+              "proxy_url": "https://{{region}}.api.example.com/workspaces/{{workspace_id}}",
+              "proxy_enabled": true
+            }
+            """;
+
+        var run = GeneratorHarness.Run(new[] { new InputFile("/p/w.connector.json", text) });
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileDiagnostics);
+        Assert.Contains("Create(string token, string region, string workspaceId, global::TypedConnectors.ConnectorConnectionOptions? options = null)", run.AllSources, StringComparison.Ordinal);
+        Assert.Contains("public string? WorkspaceId => GetValue(\"workspace_id\");", run.AllSources, StringComparison.Ordinal);
+        Assert.Empty(Read("/p/w.connector.json", text).Diagnostics);
+    }
+
+    [Fact]
     public void Scalekit_oauth_without_configuration_is_reported_unless_it_is_an_mcp_server()
     {
         var plain = """{ "display_name": "O", "auth_patterns": [ { "type": "OAUTH", "fields": [] } ], "proxy_url": "https://api.example.com" }""";
