@@ -73,6 +73,20 @@ public class GenerationTests
     }
 
     [Fact]
+    public void Canonical_mcp_connector_gets_the_mcp_client_too()
+    {
+        var text = """{ "format_version": 1, "name": "Docs MCP", "base_url": "https://docs.example.com/mcp", "is_mcp": true, "auth": [ { "type": "bearer", "fields": [ { "field_name": "token", "input_type": "password" } ] } ] }""";
+
+        var run = GeneratorHarness.Run(new[] { new InputFile("/p/docs.connector.json", text) });
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileDiagnostics);
+        var mcp = run.Source(".Mcp.g.cs");
+        Assert.Contains("public async global::System.Threading.Tasks.Task<DocsMcpSession> ConnectMcpAsync(", mcp, StringComparison.Ordinal);
+        Assert.Contains("__path.TrimEnd('/')", mcp, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_scalekit_keys_are_reported_with_a_suggestion()
     {
         var text = Seeds.Text("scalekit-bearer-token.json")
