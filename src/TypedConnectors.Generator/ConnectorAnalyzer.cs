@@ -35,7 +35,7 @@ public sealed class ConnectorAnalyzer : DiagnosticAnalyzer
         var file = context.AdditionalFile;
         try
         {
-            foreach (var diagnostic in Analyze(file, context.Options.AnalyzerConfigOptionsProvider, context.CancellationToken))
+            foreach (var diagnostic in Analyze(file, context.Options.AnalyzerConfigOptionsProvider, context.CancellationToken, context.Options.AdditionalFiles))
             {
                 context.ReportDiagnostic(diagnostic.ToDiagnostic());
             }
@@ -47,7 +47,7 @@ public sealed class ConnectorAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The diagnostics of one file that belong to the analyzer: everything that does not stop generation.</summary>
-    internal static IEnumerable<DiagnosticInfo> Analyze(AdditionalText file, AnalyzerConfigOptionsProvider options, CancellationToken cancellationToken)
+    internal static IEnumerable<DiagnosticInfo> Analyze(AdditionalText file, AnalyzerConfigOptionsProvider options, CancellationToken cancellationToken, IEnumerable<AdditionalText>? additionalFiles = null)
     {
         if (ConnectorInputs.Create(file, options.GetOptions(file), cancellationToken) is not { } input)
         {
@@ -56,7 +56,12 @@ public sealed class ConnectorAnalyzer : DiagnosticAnalyzer
 
         // Only the namespace influences diagnostics (through the names the binder assigns); the HTTP/DI flags only steer emission.
         var rootNamespace = options.GlobalOptions.TryGetValue(ConnectorInputs.RootNamespaceProperty, out var ns) ? ns.Trim() : "";
-        var result = ConnectorFileReader.Read(input, new GeneratorSettings(rootNamespace, false, false), cancellationToken);
-        return result.Diagnostics.Where(d => !d.StopsGeneration);
+        // A file that names other files (an OpenAPI document it overlays, an external $ref) is read with them; what is
+        // found inside those files is reported when they are analysed themselves.
+        var documents = additionalFiles is not null && Reading.OpenApi.ReferenceScan.MayReferenceOtherFiles(input)
+            ? Reading.OpenApi.DocumentSet.Create(additionalFiles.Where(f => ConnectorInputs.IsDocumentFileName(f.Path)).Select(f => new Reading.OpenApi.DocumentText(f.Path, f.GetText(cancellationToken)?.ToString() ?? "")))
+            : null;
+        var result = ConnectorFileReader.Read(input, new GeneratorSettings(rootNamespace, false, false), cancellationToken, documents);
+        return result.Diagnostics.Where(d => !d.StopsGeneration && d.Location.FilePath == file.Path);
     }
 }

@@ -3,6 +3,7 @@ using TypedConnectors.Generator.Diagnostics;
 using TypedConnectors.Generator.Emit;
 using TypedConnectors.Generator.Model;
 using TypedConnectors.Generator.Reading;
+using TypedConnectors.Generator.Reading.OpenApi;
 
 namespace TypedConnectors.Generator;
 
@@ -45,9 +46,38 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
             .Select(static (input, _) => input!)
             .WithTrackingName(TrackingNames.Inputs);
 
-        var parsed = inputs
+        // Files that name other files (a connector file over an OpenAPI document, a document with an external $ref) are
+        // read together with the project's JSON/YAML files; for all others that set stays empty, so editing a document
+        // never re-reads them.
+        var scanned = inputs
+            .Select(static (input, _) => new ScannedInput(input, ReferenceScan.MayReferenceOtherFiles(input), ReferenceScan.ReferencedDocument(input) ?? ""))
+            .WithTrackingName(TrackingNames.Scan);
+
+        var documents = context.AdditionalTextsProvider
+            .Where(static text => ConnectorInputs.IsDocumentFileName(text.Path))
+            .Select(static (text, ct) => new DocumentText(text.Path, text.GetText(ct)?.ToString() ?? ""))
+            .Collect()
+            .Select(static (texts, _) => DocumentSet.Create(texts))
+            .WithTrackingName(TrackingNames.Documents);
+
+        // An OpenAPI document a connector file overlays is generated through that connector file, not on its own.
+        var referenced = scanned
+            .Select(static (input, _) => input.ReferencedDocument)
+            .Collect()
+            .Select(static (paths, _) => paths.Where(p => p.Length > 0).Distinct().OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(TrackingNames.Referenced);
+
+        var withDocuments = scanned
+            .Combine(documents)
+            .Select(static (pair, _) => new InputWithDocuments(pair.Left.Input, pair.Left.NeedsDocuments ? pair.Right : null))
+            .WithTrackingName(TrackingNames.References);
+
+        var parsed = withDocuments
+            .Combine(referenced)
             .Combine(settings)
-            .Select(static (pair, ct) => ConnectorFileReader.Read(pair.Left, pair.Right, ct))
+            .Select(static (pair, ct) => IsOverlaid(pair.Left.Left.Input, pair.Left.Right)
+                ? new ReadResult(pair.Left.Left.Input.Path, null, EquatableArray<DiagnosticInfo>.Empty)
+                : ConnectorFileReader.Read(pair.Left.Left.Input, pair.Right, ct, pair.Left.Left.Documents))
             .WithTrackingName(TrackingNames.Parse);
 
         // Two files may not produce the same client in the same namespace; the names of all files are compared here,
@@ -77,6 +107,12 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
                 spc.AddSource(file.HintName, file.Text);
             }
         });
+    }
+
+    private static bool IsOverlaid(ConnectorInput input, EquatableArray<string> referenced)
+    {
+        var path = DocumentPaths.Normalize(input.Path);
+        return referenced.Any(r => string.Equals(r, path, StringComparison.Ordinal));
     }
 
     internal static EmitResult EmitOne(ReadResult result, EquatableArray<ClientNameEntry> names, GeneratorSettings settings, CancellationToken cancellationToken, EquatableArray<CustomAuthImplementation> customAuth = default)
@@ -128,5 +164,11 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
 }
 
 internal sealed record ClientNameEntry(string Path, string FullName);
+
+/// <summary>An input with what a cheap look at its text found: whether it refers to other files, and which document it overlays.</summary>
+internal sealed record ScannedInput(ConnectorInput Input, bool NeedsDocuments, string ReferencedDocument);
+
+/// <summary>An input with the project's documents when it refers to other files (null otherwise).</summary>
+internal sealed record InputWithDocuments(ConnectorInput Input, DocumentSet? Documents);
 
 internal sealed record EmitResult(EquatableArray<GeneratedFile> Files, EquatableArray<DiagnosticInfo> Diagnostics);

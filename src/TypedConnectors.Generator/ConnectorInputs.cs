@@ -14,13 +14,28 @@ internal static class ConnectorInputs
 
     private static readonly string[] ConnectorSuffixes = { ".connector.json", ".connector.yaml", ".connector.yml" };
 
+    private static readonly string[] OpenApiSuffixes = { ".openapi.json", ".openapi.yaml", ".openapi.yml", ".swagger.json", ".swagger.yaml", ".swagger.yml" };
+
+    private static readonly string[] DocumentExtensions = { ".json", ".yaml", ".yml" };
+
     public static bool IsConnectorFileName(string path) => ConnectorSuffixes.Any(s => path.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>OpenAPI documents recognised by name (any other name needs <c>TypedConnectorsDialect="openapi"</c>).</summary>
+    public static bool IsOpenApiFileName(string path) => OpenApiSuffixes.Any(s => path.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Files a reference (an OpenAPI <c>$ref</c>, a connector's <c>"openapi"</c>) may name.</summary>
+    public static bool IsDocumentFileName(string path) => DocumentExtensions.Any(s => path.EndsWith(s, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The input for a connector file, or null when the file is not one.</summary>
     public static ConnectorInput? Create(AdditionalText file, AnalyzerConfigOptions options, CancellationToken cancellationToken)
     {
         options.TryGetValue(DialectMetadata, out var dialect);
         dialect = string.IsNullOrWhiteSpace(dialect) ? null : dialect!.Trim();
+        if (dialect is null && IsOpenApiFileName(file.Path))
+        {
+            dialect = "openapi";
+        }
+
         if (dialect is null && !IsConnectorFileName(file.Path))
         {
             return null;

@@ -9,4 +9,8 @@ internal static class TrackingNames
     public const string Names = nameof(Names);
     public const string Emit = nameof(Emit);
     public const string CustomAuth = nameof(CustomAuth);
+    public const string Scan = nameof(Scan);
+    public const string Documents = nameof(Documents);
+    public const string Referenced = nameof(Referenced);
+    public const string References = nameof(References);
 }

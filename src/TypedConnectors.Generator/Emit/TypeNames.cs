@@ -57,6 +57,7 @@ internal sealed class TypeNames
     public string ToWire(TypeRef type, string value, string helperClass) => type.Kind switch
     {
         TypeKind.String => value,
+        TypeKind.Named when Find(type) is { Kind: TypeSpecKind.Enum, EnumIsInteger: true } => "global::TypedConnectors.ConnectorFormat.ToString((long)" + value + ")",
         TypeKind.Named when IsEnum(type) => Qualified(helperClass) + ".ToWire(" + value + ")",
         TypeKind.Named or TypeKind.Array or TypeKind.Map or TypeKind.Any
             => "global::System.Text.Json.JsonSerializer.Serialize(" + value + ", global::TypedConnectors.ConnectorJson.Options)",

@@ -15,6 +15,7 @@ internal static class SpecBinder
     private static readonly string[] RecordMembers =
     {
         "EqualityContract", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", "PrintMembers", "Deconstruct",
+        "Validate", "AdditionalProperties",
     };
 
     private static readonly string[] ClientMembers =
@@ -143,6 +144,8 @@ internal static class SpecBinder
             EnumValues = values,
             AdditionalProperties = type.AdditionalProperties is { } extra ? map(extra) : null,
             Variants = type.Variants.Select(map).ToEquatableArray(),
+            BaseType = type.BaseType is { } baseType ? map(TypeRef.Named(baseType)).Name : null,
+            DerivedTypes = type.DerivedTypes.Select(d => d with { TypeName = map(TypeRef.Named(d.TypeName)).Name ?? d.TypeName }).ToEquatableArray(),
         };
     }
 

@@ -36,19 +36,20 @@ internal static class ConnectorFileReader
 
     /// <summary>The dialect readers, most specific shape first; the canonical format is the fallback.</summary>
     internal static ImmutableArray<IConnectorReader> Readers { get; } = ImmutableArray.Create<IConnectorReader>(
+        new OpenApi.OpenApiConnectorReader(),
         new Scalekit.ScalekitReader(),
         new Databar.DatabarReader(),
         new CanonicalConnectorReader());
 
     public static bool IsYaml(string path) => YamlExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
-    public static ReadResult Read(ConnectorInput input, GeneratorSettings settings, CancellationToken cancellationToken)
+    public static ReadResult Read(ConnectorInput input, GeneratorSettings settings, CancellationToken cancellationToken, OpenApi.DocumentSet? documents = null)
     {
         var diagnostics = new List<DiagnosticInfo>();
         ConnectorSpec? spec = null;
         try
         {
-            spec = ReadSpec(input, diagnostics, out var context, cancellationToken);
+            spec = ReadSpec(input, diagnostics, out var context, documents, cancellationToken);
             if (spec is not null && !diagnostics.Any(d => d.StopsGeneration))
             {
                 spec = SpecBinder.Bind(spec, input, settings, diagnostics, context);
@@ -68,7 +69,7 @@ internal static class ConnectorFileReader
         return new ReadResult(input.Path, hasErrors ? null : spec, diagnostics.ToEquatableArray());
     }
 
-    private static ConnectorSpec? ReadSpec(ConnectorInput input, List<DiagnosticInfo> diagnostics, out DocContext? context, CancellationToken cancellationToken)
+    private static ConnectorSpec? ReadSpec(ConnectorInput input, List<DiagnosticInfo> diagnostics, out DocContext? context, OpenApi.DocumentSet? documents, CancellationToken cancellationToken)
     {
         context = null;
         if (input.Text.Length > ReadLimits.MaxFileChars)
@@ -86,7 +87,7 @@ internal static class ConnectorFileReader
             return null;
         }
 
-        context = new DocContext(file, root, diagnostics, cancellationToken);
+        context = new DocContext(file, root, diagnostics, cancellationToken) { Documents = documents };
         if (root is not DocObject obj)
         {
             context.Report(DiagnosticDescriptors.WrongRootType, root, "an " + root.KindName);
@@ -101,6 +102,12 @@ internal static class ConnectorFileReader
 
         // Validated even after read errors, so one build shows every problem of the file, not one layer at a time.
         var spec = reader.Read(context, obj);
+        if (spec is { OpenApiReference: not null })
+        {
+            // A connector file over an OpenAPI document: each part is validated in its own file.
+            return OpenApi.OpenApiOverlay.Apply(spec, context, obj);
+        }
+
         if (spec is not null)
         {
             ConnectorValidator.Validate(spec, context);

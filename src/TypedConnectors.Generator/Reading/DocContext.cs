@@ -23,6 +23,9 @@ internal sealed class DocContext
     public List<DiagnosticInfo> Diagnostics { get; }
     public CancellationToken CancellationToken { get; }
 
+    /// <summary>Other AdditionalFiles references in this file may name; null when the file was found to reference none.</summary>
+    public OpenApi.DocumentSet? Documents { get; init; }
+
     public bool HasErrors => Diagnostics.Any(d => d.StopsGeneration);
 
     public void Report(DiagnosticDescriptor descriptor, DocNode node, params string[] arguments)

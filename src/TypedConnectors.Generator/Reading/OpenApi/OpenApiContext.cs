@@ -1,0 +1,336 @@
+using System.Globalization;
+using System.Text;
+using TypedConnectors.Generator.Diagnostics;
+
+namespace TypedConnectors.Generator.Reading.OpenApi;
+
+internal enum OpenApiVersion
+{
+    V2,
+    V30,
+    V31,
+}
+
+/// <summary>One parsed document (the main one or a file an external <c>$ref</c> names) with fast key lookup.</summary>
+internal sealed class ApiDocument
+{
+    // DocObject.Find is a linear scan; documents with thousands of paths or schemas are looked up by name through an index.
+    private const int IndexThreshold = 12;
+    private readonly Dictionary<DocObject, Dictionary<string, DocProperty>> _index = new();
+
+    public ApiDocument(DocContext context, DocObject root)
+    {
+        Context = context;
+        Root = root;
+    }
+
+    public DocContext Context { get; }
+
+    public DocObject Root { get; }
+
+    public SourceFile File => Context.File;
+
+    public string Path => Context.File.Path;
+
+    public DocProperty? Find(DocObject obj, string name)
+    {
+        if (obj.Properties.Count < IndexThreshold)
+        {
+            return obj.Find(name);
+        }
+
+        if (!_index.TryGetValue(obj, out var map))
+        {
+            map = new Dictionary<string, DocProperty>(StringComparer.Ordinal);
+            foreach (var property in obj.Properties)
+            {
+                if (!map.ContainsKey(property.Name))
+                {
+                    map.Add(property.Name, property);
+                }
+            }
+
+            _index.Add(obj, map);
+        }
+
+        return map.TryGetValue(name, out var found) ? found : null;
+    }
+
+    public DocNode? Get(DocObject obj, string name) => Find(obj, name)?.Value;
+
+    /// <summary>The node a JSON pointer (without <c>#</c>) names, or null when any segment is missing.</summary>
+    public DocNode? ResolvePointer(string pointer)
+    {
+        DocNode node = Root;
+        if (pointer.Length == 0 || pointer == "/")
+        {
+            return node;
+        }
+
+        if (pointer[0] != '/')
+        {
+            return null;
+        }
+
+        foreach (var raw in pointer.Substring(1).Split('/'))
+        {
+            var segment = Pointer.Unescape(raw);
+            if (node is DocObject obj && Find(obj, segment) is { } property)
+            {
+                node = property.Value;
+            }
+            else if (node is DocArray array && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < array.Items.Count)
+            {
+                node = array.Items[index];
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return node;
+    }
+}
+
+/// <summary>A node of a document together with its JSON pointer, so every diagnostic and model element can point back.</summary>
+internal readonly struct Site
+{
+    public Site(ApiDocument document, DocNode node, string pointer)
+    {
+        Document = document;
+        Node = node;
+        Pointer = pointer;
+    }
+
+    public ApiDocument Document { get; }
+
+    public DocNode Node { get; }
+
+    public string Pointer { get; }
+
+    /// <summary>Identity of the location across documents: the cache key for schemas.</summary>
+    public string Key => Document.Path + "#" + Pointer;
+
+    public DocObject? Object => Node as DocObject;
+
+    public Site? Child(string key)
+        => Node is DocObject obj && Document.Find(obj, key) is { } property ? new Site(Document, property.Value, Pointer + "/" + OpenApi.Pointer.Escape(key)) : null;
+
+    public Site Item(DocArray array, int index) => new(Document, array.Items[index], Pointer + "/" + index.ToString(CultureInfo.InvariantCulture));
+}
+
+internal static class Pointer
+{
+    public static string Escape(string segment) => segment.Replace("~", "~0").Replace("/", "~1");
+
+    public static string Unescape(string segment) => segment.Replace("~1", "/").Replace("~0", "~");
+
+    public static string Of(params string[] segments)
+    {
+        var builder = new StringBuilder();
+        foreach (var segment in segments)
+        {
+            builder.Append('/').Append(Escape(segment));
+        }
+
+        return builder.ToString();
+    }
+}
+
+/// <summary>
+/// State of reading one OpenAPI document: its version, the other files external references may load, reference
+/// resolution and the OpenAPI diagnostics (capped, so a sloppy 4 MB document cannot flood the IDE).
+/// </summary>
+internal sealed class OpenApiContext
+{
+    private const int MaxWarnings = 200;
+    private readonly Dictionary<string, ApiDocument?> _external = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unsupportedReported = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _brokenReferences = new(StringComparer.Ordinal);
+    private int _warnings;
+    private bool _capReported;
+
+    public OpenApiContext(ApiDocument main, OpenApiVersion version, DocumentSet? documents)
+    {
+        Main = main;
+        Version = version;
+        Documents = documents;
+    }
+
+    public ApiDocument Main { get; }
+
+    public OpenApiVersion Version { get; }
+
+    public bool IsV2 => Version == OpenApiVersion.V2;
+
+    public DocumentSet? Documents { get; }
+
+    public List<DiagnosticInfo> Diagnostics => Main.Context.Diagnostics;
+
+    public CancellationToken CancellationToken => Main.Context.CancellationToken;
+
+    /// <summary>Pointers (<c>path#pointer</c>) of references that could not be resolved, to tell Microsoft.OpenApi's reports apart.</summary>
+    public IReadOnlyCollection<string> BrokenReferences => _brokenReferences;
+
+    public void Warn(ApiDocument document, DocNode node, string message) => Warn(document.File.Locate(node), message);
+
+    public void Warn(LocationInfo location, string message)
+    {
+        if (_warnings++ >= MaxWarnings)
+        {
+            if (!_capReported)
+            {
+                _capReported = true;
+                Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OpenApiWarning, Main.File.Locate(Main.Root.Start, Math.Min(1, Main.Root.Length)), "more than " + MaxWarnings + " problems in this document; the rest are not reported"));
+            }
+
+            return;
+        }
+
+        Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OpenApiWarning, location, message));
+    }
+
+    /// <summary>Reports a construct that is skipped; each construct once per document, at its first occurrence.</summary>
+    public void Unsupported(ApiDocument document, DocNode node, string construct)
+    {
+        if (_unsupportedReported.Add(construct))
+        {
+            Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OpenApiUnsupported, document.File.Locate(node), construct));
+        }
+    }
+
+    public void Error(ApiDocument document, DocNode node, string message)
+        => Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OpenApiError, document.File.Locate(node), message));
+
+    /// <summary>Follows <c>$ref</c> (and chains of them) from <paramref name="site"/>; returns the site itself when it has none.</summary>
+    public bool TryResolve(Site site, out Site target)
+    {
+        target = site;
+        for (var hops = 0; hops < 32; hops++)
+        {
+            if (target.Node is not DocObject obj || target.Document.Get(obj, "$ref") is not { } refNode)
+            {
+                return true;
+            }
+
+            if (!TryFollow(target, refNode, out var next))
+            {
+                return false;
+            }
+
+            target = next;
+        }
+
+        Error(site.Document, site.Node, "the reference chain starting here does not end (a $ref cycle)");
+        return false;
+    }
+
+    /// <summary>True when the node is an object with a <c>$ref</c>.</summary>
+    public static bool IsReference(Site site) => site.Node is DocObject obj && site.Document.Get(obj, "$ref") is not null;
+
+    private bool TryFollow(Site from, DocNode refNode, out Site target)
+    {
+        target = from;
+        if (refNode is not DocScalar { Kind: ScalarKind.String } scalar)
+        {
+            Warn(from.Document, refNode, "'$ref' must be a string, not " + DocContext.Describe(refNode));
+            return false;
+        }
+
+        var reference = scalar.Text.Trim();
+        var hash = reference.IndexOf('#');
+        var filePart = hash >= 0 ? reference.Substring(0, hash) : reference;
+        var fragment = hash >= 0 ? reference.Substring(hash + 1) : "";
+        if (DocumentPaths.IsRemote(reference))
+        {
+            Broken(from, refNode, DiagnosticDescriptors.UnresolvedReference, reference, "references to URLs are never fetched at build time; download the document, add it as an AdditionalFile and refer to it by relative path");
+            return false;
+        }
+
+        var document = from.Document;
+        if (filePart.Length > 0)
+        {
+            var path = DocumentPaths.Combine(from.Document.Path, filePart);
+            var loaded = Load(path, from, refNode, filePart);
+            if (loaded is null)
+            {
+                return false;
+            }
+
+            document = loaded;
+        }
+
+        string pointer;
+        try
+        {
+            pointer = Uri.UnescapeDataString(fragment);
+        }
+        catch (UriFormatException)
+        {
+            pointer = fragment;
+        }
+
+        if (pointer.Length > 0 && pointer[0] != '/')
+        {
+            Broken(from, refNode, DiagnosticDescriptors.UnresolvedReference, reference, "only JSON pointer fragments (#/...) are supported, not anchors");
+            return false;
+        }
+
+        var node = document.ResolvePointer(pointer);
+        if (node is null)
+        {
+            Broken(from, refNode, DiagnosticDescriptors.UnresolvedReference, reference, "nothing exists at that location" + (filePart.Length > 0 ? " of " + filePart : " of this document"));
+            return false;
+        }
+
+        target = new Site(document, node, pointer);
+        return true;
+    }
+
+    private void Broken(Site from, DocNode refNode, Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, params string[] arguments)
+    {
+        var key = from.Document.Path + "#" + refNode.Start.ToString(CultureInfo.InvariantCulture);
+        if (_brokenReferences.Add(key))
+        {
+            from.Document.Context.Diagnostics.Add(DiagnosticInfo.Create(descriptor, from.Document.File.Locate(refNode), arguments));
+        }
+    }
+
+    private ApiDocument? Load(string path, Site from, DocNode refNode, string written)
+    {
+        if (DocumentPaths.Normalize(path) == DocumentPaths.Normalize(Main.Path))
+        {
+            return Main;
+        }
+
+        if (_external.TryGetValue(path, out var cached))
+        {
+            return cached;
+        }
+
+        ApiDocument? result = null;
+        if (Documents?.Find(path) is not { } text)
+        {
+            Broken(from, refNode, DiagnosticDescriptors.ReferencedFileNotFound, written);
+        }
+        else
+        {
+            var file = new SourceFile(text.Path, text.Text);
+            var root = ConnectorFileReader.IsYaml(text.Path)
+                ? YamlDocReader.Read(file, Diagnostics, CancellationToken)
+                : JsonDocReader.Read(file, Diagnostics, CancellationToken);
+            if (root is DocObject obj)
+            {
+                result = new ApiDocument(new DocContext(file, obj, Diagnostics, CancellationToken), obj);
+            }
+            else if (root is not null)
+            {
+                Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WrongRootType, file.Locate(root), "an " + root.KindName));
+            }
+        }
+
+        _external[path] = result;
+        return result;
+    }
+}
