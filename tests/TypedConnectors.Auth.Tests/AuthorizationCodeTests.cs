@@ -141,6 +141,22 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_password_grant_stores_a_token_that_requests_then_use_and_keeps_the_password_out_of_errors()
+    {
+        _server.AddClient(Setup.NotesClientId, Setup.NotesSecret);
+        var connection = NotesConnection.CreateOauth(Setup.NotesClientId, "acme", clientSecret: Setup.NotesSecret, options: Setup.Options(_server));
+
+        var wrong = await Assert.ThrowsAsync<OAuthException>(() => connection.OAuth.RequestPasswordTokenAsync("ada", "wrong horse"));
+        Assert.Equal("invalid_grant", wrong.Error);
+        Assert.DoesNotContain("wrong horse", wrong.ToString(), StringComparison.Ordinal);
+
+        var token = await connection.OAuth.RequestPasswordTokenAsync("ada", "correct horse");
+        using var client = new NotesClient(connection);
+        Assert.Equal(token.AccessToken, (await client.GetMeAsync()).Token);
+        Assert.Contains("scope=profile", _server.TokenRequestLog[^1].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Picking_another_auth_method_is_a_typed_factory_and_the_default_is_OAuth()
     {
         var byDefault = NotesConnection.Create(Setup.NotesClientId, "acme");

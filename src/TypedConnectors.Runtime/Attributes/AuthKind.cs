@@ -15,7 +15,10 @@ public enum AuthKind
     /// <summary>An API key in a header, a query parameter or a cookie.</summary>
     ApiKey,
 
-    /// <summary>OAuth 2.0; needs an <see cref="IAuthHandlerFactory"/> registered on <see cref="ConnectorConnectionOptions"/>.</summary>
+    /// <summary>
+    /// OAuth 2.0: built in when the client carries an <see cref="OAuth2Attribute"/> for the method (see <see cref="OAuthSession"/>);
+    /// otherwise needs an <see cref="IAuthHandlerFactory"/> registered on <see cref="ConnectorConnectionOptions"/>.
+    /// </summary>
     OAuth2,
 
     /// <summary>A user-supplied handler registered on <see cref="ConnectorConnectionOptions"/>.</summary>

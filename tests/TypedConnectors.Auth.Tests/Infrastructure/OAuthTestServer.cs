@@ -362,6 +362,14 @@ public sealed class OAuthTestServer : IAsyncDisposable
                 return (200, Issue(client.Id, grant.Scope, withRefreshToken: true));
             }
 
+            case "password":
+                if (Get("username") != "ada" || Get("password") != "correct horse")
+                {
+                    return Error(400, "invalid_grant", "wrong user name or password");
+                }
+
+                return (200, Issue(client.Id, Get("scope"), withRefreshToken: true));
+
             case "client_credentials":
                 Interlocked.Increment(ref _clientCredentialGrants);
                 return (200, Issue(client.Id, Get("scope"), withRefreshToken: false, extra: Get("audience")));
