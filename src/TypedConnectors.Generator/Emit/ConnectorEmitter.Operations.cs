@@ -63,7 +63,7 @@ internal sealed partial class ConnectorEmitter
             ResponseKind.Stream => "SendForStreamAsync",
             _ => "SendAsync<" + _types.Of(operation.Response.Type ?? TypeRef.Any) + ">",
         };
-        writer.Line("return global::TypedConnectors.ConnectorHttp." + send + "(_http, Connection.BaseAddress, __request, cancellationToken);");
+        writer.Line("return global::TypedConnectors.ConnectorHttp." + send + "(_http, Connection.BaseAddress, __request, " + ErrorMapper(operation) + "cancellationToken);");
         writer.Close();
     }
 
@@ -116,6 +116,11 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitParameter(SourceWriter writer, ParameterSpec parameter)
     {
+        if (TryEmitStyledParameter(writer, parameter))
+        {
+            return;
+        }
+
         var name = Literals.String(parameter.Name);
         switch (parameter.Location)
         {

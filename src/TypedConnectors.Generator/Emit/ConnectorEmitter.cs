@@ -68,6 +68,7 @@ internal sealed partial class ConnectorEmitter
         EmitInterface(writer);
         writer.Line();
         EmitClient(writer, cancellationToken);
+        EmitGroups(writer, cancellationToken);
         writer.Line();
         EmitConnection(writer);
         EmitCustomAuthInterface(writer);
@@ -91,7 +92,7 @@ internal sealed partial class ConnectorEmitter
         writer.Line(GeneratedCodeAttribute);
         writer.Open("public partial interface " + InterfaceName);
         var first = true;
-        foreach (var operation in _spec.Operations)
+        foreach (var operation in TopLevelOperations)
         {
             if (!first)
             {
@@ -103,6 +104,8 @@ internal sealed partial class ConnectorEmitter
             writer.Line(Signature(operation) + ";");
         }
 
+        EmitGroupProperties(writer, declarationsOnly: true, separate: !first);
+        first &= Groups.Count == 0;
         if (_spec.IsProxy)
         {
             if (!first)
@@ -168,7 +171,8 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
         writer.Close();
 
-        foreach (var operation in _spec.Operations)
+        EmitGroupProperties(writer, declarationsOnly: false, separate: true);
+        foreach (var operation in TopLevelOperations)
         {
             cancellationToken.ThrowIfCancellationRequested();
             writer.Line();
@@ -344,6 +348,7 @@ internal sealed partial class ConnectorEmitter
         }
 
         writer.Line("/// <exception cref=\"global::TypedConnectors.ConnectorApiException\">The server answered with a status code outside 2xx.</exception>");
+        EmitErrorDocs(writer, operation);
         if (operation.Deprecated)
         {
             writer.Line("[global::System.Obsolete(\"This operation is deprecated by the API.\")]");

@@ -403,7 +403,6 @@ internal sealed class OpenApiConnection
             Key = key,
             Kind = AuthKind.OAuth2,
             Description = description,
-            Fields = ClientFields(site.Pointer),
             OAuth = new OAuthSpec
             {
                 AuthorizeUri = authorizeUrl,

@@ -1,0 +1,195 @@
+using TypedConnectors.Generator.Model;
+
+namespace TypedConnectors.Generator.Emit;
+
+/// <summary>
+/// Declared error responses (OpenAPI's 404 / 4XX / default with a schema) and parameter serialisations beyond a single
+/// value: object query parameters (form and deepObject styles), arrays in path, header and cookie parameters (simple
+/// style, comma-separated) and repeated form/multipart fields.
+/// </summary>
+internal sealed partial class ConnectorEmitter
+{
+    /// <summary>
+    /// The error-mapper argument of ConnectorHttp's send methods (with its trailing comma), or empty: a non-success status
+    /// with a declared error model becomes <c>ConnectorApiException&lt;TError&gt;</c> carrying the deserialised body.
+    /// </summary>
+    private string ErrorMapper(OperationSpec operation)
+    {
+        var arms = new List<string>();
+        var patterns = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var error in operation.Response.Errors)
+        {
+            var pattern = StatusPattern(error.StatusCode);
+            if (pattern is not null && patterns.Add(pattern))
+            {
+                arms.Add(pattern + " => __e.WithError<" + _types.Of(error.Type.AsNullable(false)) + ">()");
+            }
+        }
+
+        if (arms.Count == 0)
+        {
+            return "";
+        }
+
+        if (!patterns.Contains("_"))
+        {
+            arms.Add("_ => null");
+        }
+
+        return "static __e => __e.StatusCode switch { " + string.Join(", ", arms) + " }, ";
+    }
+
+    /// <summary><c>404</c>, <c>4XX</c> or <c>default</c> as a C# pattern on the status code.</summary>
+    private static string? StatusPattern(string code)
+    {
+        if (code == "default")
+        {
+            return "_";
+        }
+
+        if (code.Length == 3 && char.IsDigit(code[0]) && (code[1] == 'X' || code[1] == 'x'))
+        {
+            var hundred = (code[0] - '0') * 100;
+            return ">= " + Literals.Int(hundred) + " and <= " + Literals.Int(hundred + 99);
+        }
+
+        return int.TryParse(code, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status) && status is >= 100 and <= 599
+            ? Literals.Int(status)
+            : null;
+    }
+
+    private void EmitErrorDocs(SourceWriter writer, OperationSpec operation)
+    {
+        foreach (var error in operation.Response.Errors)
+        {
+            if (StatusPattern(error.StatusCode) is null)
+            {
+                continue;
+            }
+
+            var type = _types.Of(error.Type.AsNullable(false));
+            var what = error.Type.Kind == TypeKind.Named ? "<see cref=\"" + type + "\"/>" : "<c>" + Literals.Xml(type.Replace("global::", "")) + "</c>";
+            var status = error.StatusCode == "default" ? "Any other error status" : "Status " + Literals.Xml(error.StatusCode);
+            writer.Line("/// <exception cref=\"global::TypedConnectors.ConnectorApiException{TError}\">" + status + ": <c>Error</c> holds the body as " + what + ".</exception>");
+        }
+    }
+
+    /// <summary>Parameters whose value is a collection or an object; false when the ordinary single-value path applies.</summary>
+    private bool TryEmitStyledParameter(SourceWriter writer, ParameterSpec parameter)
+    {
+        if (parameter.Constant is not null || parameter.Identifier.Length == 0)
+        {
+            return false;
+        }
+
+        var name = Literals.String(parameter.Name);
+        var id = parameter.Identifier;
+        var local = "__s_" + Naming.Unescaped(id);
+        var type = parameter.Type;
+        var isObject = type.Kind == TypeKind.Map || _types.Find(type) is { Kind: TypeSpecKind.Object };
+        if (parameter.Location is ParameterLocation.Query or ParameterLocation.Cookie && isObject)
+        {
+            if (parameter.Location == ParameterLocation.Cookie)
+            {
+                return false;
+            }
+
+            var pairs = ObjectPairs(type.AsNullable(false), local);
+            var value = parameter.Required && !type.Nullable ? "(" + id + " is var " + local + " ? " + pairs + " : null)" : "(" + id + " is { } " + local + " ? " + pairs + " : null)";
+            writer.Line("__request.QueryObject(" + name + ", " + value + ", global::TypedConnectors.ParameterStyle." + parameter.Style + ", " + Literals.Bool(parameter.Explode) + ");");
+            return true;
+        }
+
+        if (type.Kind != TypeKind.Array)
+        {
+            return false;
+        }
+
+        var item = type.Item ?? TypeRef.String;
+        switch (parameter.Location)
+        {
+            case ParameterLocation.Path:
+            case ParameterLocation.Header:
+            case ParameterLocation.Cookie:
+            {
+                var joined = "string.Join(\",\", global::System.Linq.Enumerable.Select(" + local + ", " + ItemWire(item, local) + "))";
+                var value = "(" + id + " is { } " + local + " ? " + joined + " : null)";
+                var method = parameter.Location switch
+                {
+                    ParameterLocation.Path => "PathParameter",
+                    ParameterLocation.Header => "Header",
+                    _ => "Cookie",
+                };
+                writer.Line(parameter.Location == ParameterLocation.Path
+                    ? "__request.PathParameter(" + name + ", " + value + " ?? string.Empty);"
+                    : "__request." + method + "(" + name + ", " + value + ");");
+                return true;
+            }
+
+            case ParameterLocation.Form:
+            case ParameterLocation.Multipart:
+            {
+                var itemLocal = local + "_item";
+                writer.Open("if (" + id + " is { } " + local + ")");
+                writer.Open("foreach (var " + itemLocal + " in " + local + ")");
+                if (parameter.Location == ParameterLocation.Multipart && item.Kind == TypeKind.Stream)
+                {
+                    writer.Line("if (" + itemLocal + " is not null) __request.MultipartFile(" + name + ", " + itemLocal + ", " + name + ");");
+                }
+                else
+                {
+                    var wire = item.Nullable || !_types.IsValueType(item)
+                        ? "(" + itemLocal + " is { } " + itemLocal + "_v ? " + _types.ToWire(item.AsNullable(false), itemLocal + "_v", JsonHelperName) + " : null)"
+                        : _types.ToWire(item, itemLocal, JsonHelperName);
+                    writer.Line((parameter.Location == ParameterLocation.Multipart ? "__request.MultipartField(" : "__request.FormField(") + name + ", " + wire + ");");
+                }
+
+                writer.Close();
+                writer.Close();
+                return true;
+            }
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A lambda turning one array item into its wire text (null items become empty).</summary>
+    private string ItemWire(TypeRef item, string local)
+    {
+        var x = local + "_x";
+        return item.Nullable || !_types.IsValueType(item)
+            ? x + " => " + x + " is { } " + x + "_v ? " + _types.ToWire(item.AsNullable(false), x + "_v", JsonHelperName) + " : string.Empty"
+            : x + " => " + _types.ToWire(item, x, JsonHelperName);
+    }
+
+    /// <summary>The properties of an object value as name/wire-text pairs, for QueryObject.</summary>
+    private string ObjectPairs(TypeRef type, string value)
+    {
+        const string Pair = "global::System.Collections.Generic.KeyValuePair<string, string?>";
+        if (type.Kind == TypeKind.Map)
+        {
+            var item = type.Item ?? TypeRef.Any;
+            var kv = value + "_kv";
+            var wire = item.Nullable || !_types.IsValueType(item)
+                ? "(" + kv + ".Value is { } " + kv + "_v ? " + _types.ToWire(item.AsNullable(false), kv + "_v", JsonHelperName) + " : null)"
+                : _types.ToWire(item, kv + ".Value", JsonHelperName);
+            return "global::System.Linq.Enumerable.Select(" + value + ", " + kv + " => new " + Pair + "(" + kv + ".Key, " + wire + "))";
+        }
+
+        var model = _types.Find(type)!;
+        var entries = AllProperties(model).Select(p =>
+        {
+            var access = value + "." + p.Identifier;
+            var v = value + "_" + Naming.Unescaped(p.Identifier);
+            var nullable = !p.Required || p.Type.Nullable || !_types.IsValueType(p.Type);
+            var wire = p.Type.Kind == TypeKind.Stream
+                ? "null"
+                : nullable
+                    ? "(" + access + " is { } " + v + " ? " + _types.ToWire(p.Type.AsNullable(false), v, JsonHelperName) + " : null)"
+                    : _types.ToWire(p.Type, access, JsonHelperName);
+            return "new " + Pair + "(" + Literals.String(p.JsonName) + ", " + wire + ")";
+        });
+        return "new " + Pair + "[] { " + string.Join(", ", entries) + " }";
+    }
+}
