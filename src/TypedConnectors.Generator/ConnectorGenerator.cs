@@ -142,7 +142,7 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         {
             foreach (var method in spec.AuthMethods.Where(m => m.Kind == AuthKind.Custom))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CustomAuthNotImplemented, LocationInfo.WholeFile(result.Path), spec.DisplayName ?? spec.Name, method.Key, spec.Namespace + "." + customAuthInterface));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CustomAuthNotImplemented, method.TypeLocation ?? LocationInfo.WholeFile(result.Path), spec.DisplayName ?? spec.Name, method.Key, spec.Namespace + "." + customAuthInterface));
             }
         }
 

@@ -33,7 +33,11 @@ public sealed class CustomAuthDiagnosticTests
         var error = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "TC0040");
         Assert.Equal(DiagnosticSeverity.Error, error.Severity);
         Assert.Equal("Connector 'Vault' uses custom auth method 'hmac', but the project has no class implementing TestApp.Vault.IVaultCustomAuth", error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal("/project/vault.connector.json", error.Location.GetLineSpan().Path);
+        // At the method's "type" (line 6 of the file, 0-based 5), not at the top of the file.
+        var span = error.Location.GetLineSpan();
+        Assert.Equal("/project/vault.connector.json", span.Path);
+        Assert.Equal(5, span.StartLinePosition.Line);
+        Assert.Equal("\"custom\"", Vault.Text.Split('\n')[5].Substring(span.StartLinePosition.Character, span.EndLinePosition.Character - span.StartLinePosition.Character));
 
         // The interface is still generated, so the IDE shows what to implement; the code itself compiles.
         Assert.Contains("public partial interface IVaultCustomAuth", run.Source("Vault"), StringComparison.Ordinal);

@@ -51,6 +51,9 @@ internal sealed record AuthMethodSpec
     public EquatableArray<FieldMutationSpec> Mutations { get; init; } = EquatableArray<FieldMutationSpec>.Empty;
     public OAuthSpec? OAuth { get; init; }
     public bool IsMcp { get; init; }
+
+    /// <summary>Where a custom method's <c>type</c> is written: TC0040 is reported there, after reading, once the compilation is known.</summary>
+    public Diagnostics.LocationInfo? TypeLocation { get; init; }
     public string Pointer { get; init; } = "";
     public string Identifier { get; init; } = "";
 }

@@ -107,6 +107,7 @@ internal static class SpecBinder
         {
             Identifier = methodIds.Claim(Naming.ToPascal(a.Key, "Auth")),
             Fields = a.Fields.Select(f => f with { Identifier = FieldId(f.Name) }).ToEquatableArray(),
+            TypeLocation = a.Kind == AuthKind.Custom ? At(false, a.Pointer + "/type", a.Pointer) : null,
         }).ToEquatableArray();
 
         return spec with
