@@ -255,15 +255,11 @@ internal sealed class OpenApiConnection
                 return OAuth(key, site, description, baseUrl);
             case "openidconnect":
             {
+                // Its endpoints are in a discovery document that is not fetched at build time: the method takes the
+                // access token a login produced.
                 var url = Text("openIdConnectUrl");
-                return new AuthMethodSpec
-                {
-                    Key = key,
-                    Kind = AuthKind.OAuth2,
-                    Description = (description is null ? "" : description + "\n") + "OpenID Connect" + (url is null ? "" : "; discovery document: " + url) + ".",
-                    Fields = ClientFields(site.Pointer),
-                    Pointer = site.Pointer,
-                };
+                _context.Unsupported(document, scheme, "OpenID Connect discovery (the method takes an access token instead)");
+                return Bearer(key, (description is null ? "" : description + "\n") + "OpenID Connect access token" + (url is null ? "" : "; discovery document: " + url) + ".", site.Pointer);
             }
 
             case "mutualtls":
@@ -304,9 +300,6 @@ internal sealed class OpenApiConnection
         Fields = EquatableArray.Create(Field("token", "Access token", pointer)),
         Pointer = pointer,
     };
-
-    private static EquatableArray<FieldSpec> ClientFields(string pointer)
-        => EquatableArray.Create(Field("client_id", "OAuth client id", pointer, secret: false), Field("client_secret", "OAuth client secret", pointer, required: false));
 
     private AuthMethodSpec? OAuth(string key, Site site, string? description, string baseUrl)
     {
