@@ -206,7 +206,26 @@ internal static class YamlDocReader
             return root;
         }
 
-        private static bool Next(IParser parser) => parser.MoveNext();
+        private Mark _last = Mark.Empty;
+
+        private bool Next(IParser parser)
+        {
+            if (parser.Current is { } current)
+            {
+                _last = current.End;
+            }
+
+            try
+            {
+                return parser.MoveNext();
+            }
+            catch (Exception ex) when (ex is not YamlException and not OperationCanceledException)
+            {
+                // YamlDotNet throws InvalidOperationException (and others) on some malformed input, such as an unclosed
+                // flow sequence; it is still a syntax error, located after the last event that parsed.
+                throw new YamlException(_last, _last, "the YAML is malformed after this point (an unclosed [ or {, or a wrong indentation)");
+            }
+        }
 
         private YamlException Unexpected(ParsingEvent? current)
         {
