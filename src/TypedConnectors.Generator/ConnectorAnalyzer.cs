@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using TypedConnectors.Generator.Diagnostics;
+using TypedConnectors.Generator.Model;
 using TypedConnectors.Generator.Reading;
+using TypedConnectors.Generator.Reading.OpenApi;
 
 namespace TypedConnectors.Generator;
 
@@ -27,15 +29,21 @@ public sealed class ConnectorAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterAdditionalFileAction(AnalyzeFile);
+        context.RegisterCompilationStartAction(start =>
+        {
+            // What the generator learns from all files together (which documents connector files overlay, the documents
+            // references may name) is worked out once per compilation, when the first file needs it.
+            var project = new ProjectFiles(start.Options);
+            start.RegisterAdditionalFileAction(file => AnalyzeFile(file, project));
+        });
     }
 
-    private static void AnalyzeFile(AdditionalFileAnalysisContext context)
+    private static void AnalyzeFile(AdditionalFileAnalysisContext context, ProjectFiles project)
     {
         var file = context.AdditionalFile;
         try
         {
-            foreach (var diagnostic in Analyze(file, context.Options.AnalyzerConfigOptionsProvider, context.CancellationToken, context.Options.AdditionalFiles))
+            foreach (var diagnostic in Analyze(file, context.Options.AnalyzerConfigOptionsProvider, project, context.CancellationToken))
             {
                 context.ReportDiagnostic(diagnostic.ToDiagnostic());
             }
@@ -47,21 +55,51 @@ public sealed class ConnectorAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The diagnostics of one file that belong to the analyzer: everything that does not stop generation.</summary>
-    internal static IEnumerable<DiagnosticInfo> Analyze(AdditionalText file, AnalyzerConfigOptionsProvider options, CancellationToken cancellationToken, IEnumerable<AdditionalText>? additionalFiles = null)
+    private static IEnumerable<DiagnosticInfo> Analyze(AdditionalText file, AnalyzerConfigOptionsProvider options, ProjectFiles project, CancellationToken cancellationToken)
     {
-        if (ConnectorInputs.Create(file, options.GetOptions(file), cancellationToken) is not { } input)
+        if (ConnectorInputs.Create(file, options.GetOptions(file), cancellationToken) is not { } input
+            || ConnectorGenerator.IsOverlaid(input, project.Referenced(cancellationToken)))
         {
             return Enumerable.Empty<DiagnosticInfo>();
         }
 
         // Only the namespace influences diagnostics (through the names the binder assigns); the HTTP/DI flags only steer emission.
         var rootNamespace = options.GlobalOptions.TryGetValue(ConnectorInputs.RootNamespaceProperty, out var ns) ? ns.Trim() : "";
-        // A file that names other files (an OpenAPI document it overlays, an external $ref) is read with them; what is
-        // found inside those files is reported when they are analysed themselves.
-        var documents = additionalFiles is not null && Reading.OpenApi.ReferenceScan.MayReferenceOtherFiles(input)
-            ? Reading.OpenApi.DocumentSet.Create(additionalFiles.Where(f => ConnectorInputs.IsDocumentFileName(f.Path)).Select(f => new Reading.OpenApi.DocumentText(f.Path, f.GetText(cancellationToken)?.ToString() ?? "")))
-            : null;
+        var documents = ReferenceScan.MayReferenceOtherFiles(input) ? project.Documents(cancellationToken) : null;
         var result = ConnectorFileReader.Read(input, new GeneratorSettings(rootNamespace, false, false), cancellationToken, documents);
-        return result.Diagnostics.Where(d => !d.StopsGeneration && d.Location.FilePath == file.Path);
+        return result.Diagnostics.Where(d => !d.StopsGeneration);
+    }
+
+    /// <summary>The generator's cross-file inputs, computed on first use; a cancelled computation is redone by the next caller.</summary>
+    private sealed class ProjectFiles(AnalyzerOptions options)
+    {
+        private readonly object _gate = new();
+        private EquatableArray<string>? _referenced;
+        private DocumentSet? _documents;
+
+        public EquatableArray<string> Referenced(CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                return _referenced ??= options.AdditionalFiles
+                    .Select(f => ConnectorInputs.Create(f, options.AnalyzerConfigOptionsProvider.GetOptions(f), cancellationToken))
+                    .Select(i => i is null ? null : ReferenceScan.ReferencedDocument(i))
+                    .OfType<string>()
+                    .Where(p => p.Length > 0)
+                    .Distinct()
+                    .OrderBy(p => p, StringComparer.Ordinal)
+                    .ToEquatableArray();
+            }
+        }
+
+        public DocumentSet Documents(CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                return _documents ??= DocumentSet.Create(options.AdditionalFiles
+                    .Where(t => ConnectorInputs.IsDocumentFileName(t.Path))
+                    .Select(t => new DocumentText(t.Path, t.GetText(cancellationToken)?.ToString() ?? "")));
+            }
+        }
     }
 }

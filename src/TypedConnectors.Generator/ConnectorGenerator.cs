@@ -109,7 +109,7 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         });
     }
 
-    private static bool IsOverlaid(ConnectorInput input, EquatableArray<string> referenced)
+    internal static bool IsOverlaid(ConnectorInput input, EquatableArray<string> referenced)
     {
         var path = DocumentPaths.Normalize(input.Path);
         return referenced.Any(r => string.Equals(r, path, StringComparison.Ordinal));

@@ -217,7 +217,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InternalError = new(
         "TC0024",
         "Internal error while processing a connector file",
-        "TypedConnectors could not process '{0}': {1}: {2}. Please report this with the file attached.",
+        "TypedConnectors could not process '{0}' — {1}: {2} — please report this with the file attached",
         "TypedConnectors.Internal",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,

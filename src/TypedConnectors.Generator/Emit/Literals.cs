@@ -55,7 +55,8 @@ internal static class Literals
                 case '>': builder.Append("&gt;"); break;
                 case '"': builder.Append("&quot;"); break;
                 default:
-                    if (!char.IsControl(c) || c == '\t')
+                    // U+2028/U+2029 end a line for the C# lexer too, so they would end the /// comment.
+                    if ((!char.IsControl(c) || c == '\t') && c != '\u2028' && c != '\u2029')
                     {
                         builder.Append(c);
                     }

@@ -133,7 +133,8 @@ internal static class SpecBinder
         }).ToEquatableArray();
 
         var memberScope = new Naming.Scope();
-        var values = type.EnumValues.Select(v => v with
+        // A value listed twice is one member (and two switch arms for one value would not compile).
+        var values = type.EnumValues.GroupBy(v => v.Value, StringComparer.Ordinal).Select(g => g.First()).Select(v => v with
         {
             Identifier = memberScope.Claim(Naming.EscapeKeyword(Naming.ToPascal(v.Value, "Empty") is var id && id.StartsWith("_", StringComparison.Ordinal) ? "Value" + id : id)),
         }).ToEquatableArray();

@@ -176,7 +176,9 @@ internal sealed class DocContext
         switch (node)
         {
             case null:
-            case DocScalar { Kind: ScalarKind.Null }:
+                return null;
+            case DocScalar { Kind: ScalarKind.Null } empty:
+                ReportNullIfRequired(empty, key, required);
                 return null;
             case DocScalar { Kind: ScalarKind.Number } n when long.TryParse(n.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value):
                 return value;
@@ -203,6 +205,7 @@ internal sealed class DocContext
         var node = Get(parent, key, required, where);
         if (node is null || AsString(node, key) is not { } text)
         {
+            ReportNullIfRequired(node, key, required);
             return false;
         }
 
@@ -231,6 +234,15 @@ internal sealed class DocContext
 
             var suggestion = Suggest(property.Name, known);
             ReportKey(DiagnosticDescriptors.UnknownKey, property, property.Name, what, suggestion is null ? "" : "; did you mean '" + suggestion + "'?");
+        }
+    }
+
+    /// <summary>A required key written as <c>null</c> is as missing as an absent one, but points at the null.</summary>
+    private void ReportNullIfRequired(DocNode? node, string key, bool required)
+    {
+        if (required && node is DocScalar { Kind: ScalarKind.Null })
+        {
+            Report(DiagnosticDescriptors.MissingRequiredKey, node, key, " and may not be null");
         }
     }
 

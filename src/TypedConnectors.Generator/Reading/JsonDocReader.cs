@@ -42,7 +42,8 @@ internal static class JsonDocReader
             var offset = ex.LineNumber is long line && ex.BytePositionInLine is long bytePos
                 ? cursor.CharOffsetOf(file, (int)line, (int)bytePos)
                 : cursor.CharAt((int)Math.Min(reader.BytesConsumed, bytes.Length));
-            var location = file.Locate(offset, offset < text.Length ? 1 : 0);
+            // One character wide, unless the parser stopped at a line break (an unterminated string): no squiggle on a newline.
+            var location = file.Locate(offset, offset < text.Length && text[offset] != '\n' && text[offset] != '\r' ? 1 : 0);
             diagnostics.Add(depthExceeded
                 ? DiagnosticInfo.Create(DiagnosticDescriptors.InputTooLarge, location, "nesting deeper than " + ReadLimits.MaxDepth + " levels")
                 : DiagnosticInfo.Create(DiagnosticDescriptors.MalformedDocument, location, "JSON", CleanMessage(ex.Message)));
