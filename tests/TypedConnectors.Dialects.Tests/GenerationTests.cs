@@ -27,6 +27,17 @@ public class GenerationTests
         Assert.Equal(isMcp, run.Sources.Any(s => s.HintName.EndsWith(".Mcp.g.cs", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void Databar_api_document_generates_code_that_compiles_without_any_warning()
+    {
+        var run = GeneratorHarness.Run(new[] { new InputFile(Seeds.PathOf("databar-api.openapi.yaml"), Seeds.Text("databar-api.openapi.yaml")) });
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileDiagnostics);
+        Assert.Contains("CreateConnectorV1ConnectorsPostAsync(", run.Source(".Client.g.cs"), StringComparison.Ordinal);
+        Assert.Contains("public void Validate()", run.Source(".Models.g.cs"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(AllSeeds))]
     public void Each_seed_is_recognised_by_shape_in_a_connector_file(string seed)
