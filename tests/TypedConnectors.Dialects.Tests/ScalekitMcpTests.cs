@@ -113,10 +113,9 @@ public class ScalekitMcpTests
     {
         await using var server = await McpOAuthServer.StartAsync();
 
-        // The SDK authenticates the requests itself; the connection's OAuth method then only passes them on.
-        var options = new ConnectorConnectionOptions { BaseAddress = new Uri(server.Mcp.BaseAddress, "mcp/") }
-            .AddAuthHandler(AuthKind.OAuth2, (_, _) => new PassThroughHandler());
-        using var client = new GithubMcpClient(GithubMcpConnection.Create(options));
+        // The SDK authorizes the requests itself; the connection made for that adds no credential.
+        var options = new ConnectorConnectionOptions { BaseAddress = new Uri(server.Mcp.BaseAddress, "mcp/") };
+        using var client = new GithubMcpClient(GithubMcpConnection.CreateForMcpOAuth(options));
         using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
         var oauth = new ClientOAuthOptions
         {
@@ -144,10 +143,10 @@ public class ScalekitMcpTests
         Assert.DoesNotContain("token:rejected", server.Events);
         Assert.Contains("tools/call", server.Mcp.RpcMethods);
         Assert.All(server.Mcp.Requests.Where(r => r.Path == "/mcp/" && r.Method == "POST" && r.Header("Authorization") is not null), r => Assert.Equal("Bearer " + McpOAuthServer.AccessToken, r.Header("Authorization")));
-    }
 
-    private sealed class PassThroughHandler : DelegatingHandler
-    {
+        // Without the SDK's flow the same connection sends no credential, and the server refuses the handshake.
+        using var unauthorized = new GithubMcpClient(GithubMcpConnection.CreateForMcpOAuth(options));
+        await Assert.ThrowsAnyAsync<Exception>(() => unauthorized.ConnectMcpAsync());
     }
 
     [Fact]

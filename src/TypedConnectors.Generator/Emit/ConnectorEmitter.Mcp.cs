@@ -73,8 +73,84 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
         writer.Line();
         EmitSession(writer);
+        EmitMcpOAuthConnection(writer);
         writer.Close();
         return writer.ToString();
+    }
+
+    /// <summary>OAuth methods of MCP servers: their tokens come from the server's own authorization server, not the runtime.</summary>
+    private List<AuthMethodSpec> McpOAuthMethods => _spec.AuthMethods.Where(m => m.Kind == AuthKind.OAuth2 && m.IsMcp).ToList();
+
+    /// <summary>
+    /// For OAuth MCP servers, a connection factory whose OAuth method adds nothing, so that the MCP SDK's own OAuth 2.1
+    /// flow (ConnectMcpAsync's <c>oauth</c>) authorizes the requests. The runtime otherwise insists on a handler for an
+    /// OAuth method it does not manage; this one is deliberate and named for the purpose.
+    /// </summary>
+    private void EmitMcpOAuthConnection(SourceWriter writer)
+    {
+        var methods = McpOAuthMethods;
+        if (methods.Count == 0)
+        {
+            return;
+        }
+
+        writer.Line();
+        writer.Open("public sealed partial class " + ConnectionName);
+        writer.Line("private " + ConnectionName + "(string authMethod, global::System.Collections.Generic.IReadOnlyDictionary<string, string?> values, global::TypedConnectors.ConnectorConnectionOptions? options, __McpSdkAuthorization mcpSdkAuthorization)");
+        writer.Line("    : base(typeof(" + _spec.ClientName + "), authMethod, values, __secretFields, options, null, mcpSdkAuthorization)");
+        writer.Line("{");
+        writer.Line("}");
+        foreach (var method in methods)
+        {
+            var name = methods.Count == 1 ? "CreateForMcpOAuth" : "Create" + Naming.Unescaped(method.Identifier) + "ForMcpOAuth";
+            var values = FactoryValues(method);
+            var scope = new Naming.Scope(new[] { "options" });
+            var parameters = values.Select(v => (Value: v, Parameter: scope.Claim(Naming.ToCamel(v.Name, "value")))).ToList();
+            writer.Line();
+            Literals.Summary(writer, "Creates a connection for the MCP SDK's own OAuth 2.1 flow with " + (method.DisplayName ?? method.Key) + ": pass the SDK's ClientOAuthOptions as the oauth argument of ConnectMcpAsync. The connection adds no credential; the SDK authorizes every MCP request with the token it obtains (discovery, dynamic client registration, PKCE).", "");
+            foreach (var (value, parameter) in parameters)
+            {
+                var doc = string.Join(" — ", new[] { value.Label, value.Hint }.Where(t => !string.IsNullOrWhiteSpace(t)));
+                Literals.Element(writer, "param", " name=\"" + Naming.Unescaped(parameter) + "\"", doc.Length > 0 ? doc : null, "The '" + value.Name + "' value.");
+            }
+
+            writer.Line("/// <param name=\"options\">Time provider, retry, logging and rate-limit sharing options; defaults when null.</param>");
+            writer.Line("/// <returns>The connection.</returns>");
+            writer.Line("/// <exception cref=\"global::System.ArgumentException\">A required value is missing or empty.</exception>");
+            var signature = parameters.Select(p => p.Value.Required ? "string " + p.Parameter : "string? " + p.Parameter + " = " + Literals.String(p.Value.Default))
+                .Append("global::TypedConnectors.ConnectorConnectionOptions? options = null");
+            writer.Open("public static " + ConnectionName + " " + name + "(" + string.Join(", ", signature) + ")");
+            foreach (var (value, parameter) in parameters.Where(p => p.Value.Required))
+            {
+                writer.Line("RequireValue(" + Literals.String(value.Name) + ", " + parameter + ");");
+            }
+
+            writer.Line("var __values = new global::System.Collections.Generic.Dictionary<string, string?>(global::System.StringComparer.Ordinal)");
+            writer.Line("{");
+            foreach (var (value, parameter) in parameters)
+            {
+                writer.Line("    [" + Literals.String(value.Name) + "] = " + parameter + ",");
+            }
+
+            writer.Line("};");
+            writer.Line("return new " + ConnectionName + "(" + Literals.String(method.Key) + ", __values, options, new __McpSdkAuthorization(" + Literals.String(method.Key) + "));");
+            writer.Close();
+        }
+
+        writer.Line();
+        writer.Open("private sealed class __McpSdkAuthorization : global::TypedConnectors.IAuthHandlerFactory");
+        writer.Line("private readonly string _method;");
+        writer.Line();
+        writer.Line("public __McpSdkAuthorization(string method) => _method = method;");
+        writer.Line();
+        writer.Line("public global::System.Net.Http.DelegatingHandler? TryCreateHandler(global::TypedConnectors.ConnectorConnection connection, global::TypedConnectors.AuthMethodDescriptor method)");
+        writer.Line("    => method.Key == _method ? new __PassThrough() : null;");
+        writer.Line();
+        writer.Line("// The SDK's transport sets the Authorization header itself; this handler only keeps the pipeline's place.");
+        writer.Open("private sealed class __PassThrough : global::System.Net.Http.DelegatingHandler");
+        writer.Close();
+        writer.Close();
+        writer.Close();
     }
 
     private void EmitConnectDocs(SourceWriter writer)
