@@ -15,8 +15,10 @@ namespace QuickStart;
 internal sealed record SeenRequest(TimeSpan At, string Method, string PathAndQuery, string AuthHeader, string? AuthValue, bool AuthValid, string Body, int Status);
 
 /// <summary>
-/// A Kestrel server on 127.0.0.1 that plays the three APIs of the connector files: it checks each API's credentials
+/// A Kestrel server on 127.0.0.1 that plays the four APIs of the connector files: it checks each API's credentials
 /// (401 when wrong), answers with JSON, limits nothing itself, and asks for one retry with 429 + Retry-After.
+/// The ledger API has an OAuth 2.0 token endpoint (client credentials, HTTP Basic client authentication) that issues
+/// each registered client an access token of its own; the balance endpoint answers for the token's customer.
 /// </summary>
 internal sealed class LocalApiServer : IAsyncDisposable
 {
@@ -27,10 +29,22 @@ internal sealed class LocalApiServer : IAsyncDisposable
     public const string WeatherApiKey = "wx_demo_71d3b0aa";
     public const string NotesToken = "nt_9b8e6d5c4b3a2f10";
 
+    /// <summary>The ledger's registered OAuth clients: client id → secret, the customer whose books it reads, and that customer's balance.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Secret, string Customer, decimal Balance)> LedgerClients =
+        new Dictionary<string, (string, string, decimal)>(StringComparer.Ordinal)
+        {
+            ["acme-app"] = ("acme-secret", "acme", 12_345.67m),
+            ["globex-app"] = ("globex-secret", "globex", 987_654.32m),
+        };
+
     private readonly WebApplication _app;
     private readonly Stopwatch _clock;
     private readonly ConcurrentQueue<SeenRequest> _seen = new();
     private int _alertAttempts;
+    private int _ledgerTokenRequests;
+
+    // Access tokens the ledger's token endpoint issued, with the customer each belongs to.
+    private readonly ConcurrentDictionary<string, string> _ledgerTokens = new(StringComparer.Ordinal);
 
     private LocalApiServer(WebApplication app, Stopwatch clock)
     {
@@ -42,6 +56,12 @@ internal sealed class LocalApiServer : IAsyncDisposable
 
     /// <summary>Every request so far, in arrival order.</summary>
     public IReadOnlyList<SeenRequest> Seen => _seen.ToArray();
+
+    /// <summary>How many requests the ledger's token endpoint received (valid or not).</summary>
+    public int LedgerTokenRequests => Volatile.Read(ref _ledgerTokenRequests);
+
+    /// <summary>The customer each issued ledger access token belongs to.</summary>
+    public IReadOnlyDictionary<string, string> LedgerTokens => _ledgerTokens;
 
     /// <summary>Starts on <see cref="PreferredPort"/>, or on a free port when that one is taken.</summary>
     public static async Task<LocalApiServer> StartAsync(Stopwatch clock)
@@ -101,12 +121,23 @@ internal sealed class LocalApiServer : IAsyncDisposable
             "helpdesk" => ("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(HelpdeskApiKey + ":X"))),
             "weather" => ("X-Api-Key", WeatherApiKey),
             "notes" => ("Authorization", "Bearer " + NotesToken),
+            "ledger" => ("Authorization", null), // per client: checked by LedgerAuthValid
             _ => ("Authorization", "\0"),
         };
         var authValue = request.Headers.TryGetValue(authHeader, out var values) ? values.ToString() : null;
-        var authValid = string.Equals(authValue, expected, StringComparison.Ordinal);
+        var isLedgerTokenRequest = segments is ["ledger", "oauth", "token"];
+        if (isLedgerTokenRequest)
+        {
+            Interlocked.Increment(ref _ledgerTokenRequests);
+        }
 
-        var (status, json, retryAfter) = authValid ? Route(request, segments, body) : (401, """{"error":"invalid credentials"}""", null);
+        var authValid = expected is null
+            ? LedgerAuthValid(isLedgerTokenRequest, authValue)
+            : string.Equals(authValue, expected, StringComparison.Ordinal);
+
+        var (status, json, retryAfter) = authValid
+            ? Route(request, segments, body)
+            : (401, isLedgerTokenRequest ? """{"error":"invalid_client"}""" : """{"error":"invalid credentials"}""", null);
         _seen.Enqueue(new SeenRequest(_clock.Elapsed, request.Method, path + request.QueryString.Value, authHeader, authValue, authValid, body, status));
 
         context.Response.StatusCode = status;
@@ -180,9 +211,73 @@ internal sealed class LocalApiServer : IAsyncDisposable
                 contact["id"] = "0b8e1b7a-2f3d-4c5e-9a1b-6c7d8e9f0a1b";
                 return (201, Json(contact), null);
 
+            case ("POST", ["ledger", "oauth", "token"]):
+                // RFC 6749 §4.4: client credentials grant; the client already authenticated with HTTP Basic.
+                var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(body);
+                if (form["grant_type"] != "client_credentials")
+                {
+                    return (400, """{"error":"unsupported_grant_type"}""", null);
+                }
+
+                if (!form["scope"].ToString().Split(' ').Contains("ledger.read") || form["audience"] != "ledger")
+                {
+                    return (400, """{"error":"invalid_scope","error_description":"scope ledger.read and audience ledger are required"}""", null);
+                }
+
+                var (clientId, _) = BasicCredentials(request.Headers.Authorization.ToString())!.Value;
+                var customer = LedgerClients[clientId].Customer;
+                var accessToken = "lt_" + customer + "_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+                _ledgerTokens[accessToken] = customer;
+                return (200, Json(new JsonObject { ["access_token"] = accessToken, ["token_type"] = "Bearer", ["expires_in"] = 3600, ["scope"] = "ledger.read" }), null);
+
+            case ("GET", ["ledger", "v1", "balance"]):
+                var owner = _ledgerTokens[request.Headers.Authorization.ToString()["Bearer ".Length..]];
+                var balance = LedgerClients.Values.Single(c => c.Customer == owner).Balance;
+                return (200, Json(new JsonObject { ["customer"] = owner, ["balance"] = balance }), null);
+
             default:
                 return (404, """{"error":"not found"}""", null);
         }
+    }
+
+    /// <summary>
+    /// The ledger's credentials: at the token endpoint a registered client's id and secret in HTTP Basic (each
+    /// form-urlencoded before base64, RFC 6749 §2.3.1); at the API a bearer token this server issued.
+    /// </summary>
+    private bool LedgerAuthValid(bool tokenEndpoint, string? authorization)
+    {
+        if (tokenEndpoint)
+        {
+            return BasicCredentials(authorization) is var (id, secret)
+                && LedgerClients.TryGetValue(id, out var client)
+                && string.Equals(client.Secret, secret, StringComparison.Ordinal);
+        }
+
+        return authorization is not null
+            && authorization.StartsWith("Bearer ", StringComparison.Ordinal)
+            && _ledgerTokens.ContainsKey(authorization["Bearer ".Length..]);
+    }
+
+    /// <summary>Decodes <c>Basic base64(urlencode(id):urlencode(secret))</c>, or null when the header is not that.</summary>
+    private static (string Id, string Secret)? BasicCredentials(string? authorization)
+    {
+        if (authorization is null || !authorization.StartsWith("Basic ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..]));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? null : (WebUtility.UrlDecode(decoded[..colon]), WebUtility.UrlDecode(decoded[(colon + 1)..]));
     }
 
     private static JsonObject Ticket(long id, string subject, string status, int priority, bool withRequester) => new()

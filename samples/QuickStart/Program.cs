@@ -1,4 +1,4 @@
-// TypedConnectors QuickStart: three connector files in Connectors/ became typed clients at build time.
+// TypedConnectors QuickStart: four connector files in Connectors/ became typed clients at build time.
 // This program starts a local server that plays those APIs, calls every generated method, and prints what happened.
 // No internet: everything goes to 127.0.0.1. Exit code 0 means every call behaved as described.
 using System.Diagnostics;
@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using QuickStart;
 using QuickStart.Helpdesk;
+using QuickStart.Ledger;
 using QuickStart.Notes;
 using QuickStart.Weather;
 using TypedConnectors;
@@ -19,7 +20,7 @@ try
     await using var server = await LocalApiServer.StartAsync(clock);
     report.Server = server;
     Console.WriteLine("TypedConnectors QuickStart");
-    Console.WriteLine($"Local server on http://127.0.0.1:{server.Port} plays the helpdesk, weather and notes APIs.");
+    Console.WriteLine($"Local server on http://127.0.0.1:{server.Port} plays the helpdesk, weather, notes and ledger APIs.");
 
     // The connector files name port 27182. If another program holds it, the connections are pointed at the port the
     // server got instead (ConnectorConnectionOptions.BaseAddress, meant for sandboxes and local test servers).
@@ -34,6 +35,7 @@ try
     await HelpdeskAsync(report, Options("helpdesk/api/v2"));
     await WeatherAsync(report, Options("weather/v1"));
     await NotesAsync(report, Options("notes/v1"));
+    await LedgerAsync(report, Options("ledger/v1"), server);
 }
 catch (Exception ex)
 {
@@ -179,6 +181,85 @@ static async Task NotesAsync(Report report, ConnectorConnectionOptions options)
     report.Check(contact is { Name: "Grace Hopper", Company: "Navy", Vip: false }, "body fields (with the default for vip) sent as a JSON object");
 }
 
+// ledger.connector.json: OAuth 2.0 client credentials. One connector, two customers: each connection has its own
+// client id and secret, its own access token (requested once, then reused) and its own rate limiter.
+static async Task LedgerAsync(Report report, ConnectorConnectionOptions options, LocalApiServer server)
+{
+    report.Section("ledger.connector.json: OAuth 2.0 client credentials, two customers (connections) on one connector");
+    if (server.Port != LocalApiServer.PreferredPort)
+    {
+        // The declared token_uri names port 27182 too; OAuthOptions.TokenEndpoint replaces it like BaseAddress does the base URL.
+        options.OAuth.TokenEndpoint = new Uri($"http://127.0.0.1:{server.Port}/ledger/oauth/token");
+    }
+
+    // connectionId is your stable id for the connection (e.g. the tenant); tokens are stored under it.
+    var acme = LedgerConnection.Create(clientId: "acme-app", clientSecret: "acme-secret", connectionId: "acme", options: options);
+    var globex = LedgerConnection.Create(clientId: "globex-app", clientSecret: "globex-secret", connectionId: "globex", options: options);
+    Console.WriteLine($"  acme:   {acme}");
+    Console.WriteLine($"          tokens stored under {acme.OAuth.StoreKey}, requested from {acme.OAuth.TokenEndpoint}");
+    Console.WriteLine($"  globex: {globex}");
+    Console.WriteLine($"          tokens stored under {globex.OAuth.StoreKey}, requested from {globex.OAuth.TokenEndpoint}");
+    report.Check(!acme.ToString().Contains("acme-secret", StringComparison.Ordinal) && !globex.ToString().Contains("globex-secret", StringComparison.Ordinal), "connection.ToString() hides the client secret");
+    report.Check(acme.RateLimiter is not null && globex.RateLimiter is not null && !ReferenceEquals(acme.RateLimiter, globex.RateLimiter), "each connection has its own rate limiter");
+    Console.WriteLine($"  rate limiters: one per connection ({(ReferenceEquals(acme.RateLimiter, globex.RateLimiter) ? "SHARED" : "distinct")}), so one customer's traffic never delays the other's.");
+
+    using var acmeLedger = new LedgerClient(acme);
+    using var globexLedger = new LedgerClient(globex);
+    var tokenRequestsBefore = server.LedgerTokenRequests;
+    var bearerSeen = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal) { ["acme"] = [], ["globex"] = [] };
+    for (var round = 1; round <= 2; round++)
+    {
+        foreach (var (name, ledger) in new[] { ("acme", acmeLedger), ("globex", globexLedger) })
+        {
+            report.Call($"{name}Ledger.GetBalanceAsync()   // call {round} on the {name} connection");
+            var before = server.Seen.Count;
+            var balance = await ledger.GetBalanceAsync();
+            foreach (var seen in server.Seen.Skip(before))
+            {
+                report.ServerSaw(seen, showBody: seen.Method == "POST");
+                if (seen.PathAndQuery.EndsWith("/balance", StringComparison.Ordinal) && seen.AuthValue is not null)
+                {
+                    bearerSeen[name].Add(seen.AuthValue);
+                }
+            }
+
+            report.Returned($"customer={balance.Customer} balance={balance.Balance.ToString("N2", System.Globalization.CultureInfo.InvariantCulture)}");
+            report.Check(balance.Customer == name && balance.Balance == LocalApiServer.LedgerClients[name + "-app"].Balance, $"the {name} connection sees {name}'s balance");
+        }
+    }
+
+    var tokenRequests = server.LedgerTokenRequests - tokenRequestsBefore;
+    var acmeToken = (await acme.OAuth.GetTokenAsync())?.AccessToken;
+    var globexToken = (await globex.OAuth.GetTokenAsync())?.AccessToken;
+    Console.WriteLine();
+    Console.WriteLine($"  token endpoint: {tokenRequests} token requests for 4 calls (one per connection; the second call reused the cached token)");
+    Console.WriteLine($"  acme token:   {await acme.OAuth.GetTokenAsync()}");
+    Console.WriteLine($"  globex token: {await globex.OAuth.GetTokenAsync()}");
+    report.Check(tokenRequests == 2, "2 token requests in all, not 4: each token is cached and reused");
+    report.Check(acmeToken is not null && globexToken is not null && acmeToken != globexToken, "each connection got its own access token");
+    report.Check(acmeToken is not null && server.LedgerTokens.GetValueOrDefault(acmeToken) == "acme" && globexToken is not null && server.LedgerTokens.GetValueOrDefault(globexToken) == "globex", "each token was issued to its own customer's client");
+    report.Check(bearerSeen["acme"].Count == 1 && bearerSeen["globex"].Count == 1, "both calls of a connection sent the same bearer token");
+    report.Check(acmeToken is not null && !$"{await acme.OAuth.GetTokenAsync()}".Contains(acmeToken, StringComparison.Ordinal), "OAuthToken.ToString() hides the access token");
+
+    Console.WriteLine();
+    Console.WriteLine("  A wrong client secret: the token endpoint answers 401 invalid_client, the call throws OAuthException.");
+    using (var wrong = new LedgerClient(LedgerConnection.Create(clientId: "acme-app", clientSecret: "not-the-secret", connectionId: "acme-wrong", options: options)))
+    {
+        report.Call("wrongSecret.GetBalanceAsync()");
+        try
+        {
+            await wrong.GetBalanceAsync();
+            report.Fail("a wrong client secret was accepted");
+        }
+        catch (OAuthException ex)
+        {
+            report.ServerSaw();
+            report.Returned($"{ex.GetType().Name}: error={ex.Error}, {ex.Message}");
+            report.Check(ex.Error == "invalid_client" && !ex.ToString().Contains("not-the-secret", StringComparison.Ordinal), "a refused client gets invalid_client, and the exception does not show the secret");
+        }
+    }
+}
+
 /// <summary>Prints calls and what the server saw, and counts checks that did not hold.</summary>
 internal sealed class Report(Stopwatch clock)
 {
@@ -202,9 +283,10 @@ internal sealed class Report(Stopwatch clock)
         Console.WriteLine("  " + code);
     }
 
-    public void ServerSaw(bool showBody = false)
+    public void ServerSaw(bool showBody = false) => ServerSaw(Last, showBody);
+
+    public void ServerSaw(SeenRequest seen, bool showBody = false)
     {
-        var seen = Last;
         Console.WriteLine($"    -> {seen.Method} {seen.PathAndQuery}");
         Console.WriteLine($"       server saw {seen.AuthHeader}: {Mask(seen.AuthValue)} ({(seen.AuthValid ? "valid" : "wrong")}), answered {seen.Status}");
         if (showBody)
