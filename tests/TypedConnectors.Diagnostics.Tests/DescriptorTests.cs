@@ -56,6 +56,16 @@ public partial class DescriptorTests
         });
     }
 
+    [Fact]
+    public void The_index_lists_every_id_with_its_severity()
+    {
+        var index = File.ReadAllText(Path.Combine(Repo.DiagnosticsDocs, "README.md"));
+        Assert.All(Repo.Descriptors(), d => Assert.Contains(
+            "| [" + d.Id + "](" + d.Id + ".md) | " + d.Title.ToString(System.Globalization.CultureInfo.InvariantCulture) + " | " + d.DefaultSeverity + " | " + d.Category + " |",
+            index,
+            StringComparison.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(Ids))]
     public void Every_id_has_a_help_page_with_what_why_example_and_fix(string id)

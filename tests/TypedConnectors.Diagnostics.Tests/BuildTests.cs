@@ -1,0 +1,100 @@
+using System.Diagnostics;
+
+namespace TypedConnectors.Diagnostics.Tests;
+
+/// <summary>
+/// One real <c>dotnet build</c> of a small consumer project (BuildFixture/) that references the generator the way an
+/// in-repo project does — ProjectReference with OutputItemType="Analyzer" — and contains a broken connector file next
+/// to valid ones (JSON and an OpenAPI YAML document, which needs the bundled YamlDotNet and Microsoft.OpenApi).
+/// </summary>
+public class BuildTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public void Dotnet_build_shows_connector_diagnostics_at_their_line_and_column()
+    {
+        var project = Path.Combine(Path.GetTempPath(), "tc-build-" + Guid.NewGuid().ToString("N"));
+        CopyDirectory(Path.Combine(AppContext.BaseDirectory, "BuildFixture"), project);
+        try
+        {
+            var (exitCode, log) = Build(project);
+            output.WriteLine(log);
+            var file = Path.Combine(project, "Connectors", "crm.connector.json");
+            var lines = log.Split('\n').Select(l => l.Trim()).ToList();
+
+            Assert.NotEqual(0, exitCode);
+
+            // The generator's error, at the '{deal_id}' placeholder (line 19, column 47), with its help link.
+            Assert.Contains(lines, l => l.StartsWith(file + "(19,47): error TC0014: The path contains '{deal_id}' but no parameter 'deal_id' with \"in\": \"path\" is declared (https://", StringComparison.Ordinal));
+
+            // The analyzer's warning, with the suggestion.
+            Assert.Contains(lines, l => l.StartsWith(file + "(4,3): warning TC0005: 'descripton' is not a known key of a connector; did you mean 'description'?", StringComparison.Ordinal));
+
+            // .globalconfig severities: TC0008 raised to an error, TC0010 switched off.
+            Assert.Contains(lines, l => l.StartsWith(file + "(5,15): error TC0008: ", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, l => l.Contains("TC0010", StringComparison.Ordinal));
+
+            // The generator and analyzer loaded with their bundled dependencies and never failed; the valid files'
+            // clients (used by Program.cs) were generated and compiled.
+            Assert.DoesNotContain(lines, l => l.Contains("CS8784", StringComparison.Ordinal) || l.Contains("CS8785", StringComparison.Ordinal) || l.Contains("AD0001", StringComparison.Ordinal) || l.Contains("CS8032", StringComparison.Ordinal) || l.Contains("TC0024", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, l => l.Contains(": error CS", StringComparison.Ordinal) || l.Contains(": warning CS", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, l => l.Contains("billing.connector.json", StringComparison.Ordinal) || l.Contains("inventory.openapi.yaml", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    private static (int ExitCode, string Log) Build(string project)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = project,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            "build", "Consumer.csproj", "-c", "Release", "-nologo", "-clp:NoSummary", "--disable-build-servers", "-nodeReuse:false",
+            "-p:TypedConnectorsRepo=" + Repo.Root,
+
+            // Everything comes from the local package cache: the test never reaches a package feed.
+            "-p:RestoreSources=" + (Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages")),
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test host runs under MSBuild-related variables of its own; the nested build must not inherit them.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("dotnet build did not finish in 5 minutes:\n" + stdout);
+        }
+
+        return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(directory.Replace(from, to, StringComparison.Ordinal));
+        }
+
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, file.Replace(from, to, StringComparison.Ordinal));
+        }
+    }
+}
