@@ -80,6 +80,27 @@ public class DatabarApiTests
     }
 
     [Fact]
+    public async Task Limits_inside_nullable_any_of_are_checked_too()
+    {
+        await using var server = await StartAsync();
+        using var client = Client(server);
+        var payload = new ConnectorCreate { Name = "T", Method = "post", Url = "https://api.example.com/x" };
+
+        var template = await Assert.ThrowsAsync<ArgumentException>(() => client.CreateConnectorV1ConnectorsPostAsync("key", payload with { BodyTemplate = new string('t', 2049) }));
+        Assert.Equal("body_template", template.ParamName);
+        var rate = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.CreateConnectorV1ConnectorsPostAsync("key", payload with { RateLimit = 0 }));
+        Assert.Equal("rate_limit", rate.ParamName);
+        var concurrency = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.CreateConnectorV1ConnectorsPostAsync("key", payload with { MaxConcurrency = 0 }));
+        Assert.Equal("max_concurrency", concurrency.ParamName);
+        Assert.Empty(server.Requests);
+
+        // null means "not set" and the limits themselves are allowed.
+        await client.CreateConnectorV1ConnectorsPostAsync("key", payload with { BodyTemplate = new string('t', 2048), RateLimit = 1, MaxConcurrency = 1 });
+        await client.CreateConnectorV1ConnectorsPostAsync("key", payload);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
     public async Task Validation_errors_of_the_api_are_typed()
     {
         await using var server = await StartAsync(422, """{"detail":[{"loc":["body","url"],"msg":"invalid url","type":"value_error"}]}""");

@@ -163,7 +163,9 @@ internal sealed class OpenApiSchemas
 
     public TypeSpec? Find(TypeRef type) => type is { Kind: TypeKind.Named, Name: { } name } && _types.TryGetValue(name, out var spec) ? spec : null;
 
-    public ConstraintsSpec? Constraints(Site site)
+    public ConstraintsSpec? Constraints(Site site) => Constraints(site, 0);
+
+    private ConstraintsSpec? Constraints(Site site, int depth)
     {
         if (!_context.TryResolve(site, out var target) || target.Node is not DocObject schema)
         {
@@ -184,7 +186,46 @@ internal sealed class OpenApiSchemas
             MinItems = Int("minItems"),
             MaxItems = Int("maxItems"),
         };
-        return constraints == new ConstraintsSpec() ? null : constraints;
+        if (constraints != new ConstraintsSpec())
+        {
+            return constraints;
+        }
+
+        // A nullable value written as anyOf/oneOf [{ type: string, maxLength: 2048 }, { type: 'null' }] (OpenAPI 3.1,
+        // e.g. Databar's body_template) is mapped to its one non-null branch, and so are that branch's limits.
+        return depth < 8 && SingleNonNullVariant(target) is { } variant ? Constraints(variant, depth + 1) : null;
+    }
+
+    private Site? SingleNonNullVariant(Site site)
+    {
+        foreach (var key in new[] { "oneOf", "anyOf" })
+        {
+            if (site.Child(key) is not { Node: DocArray array } list)
+            {
+                continue;
+            }
+
+            Site? found = null;
+            for (var i = 0; i < array.Items.Count; i++)
+            {
+                var item = list.Item(array, i);
+                if (IsNullSchema(item))
+                {
+                    continue;
+                }
+
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = item;
+            }
+
+            return found;
+        }
+
+        return null;
     }
 
     /// <summary>The schema's default as plain text, when it is a scalar.</summary>
