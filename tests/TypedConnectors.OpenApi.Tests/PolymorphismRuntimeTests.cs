@@ -1,0 +1,71 @@
+using System.Reflection;
+using TypedConnectors.Testing;
+
+namespace OpenApiTests;
+
+/// <summary>Generated polymorphic models and unions read and write real JSON through the runtime's serializer options.</summary>
+public sealed class PolymorphismRuntimeTests
+{
+    private const string Document = """
+        openapi: 3.0.3
+        info: { title: Zoo, version: '1' }
+        paths: {}
+        components:
+          schemas:
+            Animal:
+              oneOf: [{ $ref: '#/components/schemas/Cat' }, { $ref: '#/components/schemas/Dog' }]
+              discriminator:
+                propertyName: kind
+                mapping: { cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog' }
+            Cat:
+              type: object
+              required: [kind]
+              properties: { kind: { type: string }, lives: { type: integer } }
+            Dog:
+              type: object
+              required: [kind]
+              properties: { kind: { type: string }, goodBoy: { type: boolean } }
+            IdOrName:
+              oneOf: [{ type: integer, format: int64 }, { type: string }]
+        """;
+
+    private const string Scenario = """
+        namespace TestApp
+        {
+            /// <summary>Round trips.</summary>
+            public static class Scenario
+            {
+                /// <summary>Reads animals and writes one back.</summary>
+                /// <param name="json">Animals.</param>
+                /// <returns>What was read, and the JSON written for a dog.</returns>
+                public static string Run(string json)
+                {
+                    var options = TypedConnectors.ConnectorJson.Options;
+                    var animals = System.Text.Json.JsonSerializer.Deserialize<System.Collections.Generic.List<TestApp.Zoo.Animal>>(json, options)!;
+                    var read = string.Join(",", System.Linq.Enumerable.Select(animals, a => a switch
+                    {
+                        TestApp.Zoo.Cat cat => "cat:" + cat.Lives,
+                        TestApp.Zoo.Dog dog => "dog:" + dog.GoodBoy,
+                        _ => "animal",
+                    }));
+                    var written = System.Text.Json.JsonSerializer.Serialize<TestApp.Zoo.Animal>(new TestApp.Zoo.Dog { GoodBoy = true }, options);
+                    var union = System.Text.Json.JsonSerializer.Deserialize<TestApp.Zoo.IdOrName>("\"rex\"", options)!;
+                    var name = union.TryGetString1(out var text) ? text : "?";
+                    return read + " | " + written + " | " + name;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public void A_discriminated_oneOf_reads_each_variant_and_unknown_values_as_the_base_and_writes_the_discriminator()
+    {
+        var run = GeneratorHarness.Run(new[] { new InputFile("/p/zoo.openapi.yaml", Document) }, userSource: Scenario);
+        Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
+        var scenario = GeneratorHarness.Load(run).GetType("TestApp.Scenario")!.GetMethod("Run", BindingFlags.Public | BindingFlags.Static)!;
+
+        var result = (string)scenario.Invoke(null, new object[] { """[{"kind":"cat","lives":9},{"kind":"dog","goodBoy":false},{"kind":"bird","wings":2}]""" })!;
+
+        Assert.Equal("""cat:9,dog:False,animal | {"kind":"dog","goodBoy":true} | rex""", result);
+    }
+}
