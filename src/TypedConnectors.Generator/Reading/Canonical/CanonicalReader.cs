@@ -213,7 +213,15 @@ internal static class CanonicalReader
         }
 
         var mutations = ReadList(context, obj, "field_mutations", (o, _) => ReadMutation(context, o));
-        if (mutations.IsEmpty)
+        if (mutations.IsEmpty && obj.Get("auth_field_mutations") is DocObject scalekitMutations)
+        {
+            // Scalekit's own shape, { "username": { "suffix": "/token" } }, so a provider's auth pattern can be pasted as is.
+            var fieldNames = obj.Get("fields") is DocArray fieldArray
+                ? fieldArray.Items.OfType<DocObject>().Select(f => f.Get("field_name")).OfType<DocScalar>().Select(n => n.Text)
+                : Enumerable.Empty<string>();
+            mutations = Scalekit.ScalekitReader.ReadMutationObject(context, scalekitMutations, fieldNames).ToEquatableArray();
+        }
+        else if (mutations.IsEmpty)
         {
             mutations = ReadList(context, obj, "auth_field_mutations", (o, _) => ReadMutation(context, o));
         }

@@ -224,14 +224,18 @@ internal sealed class ScalekitReader : IConnectorReader
     /// <summary>Reads <c>auth_field_mutations</c>: <c>{ "username": { "suffix": "/token" }, "password": { "default": "X" } }</c>.</summary>
     private static List<FieldMutationSpec> ReadMutations(DocContext context, DocObject pattern, List<FieldSpec> fields)
     {
+        return context.Object(pattern, "auth_field_mutations") is { } mutations
+            ? ReadMutationObject(context, mutations, fields.Select(f => f.Name))
+            : new List<FieldMutationSpec>();
+    }
+
+    /// <summary>The mutations object itself; also accepted in canonical connector files, so a pattern can be pasted as is.</summary>
+    internal static List<FieldMutationSpec> ReadMutationObject(DocContext context, DocObject mutations, IEnumerable<string> fieldNames)
+    {
         var result = new List<FieldMutationSpec>();
-        if (context.Object(pattern, "auth_field_mutations") is not { } mutations)
-        {
-            return result;
-        }
 
         // A mutation may target a tracked credential the pattern does not ask for (Freshdesk's fixed password).
-        var targets = TrackedCredentialFields.Concat(fields.Select(f => f.Name)).Distinct(StringComparer.Ordinal).ToList();
+        var targets = TrackedCredentialFields.Concat(fieldNames).Distinct(StringComparer.Ordinal).ToList();
         context.CheckKeys(mutations, targets, "a field Scalekit mutates (api_key, token, username, password or a declared field)");
         foreach (var property in mutations.Properties)
         {
