@@ -140,6 +140,51 @@ public class AnalyzerTests
     }
 
     [Fact]
+    public void A_document_a_connector_file_overlays_is_diagnosed_once_through_that_file()
+    {
+        // The OpenAPI document has a problem (an unsupported parameter style); the connector file over it has a typo and
+        // renames an operation the document does not have. The analyzer reads the pair as the generator does: nothing
+        // shows up twice, and the document is not also read on its own.
+        var document = new InputFile("/project/specs/inventory.openapi.yaml", """
+            openapi: 3.0.3
+            info: { title: Inventory, version: 1.0.0 }
+            servers: [{ url: 'https://inventory.example.com/api' }]
+            paths:
+              /items:
+                get:
+                  operationId: listItems
+                  parameters:
+                    - { name: ids, in: query, style: matrix, schema: { type: array, items: { type: string } } }
+                  responses: { '204': { description: ok } }
+            """);
+        var connector = Expect.File("inventory.connector.json", """
+            {
+              "format_version": 1,
+              "name": "Inventory",
+              "openapi": "../specs/inventory.openapi.yaml",
+              "base_url": "https://inventory.example.com/api",
+              "max_concurency": 4,
+              "operations": { "rename": { "listItem": "list_all_items" } }
+            }
+            """);
+
+        var run = DiagnosticsRun.Of(document, connector);
+
+        Assert.Empty(run.AnalyzerExceptions);
+        var style = Assert.Single(run.Diagnostics, d => d.Id == "TC0032");
+        Assert.Equal((document.Path, "(9,42)-(9,48)", Reporter.Analyzer), (style.Path, style.Span, style.Reporter));
+        var typo = Assert.Single(run.Diagnostics, d => d.Id == "TC0005");
+        Assert.Equal((connector.Path, "(6,3)-(6,19)"), (typo.Path, typo.Span));
+
+        // Only a reading with the document can tell that the overlay renames an operation the document does not have.
+        var rename = Assert.Single(run.Diagnostics, d => d.Id == "TC0031");
+        Assert.Equal((connector.Path, "(7,31)-(7,41)"), (rename.Path, rename.Span));
+        Assert.Contains("did you mean 'listItems'", rename.Message, StringComparison.Ordinal);
+        Assert.Equal(3, run.Diagnostics.Length);
+        Assert.NotEmpty(run.Sources);
+    }
+
+    [Fact]
     public void Files_that_are_not_connectors_are_ignored()
     {
         var run = DiagnosticsRun.Of(

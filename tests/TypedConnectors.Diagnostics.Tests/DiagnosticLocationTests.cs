@@ -892,6 +892,210 @@ public class DiagnosticLocationTests
         Assert.Equal("'partners' is not a valid auth method key; use one of: partner", found.Message);
     }
 
+    [Fact]
+    public void TC0001_malformed_yaml_points_at_the_parser_position()
+    {
+        // A closing quote forgotten in an OpenAPI document.
+        var found = Expect.Diagnostic(
+            """
+            openapi: 3.0.3
+            info:
+              title: [|"|]Inventory API
+              version: 1.0.0
+            paths: {}
+            """,
+            "TC0001",
+            Error,
+            "inventory.openapi.yaml");
+        Assert.StartsWith("The YAML in this file cannot be read: ", found.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TC0025_yaml_alias_bomb_is_refused_at_the_alias_that_crosses_the_limit()
+    {
+        // "Billion laughs": a few hundred bytes that expand to 10^9 nodes.
+        var found = Expect.Diagnostic(
+            """
+            openapi: 3.0.3
+            info: { title: Inventory, version: 1.0.0 }
+            x-a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+            x-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+            x-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+            x-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+            x-e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+            x-f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+            x-g: &g [[|*|]f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+            x-h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
+            x-i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]
+            paths: {}
+            """,
+            "TC0025",
+            Error,
+            "inventory.openapi.yaml");
+        Assert.Contains("aliases", found.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TC0030_openapi_version_that_is_not_supported()
+    {
+        Expect.Diagnostic(
+            """
+            openapi: [|4.0.0|]
+            info:
+              title: Inventory
+              version: 1.0.0
+            paths: {}
+            """,
+            "TC0030",
+            Error,
+            "inventory.openapi.yaml");
+    }
+
+    [Fact]
+    public void TC0031_openapi_api_key_scheme_without_a_name()
+    {
+        var found = Expect.Diagnostic(
+            """
+            openapi: 3.0.3
+            info:
+              title: Inventory
+              version: 1.0.0
+            paths: {}
+            components:
+              securitySchemes:
+                partnerKey:
+                  [|type: apiKey
+                  in: header
+            |]
+            """,
+            "TC0031",
+            Warning,
+            "inventory.openapi.yaml");
+        Assert.Equal("OpenAPI: API key scheme 'partnerKey' has no 'name'; it is skipped", found.Message);
+    }
+
+    [Fact]
+    public void TC0032_openapi_parameter_style_that_is_not_supported()
+    {
+        Expect.Diagnostic(
+            """
+            openapi: 3.0.3
+            info:
+              title: Inventory
+              version: 1.0.0
+            paths:
+              /items:
+                get:
+                  operationId: listItems
+                  parameters:
+                    - name: ids
+                      in: query
+                      style: [|matrix|]
+                      schema:
+                        type: array
+                        items:
+                          type: string
+                  responses:
+                    '200':
+                      description: OK
+            """,
+            "TC0032",
+            Warning,
+            "inventory.openapi.yaml");
+    }
+
+    [Fact]
+    public void TC0033_openapi_reference_to_a_missing_schema_is_reported_once()
+    {
+        // Microsoft.OpenApi reports the same reference too; only TypedConnectors' error reaches the error list.
+        var found = Expect.Diagnostic(
+            """
+            openapi: 3.0.3
+            info:
+              title: Inventory
+              version: 1.0.0
+            paths:
+              /items:
+                get:
+                  operationId: listItems
+                  responses:
+                    '200':
+                      description: OK
+                      content:
+                        application/json:
+                          schema:
+                            $ref: [|'#/components/schemas/Itemz'|]
+            components:
+              schemas:
+                Item:
+                  type: object
+            """,
+            "TC0033",
+            Error,
+            "inventory.openapi.yaml");
+        Assert.Equal("'#/components/schemas/Itemz' cannot be resolved: nothing exists at that location of this document", found.Message);
+    }
+
+    [Fact]
+    public void TC0034_reference_to_a_file_that_is_not_an_additional_file()
+    {
+        Expect.Diagnostic(
+            """
+            openapi: 3.0.3
+            info:
+              title: Inventory
+              version: 1.0.0
+            paths:
+              /items:
+                get:
+                  operationId: listItems
+                  responses:
+                    '200':
+                      description: OK
+                      content:
+                        application/json:
+                          schema:
+                            $ref: [|'common.yaml#/components/schemas/Item'|]
+            """,
+            "TC0034",
+            Error,
+            "inventory.openapi.yaml");
+    }
+
+    [Fact]
+    public void TC0040_custom_auth_without_an_implementation_points_at_the_type()
+    {
+        Expect.Diagnostic(
+            """
+            {
+              "format_version": 1,
+              "name": "Acme CRM",
+              "base_url": "https://api.acme.com/v2",
+              "auth": [
+                { "key": "hmac", "type": [|"custom"|], "display_name": "HMAC request signing" }
+              ]
+            }
+            """,
+            "TC0040",
+            Error);
+    }
+
+    [Fact]
+    public void TC0050_mcp_connector_in_a_project_without_the_mcp_sdk_is_reported_by_the_generator_for_the_whole_file()
+    {
+        // About the project's references rather than a place in the file, and only the generator sees the references.
+        var run = DiagnosticsRun.Of(Expect.File("github-mcp.connector.json", """
+            {
+              "display_name": "Github MCP",
+              "auth_patterns": [ { "type": "OAUTH", "is_mcp": true, "oauth_config": { "pkce_enabled": true } } ],
+              "proxy_url": "https://api.githubcopilot.com/mcp/"
+            }
+            """));
+        var found = Assert.Single(run.Diagnostics, d => d.Id == "TC0050");
+        Assert.Equal((Warning, Reporter.Generator, "(1,1)-(1,1)"), (found.Severity, found.Reporter, found.Span));
+        Assert.NotEmpty(run.Sources);
+    }
+
     private sealed class ThrowingText(string path) : AdditionalText
     {
         public override string Path { get; } = path;

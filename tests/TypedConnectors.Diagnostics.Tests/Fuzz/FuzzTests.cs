@@ -131,7 +131,8 @@ public class FuzzTests(ITestOutputHelper output)
         {
             var file = batch[i];
             var ns = file.Metadata!["TypedConnectorsNamespace"];
-            var hasErrors = byFile.TryGetValue(file.Path, out var diagnostics) && diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+            // TC0040 (a custom auth interface nobody implements yet) is the one error that keeps the code: the interface to implement is in it.
+            var hasErrors = byFile.TryGetValue(file.Path, out var diagnostics) && diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && d.Id != "TC0040");
             var generated = run.GeneratedSources.Where(g => g.HintName.StartsWith(ns + ".", StringComparison.Ordinal)).ToList();
             var hasCode = generated.Count > 0;
             withCode += hasCode ? 1 : 0;

@@ -69,6 +69,9 @@ public static class Expect
         Assert.Equal(severity, found.Severity);
         Assert.Equal(severity == DiagnosticSeverity.Error ? Reporter.Generator : Reporter.Analyzer, found.Reporter);
         Assert.DoesNotContain(run.Diagnostics, d => d.Id == "TC0024");
+
+        // One mistake, one entry in the error list: nothing else (say, a library's report of the same problem) at that spot.
+        Assert.True(run.Diagnostics.Count(d => d.Path == found.Path && d.Span == found.Span) == 1, "more than one diagnostic at " + found.Span + ":\n" + run);
         return found;
     }
 }

@@ -71,9 +71,10 @@ internal static class MicrosoftOpenApiCheck
             context.CancellationToken.ThrowIfCancellationRequested();
             var pointer = MapPointer(context, (problem.Pointer ?? "").TrimStart('#'));
             var message = (problem.Message ?? "").Trim();
-            if (pointer.EndsWith("/$ref", StringComparison.Ordinal) && ResolvesForUs(context, pointer))
+            if (pointer.EndsWith("/$ref", StringComparison.Ordinal) && (ResolvesForUs(context, pointer) || ReportedBroken(context, pointer)))
             {
                 // Microsoft.OpenApi resolves only references to components; TypedConnectors follows any JSON pointer.
+                // One it cannot follow either already has its TC0033/TC0034 at the same place.
                 continue;
             }
 
@@ -102,6 +103,10 @@ internal static class MicrosoftOpenApiCheck
 
         return pointer;
     }
+
+    private static bool ReportedBroken(OpenApiContext context, string pointer)
+        => context.Main.ResolvePointer(pointer) is { } reference
+            && context.BrokenReferences.Contains(context.Main.Path + "#" + reference.Start.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static bool ResolvesForUs(OpenApiContext context, string pointer)
     {
