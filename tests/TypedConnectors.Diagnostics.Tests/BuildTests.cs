@@ -14,6 +14,7 @@ public class BuildTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var project = Path.Combine(Path.GetTempPath(), "tc-build-" + Guid.NewGuid().ToString("N"));
         CopyDirectory(Path.Combine(AppContext.BaseDirectory, "BuildFixture"), project);
+        Directory.CreateDirectory(Path.Combine(project, "empty-feed"));
         try
         {
             var (exitCode, log) = Build(project);
@@ -45,6 +46,10 @@ public class BuildTests(Xunit.Abstractions.ITestOutputHelper output)
         }
     }
 
+    private static string Configuration
+        => typeof(BuildTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+            .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
+
     private static (int ExitCode, string Log) Build(string project)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -56,11 +61,9 @@ public class BuildTests(Xunit.Abstractions.ITestOutputHelper output)
         };
         foreach (var argument in new[]
         {
-            "build", "Consumer.csproj", "-c", "Release", "-nologo", "-clp:NoSummary", "--disable-build-servers", "-nodeReuse:false",
+            // The configuration the tests were built in, so the generator and runtime projects are already up to date.
+            "build", "Consumer.csproj", "-c", Configuration, "-nologo", "-clp:NoSummary", "--disable-build-servers", "-nodeReuse:false",
             "-p:TypedConnectorsRepo=" + Repo.Root,
-
-            // Everything comes from the local package cache: the test never reaches a package feed.
-            "-p:RestoreSources=" + (Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages")),
         })
         {
             start.ArgumentList.Add(argument);

@@ -750,6 +750,17 @@ public class DiagnosticLocationTests
     }
 
     [Fact]
+    public void TC0025_yaml_nested_200000_levels_deep_stops_at_the_limit_without_overflowing_the_stack()
+    {
+        var found = Expect.Diagnostic(
+            "openapi: 3.0.3\ninfo: { title: Inventory, version: 1.0.0 }\nx-deep: " + new string('[', 63) + "[|[|]" + new string('[', 200_000 - 64) + new string(']', 200_000) + "\npaths: {}\n",
+            "TC0025",
+            Error,
+            "inventory.openapi.yaml");
+        Assert.EndsWith("nesting deeper than 64 levels", found.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TC0025_file_larger_than_the_limit_is_refused_without_parsing()
     {
         var text = "{\"name\": \"huge\", \"description\": \"" + new string('x', 33 * 1024 * 1024) + "\"}";
