@@ -103,7 +103,10 @@ public static class GeneratorHarness
         }
 
         stream.Position = 0;
-        return System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromStream(stream);
+        // Every run compiles an assembly of the same name; a context of its own per run lets a process load many.
+        // Its dependencies (the runtime library, the framework) still resolve from the default context.
+        var context = new System.Runtime.Loader.AssemblyLoadContext("generated-" + Guid.NewGuid().ToString("N"));
+        return context.LoadFromStream(stream);
     }
 
     private static ImmutableArray<MetadataReference> LoadReferences()
