@@ -35,9 +35,34 @@ internal sealed class DocObject : DocNode
 
     public override string KindName => "object";
 
+    // Objects with thousands of keys (the paths or schemas of a large OpenAPI document) are looked up by JSON pointer for
+    // every element; a lazily built index keeps that linear in the document instead of quadratic.
+    private const int IndexThreshold = 16;
+    private Dictionary<string, DocProperty>? _index;
+
     /// <summary>First property with this exact name (JSON duplicate keys: the first wins and the reader reports the rest).</summary>
     public DocProperty? Find(string name)
     {
+        if (Properties.Count > IndexThreshold)
+        {
+            var index = _index;
+            if (index is null)
+            {
+                index = new Dictionary<string, DocProperty>(StringComparer.Ordinal);
+                foreach (var property in Properties)
+                {
+                    if (!index.ContainsKey(property.Name))
+                    {
+                        index.Add(property.Name, property);
+                    }
+                }
+
+                _index = index;
+            }
+
+            return index.TryGetValue(name, out var found) ? found : null;
+        }
+
         foreach (var property in Properties)
         {
             if (string.Equals(property.Name, name, StringComparison.Ordinal))
