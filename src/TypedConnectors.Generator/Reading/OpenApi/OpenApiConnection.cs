@@ -76,7 +76,7 @@ internal sealed class OpenApiConnection
     }
 
     /// <summary>Turns <c>{name}</c> server variables into <c>{{name}}</c>; a default that could not be a safe value is written in.</summary>
-    public (string Url, ImmutableArray<VariableSpec> Variables) Template(DocObject server, string url, string pointer)
+    public (string Url, ImmutableArray<VariableSpec> Variables) Template(DocObject server, string url, string pointer, bool writeInDefaults = false)
     {
         var declared = Document.Get(server, "variables") as DocObject;
         var variables = ImmutableArray.CreateBuilder<VariableSpec>();
@@ -98,11 +98,11 @@ internal sealed class OpenApiConnection
                 "path" => PathValue.IsMatch(defaultValue) && defaultValue is not "." and not "..",
                 _ => false,
             };
-            if (!valid || part is "scheme" or "port")
+            if (!valid || part is "scheme" or "port" || writeInDefaults)
             {
                 // Values are validated per URL part at run time; a default such as "v1/api" cannot be one, and a scheme or
                 // port is not worth a connection value, so those are written in.
-                return defaultValue ?? "";
+                return defaultValue ?? (part == "scheme" ? "https" : "");
             }
 
             if (seen.Add(name))

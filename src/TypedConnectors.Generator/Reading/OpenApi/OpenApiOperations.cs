@@ -113,8 +113,8 @@ internal sealed class OpenApiOperations
             && (serverUrl.Text.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || serverUrl.Text.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
         {
             // An operation served elsewhere (an upload host, say) gets an absolute URL with the server's defaults written in.
-            var (template, _) = _connection.Template(server, serverUrl.Text.Trim(), serversSite.Pointer + "/0");
-            fullPath = Regex.Replace(template, @"\{\{[^{}]*\}\}", "x").TrimEnd('/') + "/" + path.TrimStart('/');
+            var (url, _) = _connection.Template(server, serverUrl.Text.Trim(), serversSite.Pointer + "/0", writeInDefaults: true);
+            fullPath = url.TrimEnd('/') + "/" + path.TrimStart('/');
         }
 
         var consumes = MediaTypes(obj, "consumes");
@@ -371,7 +371,7 @@ internal sealed class OpenApiOperations
             type = TypeRef.String;
         }
 
-        var (style, explode) = Style(site, parameter, location, type);
+        var (style, explode) = Style(site, parameter, location);
         var required = location == ParameterLocation.Path || (Bool(site, parameter, "required") ?? false);
         return new ParameterSpec
         {
@@ -388,7 +388,7 @@ internal sealed class OpenApiOperations
         };
     }
 
-    private (ParameterStyle Style, bool Explode) Style(Site site, DocObject parameter, ParameterLocation location, TypeRef type)
+    private (ParameterStyle Style, bool Explode) Style(Site site, DocObject parameter, ParameterLocation location)
     {
         var document = site.Document;
         if (_context.IsV2)
@@ -432,7 +432,6 @@ internal sealed class OpenApiOperations
         }
 
         var explode = Bool(site, parameter, "explode") ?? style == ParameterStyle.Form;
-        _ = type;
         return (style.Value, explode);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using TypedConnectors.Generator.Model;
 
 namespace TypedConnectors.Generator.Reading.OpenApi;
@@ -114,6 +113,6 @@ internal static class OpenApiReader
 
         var dot = name.LastIndexOf('.');
         var stem = dot > 0 ? name.Substring(0, dot) : name;
-        return stem.Length == 0 ? null : stem.ToString(CultureInfo.InvariantCulture);
+        return stem.Length == 0 ? null : stem;
     }
 }
