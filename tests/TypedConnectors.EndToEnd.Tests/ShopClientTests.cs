@@ -52,6 +52,7 @@ public class ShopClientTests
         Assert.Equal("1", request.Query("page"));
         Assert.Equal("sold-out", request.Query("state"));
         Assert.Equal("compact", request.Query("format"));
+        Assert.Equal("store-acme", request.Header("X-Store"));
     }
 
     [Fact]

@@ -100,7 +100,8 @@ internal sealed partial class ConnectorEmitter
     {
         if (parameter.Constant is { } constant)
         {
-            return Literals.String(constant);
+            // A header constant may name connection values ({{tenant}}), like the connector-wide headers.
+            return parameter.Location == ParameterLocation.Header ? TemplatedValue(constant) : Literals.String(constant);
         }
 
         // Required values, and optional ones with a C# default that cannot be null, are always sent as they are.

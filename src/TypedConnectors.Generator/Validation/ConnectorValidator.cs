@@ -41,7 +41,7 @@ internal static class ConnectorValidator
             declared.Add(field.Name);
         }
 
-        // What the runtime fills from connection values: the base URL and the connector-wide headers.
+        // What the runtime fills from connection values: the base URL, connector-wide headers and endpoint header constants.
         var used = new HashSet<string>(StringComparer.Ordinal);
         if (spec.BaseUrl.Length > 0)
         {
@@ -52,6 +52,9 @@ internal static class ConnectorValidator
         {
             CheckHeader(context, header.Name, header.Value, header.Pointer, declared, used);
         }
+
+        // Endpoint header constants are filled from connection values too, so they count as uses.
+        CheckOperations(spec, context, declared, used);
 
         foreach (var variable in spec.Variables)
         {
@@ -78,7 +81,6 @@ internal static class ConnectorValidator
 
         CheckLimits(spec, context);
         CheckAuth(spec, context);
-        CheckOperations(spec, context, declared);
     }
 
     private static string BaseUrlPointer(ConnectorSpec spec, DocContext context) => spec.Dialect switch
@@ -221,7 +223,7 @@ internal static class ConnectorValidator
         }
     }
 
-    private static void CheckOperations(ConnectorSpec spec, DocContext context, HashSet<string> declared)
+    private static void CheckOperations(ConnectorSpec spec, DocContext context, HashSet<string> declared, HashSet<string> used)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         var authKeys = spec.AuthMethods.Select(a => a.Key).ToList();
@@ -271,7 +273,7 @@ internal static class ConnectorValidator
 
                 if (parameter.Location == ParameterLocation.Header)
                 {
-                    CheckHeader(context, parameter.Name, parameter.Constant ?? parameter.Default ?? "", parameter.Pointer, declared, new HashSet<string>());
+                    CheckHeader(context, parameter.Name, parameter.Constant ?? parameter.Default ?? "", parameter.Pointer, declared, used);
                 }
                 else if ((parameter.Constant ?? parameter.Default) is { Length: > 0 } literal && IsCredentialName(parameter.Name) && !Placeholder.IsMatch(literal))
                 {
