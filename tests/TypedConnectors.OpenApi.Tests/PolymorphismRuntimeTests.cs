@@ -9,7 +9,14 @@ public sealed class PolymorphismRuntimeTests
     private const string Document = """
         openapi: 3.0.3
         info: { title: Zoo, version: '1' }
-        paths: {}
+        paths:
+          /cats:
+            post:
+              operationId: createCat
+              requestBody:
+                required: true
+                content: { application/json: { schema: { $ref: '#/components/schemas/Cat' } } }
+              responses: { '204': { description: ok } }
         components:
           schemas:
             Animal:
@@ -53,6 +60,15 @@ public sealed class PolymorphismRuntimeTests
                     var name = union.TryGetString1(out var text) ? text : "?";
                     return read + " | " + written + " | " + name;
                 }
+
+                /// <summary>Sends a cat.</summary>
+                /// <param name="baseAddress">The server.</param>
+                /// <returns>When sent.</returns>
+                public static System.Threading.Tasks.Task Send(System.Uri baseAddress)
+                {
+                    var client = new TestApp.Zoo.ZooClient(TestApp.Zoo.ZooConnection.Create("unused", options: new TypedConnectors.ConnectorConnectionOptions { BaseAddress = baseAddress }));
+                    return client.CreateCatAsync(new TestApp.Zoo.Cat { Lives = 9 });
+                }
             }
         }
         """;
@@ -67,5 +83,19 @@ public sealed class PolymorphismRuntimeTests
         var result = (string)scenario.Invoke(null, new object[] { """[{"kind":"cat","lives":9},{"kind":"dog","goodBoy":false},{"kind":"bird","wings":2}]""" })!;
 
         Assert.Equal("""cat:9,dog:False,animal | {"kind":"dog","goodBoy":true} | rex""", result);
+    }
+
+    [Fact]
+    public async Task A_body_of_a_derived_type_is_sent_with_its_discriminator()
+    {
+        var run = GeneratorHarness.Run(new[] { new InputFile("/p/zoo.openapi.yaml", Document) }, userSource: Scenario);
+        Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
+        Assert.Contains("__request.JsonBody<global::TestApp.Zoo.Animal>(body);", run.Source(".Client.g.cs"), StringComparison.Ordinal);
+        await using var server = await LoopbackServer.StartAsync((context, _) => { context.Response.StatusCode = 204; return Task.CompletedTask; });
+        var send = GeneratorHarness.Load(run).GetType("TestApp.Scenario")!.GetMethod("Send", BindingFlags.Public | BindingFlags.Static)!;
+
+        await (Task)send.Invoke(null, new object[] { server.BaseAddress })!;
+
+        Assert.Equal("""{"kind":"cat","lives":9}""", server.Single().Body);
     }
 }

@@ -208,7 +208,7 @@ internal sealed partial class ConnectorEmitter
                 writer.Line("});");
                 break;
             case BodyKind.Json:
-                WriteIfPresent(writer, body, "__request.JsonBody(" + body.Identifier + ");");
+                WriteIfPresent(writer, body, "__request.JsonBody" + PolymorphicRootArgument(body.Type) + "(" + body.Identifier + ");");
                 break;
             case BodyKind.Binary:
                 WriteIfPresent(writer, body, "__request.RawBody(global::TypedConnectors.ConnectorContent.Stream(" + body.Identifier + ", " + Literals.String(body.ContentType) + "));");
