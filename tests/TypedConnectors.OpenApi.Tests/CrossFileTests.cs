@@ -219,6 +219,23 @@ public sealed class CrossFileTests
     }
 
     [Fact]
+    public void An_unrelated_csharp_edit_leaves_every_step_cached()
+    {
+        var files = GitHubFiles().Append(new InputFile("/project/petstore.openapi.yaml", "openapi: 3.0.0\ninfo: { title: Pets, version: '1' }\npaths: {}\n")).ToList();
+        var driver = GeneratorHarness.CreateDriver(files);
+        var compilation = GeneratorHarness.CreateCompilation("", withHttpClientFactory: false);
+        driver = driver.RunGenerators(compilation);
+
+        var edited = compilation.AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("namespace User { public class B { } }"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results[0];
+
+        foreach (var step in new[] { TrackingNames.Inputs, TrackingNames.Scan, TrackingNames.Documents, TrackingNames.Referenced, TrackingNames.References, TrackingNames.Parse, TrackingNames.Emit })
+        {
+            Assert.All(result.TrackedSteps[step].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        }
+    }
+
+    [Fact]
     public void Editing_an_overlaid_document_rereads_only_the_files_that_refer_to_it()
     {
         var files = GitHubFiles().Append(new InputFile("/project/acme.connector.json", """{ "name": "Acme", "base_url": "https://acme.example.com", "endpoints": [] }"""))
