@@ -16,6 +16,14 @@ public static class ConnectorJson
     /// </summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
+    /// <summary>
+    /// APIs rarely put a polymorphic type's discriminator first in the object, which System.Text.Json requires unless
+    /// out-of-order metadata is allowed. That option exists from System.Text.Json 9 on; this library targets net8.0,
+    /// so it is switched on where the running framework has it.
+    /// </summary>
+    private static void AllowOutOfOrderDiscriminators(JsonSerializerOptions options)
+        => typeof(JsonSerializerOptions).GetProperty("AllowOutOfOrderMetadataProperties")?.SetValue(options, true);
+
     [UnconditionalSuppressMessage(
         "Trimming",
         "IL2026",
@@ -36,6 +44,7 @@ public static class ConnectorJson
                 ? new DefaultJsonTypeInfoResolver()
                 : JsonTypeInfoResolver.Combine(),
         };
+        AllowOutOfOrderDiscriminators(options);
         options.MakeReadOnly();
         return options;
     }
