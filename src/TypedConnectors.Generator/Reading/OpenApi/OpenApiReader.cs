@@ -72,6 +72,7 @@ internal static class OpenApiReader
         var auth = connection.ReadSecurity(baseUrl);
         schemas.MapComponents();
         var operations = new OpenApiOperations(openApi, schemas, connection, auth.Select(a => a.Key)).Read();
+        var (authMethods, boundOperations) = CredentialHeaderPromotion.Apply(auth, operations);
         var types = schemas.Finish();
 
         // After our own reading, so that references we resolve are not reported as Microsoft.OpenApi's "missing" ones.
@@ -91,8 +92,8 @@ internal static class OpenApiReader
             Dialect = SourceDialect.OpenApi,
             BaseUrl = baseUrl,
             Variables = variables,
-            AuthMethods = auth,
-            Operations = operations,
+            AuthMethods = authMethods,
+            Operations = boundOperations,
             Types = types,
         };
     }
