@@ -106,19 +106,33 @@ internal sealed partial class ConnectorEmitter
             ? "Creates a connection."
             : "Creates a connection that authenticates with " + (method.DisplayName ?? method.Key) + " (" + method.Kind + ")" + (IsDefault(method) && name == "Create" ? ", the default method." : ".");
         Literals.Summary(writer, what + (method?.Description is { } d ? "\n" + d : ""), what);
-        foreach (var (value, parameter) in parameters)
-        {
-            var doc = string.Join(" — ", new[] { value.Label, value.Hint }.Where(t => !string.IsNullOrWhiteSpace(t)));
-            Literals.Element(writer, "param", " name=\"" + Naming.Unescaped(parameter) + "\"", doc.Length > 0 ? doc : null, "The '" + value.Name + "' value.");
-        }
-
+        EmitValueParameterDocs(writer, parameters);
         EmitAuthFactoryDocs(writer, method);
         writer.Line("/// <param name=\"options\">Time provider, retry, logging and rate-limit sharing options; defaults when null.</param>");
         writer.Line("/// <returns>The connection; its base URL has been resolved and validated.</returns>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A required value is missing or empty.</exception>");
         writer.Line("/// <exception cref=\"global::TypedConnectors.ConnectorConfigurationException\">A value would change the scheme, host or path of the base URL.</exception>");
+        EmitFactoryBody(writer, name, parameters, AuthFactoryParameters(method), AuthConstructorCall(method));
+    }
+
+    private static void EmitValueParameterDocs(SourceWriter writer, IEnumerable<(ConnectionValue Value, string Parameter)> parameters)
+    {
+        foreach (var (value, parameter) in parameters)
+        {
+            var doc = string.Join(" — ", new[] { value.Label, value.Hint }.Where(t => !string.IsNullOrWhiteSpace(t)));
+            Literals.Element(writer, "param", " name=\"" + Naming.Unescaped(parameter) + "\"", doc.Length > 0 ? doc : null, "The '" + value.Name + "' value.");
+        }
+    }
+
+    /// <summary>
+    /// A <c>Create…</c> factory: connection values as string parameters (required ones checked), then
+    /// <paramref name="extraParameters"/> and the options; <paramref name="construction"/> builds the connection from
+    /// <c>__values</c> and <c>options</c>.
+    /// </summary>
+    private void EmitFactoryBody(SourceWriter writer, string name, IReadOnlyList<(ConnectionValue Value, string Parameter)> parameters, IEnumerable<string> extraParameters, string construction)
+    {
         var signature = parameters.Select(p => p.Value.Required ? "string " + p.Parameter : "string? " + p.Parameter + " = " + Literals.String(p.Value.Default))
-            .Concat(AuthFactoryParameters(method))
+            .Concat(extraParameters)
             .Append("global::TypedConnectors.ConnectorConnectionOptions? options = null");
         writer.Open("public static " + ConnectionName + " " + name + "(" + string.Join(", ", signature) + ")");
         foreach (var (value, parameter) in parameters.Where(p => p.Value.Required))
@@ -134,7 +148,7 @@ internal sealed partial class ConnectorEmitter
         }
 
         writer.Line("};");
-        writer.Line("return " + AuthConstructorCall(method) + ";");
+        writer.Line("return " + construction + ";");
         writer.Close();
     }
 

@@ -108,33 +108,12 @@ internal sealed partial class ConnectorEmitter
             var parameters = values.Select(v => (Value: v, Parameter: scope.Claim(Naming.ToCamel(v.Name, "value")))).ToList();
             writer.Line();
             Literals.Summary(writer, "Creates a connection for the MCP SDK's own OAuth 2.1 flow with " + (method.DisplayName ?? method.Key) + ": pass the SDK's ClientOAuthOptions as the oauth argument of ConnectMcpAsync. The connection adds no credential; the SDK authorizes every MCP request with the token it obtains (discovery, dynamic client registration, PKCE).", "");
-            foreach (var (value, parameter) in parameters)
-            {
-                var doc = string.Join(" — ", new[] { value.Label, value.Hint }.Where(t => !string.IsNullOrWhiteSpace(t)));
-                Literals.Element(writer, "param", " name=\"" + Naming.Unescaped(parameter) + "\"", doc.Length > 0 ? doc : null, "The '" + value.Name + "' value.");
-            }
+            EmitValueParameterDocs(writer, parameters);
 
             writer.Line("/// <param name=\"options\">Time provider, retry, logging and rate-limit sharing options; defaults when null.</param>");
             writer.Line("/// <returns>The connection.</returns>");
             writer.Line("/// <exception cref=\"global::System.ArgumentException\">A required value is missing or empty.</exception>");
-            var signature = parameters.Select(p => p.Value.Required ? "string " + p.Parameter : "string? " + p.Parameter + " = " + Literals.String(p.Value.Default))
-                .Append("global::TypedConnectors.ConnectorConnectionOptions? options = null");
-            writer.Open("public static " + ConnectionName + " " + name + "(" + string.Join(", ", signature) + ")");
-            foreach (var (value, parameter) in parameters.Where(p => p.Value.Required))
-            {
-                writer.Line("RequireValue(" + Literals.String(value.Name) + ", " + parameter + ");");
-            }
-
-            writer.Line("var __values = new global::System.Collections.Generic.Dictionary<string, string?>(global::System.StringComparer.Ordinal)");
-            writer.Line("{");
-            foreach (var (value, parameter) in parameters)
-            {
-                writer.Line("    [" + Literals.String(value.Name) + "] = " + parameter + ",");
-            }
-
-            writer.Line("};");
-            writer.Line("return new " + ConnectionName + "(" + Literals.String(method.Key) + ", __values, options, new __McpSdkAuthorization(" + Literals.String(method.Key) + "));");
-            writer.Close();
+            EmitFactoryBody(writer, name, parameters, Enumerable.Empty<string>(), "new " + ConnectionName + "(" + Literals.String(method.Key) + ", __values, options, new __McpSdkAuthorization(" + Literals.String(method.Key) + "))");
         }
 
         writer.Line();

@@ -175,6 +175,22 @@ internal sealed class OpenApiContext
 
     public void Warn(ApiDocument document, DocNode node, string message) => Warn(document.File.Locate(node), message);
 
+    /// <summary>A boolean flag of the document; anything else is a located warning and reads as false.</summary>
+    public bool? Bool(ApiDocument document, DocObject obj, string key)
+    {
+        switch (document.Get(obj, key))
+        {
+            case DocScalar { Kind: ScalarKind.Boolean } b:
+                return b.Text == "true";
+            case null:
+            case DocScalar { Kind: ScalarKind.Null }:
+                return null;
+            case { } other:
+                Warn(document, other, "'" + key + "' must be true or false, not " + DocContext.Describe(other) + "; treated as false");
+                return false;
+        }
+    }
+
     public void Warn(LocationInfo location, string message)
     {
         if (_warnings++ >= MaxWarnings)

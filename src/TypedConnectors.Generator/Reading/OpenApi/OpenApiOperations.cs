@@ -726,20 +726,7 @@ internal sealed class OpenApiOperations
         return (ResponseKind.Text, TypeRef.String, description);
     }
 
-    private bool? Bool(Site site, DocObject obj, string key)
-    {
-        switch (site.Document.Get(obj, key))
-        {
-            case DocScalar { Kind: ScalarKind.Boolean } b:
-                return b.Text == "true";
-            case null:
-            case DocScalar { Kind: ScalarKind.Null }:
-                return null;
-            case { } other:
-                _context.Warn(site.Document, other, "'" + key + "' must be true or false, not " + DocContext.Describe(other) + "; treated as false");
-                return false;
-        }
-    }
+    private bool? Bool(Site site, DocObject obj, string key) => _context.Bool(site.Document, obj, key);
 
     private string? Description(Site site, DocObject obj)
         => site.Document.Get(obj, "description") is DocScalar { Kind: ScalarKind.String } d && d.Text.Length > 0 ? d.Text : null;

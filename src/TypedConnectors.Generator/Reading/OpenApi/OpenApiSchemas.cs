@@ -403,20 +403,7 @@ internal sealed class OpenApiSchemas
         return (types, nullable);
     }
 
-    private bool? Bool(Site site, DocObject obj, string key)
-    {
-        switch (site.Document.Get(obj, key))
-        {
-            case DocScalar { Kind: ScalarKind.Boolean } b:
-                return b.Text == "true";
-            case null:
-            case DocScalar { Kind: ScalarKind.Null }:
-                return null;
-            case { } other:
-                _context.Warn(site.Document, other, "'" + key + "' must be true or false, not " + DocContext.Describe(other) + "; treated as false");
-                return false;
-        }
-    }
+    private bool? Bool(Site site, DocObject obj, string key) => _context.Bool(site.Document, obj, key);
 
     private static string? Text(ApiDocument document, DocObject obj, string key)
         => document.Get(obj, key) is DocScalar { Kind: ScalarKind.String or ScalarKind.Number or ScalarKind.Boolean } s && s.Text.Length > 0 ? s.Text : null;
