@@ -75,7 +75,7 @@ public static class GeneratorHarness
     {
         var list = files.ToList();
         texts = list.Select(f => (AdditionalText)new InMemoryAdditionalText(f.Path, f.Text)).ToImmutableArray();
-        var options = new InMemoryOptionsProvider(rootNamespace, list.ToDictionary(f => f.Path, f => f.Metadata ?? new Dictionary<string, string>()));
+        var options = new TestOptionsProvider(rootNamespace, list);
         return CSharpGeneratorDriver.Create(
             new[] { new ConnectorGenerator().AsSourceGenerator() },
             texts,
@@ -137,25 +137,5 @@ public static class GeneratorHarness
         public override string Path { get; } = path;
 
         public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
-    }
-
-    private sealed class InMemoryOptionsProvider(string rootNamespace, Dictionary<string, IReadOnlyDictionary<string, string>> metadata) : AnalyzerConfigOptionsProvider
-    {
-        public override AnalyzerConfigOptions GlobalOptions { get; } = new DictionaryOptions(new Dictionary<string, string> { ["build_property.RootNamespace"] = rootNamespace });
-
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => DictionaryOptions.Empty;
-
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile)
-            => metadata.TryGetValue(textFile.Path, out var values)
-                ? new DictionaryOptions(values.ToDictionary(kv => "build_metadata.AdditionalFiles." + kv.Key, kv => kv.Value))
-                : DictionaryOptions.Empty;
-    }
-
-    private sealed class DictionaryOptions(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
-    {
-        public static readonly DictionaryOptions Empty = new(new Dictionary<string, string>());
-
-        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
-            => values.TryGetValue(key, out value);
     }
 }

@@ -98,31 +98,6 @@ public sealed class TestAdditionalText(string path, string text) : AdditionalTex
     public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
 }
 
-/// <summary>Global build properties plus per-file AdditionalFiles item metadata, as MSBuild passes them to analyzers.</summary>
-public sealed class TestOptionsProvider(string rootNamespace, IEnumerable<InputFile> files) : AnalyzerConfigOptionsProvider
-{
-    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _metadata = files
-        .GroupBy(f => f.Path, StringComparer.Ordinal)
-        .ToDictionary(g => g.Key, g => g.First().Metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-
-    public override AnalyzerConfigOptions GlobalOptions { get; } = new DictionaryOptions(new Dictionary<string, string> { ["build_property.RootNamespace"] = rootNamespace });
-
-    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => DictionaryOptions.Empty;
-
-    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile)
-        => _metadata.TryGetValue(textFile.Path, out var values)
-            ? new DictionaryOptions(values.ToDictionary(kv => "build_metadata.AdditionalFiles." + kv.Key, kv => kv.Value))
-            : DictionaryOptions.Empty;
-
-    private sealed class DictionaryOptions(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
-    {
-        public static readonly DictionaryOptions Empty = new(new Dictionary<string, string>());
-
-        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
-            => values.TryGetValue(key, out value);
-    }
-}
-
 /// <summary>
 /// Diagnostic severities from a global analyzer config, applied as csc applies them: diagnostics located in
 /// AdditionalFiles have no syntax tree, so the global (<c>is_global = true</c>) options are what configure them.
