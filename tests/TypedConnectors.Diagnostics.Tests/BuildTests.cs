@@ -17,7 +17,7 @@ public class BuildTests(Xunit.Abstractions.ITestOutputHelper output)
         Directory.CreateDirectory(Path.Combine(project, "empty-feed"));
         try
         {
-            var (exitCode, log) = Build(project);
+            var (exitCode, log) = Build(project, "Consumer.csproj");
             output.WriteLine(log);
             var file = Path.Combine(project, "Connectors", "crm.connector.json");
             var lines = log.Split('\n').Select(l => l.Trim()).ToList();
@@ -46,11 +46,71 @@ public class BuildTests(Xunit.Abstractions.ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The QuickStart sample, copied as it is (project, code, connector files) next to build files that import the
+    /// repository's, plus one connector file with the kind of mistake a user makes: a misspelt HTTP method.
+    /// </summary>
+    [Fact]
+    public void Sample_project_with_a_broken_connector_file_shows_the_error_at_its_line_and_column_and_nothing_else_breaks()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "tc-sample-" + Guid.NewGuid().ToString("N"));
+        var project = Path.Combine(root, "QuickStart");
+        var sample = Path.Combine(Repo.Root, "samples", "QuickStart");
+        foreach (var file in Directory.GetFiles(sample, "*", SearchOption.AllDirectories)
+            .Where(f => !f.Contains(Path.DirectorySeparatorChar + "bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                && !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        {
+            var target = Path.Combine(project, Path.GetRelativePath(sample, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        File.WriteAllText(Path.Combine(root, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup><DirectoryPackagesPropsPath>{Repo.Root}/Directory.Packages.props</DirectoryPackagesPropsPath></PropertyGroup>
+              <Import Project="{Repo.Root}/Directory.Build.props" />
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(root, "Directory.Build.targets"), $"""<Project><Import Project="{Repo.Root}/Directory.Build.targets" /></Project>""");
+        var broken = Path.Combine(project, "Connectors", "orders.connector.json");
+        File.WriteAllText(broken, """
+            {
+              "format_version": 1,
+              "name": "Orders",
+              "base_url": "https://orders.example.com/api",
+              "endpoints": [
+                {
+                  "name": "list_orders",
+                  "method": "gte",
+                  "path": "/orders"
+                }
+              ]
+            }
+            """);
+        try
+        {
+            var (exitCode, log) = Build(project, "QuickStart.csproj");
+            output.WriteLine(log);
+            var lines = log.Split('\n').Select(l => l.Trim()).ToList();
+
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains(lines, l => l.StartsWith(broken + "(8,17): error TC0006: 'gte' is not a valid HTTP method; use one of: get, post, put, patch, delete, head, options", StringComparison.Ordinal));
+
+            // Only that file failed: the sample's own connectors generated and its code compiled against them.
+            Assert.Single(lines.Where(l => l.Contains(": error ", StringComparison.Ordinal)).Distinct());
+            Assert.DoesNotContain(lines, l => l.Contains(": error CS", StringComparison.Ordinal) || l.Contains("AD0001", StringComparison.Ordinal) || l.Contains("CS8785", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static string Configuration
         => typeof(BuildTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
             .OfType<System.Reflection.AssemblyConfigurationAttribute>().FirstOrDefault()?.Configuration ?? "Release";
 
-    private static (int ExitCode, string Log) Build(string project)
+    private static (int ExitCode, string Log) Build(string project, string projectFile)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -62,7 +122,7 @@ public class BuildTests(Xunit.Abstractions.ITestOutputHelper output)
         foreach (var argument in new[]
         {
             // The configuration the tests were built in, so the generator and runtime projects are already up to date.
-            "build", "Consumer.csproj", "-c", Configuration, "-nologo", "-clp:NoSummary", "--disable-build-servers", "-nodeReuse:false",
+            "build", projectFile, "-c", Configuration, "-nologo", "-clp:NoSummary", "--disable-build-servers", "-nodeReuse:false",
             "-p:TypedConnectorsRepo=" + Repo.Root,
         })
         {
