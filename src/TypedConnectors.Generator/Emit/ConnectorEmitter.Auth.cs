@@ -165,6 +165,19 @@ internal sealed partial class ConnectorEmitter
         }
     }
 
+    /// <summary>The names of <see cref="AuthFactoryParameters"/>, to forward them.</summary>
+    private IEnumerable<string> AuthFactoryArguments(AuthMethodSpec? method)
+    {
+        if (method is not null && IsManagedOAuth(method))
+        {
+            yield return "connectionId";
+        }
+        else if (method is { Kind: AuthKind.Custom })
+        {
+            yield return "customAuth";
+        }
+    }
+
     private void EmitAuthFactoryDocs(SourceWriter writer, AuthMethodSpec? method)
     {
         if (method is null)

@@ -77,7 +77,7 @@ internal sealed partial class ConnectorEmitter
             if (!_spec.AuthMethods.Any(m => "Create" + Naming.Unescaped(m.Identifier) == "Create"))
             {
                 writer.Line();
-                EmitFactory(writer, defaultMethod, "Create");
+                EmitFactory(writer, defaultMethod, "Create", delegateTo: "Create" + Naming.Unescaped(defaultMethod.Identifier));
             }
         }
 
@@ -97,7 +97,8 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
     }
 
-    private void EmitFactory(SourceWriter writer, AuthMethodSpec? method, string name)
+    /// <summary>A factory; with <paramref name="delegateTo"/>, one that forwards to the factory of that name (the default method's).</summary>
+    private void EmitFactory(SourceWriter writer, AuthMethodSpec? method, string name, string? delegateTo = null)
     {
         var values = FactoryValues(method);
         var scope = new Naming.Scope(new[] { "options", "connectionId", "customAuth" });
@@ -112,8 +113,21 @@ internal sealed partial class ConnectorEmitter
         writer.Line("/// <returns>The connection; its base URL has been resolved and validated.</returns>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A required value is missing or empty.</exception>");
         writer.Line("/// <exception cref=\"global::TypedConnectors.ConnectorConfigurationException\">A value would change the scheme, host or path of the base URL.</exception>");
-        EmitFactoryBody(writer, name, parameters, AuthFactoryParameters(method), AuthConstructorCall(method));
+        if (delegateTo is null)
+        {
+            EmitFactoryBody(writer, name, parameters, AuthFactoryParameters(method), AuthConstructorCall(method));
+            return;
+        }
+
+        writer.Line("public static " + ConnectionName + " " + name + "(" + string.Join(", ", FactorySignature(parameters, AuthFactoryParameters(method))) + ")");
+        var arguments = parameters.Select(p => p.Parameter).Concat(AuthFactoryArguments(method)).Append("options");
+        writer.Line("    => " + delegateTo + "(" + string.Join(", ", arguments) + ");");
     }
+
+    private static IEnumerable<string> FactorySignature(IEnumerable<(ConnectionValue Value, string Parameter)> parameters, IEnumerable<string> extraParameters)
+        => parameters.Select(p => p.Value.Required ? "string " + p.Parameter : "string? " + p.Parameter + " = " + Literals.String(p.Value.Default))
+            .Concat(extraParameters)
+            .Append("global::TypedConnectors.ConnectorConnectionOptions? options = null");
 
     private static void EmitValueParameterDocs(SourceWriter writer, IEnumerable<(ConnectionValue Value, string Parameter)> parameters)
     {
@@ -131,10 +145,7 @@ internal sealed partial class ConnectorEmitter
     /// </summary>
     private void EmitFactoryBody(SourceWriter writer, string name, IReadOnlyList<(ConnectionValue Value, string Parameter)> parameters, IEnumerable<string> extraParameters, string construction)
     {
-        var signature = parameters.Select(p => p.Value.Required ? "string " + p.Parameter : "string? " + p.Parameter + " = " + Literals.String(p.Value.Default))
-            .Concat(extraParameters)
-            .Append("global::TypedConnectors.ConnectorConnectionOptions? options = null");
-        writer.Open("public static " + ConnectionName + " " + name + "(" + string.Join(", ", signature) + ")");
+        writer.Open("public static " + ConnectionName + " " + name + "(" + string.Join(", ", FactorySignature(parameters, extraParameters)) + ")");
         foreach (var (value, parameter) in parameters.Where(p => p.Value.Required))
         {
             writer.Line("RequireValue(" + Literals.String(value.Name) + ", " + parameter + ");");

@@ -294,16 +294,7 @@ namespace TestApp.Acme
         /// <exception cref="global::System.ArgumentException">A required value is missing or empty.</exception>
         /// <exception cref="global::TypedConnectors.ConnectorConfigurationException">A value would change the scheme, host or path of the base URL.</exception>
         public static AcmeConnection Create(string apiKey, string domain, global::TypedConnectors.ConnectorConnectionOptions? options = null)
-        {
-            RequireValue("api_key", apiKey);
-            RequireValue("domain", domain);
-            var __values = new global::System.Collections.Generic.Dictionary<string, string?>(global::System.StringComparer.Ordinal)
-            {
-                ["api_key"] = apiKey,
-                ["domain"] = domain,
-            };
-            return new AcmeConnection("basic", __values, options);
-        }
+            => CreateBasic(apiKey, domain, options);
 
         /// <summary>
         /// Your Acme domain, e.g. mycompany.acme.example

@@ -282,18 +282,7 @@ namespace TestApp.Secure
         /// <exception cref="global::System.ArgumentException">A required value is missing or empty.</exception>
         /// <exception cref="global::TypedConnectors.ConnectorConfigurationException">A value would change the scheme, host or path of the base URL.</exception>
         public static SecureConnection Create(string clientId, string clientSecret, string? tenant = "acme", string? version = "v2", string? connectionId = null, global::TypedConnectors.ConnectorConnectionOptions? options = null)
-        {
-            RequireValue("client_id", clientId);
-            RequireValue("client_secret", clientSecret);
-            var __values = new global::System.Collections.Generic.Dictionary<string, string?>(global::System.StringComparer.Ordinal)
-            {
-                ["client_id"] = clientId,
-                ["client_secret"] = clientSecret,
-                ["tenant"] = tenant,
-                ["version"] = version,
-            };
-            return new SecureConnection("oauth", __values, options, connectionId, null);
-        }
+            => CreateOauth(clientId, clientSecret, tenant, version, connectionId, options);
 
         /// <summary>
         /// OAuth client id
