@@ -183,6 +183,22 @@ public class ShopClientTests
         Assert.Equal(2, peak);
     }
 
+    [Fact]
+    public async Task Clients_created_per_call_share_the_connections_pool()
+    {
+        await using var server = await LoopbackServer.StartJsonAsync("[]");
+        var connection = Basic(server);
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var client = new ShopClient(connection);
+            await client.ListProductsAsync();
+        }
+
+        Assert.Equal(20, server.Requests.Count);
+        Assert.Single(server.Requests.Select(r => r.ConnectionId).Distinct());
+    }
+
     [Theory]
     [InlineData("evil.example/x")]
     [InlineData("a@evil.example")]

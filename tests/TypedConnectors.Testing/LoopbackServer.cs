@@ -19,6 +19,9 @@ public sealed record ReceivedRequest(
     string Body,
     string? ContentType)
 {
+    /// <summary>The server's id of the TCP connection the request came on.</summary>
+    public string ConnectionId { get; init; } = "";
+
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
     public string? Query(string name)
@@ -55,7 +58,10 @@ public sealed class LoopbackServer : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             context.Request.Body.Position = 0;
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            var received = new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", headers, body, context.Request.ContentType);
+            var received = new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", headers, body, context.Request.ContentType)
+            {
+                ConnectionId = context.Connection.Id,
+            };
             server._requests.Enqueue(received);
             await handler(context, received);
         });

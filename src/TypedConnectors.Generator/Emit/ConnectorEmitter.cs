@@ -139,10 +139,11 @@ internal sealed partial class ConnectorEmitter
         writer.Line("private readonly global::System.Net.Http.HttpClient _http;");
         writer.Line("private readonly bool _ownsHttpClient;");
         writer.Line();
-        writer.Line("/// <summary>Creates a client that sends through the connection's own pipeline (auth, limits, retries).</summary>");
+        writer.Line("/// <summary>Creates a client that sends through the connection's own pipeline (auth, limits, retries). Clients of one");
+        writer.Line("/// connection share that pipeline and its connection pool, so a client per call is cheap.</summary>");
         writer.Line("/// <param name=\"connection\">The connection (account) to act for.</param>");
         writer.Line("public " + _spec.ClientName + "(" + ConnectionName + " connection)");
-        writer.Line("    : this(connection, (connection ?? throw new global::System.ArgumentNullException(nameof(connection))).CreateHttpClient(), ownsHttpClient: true)");
+        writer.Line("    : this(connection, (connection ?? throw new global::System.ArgumentNullException(nameof(connection))).CreateSharedHttpClient(), ownsHttpClient: true)");
         writer.Line("{");
         writer.Line("}");
         writer.Line();

@@ -32,6 +32,8 @@ public abstract class ConnectorConnection
     private readonly TimeSpan _attemptTimeout;
     private readonly ILogger? _logger;
     private readonly ConcurrencyLimiter? _concurrencyLimiter;
+    private readonly object _sharedHandlerLock = new();
+    private HttpMessageHandler? _sharedHandler;
 
     /// <summary>Creates the connection.</summary>
     /// <param name="clientType">The generated client type whose connector attributes apply.</param>
@@ -237,6 +239,27 @@ public abstract class ConnectorConnection
             BaseAddress = BaseAddress,
             Timeout = Timeout.InfiniteTimeSpan,
         };
+
+    /// <summary>
+    /// Creates an HttpClient over the connection's one shared pipeline and connection pool, created on first use.
+    /// Generated clients use it, so creating a client per call opens no new sockets; disposing the returned client
+    /// leaves the shared pipeline open for the connection's other clients.
+    /// </summary>
+    /// <returns>A client with <see cref="BaseAddress"/> set and an infinite own timeout, as <see cref="CreateHttpClient"/>.</returns>
+    public HttpClient CreateSharedHttpClient()
+    {
+        HttpMessageHandler handler;
+        lock (_sharedHandlerLock)
+        {
+            handler = _sharedHandler ??= CreateHandler();
+        }
+
+        return new HttpClient(handler, disposeHandler: false)
+        {
+            BaseAddress = BaseAddress,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
 
     /// <summary>Throws when a required value is missing.</summary>
     /// <param name="name">The field's wire name, used in the message.</param>

@@ -88,10 +88,11 @@ namespace TestApp.Acme
         private readonly global::System.Net.Http.HttpClient _http;
         private readonly bool _ownsHttpClient;
 
-        /// <summary>Creates a client that sends through the connection's own pipeline (auth, limits, retries).</summary>
+        /// <summary>Creates a client that sends through the connection's own pipeline (auth, limits, retries). Clients of one
+        /// connection share that pipeline and its connection pool, so a client per call is cheap.</summary>
         /// <param name="connection">The connection (account) to act for.</param>
         public AcmeClient(AcmeConnection connection)
-            : this(connection, (connection ?? throw new global::System.ArgumentNullException(nameof(connection))).CreateHttpClient(), ownsHttpClient: true)
+            : this(connection, (connection ?? throw new global::System.ArgumentNullException(nameof(connection))).CreateSharedHttpClient(), ownsHttpClient: true)
         {
         }
 
