@@ -197,6 +197,13 @@ public class ShopClientTests
 
         Assert.Equal(20, server.Requests.Count);
         Assert.Single(server.Requests.Select(r => r.ConnectionId).Distinct());
+
+        // Disposing the connection closes its pool; its clients then refuse to send.
+        using var last = new ShopClient(connection);
+        connection.Dispose();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => last.ListProductsAsync());
+        Assert.Throws<ObjectDisposedException>(() => new ShopClient(connection));
+        Assert.Equal(20, server.Requests.Count);
     }
 
     [Theory]

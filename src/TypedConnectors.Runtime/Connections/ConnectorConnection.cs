@@ -18,7 +18,7 @@ namespace TypedConnectors;
 /// </para>
 /// <para>Secret values never appear in <see cref="ToString"/>, logs or exception messages.</para>
 /// </remarks>
-public abstract class ConnectorConnection
+public abstract class ConnectorConnection : IDisposable
 {
     private const string Redacted = "***";
 
@@ -34,6 +34,7 @@ public abstract class ConnectorConnection
     private readonly ConcurrencyLimiter? _concurrencyLimiter;
     private readonly object _sharedHandlerLock = new();
     private HttpMessageHandler? _sharedHandler;
+    private bool _disposed;
 
     /// <summary>Creates the connection.</summary>
     /// <param name="clientType">The generated client type whose connector attributes apply.</param>
@@ -251,6 +252,7 @@ public abstract class ConnectorConnection
         HttpMessageHandler handler;
         lock (_sharedHandlerLock)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             handler = _sharedHandler ??= CreateHandler();
         }
 
@@ -259,6 +261,36 @@ public abstract class ConnectorConnection
             BaseAddress = BaseAddress,
             Timeout = Timeout.InfiniteTimeSpan,
         };
+    }
+
+    /// <summary>
+    /// Closes the shared pipeline's pooled connections. Clients created from the connection stop working; handlers
+    /// and HttpClients made with <see cref="CreateHandler"/> or <see cref="CreateHttpClient"/> are their owners' to dispose.
+    /// </summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the shared pipeline.</summary>
+    /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing)
+        {
+            return;
+        }
+
+        HttpMessageHandler? handler;
+        lock (_sharedHandlerLock)
+        {
+            _disposed = true;
+            handler = _sharedHandler;
+            _sharedHandler = null;
+        }
+
+        handler?.Dispose();
     }
 
     /// <summary>Throws when a required value is missing.</summary>
