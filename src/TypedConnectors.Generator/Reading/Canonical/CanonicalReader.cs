@@ -175,16 +175,26 @@ internal static class CanonicalReader
         };
     }
 
-    internal static FieldSpec? ReadField(DocContext context, DocObject obj, string pointer)
+    /// <summary>
+    /// Reads a connection field. Platforms that use the same field shape (Scalekit) pass their own known keys and
+    /// input types.
+    /// </summary>
+    internal static FieldSpec? ReadField(
+        DocContext context,
+        DocObject obj,
+        string pointer,
+        IReadOnlyCollection<string>? keys = null,
+        IReadOnlyList<(string Name, FieldInputType Value)>? inputTypes = null,
+        string what = "a field")
     {
-        context.CheckKeys(obj, FieldKeys, "a field");
+        context.CheckKeys(obj, keys ?? FieldKeys, what);
         var name = context.String(obj, "field_name", required: true, where: "a field");
         return name is null ? null : new FieldSpec
         {
             Name = name,
             Label = context.String(obj, "label"),
             Hint = context.String(obj, "hint"),
-            InputType = context.Enum(obj, "input_type", InputTypes, "input_type") ?? FieldInputType.Text,
+            InputType = context.Enum(obj, "input_type", inputTypes ?? InputTypes, "input_type") ?? FieldInputType.Text,
             Required = context.Bool(obj, "required") ?? true,
             Default = context.String(obj, "default", allowScalars: true),
             Pointer = pointer,

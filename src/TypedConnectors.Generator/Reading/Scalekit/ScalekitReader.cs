@@ -198,24 +198,13 @@ internal sealed class ScalekitReader : IConnectorReader
                 continue;
             }
 
-            context.CheckKeys(field, FieldKeys, "a Scalekit field");
-            var name = context.String(field, "field_name", required: true, where: "a field");
+            var pointerOfField = pointer + "/" + key + "/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var spec = CanonicalReader.ReadField(context, field, pointerOfField, FieldKeys, InputTypes, "a Scalekit field");
             _ = context.Bool(field, "is_path_param");
-            if (name is null || name.Length == 0)
+            if (spec is { Name.Length: > 0 })
             {
-                continue;
+                result.Add(spec);
             }
-
-            result.Add(new FieldSpec
-            {
-                Name = name,
-                Label = context.String(field, "label"),
-                Hint = context.String(field, "hint"),
-                InputType = context.Enum(field, "input_type", InputTypes, "input_type") ?? FieldInputType.Text,
-                Required = context.Bool(field, "required") ?? true,
-                Default = context.String(field, "default", allowScalars: true),
-                Pointer = pointer + "/" + key + "/" + i.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            });
         }
 
         return result;
