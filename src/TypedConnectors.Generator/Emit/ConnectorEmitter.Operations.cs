@@ -27,6 +27,13 @@ internal sealed partial class ConnectorEmitter
             writer.Line();
         }
 
+        var auth = AuthScope(operation);
+        if (auth is not null && !operation.Anonymous)
+        {
+            writer.Line("private static readonly global::TypedConnectors.OperationAuth " + AuthField(operation) + " = " + auth + ";");
+            writer.Line();
+        }
+
         EmitOperationDocs(writer, operation);
         writer.Open("public " + Signature(operation));
 
@@ -42,9 +49,16 @@ internal sealed partial class ConnectorEmitter
 
         EmitValidation(writer, operation);
         writer.Line("var __request = new global::TypedConnectors.ConnectorRequest(" + Literals.String(operation.Method) + ", " + Literals.String(operation.Path) + ");");
+        if (auth is not null)
+        {
+            writer.Line("__request.Auth = " + (operation.Anonymous ? auth : AuthField(operation)) + ";");
+        }
+
         foreach (var header in _spec.DefaultHeaders)
         {
-            if (!IsContentType(header.Name))
+            // An operation's own constant header of the same name is the more specific one and replaces it.
+            if (!IsContentType(header.Name) && !operation.Parameters.Any(p => p.Location == ParameterLocation.Header && p.Constant is not null
+                && string.Equals(p.Name, header.Name, StringComparison.OrdinalIgnoreCase)))
             {
                 writer.Line("__request.Header(" + Literals.String(header.Name) + ", " + TemplatedValue(header.Value) + ");");
             }
@@ -66,6 +80,30 @@ internal sealed partial class ConnectorEmitter
         writer.Line("return global::TypedConnectors.ConnectorHttp." + send + "(_http, Connection.BaseAddress, __request, " + ErrorMapper(operation) + "cancellationToken);");
         writer.Close();
     }
+
+    /// <summary>The operation's credential requirement, or null when the connection's credential simply applies.</summary>
+    private string? AuthScope(OperationSpec operation)
+    {
+        if (_spec.AuthMethods.IsEmpty)
+        {
+            return null;
+        }
+
+        if (operation.Anonymous)
+        {
+            return "global::TypedConnectors.OperationAuth.Anonymous";
+        }
+
+        var keys = operation.AuthMethods.Where(k => _spec.AuthMethods.Any(m => m.Key == k)).ToList();
+        if (keys.Count == 0 || (!operation.AuthOptional && _spec.AuthMethods.All(m => keys.Contains(m.Key))))
+        {
+            return null;
+        }
+
+        return "global::TypedConnectors.OperationAuth." + (operation.AuthOptional ? "OptionalOneOf(" : "OneOf(") + string.Join(", ", keys.Select(Literals.String)) + ")";
+    }
+
+    private static string AuthField(OperationSpec operation) => "__auth" + Naming.Unescaped(operation.Identifier);
 
     private static bool IsContentType(string header) => string.Equals(header, "Content-Type", StringComparison.OrdinalIgnoreCase);
 

@@ -49,7 +49,12 @@ internal sealed record OperationSpec
 
     /// <summary>Auth method keys this operation accepts; empty means the connector's methods apply.</summary>
     public EquatableArray<string> AuthMethods { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The operation takes no credential at all: nothing of the connection's auth is sent.</summary>
     public bool Anonymous { get; init; }
+
+    /// <summary>With <see cref="AuthMethods"/>: a connection using another method calls the operation without credential.</summary>
+    public bool AuthOptional { get; init; }
 
     /// <summary>JSON pointer of the definition in its source file, for located diagnostics.</summary>
     public string Pointer { get; init; } = "";

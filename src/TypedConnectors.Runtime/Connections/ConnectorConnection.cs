@@ -203,8 +203,8 @@ public abstract class ConnectorConnection : IDisposable
     }
 
     /// <summary>
-    /// Creates the connection's handler pipeline: retry on 429/503 → rate limit → concurrency limit → redirects →
-    /// auth → per-attempt timeout and logging → <paramref name="innerHandler"/>.
+    /// Creates the connection's handler pipeline: the operation's auth scope → retry on 429/503 → rate limit →
+    /// concurrency limit → redirects → auth → per-attempt timeout and logging → <paramref name="innerHandler"/>.
     /// </summary>
     /// <remarks>
     /// Redirects are followed by the pipeline (up to five hops) rather than the inner handler: hops within the base
@@ -312,7 +312,9 @@ public abstract class ConnectorConnection : IDisposable
         if (AuthHandlers.Create(this, _authMethod, _authHandlerFactories) is { } auth)
         {
             auth.InnerHandler = next;
-            next = auth;
+
+            // Operations declared anonymous (or not accepting this connection's method) bypass the credential.
+            next = new AuthGateHandler(transport) { InnerHandler = auth };
         }
 
         // Redirects to another origin bypass the auth handler, so the redirect step needs the path below it.
@@ -327,7 +329,8 @@ public abstract class ConnectorConnection : IDisposable
             next = new RateLimitingHandler(RateLimiter) { InnerHandler = next };
         }
 
-        return new RetryAfterHandler(_maxRetries, _maxRetryDelay, _timeProvider) { Logger = _logger, InnerHandler = next };
+        next = new RetryAfterHandler(_maxRetries, _maxRetryDelay, _timeProvider) { Logger = _logger, InnerHandler = next };
+        return new AuthScopeHandler(_authMethod?.Key, Descriptor.Slug) { InnerHandler = next };
     }
 
     private static SocketsHttpHandler CreateDefaultInnerHandler() => new()

@@ -121,6 +121,11 @@ public sealed class ConnectorRequest
     /// <summary>The path template as given.</summary>
     public string PathTemplate { get; }
 
+    /// <summary>
+    /// The credentials the operation accepts, as its definition declares; null sends the connection's credential.
+    /// </summary>
+    public OperationAuth? Auth { get; set; }
+
     /// <summary>Sets a path placeholder's value, percent-escaped so it stays one path segment.</summary>
     /// <param name="name">The placeholder name.</param>
     /// <param name="value">The value; must not be empty, <c>.</c> or <c>..</c>, which would change the path after normalisation.</param>
@@ -236,9 +241,9 @@ public sealed class ConnectorRequest
         }
     }
 
-    /// <summary>Adds a request header.</summary>
+    /// <summary>Sets a request header, replacing one of the same name set before (case-insensitively).</summary>
     /// <param name="name">The header name; must be an HTTP token.</param>
-    /// <param name="value">The value; null omits the header.</param>
+    /// <param name="value">The value; null omits the header and leaves one set before.</param>
     /// <exception cref="ConnectorConfigurationException">The name is invalid or the value contains CR, LF or NUL.</exception>
     public void Header(string name, string? value)
     {
@@ -246,6 +251,9 @@ public sealed class ConnectorRequest
         if (value is not null)
         {
             HeaderValidation.Ensure(name, value);
+
+            // Connector-wide headers are set first; an operation's own header of the same name is the more specific one.
+            _headers.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
             _headers.Add(new(name, value));
         }
     }
@@ -394,8 +402,9 @@ public sealed class ConnectorRequest
 
         var uri = new StringBuilder(baseAddress.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/'));
         var path = FillPath().TrimStart('/');
-        if (path.Length > 0)
+        if (path.Length > 0 || _path.Length > 0)
         {
+            // A root path ("/") is the base address with its slash: servers may route "/v1/" and "/v1" apart.
             uri.Append('/').Append(path);
         }
 
@@ -418,6 +427,11 @@ public sealed class ConnectorRequest
         }
 
         var message = new HttpRequestMessage(Method, new Uri(uri.ToString(), UriKind.Absolute));
+        if (Auth is not null)
+        {
+            message.Options.Set(OperationAuth.OptionKey, Auth);
+        }
+
         try
         {
             message.Content = BuildContent();

@@ -70,7 +70,7 @@ internal static class OpenApiOverlay
         ConnectorValidator.Validate(imported, documentContext);
 
         var hasBaseUrl = root.Get("base_url") is not null;
-        var operations = SelectOperations(imported.Operations, context, root);
+        var operations = WithOverlayAuth(SelectOperations(imported.Operations, context, root), imported.AuthMethods, connector.AuthMethods);
         var types = imported.Types.ToList();
         foreach (var type in connector.Types)
         {
@@ -119,6 +119,18 @@ internal static class OpenApiOverlay
             },
             context);
         return merged;
+    }
+
+    /// <summary>
+    /// Auth methods the connector file adds are how its author authenticates against the document's API, so every
+    /// operation that requires a credential accepts them too; anonymous operations stay anonymous.
+    /// </summary>
+    private static IEnumerable<OperationSpec> WithOverlayAuth(IEnumerable<OperationSpec> operations, EquatableArray<AuthMethodSpec> imported, EquatableArray<AuthMethodSpec> overlay)
+    {
+        var added = overlay.Select(m => m.Key).Where(k => !imported.Any(m => m.Key == k)).ToList();
+        return added.Count == 0
+            ? operations
+            : operations.Select(o => o.AuthMethods.IsEmpty ? o : o with { AuthMethods = o.AuthMethods.Concat(added).Distinct().ToEquatableArray() });
     }
 
     private static EquatableArray<AuthMethodSpec> MergeAuth(EquatableArray<AuthMethodSpec> imported, EquatableArray<AuthMethodSpec> overlay)
