@@ -82,6 +82,8 @@ namespace TestApp.Secure
             }
         }
 
+        private static readonly global::TypedConnectors.OperationAuth __authGetMeAsync = global::TypedConnectors.OperationAuth.OneOf("oauth");
+
         /// <summary>
         /// GET /me
         /// </summary>
@@ -90,6 +92,7 @@ namespace TestApp.Secure
         public global::System.Threading.Tasks.Task GetMeAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
             var __request = new global::TypedConnectors.ConnectorRequest("GET", "/me");
+            __request.Auth = __authGetMeAsync;
             return global::TypedConnectors.ConnectorHttp.SendAsync(_http, Connection.BaseAddress, __request, cancellationToken);
         }
     }

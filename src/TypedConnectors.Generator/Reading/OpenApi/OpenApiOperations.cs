@@ -107,14 +107,14 @@ internal sealed class OpenApiOperations
             _context.Unsupported(document, callbacks, "callbacks (requests the API sends back to you)");
         }
 
-        var fullPath = path;
+        var fullPath = RequestTarget(path, site);
         if (site.Child("servers") is { Node: DocArray { Items.Count: > 0 } servers } serversSite && servers.Items[0] is DocObject server
             && document.Get(server, "url") is DocScalar { Kind: ScalarKind.String } serverUrl
             && (serverUrl.Text.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || serverUrl.Text.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
         {
             // An operation served elsewhere (an upload host, say) gets an absolute URL with the server's defaults written in.
             var (url, _) = _connection.Template(server, serverUrl.Text.Trim(), serversSite.Pointer + "/0", writeInDefaults: true);
-            fullPath = url.TrimEnd('/') + "/" + path.TrimStart('/');
+            fullPath = url.TrimEnd('/') + "/" + fullPath.TrimStart('/');
         }
 
         var consumes = MediaTypes(obj, "consumes");
@@ -131,8 +131,7 @@ internal sealed class OpenApiOperations
 
         var tags = document.Get(obj, "tags") as DocArray;
         var group = tags?.Items.OfType<DocScalar>().Select(t => t.Text).FirstOrDefault(t => t.Length > 0);
-        var requirements = _connection.Requirements(obj);
-        var security = document.Get(obj, "security");
+        var auth = OperationAuth(document, obj);
         return new OperationSpec
         {
             Name = name,
@@ -145,10 +144,36 @@ internal sealed class OpenApiOperations
             Response = response,
             Group = group,
             Deprecated = document.Get(obj, "deprecated") is DocScalar { Kind: ScalarKind.Boolean, Text: "true" },
-            AuthMethods = requirements.SelectMany(r => r).Where(_securitySchemes.Contains).Distinct().ToEquatableArray(),
-            Anonymous = security is DocArray { Items.Count: 0 },
+            AuthMethods = auth.Methods,
+            Anonymous = auth.Anonymous,
+            AuthOptional = auth.Optional,
             Pointer = site.Pointer,
         };
+    }
+
+    /// <summary>
+    /// The operation's own <c>security</c>, or the document's when it has none: <c>[]</c> (or only empty requirements)
+    /// is anonymous, an empty requirement <c>{}</c> among others makes the credential optional, and the schemes named
+    /// are the ones accepted. No <c>security</c> anywhere leaves every method of the connector applicable.
+    /// </summary>
+    private (EquatableArray<string> Methods, bool Anonymous, bool Optional) OperationAuth(ApiDocument document, DocObject operation)
+    {
+        var owner = document.Get(operation, "security") is DocArray ? operation : Document.Root;
+        if (Document.Get(owner, "security") is not DocArray)
+        {
+            return (EquatableArray<string>.Empty, false, false);
+        }
+
+        var requirements = _connection.Requirements(owner);
+        var optional = requirements.Count == 0 || requirements.Any(r => r.Count == 0);
+        var methods = requirements.SelectMany(r => r).Where(_securitySchemes.Contains).Distinct().ToEquatableArray();
+        if (methods.IsEmpty && !optional)
+        {
+            // Only schemes that could not be read (mutual TLS, a scheme without a name): nothing better than the connection's own.
+            return (EquatableArray<string>.Empty, false, false);
+        }
+
+        return (methods, methods.IsEmpty, optional && !methods.IsEmpty);
     }
 
     private string UniqueName(string wanted, Site site)
@@ -482,7 +507,8 @@ internal sealed class OpenApiOperations
                         Name = property.Name,
                         Location = multipart ? ParameterLocation.Multipart : ParameterLocation.Form,
                         Type = type,
-                        Required = required && requiredNames.Contains(property.Name),
+                        // The API needs its required fields whether or not the document marks the body itself required.
+                        Required = requiredNames.Contains(property.Name),
                         Description = _schemas.Description(propertySite),
                         Default = _schemas.Default(propertySite),
                         Explode = true,
@@ -565,8 +591,9 @@ internal sealed class OpenApiOperations
             || mediaType.StartsWith("application/vnd.openxmlformats", StringComparison.Ordinal);
 
     /// <summary>
-    /// Some documents spell the query in the path key (<c>/search?term={term}</c>) and also declare those query parameters;
-    /// the declared parameters are what gets sent, so the duplicate template is dropped.
+    /// Some documents spell the query in the path key (<c>/search?term={term}</c>, <c>/?Action=Foo</c>) and also declare
+    /// those query parameters; the declared parameters are what gets sent, so their pairs are dropped from the key, and a
+    /// value written in the key becomes the default of an optional parameter that has none.
     /// </summary>
     private static string WithoutDeclaredQuery(string path, List<ParameterSpec> parameters)
     {
@@ -576,11 +603,56 @@ internal sealed class OpenApiOperations
             return path;
         }
 
-        var query = path.Substring(question + 1);
-        var placeholders = PathPlaceholder.Matches(query).Cast<Match>().Select(m => m.Groups[1].Value).ToList();
-        return placeholders.Count > 0 && placeholders.All(p => parameters.Any(q => q.Location == ParameterLocation.Query && q.Name == p))
-            ? path.Substring(0, question)
-            : path;
+        var kept = new List<string>();
+        foreach (var pair in path.Substring(question + 1).Split('&'))
+        {
+            var equals = pair.IndexOf('=');
+            var name = Uri.UnescapeDataString(equals < 0 ? pair : pair.Substring(0, equals));
+            var index = parameters.FindIndex(p => p.Location == ParameterLocation.Query && p.Name == name);
+            if (index < 0)
+            {
+                if (pair.Length > 0)
+                {
+                    kept.Add(pair);
+                }
+
+                continue;
+            }
+
+            var value = equals < 0 ? "" : Uri.UnescapeDataString(pair.Substring(equals + 1));
+            if (value.Length > 0 && !PathPlaceholder.IsMatch(value) && parameters[index] is { Required: false, Default: null, Constant: null } optional)
+            {
+                parameters[index] = optional with { Default = value };
+            }
+        }
+
+        var bare = path.Substring(0, question);
+        return kept.Count == 0 ? bare : bare + "?" + string.Join("&", kept);
+    }
+
+    /// <summary>
+    /// What of a path key is sent: a fragment never reaches the server, so AWS-style keys that tell operations on one
+    /// path apart with <c>/#Action=Foo</c> send it as the query it stands for; any other fragment is left out.
+    /// </summary>
+    private string RequestTarget(string key, Site site)
+    {
+        var hash = key.IndexOf('#');
+        if (hash < 0)
+        {
+            return key;
+        }
+
+        var before = key.Substring(0, hash);
+        var fragment = key.Substring(hash + 1);
+        if (fragment.IndexOf('=') > 0)
+        {
+            return before + (before.IndexOf('?') >= 0 ? "&" : "?") + fragment;
+        }
+
+        var written = Document.Root is var root && Document.Get(root, "paths") is DocObject paths ? paths.Properties.FirstOrDefault(p => p.Name == key) : null;
+        var location = written is null ? site.Document.File.Locate(site.Node) : Document.File.LocateName(written);
+        _context.Warn(location, "the fragment '#" + fragment + "' of path '" + key + "' is never sent to the server; it is left out");
+        return before;
     }
 
     /// <summary>
