@@ -22,6 +22,32 @@ public class ConnectorRequestTests
     }
 
     [Theory]
+    [InlineData("/", "https://api.example.com/v1/")]
+    [InlineData("/items/", "https://api.example.com/v1/items/")]
+    [InlineData("", "https://api.example.com/v1")]
+    [InlineData("/?Action=List", "https://api.example.com/v1/?Action=List")]
+    public void Trailing_slashes_of_the_path_template_are_kept(string template, string expected)
+    {
+        using var message = new ConnectorRequest("GET", template).Build(Base);
+        Assert.Equal(expected, message.RequestUri!.AbsoluteUri);
+    }
+
+    [Fact]
+    public void A_header_set_again_replaces_the_earlier_value_whatever_its_case()
+    {
+        var request = new ConnectorRequest("GET", "export");
+        request.Header("Accept", "application/json");
+        request.Header("X-Trace", "t-1");
+        request.Header("accept", "text/csv");
+        request.Header("X-Trace", null);
+
+        using var message = request.Build(Base);
+
+        Assert.Equal(["text/csv"], message.Headers.GetValues("Accept"));
+        Assert.Equal(["t-1"], message.Headers.GetValues("X-Trace"));
+    }
+
+    [Theory]
     [InlineData(".")]
     [InlineData("..")]
     [InlineData("")]
