@@ -101,7 +101,7 @@ public sealed class NamingTests
         var client = run.Source(".Client.g.cs");
         Assert.Contains("public IBigEvenNumbersOperations EvenNumbers => ", client, StringComparison.Ordinal);
         Assert.Contains("public IBigOddOperations Odd => ", client, StringComparison.Ordinal);
-        Assert.Contains("public sealed partial class BigEvenNumbersOperations : IBigEvenNumbersOperations", client, StringComparison.Ordinal);
+        Assert.Contains("public sealed partial class BigEvenNumbersOperations : global::TypedConnectors.ConnectorOperations<BigConnection>, IBigEvenNumbersOperations", client, StringComparison.Ordinal);
         var methods = OpenApiRun.ClientMethods(run);
         Assert.Equal(41, methods.Count);
         Assert.Equal("BigClient", methods.Single(m => m.Name == "UntaggedAsync").ContainingType.Name);

@@ -120,7 +120,7 @@ internal sealed partial class ConnectorEmitter
 
             var pairs = ObjectPairs(type.AsNullable(false), local);
             var value = parameter.Required && !type.Nullable ? "(" + id + " is var " + local + " ? " + pairs + " : null)" : "(" + id + " is { } " + local + " ? " + pairs + " : null)";
-            writer.Line("__request.QueryObject(" + name + ", " + value + ", global::TypedConnectors.ParameterStyle." + parameter.Style + ", " + Literals.Bool(parameter.Explode) + ");");
+            writer.Line("__request.QueryObject(" + name + ", " + value + ", global::TypedConnectors.ParameterStyle." + parameter.Style + ", explode: " + Literals.Bool(parameter.Explode) + ");");
             return true;
         }
 

@@ -77,15 +77,16 @@ internal sealed partial class ConnectorEmitter
             }
 
             separate = true;
-            Literals.Summary(writer, "Operations tagged '" + group.Name + "'.", "");
             if (declarationsOnly)
             {
+                Literals.Summary(writer, "Operations tagged '" + group.Name + "'.", "");
                 writer.Line(group.InterfaceName + " " + group.Property + " { get; }");
                 continue;
             }
 
             var field = "__group" + Naming.Unescaped(group.Property);
-            writer.Line("public " + group.InterfaceName + " " + group.Property + " => " + field + " ??= new " + group.ClassName + "(Connection, _http);");
+            writer.Line("/// <inheritdoc/>");
+            writer.Line("public " + group.InterfaceName + " " + group.Property + " => " + field + " ??= new " + group.ClassName + "(Connection, HttpClient);");
             writer.Line();
             writer.Line("private " + group.ClassName + "? " + field + ";");
         }
@@ -116,16 +117,8 @@ internal sealed partial class ConnectorEmitter
             writer.Line();
             writer.Line("/// <summary>Operations tagged '" + Literals.Xml(group.Name) + "' of the " + Literals.Xml(ConnectorTitle) + " connector; reached through <see cref=\"" + _spec.ClientName + "." + Naming.Unescaped(group.Property) + "\"/>.</summary>");
             writer.Line(GeneratedCodeAttribute);
-            writer.Open("public sealed partial class " + group.ClassName + " : " + group.InterfaceName);
-            writer.Line("private readonly global::System.Net.Http.HttpClient _http;");
-            writer.Line();
-            writer.Open("internal " + group.ClassName + "(" + ConnectionName + " connection, global::System.Net.Http.HttpClient http)");
-            writer.Line("Connection = connection;");
-            writer.Line("_http = http;");
-            writer.Close();
-            writer.Line();
-            writer.Line("/// <summary>The connection these operations act for.</summary>");
-            writer.Line("public " + ConnectionName + " Connection { get; }");
+            writer.Open("public sealed partial class " + group.ClassName + " : global::TypedConnectors.ConnectorOperations<" + ConnectionName + ">, " + group.InterfaceName);
+            writer.Line("internal " + group.ClassName + "(" + ConnectionName + " connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }");
             foreach (var operation in group.Operations)
             {
                 cancellationToken.ThrowIfCancellationRequested();

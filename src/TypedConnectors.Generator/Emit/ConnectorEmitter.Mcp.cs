@@ -63,8 +63,8 @@ internal sealed partial class ConnectorEmitter
         writer.Line("__transportOptions.OAuth = oauth;");
         writer.Close();
         writer.Line();
-        writer.Line("// The transport borrows the client's HttpClient (ownsHttpClient: false): disposing the session leaves it open.");
-        writer.Line("var __transport = new " + Mcp + ".Client.HttpClientTransport(__transportOptions, _http, loggerFactory, false);");
+        writer.Line("// The transport borrows the client's HttpClient: disposing the session leaves it open.");
+        writer.Line("var __transport = new " + Mcp + ".Client.HttpClientTransport(__transportOptions, HttpClient, loggerFactory, ownsHttpClient: false);");
         writer.Line("clientOptions ??= new " + Mcp + ".Client.McpClientOptions();");
         writer.Line("clientOptions.ClientInfo ??= new " + Mcp + ".Protocol.Implementation { Name = Slug, Version = " + Literals.String(_spec.Version ?? "1.0.0") + " };");
         writer.Line("var __client = await " + Mcp + ".Client.McpClient.CreateAsync(__transport, clientOptions, loggerFactory, cancellationToken).ConfigureAwait(false);");

@@ -12,8 +12,7 @@ internal sealed partial class ConnectorEmitter
         if (operation.Body is { Kind: BodyKind.Template } template)
         {
             writer.Line("private static readonly global::TypedConnectors.BodyTemplate " + TemplateField(operation) + " = new global::TypedConnectors.BodyTemplate(");
-            var parts = template.Template.Select(s => "    new global::TypedConnectors.BodyTemplatePart(" + Literals.String(s.Literal) + ", " + Literals.String(s.Variable) + ", "
-                + Literals.Bool(s.InsideString) + ", " + Literals.Bool(s.ToJson) + ", " + Literals.String(s.Default) + ")").ToList();
+            var parts = template.Template.Select(s => "    " + TemplatePart(s)).ToList();
             for (var i = 0; i < parts.Count; i++)
             {
                 writer.Line(parts[i] + (i + 1 < parts.Count ? "," : ");"));
@@ -34,7 +33,7 @@ internal sealed partial class ConnectorEmitter
             writer.Line();
         }
 
-        EmitOperationDocs(writer, operation);
+        writer.Line("/// <inheritdoc/>");
         writer.Open("public " + Signature(operation));
 
         foreach (var parameter in OrderedParameters(operation).Where(p => p.Required && !_types.IsValueType(p.Type) && !p.Type.Nullable))
@@ -77,7 +76,7 @@ internal sealed partial class ConnectorEmitter
             ResponseKind.Stream => "SendForStreamAsync",
             _ => "SendAsync<" + _types.Of(operation.Response.Type ?? TypeRef.Any) + ">",
         };
-        writer.Line("return global::TypedConnectors.ConnectorHttp." + send + "(_http, Connection.BaseAddress, __request, " + ErrorMapper(operation) + "cancellationToken);");
+        writer.Line("return global::TypedConnectors.ConnectorHttp." + send + "(HttpClient, Connection.BaseAddress, __request, " + ErrorMapper(operation) + "cancellationToken);");
         writer.Close();
     }
 
@@ -104,6 +103,33 @@ internal sealed partial class ConnectorEmitter
     }
 
     private static string AuthField(OperationSpec operation) => "__auth" + Naming.Unescaped(operation.Identifier);
+
+    /// <summary>A template part through the runtime's factories, naming only the flags that are set.</summary>
+    private static string TemplatePart(TemplateSegment segment)
+    {
+        if (segment.Variable is null)
+        {
+            return "global::TypedConnectors.BodyTemplatePart.Text(" + Literals.String(segment.Literal ?? "") + ")";
+        }
+
+        var arguments = new List<string> { Literals.String(segment.Variable) };
+        if (segment.InsideString)
+        {
+            arguments.Add("insideString: true");
+        }
+
+        if (segment.ToJson)
+        {
+            arguments.Add("toJson: true");
+        }
+
+        if (segment.Default is { } value)
+        {
+            arguments.Add("defaultValue: " + Literals.String(value));
+        }
+
+        return "global::TypedConnectors.BodyTemplatePart.Var(" + string.Join(", ", arguments) + ")";
+    }
 
     private static bool IsContentType(string header) => string.Equals(header, "Content-Type", StringComparison.OrdinalIgnoreCase);
 
@@ -148,9 +174,20 @@ internal sealed partial class ConnectorEmitter
             return _types.ToWire(parameter.Type, parameter.Identifier, JsonHelperName);
         }
 
-        var local = "__p_" + Naming.Unescaped(parameter.Identifier);
         var fallback = parameter.Default is { } text && ConstantDefault(parameter.Type, text) is null ? Literals.String(text) : "null";
-        return "(" + parameter.Identifier + " is { } " + local + " ? " + _types.ToWire(parameter.Type.AsNullable(false), local, JsonHelperName) + " : " + fallback + ")";
+        return OptionalWire(parameter.Identifier, parameter.Type, "__p_" + Naming.Unescaped(parameter.Identifier), fallback);
+    }
+
+    /// <summary>The wire text of an optional value, or <paramref name="fallback"/> when it is null; a string passes as it is.</summary>
+    private string OptionalWire(string access, TypeRef type, string local, string fallback = "null")
+    {
+        var wire = _types.ToWire(type.AsNullable(false), local, JsonHelperName);
+        if (wire == local)
+        {
+            return fallback == "null" ? access : "(" + access + " ?? " + fallback + ")";
+        }
+
+        return "(" + access + " is { } " + local + " ? " + wire + " : " + fallback + ")";
     }
 
     private void EmitParameter(SourceWriter writer, ParameterSpec parameter)
@@ -168,11 +205,10 @@ internal sealed partial class ConnectorEmitter
                 break;
             case ParameterLocation.Query when parameter.Type.Kind == TypeKind.Array && parameter.Constant is null:
                 var item = parameter.Type.Item ?? TypeRef.String;
-                var values = "global::System.Linq.Enumerable.Select(" + parameter.Identifier + ", __item => " + (item.Nullable || !_types.IsValueType(item)
-                    ? "__item is { } __value ? " + _types.ToWire(item.AsNullable(false), "__value", JsonHelperName) + " : null)"
-                    : "(string?)" + _types.ToWire(item, "__item", JsonHelperName) + ")");
-                var source = parameter.Required ? values : "(" + parameter.Identifier + " is null ? null : " + values + ")";
-                writer.Line("__request.QueryValues(" + name + ", " + source + ", global::TypedConnectors.ParameterStyle." + parameter.Style + ", " + Literals.Bool(parameter.Explode) + ");");
+                var itemWire = item.Nullable || !_types.IsValueType(item) ? OptionalWire("__item", item, "__value") : "(string?)" + _types.ToWire(item, "__item", JsonHelperName);
+                var values = "global::System.Linq.Enumerable.Select(" + parameter.Identifier + ", __item => " + itemWire + ")";
+                var source = itemWire == "__item" ? parameter.Identifier : parameter.Required ? values : "(" + parameter.Identifier + " is null ? null : " + values + ")";
+                writer.Line("__request.QueryValues(" + name + ", " + source + ", global::TypedConnectors.ParameterStyle." + parameter.Style + ", explode: " + Literals.Bool(parameter.Explode) + ");");
                 break;
             case ParameterLocation.Query:
                 writer.Line("__request.Query(" + name + ", " + WireValue(parameter) + ");");
@@ -296,7 +332,7 @@ internal sealed partial class ConnectorEmitter
                 continue;
             }
 
-            var wire = "(" + access + " is { } __v" + Naming.Unescaped(property.Identifier) + " ? " + _types.ToWire(property.Type.AsNullable(false), "__v" + Naming.Unescaped(property.Identifier), JsonHelperName) + " : null)";
+            var wire = OptionalWire(access, property.Type, "__v" + Naming.Unescaped(property.Identifier));
             writer.Line((multipart ? "__request.MultipartField(" : "__request.FormField(") + name + ", " + wire + ");");
         }
 
@@ -419,22 +455,22 @@ internal sealed partial class ConnectorEmitter
         {
             ("Sends GET to a path relative to the connector's base URL and reads the JSON response.",
                 "global::System.Threading.Tasks.Task<TResponse> GetAsync<TResponse>(" + relative + ", " + ct + ")",
-                "return global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(_http, Connection.BaseAddress, global::TypedConnectors.ConnectorRequest.Relative(\"GET\", relativePath), cancellationToken);"),
+                "return global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, global::TypedConnectors.ConnectorRequest.Relative(\"GET\", relativePath), cancellationToken);"),
             ("Sends a JSON body with POST to a path relative to the connector's base URL and reads the JSON response.",
                 "global::System.Threading.Tasks.Task<TResponse> PostAsync<TRequest, TResponse>(" + relative + ", TRequest body, " + ct + ")",
-                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"POST\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(_http, Connection.BaseAddress, __request, cancellationToken);"),
+                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"POST\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);"),
             ("Sends a JSON body with PUT to a path relative to the connector's base URL and reads the JSON response.",
                 "global::System.Threading.Tasks.Task<TResponse> PutAsync<TRequest, TResponse>(" + relative + ", TRequest body, " + ct + ")",
-                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PUT\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(_http, Connection.BaseAddress, __request, cancellationToken);"),
+                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PUT\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);"),
             ("Sends a JSON body with PATCH to a path relative to the connector's base URL and reads the JSON response.",
                 "global::System.Threading.Tasks.Task<TResponse> PatchAsync<TRequest, TResponse>(" + relative + ", TRequest body, " + ct + ")",
-                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PATCH\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(_http, Connection.BaseAddress, __request, cancellationToken);"),
+                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PATCH\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);"),
             ("Sends DELETE to a path relative to the connector's base URL.",
                 "global::System.Threading.Tasks.Task DeleteAsync(" + relative + ", " + ct + ")",
-                "return global::TypedConnectors.ConnectorHttp.SendAsync(_http, Connection.BaseAddress, global::TypedConnectors.ConnectorRequest.Relative(\"DELETE\", relativePath), cancellationToken);"),
+                "return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, global::TypedConnectors.ConnectorRequest.Relative(\"DELETE\", relativePath), cancellationToken);"),
             ("Sends a request relative to the connector's base URL through the connection's pipeline and returns the raw response (any status).",
                 "global::System.Threading.Tasks.Task<global::System.Net.Http.HttpResponseMessage> SendAsync(global::System.Net.Http.HttpMethod method, " + relative + ", global::System.Net.Http.HttpContent? content = null, " + ct + ")",
-                "return global::TypedConnectors.ConnectorHttp.SendRawAsync(_http, Connection.BaseAddress, method, relativePath, content, cancellationToken);"),
+                "return global::TypedConnectors.ConnectorHttp.SendRawAsync(HttpClient, Connection.BaseAddress, method, relativePath, content, cancellationToken);"),
         };
 
         var first = true;
@@ -446,6 +482,19 @@ internal sealed partial class ConnectorEmitter
             }
 
             first = false;
+            if (!declarationsOnly)
+            {
+                writer.Line("/// <inheritdoc/>");
+                writer.Open("public " + signature);
+                foreach (var line in body.Split('\n'))
+                {
+                    writer.Line(line);
+                }
+
+                writer.Close();
+                continue;
+            }
+
             writer.Line("/// <summary>" + doc + "</summary>");
             writer.Line("/// <param name=\"relativePath\">Path (and query) relative to the base URL; it may not leave the base URL.</param>");
             if (signature.Contains("TRequest body"))
@@ -467,19 +516,7 @@ internal sealed partial class ConnectorEmitter
 
             writer.Line("/// <param name=\"cancellationToken\">Cancels the request.</param>");
             writer.Line(signature.Contains("Task<") ? "/// <returns>The response.</returns>" : "/// <returns>A task that completes when the request succeeded.</returns>");
-            if (declarationsOnly)
-            {
-                writer.Line(signature + ";");
-                continue;
-            }
-
-            writer.Open("public " + signature);
-            foreach (var line in body.Split('\n'))
-            {
-                writer.Line(line);
-            }
-
-            writer.Close();
+            writer.Line(signature + ";");
         }
     }
 }

@@ -128,50 +128,18 @@ internal sealed partial class ConnectorEmitter
         writer.Line("/// </remarks>");
         writer.Line(GeneratedCodeAttribute);
         EmitClientAttributes(writer);
-        writer.Open("public sealed partial class " + _spec.ClientName + " : " + InterfaceName + ", global::System.IDisposable");
-
+        writer.Open("public sealed partial class " + _spec.ClientName + " : global::TypedConnectors.ConnectorClient<" + ConnectionName + ">, " + InterfaceName);
         writer.Line("/// <summary>The connector's slug.</summary>");
         writer.Line("public const string Slug = " + Literals.String(_spec.Slug) + ";");
         writer.Line();
         writer.Line("/// <summary>The base URL as declared, with its <c>{{variable}}</c> placeholders.</summary>");
         writer.Line("public const string BaseUrlTemplate = " + Literals.String(_spec.BaseUrl) + ";");
         writer.Line();
-        writer.Line("private readonly global::System.Net.Http.HttpClient _http;");
-        writer.Line("private readonly bool _ownsHttpClient;");
+        writer.Line("/// <inheritdoc cref=\"global::TypedConnectors.ConnectorClient{TConnection}(TConnection)\"/>");
+        writer.Line("public " + _spec.ClientName + "(" + ConnectionName + " connection) : base(connection) { }");
         writer.Line();
-        writer.Line("/// <summary>Creates a client that sends through the connection's own pipeline (auth, limits, retries). Clients of one");
-        writer.Line("/// connection share that pipeline and its connection pool, so a client per call is cheap.</summary>");
-        writer.Line("/// <param name=\"connection\">The connection (account) to act for.</param>");
-        writer.Line("public " + _spec.ClientName + "(" + ConnectionName + " connection)");
-        writer.Line("    : this(connection, (connection ?? throw new global::System.ArgumentNullException(nameof(connection))).CreateSharedHttpClient(), ownsHttpClient: true)");
-        writer.Line("{");
-        writer.Line("}");
-        writer.Line();
-        writer.Line("/// <summary>Creates a client on an <see cref=\"global::System.Net.Http.HttpClient\"/> whose handlers already include the connection's pipeline");
-        writer.Line("/// (as the generated IHttpClientFactory registration sets up).</summary>");
-        writer.Line("/// <param name=\"connection\">The connection (account) to act for.</param>");
-        writer.Line("/// <param name=\"httpClient\">The HTTP client to send with; not disposed by this client.</param>");
-        writer.Line("public " + _spec.ClientName + "(" + ConnectionName + " connection, global::System.Net.Http.HttpClient httpClient)");
-        writer.Line("    : this(connection, httpClient, ownsHttpClient: false)");
-        writer.Line("{");
-        writer.Line("}");
-        writer.Line();
-        writer.Open("private " + _spec.ClientName + "(" + ConnectionName + " connection, global::System.Net.Http.HttpClient httpClient, bool ownsHttpClient)");
-        writer.Line("Connection = connection ?? throw new global::System.ArgumentNullException(nameof(connection));");
-        writer.Line("_http = httpClient ?? throw new global::System.ArgumentNullException(nameof(httpClient));");
-        writer.Line("_ownsHttpClient = ownsHttpClient;");
-        writer.Close();
-        writer.Line();
-        writer.Line("/// <summary>The connection this client acts for.</summary>");
-        writer.Line("public " + ConnectionName + " Connection { get; }");
-        writer.Line();
-        writer.Line("/// <summary>Disposes the HTTP client if this client created it.</summary>");
-        writer.Open("public void Dispose()");
-        writer.Open("if (_ownsHttpClient)");
-        writer.Line("_http.Dispose();");
-        writer.Close();
-        writer.Close();
-
+        writer.Line("/// <inheritdoc cref=\"global::TypedConnectors.ConnectorClient{TConnection}(TConnection, global::System.Net.Http.HttpClient)\"/>");
+        writer.Line("public " + _spec.ClientName + "(" + ConnectionName + " connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }");
         EmitGroupProperties(writer, declarationsOnly: false, separate: true);
         foreach (var operation in TopLevelOperations)
         {

@@ -77,7 +77,7 @@ namespace TestApp.Acme
     [global::TypedConnectors.AuthFieldMutation("basic", "password", DefaultValue = "X")]
     [global::TypedConnectors.AuthMethod("token", global::TypedConnectors.AuthKind.ApiKey, HeaderName = "X-Acme-Token", Location = global::TypedConnectors.ApiKeyLocation.Header, TokenField = "token")]
     [global::TypedConnectors.TemplateVariable("domain", Pattern = "^[a-z0-9-]+\\.acme\\.example$")]
-    public sealed partial class AcmeClient : IAcmeClient, global::System.IDisposable
+    public sealed partial class AcmeClient : global::TypedConnectors.ConnectorClient<AcmeConnection>, IAcmeClient
     {
         /// <summary>The connector's slug.</summary>
         public const string Slug = "acme";
@@ -85,88 +85,34 @@ namespace TestApp.Acme
         /// <summary>The base URL as declared, with its <c>{{variable}}</c> placeholders.</summary>
         public const string BaseUrlTemplate = "https://{{domain}}/api/v2";
 
-        private readonly global::System.Net.Http.HttpClient _http;
-        private readonly bool _ownsHttpClient;
+        /// <inheritdoc cref="global::TypedConnectors.ConnectorClient{TConnection}(TConnection)"/>
+        public AcmeClient(AcmeConnection connection) : base(connection) { }
 
-        /// <summary>Creates a client that sends through the connection's own pipeline (auth, limits, retries). Clients of one
-        /// connection share that pipeline and its connection pool, so a client per call is cheap.</summary>
-        /// <param name="connection">The connection (account) to act for.</param>
-        public AcmeClient(AcmeConnection connection)
-            : this(connection, (connection ?? throw new global::System.ArgumentNullException(nameof(connection))).CreateSharedHttpClient(), ownsHttpClient: true)
-        {
-        }
+        /// <inheritdoc cref="global::TypedConnectors.ConnectorClient{TConnection}(TConnection, global::System.Net.Http.HttpClient)"/>
+        public AcmeClient(AcmeConnection connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }
 
-        /// <summary>Creates a client on an <see cref="global::System.Net.Http.HttpClient"/> whose handlers already include the connection's pipeline
-        /// (as the generated IHttpClientFactory registration sets up).</summary>
-        /// <param name="connection">The connection (account) to act for.</param>
-        /// <param name="httpClient">The HTTP client to send with; not disposed by this client.</param>
-        public AcmeClient(AcmeConnection connection, global::System.Net.Http.HttpClient httpClient)
-            : this(connection, httpClient, ownsHttpClient: false)
-        {
-        }
-
-        private AcmeClient(AcmeConnection connection, global::System.Net.Http.HttpClient httpClient, bool ownsHttpClient)
-        {
-            Connection = connection ?? throw new global::System.ArgumentNullException(nameof(connection));
-            _http = httpClient ?? throw new global::System.ArgumentNullException(nameof(httpClient));
-            _ownsHttpClient = ownsHttpClient;
-        }
-
-        /// <summary>The connection this client acts for.</summary>
-        public AcmeConnection Connection { get; }
-
-        /// <summary>Disposes the HTTP client if this client created it.</summary>
-        public void Dispose()
-        {
-            if (_ownsHttpClient)
-            {
-                _http.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// Gets one customer.
-        /// </summary>
-        /// <param name="customerId">The customer's id.</param>
-        /// <param name="include">The 'include' query parameter.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
-        /// <returns>The response body.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        /// <inheritdoc/>
         public global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> GetCustomerAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers/{customer_id}");
             __request.Header("Accept", "application/json");
             __request.PathParameter("customer_id", global::TypedConnectors.ConnectorFormat.ToString(customerId));
             __request.Query("include", (include is { } __p_include ? global::TestApp.Acme.AcmeJson.ToWire(__p_include) : null));
-            return global::TypedConnectors.ConnectorHttp.SendAsync<global::TestApp.Acme.Customer>(_http, Connection.BaseAddress, __request, cancellationToken);
+            return global::TypedConnectors.ConnectorHttp.SendAsync<global::TestApp.Acme.Customer>(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }
 
-        /// <summary>
-        /// GET /customers
-        /// </summary>
-        /// <param name="limit">The 'limit' query parameter.</param>
-        /// <param name="status">The 'status' query parameter.</param>
-        /// <param name="xRequestId">The 'X-Request-Id' header.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
-        /// <returns>The response body.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        /// <inheritdoc/>
         public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> ListCustomersAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers");
             __request.Header("Accept", "application/json");
             __request.Query("limit", global::TypedConnectors.ConnectorFormat.ToString(limit));
-            __request.QueryValues("status", (status is null ? null : global::System.Linq.Enumerable.Select(status, __item => __item is { } __value ? __value : null)), global::TypedConnectors.ParameterStyle.Form, false);
-            __request.Header("X-Request-Id", (xRequestId is { } __p_xRequestId ? __p_xRequestId : null));
-            return global::TypedConnectors.ConnectorHttp.SendAsync<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>(_http, Connection.BaseAddress, __request, cancellationToken);
+            __request.QueryValues("status", status, global::TypedConnectors.ParameterStyle.Form, explode: false);
+            __request.Header("X-Request-Id", xRequestId);
+            return global::TypedConnectors.ConnectorHttp.SendAsync<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }
 
-        /// <summary>
-        /// POST /customers
-        /// </summary>
-        /// <param name="body">The request body.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
-        /// <returns>The response body.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        /// <inheritdoc/>
         public global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> CreateCustomerAsync(global::TestApp.Acme.Customer body, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(body);
@@ -174,27 +120,19 @@ namespace TestApp.Acme
             var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers");
             __request.Header("Accept", "application/json");
             __request.JsonBody(body);
-            return global::TypedConnectors.ConnectorHttp.SendAsync<global::TestApp.Acme.Customer>(_http, Connection.BaseAddress, __request, cancellationToken);
+            return global::TypedConnectors.ConnectorHttp.SendAsync<global::TestApp.Acme.Customer>(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }
 
         private static readonly global::TypedConnectors.BodyTemplate __templateAddNoteAsync = new global::TypedConnectors.BodyTemplate(
-            new global::TypedConnectors.BodyTemplatePart("{\"text\": \"", null, false, false, null),
-            new global::TypedConnectors.BodyTemplatePart(null, "text", true, false, null),
-            new global::TypedConnectors.BodyTemplatePart("\", \"author\": ", null, false, false, null),
-            new global::TypedConnectors.BodyTemplatePart(null, "author", false, true, null),
-            new global::TypedConnectors.BodyTemplatePart(", \"pinned\": ", null, false, false, null),
-            new global::TypedConnectors.BodyTemplatePart(null, "pinned", false, true, null),
-            new global::TypedConnectors.BodyTemplatePart("}", null, false, false, null));
+            global::TypedConnectors.BodyTemplatePart.Text("{\"text\": \""),
+            global::TypedConnectors.BodyTemplatePart.Var("text", insideString: true),
+            global::TypedConnectors.BodyTemplatePart.Text("\", \"author\": "),
+            global::TypedConnectors.BodyTemplatePart.Var("author", toJson: true),
+            global::TypedConnectors.BodyTemplatePart.Text(", \"pinned\": "),
+            global::TypedConnectors.BodyTemplatePart.Var("pinned", toJson: true),
+            global::TypedConnectors.BodyTemplatePart.Text("}"));
 
-        /// <summary>
-        /// POST /customers/{customer_id}/notes
-        /// </summary>
-        /// <param name="customerId">The 'customer_id' path segment.</param>
-        /// <param name="text">The 'text' body field.</param>
-        /// <param name="author">The 'author' body field.</param>
-        /// <param name="pinned">The 'pinned' body field.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        /// <inheritdoc/>
         public global::System.Threading.Tasks.Task AddNoteAsync(long customerId, string text, string author, bool pinned = false, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(text);
@@ -208,21 +146,16 @@ namespace TestApp.Acme
                 ["text"] = text,
                 ["author"] = author,
             });
-            return global::TypedConnectors.ConnectorHttp.SendAsync(_http, Connection.BaseAddress, __request, cancellationToken);
+            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }
 
-        /// <summary>
-        /// DELETE /customers/{customer_id}
-        /// </summary>
-        /// <param name="customerId">The 'customer_id' path segment.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        /// <inheritdoc/>
         public global::System.Threading.Tasks.Task DeleteCustomerAsync(long customerId, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var __request = new global::TypedConnectors.ConnectorRequest("DELETE", "/customers/{customer_id}");
             __request.Header("Accept", "application/json");
             __request.PathParameter("customer_id", global::TypedConnectors.ConnectorFormat.ToString(customerId));
-            return global::TypedConnectors.ConnectorHttp.SendAsync(_http, Connection.BaseAddress, __request, cancellationToken);
+            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }
     }
 

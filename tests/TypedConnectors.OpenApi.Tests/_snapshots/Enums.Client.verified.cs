@@ -29,7 +29,7 @@ namespace TestApp.Enums
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     [global::TypedConnectors.Connector("enums", Name = "Enums", BaseUrl = "https://{{host}}", Version = "1")]
     [global::TypedConnectors.TemplateVariable("host")]
-    public sealed partial class EnumsClient : IEnumsClient, global::System.IDisposable
+    public sealed partial class EnumsClient : global::TypedConnectors.ConnectorClient<EnumsConnection>, IEnumsClient
     {
         /// <summary>The connector's slug.</summary>
         public const string Slug = "enums";
@@ -37,58 +37,19 @@ namespace TestApp.Enums
         /// <summary>The base URL as declared, with its <c>{{variable}}</c> placeholders.</summary>
         public const string BaseUrlTemplate = "https://{{host}}";
 
-        private readonly global::System.Net.Http.HttpClient _http;
-        private readonly bool _ownsHttpClient;
+        /// <inheritdoc cref="global::TypedConnectors.ConnectorClient{TConnection}(TConnection)"/>
+        public EnumsClient(EnumsConnection connection) : base(connection) { }
 
-        /// <summary>Creates a client that sends through the connection's own pipeline (auth, limits, retries). Clients of one
-        /// connection share that pipeline and its connection pool, so a client per call is cheap.</summary>
-        /// <param name="connection">The connection (account) to act for.</param>
-        public EnumsClient(EnumsConnection connection)
-            : this(connection, (connection ?? throw new global::System.ArgumentNullException(nameof(connection))).CreateSharedHttpClient(), ownsHttpClient: true)
-        {
-        }
+        /// <inheritdoc cref="global::TypedConnectors.ConnectorClient{TConnection}(TConnection, global::System.Net.Http.HttpClient)"/>
+        public EnumsClient(EnumsConnection connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }
 
-        /// <summary>Creates a client on an <see cref="global::System.Net.Http.HttpClient"/> whose handlers already include the connection's pipeline
-        /// (as the generated IHttpClientFactory registration sets up).</summary>
-        /// <param name="connection">The connection (account) to act for.</param>
-        /// <param name="httpClient">The HTTP client to send with; not disposed by this client.</param>
-        public EnumsClient(EnumsConnection connection, global::System.Net.Http.HttpClient httpClient)
-            : this(connection, httpClient, ownsHttpClient: false)
-        {
-        }
-
-        private EnumsClient(EnumsConnection connection, global::System.Net.Http.HttpClient httpClient, bool ownsHttpClient)
-        {
-            Connection = connection ?? throw new global::System.ArgumentNullException(nameof(connection));
-            _http = httpClient ?? throw new global::System.ArgumentNullException(nameof(httpClient));
-            _ownsHttpClient = ownsHttpClient;
-        }
-
-        /// <summary>The connection this client acts for.</summary>
-        public EnumsConnection Connection { get; }
-
-        /// <summary>Disposes the HTTP client if this client created it.</summary>
-        public void Dispose()
-        {
-            if (_ownsHttpClient)
-            {
-                _http.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// GET /orders
-        /// </summary>
-        /// <param name="state">The 'state' query parameter.</param>
-        /// <param name="priority">The 'priority' query parameter.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        /// <inheritdoc/>
         public global::System.Threading.Tasks.Task ListOrdersAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var __request = new global::TypedConnectors.ConnectorRequest("GET", "/orders");
             __request.Query("state", global::TestApp.Enums.EnumsJson.ToWire(state));
             __request.Query("priority", (priority is { } __p_priority ? global::TypedConnectors.ConnectorFormat.ToString((long)__p_priority) : null));
-            return global::TypedConnectors.ConnectorHttp.SendAsync(_http, Connection.BaseAddress, __request, cancellationToken);
+            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }
     }
 

@@ -49,7 +49,7 @@ namespace TestApp.Files
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     [global::TypedConnectors.Connector("files", Name = "Files", BaseUrl = "https://{{host}}", Version = "1")]
     [global::TypedConnectors.TemplateVariable("host")]
-    public sealed partial class FilesClient : IFilesClient, global::System.IDisposable
+    public sealed partial class FilesClient : global::TypedConnectors.ConnectorClient<FilesConnection>, IFilesClient
     {
         /// <summary>The connector's slug.</summary>
         public const string Slug = "files";
@@ -57,54 +57,13 @@ namespace TestApp.Files
         /// <summary>The base URL as declared, with its <c>{{variable}}</c> placeholders.</summary>
         public const string BaseUrlTemplate = "https://{{host}}";
 
-        private readonly global::System.Net.Http.HttpClient _http;
-        private readonly bool _ownsHttpClient;
+        /// <inheritdoc cref="global::TypedConnectors.ConnectorClient{TConnection}(TConnection)"/>
+        public FilesClient(FilesConnection connection) : base(connection) { }
 
-        /// <summary>Creates a client that sends through the connection's own pipeline (auth, limits, retries). Clients of one
-        /// connection share that pipeline and its connection pool, so a client per call is cheap.</summary>
-        /// <param name="connection">The connection (account) to act for.</param>
-        public FilesClient(FilesConnection connection)
-            : this(connection, (connection ?? throw new global::System.ArgumentNullException(nameof(connection))).CreateSharedHttpClient(), ownsHttpClient: true)
-        {
-        }
+        /// <inheritdoc cref="global::TypedConnectors.ConnectorClient{TConnection}(TConnection, global::System.Net.Http.HttpClient)"/>
+        public FilesClient(FilesConnection connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }
 
-        /// <summary>Creates a client on an <see cref="global::System.Net.Http.HttpClient"/> whose handlers already include the connection's pipeline
-        /// (as the generated IHttpClientFactory registration sets up).</summary>
-        /// <param name="connection">The connection (account) to act for.</param>
-        /// <param name="httpClient">The HTTP client to send with; not disposed by this client.</param>
-        public FilesClient(FilesConnection connection, global::System.Net.Http.HttpClient httpClient)
-            : this(connection, httpClient, ownsHttpClient: false)
-        {
-        }
-
-        private FilesClient(FilesConnection connection, global::System.Net.Http.HttpClient httpClient, bool ownsHttpClient)
-        {
-            Connection = connection ?? throw new global::System.ArgumentNullException(nameof(connection));
-            _http = httpClient ?? throw new global::System.ArgumentNullException(nameof(httpClient));
-            _ownsHttpClient = ownsHttpClient;
-        }
-
-        /// <summary>The connection this client acts for.</summary>
-        public FilesConnection Connection { get; }
-
-        /// <summary>Disposes the HTTP client if this client created it.</summary>
-        public void Dispose()
-        {
-            if (_ownsHttpClient)
-            {
-                _http.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// POST /files
-        /// </summary>
-        /// <param name="file">The 'file' body field.</param>
-        /// <param name="attachments">The 'attachments' body field.</param>
-        /// <param name="description">The 'description' body field.</param>
-        /// <param name="labels">The 'labels' body field.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        /// <inheritdoc/>
         public global::System.Threading.Tasks.Task UploadFilesAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(file);
@@ -117,7 +76,7 @@ namespace TestApp.Files
                     if (__s_attachments_item is not null) __request.MultipartFile("attachments", __s_attachments_item, "attachments");
                 }
             }
-            __request.MultipartField("description", (description is { } __p_description ? __p_description : null));
+            __request.MultipartField("description", description);
             if (labels is { } __s_labels)
             {
                 foreach (var __s_labels_item in __s_labels)
@@ -125,39 +84,27 @@ namespace TestApp.Files
                     __request.MultipartField("labels", (__s_labels_item is { } __s_labels_item_v ? __s_labels_item_v : null));
                 }
             }
-            return global::TypedConnectors.ConnectorHttp.SendAsync(_http, Connection.BaseAddress, __request, cancellationToken);
+            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }
 
-        /// <summary>
-        /// POST /tokens
-        /// </summary>
-        /// <param name="body">The request body.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
-        /// <returns>The token.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        /// <inheritdoc/>
         public global::System.Threading.Tasks.Task<global::TestApp.Files.CreateTokenResponse> CreateTokenAsync(global::TestApp.Files.TokenRequest? body = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var __request = new global::TypedConnectors.ConnectorRequest("POST", "/tokens");
             if (body is { } __body)
             {
-                __request.FormField("grant_type", (__body.GrantType is { } __vGrantType ? __vGrantType : null));
-                __request.FormField("scope", (__body.Scope is { } __vScope ? __vScope : null));
+                __request.FormField("grant_type", __body.GrantType);
+                __request.FormField("scope", __body.Scope);
             }
-            return global::TypedConnectors.ConnectorHttp.SendAsync<global::TestApp.Files.CreateTokenResponse>(_http, Connection.BaseAddress, __request, cancellationToken);
+            return global::TypedConnectors.ConnectorHttp.SendAsync<global::TestApp.Files.CreateTokenResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }
 
-        /// <summary>
-        /// PUT /raw
-        /// </summary>
-        /// <param name="body">The request body.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
-        /// <returns>Echo.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        /// <inheritdoc/>
         public global::System.Threading.Tasks.Task<string> PutRawAsync(global::System.IO.Stream? body = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var __request = new global::TypedConnectors.ConnectorRequest("PUT", "/raw");
             if (body is not null) __request.RawBody(global::TypedConnectors.ConnectorContent.Stream(body, "application/octet-stream"));
-            return global::TypedConnectors.ConnectorHttp.SendForStringAsync(_http, Connection.BaseAddress, __request, cancellationToken);
+            return global::TypedConnectors.ConnectorHttp.SendForStringAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }
     }
 

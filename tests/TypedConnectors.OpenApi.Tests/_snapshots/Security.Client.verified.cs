@@ -35,7 +35,7 @@ namespace TestApp.Secure
     [global::TypedConnectors.AuthMethod("oidc", global::TypedConnectors.AuthKind.Bearer, TokenField = "token")]
     [global::TypedConnectors.TemplateVariable("tenant", DefaultValue = "acme")]
     [global::TypedConnectors.TemplateVariable("version", Pattern = "v1|v2", DefaultValue = "v2")]
-    public sealed partial class SecureClient : ISecureClient, global::System.IDisposable
+    public sealed partial class SecureClient : global::TypedConnectors.ConnectorClient<SecureConnection>, ISecureClient
     {
         /// <summary>The connector's slug.</summary>
         public const string Slug = "secure";
@@ -43,57 +43,20 @@ namespace TestApp.Secure
         /// <summary>The base URL as declared, with its <c>{{variable}}</c> placeholders.</summary>
         public const string BaseUrlTemplate = "https://{{tenant}}.secure.example.com:8443/{{version}}";
 
-        private readonly global::System.Net.Http.HttpClient _http;
-        private readonly bool _ownsHttpClient;
+        /// <inheritdoc cref="global::TypedConnectors.ConnectorClient{TConnection}(TConnection)"/>
+        public SecureClient(SecureConnection connection) : base(connection) { }
 
-        /// <summary>Creates a client that sends through the connection's own pipeline (auth, limits, retries). Clients of one
-        /// connection share that pipeline and its connection pool, so a client per call is cheap.</summary>
-        /// <param name="connection">The connection (account) to act for.</param>
-        public SecureClient(SecureConnection connection)
-            : this(connection, (connection ?? throw new global::System.ArgumentNullException(nameof(connection))).CreateSharedHttpClient(), ownsHttpClient: true)
-        {
-        }
-
-        /// <summary>Creates a client on an <see cref="global::System.Net.Http.HttpClient"/> whose handlers already include the connection's pipeline
-        /// (as the generated IHttpClientFactory registration sets up).</summary>
-        /// <param name="connection">The connection (account) to act for.</param>
-        /// <param name="httpClient">The HTTP client to send with; not disposed by this client.</param>
-        public SecureClient(SecureConnection connection, global::System.Net.Http.HttpClient httpClient)
-            : this(connection, httpClient, ownsHttpClient: false)
-        {
-        }
-
-        private SecureClient(SecureConnection connection, global::System.Net.Http.HttpClient httpClient, bool ownsHttpClient)
-        {
-            Connection = connection ?? throw new global::System.ArgumentNullException(nameof(connection));
-            _http = httpClient ?? throw new global::System.ArgumentNullException(nameof(httpClient));
-            _ownsHttpClient = ownsHttpClient;
-        }
-
-        /// <summary>The connection this client acts for.</summary>
-        public SecureConnection Connection { get; }
-
-        /// <summary>Disposes the HTTP client if this client created it.</summary>
-        public void Dispose()
-        {
-            if (_ownsHttpClient)
-            {
-                _http.Dispose();
-            }
-        }
+        /// <inheritdoc cref="global::TypedConnectors.ConnectorClient{TConnection}(TConnection, global::System.Net.Http.HttpClient)"/>
+        public SecureClient(SecureConnection connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }
 
         private static readonly global::TypedConnectors.OperationAuth __authGetMeAsync = global::TypedConnectors.OperationAuth.OneOf("oauth");
 
-        /// <summary>
-        /// GET /me
-        /// </summary>
-        /// <param name="cancellationToken">Cancels the request.</param>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        /// <inheritdoc/>
         public global::System.Threading.Tasks.Task GetMeAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
             var __request = new global::TypedConnectors.ConnectorRequest("GET", "/me");
             __request.Auth = __authGetMeAsync;
-            return global::TypedConnectors.ConnectorHttp.SendAsync(_http, Connection.BaseAddress, __request, cancellationToken);
+            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }
     }
 
