@@ -1,9 +1,11 @@
+using System.ComponentModel;
 using System.Net.Http.Headers;
 using System.Text;
 
 namespace TypedConnectors;
 
 /// <summary>Builds request bodies for operations whose body is plain text or raw bytes.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ConnectorContent
 {
     /// <summary>Creates a UTF-8 text body.</summary>

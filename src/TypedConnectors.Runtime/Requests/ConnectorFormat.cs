@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 
 namespace TypedConnectors;
@@ -8,6 +9,7 @@ namespace TypedConnectors;
 /// <remarks>
 /// The thread's current culture must never leak into a request: <c>1.5.ToString()</c> is <c>1,5</c> in many locales.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ConnectorFormat
 {
     /// <summary>Returns the string itself.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
@@ -18,6 +19,7 @@ namespace TypedConnectors;
 ///     static e =&gt; e.StatusCode switch { 404 =&gt; e.WithError&lt;NotFound&gt;(), _ =&gt; null }, ct);
 /// </code>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ConnectorHttp
 {
     private const string ReflectionMessage = "Deserializes T with reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.";

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Net.Http.Headers;
@@ -16,6 +17,7 @@ namespace TypedConnectors;
 /// structure, add query parameters or split headers. A request carries one kind of body; mixing kinds is a bug in
 /// the caller and throws.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ConnectorRequest
 {
     private static readonly byte[] JsonNull = "null"u8.ToArray();

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace TypedConnectors;
 
 /// <summary>
@@ -10,6 +12,7 @@ namespace TypedConnectors;
 /// operation, and refuses (before anything is sent) an operation that requires a method the connection does not use.
 /// Generated clients keep one instance per operation in a static field.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class OperationAuth
 {
     /// <summary>The key under which <see cref="ConnectorRequest.Build"/> stores the value in the request's options.</summary>

@@ -1,6 +1,9 @@
+using System.ComponentModel;
+
 namespace TypedConnectors;
 
 /// <summary>How an array or object parameter is serialized, as OpenAPI's <c>style</c> keyword defines it.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum ParameterStyle
 {
     /// <summary><c>name=a&amp;name=b</c> when exploded, <c>name=a,b</c> otherwise.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
@@ -14,6 +15,7 @@ namespace TypedConnectors;
 /// <param name="InsideString">Whether the variable sits inside a JSON string literal of the template.</param>
 /// <param name="ToJson">Whether the template applied the <c>tojson</c> filter.</param>
 /// <param name="DefaultValue">The template's default for the variable, used when the value is null or missing.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct BodyTemplatePart(string? Literal, string? Variable, bool InsideString, bool ToJson, string? DefaultValue)
 {
     /// <summary>Creates a literal part.</summary>
@@ -40,6 +42,7 @@ public readonly record struct BodyTemplatePart(string? Literal, string? Variable
 /// of adding members to the body. Inside a JSON string a value is escaped without quotes; outside, strings become
 /// quoted JSON strings, numbers and Booleans JSON literals, other objects their JSON serialization.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class BodyTemplate
 {
     private readonly BodyTemplatePart[] _parts;
