@@ -112,7 +112,22 @@ internal sealed class RefResolver
                 return null;
             }
 
-            node = Pointer(root, pointer);
+            var target = Pointer(root, pointer);
+            if (target is null && filePart.Length == 0)
+            {
+                // A connector file over an OpenAPI document: the document's operations keep their local references.
+                foreach (var (otherPath, other) in _documents)
+                {
+                    if (Pointer(other, pointer) is { } found)
+                    {
+                        file = otherPath;
+                        target = found;
+                        break;
+                    }
+                }
+            }
+
+            node = target;
         }
 
         return node;

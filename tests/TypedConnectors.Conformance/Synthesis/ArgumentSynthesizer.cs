@@ -32,7 +32,7 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
 
         if (type == typeof(string))
         {
-            if (s?["enum"] is JsonArray values && values.FirstOrDefault(v => v is not null) is { } first)
+            if (s?["enum"] is JsonArray values && (values.FirstOrDefault(v => v is not null && Json.Str(v) is { Length: > 0 }) ?? values.FirstOrDefault(v => v is not null)) is { } first)
             {
                 return Json.Str(first);
             }
@@ -185,7 +185,7 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
     private static object EnumValue(Type type, JsonObject? schema)
     {
         var members = type.GetFields(BindingFlags.Public | BindingFlags.Static);
-        if (schema?["enum"] is JsonArray values && values.FirstOrDefault(v => v is not null) is { } wire)
+        if (schema?["enum"] is JsonArray values && (values.FirstOrDefault(v => v is not null && Json.Str(v) is { Length: > 0 }) ?? values.FirstOrDefault(v => v is not null)) is { } wire)
         {
             var text = Json.Str(wire);
             var match = members.FirstOrDefault(m => m.GetCustomAttributes().Any(a => a.GetType().GetProperty("Name")?.GetValue(a) as string == text || a.GetType().GetProperty("Value")?.GetValue(a) as string == text))
@@ -196,7 +196,8 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
             }
         }
 
-        var chosen = members.FirstOrDefault(m => m.Name != "Unknown") ?? members.FirstOrDefault();
+        // Generated enums keep 0 for the value the client does not know, which has no wire text.
+        var chosen = members.FirstOrDefault(m => Convert.ToInt64(m.GetValue(null), System.Globalization.CultureInfo.InvariantCulture) != 0) ?? members.FirstOrDefault();
         return chosen is null ? Activator.CreateInstance(type)! : chosen.GetValue(null)!;
     }
 

@@ -7,7 +7,7 @@ namespace TypedConnectors.Conformance.Synthesis;
 /// <summary>A JSON value that satisfies a schema: every property present, enums, ranges, lengths and formats respected.</summary>
 internal sealed class JsonSynthesizer(RefResolver refs)
 {
-    private const int MaxDepth = 6;
+    private const int MaxDepth = 12;
 
     public JsonNode? Value(JsonNode? schema, int depth = 0, HashSet<JsonNode>? inProgress = null)
     {
@@ -23,9 +23,10 @@ internal sealed class JsonSynthesizer(RefResolver refs)
             return s["const"]?.DeepClone();
         }
 
-        if (s["enum"] is JsonArray values && values.Count > 0)
+        // An enum of scalars on an array or object schema contradicts its type; the type wins (the value must read).
+        if (s["enum"] is JsonArray values && values.Count > 0 && !(Type(s) is "array" or "object" && values.All(v => v is null or JsonValue)))
         {
-            return (values.FirstOrDefault(v => v is not null) ?? values[0])?.DeepClone();
+            return (values.FirstOrDefault(v => v is not null && Json.Str(v) is { Length: > 0 }) ?? values.FirstOrDefault(v => v is not null) ?? values[0])?.DeepClone();
         }
 
         if (!inProgress.Add(s) || depth > MaxDepth)
@@ -41,7 +42,7 @@ internal sealed class JsonSynthesizer(RefResolver refs)
                 && refs.Resolve(new JsonObject { ["$ref"] = target.Contains('#', StringComparison.Ordinal) ? target : "#/components/schemas/" + target }) is JsonObject mapped
                 && !ReferenceEquals(mapped, s) && !inProgress.Contains(mapped))
             {
-                var variant = Value(mapped, depth + 1, inProgress) as JsonObject ?? new JsonObject();
+                var variant = Value(mapped, depth, inProgress) as JsonObject ?? new JsonObject();
                 variant[property] = first.Key;
                 return variant;
             }
@@ -51,7 +52,7 @@ internal sealed class JsonSynthesizer(RefResolver refs)
                 if (s[union] is JsonArray branches && branches.Count > 0)
                 {
                     var branch = branches.FirstOrDefault(b => Type(refs.Resolve(b) as JsonObject) != "null") ?? branches[0];
-                    var value = Value(branch, depth + 1, inProgress);
+                    var value = Value(branch, depth, inProgress);
                     if (value is JsonObject obj && s["discriminator"] is JsonObject d && Json.Str(d, "propertyName") is { } prop)
                     {
                         obj[prop] = DiscriminatorValue(d, branch);
@@ -72,7 +73,7 @@ internal sealed class JsonSynthesizer(RefResolver refs)
                 JsonNode? nonObject = null;
                 foreach (var part in parts)
                 {
-                    var value = Value(part, depth + 1, inProgress);
+                    var value = Value(part, depth, inProgress);
                     if (value is JsonObject o)
                     {
                         foreach (var (k, v) in o.ToList())
@@ -88,7 +89,8 @@ internal sealed class JsonSynthesizer(RefResolver refs)
                 }
 
                 MergeProperties(merged, s, depth, inProgress);
-                return merged.Count == 0 && nonObject is not null ? nonObject : merged;
+                // Parts that only add a description say nothing about the shape.
+                return merged.Count == 0 && nonObject is not null && parts.Any(p => Type(refs.Resolve(p) as JsonObject) is not null and not "object") ? nonObject : merged;
             }
 
             var type = Type(s);
