@@ -8,6 +8,20 @@ public class ConnectorRequestTests
     private static readonly Uri Base = new("https://api.example.com/v1/");
 
     [Fact]
+    public void An_absolute_operation_url_replaces_the_base_address_instead_of_being_appended_to_it()
+    {
+        // OpenAPI operation-level servers become absolute templates: GET https://uploads.example.com/v2/files/{id}.
+        var request = new ConnectorRequest("GET", "https://uploads.example.com/v2/files/{id}?kind=raw");
+        request.PathParameter("id", "a/b");
+        request.Query("page", "2");
+        using var message = request.Build(new Uri("https://api.example.com/v1/?tenant=acme"));
+        Assert.Equal("https://uploads.example.com/v2/files/a%2Fb?kind=raw&page=2", message.RequestUri!.AbsoluteUri);
+
+        using var relative = new ConnectorRequest("GET", "/https/files").Build(Base);
+        Assert.Equal("https://api.example.com/v1/https/files", relative.RequestUri!.AbsoluteUri);
+    }
+
+    [Fact]
     public void Paths_are_appended_to_the_base_path_and_parameters_escaped()
     {
         var request = new ConnectorRequest("get", "/users/{id}/files/{name}");

@@ -402,16 +402,27 @@ public sealed class ConnectorRequest
             throw new ArgumentException("The base address must be absolute.", nameof(baseAddress));
         }
 
-        var uri = new StringBuilder(baseAddress.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/'));
-        var path = FillPath().TrimStart('/');
-        if (path.Length > 0 || _path.Length > 0)
+        // An operation served elsewhere (OpenAPI operation-level servers) carries an absolute URL from the definition:
+        // it replaces the base address instead of being appended to it.
+        var absolute = IsAbsoluteHttpUrl(_path);
+        StringBuilder uri;
+        if (absolute)
         {
-            // A root path ("/") is the base address with its slash: servers may route "/v1/" and "/v1" apart.
-            uri.Append('/').Append(path);
+            uri = new StringBuilder(FillPath());
+        }
+        else
+        {
+            uri = new StringBuilder(baseAddress.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/'));
+            var path = FillPath().TrimStart('/');
+            if (path.Length > 0 || _path.Length > 0)
+            {
+                // A root path ("/") is the base address with its slash: servers may route "/v1/" and "/v1" apart.
+                uri.Append('/').Append(path);
+            }
         }
 
         var query = new List<string>();
-        var baseQuery = baseAddress.Query.TrimStart('?');
+        var baseQuery = absolute ? "" : baseAddress.Query.TrimStart('?');
         if (baseQuery.Length > 0)
         {
             query.Add(baseQuery);
@@ -531,6 +542,9 @@ public sealed class ConnectorRequest
 
         _bodyKind = kind;
     }
+
+    private static bool IsAbsoluteHttpUrl(string path)
+        => path.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
 
     private string FillPath()
     {

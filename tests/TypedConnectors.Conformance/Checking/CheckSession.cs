@@ -1,0 +1,1332 @@
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TypedConnectors.Conformance.Reading;
+using TypedConnectors.Conformance.Server;
+using TypedConnectors.Conformance.Synthesis;
+
+namespace TypedConnectors.Conformance.Checking;
+
+/// <summary>One connection made through a generated factory, with the credential markers it was given.</summary>
+internal sealed record ConnectionUnderTest(object Connection, string AuthMethod, string Factory, DefAuth? Auth, IReadOnlyList<string> Credentials, object Client, object RedirectingClient);
+
+/// <summary>A generated operation method and the object to call it on (the client or one of its groups).</summary>
+internal sealed record ClientMethod(MethodInfo Method, string Path, Func<object, object?> Target);
+
+/// <summary>Calls every generated method through every connection and checks what reaches the server.</summary>
+internal sealed class CheckSession(Definition definition, RefResolver refs, Assembly assembly, RecordingServer server, ConformanceOptions options)
+{
+    private const string BasePath = "/cbase/v1/";
+    private static readonly string[] ProxyMethods = { "GetAsync", "PostAsync", "PutAsync", "PatchAsync", "DeleteAsync", "SendAsync" };
+    private readonly JsonSynthesizer _json = new(refs);
+    private readonly ArgumentSynthesizer _args = new(refs);
+    private readonly Dictionary<DefOperation, Dictionary<string, List<string>>> _failures = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<DefOperation, HashSet<string>> _reachedBy = new(ReferenceEqualityComparer.Instance);
+    private readonly List<OperationResult> _extra = new();
+    private readonly List<string> _notes = new();
+    private Router _router = null!;
+    private Func<RecordedRequest, CannedResponse> _answer = _ => new CannedResponse(200, null, Array.Empty<byte>());
+
+    public async Task<ConformanceReport> RunAsync(string name, CancellationToken ct)
+    {
+        if (definition.IsProxy)
+        {
+            foreach (var method in new[] { "get", "post", "put", "patch", "delete" })
+            {
+                var op = new DefOperation { Method = method, Path = "/items/{id}", OperationId = method };
+                op.Parameters.Add(new DefParameter("id", "path", true, "simple", false, null));
+                op.Parameters.Add(new DefParameter("q", "query", true, "form", true, null) { Constant = "2" });
+                op.Responses.Add(new DefResponse("200", "application/json", new JsonObject { ["type"] = "object" }, null, false));
+                op.Security = definition.Auth.Select(a => new List<string> { a.Key }).ToList();
+                definition.Operations.Add(op);
+            }
+        }
+
+        if (definition.IsMcp)
+        {
+            _notes.Add("MCP connector: its generic proxy methods are checked; the MCP SDK client (ConnectMcpAsync) is generated only with ModelContextProtocol.Core referenced, which the in-memory harness does not reference");
+        }
+
+        _router = new Router(definition.Operations);
+        server.Responder = request => _answer(request);
+        var connectionType = FindConnectionType();
+        var clientType = FindClientType();
+        if (clientType is null || connectionType is null)
+        {
+            _extra.Add(new OperationResult("client", "-", false, "discover: no generated client or connection type found"));
+            return Report(name);
+        }
+
+        var connections = CreateConnections(connectionType, clientType);
+        if (connections.Count == 0)
+        {
+            _extra.Add(new OperationResult("connection", "-", false, "connection: no connection could be created through the generated factories"));
+            return Report(name);
+        }
+
+        var methods = definition.IsProxy ? ProxyClientMethods(clientType) : OperationMethods(clientType);
+        _notes.Add(clientType.Name + ": " + methods.Count + " methods, connections " + string.Join(", ", connections.Select(c => c.AuthMethod + " (" + c.Factory + ")")));
+        foreach (var method in methods)
+        {
+            ct.ThrowIfCancellationRequested();
+            await CheckMethodAsync(method, connections);
+        }
+
+        foreach (var c in connections)
+        {
+            (c.Client as IDisposable)?.Dispose();
+            (c.RedirectingClient as IDisposable)?.Dispose();
+            (c.Connection as IDisposable)?.Dispose();
+        }
+
+        return Report(name);
+    }
+
+    private ConformanceReport Report(string name)
+    {
+        var results = new List<OperationResult>();
+        var passed = 0;
+        foreach (var op in definition.Operations)
+        {
+            if (!_reachedBy.TryGetValue(op, out var methods) || methods.Count == 0)
+            {
+                Fail(op, "-", "unreached", "no generated method sends this operation's request");
+            }
+            else if (methods.Count > 1 && !definition.IsProxy)
+            {
+                Fail(op, "-", "reached-twice", "reached by several methods: " + string.Join(", ", methods.OrderBy(m => m, StringComparer.Ordinal)));
+            }
+
+            var byConnection = _failures.TryGetValue(op, out var f) ? f : new Dictionary<string, List<string>>();
+            if (byConnection.Values.All(l => l.Count == 0))
+            {
+                passed++;
+                results.Add(new OperationResult(op.Label, string.Join(",", ConnectionsSeen(op)), true, null));
+                continue;
+            }
+
+            foreach (var (connection, failures) in byConnection.OrderBy(k => k.Key, StringComparer.Ordinal))
+            {
+                results.Add(new OperationResult(op.Label, connection, failures.Count == 0, failures.Count == 0 ? null : string.Join(" | ", failures.Distinct(StringComparer.Ordinal))));
+            }
+        }
+
+        results.AddRange(_extra);
+        return new ConformanceReport(name, definition.Operations.Count, passed, results) { Notes = _notes.Concat(definition.Notes).ToList() };
+    }
+
+    private IEnumerable<string> ConnectionsSeen(DefOperation op) => _failures.TryGetValue(op, out var f) ? f.Keys.OrderBy(k => k, StringComparer.Ordinal) : new[] { "-" };
+
+    private void Fail(DefOperation op, string connection, string check, string detail)
+    {
+        var list = Bucket(op, connection);
+        list.Add(check + ": " + detail.Replace(" | ", " / ", StringComparison.Ordinal));
+    }
+
+    private List<string> Bucket(DefOperation op, string connection)
+    {
+        if (!_failures.TryGetValue(op, out var byConnection))
+        {
+            _failures[op] = byConnection = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        }
+
+        if (!byConnection.TryGetValue(connection, out var list))
+        {
+            byConnection[connection] = list = new List<string>();
+        }
+
+        return list;
+    }
+
+    private Type? FindConnectionType()
+        => assembly.GetTypes().FirstOrDefault(t => t.IsPublic && !t.IsAbstract && typeof(ConnectorConnection).IsAssignableFrom(t));
+
+    private Type? FindClientType()
+        => assembly.GetTypes().FirstOrDefault(t => t.IsPublic && t.IsClass && t.GetCustomAttributes().Any(a => a.GetType().Name == "ConnectorAttribute")
+            && t.GetConstructors().Any(c => c.GetParameters().Length == 1 && typeof(ConnectorConnection).IsAssignableFrom(c.GetParameters()[0].ParameterType)));
+
+    private List<ConnectionUnderTest> CreateConnections(Type connectionType, Type clientType)
+    {
+        var result = new List<ConnectionUnderTest>();
+        var factories = connectionType.GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => m.ReturnType == connectionType && m.Name.StartsWith("Create", StringComparison.Ordinal))
+            .OrderBy(m => m.Name == "Create" ? 1 : 0).ThenBy(m => m.Name, StringComparer.Ordinal);
+        foreach (var factory in factories)
+        {
+            var credentials = new List<string>();
+            var tokenMarker = "cred-oauthtoken-" + Random();
+            var connectionOptions = new ConnectorConnectionOptions { BaseAddress = new Uri(server.Address, BasePath), MaxRetries = 0, AttemptTimeout = options.CallTimeout };
+            connectionOptions.OAuth.TokenStore = new FixedTokenStore(tokenMarker);
+            var arguments = new List<object?>();
+            var usable = true;
+            foreach (var p in factory.GetParameters())
+            {
+                if (p.ParameterType == typeof(ConnectorConnectionOptions))
+                {
+                    arguments.Add(connectionOptions);
+                }
+                else if (p.ParameterType == typeof(string))
+                {
+                    var norm = Json.Norm(p.Name ?? "");
+                    if (norm == "connectionid")
+                    {
+                        arguments.Add(null);
+                    }
+                    else if (definition.NonCredentialValues.Contains(norm))
+                    {
+                        arguments.Add(p.HasDefaultValue && p.DefaultValue is string s ? s : "example");
+                    }
+                    else
+                    {
+                        var marker = "cred-" + norm + "-" + Random();
+                        credentials.Add(marker);
+                        arguments.Add(marker);
+                    }
+                }
+                else if (p.HasDefaultValue)
+                {
+                    arguments.Add(p.DefaultValue);
+                }
+                else
+                {
+                    usable = false;
+                    break;
+                }
+            }
+
+            if (!usable)
+            {
+                _notes.Add("factory " + factory.Name + " not called: it takes values the checker cannot synthesise");
+                continue;
+            }
+
+            object connection;
+            try
+            {
+                connection = factory.Invoke(null, arguments.ToArray())!;
+            }
+            catch (TargetInvocationException e) when (e.InnerException is ConnectorConfigurationException && usable && RetryWithHandler(factory, arguments, connectionOptions, tokenMarker) is { } retried)
+            {
+                // OAuth methods whose tokens the project supplies (MCP servers that run their own OAuth): a handler
+                // registered in the options, as the docs show, gives them the token.
+                connection = retried;
+            }
+            catch (TargetInvocationException e)
+            {
+                _extra.Add(new OperationResult("connection " + factory.Name, "-", false, "connection: " + factory.Name + " threw " + e.InnerException?.GetType().Name + ": " + e.InnerException?.Message));
+                continue;
+            }
+
+            var authMethod = ((ConnectorConnection)connection).AuthMethod;
+            if (result.Any(r => r.AuthMethod == authMethod))
+            {
+                (connection as IDisposable)?.Dispose();
+                continue;
+            }
+
+            var auth = definition.Auth.FirstOrDefault(a => a.Key == authMethod) ?? definition.Auth.FirstOrDefault(a => Json.Norm(a.Key) == Json.Norm(authMethod));
+            if (auth?.Kind == "oauth2")
+            {
+                credentials.Add(tokenMarker);
+            }
+
+            var client = Activator.CreateInstance(clientType, connection)!;
+            var redirecting = CreateRedirectingClient(clientType, (ConnectorConnection)connection);
+            result.Add(new ConnectionUnderTest(connection, authMethod, factory.Name, auth, credentials, client, redirecting));
+        }
+
+        return result;
+    }
+
+    private static object? RetryWithHandler(MethodInfo factory, List<object?> arguments, ConnectorConnectionOptions options, string token)
+    {
+        options.AddAuthHandler(AuthKind.OAuth2, (_, _) => new BearerTokenHandler(token));
+        try
+        {
+            return factory.Invoke(null, arguments.ToArray());
+        }
+        catch (TargetInvocationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// A client on the same connection pipeline whose transport sends every request to the recording server, for
+    /// operations with servers of their own (an absolute URL no loopback base address replaces).
+    /// </summary>
+    private object CreateRedirectingClient(Type clientType, ConnectorConnection connection)
+    {
+        var ctor = clientType.GetConstructors().FirstOrDefault(c => c.GetParameters().Length == 2 && c.GetParameters()[1].ParameterType == typeof(HttpClient));
+        if (ctor is null)
+        {
+            return Activator.CreateInstance(clientType, connection)!;
+        }
+
+        var http = new HttpClient(connection.CreateHandler(new RedirectHandler(server.Address)));
+        return ctor.Invoke(new object[] { connection, http });
+    }
+
+    private static string Random() => Guid.NewGuid().ToString("N")[..10];
+
+    private static List<ClientMethod> OperationMethods(Type clientType)
+    {
+        var result = new List<ClientMethod>();
+        Collect(clientType, "", c => c, result, 0);
+        return result;
+    }
+
+    private static void Collect(Type type, string path, Func<object, object?> target, List<ClientMethod> result, int depth)
+    {
+        foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.GetParameters().Length))
+        {
+            if (method.IsGenericMethodDefinition || method.IsSpecialName || !typeof(Task).IsAssignableFrom(method.ReturnType)
+                || method.GetParameters().LastOrDefault()?.ParameterType != typeof(CancellationToken) || method.Name == "ConnectMcpAsync")
+            {
+                continue;
+            }
+
+            result.Add(new ClientMethod(method, path + method.Name, target));
+        }
+
+        if (depth > 2)
+        {
+            return;
+        }
+
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var t = property.PropertyType;
+            if (!(t.IsClass || t.IsInterface) || t == typeof(string) || typeof(ConnectorConnection).IsAssignableFrom(t) || t.Assembly != type.Assembly)
+            {
+                continue;
+            }
+
+            Collect(t, path + property.Name + ".", o => target(o) is { } parent ? property.GetValue(parent) : null, result, depth + 1);
+        }
+    }
+
+    private static List<ClientMethod> ProxyClientMethods(Type clientType)
+        => clientType.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+            .Where(m => ProxyMethods.Contains(m.Name) && m.GetParameters().LastOrDefault()?.ParameterType == typeof(CancellationToken))
+            .OrderBy(m => m.Name, StringComparer.Ordinal)
+            .Select(m => m.IsGenericMethodDefinition ? m.MakeGenericMethod(m.GetGenericArguments().Select(_ => typeof(JsonElement)).ToArray()) : m)
+            .Select(m => new ClientMethod(m, m.Name + (m.IsGenericMethod ? "<>" : ""), c => c))
+            .ToList();
+
+    /// <summary>The operation a method most likely sends, from its name, to pick schema-guided arguments.</summary>
+    private DefOperation? Hint(ClientMethod method)
+    {
+        var name = Json.Norm(method.Method.Name);
+        name = name.EndsWith("async", StringComparison.Ordinal) ? name[..^5] : name;
+        if (definition.IsProxy)
+        {
+            var verb = name == "send" ? "get" : name;
+            return definition.Operations.FirstOrDefault(o => o.Method == verb);
+        }
+
+        var exact = definition.Operations.Where(o => o.OperationId is { } id && Json.Norm(id) == name).ToList();
+        if (exact.Count == 1)
+        {
+            return exact[0];
+        }
+
+        var trimmed = name.TrimEnd("0123456789".ToCharArray());
+        var loose = definition.Operations.Where(o => o.OperationId is { } id && Json.Norm(id) == trimmed).ToList();
+        if (loose.Count >= 1)
+        {
+            return loose[0];
+        }
+
+        var synthesised = definition.Operations.Where(o => Json.Norm(o.Method + o.Path.Replace("{", "by", StringComparison.Ordinal)) == name).ToList();
+        return synthesised.Count == 1 ? synthesised[0] : null;
+    }
+
+    private async Task CheckMethodAsync(ClientMethod method, List<ConnectionUnderTest> connections)
+    {
+        var hint = Hint(method);
+        var ordered = connections.OrderBy(c => hint is null || Expect(hint, c) == Expectation.Reject ? 1 : 0).ToList();
+        DefOperation? op = hint;
+        var errorsChecked = false;
+        foreach (var connection in ordered)
+        {
+            foreach (var requiredOnly in new[] { true, false })
+            {
+                var outcome = await CallAsync(method, connection, op, requiredOnly, null);
+                if (outcome.Match is { } m)
+                {
+                    op = m.Operation;
+                }
+
+                Evaluate(method, connection, op, outcome, requiredOnly, null);
+            }
+
+            if (options.CheckErrorResponses && !errorsChecked && op is not null && Expect(op, connection) != Expectation.Reject)
+            {
+                errorsChecked = true;
+                foreach (var error in ErrorResponses(op).Take(3))
+                {
+                    var outcome = await CallAsync(method, connection, op, requiredOnly: true, error);
+                    Evaluate(method, connection, op, outcome, true, error);
+                }
+            }
+        }
+    }
+
+    private IEnumerable<(int Status, DefResponse Response)> ErrorResponses(DefOperation op)
+    {
+        var declared = op.Responses.Select(r => r.Status.ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
+        var hasSuccess = op.Responses.Any(r => r.Status.StartsWith('2'));
+        foreach (var response in op.Responses)
+        {
+            if (response.Schema is null || response.MediaType is null || !OpenApiDefinitionReader.IsJson(response.MediaType))
+            {
+                continue;
+            }
+
+            var status = response.Status.ToUpperInvariant();
+            if (int.TryParse(status, out var code) && code >= 400 && code <= 599)
+            {
+                yield return (code, response);
+            }
+            else if (status.Length == 3 && status.EndsWith("XX", StringComparison.Ordinal) && status[0] is '4' or '5')
+            {
+                var first = Enumerable.Range((status[0] - '0') * 100, 100).Where(c => c != 429 && c != 401 && c != 407).FirstOrDefault(c => !declared.Contains(c.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                if (first != 0)
+                {
+                    yield return (first, response);
+                }
+            }
+            else if (status == "DEFAULT" && hasSuccess && !declared.Contains("500") && !declared.Contains("5XX"))
+            {
+                yield return (500, response);
+            }
+        }
+    }
+
+    internal enum Expectation
+    {
+        /// <summary>The credential must be sent as the auth method says.</summary>
+        Credential,
+
+        /// <summary>The request must be sent without any credential.</summary>
+        Anonymous,
+
+        /// <summary>Either way; a credential that is sent must be where the auth method says.</summary>
+        Optional,
+
+        /// <summary>The connection's method is not accepted: ConnectorConfigurationException before anything is sent.</summary>
+        Reject,
+    }
+
+    internal Expectation Expect(DefOperation op, ConnectionUnderTest connection)
+    {
+        if (connection.Auth is null || connection.Auth.Kind == "none")
+        {
+            // A method the definition does not declare (a credential header the generator turned into auth): its
+            // values are parameters of the operation, checked as such.
+            return connection.Auth is null && definition.Auth.Count == 0 ? Expectation.Optional : connection.Auth is null ? Expectation.Optional : Expectation.Anonymous;
+        }
+
+        if (op.Security is null)
+        {
+            return Expectation.Optional;
+        }
+
+        if (op.Security.Count == 0)
+        {
+            return Expectation.Anonymous;
+        }
+
+        if (op.Security.Any(s => s.Contains(connection.Auth.Key, StringComparer.Ordinal)))
+        {
+            return Expectation.Credential;
+        }
+
+        return op.Security.Any(s => s.Count == 0) ? Expectation.Anonymous : Expectation.Reject;
+    }
+
+    private sealed record CallOutcome(List<RecordedRequest> Requests, RouteMatch? Match, Exception? Error, object? Result, bool ResultIsNullableObject, string? UnmatchedPath, bool Timeout, bool UsedExample);
+
+    private async Task<CallOutcome> CallAsync(ClientMethod method, ConnectionUnderTest connection, DefOperation? op, bool requiredOnly, (int Status, DefResponse Response)? error, bool useExamples = true, bool redirect = false)
+    {
+        server.Drain();
+        RouteMatch? match = null;
+        string? unmatched = null;
+        var usedExample = false;
+        _answer = request =>
+        {
+            var (relative, ownServer) = Relative(request);
+            var m = relative is null ? null : _router.Match(request.Method, relative, request.RawQuery, op);
+            if (m is not null && ownServer && m.Operation.OwnServer is null)
+            {
+                m = null;
+            }
+
+            match ??= m;
+            if (m is null)
+            {
+                unmatched ??= request.Method + " " + request.RawTarget + (request.Header(RedirectHandler.OriginalUrlHeader) is { } original ? " (sent to " + original + ")" : "");
+                return new CannedResponse(404, "text/plain", Encoding.UTF8.GetBytes("no route"));
+            }
+
+            if (error is { } e)
+            {
+                return Answer(e.Status, e.Response, false);
+            }
+
+            var success = SuccessResponse(m.Operation);
+            if (success?.HasExample == true && useExamples)
+            {
+                usedExample = true;
+            }
+
+            return success is null ? new CannedResponse(200, null, Array.Empty<byte>()) : Answer(SuccessStatus(success), success, useExamples);
+        };
+
+        var target = (op?.OwnServer is not null || redirect ? connection.RedirectingClient : connection.Client) is var t && method.Target(t) is { } instance ? instance : null;
+        if (target is null)
+        {
+            return new CallOutcome(new List<RecordedRequest>(), null, new InvalidOperationException("the group property " + method.Path + " is null"), null, false, null, false, false);
+        }
+
+        _args.RequiredOnly = requiredOnly;
+        object?[] arguments;
+        try
+        {
+            arguments = Arguments(method.Method, op, requiredOnly);
+        }
+#pragma warning disable CA1031 // a value the checker cannot build is reported, not thrown
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return new CallOutcome(new List<RecordedRequest>(), null, new InvalidOperationException("the checker could not synthesise arguments: " + (e.InnerException ?? e).Message), null, false, null, false, false);
+        }
+
+        Exception? failure = null;
+        object? result = null;
+        var timeout = false;
+        try
+        {
+            var invoked = method.Method.Invoke(target, arguments);
+            if (invoked is Task task)
+            {
+                var finished = await Task.WhenAny(task, Task.Delay(options.CallTimeout));
+                if (finished != task)
+                {
+                    timeout = true;
+                }
+                else
+                {
+                    await task;
+                    result = task.GetType().IsGenericType ? task.GetType().GetProperty("Result")?.GetValue(task) : null;
+                }
+            }
+        }
+        catch (TargetInvocationException e)
+        {
+            failure = e.InnerException ?? e;
+        }
+#pragma warning disable CA1031 // every exception of a generated call is a finding
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            failure = e;
+        }
+
+        if (result is Stream stream)
+        {
+            await stream.DisposeAsync();
+        }
+
+        foreach (var a in arguments)
+        {
+            (a as IDisposable)?.Dispose();
+        }
+
+        var requests = server.Drain();
+        if (failure is HttpRequestException && requests.Count == 0 && !redirect)
+        {
+            // Sent to a host of its own (operation-level servers): the same pipeline again, its transport redirected here.
+            return await CallAsync(method, connection, op, requiredOnly, error, useExamples, redirect: true);
+        }
+
+        if (failure is null && !timeout && usedExample && useExamples && error is null)
+        {
+            // fine: the documented example was read
+        }
+        else if (failure is JsonException or NotSupportedException && usedExample && useExamples && error is null)
+        {
+            // The document's example did not read; try a body synthesised from the schema, and say so.
+            var retry = await CallAsync(method, connection, op, requiredOnly, error, useExamples: false, redirect);
+            if (retry.Error is null && match is not null)
+            {
+                Fail(match.Operation, connection.AuthMethod, "response-example", "the document's example does not read as the generated type: " + Short(failure));
+            }
+
+            return retry;
+        }
+
+        var schemaObject = match is not null && SuccessResponse(match.Operation) is { Schema: { } schema } && JsonSynthesizer.Type(refs.Resolve(schema) as JsonObject) == "object";
+        return new CallOutcome(requests, match, failure, result, schemaObject, unmatched, timeout, usedExample);
+    }
+
+    private (string? Relative, bool OwnServer) Relative(RecordedRequest request)
+    {
+        if (request.Header(RedirectHandler.OriginalUrlHeader) is { } original && Uri.TryCreate(original, UriKind.Absolute, out var url) && !url.IsLoopback)
+        {
+            var raw = url.GetComponents(UriComponents.Path, UriFormat.UriEscaped);
+            var path = "/" + raw;
+            foreach (var op in definition.Operations.Where(o => o.OwnServer is not null))
+            {
+                var serverPath = Uri.TryCreate(op.OwnServer, UriKind.Absolute, out var s) ? s.AbsolutePath.TrimEnd('/') : "";
+                if (path.StartsWith(serverPath + "/", StringComparison.Ordinal))
+                {
+                    return (path[serverPath.Length..], true);
+                }
+            }
+
+            return (path, true);
+        }
+
+        var rawPath = request.RawPath;
+        return rawPath.StartsWith(BasePath, StringComparison.Ordinal) ? ("/" + rawPath[BasePath.Length..], false) : (null, false);
+    }
+
+    private static DefResponse? SuccessResponse(DefOperation op)
+    {
+        var success = op.Responses.Where(r => r.Status.StartsWith('2')).OrderBy(r => r.Status, StringComparer.Ordinal).ToList();
+        var withContent = success.FirstOrDefault(r => r.MediaType is not null);
+        if (withContent is not null)
+        {
+            return withContent;
+        }
+
+        if (success.Count > 0)
+        {
+            return success[0];
+        }
+
+        var errorsDeclared = op.Responses.Any(r => r.Status.Length == 3 && r.Status[0] is '4' or '5');
+        return errorsDeclared ? null : op.Responses.FirstOrDefault(r => r.Status.Equals("default", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static int SuccessStatus(DefResponse response)
+        => int.TryParse(response.Status, out var code) ? code : 200;
+
+    private CannedResponse Answer(int status, DefResponse response, bool useExamples)
+    {
+        if (response.MediaType is null || status == 204 || status == 205 || status == 304)
+        {
+            return new CannedResponse(status, null, Array.Empty<byte>());
+        }
+
+        var media = response.MediaType;
+        if (media.Contains('*', StringComparison.Ordinal))
+        {
+            media = "application/json";
+        }
+
+        if (OpenApiDefinitionReader.IsJson(media))
+        {
+            var value = useExamples && response.HasExample ? response.Example : response.Schema is null ? new JsonObject() : _json.Value(response.Schema);
+            if (Environment.GetEnvironmentVariable("CONFORMANCE_DUMP_DIR") is { Length: > 0 } dump)
+            {
+                File.AppendAllText(Path.Combine(dump, "responses.txt"), status + " " + Truncate(value?.ToJsonString() ?? "null", 3000) + "\n");
+            }
+            return new CannedResponse(status, media, Encoding.UTF8.GetBytes(value?.ToJsonString() ?? "null"));
+        }
+
+        if (media.StartsWith("text/", StringComparison.OrdinalIgnoreCase) || media.Contains("xml", StringComparison.OrdinalIgnoreCase))
+        {
+            return new CannedResponse(status, media, Encoding.UTF8.GetBytes(useExamples && response.HasExample && Json.Str(response.Example) is { } s ? s : "text"));
+        }
+
+        return new CannedResponse(status, media, new byte[] { 1, 2, 3, 4 });
+    }
+
+    private object?[] Arguments(MethodInfo method, DefOperation? op, bool requiredOnly)
+    {
+        var parameters = method.GetParameters();
+        var values = new object?[parameters.Length];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var p = parameters[i];
+            if (p.ParameterType == typeof(CancellationToken))
+            {
+                values[i] = CancellationToken.None;
+                continue;
+            }
+
+            if (definition.IsProxy)
+            {
+                values[i] = ProxyArgument(p, method);
+                continue;
+            }
+
+            if (requiredOnly && p.HasDefaultValue)
+            {
+                values[i] = p.DefaultValue is DBNull || p.DefaultValue is Missing ? null : p.DefaultValue;
+                if (values[i] is null && p.ParameterType.IsValueType && Nullable.GetUnderlyingType(p.ParameterType) is null)
+                {
+                    values[i] = Activator.CreateInstance(p.ParameterType);
+                }
+
+                continue;
+            }
+
+            values[i] = _args.Create(p.ParameterType, SchemaFor(p, op));
+        }
+
+        return values;
+    }
+
+    private static object? ProxyArgument(ParameterInfo p, MethodInfo method)
+    {
+        if (p.ParameterType == typeof(string))
+        {
+            return "items/7?q=2";
+        }
+
+        if (p.ParameterType == typeof(HttpMethod))
+        {
+            return HttpMethod.Get;
+        }
+
+        if (p.ParameterType == typeof(HttpContent))
+        {
+            return null;
+        }
+
+        if (p.ParameterType == typeof(JsonElement))
+        {
+            return JsonSerializer.SerializeToElement(new { a = 1 });
+        }
+
+        _ = method;
+        return p.HasDefaultValue ? p.DefaultValue : null;
+    }
+
+    private JsonNode? SchemaFor(ParameterInfo p, DefOperation? op)
+    {
+        if (op is null)
+        {
+            return null;
+        }
+
+        var norm = Json.Norm(p.Name ?? "");
+        var parameter = op.Parameters.FirstOrDefault(d => Json.Norm(d.Name) == norm && d.Constant is null);
+        if (parameter is not null)
+        {
+            return parameter.Schema;
+        }
+
+        if (op.Body is { } body)
+        {
+            var schema = body.Schemas.Values.FirstOrDefault(s => s is not null);
+            var resolved = refs.Resolve(schema) as JsonObject;
+            var property = Json.Props(resolved, "properties").FirstOrDefault(kv => Json.Norm(kv.Key) == norm);
+            if (property.Key is not null)
+            {
+                return property.Value;
+            }
+
+            return schema;
+        }
+
+        return null;
+    }
+
+    private void Evaluate(ClientMethod method, ConnectionUnderTest connection, DefOperation? op, CallOutcome outcome, bool requiredOnly, (int Status, DefResponse Response)? error)
+    {
+        var call = (requiredOnly ? "required arguments" : "all arguments") + (error is { } e ? ", answered " + e.Status : "");
+        var label = connection.AuthMethod;
+        if (outcome.Match is { } match)
+        {
+            if (!_reachedBy.TryGetValue(match.Operation, out var set))
+            {
+                _reachedBy[match.Operation] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            set.Add(method.Path);
+        }
+
+        if (outcome.UnmatchedPath is { } path)
+        {
+            var target = op ?? outcome.Match?.Operation;
+            if (target is not null)
+            {
+                Fail(target, label, "route", method.Path + " (" + call + ") sent " + path + ", which no operation of the definition matches under " + BasePath);
+            }
+            else
+            {
+                _extra.Add(new OperationResult("(method) " + method.Path, label, false, "route: sent " + path.Replace(" | ", " / ", StringComparison.Ordinal) + ", which no operation of the definition matches under " + BasePath));
+            }
+        }
+
+        if (op is null)
+        {
+            if (outcome.Requests.Count == 0 && outcome.Error is not null and not ConnectorConfigurationException)
+            {
+                _extra.Add(new OperationResult("(method) " + method.Path, label, false, "call: " + method.Path + " (" + call + ") threw before sending: " + Short(outcome.Error)));
+            }
+
+            return;
+        }
+
+        Bucket(op, label);
+        var expectation = Expect(op, connection);
+        if (outcome.Timeout)
+        {
+            Fail(op, label, "call", method.Path + " (" + call + ") did not complete within " + options.CallTimeout.TotalSeconds + " s");
+            return;
+        }
+
+        if (expectation == Expectation.Reject)
+        {
+            if (outcome.Requests.Count > 0)
+            {
+                Fail(op, label, "credential-scope", "sent with a connection whose auth method '" + connection.AuthMethod + "' the operation does not accept (security: " + Security(op) + "); expected ConnectorConfigurationException before sending");
+            }
+            else if (outcome.Error is not ConnectorConfigurationException)
+            {
+                Fail(op, label, "credential-scope", "expected ConnectorConfigurationException for auth method '" + connection.AuthMethod + "', got " + (outcome.Error is null ? "no exception" : Short(outcome.Error)));
+            }
+
+            return;
+        }
+
+        if (outcome.Requests.Count == 0)
+        {
+            Fail(op, label, outcome.Error is ConnectorConfigurationException ? "credential-scope" : "call", method.Path + " (" + call + ") sent nothing: " + (outcome.Error is null ? "no exception" : Short(outcome.Error)));
+            return;
+        }
+
+        if (outcome.Match is null || !ReferenceEquals(outcome.Match.Operation, op))
+        {
+            return;
+        }
+
+        var request = outcome.Requests[0];
+        CheckParameters(op, label, request, outcome.Match, requiredOnly, method, call);
+        CheckBody(op, label, request, requiredOnly, call);
+        CheckCredentials(op, connection, request, expectation, call);
+        CheckResponse(op, label, outcome, error, call);
+    }
+
+    private void CheckParameters(DefOperation op, string label, RecordedRequest request, RouteMatch match, bool requiredOnly, ClientMethod method, string call)
+    {
+        var query = QueryPairs(request.RawQuery);
+        var exposed = method.Method.GetParameters().Select(p => Json.Norm(p.Name ?? "")).ToHashSet(StringComparer.Ordinal);
+        foreach (var p in op.Parameters)
+        {
+            var expected = p.Required || p.Constant is not null || (!requiredOnly && exposed.Contains(Json.Norm(p.Name)));
+            if (!expected)
+            {
+                continue;
+            }
+
+            switch (p.In)
+            {
+                case "path":
+                    if (!match.PathValues.TryGetValue(p.Name, out var value) || value.Length == 0)
+                    {
+                        Fail(op, label, "path-parameter", "'" + p.Name + "' is empty in " + request.RawPath + " (" + call + ")");
+                    }
+
+                    break;
+                case "query":
+                    CheckQuery(op, label, p, query, call);
+                    break;
+                case "header":
+                    var header = request.Header(p.Name);
+                    if (string.IsNullOrEmpty(header))
+                    {
+                        Fail(op, label, "header-parameter", (p.Required ? "required" : "optional") + " header '" + p.Name + "' missing (" + call + ")");
+                    }
+                    else if (p.Constant is not null && !ConstantMatches(p.Constant, header) && !header.Split(',').Any(h => ConstantMatches(p.Constant, h.Trim())))
+                    {
+                        Fail(op, label, "header-parameter", "header '" + p.Name + "' is '" + header + "', the definition fixes '" + p.Constant + "'");
+                    }
+
+                    break;
+                case "cookie":
+                    var cookies = Cookies(request);
+                    if (!cookies.ContainsKey(p.Name))
+                    {
+                        Fail(op, label, "cookie-parameter", (p.Required ? "required" : "optional") + " cookie '" + p.Name + "' missing (" + call + "); Cookie: " + (request.Header("Cookie") ?? "(none)"));
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private void CheckQuery(DefOperation op, string label, DefParameter p, List<(string Name, string Value)> query, string call)
+    {
+        var schema = refs.Resolve(p.Schema) as JsonObject;
+        var type = JsonSynthesizer.Type(schema);
+        var named = query.Where(q => q.Name == p.Name).ToList();
+        var what = (p.Required ? "required" : "optional") + " query parameter '" + p.Name + "'";
+        if (p.Constant is not null)
+        {
+            if (!named.Any(q => ConstantMatches(p.Constant, q.Value)))
+            {
+                Fail(op, label, "query-parameter", what + " should be the constant '" + p.Constant + "' (" + call + "), query: " + Show(query));
+            }
+
+            return;
+        }
+
+        if (p.Style == "deepObject")
+        {
+            if (!query.Any(q => q.Name.StartsWith(p.Name + "[", StringComparison.Ordinal)))
+            {
+                Fail(op, label, "query-style", what + " (deepObject) should be sent as " + p.Name + "[key]=value (" + call + "), query: " + Show(query));
+            }
+
+            return;
+        }
+
+        var isObject = type == "object" || (type is null && schema?["properties"] is JsonObject);
+        if (isObject && p.Style == "form" && p.Explode)
+        {
+            var keys = Json.Props(schema, "properties").Select(k => k.Key).Append("key1").ToHashSet(StringComparer.Ordinal);
+            if (!query.Any(q => keys.Contains(q.Name)) && named.Count == 0)
+            {
+                Fail(op, label, "query-style", what + " (exploded form object) should be sent as its key=value pairs (" + call + "), query: " + Show(query));
+            }
+
+            return;
+        }
+
+        if (named.Count == 0)
+        {
+            Fail(op, label, "query-parameter", what + " missing (" + call + "), query: " + Show(query));
+            return;
+        }
+
+        if (type != "array" || (Json.Num(schema, "maxItems") ?? 2) < 2)
+        {
+            return;
+        }
+
+        var (expectCount, delimiter) = p.Style switch
+        {
+            "form" when p.Explode => (2, (char?)null),
+            "form" => (1, ','),
+            "spaceDelimited" => (1, ' '),
+            "pipeDelimited" => (1, '|'),
+            _ => (0, (char?)null),
+        };
+        if (expectCount == 2 && named.Count < 2)
+        {
+            Fail(op, label, "query-style", what + " (form, explode: true) should repeat the name per item (two items passed), query: " + Show(query));
+        }
+        else if (expectCount == 1 && (named.Count != 1 || delimiter is { } d && !named[0].Value.Contains(d, StringComparison.Ordinal)))
+        {
+            Fail(op, label, "query-style", what + " (" + p.Style + ", explode: " + p.Explode.ToString().ToLowerInvariant() + ") should be one '" + p.Name + "' with items joined by '" + delimiter + "' (two items passed), query: " + Show(query));
+        }
+    }
+
+    private void CheckBody(DefOperation op, string label, RecordedRequest request, bool requiredOnly, string call)
+    {
+        if (op.Body is not { } body)
+        {
+            return;
+        }
+
+        if (!body.Required && requiredOnly && request.Body.Length == 0)
+        {
+            return;
+        }
+
+        var media = (request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        if (request.Body.Length == 0 && string.IsNullOrEmpty(request.ContentType))
+        {
+            Fail(op, label, "body", (body.Required ? "required" : "optional") + " body not sent (" + call + "); declared " + string.Join(", ", body.MediaTypes));
+            return;
+        }
+
+        var declared = body.MediaTypes.FirstOrDefault(m => MediaMatches(m, media));
+        if (declared is null)
+        {
+            Fail(op, label, "body-media", "sent as '" + request.ContentType + "', declared " + string.Join(", ", body.MediaTypes) + " (" + call + ")");
+            return;
+        }
+
+        var schema = refs.Resolve(body.Schemas.GetValueOrDefault(declared)) as JsonObject;
+        var required = RequiredProperties(schema);
+        if (required.Count == 0)
+        {
+            return;
+        }
+
+        HashSet<string>? present = null;
+        if (media.Contains("json", StringComparison.Ordinal))
+        {
+            try
+            {
+                present = (JsonNode.Parse(request.Body) as JsonObject)?.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+            }
+            catch (JsonException e)
+            {
+                Fail(op, label, "body", "JSON body does not parse: " + e.Message);
+                return;
+            }
+        }
+        else if (media == "application/x-www-form-urlencoded")
+        {
+            present = QueryPairs(request.BodyText).Select(q => q.Name.Split('[')[0]).ToHashSet(StringComparer.Ordinal);
+        }
+        else if (media.StartsWith("multipart/", StringComparison.Ordinal))
+        {
+            present = System.Text.RegularExpressions.Regex.Matches(request.BodyText, "name=\"?([^\";\r\n]+)\"?", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
+                .Select(m => m.Groups[1].Value.Split('[')[0]).ToHashSet(StringComparer.Ordinal);
+        }
+
+        if (present is null)
+        {
+            return;
+        }
+
+        var missing = required.Where(r => !present.Contains(r)).ToList();
+        if (missing.Count > 0)
+        {
+            Fail(op, label, "body-required", media + " body lacks required " + string.Join(", ", missing.Select(m => "'" + m + "'")) + " (" + call + "); sent: " + Truncate(request.BodyText, 200));
+        }
+    }
+
+    private HashSet<string> RequiredProperties(JsonObject? schema, int depth = 0)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        if (schema is null || depth > 8)
+        {
+            return result;
+        }
+
+        foreach (var r in Json.Items(schema, "required"))
+        {
+            if (Json.Str(r) is { } name)
+            {
+                result.Add(name);
+            }
+        }
+
+        foreach (var part in Json.Items(schema, "allOf"))
+        {
+            result.UnionWith(RequiredProperties(refs.Resolve(part) as JsonObject, depth + 1));
+        }
+
+        return result;
+    }
+
+    private static bool MediaMatches(string declared, string sent)
+    {
+        var d = declared.Split(';')[0].Trim().ToLowerInvariant();
+        if (d == sent || d == "*/*")
+        {
+            return true;
+        }
+
+        return d.EndsWith("/*", StringComparison.Ordinal) && sent.StartsWith(d[..^1], StringComparison.Ordinal);
+    }
+
+    private void CheckCredentials(DefOperation op, ConnectionUnderTest connection, RecordedRequest request, Expectation expectation, string call)
+    {
+        var label = connection.AuthMethod;
+        var everything = Surface(request, null, null, null);
+        if (connection.Auth is null)
+        {
+            // Values of a method the definition does not declare may appear only in header parameters the operation declares.
+            var declaredHeaders = op.Parameters.Where(p => p.In == "header").Select(p => p.Name).ToList();
+            var rest = RemoveHeaders(request, declaredHeaders);
+            foreach (var marker in connection.Credentials.Where(m => rest.Contains(m, StringComparison.Ordinal)))
+            {
+                Fail(op, label, "credential-leak", "a value of auth method '" + connection.AuthMethod + "' (not declared by the definition) appears outside the operation's declared header parameters (" + call + ")");
+                break;
+            }
+
+            return;
+        }
+
+        var auth = connection.Auth;
+        var present = connection.Credentials.Any(m => everything.Contains(m, StringComparison.Ordinal));
+        if (expectation == Expectation.Anonymous)
+        {
+            if (present)
+            {
+                Fail(op, label, "credential-anonymous", "the operation is anonymous (security: " + Security(op) + ") but a credential of '" + connection.AuthMethod + "' was sent in " + WhereIs(request, connection.Credentials) + " (" + call + ")");
+            }
+
+            return;
+        }
+
+        if (expectation == Expectation.Optional && !present)
+        {
+            return;
+        }
+
+        if (auth.Kind.StartsWith("unsupported", StringComparison.Ordinal) || auth.Kind == "custom")
+        {
+            return;
+        }
+
+        string? carried;
+        string rest2;
+        switch (auth.In)
+        {
+            case "query":
+                carried = QueryPairs(request.RawQuery).Where(q => q.Name == auth.Name).Select(q => q.Value).FirstOrDefault();
+                rest2 = Surface(request, null, auth.Name, null);
+                break;
+            case "cookie":
+                carried = Cookies(request).GetValueOrDefault(auth.Name);
+                rest2 = Surface(request, null, null, auth.Name);
+                break;
+            default:
+                carried = request.Header(auth.Name);
+                rest2 = Surface(request, auth.Name, null, null);
+                break;
+        }
+
+        var where = auth.In + " '" + auth.Name + "'";
+        if (carried is null || !connection.Credentials.Any(m => Decode(auth, carried).Contains(m, StringComparison.Ordinal)))
+        {
+            Fail(op, label, "credential", auth.Kind + " credential of '" + connection.AuthMethod + "' expected in " + where + ", found " + (carried is null ? "nothing there" : "'" + Mask(carried, connection.Credentials) + "'") + "; credential sent in " + WhereIs(request, connection.Credentials) + " (" + call + ")");
+            return;
+        }
+
+        if (auth.Kind is "basic" or "bearer" or "oauth2" && auth.Prefix.Length > 0 && auth.In == "header"
+            && !carried.StartsWith(auth.Prefix + " ", StringComparison.OrdinalIgnoreCase))
+        {
+            Fail(op, label, "credential", where + " should start with '" + auth.Prefix + " ', is '" + Mask(carried, connection.Credentials) + "' (" + call + ")");
+        }
+
+        if (auth.Kind == "basic" && !Decode(auth, carried).Contains(':', StringComparison.Ordinal))
+        {
+            Fail(op, label, "credential", "Basic credential is not base64(user:password) (" + call + ")");
+        }
+
+        if (connection.Credentials.Any(m => rest2.Contains(m, StringComparison.Ordinal)))
+        {
+            Fail(op, label, "credential-leak", "a credential of '" + connection.AuthMethod + "' also appears outside " + where + ": " + WhereIs(request, connection.Credentials) + " (" + call + ")");
+        }
+    }
+
+    private static string Decode(DefAuth auth, string carried)
+    {
+        var value = Uri.UnescapeDataString(carried);
+        if (auth.Kind == "basic")
+        {
+            var token = value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) ? value[6..].Trim() : value.Trim();
+            try
+            {
+                return Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            }
+            catch (FormatException)
+            {
+                return "";
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>Every place of the request a credential could be, less the one it belongs in.</summary>
+    private static string Surface(RecordedRequest request, string? skipHeader, string? skipQuery, string? skipCookie)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Uri.UnescapeDataString(request.RawPath));
+        foreach (var (name, value) in QueryPairs(request.RawQuery).Where(q => q.Name != skipQuery))
+        {
+            text.Append(name).Append('=').AppendLine(value);
+        }
+
+        foreach (var (name, value) in request.Headers.Where(h => !string.Equals(h.Key, skipHeader, StringComparison.OrdinalIgnoreCase) && !h.Key.Equals("Cookie", StringComparison.OrdinalIgnoreCase)))
+        {
+            text.Append(name).Append(": ").AppendLine(value);
+            if (value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    text.AppendLine(Encoding.UTF8.GetString(Convert.FromBase64String(value[6..].Trim())));
+                }
+                catch (FormatException)
+                {
+                }
+            }
+        }
+
+        foreach (var (name, value) in Cookies(request).Where(c => c.Key != skipCookie))
+        {
+            text.Append(name).Append('=').AppendLine(value);
+        }
+
+        return text.Append(request.BodyText).ToString();
+    }
+
+    private static string RemoveHeaders(RecordedRequest request, IEnumerable<string> names)
+    {
+        var skip = names.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return request.RawTarget + "\n" + Uri.UnescapeDataString(request.RawTarget.Replace('+', ' ')) + "\n"
+            + string.Join("\n", request.Headers.Where(h => !skip.Contains(h.Key)).Select(h => h.Key + ": " + h.Value)) + "\n" + request.BodyText;
+    }
+
+    private static string WhereIs(RecordedRequest request, IReadOnlyList<string> markers)
+    {
+        var places = new List<string>();
+        if (markers.Any(m => Uri.UnescapeDataString(request.RawTarget.Replace('+', ' ')).Contains(m, StringComparison.Ordinal)))
+        {
+            places.Add("the URL");
+        }
+
+        foreach (var (name, value) in request.Headers)
+        {
+            var decoded = value;
+            if (value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value[6..].Trim()));
+                }
+                catch (FormatException)
+                {
+                }
+            }
+
+            if (markers.Any(m => value.Contains(m, StringComparison.Ordinal) || decoded.Contains(m, StringComparison.Ordinal)))
+            {
+                places.Add("header " + name);
+            }
+        }
+
+        if (markers.Any(m => request.BodyText.Contains(m, StringComparison.Ordinal)))
+        {
+            places.Add("the body");
+        }
+
+        return places.Count == 0 ? "nowhere" : string.Join(", ", places);
+    }
+
+    private void CheckResponse(DefOperation op, string label, CallOutcome outcome, (int Status, DefResponse Response)? error, string call)
+    {
+        if (error is { } e)
+        {
+            if (outcome.Error is not ConnectorApiException api)
+            {
+                Fail(op, label, "error-typed", "answered " + e.Status + " with its declared schema, expected ConnectorApiException<TError>, got " + (outcome.Error is null ? "no exception" : Short(outcome.Error)));
+                return;
+            }
+
+            var type = api.GetType();
+            if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(ConnectorApiException<>))
+            {
+                Fail(op, label, "error-typed", "answered " + e.Status + " (declared '" + e.Response.Status + "' with a schema), got the untyped ConnectorApiException");
+                return;
+            }
+
+            if (type.GetProperty("Error")?.GetValue(api) is null && JsonSynthesizer.Type(refs.Resolve(e.Response.Schema) as JsonObject) == "object")
+            {
+                Fail(op, label, "error-typed", "answered " + e.Status + ": ConnectorApiException<" + type.GetGenericArguments()[0].Name + ">.Error is null");
+            }
+
+            return;
+        }
+
+        if (outcome.Error is not null)
+        {
+            Fail(op, label, outcome.Error is ConnectorApiException ? "response-status" : "response", call + ": " + Short(outcome.Error));
+            return;
+        }
+
+        if (outcome.ResultIsNullableObject && outcome.Result is null && op.Responses.Any(r => r.Status.StartsWith('2')))
+        {
+            var returnsValue = true;
+            if (returnsValue)
+            {
+                Fail(op, label, "response-null", "the response schema is an object but the typed result is null (" + call + ")");
+            }
+        }
+    }
+
+    /// <summary>A fixed value as sent: its <c>{{placeholders}}</c> are filled from connection values, so they match anything.</summary>
+    private static bool ConstantMatches(string constant, string actual)
+    {
+        if (!constant.Contains("{{", StringComparison.Ordinal))
+        {
+            return constant == actual;
+        }
+
+        var parts = System.Text.RegularExpressions.Regex.Split(constant, @"\{\{[^}]*\}\}");
+        var pattern = "^" + string.Join(".*", parts.Select(System.Text.RegularExpressions.Regex.Escape)) + "$";
+        return System.Text.RegularExpressions.Regex.IsMatch(actual, pattern, System.Text.RegularExpressions.RegexOptions.Singleline);
+    }
+
+    private static List<(string Name, string Value)> QueryPairs(string raw)
+        => raw.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair =>
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var name = eq < 0 ? pair : pair[..eq];
+            var value = eq < 0 ? "" : pair[(eq + 1)..];
+            return (Uri.UnescapeDataString(name.Replace('+', ' ')), Uri.UnescapeDataString(value.Replace('+', ' ')));
+        }).ToList();
+
+    private static Dictionary<string, string> Cookies(RecordedRequest request)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in (request.Header("Cookie") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                result.TryAdd(part[..eq], Uri.UnescapeDataString(part[(eq + 1)..]));
+            }
+        }
+
+        return result;
+    }
+
+    private static string Show(List<(string Name, string Value)> query)
+        => query.Count == 0 ? "(empty)" : Truncate(string.Join("&", query.Select(q => q.Name + "=" + q.Value)), 200);
+
+    private static string Security(DefOperation op)
+        => op.Security is null ? "(none declared)" : "[" + string.Join(", ", op.Security.Select(s => "{" + string.Join(",", s) + "}")) + "]";
+
+    private static string Mask(string value, IReadOnlyList<string> markers)
+        => markers.Aggregate(value, (v, m) => v.Replace(m, "<credential>", StringComparison.Ordinal));
+
+    private static string Short(Exception e)
+        => e.GetType().Name + ": " + Truncate(e.Message.ReplaceLineEndings(" ").Replace(" | ", " / ", StringComparison.Ordinal), 300);
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
+
+    /// <summary>Hands out one fixed access token for every key, so OAuth connections send a known marker.</summary>
+    private sealed class FixedTokenStore(string token) : ITokenStore
+    {
+        public ValueTask<OAuthToken?> GetAsync(string key, CancellationToken cancellationToken)
+            => ValueTask.FromResult<OAuthToken?>(new OAuthToken(token, expiresAt: DateTimeOffset.UtcNow.AddHours(1)));
+
+        public ValueTask SaveAsync(string key, OAuthToken token, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask RemoveAsync(string key, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Sends every request to the recording server, keeping the URL the client meant in a header.</summary>
+internal sealed class RedirectHandler(Uri server) : DelegatingHandler(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
+{
+    public const string OriginalUrlHeader = "X-Conformance-Original-Url";
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (request.RequestUri is { } uri && !uri.IsLoopback)
+        {
+            request.Headers.TryAddWithoutValidation(OriginalUrlHeader, uri.AbsoluteUri);
+            request.RequestUri = new Uri(server, uri.PathAndQuery);
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+}
