@@ -38,6 +38,7 @@ public class AnalyzerTests
         Assert.Equal(expected, supported);
         Assert.Contains("TC0005", supported);
         Assert.DoesNotContain("TC0001", supported);
+        Assert.DoesNotContain("TC0036", supported);
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public class AnalyzerTests
 
         // Read errors do not hide the validation behind them: one build shows the whole picture.
         var ids = run.Diagnostics.Select(d => d.Id).Distinct().Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(new[] { "TC0005", "TC0006", "TC0008", "TC0009", "TC0010", "TC0014", "TC0015", "TC0021" }, ids);
+        Assert.Equal(new[] { "TC0006", "TC0008", "TC0009", "TC0010", "TC0014", "TC0015", "TC0021", "TC0036" }, ids);
         Assert.Empty(run.Sources);
     }
 
@@ -76,8 +77,8 @@ public class AnalyzerTests
     }
 
     [Theory]
-    [InlineData("dotnet_diagnostic.TC0005.severity = error", "TC0005", DiagnosticSeverity.Error)]
-    [InlineData("dotnet_diagnostic.TC0005.severity = suggestion", "TC0005", DiagnosticSeverity.Info)]
+    [InlineData("dotnet_diagnostic.TC0021.severity = error", "TC0021", DiagnosticSeverity.Error)]
+    [InlineData("dotnet_diagnostic.TC0021.severity = suggestion", "TC0021", DiagnosticSeverity.Info)]
     [InlineData("dotnet_diagnostic.TC0008.severity = error", "TC0008", DiagnosticSeverity.Error)]
     public void Analyzer_severities_follow_the_analyzer_config(string config, string id, DiagnosticSeverity expected)
     {
@@ -93,9 +94,9 @@ public class AnalyzerTests
     {
         var (diagnostics, _) = DiagnosticsRun.RunAnalyzer(
             new[] { Expect.File("crm.connector.json", ManyProblems) },
-            SeverityConfig.Parse("dotnet_diagnostic.TC0021.severity = none\ndotnet_diagnostic.TC0005.severity = none"));
+            SeverityConfig.Parse("dotnet_diagnostic.TC0021.severity = none\ndotnet_diagnostic.TC0008.severity = none"));
 
-        Assert.DoesNotContain(diagnostics, d => d.Id is "TC0021" or "TC0005");
+        Assert.DoesNotContain(diagnostics, d => d.Id is "TC0021" or "TC0008");
         Assert.Contains(diagnostics, d => d.Id == "TC0010");
     }
 
@@ -173,15 +174,127 @@ public class AnalyzerTests
         Assert.Empty(run.AnalyzerExceptions);
         var style = Assert.Single(run.Diagnostics, d => d.Id == "TC0032");
         Assert.Equal((document.Path, "(9,42)-(9,48)", Reporter.Analyzer), (style.Path, style.Span, style.Reporter));
-        var typo = Assert.Single(run.Diagnostics, d => d.Id == "TC0005");
-        Assert.Equal((connector.Path, "(6,3)-(6,19)"), (typo.Path, typo.Span));
+        var typo = Assert.Single(run.Diagnostics, d => d.Id == "TC0036");
+        Assert.Equal((connector.Path, "(6,3)-(6,19)", Reporter.Generator), (typo.Path, typo.Span, typo.Reporter));
 
         // Only a reading with the document can tell that the overlay renames an operation the document does not have.
         var rename = Assert.Single(run.Diagnostics, d => d.Id == "TC0031");
         Assert.Equal((connector.Path, "(7,31)-(7,41)"), (rename.Path, rename.Span));
         Assert.Contains("did you mean 'listItems'", rename.Message, StringComparison.Ordinal);
         Assert.Equal(3, run.Diagnostics.Length);
-        Assert.NotEmpty(run.Sources);
+
+        // The misspelt key is an error in a connector file, so the pair generates nothing until it is fixed.
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void A_file_with_errors_shows_all_its_warnings_in_the_same_run_each_once()
+    {
+        // Errors (an undeclared variable, a path placeholder without a parameter, an unknown key) next to warnings
+        // (an unused variable, a duplicate key, a literal credential, two endpoints that become the same C# method).
+        var text = """
+            {
+              "format_version": 1,
+              "name": "Acme CRM",
+              "base_url": "https://{{tenant}}.acme.com",
+              "variables": [ { "name": "region" } ],
+              "headers": [ { "name": "Authorization", "value": "Bearer sk_live_51HfR2kL9xQ" } ],
+              "endpoints": [
+                { "name": "get_deal", "method": "get", "path": "/deals/{id}", "sumary": "x" },
+                { "name": "get-deal", "method": "get", "path": "/deals", "method": "post" }
+              ]
+            }
+            """;
+        var run = DiagnosticsRun.Of(Expect.File("crm.connector.json", text));
+
+        Assert.Empty(run.AnalyzerExceptions);
+        Assert.Equal(
+            new[]
+            {
+                SpanOf(text, "{{tenant}}") + " TC0009 Error Generator",
+                SpanOf(text, "\"region\"") + " TC0010 Warning Analyzer",
+                SpanOf(text, "\"Bearer sk_live_51HfR2kL9xQ\"") + " TC0021 Warning Analyzer",
+                SpanOf(text, "{id}") + " TC0014 Error Generator",
+                SpanOf(text, "\"sumary\"") + " TC0036 Error Generator",
+                SpanOf(text, "\"get-deal\"") + " TC0012 Warning Analyzer",
+                SpanOf(text, "\"method\"", 3) + " TC0028 Warning Analyzer",
+            },
+            run.Diagnostics.Select(d => d.Span + " " + d.Id + " " + d.Severity + " " + d.Reporter));
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void Two_files_with_problems_each_show_every_problem_of_both()
+    {
+        const string Crm = """
+            {
+              "name": "Acme CRM",
+              "base_url": "http://api.acme.com",
+              "endpoints": [ { "name": "get_deal", "method": "get", "path": "/deals/{id}" } ]
+            }
+            """;
+        const string Acme = """
+            {
+              "display_name": "Acme",
+              "proxy_url": "ftp://api.acme.com",
+              "descripton": "Acme API",
+              "auth_patterns": [ { "type": "BEARER", "fields": [ { "field_name": "token", "input_type": "password" } ] } ]
+            }
+            """;
+        var run = DiagnosticsRun.Of(Expect.File("crm.connector.json", Crm), Expect.File("acme.connector.json", Acme));
+
+        Assert.Empty(run.AnalyzerExceptions);
+        Assert.Equal(
+            new[]
+            {
+                "acme.connector.json" + SpanOf(Acme, "\"ftp://api.acme.com\"") + " TC0007 Error Generator",
+                "acme.connector.json" + SpanOf(Acme, "\"descripton\"") + " TC0005 Warning Analyzer",
+                "crm.connector.json" + SpanOf(Crm, "\"http://api.acme.com\"") + " TC0008 Warning Analyzer",
+                "crm.connector.json" + SpanOf(Crm, "{id}") + " TC0014 Error Generator",
+            },
+            run.Diagnostics.Select(d => Path.GetFileName(d.Path) + d.Span + " " + d.Id + " " + d.Severity + " " + d.Reporter));
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void An_endpoint_or_parameter_that_cannot_be_generated_is_still_checked_to_the_end()
+    {
+        // The endpoint has no path and its parameter no location; what else they say is checked in the same build.
+        var text = """
+            {
+              "name": "Acme CRM",
+              "base_url": "https://api.acme.com",
+              "endpoints": [ { "name": "get_deal", "method": "get", "deprecated": "yes",
+                "parameters": [ { "name": "id", "type": "integer", "default": "7", "descripton": "x" } ] } ]
+            }
+            """;
+        var run = DiagnosticsRun.Of(Expect.File("crm.connector.json", text));
+
+        Assert.Equal(
+            new[]
+            {
+                SpanOf(text, "{", 2, 1) + " TC0003",
+                SpanOf(text, "\"yes\"") + " TC0004",
+                SpanOf(text, "{", 3, 1) + " TC0003",
+                SpanOf(text, "\"7\"") + " TC0004",
+                SpanOf(text, "\"descripton\"") + " TC0036",
+            },
+            run.Diagnostics.Select(d => d.Span + " " + d.Id));
+    }
+
+    /// <summary>The span of the <paramref name="occurrence"/>th <paramref name="needle"/> in the text, as the diagnostics print it.</summary>
+    private static string SpanOf(string text, string needle, int occurrence = 1, int? length = null)
+    {
+        var index = -1;
+        for (var i = 0; i < occurrence; i++)
+        {
+            index = text.IndexOf(needle, index + 1, StringComparison.Ordinal);
+            Assert.True(index >= 0, needle);
+        }
+
+        var (line, column) = Markup.Position(text, index);
+        var (endLine, endColumn) = Markup.Position(text, index + (length ?? needle.Length));
+        return "(" + line + "," + column + ")-(" + endLine + "," + endColumn + ")";
     }
 
     [Fact]

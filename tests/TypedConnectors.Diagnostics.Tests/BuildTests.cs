@@ -27,8 +27,11 @@ public class BuildTests(Xunit.Abstractions.ITestOutputHelper output)
             // The generator's error, at the '{deal_id}' placeholder (line 19, column 47), with its help link.
             Assert.Contains(lines, l => l.StartsWith(file + "(19,47): error TC0014: The path contains '{deal_id}' but no parameter 'deal_id' with \"in\": \"path\" is declared (https://", StringComparison.Ordinal));
 
-            // The analyzer's warning, with the suggestion.
-            Assert.Contains(lines, l => l.StartsWith(file + "(4,3): warning TC0005: 'descripton' is not a known key of a connector; did you mean 'description'?", StringComparison.Ordinal));
+            // The unknown key, an error in a connector file, with the suggestion, in the same build as the other error.
+            Assert.Contains(lines, l => l.StartsWith(file + "(4,3): error TC0036: 'descripton' is not a known key of a connector; did you mean 'description'?", StringComparison.Ordinal));
+
+            // The analyzer's warnings are shown although the file has errors.
+            Assert.Contains(lines, l => l.StartsWith(file + "(25,50): warning TC0021: ", StringComparison.Ordinal));
 
             // .globalconfig severities: TC0008 raised to an error, TC0010 switched off.
             Assert.Contains(lines, l => l.StartsWith(file + "(5,15): error TC0008: ", StringComparison.Ordinal));

@@ -101,20 +101,53 @@ public class DiagnosticLocationTests
     }
 
     [Fact]
-    public void TC0005_unknown_key_is_a_warning_with_a_suggestion()
+    public void TC0005_unknown_key_of_a_platform_payload_is_a_warning_with_a_suggestion()
     {
+        // Platform payloads are third-party documents: an extra key is reported, and the payload still generates.
+        var found = Expect.Diagnostic(
+            """
+            {
+              "display_name": "Acme",
+              "proxy_url": "https://api.acme.com",
+              [|"descripton"|]: "Acme API",
+              "auth_patterns": [ { "type": "BEARER", "fields": [ { "field_name": "token", "input_type": "password" } ] } ]
+            }
+            """,
+            "TC0005",
+            Warning,
+            "acme.connector.json");
+        Assert.EndsWith("did you mean 'description'?", found.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TC0036_unknown_key_of_a_connector_file_is_an_error_with_a_suggestion()
+    {
+        // "reponse" would silently turn the typed response into a Task: the file does not generate until it is fixed.
+        var run = DiagnosticsRun.Of(Expect.File("crm.connector.json", Markup.Parse("""
+            {
+              "format_version": 1,
+              "name": "Acme CRM",
+              "base_url": "https://api.acme.com/v2",
+              "endpoints": [
+                { "name": "get_contact", "method": "get", "path": "/contacts", [|"reponse"|]: { "type": "object" } }
+              ]
+            }
+            """).Text));
         var found = Expect.Diagnostic(
             """
             {
               "format_version": 1,
               "name": "Acme CRM",
-              [|"descripton"|]: "Contacts and deals in Acme CRM",
-              "base_url": "https://api.acme.com/v2"
+              "base_url": "https://api.acme.com/v2",
+              "endpoints": [
+                { "name": "get_contact", "method": "get", "path": "/contacts", [|"reponse"|]: { "type": "object" } }
+              ]
             }
             """,
-            "TC0005",
-            Warning);
-        Assert.EndsWith("did you mean 'description'?", found.Message, StringComparison.Ordinal);
+            "TC0036",
+            Error);
+        Assert.Equal("'reponse' is not a known key of an endpoint; did you mean 'response'?", found.Message);
+        Assert.Empty(run.Sources);
     }
 
     [Theory]

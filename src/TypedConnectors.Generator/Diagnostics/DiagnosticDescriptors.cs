@@ -45,7 +45,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnknownKey = new(
         "TC0005",
-        "Unknown key",
+        "Unknown key in a platform payload",
         "'{0}' is not a known key of {1}{2}",
         "TypedConnectors.Schema",
         DiagnosticSeverity.Warning,
@@ -322,6 +322,15 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpBase + "TC0035.md");
 
+    public static readonly DiagnosticDescriptor UnknownCanonicalKey = new(
+        "TC0036",
+        "Unknown key in a connector file",
+        "'{0}' is not a known key of {1}{2}",
+        "TypedConnectors.Schema",
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "TC0036.md");
+
     public static readonly DiagnosticDescriptor CustomAuthNotImplemented = new(
         "TC0040",
         "Custom auth handler missing",
@@ -377,6 +386,7 @@ internal static class DiagnosticDescriptors
         UnresolvedReference,
         ReferencedFileNotFound,
         DuplicateAuthMethodKey,
+        UnknownCanonicalKey,
         CustomAuthNotImplemented,
         McpSdkNotReferenced,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);

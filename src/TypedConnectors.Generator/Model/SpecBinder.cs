@@ -80,7 +80,8 @@ internal static class SpecBinder
         {
             var wanted = Naming.ToPascal(operation.Name, "Operation") + "Async";
             var claimed = methodScope.Claim(wanted);
-            if (claimed != wanted && methodOwners.TryGetValue(wanted, out var owner))
+            // Two endpoints of the same name are one mistake, already reported as a duplicate (TC0011).
+            if (claimed != wanted && methodOwners.TryGetValue(wanted, out var owner) && owner != operation.Name)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IdentifierCollision, At(false, operation.Pointer + "/name", operation.Pointer + "/operationId", operation.Pointer), owner, operation.Name, wanted, claimed));
             }

@@ -50,7 +50,9 @@ internal static class ConnectorFileReader
         try
         {
             spec = ReadSpec(input, diagnostics, out var context, documents, cancellationToken);
-            if (spec is not null && !diagnostics.Any(d => d.StopsGeneration))
+
+            // Bound even when the file has errors: the names it would clash on are warnings of the same build.
+            if (spec is not null)
             {
                 spec = SpecBinder.Bind(spec, input, settings, diagnostics, context);
             }

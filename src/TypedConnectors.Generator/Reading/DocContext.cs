@@ -26,17 +26,36 @@ internal sealed class DocContext
     /// <summary>Other AdditionalFiles references in this file may name; null when the file was found to reference none.</summary>
     public OpenApi.DocumentSet? Documents { get; init; }
 
+    /// <summary>
+    /// The file is in the project's own format, which connector.schema.json describes exactly: an unknown key is an error
+    /// (TC0036) and ignored keywords are still type-checked. Platform payloads are third-party documents, so their extra
+    /// keys stay warnings (TC0005).
+    /// </summary>
+    public bool Strict { get; set; }
+
+    // A node can be read twice (a property schema is read as a schema and again for its member's docs and
+    // constraints); one mistake is one diagnostic however often its node is looked at.
+    private readonly HashSet<(string Id, LocationInfo Location)> _reported = new();
+
     public bool HasErrors => Diagnostics.Any(d => d.StopsGeneration);
 
     public void Report(DiagnosticDescriptor descriptor, DocNode node, params string[] arguments)
-        => Diagnostics.Add(DiagnosticInfo.Create(descriptor, File.Locate(node), arguments));
+        => Add(DiagnosticInfo.Create(descriptor, File.Locate(node), arguments));
 
     public void ReportKey(DiagnosticDescriptor descriptor, DocProperty property, params string[] arguments)
-        => Diagnostics.Add(DiagnosticInfo.Create(descriptor, File.LocateName(property), arguments));
+        => Add(DiagnosticInfo.Create(descriptor, File.LocateName(property), arguments));
 
     /// <summary>Reports at the opening brace of an object: used for keys that are missing from it.</summary>
     public void ReportAtStart(DiagnosticDescriptor descriptor, DocNode node, params string[] arguments)
-        => Diagnostics.Add(DiagnosticInfo.Create(descriptor, File.Locate(node.Start, Math.Min(1, node.Length)), arguments));
+        => Add(DiagnosticInfo.Create(descriptor, File.Locate(node.Start, Math.Min(1, node.Length)), arguments));
+
+    private void Add(DiagnosticInfo diagnostic)
+    {
+        if (_reported.Add((diagnostic.Id, diagnostic.Location)))
+        {
+            Diagnostics.Add(diagnostic);
+        }
+    }
 
     /// <summary>Finds the node a JSON pointer names, or the deepest existing ancestor.</summary>
     public DocNode Resolve(string pointer, out DocProperty? property) => Resolve(pointer, out property, out _);
@@ -146,7 +165,9 @@ internal sealed class DocContext
         }
 
         var value = AsString(node, key, allowScalars);
-        if (required && value is { Length: 0 } or null && node is DocScalar)
+
+        // A value of the wrong type is already reported as such; only a string that is empty, or null, is "missing".
+        if (required && (value is { Length: 0 } || node is DocScalar { Kind: ScalarKind.Null }))
         {
             Report(DiagnosticDescriptors.MissingRequiredKey, node, key, " and may not be empty");
         }
@@ -190,6 +211,9 @@ internal sealed class DocContext
         }
     }
 
+    /// <summary>A number as written (so no precision is lost); reports any other value. Null counts as absent.</summary>
+    public string? Number(DocObject parent, string key) => Scalar(parent, key, ScalarKind.Number);
+
     /// <summary>Reads a string that must be one of <paramref name="allowed"/> (case-insensitive).</summary>
     public T? Enum<T>(DocObject parent, string key, IReadOnlyList<(string Name, T Value)> allowed, string what, bool required = false, string? where = null)
         where T : struct
@@ -222,19 +246,66 @@ internal sealed class DocContext
         return false;
     }
 
-    /// <summary>Reports keys that <paramref name="known"/> does not list, suggesting the nearest known key.</summary>
+    /// <summary>
+    /// Reports keys that <paramref name="known"/> does not list, suggesting the nearest known key: an error in a strict
+    /// (canonical) file, a warning in a platform payload.
+    /// </summary>
     public void CheckKeys(DocObject obj, IReadOnlyCollection<string> known, string what)
     {
         foreach (var property in obj.Properties)
         {
-            if (known.Contains(property.Name) || property.Name.StartsWith("x-", StringComparison.Ordinal) || property.Name == "$schema" || property.Name == "$comment")
+            if (property.Name == "$comment" || (property.Name == "$schema" && ReferenceEquals(obj, Root)))
+            {
+                // Allowed everywhere, and typed like any other key where the format is strict.
+                if (Strict)
+                {
+                    AsString(property.Value, property.Name);
+                }
+
+                continue;
+            }
+
+            if (known.Contains(property.Name) || property.Name.StartsWith("x-", StringComparison.Ordinal) || (!Strict && property.Name == "$schema"))
             {
                 continue;
             }
 
             var suggestion = Suggest(property.Name, known);
-            ReportKey(DiagnosticDescriptors.UnknownKey, property, property.Name, what, suggestion is null ? "" : "; did you mean '" + suggestion + "'?");
+            ReportKey(Strict ? DiagnosticDescriptors.UnknownCanonicalKey : DiagnosticDescriptors.UnknownKey, property, property.Name, what, suggestion is null ? "" : "; did you mean '" + suggestion + "'?");
         }
+    }
+
+    /// <summary>
+    /// A scalar that must be one of <paramref name="kinds"/>, as text (numbers and booleans as written); reports any
+    /// other value. Null counts as absent.
+    /// </summary>
+    public string? Scalar(DocObject parent, string key, params ScalarKind[] kinds)
+    {
+        var node = parent.Get(key);
+        switch (node)
+        {
+            case null:
+            case DocScalar { Kind: ScalarKind.Null }:
+                return null;
+            case DocScalar s when kinds.Contains(s.Kind):
+                return s.Text;
+            default:
+                Report(DiagnosticDescriptors.WrongValueType, node, key, KindList(kinds), Describe(node));
+                return null;
+        }
+    }
+
+    /// <summary>"a string or a number", "a string, a number or true/false".</summary>
+    internal static string KindList(IReadOnlyList<ScalarKind> kinds)
+    {
+        var names = kinds.Select(k => k switch
+        {
+            ScalarKind.String => "a string",
+            ScalarKind.Number => "a number",
+            ScalarKind.Boolean => "true or false",
+            _ => "null",
+        }).ToList();
+        return names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[names.Count - 1];
     }
 
     /// <summary>A required key written as <c>null</c> is as missing as an absent one, but points at the null.</summary>

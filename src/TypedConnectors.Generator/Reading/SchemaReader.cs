@@ -57,11 +57,16 @@ internal sealed class SchemaReader
             return TypeRef.Any;
         }
 
+        // A parameter's shorthand shares some keywords with a schema, but not all ("required" is a boolean there).
         if (checkKeys)
         {
             _context.CheckKeys(schema, SchemaKeys, "a schema");
+            CheckKeywords(schema);
         }
-
+        else if (schema.Get("items") is { } shorthandItems)
+        {
+            _context.AsObject(shorthandItems, "items");
+        }
         if (_context.String(schema, "$ref") is { } reference)
         {
             const string prefix = "#/types/";
@@ -84,17 +89,17 @@ internal sealed class SchemaReader
             var members = new List<EnumValueSpec>();
             foreach (var item in values.Items)
             {
-                if (item is DocScalar { Kind: ScalarKind.String or ScalarKind.Number } scalar)
-                {
-                    members.Add(new EnumValueSpec(scalar.Text));
-                }
-                else if (item is DocScalar { Kind: ScalarKind.Null })
+                if (item is DocScalar { Kind: ScalarKind.Null })
                 {
                     nullable = true;
                 }
-                else
+                else if (item is not DocScalar { Kind: ScalarKind.String or ScalarKind.Number })
                 {
                     _context.Report(DiagnosticDescriptors.WrongValueType, item, "enum value", "a string or number", DocContext.Describe(item));
+                }
+                else if (CheckValue(item, schema, "enum value") is { } text)
+                {
+                    members.Add(new EnumValueSpec(text));
                 }
             }
 
@@ -227,8 +232,8 @@ internal sealed class SchemaReader
         {
             MinLength = (int?)_context.Integer(schema, "minLength"),
             MaxLength = (int?)_context.Integer(schema, "maxLength"),
-            Minimum = (schema.Get("minimum") as DocScalar) is { Kind: ScalarKind.Number } min ? min.Text : null,
-            Maximum = (schema.Get("maximum") as DocScalar) is { Kind: ScalarKind.Number } max ? max.Text : null,
+            Minimum = _context.Number(schema, "minimum"),
+            Maximum = _context.Number(schema, "maximum"),
             Pattern = _context.String(schema, "pattern"),
             MinItems = (int?)_context.Integer(schema, "minItems"),
             MaxItems = (int?)_context.Integer(schema, "maxItems"),
@@ -287,6 +292,161 @@ internal sealed class SchemaReader
 
         _context.Report(DiagnosticDescriptors.InvalidEnumValue, node, text, "schema type", string.Join(", ", TypeNames.Select(t => t.Item1)));
         return null;
+    }
+
+    /// <summary>
+    /// Type-checks the keywords of a schema object that reading may not look at on every path (a <c>$ref</c> with
+    /// siblings, items of a non-array, keywords that only document), so connector.schema.json's types hold everywhere.
+    /// Reading the same node again later reports nothing twice.
+    /// </summary>
+    private void CheckKeywords(DocObject schema)
+    {
+        if (!_context.Strict)
+        {
+            return;
+        }
+
+        _context.String(schema, "format");
+        _context.String(schema, "description");
+        _context.String(schema, "title");
+        _context.Bool(schema, "nullable");
+        _context.Bool(schema, "readOnly");
+        _context.Bool(schema, "deprecated");
+        _context.Object(schema, "properties");
+        if (_context.Array(schema, "required") is { } required)
+        {
+            foreach (var item in required.Items)
+            {
+                _context.AsString(item, "required");
+            }
+        }
+
+        if (schema.Get("items") is { } items)
+        {
+            _context.AsObject(items, "items");
+        }
+
+        if (schema.Get("additionalProperties") is { } additional and not DocObject and not DocScalar { Kind: ScalarKind.Boolean })
+        {
+            _context.Report(DiagnosticDescriptors.WrongValueType, additional, "additionalProperties", "true, false or a schema", DocContext.Describe(additional));
+        }
+
+        CheckConstraints(schema, ReadConstraints(schema));
+
+        if (schema.Get("default") is { } defaultValue)
+        {
+            CheckValue(defaultValue, schema, "default");
+        }
+
+        if (schema.Get("example") is { } example)
+        {
+            CheckValue(example, schema, "example");
+        }
+
+        if (_context.Array(schema, "examples") is { } examples)
+        {
+            foreach (var item in examples.Items)
+            {
+                CheckValue(item, schema, "examples item");
+            }
+        }
+    }
+
+    /// <summary>Length and item-count limits are counts: connector.schema.json gives them a minimum of 0.</summary>
+    public void CheckConstraints(DocObject schema, ConstraintsSpec? constraints)
+    {
+        if (constraints is null)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in new[] { ("minLength", constraints.MinLength), ("maxLength", constraints.MaxLength), ("minItems", constraints.MinItems), ("maxItems", constraints.MaxItems) })
+        {
+            if (value < 0)
+            {
+                _context.Report(DiagnosticDescriptors.ValueOutOfRange, schema.Get(key)!, key, "must be at least 0");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="value"/> (a default, enum member or example) is a value of the type
+    /// <paramref name="schema"/> declares, as written: the string "30" is not the integer 30. Returns the value as text
+    /// when it is a scalar of that type; null (reported) when it is not, or when it is null.
+    /// </summary>
+    public string? CheckValue(DocNode value, DocObject schema, string key)
+    {
+        var (types, nullable) = DeclaredType(schema, 0);
+        var declared = string.Join(" or ", types);
+        var expected = string.Join(" or ", types.Select(Expected));
+        if (value is DocScalar { Kind: ScalarKind.Null })
+        {
+            // "No value" for a default; a value of its own elsewhere, allowed when the type says so.
+            if (key != "default" && types.Count > 0 && !nullable)
+            {
+                _context.Report(DiagnosticDescriptors.WrongValueType, value, key, expected + " (the declared type is " + declared + ", not nullable)", "null");
+            }
+
+            return null;
+        }
+
+        if (types.Count > 0 && !types.Any(type => Fits(value, type)))
+        {
+            _context.Report(DiagnosticDescriptors.WrongValueType, value, key, expected + " (the declared type is " + declared + ")", DocContext.Describe(value));
+            return null;
+        }
+
+        return value is DocScalar scalar ? scalar.Text : null;
+    }
+
+    private static bool Fits(DocNode value, string type) => type switch
+    {
+        "string" => value is DocScalar { Kind: ScalarKind.String },
+        "integer" => value is DocScalar { Kind: ScalarKind.Number } n && IsWholeNumber(n.Text),
+        "number" => value is DocScalar { Kind: ScalarKind.Number },
+        "boolean" => value is DocScalar { Kind: ScalarKind.Boolean },
+        "array" => value is DocArray,
+        "object" => value is DocObject,
+        _ => true,
+    };
+
+    private static string Expected(string type) => type switch
+    {
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        "array" => "an array",
+        "object" => "an object",
+        _ => "a " + type,
+    };
+
+    private static bool IsWholeNumber(string text)
+        => long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _)
+            || (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d) && d == Math.Floor(d));
+
+    /// <summary>The JSON type a schema declares (through <c>#/types/</c> references), without reporting anything.</summary>
+    private (List<string> Types, bool Nullable) DeclaredType(DocObject schema, int depth)
+    {
+        if (depth < 16
+            && schema.Get("$ref") is DocScalar { Kind: ScalarKind.String } reference
+            && reference.Text.StartsWith("#/types/", StringComparison.Ordinal)
+            && _namedTypes?.Find(reference.Text.Substring("#/types/".Length))?.Value is DocObject target)
+        {
+            return DeclaredType(target, depth + 1);
+        }
+
+        var nullable = schema.Get("nullable") is DocScalar { Kind: ScalarKind.Boolean, Text: "true" };
+        var names = schema.Get("type") switch
+        {
+            DocScalar { Kind: ScalarKind.String } single => new[] { single.Text },
+            DocArray list => list.Items.OfType<DocScalar>().Where(i => i.Kind == ScalarKind.String).Select(i => i.Text).ToArray(),
+            _ => System.Array.Empty<string>(),
+        };
+        nullable |= names.Contains("null");
+
+        // An unknown type name is reported where the type is read; a value is then not held to it.
+        var types = names.Where(n => n != "null").Distinct(StringComparer.Ordinal).ToList();
+        return (types.All(t => TypeNames.Any(known => known.Item1 == t)) ? types : new List<string>(), nullable);
     }
 
     internal static TypeRef Primitive(string? format) => format switch

@@ -45,6 +45,36 @@ internal static class CanonicalReader
         "style", "explode", "maxLength", "minLength", "minimum", "maximum", "pattern",
     };
 
+    private static readonly string[] ShorthandKeys = { "type", "format", "enum", "items" };
+
+    internal static readonly string[] HeaderKeys = { "name", "value" };
+    internal static readonly string[] ScopeKeys = { "scope", "display_name", "description", "required" };
+    internal static readonly string[] RequestBodyKeys = { "schema", "content_type", "required", "description" };
+    internal static readonly string[] RateLimitKeys = { "requests", "per", "window_seconds" };
+
+    /// <summary>
+    /// The keys each object of the format accepts, by the name connector.schema.json gives that object (a <c>$defs</c>
+    /// entry, or the root), so a test can hold the reader and the schema to the same key sets.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string[]> KeySets { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        ["#"] = RootKeys,
+        ["variable"] = VariableKeys,
+        ["field"] = FieldKeys,
+        ["field_mutation"] = MutationKeys,
+        ["scalekit_field_mutation"] = Scalekit.ScalekitReader.MutationKeys,
+        ["scope"] = ScopeKeys,
+        ["oauth"] = OAuthKeys,
+        ["auth_method"] = AuthKeys,
+        ["header"] = HeaderKeys,
+        ["schema"] = SchemaReader.SchemaKeys,
+        ["parameter"] = ParameterKeys,
+        ["request_body"] = RequestBodyKeys,
+        ["endpoint"] = EndpointKeys,
+        ["rate_limit"] = RateLimitKeys,
+        ["operations"] = OpenApi.OpenApiOverlay.OperationKeys,
+    };
+
     internal static readonly (string, ConnectorKind)[] ConnectorKinds =
     {
         ("simple", ConnectorKind.Simple), ("enrichment", ConnectorKind.Enrichment), ("exporter", ConnectorKind.Exporter),
@@ -90,14 +120,24 @@ internal static class CanonicalReader
 
     public static ConnectorSpec? Read(DocContext context, DocObject root)
     {
-        context.CheckKeys(root, RootKeys, "a connector");
+        // A version this reader does not know is reported alone: its keys and values may mean something else there, so
+        // judging them by format 1 would only bury the one diagnostic that matters. An absent version is version 1, for
+        // good: a later format must be asked for, so a file never changes meaning under a newer generator.
         if (context.Integer(root, "format_version") is { } version && version != FormatVersion)
         {
             context.Report(DiagnosticDescriptors.UnsupportedFormatVersion, root.Get("format_version")!, version.ToString(System.Globalization.CultureInfo.InvariantCulture), FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return null;
         }
 
+        context.Strict = true;
+        context.CheckKeys(root, RootKeys, "a connector");
+
         var openApi = context.String(root, "openapi");
+        if (openApi is null && root.Find("operations") is { } operations && context.AsObject(operations.Value, "operations") is not null)
+        {
+            // Without a document there is nothing to select: the key would silently do nothing.
+            context.ReportKey(DiagnosticDescriptors.ValueOutOfRange, operations, "operations", "selects operations of the document named by \"openapi\", and this file names none");
+        }
         var name = context.String(root, "name", required: true, where: "a connector") ?? "";
         var schemas = new SchemaReader(context, context.Object(root, "types"));
         schemas.ReadNamedTypes();
@@ -111,7 +151,7 @@ internal static class CanonicalReader
             Domain = context.String(root, "domain"),
             IconUrl = context.String(root, "icon_url"),
             Visibility = context.String(root, "visibility"),
-            Version = context.String(root, "version", allowScalars: true),
+            Version = context.Scalar(root, "version", ScalarKind.String, ScalarKind.Number),
             Kind = context.Enum(root, "type", ConnectorKinds, "connector type") ?? ConnectorKind.Simple,
             Dialect = SourceDialect.Canonical,
             BaseUrl = context.String(root, "base_url", required: openApi is null, where: "a connector") ?? "",
@@ -154,9 +194,9 @@ internal static class CanonicalReader
     {
         return ReadList(context, parent, key, (o, p) =>
         {
-            context.CheckKeys(o, new[] { "name", "value" }, "a header");
+            context.CheckKeys(o, HeaderKeys, "a header");
             var headerName = context.String(o, "name", required: true, where: "a header");
-            var value = context.String(o, "value", allowScalars: true) ?? "";
+            var value = context.Scalar(o, "value", ScalarKind.String, ScalarKind.Number, ScalarKind.Boolean) ?? "";
             return headerName is null ? null : new HeaderSpec(headerName, value, prefix + p);
         });
     }
@@ -165,14 +205,15 @@ internal static class CanonicalReader
     {
         context.CheckKeys(obj, VariableKeys, "a variable");
         var name = context.String(obj, "name", required: true, where: "a variable");
-        return name is null ? null : new VariableSpec
+        var variable = new VariableSpec
         {
-            Name = name,
+            Name = name ?? "",
             Description = context.String(obj, "description"),
             Default = context.String(obj, "default", allowScalars: true),
             Pattern = context.String(obj, "pattern"),
             Pointer = pointer,
         };
+        return name is null ? null : variable;
     }
 
     /// <summary>
@@ -189,9 +230,9 @@ internal static class CanonicalReader
     {
         context.CheckKeys(obj, keys ?? FieldKeys, what);
         var name = context.String(obj, "field_name", required: true, where: "a field");
-        return name is null ? null : new FieldSpec
+        var field = new FieldSpec
         {
-            Name = name,
+            Name = name ?? "",
             Label = context.String(obj, "label"),
             Hint = context.String(obj, "hint"),
             InputType = context.Enum(obj, "input_type", inputTypes ?? InputTypes, "input_type") ?? FieldInputType.Text,
@@ -199,29 +240,28 @@ internal static class CanonicalReader
             Default = context.String(obj, "default", allowScalars: true),
             Pointer = pointer,
         };
+        return name is null ? null : field;
     }
 
     internal static FieldMutationSpec? ReadMutation(DocContext context, DocObject obj)
     {
         context.CheckKeys(obj, MutationKeys, "a field mutation");
         var field = context.String(obj, "field", required: true, where: "a field mutation");
-        return field is null ? null : new FieldMutationSpec
+        var mutation = new FieldMutationSpec
         {
-            Field = field,
+            Field = field ?? "",
             Prefix = context.String(obj, "prefix"),
             Suffix = context.String(obj, "suffix"),
             Default = context.String(obj, "default", allowScalars: true),
         };
+        return field is null ? null : mutation;
     }
 
     private static AuthMethodSpec? ReadAuthMethod(DocContext context, DocObject obj, string pointer)
     {
         context.CheckKeys(obj, AuthKeys, "an auth method");
-        if (context.Enum(obj, "type", AuthKinds, "auth type", required: true, where: "an auth method") is not { } kind)
-        {
-            return null;
-        }
-
+        var type = context.Enum(obj, "type", AuthKinds, "auth type", required: true, where: "an auth method");
+        var kind = type ?? AuthKind.None;
         var mutations = ReadList(context, obj, "field_mutations", (o, _) => ReadMutation(context, o));
         if (mutations.IsEmpty && obj.Get("auth_field_mutations") is DocObject scalekitMutations)
         {
@@ -236,14 +276,17 @@ internal static class CanonicalReader
             mutations = ReadList(context, obj, "auth_field_mutations", (o, _) => ReadMutation(context, o));
         }
 
-        return new AuthMethodSpec
+        // Two names for one setting (Scalekit's and the format's); both are read so neither goes unchecked.
+        var header = context.String(obj, "header");
+        var headerOverride = context.String(obj, "auth_header_key_override");
+        var method = new AuthMethodSpec
         {
             Key = context.String(obj, "key") ?? DefaultKey(kind),
             Kind = kind,
             DisplayName = context.String(obj, "display_name"),
             Description = context.String(obj, "description"),
             IsDefault = context.Bool(obj, "default") ?? false,
-            HeaderName = context.String(obj, "header") ?? context.String(obj, "auth_header_key_override"),
+            HeaderName = header ?? headerOverride,
             Prefix = context.String(obj, "prefix"),
             Location = context.Enum(obj, "in", Locations, "API key location") ?? ApiKeyLocation.Header,
             ParameterName = context.String(obj, "parameter_name"),
@@ -255,6 +298,7 @@ internal static class CanonicalReader
             OAuth = context.Object(obj, "oauth") is { } oauth ? ReadOAuth(context, oauth, pointer + "/oauth") : null,
             Pointer = pointer,
         };
+        return type is null ? null : method;
     }
 
     internal static string DefaultKey(AuthKind kind) => kind switch
@@ -278,10 +322,14 @@ internal static class CanonicalReader
                 }
                 else if (context.AsObject(item, "available_scopes item") is { } scope)
                 {
-                    context.CheckKeys(scope, new[] { "scope", "display_name", "description", "required" }, "a scope");
-                    if (context.String(scope, "scope", required: true, where: "a scope") is { } value)
+                    context.CheckKeys(scope, ScopeKeys, "a scope");
+                    var value = context.String(scope, "scope", required: true, where: "a scope");
+                    var description = context.String(scope, "description");
+                    var displayName = context.String(scope, "display_name");
+                    var required = context.Bool(scope, "required") ?? false;
+                    if (value is not null)
                     {
-                        scopes.Add(new OAuthScopeSpec(value, context.String(scope, "description") ?? context.String(scope, "display_name"), context.Bool(scope, "required") ?? false));
+                        scopes.Add(new OAuthScopeSpec(value, description ?? displayName, required));
                     }
                 }
             }
@@ -323,7 +371,7 @@ internal static class CanonicalReader
         }
 
         return pairs.Properties
-            .Select(p => new HeaderSpec(p.Name, context.AsString(p.Value, p.Name, allowScalars: true) ?? ""))
+            .Select(p => new HeaderSpec(p.Name, context.Scalar(pairs, p.Name, ScalarKind.String, ScalarKind.Number, ScalarKind.Boolean) ?? ""))
             .ToEquatableArray();
     }
 
@@ -338,11 +386,11 @@ internal static class CanonicalReader
                 // A bare number is requests per minute, as the platforms write it.
                 return context.Integer(root, "rate_limit") is { } perMinute ? new RateLimitSpec((int)Math.Max(int.MinValue, Math.Min(int.MaxValue, perMinute)), 60) : null;
             case DocObject obj:
-                context.CheckKeys(obj, new[] { "requests", "per", "window_seconds" }, "a rate limit");
+                context.CheckKeys(obj, RateLimitKeys, "a rate limit");
                 var requests = context.Integer(obj, "requests", required: true, where: "a rate limit");
-                var window = context.Integer(obj, "window_seconds")
-                    ?? context.Enum(obj, "per", new[] { ("second", 1L), ("minute", 60L), ("hour", 3600L), ("day", 86400L) }, "rate limit window")
-                    ?? 60;
+                var seconds = context.Integer(obj, "window_seconds");
+                var per = context.Enum(obj, "per", new[] { ("second", 1L), ("minute", 60L), ("hour", 3600L), ("day", 86400L) }, "rate limit window");
+                var window = seconds ?? per ?? 60;
                 return requests is null ? null : new RateLimitSpec((int)Math.Max(int.MinValue, Math.Min(int.MaxValue, requests.Value)), (int)Math.Max(int.MinValue, Math.Min(int.MaxValue, window)));
             case { } other:
                 context.Report(DiagnosticDescriptors.WrongValueType, other, "rate_limit", "a number (requests per minute) or an object", DocContext.Describe(other));
@@ -356,23 +404,21 @@ internal static class CanonicalReader
         var name = context.String(obj, "name", required: true, where: "an endpoint");
         var method = context.OneOf(obj, "method", HttpMethods, "HTTP method", required: true, where: "an endpoint");
         var path = context.String(obj, "path", required: true, where: "an endpoint");
-        if (name is null || method is null || path is null)
-        {
-            return null;
-        }
 
-        var typePrefix = Naming.ToPascal(name, "Endpoint");
+        // Read to the end even when the endpoint cannot be generated, so the rest of it is checked in the same build.
+        var typePrefix = Naming.ToPascal(name ?? "", "Endpoint");
+        var contentTypeText = context.String(obj, "content_type");
         var parameters = ReadList(context, obj, "parameters", (o, p) => ReadParameter(context, schemas, o, pointer + p, typePrefix)).ToList();
 
         BodySpec? body = null;
         var templateNode = obj.Get("body_template");
         if (templateNode is not null && context.AsString(templateNode, "body_template") is { } template && templateNode is DocScalar templateScalar)
         {
-            body = ReadTemplate(context, templateScalar, template, parameters, pointer + "/body_template", context.String(obj, "content_type"));
+            body = ReadTemplate(context, templateScalar, template, parameters, pointer + "/body_template", contentTypeText);
         }
         else if (context.Object(obj, "request_body") is { } requestBody)
         {
-            context.CheckKeys(requestBody, new[] { "schema", "content_type", "required", "description" }, "a request body");
+            context.CheckKeys(requestBody, RequestBodyKeys, "a request body");
             var contentType = context.Enum(requestBody, "content_type", new[] { ("json", BodyKind.Json), ("form", BodyKind.Form), ("multipart", BodyKind.Multipart), ("binary", BodyKind.Binary), ("text", BodyKind.Text) }, "request body content type") ?? BodyKind.Json;
             body = new BodySpec
             {
@@ -426,13 +472,13 @@ internal static class CanonicalReader
             }
         }
 
-        return new OperationSpec
+        var operation = new OperationSpec
         {
-            Name = name,
+            Name = name ?? "",
             Summary = context.String(obj, "summary"),
             Description = context.String(obj, "description"),
-            Method = method,
-            Path = path,
+            Method = method ?? "",
+            Path = path ?? "",
             Parameters = parameters.ToEquatableArray(),
             Body = body,
             Response = new ResponseSpec
@@ -452,6 +498,7 @@ internal static class CanonicalReader
             Anonymous = anonymous,
             Pointer = pointer,
         };
+        return name is null || method is null || path is null ? null : operation;
     }
 
     /// <summary>Parses a body template; its variables become body parameters (typed when declared with "in": "body").</summary>
@@ -497,32 +544,61 @@ internal static class CanonicalReader
         context.CheckKeys(obj, ParameterKeys, "a parameter");
         var name = context.String(obj, "name", required: true, where: "a parameter");
         var location = context.Enum(obj, "in", ParameterLocations, "parameter location", required: true, where: "a parameter");
-        if (name is null || location is null)
+
+        // Shorthand ("type", "format", "enum", "items" on the parameter itself) and "schema" are the same thing; with
+        // both, the schema gives the type and the shorthand is still checked, so neither hides a mistake.
+        var typeName = typePrefix + Naming.ToPascal(name ?? "", "Parameter");
+        var schemaNode = obj.Get("schema");
+        TypeRef type;
+        if (schemaNode is not null)
         {
-            return null;
+            type = schemas.Read(schemaNode, typeName);
+            foreach (var key in ShorthandKeys)
+            {
+                if (obj.Find(key) is { } both)
+                {
+                    context.ReportKey(DiagnosticDescriptors.ValueOutOfRange, both, key, "cannot be given next to \"schema\": the parameter's type is in one place or the other");
+                }
+            }
+        }
+        else if (obj.Get("type") is not null || obj.Get("enum") is not null)
+        {
+            type = schemas.Read(obj, typeName, checkKeys: false);
+        }
+        else
+        {
+            // An untyped parameter is a string; what else it says is still checked.
+            context.String(obj, "format");
+            if (obj.Get("items") is { } items)
+            {
+                context.AsObject(items, "items");
+            }
+
+            type = TypeRef.String;
         }
 
-        // Shorthand ("type", "format", "enum", "items" on the parameter itself) and "schema" are the same thing.
-        var type = obj.Get("schema") is { } schema
-            ? schemas.Read(schema, typePrefix + Naming.ToPascal(name, "Parameter"))
-            : obj.Get("type") is not null || obj.Get("enum") is not null
-                ? schemas.Read(obj, typePrefix + Naming.ToPascal(name, "Parameter"), checkKeys: false)
-                : TypeRef.String;
-        var constant = context.String(obj, "value", allowScalars: true);
-        var defaultNode = obj.Get("default") as DocScalar;
-        return new ParameterSpec
+        // The default is a value of the parameter's type, checked as written: "30" is not the integer 30.
+        var typeSource = schemaNode as DocObject ?? obj;
+        var defaultNode = obj.Get("default");
+        var defaultText = defaultNode is null ? null : schemas.CheckValue(defaultNode, typeSource, "default");
+        var constant = context.Scalar(obj, "value", ScalarKind.String, ScalarKind.Number, ScalarKind.Boolean);
+        var required = context.Bool(obj, "required") ?? false;
+        var constraints = schemas.ReadConstraints(obj);
+        schemas.CheckConstraints(obj, constraints);
+        var parameter = new ParameterSpec
         {
-            Name = name,
-            Location = location.Value,
+            Name = name ?? "",
+            Location = location ?? ParameterLocation.Query,
             Type = type,
-            Required = location == ParameterLocation.Path || (context.Bool(obj, "required") ?? false),
+            Required = location == ParameterLocation.Path || required,
             Description = context.String(obj, "description"),
-            Default = defaultNode is { Kind: not ScalarKind.Null } ? defaultNode.Text : null,
+            Default = defaultText,
             Constant = string.IsNullOrEmpty(constant) ? null : constant,
             Style = context.Enum(obj, "style", new[] { ("form", ParameterStyle.Form), ("spaceDelimited", ParameterStyle.SpaceDelimited), ("pipeDelimited", ParameterStyle.PipeDelimited), ("deepObject", ParameterStyle.DeepObject), ("simple", ParameterStyle.Simple) }, "parameter style") ?? ParameterStyle.Form,
             Explode = context.Bool(obj, "explode") ?? true,
-            Constraints = schemas.ReadConstraints(obj),
+            Constraints = constraints,
             Pointer = pointer,
         };
+        return name is null || location is null ? null : parameter;
     }
 }
