@@ -34,7 +34,7 @@ internal sealed partial class ConnectorEmitter
 
         // Property names share the client's member scope; class names the namespace's type scope.
         var members = new Naming.Scope(_spec.Operations.Where(o => o.Group is null).Select(o => o.Identifier)
-            .Concat(new[] { "Connection", "Dispose", "Slug", "BaseUrlTemplate", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", _spec.ClientName }));
+            .Concat(Naming.ClientMembers).Append(_spec.ClientName));
         var types = new Naming.Scope(_spec.Types.Select(t => t.Identifier)
             .Concat(new[] { _spec.ClientName, InterfaceName, ConnectionName, JsonHelperName, _stem + "AuthMethod", _stem + "ServiceCollectionExtensions", CustomAuthInterfaceName(_spec.ClientName) }));
         foreach (var operation in _spec.Operations)

@@ -143,13 +143,14 @@ internal sealed partial class ConnectorEmitter
             writer.Line("[global::System.Text.Json.Serialization.JsonConverter(typeof(" + _types.Qualified(JsonHelperName) + "." + ConverterName(type) + "))]");
         }
 
-        writer.Open("public enum " + type.Identifier);
+        // An integer enum with a value outside int's range is backed by long (an int enum would not compile).
+        var wide = type.EnumIsInteger && type.EnumValues.Any(v => SpecBinder.IntegerEnumValue(v) is < int.MinValue or > int.MaxValue);
+        writer.Open("public enum " + type.Identifier + (wide ? " : long" : ""));
         if (type.EnumIsInteger)
         {
-            var used = new HashSet<long>();
             foreach (var value in type.EnumValues)
             {
-                if (long.TryParse(value.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) && used.Add(number))
+                if (SpecBinder.IntegerEnumValue(value) is { } number)
                 {
                     Literals.Summary(writer, value.Description, "The value " + value.Value + ".");
                     writer.Line(value.Identifier + " = " + Literals.Int(number) + ",");

@@ -415,15 +415,16 @@ internal sealed partial class ConnectorEmitter
 
         if (type.Kind is TypeKind.Int32 or TypeKind.Int64 or TypeKind.Double or TypeKind.Decimal)
         {
-            var suffix = type.Kind == TypeKind.Decimal ? "m" : type.Kind == TypeKind.Double ? "d" : "";
-            if (constraints.Minimum is { } minimum && IsNumber(minimum))
+            if (constraints.Minimum is { } minimum && Literals.Bound(type.Kind, minimum, isMinimum: true, constraints.ExclusiveMinimum) is var (below, min))
             {
-                yield return "if (" + value + " < " + minimum + suffix + ") throw new global::System.ArgumentOutOfRangeException(" + literalName + ", " + Literals.String("must be at least " + minimum) + ");";
+                var rule = (constraints.ExclusiveMinimum ? "must be greater than " : "must be at least ") + minimum;
+                yield return "if (" + value + " " + below + " " + min + ") throw new global::System.ArgumentOutOfRangeException(" + literalName + ", " + Literals.String(rule) + ");";
             }
 
-            if (constraints.Maximum is { } maximum && IsNumber(maximum))
+            if (constraints.Maximum is { } maximum && Literals.Bound(type.Kind, maximum, isMinimum: false, constraints.ExclusiveMaximum) is var (above, max))
             {
-                yield return "if (" + value + " > " + maximum + suffix + ") throw new global::System.ArgumentOutOfRangeException(" + literalName + ", " + Literals.String("must be at most " + maximum) + ");";
+                var rule = (constraints.ExclusiveMaximum ? "must be less than " : "must be at most ") + maximum;
+                yield return "if (" + value + " " + above + " " + max + ") throw new global::System.ArgumentOutOfRangeException(" + literalName + ", " + Literals.String(rule) + ");";
             }
         }
 
@@ -440,10 +441,6 @@ internal sealed partial class ConnectorEmitter
             }
         }
     }
-
-    private static bool IsNumber(string text)
-        => double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
-            && !double.IsInfinity(d) && !double.IsNaN(d) && text.All(c => char.IsDigit(c) || c is '-' or '.' or 'e' or 'E' or '+');
 
     private bool HasConstraints(TypeSpec model) => AllProperties(model).Any(p => p.Constraints is not null && ConstraintChecks(p.Constraints, p.Type.AsNullable(false), "x", "x").Any());
 

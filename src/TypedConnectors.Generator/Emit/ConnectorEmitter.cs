@@ -398,9 +398,9 @@ internal sealed partial class ConnectorEmitter
             case TypeKind.Int32 when int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i):
                 return i.ToString(CultureInfo.InvariantCulture);
             case TypeKind.Int64 when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l):
-                return l.ToString(CultureInfo.InvariantCulture) + "L";
+                return Literals.Long(l);
             case TypeKind.Double when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d):
-                return d.ToString("R", CultureInfo.InvariantCulture) + "d";
+                return Literals.Double(d);
             case TypeKind.Decimal when decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var m):
                 return m.ToString(CultureInfo.InvariantCulture) + "m";
             case TypeKind.Named when _types.Find(type) is { Kind: TypeSpecKind.Enum } enumType

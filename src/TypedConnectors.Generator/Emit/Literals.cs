@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
+using TypedConnectors.Generator.Model;
 
 namespace TypedConnectors.Generator.Emit;
 
@@ -14,7 +15,87 @@ internal static class Literals
 
     public static string Bool(bool value) => value ? "true" : "false";
 
-    public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>
+    /// An integer literal. <c>long.MinValue</c> is spelled by name: its digits alone are a ulong literal, which only
+    /// becomes a long when it directly follows a unary minus, and a literal should not depend on its surroundings.
+    /// </summary>
+    public static string Int(long value) => value == long.MinValue ? "long.MinValue" : value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A <c>long</c> literal (with its suffix, so it is a long wherever it stands).</summary>
+    public static string Long(long value) => value == long.MinValue ? "long.MinValue" : value.ToString(CultureInfo.InvariantCulture) + "L";
+
+    /// <summary>
+    /// A range check of a value of <paramref name="kind"/> against a bound from a document, as the operator that means
+    /// "breaks the bound" and the literal to compare with; null when no value of that type can break the bound (the
+    /// comparison would be constant, which the compiler warns about) or when the bound cannot be written in that type.
+    /// Integer types get the nearest integer bound, so <c>minimum: 1.5</c> on an integer means at least 2.
+    /// </summary>
+    public static (string Operator, string Literal)? Bound(TypeKind kind, string text, bool isMinimum, bool exclusive)
+    {
+        switch (kind)
+        {
+            case TypeKind.Int32:
+            case TypeKind.Int64:
+            {
+                // Beyond decimal's range is beyond every integer type's range: nothing is checked either way.
+                if (!Numbers.TryParse(text, out var exact, out _) || exact is not { } value)
+                {
+                    return null;
+                }
+
+                var (min, max) = kind == TypeKind.Int32 ? ((decimal)int.MinValue, (decimal)int.MaxValue) : ((decimal)long.MinValue, (decimal)long.MaxValue);
+
+                // The smallest (largest) allowed integer.
+                var bound = isMinimum
+                    ? (exclusive ? decimal.Floor(value) + 1 : decimal.Ceiling(value))
+                    : (exclusive ? decimal.Ceiling(value) - 1 : decimal.Floor(value));
+
+                // A bound every value of the type meets needs no check, and one no value meets has no literal of the type
+                // (readers widen unformatted integers so that this only happens against an explicit format).
+                if ((isMinimum ? bound <= min : bound >= max) || bound < min || bound > max)
+                {
+                    return null;
+                }
+
+                return (isMinimum ? "<" : ">", Int((long)bound));
+            }
+
+            case TypeKind.Decimal:
+            {
+                if (!Numbers.TryParse(text, out var exact, out _) || exact is not { } value)
+                {
+                    return null;
+                }
+
+                if ((isMinimum && value == decimal.MinValue && !exclusive) || (!isMinimum && value == decimal.MaxValue && !exclusive))
+                {
+                    return null;
+                }
+
+                return (isMinimum ? (exclusive ? "<=" : "<") : (exclusive ? ">=" : ">"), value.ToString(CultureInfo.InvariantCulture) + "m");
+            }
+
+            case TypeKind.Double:
+            {
+                if (!Numbers.TryParse(text, out _, out var value) || double.IsInfinity(value))
+                {
+                    return null;
+                }
+
+                return (isMinimum ? (exclusive ? "<=" : "<") : (exclusive ? ">=" : ">"), Double(value));
+            }
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A <c>double</c> literal that reads back as the same value.</summary>
+    public static string Double(double value)
+    {
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        return text + "d";
+    }
 
     /// <summary>Documentation lines: XML-escaped, control characters dropped, one entry per source line.</summary>
     public static IEnumerable<string> DocLines(string? text)

@@ -6,6 +6,39 @@ namespace TypedConnectors.Generator.Model;
 /// <summary>Turns names from input files into valid, conventional C# identifiers.</summary>
 internal static class Naming
 {
+    /// <summary>Members of <see cref="object"/>: a declared member of that name would hide or clash with them (CS0108, CS0114).</summary>
+    public static readonly string[] ObjectMembers =
+    {
+        "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals",
+    };
+
+    /// <summary>
+    /// Members the compiler gives every record (CS8859 forbids <c>Clone</c> outright), plus the ones generated records
+    /// declare themselves (<c>Validate</c>, <c>AdditionalProperties</c>); a property may not take these names.
+    /// </summary>
+    public static readonly string[] RecordMembers = ObjectMembers.Concat(new[]
+    {
+        "EqualityContract", "PrintMembers", "Deconstruct", "Clone", "Validate", "AdditionalProperties",
+    }).ToArray();
+
+    /// <summary>Members of a generated client (and of its operation groups): methods and group properties avoid them.</summary>
+    public static readonly string[] ClientMembers = ObjectMembers.Concat(new[]
+    {
+        "Connection", "HttpClient", "Dispose", "SendAsync", "GetAsync", "PostAsync", "PutAsync", "PatchAsync", "DeleteAsync",
+        "BaseUrlTemplate", "Slug", "ConnectMcpAsync", "McpEndpoint",
+    }).ToArray();
+
+    /// <summary>Members of a generated connection class: field properties avoid them.</summary>
+    public static readonly string[] ConnectionMembers = ObjectMembers.Concat(new[]
+    {
+        "AuthMethod", "GetValue", "Descriptor", "BaseAddress", "Create", "CreateHandler", "CreateHttpClient", "CreateDelegatingHandler",
+        "OAuth", "OAuthSession", "ConnectionId", "Dispose", "DisposeAsync", "AuthMethodDescriptor", "RateLimiter", "MaxConcurrency", "TimeProvider",
+        "GetAuthValue", "IsSecret", "CreateSharedHttpClient", "RequireValue",
+    }).ToArray();
+
+    /// <summary>Names an enum member may not take: the compiler's backing field of every enum.</summary>
+    public static readonly string[] EnumMembers = { "value__" };
+
     public static string ToPascal(string name, string fallback)
     {
         var builder = new StringBuilder(name.Length);

@@ -157,6 +157,10 @@ internal sealed record ConstraintsSpec
     public int? MaxLength { get; init; }
     public string? Minimum { get; init; }
     public string? Maximum { get; init; }
+
+    /// <summary>The minimum itself is not allowed (OpenAPI 3.1 numeric <c>exclusiveMinimum</c>, or 3.0/2.0 <c>exclusiveMinimum: true</c>).</summary>
+    public bool ExclusiveMinimum { get; init; }
+    public bool ExclusiveMaximum { get; init; }
     public string? Pattern { get; init; }
     public int? MinItems { get; init; }
     public int? MaxItems { get; init; }

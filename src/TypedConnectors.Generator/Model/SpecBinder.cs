@@ -11,19 +11,6 @@ namespace TypedConnectors.Generator.Model;
 /// </summary>
 internal static class SpecBinder
 {
-    /// <summary>Members every generated record already has; a property may not take these names.</summary>
-    private static readonly string[] RecordMembers =
-    {
-        "EqualityContract", "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", "PrintMembers", "Deconstruct",
-        "Validate", "AdditionalProperties",
-    };
-
-    private static readonly string[] ClientMembers =
-    {
-        "Connection", "HttpClient", "Dispose", "Equals", "GetHashCode", "ToString", "GetType", "SendAsync", "GetAsync", "PostAsync",
-        "PutAsync", "PatchAsync", "DeleteAsync", "BaseUrlTemplate", "Slug", "MemberwiseClone", "Finalize", "ConnectMcpAsync", "McpEndpoint",
-    };
-
     public static ConnectorSpec Bind(ConnectorSpec spec, ConnectorInput input, GeneratorSettings settings, List<DiagnosticInfo> diagnostics, DocContext? context = null)
     {
         // Collisions point at the second name (the one that gets the suffix), through the pointers readers record.
@@ -73,7 +60,7 @@ internal static class SpecBinder
 
         var types = spec.Types.Select(t => BindType(t, typeNames[t.Name], Map)).ToEquatableArray();
 
-        var methodScope = new Naming.Scope(ClientMembers.Append(clientName));
+        var methodScope = new Naming.Scope(Naming.ClientMembers.Append(clientName));
         var operations = ImmutableArray.CreateBuilder<OperationSpec>();
         var methodOwners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var operation in spec.Operations)
@@ -90,7 +77,10 @@ internal static class SpecBinder
             operations.Add(BindOperation(operation, claimed, Map));
         }
 
-        var connectionScope = new Naming.Scope(new[] { "AuthMethod", "GetValue", "ToString", "Descriptor", "BaseAddress", "Create", "CreateHandler", "CreateHttpClient", "CreateDelegatingHandler", "OAuth", "OAuthSession", "ConnectionId", stem + "Connection" });
+        // Each auth method gets a Create<Method> factory on the connection, so field properties must avoid those too.
+        var methodIds = new Naming.Scope();
+        var authIds = spec.AuthMethods.Select(a => methodIds.Claim(Naming.ToPascal(a.Key, "Auth"))).ToList();
+        var connectionScope = new Naming.Scope(Naming.ConnectionMembers.Append(stem + "Connection").Concat(authIds.Select(id => "Create" + Naming.Unescaped(id))));
         var fieldIds = new Dictionary<string, string>(StringComparer.Ordinal);
         string FieldId(string name)
         {
@@ -103,10 +93,9 @@ internal static class SpecBinder
             return id;
         }
 
-        var methodIds = new Naming.Scope();
-        var authMethods = spec.AuthMethods.Select(a => a with
+        var authMethods = spec.AuthMethods.Select((a, i) => a with
         {
-            Identifier = methodIds.Claim(Naming.ToPascal(a.Key, "Auth")),
+            Identifier = authIds[i],
             Fields = a.Fields.Select(f => f with { Identifier = FieldId(f.Name) }).ToEquatableArray(),
             TypeLocation = a.Kind == AuthKind.Custom ? At(false, a.Pointer + "/type", a.Pointer) : null,
         }).ToEquatableArray();
@@ -126,16 +115,21 @@ internal static class SpecBinder
 
     private static TypeSpec BindType(TypeSpec type, string identifier, Func<TypeRef, TypeRef> map)
     {
-        var scope = new Naming.Scope(RecordMembers.Append(Naming.Unescaped(identifier)));
+        var scope = new Naming.Scope(Naming.RecordMembers.Append(Naming.Unescaped(identifier)));
         var properties = type.Properties.Select(p => p with
         {
             Identifier = scope.Claim(Naming.EscapeKeyword(Naming.ToPascal(p.JsonName, "Property"))),
             Type = map(p.Type),
         }).ToEquatableArray();
 
-        var memberScope = new Naming.Scope();
+        var memberScope = new Naming.Scope(Naming.EnumMembers);
         // A value listed twice is one member (and two switch arms for one value would not compile).
-        var values = type.EnumValues.GroupBy(v => v.Value, StringComparer.Ordinal).Select(g => g.First()).Select(v => v with
+        // An integer enum keeps the values a long can hold, once per number ("1" and "01" are one member), so every
+        // member the model names is one the emitter declares.
+        var distinct = type.EnumIsInteger
+            ? type.EnumValues.Where(v => IntegerEnumValue(v) is not null).GroupBy(v => IntegerEnumValue(v)!.Value).Select(g => g.First())
+            : type.EnumValues.GroupBy(v => v.Value, StringComparer.Ordinal).Select(g => g.First());
+        var values = distinct.Select(v => v with
         {
             Identifier = memberScope.Claim(Naming.EscapeKeyword(Naming.ToPascal(v.Value, "Empty") is var id && id.StartsWith("_", StringComparison.Ordinal) ? "Value" + id : id)),
         }).ToEquatableArray();
@@ -151,6 +145,10 @@ internal static class SpecBinder
             DerivedTypes = type.DerivedTypes.Select(d => d with { TypeName = map(TypeRef.Named(d.TypeName)).Name ?? d.TypeName }).ToEquatableArray(),
         };
     }
+
+    /// <summary>The number of an integer enum's member; null when a long cannot hold it.</summary>
+    internal static long? IntegerEnumValue(EnumValueSpec value)
+        => long.TryParse(value.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
 
     private static OperationSpec BindOperation(OperationSpec operation, string identifier, Func<TypeRef, TypeRef> map)
     {

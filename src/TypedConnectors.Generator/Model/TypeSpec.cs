@@ -1,4 +1,67 @@
+using System.Globalization;
+
 namespace TypedConnectors.Generator.Model;
+
+/// <summary>How numbers from documents are read, and which C# type a JSON Schema integer becomes.</summary>
+internal static class Numbers
+{
+    /// <summary>
+    /// The C# type of an integer schema. An explicit format decides; without one the schema's own numbers (bounds,
+    /// default, enum values) decide: <c>int</c> when they all fit it, else <c>long</c>, else <c>decimal</c> (exact up to
+    /// 28 digits), else <c>double</c>. So a <c>maximum: 10000000000</c> never becomes an <c>int</c> that cannot hold it.
+    /// </summary>
+    public static TypeKind IntegerKind(string? format, IEnumerable<string?> numbers)
+    {
+        switch (format)
+        {
+            case "int32":
+                return TypeKind.Int32;
+            case "int64" or "uint32" or "uint64":
+                return TypeKind.Int64;
+        }
+
+        var kind = TypeKind.Int32;
+        foreach (var text in numbers)
+        {
+            if (text is null || !TryParse(text, out var exact, out _))
+            {
+                continue;
+            }
+
+            if (exact is not { } value)
+            {
+                return TypeKind.Double;
+            }
+
+            if (value < int.MinValue || value > int.MaxValue)
+            {
+                kind = value < long.MinValue || value > long.MaxValue ? TypeKind.Decimal : kind == TypeKind.Decimal ? kind : TypeKind.Int64;
+            }
+        }
+
+        return kind;
+    }
+
+    /// <summary>
+    /// A JSON number: <paramref name="exact"/> when decimal can hold it, <paramref name="approximate"/> always (infinite
+    /// beyond double's range).
+    /// </summary>
+    public static bool TryParse(string text, out decimal? exact, out double approximate)
+    {
+        exact = null;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out approximate) || double.IsNaN(approximate))
+        {
+            return false;
+        }
+
+        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            exact = d;
+        }
+
+        return true;
+    }
+}
 
 internal enum TypeKind
 {

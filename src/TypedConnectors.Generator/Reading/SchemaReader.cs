@@ -122,7 +122,7 @@ internal sealed class SchemaReader
             case "string":
                 return Primitive(format).AsNullable(nullable);
             case "integer":
-                return new TypeRef(format == "int64" ? TypeKind.Int64 : TypeKind.Int32, Nullable: nullable);
+                return new TypeRef(Numbers.IntegerKind(format, new[] { "minimum", "maximum", "default" }.Select(k => (schema.Get(k) as DocScalar) is { Kind: ScalarKind.Number } n ? n.Text : null)), Nullable: nullable);
             case "number":
                 return new TypeRef(format == "decimal" ? TypeKind.Decimal : TypeKind.Double, Nullable: nullable);
             case "boolean":

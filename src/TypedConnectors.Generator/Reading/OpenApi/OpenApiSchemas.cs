@@ -176,12 +176,33 @@ internal sealed class OpenApiSchemas
         int? Int(string key) => document.Get(schema, key) is DocScalar { Kind: ScalarKind.Number } n
             && long.TryParse(n.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && v >= 0 && v <= int.MaxValue ? (int)v : null;
         string? Number(string key) => document.Get(schema, key) is DocScalar { Kind: ScalarKind.Number } n ? n.Text : null;
+        // OpenAPI 3.1 states an exclusive bound as a number of its own; 3.0 and 2.0 as a flag on minimum/maximum.
+        // With both a minimum and a numeric exclusiveMinimum, the stricter one applies.
+        (string? Bound, bool Exclusive) Bound(string inclusiveKey, string exclusiveKey, bool isMinimum)
+        {
+            var inclusive = Number(inclusiveKey);
+            var exclusiveNode = document.Get(schema, exclusiveKey) as DocScalar;
+            if (exclusiveNode is { Kind: ScalarKind.Number } exclusive)
+            {
+                var stricter = inclusive is null
+                    || !Numbers.TryParse(inclusive, out _, out var a) || !Numbers.TryParse(exclusive.Text, out _, out var b)
+                    || (isMinimum ? b >= a : b <= a);
+                return stricter ? (exclusive.Text, true) : (inclusive, false);
+            }
+
+            return (inclusive, inclusive is not null && exclusiveNode is { Kind: ScalarKind.Boolean, Text: "true" });
+        }
+
+        var (minimum, exclusiveMinimum) = Bound("minimum", "exclusiveMinimum", isMinimum: true);
+        var (maximum, exclusiveMaximum) = Bound("maximum", "exclusiveMaximum", isMinimum: false);
         var constraints = new ConstraintsSpec
         {
             MinLength = Int("minLength"),
             MaxLength = Int("maxLength"),
-            Minimum = Number("minimum"),
-            Maximum = Number("maximum"),
+            Minimum = minimum,
+            Maximum = maximum,
+            ExclusiveMinimum = exclusiveMinimum,
+            ExclusiveMaximum = exclusiveMaximum,
             Pattern = document.Get(schema, "pattern") is DocScalar { Kind: ScalarKind.String } p ? p.Text : null,
             MinItems = Int("minItems"),
             MaxItems = Int("maxItems"),
@@ -310,7 +331,7 @@ internal sealed class OpenApiSchemas
             case "string":
                 return StringType(format).AsNullable(nullable);
             case "integer":
-                return (format is "int64" or "uint64" or "uint32" ? new TypeRef(TypeKind.Int64) : new TypeRef(TypeKind.Int32)).AsNullable(nullable);
+                return new TypeRef(Numbers.IntegerKind(format, SchemaNumbers(document, obj)), Nullable: nullable);
             case "number":
                 return (format switch
                 {
@@ -338,6 +359,23 @@ internal sealed class OpenApiSchemas
                 return TypeRef.ArrayOf(Map(site.Child("items")!.Value, name + "Item")).AsNullable(nullable);
             default:
                 return TypeRef.Any.AsNullable(nullable);
+        }
+    }
+
+    /// <summary>The numbers a schema states about its values, which decide how wide an unformatted integer must be.</summary>
+    private static IEnumerable<string?> SchemaNumbers(ApiDocument document, DocObject obj)
+    {
+        foreach (var key in new[] { "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "default" })
+        {
+            yield return document.Get(obj, key) is DocScalar { Kind: ScalarKind.Number } n ? n.Text : null;
+        }
+
+        if (document.Get(obj, "enum") is DocArray values)
+        {
+            foreach (var value in values.Items)
+            {
+                yield return value is DocScalar { Kind: ScalarKind.Number } n ? n.Text : null;
+            }
         }
     }
 
