@@ -147,4 +147,19 @@ public sealed class OperationAuthTests : IAsyncLifetime
         await keyed.GetCatalogAsync();
         AssertNoCredential(_server.Requests[^1]);
     }
+
+    [Fact]
+    public async Task OpenApi_operation_requiring_only_a_scheme_the_connector_cannot_send_fails_for_every_connection()
+    {
+        foreach (var connection in new[] { ScopedApiConnection.CreateApiKey(Secret, Options), ScopedApiConnection.CreateBearer(Secret, Options) })
+        {
+            using var client = new ScopedApiClient(connection);
+            var before = _server.Requests.Count;
+
+            var error = await Assert.ThrowsAsync<ConnectorConfigurationException>(() => client.GetSignedAsync());
+
+            Assert.Equal(before, _server.Requests.Count);
+            Assert.Contains("'signature'", error.Message, StringComparison.Ordinal);
+        }
+    }
 }

@@ -83,6 +83,11 @@ internal sealed partial class ConnectorEmitter
     /// <summary>The operation's credential requirement, or null when the connection's credential simply applies.</summary>
     private string? AuthScope(OperationSpec operation)
     {
+        if (!operation.UnsupportedAuth.IsEmpty)
+        {
+            return "global::TypedConnectors.OperationAuth.Unsupported(" + string.Join(", ", operation.UnsupportedAuth.Select(Literals.String)) + ")";
+        }
+
         if (_spec.AuthMethods.IsEmpty)
         {
             return null;

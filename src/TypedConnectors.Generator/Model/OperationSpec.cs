@@ -56,6 +56,9 @@ internal sealed record OperationSpec
     /// <summary>With <see cref="AuthMethods"/>: a connection using another method calls the operation without credential.</summary>
     public bool AuthOptional { get; init; }
 
+    /// <summary>Security schemes the operation requires that the connector cannot send; non-empty means every call fails.</summary>
+    public EquatableArray<string> UnsupportedAuth { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>JSON pointer of the definition in its source file, for located diagnostics.</summary>
     public string Pointer { get; init; } = "";
     public string Identifier { get; init; } = "";

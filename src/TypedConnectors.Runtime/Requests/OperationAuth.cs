@@ -19,11 +19,13 @@ public sealed class OperationAuth
     public static readonly HttpRequestOptionsKey<OperationAuth> OptionKey = new("TypedConnectors.OperationAuth");
 
     private readonly string[] _methods;
+    private readonly string[] _unsupported;
 
-    private OperationAuth(string[] methods, bool allowsAnonymous)
+    private OperationAuth(string[] methods, bool allowsAnonymous, string[]? unsupported = null)
     {
         _methods = methods;
         AllowsAnonymous = allowsAnonymous;
+        _unsupported = unsupported ?? [];
     }
 
     /// <summary>An operation that takes no credential: nothing of the connection's auth is sent.</summary>
@@ -45,6 +47,14 @@ public sealed class OperationAuth
     /// <returns>The requirement.</returns>
     public static OperationAuth OptionalOneOf(params string[] methods) => new(Checked(methods), allowsAnonymous: true);
 
+    /// <summary>
+    /// An operation that requires only credentials the connector cannot send (an HTTP signature or mutual TLS scheme,
+    /// say): every call fails before sending rather than going out with some other credential.
+    /// </summary>
+    /// <param name="schemes">The security schemes the definition requires, for the message.</param>
+    /// <returns>The requirement.</returns>
+    public static OperationAuth Unsupported(params string[] schemes) => new([], allowsAnonymous: false, Checked(schemes));
+
     /// <summary>Whether a connection using <paramref name="authMethod"/> sends its credential with this operation.</summary>
     /// <param name="authMethod">The connection's auth method key, or null when the connector has no auth.</param>
     /// <param name="slug">The connector's slug, for the message.</param>
@@ -53,6 +63,13 @@ public sealed class OperationAuth
     /// <exception cref="ConnectorConfigurationException">The operation requires an auth method the connection does not use.</exception>
     internal bool SendsCredential(string? authMethod, string slug, HttpRequestMessage request)
     {
+        if (_unsupported.Length > 0)
+        {
+            throw new ConnectorConfigurationException(
+                $"{request.Method.Method} {request.RequestUri?.AbsolutePath} of connector '{slug}' requires " +
+                $"{string.Join(" or ", _unsupported.Select(m => "'" + m + "'"))}, which this connector cannot send.");
+        }
+
         if (authMethod is not null && Array.IndexOf(_methods, authMethod) >= 0)
         {
             return true;
@@ -71,7 +88,9 @@ public sealed class OperationAuth
     }
 
     /// <inheritdoc/>
-    public override string ToString() => _methods.Length == 0
+    public override string ToString() => _unsupported.Length > 0
+        ? "unsupported: " + string.Join(", ", _unsupported)
+        : _methods.Length == 0
         ? "anonymous"
         : (AllowsAnonymous ? "optional: " : "one of: ") + string.Join(", ", _methods);
 

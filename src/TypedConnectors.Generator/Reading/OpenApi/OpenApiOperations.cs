@@ -147,6 +147,7 @@ internal sealed class OpenApiOperations
             AuthMethods = auth.Methods,
             Anonymous = auth.Anonymous,
             AuthOptional = auth.Optional,
+            UnsupportedAuth = auth.Unsupported,
             Pointer = site.Pointer,
         };
     }
@@ -156,12 +157,12 @@ internal sealed class OpenApiOperations
     /// is anonymous, an empty requirement <c>{}</c> among others makes the credential optional, and the schemes named
     /// are the ones accepted. No <c>security</c> anywhere leaves every method of the connector applicable.
     /// </summary>
-    private (EquatableArray<string> Methods, bool Anonymous, bool Optional) OperationAuth(ApiDocument document, DocObject operation)
+    private (EquatableArray<string> Methods, bool Anonymous, bool Optional, EquatableArray<string> Unsupported) OperationAuth(ApiDocument document, DocObject operation)
     {
         var owner = document.Get(operation, "security") is DocArray ? operation : Document.Root;
         if (Document.Get(owner, "security") is not DocArray)
         {
-            return (EquatableArray<string>.Empty, false, false);
+            return (EquatableArray<string>.Empty, false, false, EquatableArray<string>.Empty);
         }
 
         var requirements = _connection.Requirements(owner);
@@ -169,11 +170,11 @@ internal sealed class OpenApiOperations
         var methods = requirements.SelectMany(r => r).Where(_securitySchemes.Contains).Distinct().ToEquatableArray();
         if (methods.IsEmpty && !optional)
         {
-            // Only schemes that could not be read (mutual TLS, a scheme without a name): nothing better than the connection's own.
-            return (EquatableArray<string>.Empty, false, false);
+            // Only schemes the connector cannot send (an HTTP signature, mutual TLS): no other credential may stand in.
+            return (EquatableArray<string>.Empty, false, false, requirements.SelectMany(r => r).Distinct().ToEquatableArray());
         }
 
-        return (methods, methods.IsEmpty, optional && !methods.IsEmpty);
+        return (methods, methods.IsEmpty, optional && !methods.IsEmpty, EquatableArray<string>.Empty);
     }
 
     private string UniqueName(string wanted, Site site)
