@@ -131,6 +131,13 @@ public class KeywordTypeTests
     }
 
     [Fact]
+    public void Parameter_pattern_that_is_not_a_regular_expression_is_out_of_range()
+    {
+        var found = Expect.Diagnostic(Connector("""{ "name": "q", "in": "query", "type": "string", "pattern": [|"[a-z"|] }"""), "TC0029", Error);
+        Assert.Equal("'pattern' is not a valid regular expression", found.Message);
+    }
+
+    [Fact]
     public void Shorthand_type_next_to_a_schema_is_an_error_at_the_shorthand_key()
     {
         var found = Expect.Diagnostic(Connector("""{ "name": "q", "in": "query", [|"type"|]: "integer", "schema": { "type": "string" } }"""), "TC0029", Error);
