@@ -10,8 +10,10 @@ namespace TypedConnectors.Generator;
 
 /// <summary>
 /// Live feedback on connector files: runs the generator's reading and validation on every connector AdditionalFile
-/// and reports what the generator leaves out. The generator reports only what stops generation (errors), this
-/// analyzer everything else, so no diagnostic appears twice in the error list.
+/// and reports what the generator leaves out. The generator reports what stops generation (errors) and what only
+/// emission can know (names clashing across files, the compilation's references); this analyzer every other warning
+/// of the file — also when the file has errors, since reading goes on to the end — so one build shows every problem
+/// once.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ConnectorAnalyzer : DiagnosticAnalyzer

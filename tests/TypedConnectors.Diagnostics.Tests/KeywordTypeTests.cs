@@ -90,6 +90,20 @@ public class KeywordTypeTests
     }
 
     [Fact]
+    public void Default_of_an_untyped_parameter_is_a_string_as_written()
+    {
+        // Without a type the parameter is a string: the number 5 is not coerced to "5".
+        Expect.Diagnostic(Connector("""{ "name": "q", "in": "query", "default": [|5|] }"""), "TC0004", Error);
+    }
+
+    [Fact]
+    public void Default_that_is_not_a_member_of_the_enum_is_not_a_valid_value()
+    {
+        var found = Expect.Diagnostic(Connector("""{ "name": "sort", "in": "query", "type": "string", "enum": [ "asc", "desc" ], "default": [|"up"|] }"""), "TC0006", Error);
+        Assert.Equal("'up' is not a valid default; use one of: asc, desc", found.Message);
+    }
+
+    [Fact]
     public void Enum_member_of_the_wrong_type_for_the_declared_type_is_reported_at_the_member()
     {
         Expect.Diagnostic(Connector("""{ "name": "size", "in": "query", "type": "integer", "enum": [ 10, [|"twenty"|] ] }"""), "TC0004", Error);
@@ -128,6 +142,13 @@ public class KeywordTypeTests
     public void Negative_length_limit_is_out_of_range()
     {
         Expect.Diagnostic(Connector("""{ "name": "q", "in": "query", "type": "string", "maxLength": [|-1|] }"""), "TC0029", Error);
+    }
+
+    [Fact]
+    public void Parameter_pattern_that_is_not_a_regular_expression_is_out_of_range()
+    {
+        var found = Expect.Diagnostic(Connector("""{ "name": "q", "in": "query", "type": "string", "pattern": [|"[a-z"|] }"""), "TC0029", Error);
+        Assert.Equal("'pattern' is not a valid regular expression", found.Message);
     }
 
     [Fact]

@@ -314,6 +314,27 @@ public class SchemaDrivenTests
                 cases.Add(Make(schemaKey, pointer, "\"not-allowed-" + n + "\"", "TC0006"));
             }
 
+            // Where the schema bounds a value or its text, a value of the right type outside the bound is reported too.
+            var (resolved, _) = Resolve(schema, "");
+            var bounded = new[] { resolved }.Concat((resolved["oneOf"] as JsonArray)?.OfType<JsonObject>() ?? Enumerable.Empty<JsonObject>());
+            if (bounded.Select(b => b["minimum"]).OfType<JsonValue>().FirstOrDefault() is { } minimum && kinds.Contains("integer"))
+            {
+                var below = (minimum.GetValue<int>() - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                cases.Add(Make(schemaKey, pointer, below, minimum.GetValue<int>() == 1 ? "TC0015" : "TC0029"));
+            }
+
+            if (resolved["pattern"] is JsonValue pattern)
+            {
+                // The one pattern of the format is that of "$ref"; a reference outside it names nothing.
+                Assert.Equal("^#/types/.+", pattern.GetValue<string>());
+                cases.Add(Make(schemaKey, pointer, "\"#/definitions/Contact\"", "TC0033"));
+            }
+
+            if (resolved["format"] is JsonValue { } format && format.GetValue<string>() == "regex")
+            {
+                cases.Add(Make(schemaKey, pointer, "\"[a-z\"", "TC0029"));
+            }
+
             if (schemaKey == "#/properties/format_version")
             {
                 // The one const of the format: another version is not a wrong type but a version this reader does not know.

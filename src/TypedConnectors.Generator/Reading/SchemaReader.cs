@@ -367,6 +367,25 @@ internal sealed class SchemaReader
                 _context.Report(DiagnosticDescriptors.ValueOutOfRange, schema.Get(key)!, key, "must be at least 0");
             }
         }
+
+        // The pattern is compiled into the generated validation; one that does not compile would fail every call.
+        if (constraints.Pattern is { } pattern && !IsValidRegex(pattern))
+        {
+            _context.Report(DiagnosticDescriptors.ValueOutOfRange, schema.Get("pattern")!, "pattern", "is not a valid regular expression");
+        }
+    }
+
+    private static bool IsValidRegex(string pattern)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -374,9 +393,14 @@ internal sealed class SchemaReader
     /// <paramref name="schema"/> declares, as written: the string "30" is not the integer 30. Returns the value as text
     /// when it is a scalar of that type; null (reported) when it is not, or when it is null.
     /// </summary>
-    public string? CheckValue(DocNode value, DocObject schema, string key)
+    public string? CheckValue(DocNode value, DocObject schema, string key, string? implicitType = null)
     {
         var (types, nullable) = DeclaredType(schema, 0);
+        if (types.Count == 0 && implicitType is not null)
+        {
+            types.Add(implicitType);
+        }
+
         var declared = string.Join(" or ", types);
         var expected = string.Join(" or ", types.Select(Expected));
         if (value is DocScalar { Kind: ScalarKind.Null })
@@ -396,7 +420,31 @@ internal sealed class SchemaReader
             return null;
         }
 
+        // A default or example of an enum is one of its members: anything else has no C# value to stand for.
+        if (key != "enum value" && value is DocScalar member && EnumOf(schema, 0) is { } members
+            && !members.Any(m => m.Kind == member.Kind && m.Text == member.Text))
+        {
+            _context.Report(DiagnosticDescriptors.InvalidEnumValue, value, member.Text, key, string.Join(", ", members.Select(m => m.Text)));
+            return null;
+        }
+
         return value is DocScalar scalar ? scalar.Text : null;
+    }
+
+    /// <summary>The members of the enum a schema declares (through <c>#/types/</c> references); null when it declares none.</summary>
+    private List<DocScalar>? EnumOf(DocObject schema, int depth)
+    {
+        if (depth < 16
+            && schema.Get("$ref") is DocScalar { Kind: ScalarKind.String } reference
+            && reference.Text.StartsWith("#/types/", StringComparison.Ordinal)
+            && _namedTypes?.Find(reference.Text.Substring("#/types/".Length))?.Value is DocObject target)
+        {
+            return EnumOf(target, depth + 1);
+        }
+
+        return schema.Get("enum") is DocArray values
+            ? values.Items.OfType<DocScalar>().Where(v => v.Kind is ScalarKind.String or ScalarKind.Number).ToList()
+            : null;
     }
 
     private static bool Fits(DocNode value, string type) => type switch

@@ -580,7 +580,8 @@ internal static class CanonicalReader
         // The default is a value of the parameter's type, checked as written: "30" is not the integer 30.
         var typeSource = schemaNode as DocObject ?? obj;
         var defaultNode = obj.Get("default");
-        var defaultText = defaultNode is null ? null : schemas.CheckValue(defaultNode, typeSource, "default");
+        var untyped = schemaNode is null && obj.Get("type") is null && obj.Get("enum") is null;
+        var defaultText = defaultNode is null ? null : schemas.CheckValue(defaultNode, typeSource, "default", untyped ? "string" : null);
         var constant = context.Scalar(obj, "value", ScalarKind.String, ScalarKind.Number, ScalarKind.Boolean);
         var required = context.Bool(obj, "required") ?? false;
         var constraints = schemas.ReadConstraints(obj);
