@@ -47,6 +47,19 @@ public class ConnectorRequestTests
     }
 
     [Fact]
+    public void A_content_header_without_a_body_is_sent_on_empty_content()
+    {
+        var request = new ConnectorRequest("PUT", "uploads/1");
+        request.Header("Content-Range", "bytes 0-0/10");
+
+        using var message = request.Build(Base);
+
+        Assert.NotNull(message.Content);
+        Assert.Equal("bytes 0-0/10", message.Content.Headers.GetValues("Content-Range").Single());
+        Assert.Equal(0, message.Content.Headers.ContentLength);
+    }
+
+    [Fact]
     public void A_header_set_again_replaces_the_earlier_value_whatever_its_case()
     {
         var request = new ConnectorRequest("GET", "export");

@@ -455,12 +455,11 @@ public sealed class ConnectorRequest
                     continue;
                 }
 
-                // Content-Type, Content-Language and friends belong to the content; without a body they mean nothing.
-                if (message.Content is not null)
-                {
-                    message.Content.Headers.Remove(name);
-                    message.Content.Headers.TryAddWithoutValidation(name, value);
-                }
+                // Content-Range, Content-Type and friends belong to the content. An operation that declares one without
+                // a body (a zero-length chunk, say) still sends it, on empty content.
+                message.Content ??= new ByteArrayContent([]);
+                message.Content.Headers.Remove(name);
+                message.Content.Headers.TryAddWithoutValidation(name, value);
             }
 
             if (_cookies.Count > 0)
