@@ -670,9 +670,11 @@ internal sealed class OpenApiSchemas
         var hasOwnProperties = !HasNoProperties(site, obj);
         var hasDiscriminator = document.Get(obj, "discriminator") is DocObject;
 
-        // allOf: [X] (often with a description or nullable beside it) is X itself.
+        // allOf: [X] (often with a description or nullable beside it) is X itself, unless it requires more of X than X
+        // does (a request body that makes `type` required): then it is a record of X's properties of its own.
         var meaningful = parts.Where(p => !IsEmptySchema(p)).ToList();
-        if (meaningful.Count == 1 && !hasOwnProperties && !hasDiscriminator)
+        var tightens = meaningful.Count == 1 && RequiresMore(site, meaningful[0]);
+        if (meaningful.Count == 1 && !hasOwnProperties && !hasDiscriminator && !tightens)
         {
             var single = Map(meaningful[0], name);
             return single.AsNullable(nullable || single.Nullable);
@@ -701,7 +703,7 @@ internal sealed class OpenApiSchemas
         _pendingObjects.Add(typeName);
         try
         {
-            return MapComposition(site, obj, resolved, typeName, nullable);
+            return MapComposition(site, obj, resolved, typeName, nullable, inherit: !tightens);
         }
         finally
         {
@@ -709,13 +711,27 @@ internal sealed class OpenApiSchemas
         }
     }
 
-    private TypeRef MapComposition(Site site, DocObject obj, List<(Site Part, Site Target, bool IsReference, bool ObjectLike)> resolved, string typeName, bool nullable)
+    /// <summary>Whether the schema's own <c>required</c> names a property that its one allOf part does not require.</summary>
+    private bool RequiresMore(Site site, Site part)
+    {
+        var required = RequiredNames(site);
+        if (required.Count == 0 || !_context.TryResolve(part, out var target) || target.Node is not DocObject)
+        {
+            return false;
+        }
+
+        var partRequired = RequiredNames(target);
+        return required.Any(r => !partRequired.Contains(r));
+    }
+
+    private TypeRef MapComposition(Site site, DocObject obj, List<(Site Part, Site Target, bool IsReference, bool ObjectLike)> resolved, string typeName, bool nullable, bool inherit = true)
     {
         var document = site.Document;
         var self = TypeRef.Named(typeName);
 
-        // One referenced object becomes the base record; with several, the one carrying a discriminator does.
-        var references = resolved.Where(r => r.IsReference && r.ObjectLike).ToList();
+        // One referenced object becomes the base record; with several, the one carrying a discriminator does. A record
+        // that makes inherited properties required cannot derive (C# cannot tighten a base member), so it copies them.
+        var references = inherit ? resolved.Where(r => r.IsReference && r.ObjectLike).ToList() : [];
         (Site Part, Site Target, bool IsReference, bool ObjectLike)? baseEntry = references.Count == 1
             ? references[0]
             : references.Where(r => r.Target.Node is DocObject t && r.Target.Document.Get(t, "discriminator") is DocObject).Take(2).ToList() is { Count: 1 } withDiscriminator
