@@ -1,22 +1,5 @@
 namespace TypedConnectors.Generator.Model;
 
-internal enum AuthKind
-{
-    None,
-    Basic,
-    Bearer,
-    ApiKey,
-    OAuth2,
-    Custom,
-}
-
-internal enum ApiKeyLocation
-{
-    Header,
-    Query,
-    Cookie,
-}
-
 internal enum FieldInputType
 {
     Text,

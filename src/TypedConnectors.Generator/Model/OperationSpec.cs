@@ -17,16 +17,6 @@ internal enum ParameterLocation
     Multipart,
 }
 
-/// <summary>How an array or object query parameter is serialised (OpenAPI style/explode).</summary>
-internal enum ParameterStyle
-{
-    Form,
-    SpaceDelimited,
-    PipeDelimited,
-    DeepObject,
-    Simple,
-}
-
 /// <summary>One endpoint: becomes one async method on the client.</summary>
 internal sealed record OperationSpec
 {
