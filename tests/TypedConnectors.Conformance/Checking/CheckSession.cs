@@ -588,7 +588,11 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         return op.Security.Any(s => s.Count == 0) ? Expectation.Anonymous : Expectation.Reject;
     }
 
-    private sealed record CallOutcome(List<RecordedRequest> Requests, RouteMatch? Match, Exception? Error, object? Result, bool ResultIsNullableObject, string? UnmatchedPath, bool Timeout, bool UsedExample);
+    private sealed record CallOutcome(List<RecordedRequest> Requests, RouteMatch? Match, Exception? Error, object? Result, bool ResultIsNullableObject, string? UnmatchedPath, bool Timeout, bool UsedExample)
+    {
+        /// <summary>The text of each scalar string or number argument, by normalised parameter name.</summary>
+        public IReadOnlyDictionary<string, string> Scalars { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    }
 
     private async Task<CallOutcome> CallAsync(ClientMethod method, ConnectionUnderTest connection, DefOperation? op, bool requiredOnly, (int Status, DefResponse Response)? error, bool useExamples = true, bool redirect = false)
     {
@@ -710,7 +714,23 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         }
 
         var schemaObject = match is not null && SuccessResponse(match.Operation) is { Schema: { } schema } && JsonSynthesizer.Type(refs.Resolve(schema) as JsonObject) == "object";
-        return new CallOutcome(requests, match, failure, result, schemaObject, unmatched, timeout, usedExample);
+        var scalars = new Dictionary<string, string>(StringComparer.Ordinal);
+        var parameters = method.Method.GetParameters();
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var text = arguments[i] switch
+            {
+                string s => s,
+                int or long or short => Convert.ToString(arguments[i], System.Globalization.CultureInfo.InvariantCulture),
+                _ => null,
+            };
+            if (text is not null)
+            {
+                scalars.TryAdd(Json.Norm(parameters[i].Name ?? ""), text);
+            }
+        }
+
+        return new CallOutcome(requests, match, failure, result, schemaObject, unmatched, timeout, usedExample) { Scalars = scalars };
     }
 
     private (string? Relative, bool OwnServer) Relative(RecordedRequest request)
@@ -951,9 +971,40 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
 
         var request = outcome.Requests[0];
         CheckParameters(op, label, request, outcome.Match, requiredOnly, method, call);
+        CheckValues(op, label, request, outcome, call);
         CheckBody(op, label, request, requiredOnly, call);
         CheckCredentials(op, connection, request, expectation, call);
         CheckResponse(op, label, outcome, error, call);
+    }
+
+    /// <summary>
+    /// A string or integer argument of a parameter arrives as given, under that parameter's wire name: no swapped
+    /// placeholders, no double encoding, nothing lost on the way.
+    /// </summary>
+    private void CheckValues(DefOperation op, string label, RecordedRequest request, CallOutcome outcome, string call)
+    {
+        var query = QueryPairs(request.RawQuery);
+        var names = op.Parameters.GroupBy(p => Json.Norm(p.Name)).Where(g => g.Count() == 1).Select(g => g.Single());
+        foreach (var p in names)
+        {
+            if (p.Constant is not null || !outcome.Scalars.TryGetValue(Json.Norm(p.Name), out var expected) || JsonSynthesizer.Type(refs.Resolve(p.Schema) as JsonObject) is "array" or "object")
+            {
+                continue;
+            }
+
+            string? actual = p.In switch
+            {
+                "path" => outcome.Match!.PathValues.GetValueOrDefault(p.Name),
+                "query" => query.Where(q => q.Name == p.Name).Select(q => q.Value).FirstOrDefault(),
+                "header" => request.Header(p.Name),
+                "cookie" => Cookies(request).GetValueOrDefault(p.Name),
+                _ => null,
+            };
+            if (actual is not null && actual != expected)
+            {
+                Fail(op, label, p.In + "-value", "'" + p.Name + "' was passed '" + expected + "' and arrived as '" + Truncate(actual, 100) + "' (" + call + ")");
+            }
+        }
     }
 
     private void CheckParameters(DefOperation op, string label, RecordedRequest request, RouteMatch match, bool requiredOnly, ClientMethod method, string call)
@@ -1099,7 +1150,7 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
 
         var schema = refs.Resolve(body.Schemas.GetValueOrDefault(declared)) as JsonObject;
         var required = RequiredProperties(schema);
-        if (required.Count == 0)
+        if (required.Count == 0 && DeclaredProperties(schema) is null)
         {
             return;
         }
@@ -1132,11 +1183,47 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             return;
         }
 
+        if (media.Contains("json", StringComparison.Ordinal) && DeclaredProperties(schema) is { } declaredNames)
+        {
+            var unknown = present.Where(k => !declaredNames.Contains(k)).ToList();
+            if (unknown.Count > 0)
+            {
+                Fail(op, label, "body-property", "JSON body has properties the schema does not declare: " + string.Join(", ", unknown.Select(u => "'" + u + "'")) + " (" + call + ")");
+            }
+        }
+
         var missing = required.Where(r => !present.Contains(r)).ToList();
         if (missing.Count > 0)
         {
             Fail(op, label, "body-required", media + " body lacks required " + string.Join(", ", missing.Select(m => "'" + m + "'")) + " (" + call + "); sent: " + Truncate(request.BodyText, 200));
         }
+    }
+
+    /// <summary>Every property a closed object schema declares (through allOf/oneOf/anyOf), or null when it admits others.</summary>
+    private HashSet<string>? DeclaredProperties(JsonObject? schema, int depth = 0)
+    {
+        if (schema is null || depth > 8 || schema.ContainsKey("additionalProperties") || schema.ContainsKey("patternProperties"))
+        {
+            return null;
+        }
+
+        var result = new HashSet<string>(Json.Props(schema, "properties").Select(p => p.Key), StringComparer.Ordinal);
+        if (schema["discriminator"] is JsonObject d && Json.Str(d, "propertyName") is { } discriminator)
+        {
+            result.Add(discriminator);
+        }
+
+        foreach (var part in Json.Items(schema, "allOf").Concat(Json.Items(schema, "oneOf")).Concat(Json.Items(schema, "anyOf")))
+        {
+            if (DeclaredProperties(refs.Resolve(part) as JsonObject, depth + 1) is not { } inner)
+            {
+                return null;
+            }
+
+            result.UnionWith(inner);
+        }
+
+        return result.Count == 0 ? null : result;
     }
 
     private HashSet<string> RequiredProperties(JsonObject? schema, int depth = 0)
