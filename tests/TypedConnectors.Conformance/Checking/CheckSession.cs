@@ -610,6 +610,11 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             }
 
             match ??= m;
+            if (Environment.GetEnvironmentVariable("CONFORMANCE_DUMP_DIR") is { Length: > 0 } dumpDir)
+            {
+                File.AppendAllText(Path.Combine(dumpDir, "requests.txt"), request.Method + " " + request.RawTarget + " " + request.ContentType + "\n");
+            }
+
             if (m is null)
             {
                 unmatched ??= request.Method + " " + request.RawTarget + (request.Header(RedirectHandler.OriginalUrlHeader) is { } original ? " (sent to " + original + ")" : "");
