@@ -1197,7 +1197,15 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             }
         }
 
-        var missing = required.Where(r => !present.Contains(r)).ToList();
+        // A required name the schema does not declare as a property cannot be given through any typed API: a defect of
+        // the document, noted instead of failed.
+        var declaredAll = AllPropertyNames(schema);
+        foreach (var undeclared in required.Where(r => declaredAll.Count > 0 && !declaredAll.Contains(r)))
+        {
+            _notes.Add("document defect at " + op.Label + ": required body property '" + undeclared + "' is not declared in the schema's properties");
+        }
+
+        var missing = required.Where(r => !present.Contains(r) && (declaredAll.Count == 0 || declaredAll.Contains(r))).ToList();
         if (missing.Count > 0)
         {
             Fail(op, label, "body-required", media + " body lacks required " + string.Join(", ", missing.Select(m => "'" + m + "'")) + " (" + call + "); sent: " + Truncate(request.BodyText, 200));
@@ -1229,6 +1237,23 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         }
 
         return result.Count == 0 ? null : result;
+    }
+
+    private HashSet<string> AllPropertyNames(JsonObject? schema, int depth = 0)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        if (schema is null || depth > 8)
+        {
+            return result;
+        }
+
+        result.UnionWith(Json.Props(schema, "properties").Select(p => p.Key));
+        foreach (var part in Json.Items(schema, "allOf").Concat(Json.Items(schema, "oneOf")).Concat(Json.Items(schema, "anyOf")))
+        {
+            result.UnionWith(AllPropertyNames(refs.Resolve(part) as JsonObject, depth + 1));
+        }
+
+        return result;
     }
 
     private HashSet<string> RequiredProperties(JsonObject? schema, int depth = 0)

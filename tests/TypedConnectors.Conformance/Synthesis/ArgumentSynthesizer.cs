@@ -292,7 +292,20 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
         {
             foreach (var (name, value) in MergedProperties(refs.Resolve(part) as JsonObject, depth + 1))
             {
-                result.TryAdd(name, value);
+                if (!result.TryAdd(name, value) && refs.Resolve(result[name]) is JsonObject own && refs.Resolve(value) is JsonObject inherited)
+                {
+                    // A property restated beside allOf keeps the constraints of the part it comes from (minLength, enum, …).
+                    var merged = (JsonObject)own.DeepClone();
+                    foreach (var (key, constraint) in inherited)
+                    {
+                        if (!merged.ContainsKey(key))
+                        {
+                            merged[key] = constraint?.DeepClone();
+                        }
+                    }
+
+                    result[name] = merged;
+                }
             }
         }
 
