@@ -184,7 +184,9 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
 
     private static object EnumValue(Type type, JsonObject? schema)
     {
-        var members = type.GetFields(BindingFlags.Public | BindingFlags.Static);
+        // The member for 0 is the generated "unknown" sentinel, which has no wire text, whatever it is called.
+        var members = type.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => Convert.ToInt64(m.GetValue(null), System.Globalization.CultureInfo.InvariantCulture) != 0).ToArray();
         if (schema?["enum"] is JsonArray values && (values.FirstOrDefault(v => v is not null && Json.Str(v) is { Length: > 0 }) ?? values.FirstOrDefault(v => v is not null)) is { } wire)
         {
             var text = Json.Str(wire);
@@ -196,8 +198,7 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
             }
         }
 
-        // Generated enums keep 0 for the value the client does not know, which has no wire text.
-        var chosen = members.FirstOrDefault(m => Convert.ToInt64(m.GetValue(null), System.Globalization.CultureInfo.InvariantCulture) != 0) ?? members.FirstOrDefault();
+        var chosen = members.FirstOrDefault();
         return chosen is null ? Activator.CreateInstance(type)! : chosen.GetValue(null)!;
     }
 
@@ -291,7 +292,20 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
         {
             foreach (var (name, value) in MergedProperties(refs.Resolve(part) as JsonObject, depth + 1))
             {
-                result.TryAdd(name, value);
+                if (!result.TryAdd(name, value) && refs.Resolve(result[name]) is JsonObject own && refs.Resolve(value) is JsonObject inherited)
+                {
+                    // A property restated beside allOf keeps the constraints of the part it comes from (minLength, enum, …).
+                    var merged = (JsonObject)own.DeepClone();
+                    foreach (var (key, constraint) in inherited)
+                    {
+                        if (!merged.ContainsKey(key))
+                        {
+                            merged[key] = constraint?.DeepClone();
+                        }
+                    }
+
+                    result[name] = merged;
+                }
             }
         }
 
