@@ -98,6 +98,21 @@ public sealed class MemberNameTests
     }
 
     [Fact]
+    public void Schemas_named_like_record_members_get_other_type_names()
+    {
+        // Found by the adversarial tests: a record named GetHashCode declares a member named like itself (CS0542).
+        var schemas = string.Join("\n", InheritedNames.Where(n => !n.Contains('<', StringComparison.Ordinal)).Append("Validate").Append("AdditionalProperties")
+            .Select(n => $"    '{n}':\n      type: object\n      properties:\n        v: {{ type: string, maxLength: 3 }}"));
+        var unions = "    Json:\n      oneOf: [{ type: string }, { type: integer }]\n    From:\n      oneOf: [{ type: string }, { type: integer }]";
+        var run = AssertCompiles("openapi: 3.0.3\ninfo: { title: Names, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n" + schemas + "\n" + unions + "\n");
+
+        var models = run.Source(".Models.g.cs");
+        Assert.Contains("public sealed partial record GetHashCode2", models, StringComparison.Ordinal);
+        Assert.Contains("public sealed partial record Json2", models, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"record (Json|From|GetHashCode|Equals|ToString|Validate|AdditionalProperties|Clone)\b", models);
+    }
+
+    [Fact]
     public void Enum_members_named_like_the_enum_or_its_backing_field_compile()
     {
         var run = AssertCompiles("""

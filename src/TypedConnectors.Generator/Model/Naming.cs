@@ -21,6 +21,12 @@ internal static class Naming
         "EqualityContract", "PrintMembers", "Deconstruct", "Clone", "Validate", "AdditionalProperties",
     }).ToArray();
 
+    /// <summary>
+    /// Names a generated type may not take: a record named like one of its own members does not compile (CS0542), and
+    /// records have the members above; unions also declare <c>Json</c> and <c>From</c>.
+    /// </summary>
+    public static readonly string[] TypeNames = RecordMembers.Concat(new[] { "Json", "From" }).ToArray();
+
     /// <summary>Members of a generated client (and of its operation groups): methods and group properties avoid them.</summary>
     public static readonly string[] ClientMembers = ObjectMembers.Concat(new[]
     {
