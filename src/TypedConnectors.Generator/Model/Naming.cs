@@ -71,7 +71,9 @@ internal static class Naming
         for (var i = 0; i < name.Length; i++)
         {
             var c = name[i];
-            if (!SyntaxFacts.IsIdentifierPartCharacter(c) || c == '_' || char.IsControl(c) || c == '\u200B')
+            // Formatting characters (U+200B, U+FEFF, U+202E, ...) are legal in identifiers but the compiler ignores them,
+            // so "x\uFEFFy" and "xy" would be one identifier to it and two to a Scope: they separate words instead.
+            if (!SyntaxFacts.IsIdentifierPartCharacter(c) || c == '_' || char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
             {
                 if (current.Length > 0)
                 {
