@@ -173,7 +173,7 @@ public static class AdversarialProperty
                     continue;
                 }
 
-                problems.Add(method.Name + ": no request was sent" + (error is null ? "" : " (" + error.GetType().Name + ": " + error.Message + ")"));
+                problems.Add(method.Name + ": no request was sent" + (error is null ? "" : " (" + error.GetType().Name + ": " + error.Message + ")\n" + string.Join("\n", (error.StackTrace ?? "").Split('\n').Take(6))));
                 continue;
             }
 
@@ -253,12 +253,18 @@ public static class AdversarialProperty
 
         if (type.IsClass && type.GetConstructor(Type.EmptyTypes) is { } constructor && !type.IsAbstract)
         {
+            // Recursive models end in null; value-typed members are filled at every depth.
+            if (depth > 4)
+            {
+                return null;
+            }
+
             // Reflection skips what C# requires: required members are set, as a caller has to.
             var instance = constructor.Invoke(null);
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
                 var required = property.GetCustomAttributes().Any(a => a.GetType().Name == "RequiredMemberAttribute");
-                if (required && property.CanWrite && depth < 4)
+                if (required && property.CanWrite)
                 {
                     property.SetValue(instance, Synthesize(property.PropertyType, depth + 1));
                 }

@@ -12,7 +12,7 @@ namespace TypedConnectors.Adversarial.Tests;
 public sealed class AdversarialTests(ITestOutputHelper output)
 {
     private const int DefaultSeed = 20261201;
-    private const int DefaultCount = 40;
+    private const int DefaultCount = 60;
 
     private static int Setting(string name, int fallback)
         => int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
