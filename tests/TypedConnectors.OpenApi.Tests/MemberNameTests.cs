@@ -98,6 +98,51 @@ public sealed class MemberNameTests
     }
 
     [Fact]
+    public void Schemas_named_like_record_members_get_other_type_names()
+    {
+        // Found by the adversarial tests: a record named GetHashCode declares a member named like itself (CS0542).
+        var schemas = string.Join("\n", InheritedNames.Where(n => !n.Contains('<', StringComparison.Ordinal)).Append("Validate").Append("AdditionalProperties")
+            .Select(n => $"    '{n}':\n      type: object\n      properties:\n        v: {{ type: string, maxLength: 3 }}"));
+        var unions = "    Json:\n      oneOf: [{ type: string }, { type: integer }]\n    From:\n      oneOf: [{ type: string }, { type: integer }]";
+        var run = AssertCompiles("openapi: 3.0.3\ninfo: { title: Names, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n" + schemas + "\n" + unions + "\n");
+
+        var models = run.Source(".Models.g.cs");
+        Assert.Contains("public sealed partial record GetHashCode2", models, StringComparison.Ordinal);
+        Assert.Contains("public sealed partial record Json2", models, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"record (Json|From|GetHashCode|Equals|ToString|Validate|AdditionalProperties|Clone)\b", models);
+    }
+
+    [Fact]
+    public void Names_differing_only_by_formatting_characters_are_distinct_identifiers()
+    {
+        // Found by the adversarial tests: the compiler ignores U+FEFF in an identifier, so x\uFEFFy and xy were one
+        // parameter name twice (CS0100).
+        var run = AssertCompiles("""
+            openapi: 3.1.0
+            info: { title: Names, version: '1' }
+            paths:
+              /things:
+                get:
+                  operationId: getThing
+                  parameters:
+                    - { name: "x\uFEFFy", in: query, schema: { type: boolean } }
+                    - { name: xy, in: query, schema: { type: string } }
+                    - { name: "x\u200By", in: header, schema: { type: string } }
+                    - { name: "x\u202Ey", in: cookie, schema: { type: string } }
+                  responses: { '204': { description: ok } }
+            components:
+              schemas:
+                "A\uFEFFb": { type: object, properties: { "p\u00ADq": { type: string }, pq: { type: string } } }
+                Ab: { type: string, enum: ["v\u200Dw", vw] }
+            """);
+
+        var method = (IMethodSymbol)run.OutputCompilation.GetTypeByMetadataName("TestApp.Names.NamesClient")!.GetMembers("GetThingAsync").Single();
+        var names = method.Parameters.Select(p => p.Name).ToList();
+        Assert.Equal(new[] { "xy", "xy2", "xy3" }, names.Where(n => n.StartsWith("xy", StringComparison.Ordinal)).Take(3));
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
     public void Enum_members_named_like_the_enum_or_its_backing_field_compile()
     {
         var run = AssertCompiles("""

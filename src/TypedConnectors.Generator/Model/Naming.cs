@@ -21,6 +21,12 @@ internal static class Naming
         "EqualityContract", "PrintMembers", "Deconstruct", "Clone", "Validate", "AdditionalProperties",
     }).ToArray();
 
+    /// <summary>
+    /// Names a generated type may not take: a record named like one of its own members does not compile (CS0542), and
+    /// records have the members above; unions also declare <c>Json</c> and <c>From</c>.
+    /// </summary>
+    public static readonly string[] TypeNames = RecordMembers.Concat(new[] { "Json", "From" }).ToArray();
+
     /// <summary>Members of a generated client (and of its operation groups): methods and group properties avoid them.</summary>
     public static readonly string[] ClientMembers = ObjectMembers.Concat(new[]
     {
@@ -65,7 +71,9 @@ internal static class Naming
         for (var i = 0; i < name.Length; i++)
         {
             var c = name[i];
-            if (!SyntaxFacts.IsIdentifierPartCharacter(c) || c == '_' || char.IsControl(c) || c == '\u200B')
+            // Formatting characters (U+200B, U+FEFF, U+202E, ...) are legal in identifiers but the compiler ignores them,
+            // so "x\uFEFFy" and "xy" would be one identifier to it and two to a Scope: they separate words instead.
+            if (!SyntaxFacts.IsIdentifierPartCharacter(c) || c == '_' || char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
             {
                 if (current.Length > 0)
                 {

@@ -37,7 +37,7 @@ internal static class SpecBinder
             ? SanitizeNamespace(nsOverride)
             : SanitizeNamespace((settings.RootNamespace.Length > 0 ? settings.RootNamespace : "TypedConnectors.Generated") + "." + baseName);
 
-        var typeScope = new Naming.Scope(new[] { clientName, "I" + clientName, stem + "Connection", stem + "AuthMethod", stem + "ServiceCollectionExtensions", stem + "Json", Emit.ConnectorEmitter.McpSessionName(stem), Emit.ConnectorEmitter.CustomAuthInterfaceName(clientName) });
+        var typeScope = new Naming.Scope(Naming.TypeNames.Concat(new[] { clientName, "I" + clientName, stem + "Connection", stem + "AuthMethod", stem + "ServiceCollectionExtensions", stem + "Json", Emit.ConnectorEmitter.McpSessionName(stem), Emit.ConnectorEmitter.CustomAuthInterfaceName(clientName) }));
         var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var type in spec.Types)
         {

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Xunit.Abstractions;
+
+namespace TypedConnectors.Adversarial.Tests;
+
+/// <summary>
+/// Seeded adversarial documents through the generator, the compiler and a loopback server. Replay a run with
+/// <c>TC_ADVERSARIAL_SEED</c> and <c>TC_ADVERSARIAL_COUNT</c>; one case alone with <c>TC_ADVERSARIAL_CASE</c>.
+/// </summary>
+public sealed class AdversarialTests(ITestOutputHelper output)
+{
+    private const int DefaultSeed = 20261201;
+    private const int DefaultCount = 60;
+
+    private static int Setting(string name, int fallback)
+        => int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
+    [Fact]
+    public async Task Adversarial_documents_generate_compile_and_send_what_they_define()
+    {
+        var seed = Setting("TC_ADVERSARIAL_SEED", DefaultSeed);
+        var count = Setting("TC_ADVERSARIAL_COUNT", DefaultCount);
+        var only = Setting("TC_ADVERSARIAL_CASE", -1);
+        output.WriteLine("TC_ADVERSARIAL_SEED=" + seed + " TC_ADVERSARIAL_COUNT=" + count + (only >= 0 ? " TC_ADVERSARIAL_CASE=" + only : ""));
+
+        var clock = Stopwatch.StartNew();
+        var cases = only >= 0 ? new[] { AdversarialCases.GenerateOne(seed, only) } : AdversarialCases.GenerateDetailed(seed, count);
+        var generated = clock.Elapsed;
+        await using var server = await RecordingServer.StartAsync();
+        var failures = new List<string>();
+        int withErrors = 0, compiled = 0, methods = 0, called = 0, rejected = 0;
+        var kinds = cases.GroupBy(c => c.Doc.Kind + (c.Doc.Yaml ? "/yaml" : "/json")).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + ":" + g.Count());
+        // Generating and compiling is the slow part and independent per case; requests go one at a time.
+        var outcomes = new CaseOutcome[cases.Count];
+        Parallel.For(0, cases.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) }, i =>
+            outcomes[i] = AdversarialProperty.CheckGeneration(cases[i].Name, cases[i].Files, cases[i].Doc.Ops.Count));
+        var compileTime = clock.Elapsed;
+        var refusals = new List<string>();
+        for (var i = 0; i < cases.Count; i++)
+        {
+            var @case = cases[i];
+            var outcome = outcomes[i];
+            var problems = new List<string>();
+            if (outcome.Failure is { } failure)
+            {
+                problems.Add(failure);
+            }
+            else if (outcome.ReportedErrors)
+            {
+                withErrors++;
+                if (withErrors <= 3)
+                {
+                    output.WriteLine(@case.Name + " reported errors: " + string.Join("; ", outcome.Run!.GeneratorDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).Select(d => d.Id + " " + d.GetMessage(CultureInfo.InvariantCulture)).Take(3)));
+                }
+            }
+            else
+            {
+                compiled++;
+                methods += outcome.Methods;
+                (List<string> Problems, int Called, int Rejected, List<string> Refused) requests;
+                try
+                {
+                    requests = await AdversarialProperty.CheckRequestsAsync(outcome.Assembly!, @case.Doc, server);
+                }
+                catch (Exception e)
+                {
+                    requests = (new List<string> { "calling the client failed: " + e }, 0, 0, new List<string>());
+                }
+
+                called += requests.Called;
+                rejected += requests.Rejected;
+                refusals.AddRange(requests.Refused.Select(r => @case.Name + " " + r));
+                problems.AddRange(requests.Problems);
+            }
+
+            outcomes[i] = outcome with { Run = null, Assembly = null };
+            if (problems.Count > 0)
+            {
+                failures.Add(Describe(@case, problems));
+            }
+        }
+
+        output.WriteLine("generating and compiling: " + compileTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s; refused by the runtime: " + refusals.Count);
+        foreach (var refusal in refusals.Take(5))
+        {
+            output.WriteLine("  " + (refusal.Length > 200 ? refusal.Substring(0, 200) + "…" : refusal));
+        }
+
+        output.WriteLine($"{cases.Count} cases ({string.Join(", ", kinds)}) in {clock.Elapsed.TotalSeconds:F1} s (generating the documents {generated.TotalSeconds:F1} s): "
+            + $"{compiled} compiled with {methods} methods, {called} called, {rejected} rejected by argument checks; {withErrors} reported an error diagnostic; {failures.Count} failed.");
+        foreach (var failure in failures.Take(5))
+        {
+            output.WriteLine(failure);
+        }
+
+        Assert.True(failures.Count == 0, failures.Count + " of " + cases.Count + " cases failed; the first:\n" + failures.FirstOrDefault());
+    }
+
+    private static string Describe(AdversarialCase @case, List<string> problems)
+    {
+        var text = new StringBuilder();
+        text.Append("==== ").Append(@case.Name).Append(" (").Append(@case.Doc.Kind).Append(", ").Append(@case.Files[0].Path).Append(")\n");
+        foreach (var problem in problems.Take(5))
+        {
+            text.Append("- ").Append(problem.Length > 3000 ? problem.Substring(0, 3000) + "…" : problem).Append('\n');
+        }
+
+        text.Append("replay: TC_ADVERSARIAL_SEED=").Append(@case.Seed).Append(" TC_ADVERSARIAL_CASE=").Append(@case.Index)
+            .Append(" dotnet test tests/TypedConnectors.Adversarial.Tests -c Release\n");
+        text.Append("---- document\n").Append(@case.Files[0].Text).Append("\n----\n");
+        return text.ToString();
+    }
+
+    [Fact]
+    public void Cases_are_reproducible_from_their_seed()
+    {
+        var first = AdversarialCases.Generate(7, 5);
+        var again = AdversarialCases.Generate(7, 5);
+        Assert.Equal(first.Select(c => c.Files[0].Text), again.Select(c => c.Files[0].Text));
+        Assert.Equal(AdversarialCases.GenerateOne(7, 3).Files[0].Text, first[3].Files[0].Text);
+        Assert.NotEqual(first[0].Files[0].Text, AdversarialCases.Generate(8, 1)[0].Files[0].Text);
+    }
+}
