@@ -82,7 +82,14 @@ internal sealed partial class ConnectorEmitter
             writer.Line("[global::System.Text.Json.Serialization.JsonPropertyName(" + Literals.String(property.JsonName) + ")]");
             var optional = !property.Required || property.Type.Nullable;
             var typeName = _types.Of(property.Type, nullable: optional);
-            var required = property.Required && !property.Type.Nullable ? "required " : "";
+
+            // Required and nullable: always present on the wire, null included (the connector-wide options omit nulls).
+            if (property.Required && property.Type.Nullable)
+            {
+                writer.Line("[global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)]");
+            }
+
+            var required = property.Required ? "required " : "";
             var initializer = property.Default is { } d && ConstantDefault(property.Type, d) is { } literal && required.Length == 0 ? " = " + literal + ";" : "";
             writer.Line("public " + required + typeName + " " + property.Identifier + " { get; init; }" + initializer);
         }

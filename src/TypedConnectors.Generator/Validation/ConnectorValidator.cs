@@ -274,6 +274,11 @@ internal static class ConnectorValidator
                 if (parameter.Location == ParameterLocation.Header)
                 {
                     CheckHeader(context, parameter.Name, parameter.Constant ?? parameter.Default ?? "", parameter.Pointer, declared, used);
+                    CheckHeaderEnum(spec, context, parameter);
+                }
+                else if (parameter.Location == ParameterLocation.Cookie && !IsToken(parameter.Name))
+                {
+                    Report(context, DiagnosticDescriptors.InvalidHeader, LocateFirst(context, false, parameter.Pointer + "/name", parameter.Pointer), "cookie name", Printable(parameter.Name), "is not a cookie name (only letters, digits and !#$%&'*+-.^_`|~), so no request can carry it");
                 }
                 else if ((parameter.Constant ?? parameter.Default) is { Length: > 0 } literal && IsCredentialName(parameter.Name) && !Placeholder.IsMatch(literal))
                 {
@@ -298,6 +303,25 @@ internal static class ConnectorValidator
                     ? written.Text.Length
                     : body.Template.Sum(s => (s.Literal?.Length ?? 0) + (s.Variable?.Length + 4 ?? 0));
                 CheckLength(context, length, MaxBodyTemplateLength, "body_template", context.Locate(body.Pointer));
+            }
+        }
+    }
+
+    /// <summary>An enum a header parameter takes must have values a header can carry: ASCII, no line breaks.</summary>
+    private static void CheckHeaderEnum(ConnectorSpec spec, DocContext context, ParameterSpec parameter)
+    {
+        if (parameter.Type is not { Kind: Model.TypeKind.Named, Name: { } name } || spec.Types.FirstOrDefault(t => t.Name == name) is not { Kind: TypeSpecKind.Enum } type)
+        {
+            return;
+        }
+
+        foreach (var value in type.EnumValues)
+        {
+            if (value.Value.Any(c => c < ' ' || c > '\u007e'))
+            {
+                Report(context, DiagnosticDescriptors.InvalidHeader, LocateFirst(context, false, parameter.Pointer + "/schema/enum", parameter.Pointer + "/enum", parameter.Pointer), "value of", parameter.Name,
+                    "may be the enum value '" + Printable(value.Value) + "', which holds a line break, control or non-ASCII character no HTTP header can carry");
+                return;
             }
         }
     }

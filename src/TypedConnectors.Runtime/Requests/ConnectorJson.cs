@@ -9,10 +9,12 @@ namespace TypedConnectors;
 public static class ConnectorJson
 {
     /// <summary>
-    /// Web defaults (case-insensitive reads) with these changes: no naming policy, because generated types carry
-    /// <see cref="JsonPropertyNameAttribute"/> with the exact wire names; nulls are not written, because many APIs
+    /// Web defaults with these changes: no naming policy, and reads match names exactly, because generated types carry
+    /// <see cref="JsonPropertyNameAttribute"/> with the exact wire names (two of which may differ only by case, as
+    /// <c>name</c> and <c>Name</c> in real schemas do); nulls are not written, because many APIs
     /// read an explicit null as "clear this field"; numbers must be JSON numbers, because quietly accepting
-    /// <c>"42"</c> hides contract drift. Enums use the converters the generated types declare. The instance is read-only.
+    /// <c>"42"</c> hides contract drift. Enums use the converters the generated types declare; binary data (a
+    /// <c>format: binary</c> property inside JSON) is a base64 string. The instance is read-only.
     /// </summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
@@ -37,7 +39,9 @@ public static class ConnectorJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             PropertyNamingPolicy = null,
+            PropertyNameCaseInsensitive = false,
             DictionaryKeyPolicy = null,
+            Converters = { new Base64StreamConverter() },
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             NumberHandling = JsonNumberHandling.Strict,
             TypeInfoResolver = JsonSerializer.IsReflectionEnabledByDefault
@@ -47,5 +51,34 @@ public static class ConnectorJson
         AllowOutOfOrderDiscriminators(options);
         options.MakeReadOnly();
         return options;
+    }
+}
+
+/// <summary>A <see cref="Stream"/> inside a JSON document travels as a base64 string, as JSON has no raw bytes.</summary>
+internal sealed class Base64StreamConverter : JsonConverter<Stream>
+{
+    public override bool CanConvert(Type typeToConvert) => typeof(Stream).IsAssignableFrom(typeToConvert);
+
+    public override Stream? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw new JsonException("Binary data must be a base64 JSON string.");
+        }
+
+        // Servers that put text under a binary property are read as its UTF-8 bytes rather than failing the call.
+        return new MemoryStream(reader.TryGetBytesFromBase64(out var bytes) ? bytes : System.Text.Encoding.UTF8.GetBytes(reader.GetString()!), writable: false);
+    }
+
+    public override void Write(Utf8JsonWriter writer, Stream value, JsonSerializerOptions options)
+    {
+        using var copy = new MemoryStream();
+        value.CopyTo(copy);
+        writer.WriteBase64StringValue(copy.GetBuffer().AsSpan(0, (int)copy.Length));
     }
 }

@@ -563,6 +563,13 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
 
     internal Expectation Expect(DefOperation op, ConnectionUnderTest connection)
     {
+        // Only schemes no client can send for it (an HTTP signature, mutual TLS): refused whatever the connection.
+        if (op.Security is { Count: > 0 } alternatives && alternatives.All(a => a.Count > 0
+            && a.Any(k => definition.Auth.FirstOrDefault(d => d.Key == k) is { } d && d.Kind.StartsWith("unsupported:", StringComparison.Ordinal))))
+        {
+            return Expectation.Reject;
+        }
+
         if (connection.Auth is null || connection.Auth.Kind == "none")
         {
             // A method the definition does not declare (a credential header the generator turned into auth): its
@@ -718,6 +725,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             return retry;
         }
 
+        if (match is null && requests.Count == 0 && failure is ConnectorConfigurationException refused)
+        {
+            // A refused operation names the request it did not send ("GET /cbase/v1/x of connector ..."): route that.
+            match = RefusedRequest(refused, op);
+        }
+
         var schemaObject = match is not null && SuccessResponse(match.Operation) is { Schema: { } schema } && JsonSynthesizer.Type(refs.Resolve(schema) as JsonObject) == "object";
         var scalars = new Dictionary<string, string>(StringComparer.Ordinal);
         var parameters = method.Method.GetParameters();
@@ -736,6 +749,17 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         }
 
         return new CallOutcome(requests, match, failure, result, schemaObject, unmatched, timeout, usedExample) { Scalars = scalars };
+    }
+
+    private RouteMatch? RefusedRequest(ConnectorConfigurationException refused, DefOperation? op)
+    {
+        var words = refused.Message.Split(' ', 3);
+        if (words.Length < 3 || !words[1].StartsWith(BasePath, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return _router.Match(words[0], "/" + words[1][BasePath.Length..], "", op);
     }
 
     private (string? Relative, bool OwnServer) Relative(RecordedRequest request)

@@ -19,11 +19,18 @@ internal sealed class Router
     {
         foreach (var op in operations)
         {
+            // A fragment never reaches a server; AWS-style keys (/#Action=Foo) name the query that tells operations on one
+            // path apart, and that query must then be in the request.
             var template = op.Path;
             var hash = template.IndexOf('#', StringComparison.Ordinal);
             if (hash >= 0)
             {
+                var fragment = template[(hash + 1)..];
                 template = template[..hash];
+                if (fragment.IndexOf('=', StringComparison.Ordinal) > 0)
+                {
+                    template += (template.Contains('?', StringComparison.Ordinal) ? "&" : "?") + fragment;
+                }
             }
 
             var query = Array.Empty<string>();
@@ -60,7 +67,7 @@ internal sealed class Router
                 continue;
             }
 
-            if (requiredQuery.Any(q => !queryPairs.Contains(Uri.UnescapeDataString(q)) && !queryPairs.Any(p => p.StartsWith(Uri.UnescapeDataString(q).Split('=')[0] + "=", StringComparison.Ordinal) && !q.Contains('=', StringComparison.Ordinal))))
+            if (!requiredQuery.All(q => HasQueryPair(queryPairs, q)))
             {
                 continue;
             }
@@ -110,6 +117,28 @@ internal sealed class Router
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// A key's query pair in the request: <c>name=value</c> exactly, a bare <c>name</c> as any value of it; a
+    /// <c>name={x}</c> template constrains nothing here.
+    /// </summary>
+    private static bool HasQueryPair(HashSet<string> pairs, string written)
+    {
+        var pair = Uri.UnescapeDataString(written);
+        var equals = pair.IndexOf('=', StringComparison.Ordinal);
+        if (equals >= 0 && !pair.Contains('{', StringComparison.Ordinal))
+        {
+            return pairs.Contains(pair);
+        }
+
+        // name={x} is the declared parameter x, present or not as its own rules say (checked with the parameters).
+        if (equals >= 0)
+        {
+            return true;
+        }
+
+        return pairs.Any(p => p == pair || p.StartsWith(pair + "=", StringComparison.Ordinal));
     }
 
     private sealed record Segment(string Literal, Regex? Regex, string[] Names, int LiteralLength)

@@ -594,7 +594,7 @@ internal sealed class OpenApiOperations
     /// <summary>
     /// Some documents spell the query in the path key (<c>/search?term={term}</c>, <c>/?Action=Foo</c>) and also declare
     /// those query parameters; the declared parameters are what gets sent, so their pairs are dropped from the key, and a
-    /// value written in the key becomes the default of an optional parameter that has none.
+    /// value written in the key becomes the parameter's constant: it is what tells the operation apart from others.
     /// </summary>
     private static string WithoutDeclaredQuery(string path, List<ParameterSpec> parameters)
     {
@@ -620,10 +620,11 @@ internal sealed class OpenApiOperations
                 continue;
             }
 
+            // The key fixes the value (it is what tells this operation apart from others on the path): a constant.
             var value = equals < 0 ? "" : Uri.UnescapeDataString(pair.Substring(equals + 1));
-            if (value.Length > 0 && !PathPlaceholder.IsMatch(value) && parameters[index] is { Required: false, Default: null, Constant: null } optional)
+            if (value.Length > 0 && !PathPlaceholder.IsMatch(value))
             {
-                parameters[index] = optional with { Default = value };
+                parameters[index] = parameters[index] with { Constant = value };
             }
         }
 
@@ -739,7 +740,8 @@ internal sealed class OpenApiOperations
         {
             var suffix = code == "default" ? "" : code.ToUpperInvariant();
             var (kind, type, _) = ReadResponse(responsesSite.Child(code)!.Value, typePrefix + suffix + "Error", produces);
-            if (kind == ResponseKind.Json && type is { Kind: TypeKind.Named or TypeKind.Array or TypeKind.Map } errorType)
+            // Any schema but "anything" gives a typed error; a JSON string or number body is as typed as an object.
+            if (kind == ResponseKind.Json && type is { Kind: not (TypeKind.Any or TypeKind.Stream) } errorType)
             {
                 errors.Add(new ErrorResponseSpec(code.ToUpperInvariant() == "DEFAULT" ? "default" : code.ToUpperInvariant(), errorType));
             }
