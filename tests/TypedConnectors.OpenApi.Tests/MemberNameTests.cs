@@ -128,7 +128,7 @@ public sealed class MemberNameTests
                     - { name: "x\uFEFFy", in: query, schema: { type: boolean } }
                     - { name: xy, in: query, schema: { type: string } }
                     - { name: "x\u200By", in: header, schema: { type: string } }
-                    - { name: "x\u202Ey", in: cookie, schema: { type: string } }
+                    - { name: "x\u202Ey", in: query, schema: { type: string } }
                   responses: { '204': { description: ok } }
             components:
               schemas:

@@ -112,7 +112,14 @@ public sealed class PackageTests
         using var nuspecStream = zip.GetEntry("TypedConnectors.nuspec")!.Open();
         var nuspec = XDocument.Load(nuspecStream);
         var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).Order(StringComparer.Ordinal).ToList();
-        var runtimeReferences = ProjectItems(Path.Combine("src", "TypedConnectors.Runtime", "TypedConnectors.Runtime.csproj"), "PackageReference").Order(StringComparer.Ordinal).ToList();
+        // Build-only references (analyzers with PrivateAssets="all") are not dependencies of the package.
+        var runtimeReferences = XDocument.Load(Path.Combine(Dotnet.RepoRoot, "src", "TypedConnectors.Runtime", "TypedConnectors.Runtime.csproj"))
+            .Descendants("PackageReference")
+            .Where(e => (string?)e.Attribute("PrivateAssets") != "all")
+            .Select(e => (string?)e.Attribute("Include"))
+            .OfType<string>()
+            .Order(StringComparer.Ordinal)
+            .ToList();
         Assert.Contains("Microsoft.Extensions.Logging.Abstractions", dependencies);
         Assert.Equal(runtimeReferences, dependencies);
     }

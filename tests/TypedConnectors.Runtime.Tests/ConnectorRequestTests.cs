@@ -221,12 +221,17 @@ public class ConnectorRequestTests
     }
 
     [Fact]
-    public void Connector_json_options_are_strict_web_defaults_without_naming_policy()
+    public void Connector_json_options_are_strict_web_defaults_without_naming_policy_and_exact_names()
     {
         Assert.True(ConnectorJson.Options.IsReadOnly);
         Assert.Null(ConnectorJson.Options.PropertyNamingPolicy);
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Person>("{\"full_name\":\"A\",\"Count\":\"3\"}", ConnectorJson.Options));
-        Assert.Equal(3, JsonSerializer.Deserialize<Person>("{\"FULL_NAME\":\"A\",\"count\":3}", ConnectorJson.Options)!.Count);
+        Assert.Equal(3, JsonSerializer.Deserialize<Person>("{\"full_name\":\"A\",\"Count\":3}", ConnectorJson.Options)!.Count);
+
+        // Wire names match exactly: schemas may declare "name" and "Name" as two properties.
+        var other = JsonSerializer.Deserialize<Person>("{\"FULL_NAME\":\"A\",\"count\":3}", ConnectorJson.Options)!;
+        Assert.Null(other.Name);
+        Assert.Equal(0, other.Count);
     }
 
     internal sealed record Person(

@@ -152,7 +152,8 @@ internal sealed partial class ConnectorEmitter
         var arguments = "global::System.Collections.Generic.IReadOnlyDictionary<string, object?>";
         var json = "global::System.Text.Json.JsonElement";
         var serializer = "global::System.Text.Json.JsonSerializer";
-        var options = "global::TypedConnectors.ConnectorJson.Options";
+        // Tool arguments and results are the caller's own types in the MCP SDK's JSON conventions, not connector models.
+        var options = Mcp + ".McpJsonUtilities.DefaultOptions";
 
         Literals.Summary(writer, "An MCP session with " + ConnectorTitle + ": lists the server's tools and calls them.", "");
         writer.Line(GeneratedCodeAttribute);

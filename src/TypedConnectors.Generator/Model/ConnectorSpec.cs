@@ -35,6 +35,9 @@ internal sealed record ConnectorSpec
 
     /// <summary>Base URL, possibly with <c>{{variable}}</c> placeholders.</summary>
     public required string BaseUrl { get; init; }
+
+    /// <summary>Where the reader found the base URL in its file (a JSON pointer), for located diagnostics.</summary>
+    public string BaseUrlPointer { get; init; } = "/base_url";
     public EquatableArray<VariableSpec> Variables { get; init; } = EquatableArray<VariableSpec>.Empty;
     public EquatableArray<AuthMethodSpec> AuthMethods { get; init; } = EquatableArray<AuthMethodSpec>.Empty;
 

@@ -45,7 +45,7 @@ internal static class ConnectorValidator
         var used = new HashSet<string>(StringComparer.Ordinal);
         if (spec.BaseUrl.Length > 0)
         {
-            CheckUrl(context, spec.BaseUrl, BaseUrlPointer(spec, context), "the base URL", declared, used);
+            CheckUrl(context, spec.BaseUrl, spec.BaseUrlPointer, "the base URL", declared, used);
         }
 
         foreach (var header in spec.DefaultHeaders)
@@ -82,14 +82,6 @@ internal static class ConnectorValidator
         CheckLimits(spec, context);
         CheckAuth(spec, context);
     }
-
-    private static string BaseUrlPointer(ConnectorSpec spec, DocContext context) => spec.Dialect switch
-    {
-        SourceDialect.Scalekit => "/proxy_url",
-        SourceDialect.Databar => "/url",
-        SourceDialect.OpenApi => context.Root is DocObject root && root.Find("host") is not null ? "/host" : "/servers/0/url",
-        _ => "/base_url",
-    };
 
     private static void CheckLimits(ConnectorSpec spec, DocContext context)
     {
@@ -237,7 +229,7 @@ internal static class ConnectorValidator
             }
 
             CheckLength(context, operation.Name, MaxNameLength, "name", LocateFirst(context, false, namePointers));
-            var pathPointer = context.TryLocate(operation.Pointer + "/path", false, out _) ? operation.Pointer + "/path" : BaseUrlPointer(spec, context);
+            var pathPointer = context.TryLocate(operation.Pointer + "/path", false, out _) ? operation.Pointer + "/path" : spec.BaseUrlPointer;
             if (operation.Path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || operation.Path.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             {
                 CheckUrl(context, operation.Path, pathPointer, "the endpoint URL", declared, new HashSet<string>());

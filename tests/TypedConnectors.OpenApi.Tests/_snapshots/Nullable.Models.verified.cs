@@ -19,13 +19,15 @@ namespace TestApp.Nullable
         /// The 'nickname' property.
         /// </summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("nickname")]
-        public string? Nickname { get; init; }
+        [global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
+        public required string? Nickname { get; init; }
 
         /// <summary>
         /// The 'age' property.
         /// </summary>
         [global::System.Text.Json.Serialization.JsonPropertyName("age")]
-        public int? Age { get; init; }
+        [global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
+        public required int? Age { get; init; }
 
         /// <summary>
         /// The 'tags' property.

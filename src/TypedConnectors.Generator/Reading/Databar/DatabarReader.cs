@@ -146,6 +146,7 @@ internal sealed class DatabarReader : IConnectorReader
             Slug = "",
             DisplayName = name,
             Kind = kind,
+            BaseUrlPointer = "/url",
             Dialect = SourceDialect.Databar,
             BaseUrl = baseUrl,
             AuthMethods = auth.ToImmutable(),

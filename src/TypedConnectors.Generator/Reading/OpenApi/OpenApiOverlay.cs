@@ -97,6 +97,7 @@ internal static class OpenApiOverlay
             Kind = connector.Kind,
             Dialect = SourceDialect.Canonical,
             BaseUrl = hasBaseUrl ? connector.BaseUrl : imported.BaseUrl,
+            BaseUrlPointer = connector.BaseUrlPointer,
             Variables = hasBaseUrl ? connector.Variables : variables,
             AuthMethods = MergeAuth(imported.AuthMethods, connector.AuthMethods),
             AccountFields = connector.AccountFields,

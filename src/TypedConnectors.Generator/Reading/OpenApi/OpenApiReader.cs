@@ -89,6 +89,7 @@ internal static class OpenApiReader
             DisplayName = title,
             Description = Info("description"),
             Version = Info("version"),
+            BaseUrlPointer = root.Find("host") is not null ? "/host" : "/servers/0/url",
             Dialect = SourceDialect.OpenApi,
             BaseUrl = baseUrl,
             Variables = variables,

@@ -113,6 +113,7 @@ internal sealed class ScalekitReader : IConnectorReader
             DisplayName = name,
             Description = context.String(root, "description"),
             Kind = ConnectorKind.Simple,
+            BaseUrlPointer = "/proxy_url",
             Dialect = SourceDialect.Scalekit,
             BaseUrl = proxyUrl,
             Variables = variables,
