@@ -30,7 +30,7 @@ public sealed class AdversarialTests(ITestOutputHelper output)
         var generated = clock.Elapsed;
         await using var server = await RecordingServer.StartAsync();
         var failures = new List<string>();
-        int withErrors = 0, compiled = 0, methods = 0, called = 0, rejected = 0;
+        int withErrors = 0, compiled = 0, methods = 0, called = 0, rejected = 0, conformed = 0, checkedOperations = 0;
         var kinds = cases.GroupBy(c => c.Doc.Kind + (c.Doc.Yaml ? "/yaml" : "/json")).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + ":" + g.Count());
         // Generating and compiling is the slow part and independent per case; requests go one at a time.
         var outcomes = new CaseOutcome[cases.Count];
@@ -38,6 +38,7 @@ public sealed class AdversarialTests(ITestOutputHelper output)
             outcomes[i] = AdversarialProperty.CheckGeneration(cases[i].Name, cases[i].Files, cases[i].Doc.Ops.Count));
         var compileTime = clock.Elapsed;
         var refusals = new List<string>();
+        var conformanceFindings = new List<string>();
         for (var i = 0; i < cases.Count; i++)
         {
             var @case = cases[i];
@@ -73,6 +74,16 @@ public sealed class AdversarialTests(ITestOutputHelper output)
                 rejected += requests.Rejected;
                 refusals.AddRange(requests.Refused.Select(r => @case.Name + " " + r));
                 problems.AddRange(requests.Problems);
+
+                // The same check the real documents get: every operation against its definition, read independently.
+                var conformance = await TypedConnectors.Conformance.ConformanceChecker.CheckAsync(new TypedConnectors.Conformance.ConformanceInput(@case.Name, @case.Files));
+                conformed += conformance.OperationsPassed;
+                checkedOperations += conformance.Operations;
+
+                // Printed, not yet asserted: on hostile documents the checker still finds both generator gaps (form vs
+                // multipart media, binary vs JSON bodies) and limits of its own synthesis (values beyond Int32/Decimal,
+                // encoded path keys). Each finding is to become a named regression test, then this an assertion.
+                conformanceFindings.AddRange(conformance.Failures.Take(3).Select(f => @case.Name + ": " + f.Operation + " [" + f.Connection + "] " + f.Failure));
             }
 
             outcomes[i] = outcome with { Run = null, Assembly = null };
@@ -88,8 +99,15 @@ public sealed class AdversarialTests(ITestOutputHelper output)
             output.WriteLine("  " + (refusal.Length > 200 ? refusal.Substring(0, 200) + "…" : refusal));
         }
 
-        output.WriteLine($"{cases.Count} cases ({string.Join(", ", kinds)}) in {clock.Elapsed.TotalSeconds:F1} s (generating the documents {generated.TotalSeconds:F1} s): "
-            + $"{compiled} compiled with {methods} methods, {called} called, {rejected} rejected by argument checks; {withErrors} reported an error diagnostic; {failures.Count} failed.");
+        var summary = $"TC_ADVERSARIAL_SEED={seed} TC_ADVERSARIAL_COUNT={count}: {cases.Count} cases ({string.Join(", ", kinds)}) in {clock.Elapsed.TotalSeconds:F1} s (generating the documents {generated.TotalSeconds:F1} s): "
+            + $"{compiled} compiled with {methods} methods, {called} called, {rejected} rejected by argument checks; conformance {conformed}/{checkedOperations} operations; "
+            + $"{withErrors} reported an error diagnostic; {failures.Count} failed.";
+        output.WriteLine(summary);
+
+        // CI prints this file after the run (test output of passing tests is not shown).
+        var findings = string.Join("\n", conformanceFindings.Take(10).Select(f => "  " + (f.Length > 300 ? f.Substring(0, 300) + "…" : f)));
+        output.WriteLine("conformance findings (not asserted yet):\n" + findings);
+        File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "adversarial-summary.txt"), "Adversarial generation\n" + summary + "\nconformance findings (not asserted yet), first 10:\n" + findings + "\n");
         foreach (var failure in failures.Take(5))
         {
             output.WriteLine(failure);
