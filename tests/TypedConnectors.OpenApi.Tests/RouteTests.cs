@@ -62,6 +62,17 @@ public sealed class RouteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Placeholder_in_the_query_part_of_a_key_is_a_query_parameter_whatever_its_declared_location()
+    {
+        using var client = Client();
+        await client.GetTotalAsync("2014-12-31");
+
+        var request = _server.Single();
+        Assert.Equal("/svc/total", request.Path);
+        Assert.Equal("?since=2014-12-31", request.QueryString);
+    }
+
+    [Fact]
     public void Other_fragments_are_left_out_of_the_request_with_a_warning()
     {
         const string Document = """

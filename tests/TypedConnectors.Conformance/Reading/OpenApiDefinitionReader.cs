@@ -85,6 +85,25 @@ internal static class OpenApiDefinitionReader
                     operation.Parameters.Add(isV2 ? V2Parameter(name, location, param) : V3Parameter(refs, name, location, param));
                 }
 
+                // What a server receives for a key like /total?since={since}: the query parameter 'since', whatever
+                // "in" the document gives the placeholder's parameter.
+                var question = path.IndexOf('?', StringComparison.Ordinal);
+                foreach (var pair in question < 0 ? [] : path[(question + 1)..].Split('&'))
+                {
+                    var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (equals <= 0 || !pair.EndsWith('}') || pair.IndexOf('{', StringComparison.Ordinal) != equals + 1)
+                    {
+                        continue;
+                    }
+
+                    var placeholder = pair[(equals + 2)..^1];
+                    var index = operation.Parameters.FindIndex(p => p.Name == placeholder && p.In == "path");
+                    if (index >= 0)
+                    {
+                        operation.Parameters[index] = operation.Parameters[index] with { Name = pair[..equals], In = "query" };
+                    }
+                }
+
                 if (formFields.Count > 0)
                 {
                     var media = consumes.Where(m => m.Contains("form", StringComparison.OrdinalIgnoreCase)).ToList();

@@ -610,6 +610,24 @@ internal sealed class OpenApiOperations
             var equals = pair.IndexOf('=');
             var name = Uri.UnescapeDataString(equals < 0 ? pair : pair.Substring(0, equals));
             var index = parameters.FindIndex(p => p.Location == ParameterLocation.Query && p.Name == name);
+            var template = equals < 0 ? null : PathPlaceholder.Match(pair.Substring(equals + 1)) is { Success: true } m && m.Length == pair.Length - equals - 1 ? m.Groups[1].Value : null;
+            if (index < 0 && template is not null)
+            {
+                // name={x} fills the query parameter 'name' with x, whatever the document says x is: some documents
+                // declare it "in: path", others not at all, and a path placeholder after '?' would never be filled.
+                var declared = parameters.FindIndex(p => p.Name == template && p.Location is ParameterLocation.Path or ParameterLocation.Query);
+                if (declared >= 0)
+                {
+                    parameters[declared] = parameters[declared] with { Name = name, Location = ParameterLocation.Query };
+                }
+                else
+                {
+                    parameters.Add(new ParameterSpec { Name = name, Location = ParameterLocation.Query, Type = TypeRef.String, Required = true });
+                }
+
+                continue;
+            }
+
             if (index < 0)
             {
                 if (pair.Length > 0)
