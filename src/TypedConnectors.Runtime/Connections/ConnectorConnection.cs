@@ -32,6 +32,8 @@ public abstract class ConnectorConnection : IDisposable
     private readonly TimeSpan _attemptTimeout;
     private readonly ILogger? _logger;
     private readonly ConcurrencyLimiter? _concurrencyLimiter;
+    private readonly RateLimiter? _sharedConcurrencyLimiter;
+    private readonly ISharedCoolDown? _coolDown;
     private readonly object _sharedHandlerLock = new();
     private HttpMessageHandler? _sharedHandler;
     private bool _disposed;
@@ -120,7 +122,9 @@ public abstract class ConnectorConnection : IDisposable
             ?? (Descriptor.RateLimit is { } limit
                 ? new SlidingWindowLogRateLimiter(limit.PermitLimit, limit.Window, _timeProvider)
                 : null);
-        _concurrencyLimiter = Descriptor.MaxConcurrency is { } max ? ConcurrencyLimitingHandler.CreateLimiter(max) : null;
+        _sharedConcurrencyLimiter = options.SharedConcurrencyLimiter;
+        _coolDown = options.SharedCoolDown;
+        _concurrencyLimiter = _sharedConcurrencyLimiter is null && Descriptor.MaxConcurrency is { } max ? ConcurrencyLimitingHandler.CreateLimiter(max) : null;
 
         if (_authMethod is { Kind: AuthKind.OAuth2, OAuth: { } oauth })
         {
@@ -319,7 +323,12 @@ public abstract class ConnectorConnection : IDisposable
 
         // Redirects to another origin bypass the auth handler, so the redirect step needs the path below it.
         next = new RedirectHandler(transport) { InnerHandler = next };
-        if (_concurrencyLimiter is not null)
+        if (_sharedConcurrencyLimiter is not null)
+        {
+            // Holding a permit until the response headers arrive is exactly what a concurrency slot means.
+            next = new RateLimitingHandler(_sharedConcurrencyLimiter) { InnerHandler = next };
+        }
+        else if (_concurrencyLimiter is not null)
         {
             next = new ConcurrencyLimitingHandler(_concurrencyLimiter) { InnerHandler = next };
         }
@@ -329,7 +338,7 @@ public abstract class ConnectorConnection : IDisposable
             next = new RateLimitingHandler(RateLimiter) { InnerHandler = next };
         }
 
-        next = new RetryAfterHandler(_maxRetries, _maxRetryDelay, _timeProvider) { Logger = _logger, InnerHandler = next };
+        next = new RetryAfterHandler(_maxRetries, _maxRetryDelay, _timeProvider) { Logger = _logger, CoolDown = _coolDown, InnerHandler = next };
         return new AuthScopeHandler(_authMethod?.Key, Descriptor.Slug) { InnerHandler = next };
     }
 

@@ -44,6 +44,12 @@ public sealed class RetryAfterHandler : DelegatingHandler
     public ILogger? Logger { get; init; }
 
     /// <summary>
+    /// A pause shared with other senders of the same budget: every attempt waits for it first, and a retryable response
+    /// whose <c>Retry-After</c> is within the maximum delay extends it. Null keeps waits local to the request.
+    /// </summary>
+    public ISharedCoolDown? CoolDown { get; init; }
+
+    /// <summary>
     /// The delay a response asks for: its <c>Retry-After</c> (seconds or an HTTP date, relative to <paramref name="now"/>),
     /// or null when the header is absent.
     /// </summary>
@@ -81,7 +87,20 @@ public sealed class RetryAfterHandler : DelegatingHandler
 
         for (var attempt = 0; ; attempt++)
         {
+            if (CoolDown is { } coolDown)
+            {
+                await coolDown.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (CoolDown is { } shared && IsRetryable(response.StatusCode)
+                && GetRetryAfter(response, _timeProvider.GetUtcNow()) is { } pause && pause > TimeSpan.Zero && pause <= _maxDelay)
+            {
+                // Told even when this request is not retried, so the other senders stop now rather than after their
+                // own rejections. A pause beyond the maximum delay (a daily quota) is left to each caller.
+                await shared.PauseAsync(pause, cancellationToken).ConfigureAwait(false);
+            }
+
             if (attempt >= _maxRetries || !IsRetryable(response.StatusCode))
             {
                 return response;
