@@ -1,0 +1,60 @@
+namespace TypedConnectors.Redis;
+
+/// <summary>Settings of <see cref="RedisConnectorCoordination"/>: key prefix, lease and lock lifetimes, failure behaviour.</summary>
+public sealed class RedisCoordinationOptions
+{
+    /// <summary>The first segment of every key, so several services can share one Redis. <c>tc</c> by default.</summary>
+    public string KeyPrefix { get; set; } = "tc";
+
+    /// <summary>
+    /// Added to every rate-limit window. Requests are admitted by Redis's clock but counted by the API on arrival; the
+    /// margin absorbs the difference in their travel times so the API never sees more than the limit in a window.
+    /// 50 ms by default.
+    /// </summary>
+    public TimeSpan WindowMargin { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// How long a concurrency slot stays taken without being renewed. Holders renew their slots every third of it, so
+    /// only a crashed or frozen process loses them; its slots return to the others within this time. 10 s by default.
+    /// </summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the OAuth renewal lock lives without being renewed (renewed every third of it while held). 15 s by default.</summary>
+    public TimeSpan RenewalLockTime { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a process waits for another's OAuth renewal before giving up with <see cref="RedisCoordinationException"/>. 60 s by default.</summary>
+    public TimeSpan RenewalWaitTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a renewed OAuth token is kept trying to be stored while Redis is unreachable: the token endpoint may have
+    /// rotated the refresh token already, so giving up early would lose the grant. 30 s by default.
+    /// </summary>
+    public TimeSpan TokenSaveRetryTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a waiting process asks Redis again for a concurrency slot or the renewal lock. 20 ms by default.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// What a rate or concurrency limiter does while Redis is unreachable. Null (the default) fails the call with
+    /// <see cref="RedisCoordinationException"/>. A number N makes each process limit itself locally to 1/N of the
+    /// limit (rounded down, at least 1) until Redis answers again — set it to the number of processes, so their sum stays
+    /// within the limit. The cool-down then becomes local too. OAuth tokens never fall back: a token renewed outside the
+    /// lock could fork the refresh-token chain.
+    /// </summary>
+    public int? LocalFallbackProcesses { get; set; }
+
+    internal RedisCoordinationOptions Validate()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(KeyPrefix, nameof(KeyPrefix));
+        ArgumentOutOfRangeException.ThrowIfLessThan(WindowMargin, TimeSpan.Zero, nameof(WindowMargin));
+        ArgumentOutOfRangeException.ThrowIfLessThan(LeaseTime, TimeSpan.FromMilliseconds(300), nameof(LeaseTime));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RenewalLockTime, TimeSpan.FromMilliseconds(300), nameof(RenewalLockTime));
+        ArgumentOutOfRangeException.ThrowIfLessThan(PollInterval, TimeSpan.FromMilliseconds(1), nameof(PollInterval));
+        if (LocalFallbackProcesses is { } n)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(n, 1, nameof(LocalFallbackProcesses));
+        }
+
+        return this;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using StackExchange.Redis;
+
+namespace TypedConnectors.Redis;
+
+/// <summary>
+/// A sliding-window-log rate limiter kept in Redis: no window of the configured length (plus
+/// <see cref="RedisCoordinationOptions.WindowMargin"/>) ever holds more than the limit, summed over every process.
+/// Callers wait for a permit; within one process only the longest-waiting caller polls Redis.
+/// </summary>
+/// <remarks>
+/// Redis unreachable: <see cref="RedisCoordinationException"/>, or a local limiter with 1/N of the limit when
+/// <see cref="RedisCoordinationOptions.LocalFallbackProcesses"/> is N. The log lives in Redis only, so a restarted Redis
+/// starts with an empty window; requests admitted locally during an outage are not known to it.
+/// </remarks>
+public sealed class RedisRateLimiter : RateLimiter
+{
+    private readonly RedisConnectorCoordination _owner;
+    private readonly RedisKey _key;
+    private readonly string _connector;
+    private readonly long _windowMicroseconds;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SlidingWindowLogRateLimiter? _fallback;
+    private long _sequence;
+
+    internal RedisRateLimiter(RedisConnectorCoordination owner, string connector, string scope, int permitLimit, TimeSpan window)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(permitLimit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        _owner = owner;
+        _connector = connector;
+        _key = owner.Key(RedisConnectorCoordination.Identity(connector, scope), "rate");
+        PermitLimit = permitLimit;
+        Window = window;
+        _windowMicroseconds = (window + owner.Options.WindowMargin).Ticks / 10;
+        if (owner.Options.LocalFallbackProcesses is { } processes)
+        {
+            _fallback = new SlidingWindowLogRateLimiter(Math.Max(1, permitLimit / processes), window + owner.Options.WindowMargin);
+        }
+    }
+
+    /// <summary>Requests allowed in any window, across all processes.</summary>
+    public int PermitLimit { get; }
+
+    /// <summary>The window length, without the margin.</summary>
+    public TimeSpan Window { get; }
+
+    /// <summary>The Redis key of the log.</summary>
+    public string Key => _key.ToString();
+
+    /// <summary>How many permits were granted by the local fallback because Redis was unreachable.</summary>
+    public long FallbackPermits => Interlocked.Read(ref _fallbackPermits);
+
+    private long _fallbackPermits;
+
+    /// <inheritdoc />
+    public override TimeSpan? IdleDuration => null;
+
+    /// <inheritdoc />
+    public override RateLimiterStatistics? GetStatistics() => null;
+
+    /// <inheritdoc />
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        CheckPermits(permitCount);
+        try
+        {
+            var wait = (long)_owner.Database.ScriptEvaluate(RedisScripts.SlidingWindowAcquire, [_key], Arguments(permitCount));
+            return wait == 0 ? Lease.Acquired : new Lease(false, TimeSpan.FromTicks(wait * 10));
+        }
+        catch (Exception ex) when (RedisConnectorCoordination.IsUnavailable(ex))
+        {
+            return _fallback is null ? throw Unavailable(ex) : Counted(_fallback.AttemptAcquire(permitCount));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        CheckPermits(permitCount);
+
+        // One poller per process: the others wait here, so a full window costs Redis one script call per process and
+        // expiry rather than one per waiting caller.
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (true)
+            {
+                long wait;
+                try
+                {
+                    wait = (long)await _owner.Database.ScriptEvaluateAsync(RedisScripts.SlidingWindowAcquire, [_key], Arguments(permitCount)).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (RedisConnectorCoordination.IsUnavailable(ex))
+                {
+                    if (_fallback is null)
+                    {
+                        throw Unavailable(ex);
+                    }
+
+                    return Counted(await _fallback.AcquireAsync(permitCount, cancellationToken).ConfigureAwait(false));
+                }
+
+                if (wait == 0)
+                {
+                    return Lease.Acquired;
+                }
+
+                // Rounded up to whole milliseconds so the next attempt comes just after the slot frees, not just before.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait / 1000.0)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _fallback?.Dispose();
+            _gate.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private RateLimitLease Counted(RateLimitLease lease)
+    {
+        if (lease.IsAcquired)
+        {
+            Interlocked.Increment(ref _fallbackPermits);
+        }
+
+        return lease;
+    }
+
+    private void CheckPermits(int permitCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, PermitLimit);
+    }
+
+    private RedisValue[] Arguments(int permitCount) =>
+    [
+        PermitLimit,
+        _windowMicroseconds,
+        permitCount,
+        Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ":" + Guid.NewGuid().ToString("N")[..8] + ":" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture),
+    ];
+
+    private RedisCoordinationException Unavailable(Exception inner) =>
+        new(_connector, "rate limit", "Redis is unreachable", inner);
+
+    private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
+    {
+        public static readonly Lease Acquired = new(true, null);
+
+        public override bool IsAcquired => acquired;
+
+        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            if (retryAfter is { } value && metadataName == MetadataName.RetryAfter.Name)
+            {
+                metadata = value;
+                return true;
+            }
+
+            metadata = null;
+            return false;
+        }
+    }
+}
