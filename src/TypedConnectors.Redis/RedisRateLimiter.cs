@@ -11,13 +11,16 @@ namespace TypedConnectors.Redis;
 /// </summary>
 /// <remarks>
 /// Redis unreachable: <see cref="RedisCoordinationException"/>, or a local limiter with 1/N of the limit when
-/// <see cref="RedisCoordinationOptions.LocalFallbackProcesses"/> is N. The log lives in Redis only, so a restarted Redis
-/// starts with an empty window; requests admitted locally during an outage are not known to it.
+/// <see cref="RedisCoordinationOptions.LocalFallbackProcesses"/> is N. When Redis comes back without its data, the first
+/// caller that notices (its marker key is gone) blocks one whole window, because what was sent before the outage is no
+/// longer known; requests admitted by a local fallback during the outage are covered by the same blocked window.
 /// </remarks>
 public sealed class RedisRateLimiter : RateLimiter
 {
     private readonly RedisConnectorCoordination _owner;
     private readonly RedisKey _key;
+    private readonly RedisKey _marker;
+    private volatile bool _seenMarker;
     private readonly string _connector;
     private readonly long _windowMicroseconds;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -31,6 +34,7 @@ public sealed class RedisRateLimiter : RateLimiter
         _owner = owner;
         _connector = connector;
         _key = owner.Key(RedisConnectorCoordination.Identity(connector, scope), "rate");
+        _marker = owner.Key(RedisConnectorCoordination.Identity(connector, scope), "rate-marker");
         PermitLimit = permitLimit;
         Window = window;
         _windowMicroseconds = (window + owner.Options.WindowMargin).Ticks / 10;
@@ -66,7 +70,8 @@ public sealed class RedisRateLimiter : RateLimiter
         CheckPermits(permitCount);
         try
         {
-            var wait = (long)_owner.Database.ScriptEvaluate(RedisScripts.SlidingWindowAcquire, [_key], Arguments(permitCount));
+            var wait = (long)_owner.Database.ScriptEvaluate(RedisScripts.SlidingWindowAcquire, [_key, _marker], Arguments(permitCount));
+            _seenMarker = true;
             return wait == 0 ? Lease.Acquired : new Lease(false, TimeSpan.FromTicks(wait * 10));
         }
         catch (Exception ex) when (RedisConnectorCoordination.IsUnavailable(ex))
@@ -90,7 +95,8 @@ public sealed class RedisRateLimiter : RateLimiter
                 long wait;
                 try
                 {
-                    wait = (long)await _owner.Database.ScriptEvaluateAsync(RedisScripts.SlidingWindowAcquire, [_key], Arguments(permitCount)).ConfigureAwait(false);
+                    wait = (long)await _owner.Database.ScriptEvaluateAsync(RedisScripts.SlidingWindowAcquire, [_key, _marker], Arguments(permitCount)).ConfigureAwait(false);
+                    _seenMarker = true;
                 }
                 catch (Exception ex) when (RedisConnectorCoordination.IsUnavailable(ex))
                 {
@@ -151,6 +157,7 @@ public sealed class RedisRateLimiter : RateLimiter
         _windowMicroseconds,
         permitCount,
         Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ":" + Guid.NewGuid().ToString("N")[..8] + ":" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture),
+        _seenMarker ? "1" : "0",
     ];
 
     private RedisCoordinationException Unavailable(Exception inner) =>

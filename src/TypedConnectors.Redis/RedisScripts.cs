@@ -9,13 +9,22 @@ internal static class RedisScripts
     // A sliding-window log: one sorted-set member per admitted request, scored by its admission time in µs. A request
     // is admitted only while fewer than the limit were admitted in the last window, so no window of that length ever
     // holds more than the limit. Returns 0 when admitted, else the µs until the oldest entry leaves the window.
-    // KEYS[1] log; ARGV[1] limit, ARGV[2] window µs, ARGV[3] permits, ARGV[4] unique member prefix.
+    // A Redis that lost its data (restarted without persistence) no longer knows what was sent in the last window:
+    // a caller that has seen the limiter's marker key before but finds it gone fills the log for one whole window, so
+    // the API's window that spans the restart cannot get a second budget.
+    // KEYS[1] log, KEYS[2] marker; ARGV[1] limit, ARGV[2] window µs, ARGV[3] permits, ARGV[4] unique member prefix,
+    // ARGV[5] '1' when this caller has seen the marker before.
     public const string SlidingWindowAcquire = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
         local limit = tonumber(ARGV[1])
         local window = tonumber(ARGV[2])
         local permits = tonumber(ARGV[3])
+        if redis.call('SET', KEYS[2], '1', 'NX') and ARGV[5] == '1' then
+          for i = 1, limit do
+            redis.call('ZADD', KEYS[1], now, 'data-loss:' .. i)
+          end
+        end
         redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
         local count = redis.call('ZCARD', KEYS[1])
         if count + math.max(permits, 1) <= limit then
