@@ -7,11 +7,11 @@ public sealed class RedisCoordinationOptions
     public string KeyPrefix { get; set; } = "tc";
 
     /// <summary>
-    /// Added to every rate-limit window. Requests are admitted by Redis's clock but counted by the API on arrival; the
-    /// margin absorbs the difference in their travel times so the API never sees more than the limit in a window.
-    /// 50 ms by default.
+    /// Added to every rate-limit window, for an API whose window is known to be a little longer than documented. Not
+    /// needed for travel times: a permit stays in the log until its response arrived, so every request the API counts
+    /// is still in the log for a whole window after it arrived. Zero by default.
     /// </summary>
-    public TimeSpan WindowMargin { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan WindowMargin { get; set; } = TimeSpan.Zero;
 
     /// <summary>
     /// How long a concurrency slot stays taken without being renewed. Holders renew their slots every third of it, so

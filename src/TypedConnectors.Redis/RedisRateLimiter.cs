@@ -8,6 +8,9 @@ namespace TypedConnectors.Redis;
 /// A sliding-window-log rate limiter kept in Redis: no window of the configured length (plus
 /// <see cref="RedisCoordinationOptions.WindowMargin"/>) ever holds more than the limit, summed over every process.
 /// Callers wait for a permit; within one process only the longest-waiting caller polls Redis.
+/// A permit's log entry is moved to the time it is released (the pipeline releases it when the response headers
+/// arrive), so the API, which counts arrivals, sees no more than the limit in any window as long as no request takes
+/// longer than one window from permit to response.
 /// </summary>
 /// <remarks>
 /// Redis unreachable: <see cref="RedisCoordinationException"/>, or a local limiter with 1/N of the limit when
@@ -70,9 +73,10 @@ public sealed class RedisRateLimiter : RateLimiter
         CheckPermits(permitCount);
         try
         {
-            var wait = (long)_owner.Database.ScriptEvaluate(RedisScripts.SlidingWindowAcquire, [_key, _marker], Arguments(permitCount));
+            var arguments = Arguments(permitCount);
+            var wait = (long)_owner.Database.ScriptEvaluate(RedisScripts.SlidingWindowAcquire, [_key, _marker], arguments);
             _seenMarker = true;
-            return wait == 0 ? Lease.Acquired : new Lease(false, TimeSpan.FromTicks(wait * 10));
+            return wait == 0 ? new Lease(this, arguments[3].ToString(), permitCount) : new Lease(false, TimeSpan.FromTicks(wait * 10));
         }
         catch (Exception ex) when (RedisConnectorCoordination.IsUnavailable(ex))
         {
@@ -93,9 +97,10 @@ public sealed class RedisRateLimiter : RateLimiter
             while (true)
             {
                 long wait;
+                var arguments = Arguments(permitCount);
                 try
                 {
-                    wait = (long)await _owner.Database.ScriptEvaluateAsync(RedisScripts.SlidingWindowAcquire, [_key, _marker], Arguments(permitCount)).ConfigureAwait(false);
+                    wait = (long)await _owner.Database.ScriptEvaluateAsync(RedisScripts.SlidingWindowAcquire, [_key, _marker], arguments).ConfigureAwait(false);
                     _seenMarker = true;
                 }
                 catch (Exception ex) when (RedisConnectorCoordination.IsUnavailable(ex))
@@ -110,7 +115,7 @@ public sealed class RedisRateLimiter : RateLimiter
 
                 if (wait == 0)
                 {
-                    return Lease.Acquired;
+                    return new Lease(this, arguments[3].ToString(), permitCount);
                 }
 
                 // Rounded up to whole milliseconds so the next attempt comes just after the slot frees, not just before.
@@ -163,17 +168,60 @@ public sealed class RedisRateLimiter : RateLimiter
     private RedisCoordinationException Unavailable(Exception inner) =>
         new(_connector, "rate limit", "Redis is unreachable", inner);
 
-    private sealed class Lease(bool acquired, TimeSpan? retryAfter) : RateLimitLease
+    private void Release(string member, int permits)
     {
-        public static readonly Lease Acquired = new(true, null);
+        if (permits == 0)
+        {
+            return;
+        }
 
-        public override bool IsAcquired => acquired;
+        var values = new RedisValue[permits + 1];
+        values[0] = (long)Math.Ceiling(_windowMicroseconds / 1000.0) + 1000;
+        for (var i = 1; i <= permits; i++)
+        {
+            values[i] = member + ":" + i.ToString(CultureInfo.InvariantCulture);
+        }
 
-        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+        try
+        {
+            _owner.Database.ScriptEvaluate(RedisScripts.SlidingWindowRelease, [_key], values, CommandFlags.FireAndForget);
+        }
+        catch (Exception ex) when (RedisConnectorCoordination.IsUnavailable(ex))
+        {
+            // The entry keeps its admission time; only a send delayed past the window could then be miscounted.
+        }
+    }
+
+    private sealed class Lease : RateLimitLease
+    {
+        private readonly RedisRateLimiter? _limiter;
+        private readonly string? _member;
+        private readonly int _permits;
+        private readonly bool _acquired;
+        private readonly TimeSpan? _retryAfter;
+        private int _disposed;
+
+        public Lease(bool acquired, TimeSpan? retryAfter)
+        {
+            _acquired = acquired;
+            _retryAfter = retryAfter;
+        }
+
+        public Lease(RedisRateLimiter limiter, string member, int permits)
+        {
+            _limiter = limiter;
+            _member = member;
+            _permits = permits;
+            _acquired = true;
+        }
+
+        public override bool IsAcquired => _acquired;
+
+        public override IEnumerable<string> MetadataNames => _retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
 
         public override bool TryGetMetadata(string metadataName, out object? metadata)
         {
-            if (retryAfter is { } value && metadataName == MetadataName.RetryAfter.Name)
+            if (_retryAfter is { } value && metadataName == MetadataName.RetryAfter.Name)
             {
                 metadata = value;
                 return true;
@@ -181,6 +229,17 @@ public sealed class RedisRateLimiter : RateLimiter
 
             metadata = null;
             return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            // Released when the response headers arrived (the handler holds the lease until then).
+            if (_limiter is not null && Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                _limiter.Release(_member!, _permits);
+            }
+
+            base.Dispose(disposing);
         }
     }
 }

@@ -41,6 +41,19 @@ internal static class RedisScripts
         return wait
         """;
 
+    // A request's log entry moves to the time its response arrived: the API counted it on arrival, somewhere between
+    // admission and response, so an entry kept until response + window covers any delay between permit and sending
+    // (a stalled process, a slow connection) shorter than the window. KEYS[1] log; ARGV[1] key lifetime ms, ARGV[2..] members.
+    public const string SlidingWindowRelease = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+        for i = 2, #ARGV do
+          redis.call('ZADD', KEYS[1], 'XX', 'GT', now, ARGV[i])
+        end
+        redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        return 0
+        """;
+
     // Concurrency slots as leases: sorted-set members scored by their expiry time in ms. Expired leases (their holder
     // crashed or froze) are dropped before counting. Returns 0 when the slot is taken, else the ms until the earliest
     // lease would expire. KEYS[1] leases; ARGV[1] limit, ARGV[2] lease ms, ARGV[3] lease id.
