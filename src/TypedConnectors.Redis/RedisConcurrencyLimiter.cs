@@ -22,6 +22,7 @@ public sealed class RedisConcurrencyLimiter : RateLimiter
     private readonly RedisKey _key;
     private readonly string _connector;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _released = new(0, 1);
     private readonly ConcurrentDictionary<string, byte> _held = new(StringComparer.Ordinal);
     private readonly ConcurrencyLimiter? _fallback;
     private readonly CancellationTokenSource _stop = new();
@@ -108,9 +109,10 @@ public sealed class RedisConcurrencyLimiter : RateLimiter
                     return Held(id);
                 }
 
-                // Slots are released at any time, not only when a lease expires, so poll rather than sleep until then.
-                var poll = _owner.Options.PollInterval;
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(wait, poll.TotalMilliseconds)), cancellationToken).ConfigureAwait(false);
+                // Slots are released at any time, not only when a lease expires, so poll rather than sleep until then;
+                // a slot released by this process wakes the poller at once.
+                var poll = TimeSpan.FromMilliseconds(Math.Min(wait, _owner.Options.PollInterval.TotalMilliseconds));
+                await _released.WaitAsync(poll, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -127,6 +129,7 @@ public sealed class RedisConcurrencyLimiter : RateLimiter
             _stop.Cancel();
             _fallback?.Dispose();
             _gate.Dispose();
+            _released.Dispose();
         }
 
         base.Dispose(disposing);
@@ -158,6 +161,21 @@ public sealed class RedisConcurrencyLimiter : RateLimiter
         catch (Exception ex) when (RedisConnectorCoordination.IsUnavailable(ex))
         {
             // The lease expires on its own within the lease time.
+        }
+
+        try
+        {
+            // Commands on one connection run in order, so the poller's next script sees the slot free.
+            if (_released.CurrentCount == 0)
+            {
+                _released.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
         }
     }
 
