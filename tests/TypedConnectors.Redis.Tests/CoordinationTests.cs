@@ -70,6 +70,44 @@ public sealed class CoordinationTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task A_response_reporting_the_budget_used_up_pauses_the_other_process_until_the_reset()
+    {
+        var arrivals = new List<(string Who, double At)>();
+        var clock = Stopwatch.StartNew();
+        await using var app = await StartApiAsync(context =>
+        {
+            var who = context.Request.Headers["X-Api-Key"].ToString();
+            lock (arrivals)
+            {
+                arrivals.Add((who, clock.Elapsed.TotalSeconds));
+            }
+
+            // A successful response that says the account's budget is gone for the next second.
+            if (who == "a")
+            {
+                context.Response.Headers["X-RateLimit-Remaining"] = "0";
+                context.Response.Headers["X-RateLimit-Reset"] = "1";
+            }
+
+            return context.Response.WriteAsJsonAsync(new { n = 1 });
+        });
+
+        var scope = "reset-" + Guid.NewGuid().ToString("N")[..8];
+        using var redisA = await RedisConnectorCoordination.ConnectAsync(redis.Server.Configuration);
+        using var redisB = await RedisConnectorCoordination.ConnectAsync(redis.Server.Configuration);
+        using var a = QuotaConnection.CreateApiKey("a", new RedisConnectorCoordination(redisA).Apply(new ConnectorConnectionOptions { BaseAddress = app.Api }, typeof(QuotaClient), scope));
+        using var b = QuotaConnection.CreateApiKey("b", new RedisConnectorCoordination(redisB).Apply(new ConnectorConnectionOptions { BaseAddress = app.Api }, typeof(QuotaClient), scope));
+        using var clientA = new QuotaClient(a);
+        using var clientB = new QuotaClient(b);
+
+        await clientA.PingAsync();
+        await clientB.PingAsync();
+
+        var gap = arrivals.Single(r => r.Who == "b").At - arrivals.Single(r => r.Who == "a").At;
+        Assert.True(gap >= 0.95, $"B was sent {gap:0.000} s after A's response reported the budget used up for 1 s");
+    }
+
+    [Fact]
     public async Task A_renewal_that_lost_its_lock_cannot_overwrite_the_newer_rotated_token()
     {
         using var multiplexer = await RedisConnectorCoordination.ConnectAsync(redis.Server.Configuration);

@@ -45,7 +45,8 @@ public sealed class ConnectorConnectionOptions
     /// <summary>
     /// A pause shared by everyone who sends through this connection's budget, e.g. every process of a service: each
     /// attempt first waits for it, and a 429 or 503 with a <c>Retry-After</c> no longer than <see cref="MaxRetryDelay"/>
-    /// extends it, so one process's rejection pauses them all. Null keeps Retry-After waits local to the request.
+    /// (or a response reporting <c>RateLimit-Remaining: 0</c> with a reset within it) extends it, so one process's
+    /// rejection pauses them all. Null keeps Retry-After waits local to the request.
     /// </summary>
     public ISharedCoolDown? SharedCoolDown { get; set; }
 
