@@ -108,6 +108,29 @@ public sealed class CoordinationTests(RedisFixture redis)
     }
 
     [Fact]
+    public async Task A_caller_waiting_for_a_permit_can_cancel_and_takes_none()
+    {
+        using var multiplexer = await RedisConnectorCoordination.ConnectAsync(redis.Server.Configuration);
+        var scope = "cancel-" + Guid.NewGuid().ToString("N")[..8];
+        using var limiter = new RedisConnectorCoordination(multiplexer).CreateRateLimiter("quota", scope, 2, TimeSpan.FromSeconds(10));
+        using var first = await limiter.AcquireAsync();
+        using var second = await limiter.AcquireAsync();
+
+        var watch = Stopwatch.StartNew();
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await limiter.AcquireAsync(1, cancel.Token));
+        }
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"cancelled after {watch.Elapsed}");
+
+        // The cancelled caller left nothing in the log: the window is still exactly full.
+        Assert.Equal(2, await multiplexer.GetDatabase().SortedSetLengthAsync(limiter.Key));
+        using var third = limiter.AttemptAcquire();
+        Assert.False(third.IsAcquired);
+    }
+
+    [Fact]
     public async Task A_renewal_that_lost_its_lock_cannot_overwrite_the_newer_rotated_token()
     {
         using var multiplexer = await RedisConnectorCoordination.ConnectAsync(redis.Server.Configuration);
