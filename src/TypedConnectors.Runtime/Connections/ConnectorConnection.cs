@@ -32,6 +32,8 @@ public abstract class ConnectorConnection : IDisposable
     private readonly TimeSpan _attemptTimeout;
     private readonly ILogger? _logger;
     private readonly ConcurrencyLimiter? _concurrencyLimiter;
+    private readonly RateLimiter? _sharedConcurrencyLimiter;
+    private readonly ISharedCoolDown? _coolDown;
     private readonly object _sharedHandlerLock = new();
     private HttpMessageHandler? _sharedHandler;
     private bool _disposed;
@@ -120,7 +122,9 @@ public abstract class ConnectorConnection : IDisposable
             ?? (Descriptor.RateLimit is { } limit
                 ? new SlidingWindowLogRateLimiter(limit.PermitLimit, limit.Window, _timeProvider)
                 : null);
-        _concurrencyLimiter = Descriptor.MaxConcurrency is { } max ? ConcurrencyLimitingHandler.CreateLimiter(max) : null;
+        _sharedConcurrencyLimiter = options.SharedConcurrencyLimiter;
+        _coolDown = options.SharedCoolDown;
+        _concurrencyLimiter = _sharedConcurrencyLimiter is null && Descriptor.MaxConcurrency is { } max ? ConcurrencyLimitingHandler.CreateLimiter(max) : null;
 
         if (_authMethod is { Kind: AuthKind.OAuth2, OAuth: { } oauth })
         {
@@ -203,8 +207,10 @@ public abstract class ConnectorConnection : IDisposable
     }
 
     /// <summary>
-    /// Creates the connection's handler pipeline: the operation's auth scope → retry on 429/503 → rate limit →
-    /// concurrency limit → redirects → auth → per-attempt timeout and logging → <paramref name="innerHandler"/>.
+    /// Creates the connection's handler pipeline: the operation's auth scope → retry on 429/503 (and the shared
+    /// cool-down) → redirects → auth → concurrency limit → rate limit → per-attempt timeout and logging →
+    /// <paramref name="innerHandler"/>. The rate permit is taken right before sending, so the API's count of arrivals
+    /// matches it even when requests wait for a concurrency slot or a token renewal.
     /// </summary>
     /// <remarks>
     /// Redirects are followed by the pipeline (up to five hops) rather than the inner handler: hops within the base
@@ -308,28 +314,39 @@ public abstract class ConnectorConnection : IDisposable
     internal HttpMessageHandler BuildChain(HttpMessageHandler innermost)
     {
         var transport = new TransportHandler(_logger, _timeProvider, _attemptTimeout) { InnerHandler = innermost };
-        HttpMessageHandler next = transport;
-        if (AuthHandlers.Create(this, _authMethod, _authHandlerFactories) is { } auth)
-        {
-            auth.InnerHandler = next;
 
-            // Operations declared anonymous (or not accepting this connection's method) bypass the credential.
-            next = new AuthGateHandler(transport) { InnerHandler = auth };
-        }
-
-        // Redirects to another origin bypass the auth handler, so the redirect step needs the path below it.
-        next = new RedirectHandler(transport) { InnerHandler = next };
-        if (_concurrencyLimiter is not null)
-        {
-            next = new ConcurrencyLimitingHandler(_concurrencyLimiter) { InnerHandler = next };
-        }
-
+        // The rate permit is taken last, right before the request goes out: a permit taken earlier and then held while
+        // waiting for a concurrency slot or an OAuth renewal would let requests bunch up, and the API, which counts
+        // arrivals, would see more than the limit in one window. A 401 retry after a renewal takes a permit of its own.
+        HttpMessageHandler limited = transport;
         if (RateLimiter is not null)
         {
-            next = new RateLimitingHandler(RateLimiter) { InnerHandler = next };
+            limited = new RateLimitingHandler(RateLimiter) { InnerHandler = limited };
         }
 
-        next = new RetryAfterHandler(_maxRetries, _maxRetryDelay, _timeProvider) { Logger = _logger, InnerHandler = next };
+        if (_sharedConcurrencyLimiter is not null)
+        {
+            // Holding a permit until the response headers arrive is exactly what a concurrency slot means.
+            limited = new RateLimitingHandler(_sharedConcurrencyLimiter) { InnerHandler = limited };
+        }
+        else if (_concurrencyLimiter is not null)
+        {
+            limited = new ConcurrencyLimitingHandler(_concurrencyLimiter) { InnerHandler = limited };
+        }
+
+        HttpMessageHandler next = limited;
+        if (AuthHandlers.Create(this, _authMethod, _authHandlerFactories) is { } auth)
+        {
+            auth.InnerHandler = limited;
+
+            // Operations declared anonymous (or not accepting this connection's method) bypass the credential, not the limits.
+            next = new AuthGateHandler(limited) { InnerHandler = auth };
+        }
+
+        // Redirects to another origin bypass the auth handler (and this API's limits), so the redirect step needs the
+        // path below them.
+        next = new RedirectHandler(transport) { InnerHandler = next };
+        next = new RetryAfterHandler(_maxRetries, _maxRetryDelay, _timeProvider) { Logger = _logger, CoolDown = _coolDown, InnerHandler = next };
         return new AuthScopeHandler(_authMethod?.Key, Descriptor.Slug) { InnerHandler = next };
     }
 

@@ -35,6 +35,22 @@ public sealed class ConnectorConnectionOptions
     public RateLimiter? SharedRateLimiter { get; set; }
 
     /// <summary>
+    /// A limiter of requests in flight to use instead of one built from the connector's
+    /// <see cref="MaxConcurrencyAttribute"/>, e.g. one whose slots are shared by every process of a service. A request
+    /// holds one permit from sending until its response headers arrive. Null keeps the connection's own limit, if any.
+    /// The connection does not dispose it.
+    /// </summary>
+    public RateLimiter? SharedConcurrencyLimiter { get; set; }
+
+    /// <summary>
+    /// A pause shared by everyone who sends through this connection's budget, e.g. every process of a service: each
+    /// attempt first waits for it, and a 429 or 503 with a <c>Retry-After</c> no longer than <see cref="MaxRetryDelay"/>
+    /// (or a response reporting <c>RateLimit-Remaining: 0</c> with a reset within it) extends it, so one process's
+    /// rejection pauses them all. Null keeps Retry-After waits local to the request.
+    /// </summary>
+    public ISharedCoolDown? SharedCoolDown { get; set; }
+
+    /// <summary>
     /// The time one attempt may take from sending until the response headers arrive, not counting rate limit and
     /// concurrency waits. 100 seconds by default (HttpClient's default); <see cref="Timeout.InfiniteTimeSpan"/> disables it.
     /// </summary>

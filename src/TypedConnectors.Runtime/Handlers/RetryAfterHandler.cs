@@ -44,6 +44,13 @@ public sealed class RetryAfterHandler : DelegatingHandler
     public ILogger? Logger { get; init; }
 
     /// <summary>
+    /// A pause shared with other senders of the same budget: every attempt waits for it first. A retryable response whose
+    /// <c>Retry-After</c> is within the maximum delay extends it, and so does any response that reports the budget used
+    /// up (<c>RateLimit-Remaining: 0</c> with <c>RateLimit-Reset</c>, or the <c>X-</c> forms). Null keeps waits local to the request.
+    /// </summary>
+    public ISharedCoolDown? CoolDown { get; init; }
+
+    /// <summary>
     /// The delay a response asks for: its <c>Retry-After</c> (seconds or an HTTP date, relative to <paramref name="now"/>),
     /// or null when the header is absent.
     /// </summary>
@@ -81,7 +88,19 @@ public sealed class RetryAfterHandler : DelegatingHandler
 
         for (var attempt = 0; ; attempt++)
         {
+            if (CoolDown is { } coolDown)
+            {
+                await coolDown.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (CoolDown is { } shared && SharedPause(response) is { } pause)
+            {
+                // Told even when this request is not retried, so the other senders stop now rather than after their
+                // own rejections. A pause beyond the maximum delay (a daily quota) is left to each caller.
+                await shared.PauseAsync(pause, cancellationToken).ConfigureAwait(false);
+            }
+
             if (attempt >= _maxRetries || !IsRetryable(response.StatusCode))
             {
                 return response;
@@ -116,6 +135,39 @@ public sealed class RetryAfterHandler : DelegatingHandler
             response.Dispose();
             await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private TimeSpan? SharedPause(HttpResponseMessage response)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var pause = (IsRetryable(response.StatusCode) ? GetRetryAfter(response, now) : null) ?? GetExhaustedReset(response, now);
+        return pause > TimeSpan.Zero && pause <= _maxDelay ? pause : null;
+    }
+
+    /// <summary>
+    /// The time until the budget resets when a response says it is used up (<c>RateLimit-Remaining: 0</c> or
+    /// <c>X-RateLimit-Remaining: 0</c>) and when it resets (<c>RateLimit-Reset</c> / <c>X-RateLimit-Reset</c>: seconds, or
+    /// a Unix time as some APIs send); null otherwise.
+    /// </summary>
+    internal static TimeSpan? GetExhaustedReset(HttpResponseMessage response, DateTimeOffset now)
+    {
+        foreach (var (remainingName, resetName) in new[] { ("RateLimit-Remaining", "RateLimit-Reset"), ("X-RateLimit-Remaining", "X-RateLimit-Reset") })
+        {
+            if (!response.Headers.TryGetValues(remainingName, out var remaining)
+                || !long.TryParse(remaining.FirstOrDefault()?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var left)
+                || left != 0
+                || !response.Headers.TryGetValues(resetName, out var reset)
+                || !long.TryParse(reset.FirstOrDefault()?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                continue;
+            }
+
+            // A value this large cannot be a delay in seconds (it would be decades): it is a Unix time.
+            var wait = value > 1_000_000_000 ? DateTimeOffset.FromUnixTimeSeconds(value) - now : TimeSpan.FromSeconds(value);
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
     }
 
     private static bool IsRetryable(HttpStatusCode status) =>

@@ -405,22 +405,49 @@ public sealed class OAuthSession
     private async Task<OAuthToken> RenewCoreAsync(string? rejectedAccessToken)
     {
         var cancellationToken = CancellationToken.None;
+        if (_store is ICoordinatedTokenStore coordinated)
+        {
+            // The store's lock makes the renewal single-flight across processes; it stores the result itself.
+            var renewed = await coordinated.RenewAsync(
+                StoreKey,
+                token => IsUsableReplacement(token, rejectedAccessToken),
+                async (stored, ct) => (await ObtainAsync(BasisFor(stored), rejectedAccessToken, ct).ConfigureAwait(false)).Token,
+                cancellationToken).ConfigureAwait(false);
+            Publish(renewed);
+            return renewed;
+        }
 
         // Another process sharing the store may have renewed the token already.
-        var stored = await _store.GetAsync(StoreKey, cancellationToken).ConfigureAwait(false);
-        if (IsUsableReplacement(stored, rejectedAccessToken))
+        var current = await _store.GetAsync(StoreKey, cancellationToken).ConfigureAwait(false);
+        if (IsUsableReplacement(current, rejectedAccessToken))
         {
             LogAdopted();
-            Publish(stored!);
-            return stored!;
+            Publish(current!);
+            return current!;
         }
 
-        OAuthToken? basis;
+        var (fresh, adopted) = await ObtainAsync(BasisFor(current), rejectedAccessToken, cancellationToken).ConfigureAwait(false);
+        if (adopted)
+        {
+            Publish(fresh);
+            return fresh;
+        }
+
+        await SaveAndPublishAsync(fresh, cancellationToken).ConfigureAwait(false);
+        return fresh;
+    }
+
+    private OAuthToken? BasisFor(OAuthToken? stored)
+    {
         lock (_state.Gate)
         {
-            basis = stored ?? _state.Current;
+            return stored ?? _state.Current;
         }
+    }
 
+    /// <summary>A new token from the token endpoint, or (adopted) the successor another process stored meanwhile.</summary>
+    private async Task<(OAuthToken Token, bool Adopted)> ObtainAsync(OAuthToken? basis, string? rejectedAccessToken, CancellationToken cancellationToken)
+    {
         OAuthToken fresh;
         if (basis?.RefreshToken is { } refreshToken)
         {
@@ -436,8 +463,7 @@ public sealed class OAuthSession
                 if (latest is not null && !string.Equals(latest.RefreshToken, refreshToken, StringComparison.Ordinal) && IsUsableReplacement(latest, rejectedAccessToken))
                 {
                     LogAdopted();
-                    Publish(latest);
-                    return latest;
+                    return (latest, true);
                 }
 
                 if (!CanUseClientCredentials)
@@ -462,8 +488,7 @@ public sealed class OAuthSession
                 ": complete the authorization-code flow (BuildAuthorizationUrl, then HandleCallbackAsync or ExchangeCodeAsync) or store a token with StoreTokenAsync.");
         }
 
-        await SaveAndPublishAsync(fresh, cancellationToken).ConfigureAwait(false);
-        return fresh;
+        return (fresh, false);
     }
 
     private bool IsUsableReplacement(OAuthToken? token, string? rejectedAccessToken) =>
