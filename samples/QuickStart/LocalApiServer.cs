@@ -12,7 +12,16 @@ using Microsoft.Extensions.Logging;
 namespace QuickStart;
 
 /// <summary>What the local server received for one request, and what it answered.</summary>
-internal sealed record SeenRequest(TimeSpan At, string Method, string PathAndQuery, string AuthHeader, string? AuthValue, bool AuthValid, string Body, int Status);
+internal sealed record SeenRequest(
+    TimeSpan At,
+    string Method,
+    string PathAndQuery,
+    string AuthHeader,
+    string? AuthValue,
+    bool AuthValid,
+    string Body,
+    int Status
+);
 
 /// <summary>
 /// A Kestrel server on 127.0.0.1 that plays the four APIs of the connector files: it checks each API's credentials
@@ -30,12 +39,14 @@ internal sealed class LocalApiServer : IAsyncDisposable
     public const string NotesToken = "nt_9b8e6d5c4b3a2f10";
 
     /// <summary>The ledger's registered OAuth clients: client id → secret, the customer whose books it reads, and that customer's balance.</summary>
-    public static readonly IReadOnlyDictionary<string, (string Secret, string Customer, decimal Balance)> LedgerClients =
-        new Dictionary<string, (string, string, decimal)>(StringComparer.Ordinal)
-        {
-            ["acme-app"] = ("acme-secret", "acme", 12_345.67m),
-            ["globex-app"] = ("globex-secret", "globex", 987_654.32m),
-        };
+    public static readonly IReadOnlyDictionary<string, (string Secret, string Customer, decimal Balance)> LedgerClients = new Dictionary<
+        string,
+        (string, string, decimal)
+    >(StringComparer.Ordinal)
+    {
+        ["acme-app"] = ("acme-secret", "acme", 12_345.67m),
+        ["globex-app"] = ("globex-secret", "globex", 987_654.32m),
+    };
 
     private readonly WebApplication _app;
     private readonly Stopwatch _clock;
@@ -138,7 +149,18 @@ internal sealed class LocalApiServer : IAsyncDisposable
         var (status, json, retryAfter) = authValid
             ? Route(request, segments, body)
             : (401, isLedgerTokenRequest ? """{"error":"invalid_client"}""" : """{"error":"invalid credentials"}""", null);
-        _seen.Enqueue(new SeenRequest(_clock.Elapsed, request.Method, path + request.QueryString.Value, authHeader, authValue, authValid, body, status));
+        _seen.Enqueue(
+            new SeenRequest(
+                _clock.Elapsed,
+                request.Method,
+                path + request.QueryString.Value,
+                authHeader,
+                authValue,
+                authValid,
+                body,
+                status
+            )
+        );
 
         context.Response.StatusCode = status;
         if (retryAfter is not null)
@@ -161,7 +183,12 @@ internal sealed class LocalApiServer : IAsyncDisposable
                     : (404, """{"error":"no such ticket"}""", null);
 
             case ("GET", ["helpdesk", "api", "v2", "tickets"]):
-                var tickets = new[] { Ticket(42, "Printer on fire", "open", 4, true), Ticket(41, "VPN drops every hour", "open", 2, true), Ticket(40, "Invoice copy", "resolved", 1, true) }
+                var tickets = new[]
+                {
+                    Ticket(42, "Printer on fire", "open", 4, true),
+                    Ticket(41, "VPN drops every hour", "open", 2, true),
+                    Ticket(40, "Invoice copy", "resolved", 1, true),
+                }
                     .Where(t => query["status"].Count == 0 || (string?)t["status"] == query["status"].ToString())
                     .Take(int.TryParse(query["per_page"], out var perPage) ? perPage : 30);
                 return (200, Json(new JsonArray(tickets.ToArray<JsonNode?>())), null);
@@ -172,13 +199,23 @@ internal sealed class LocalApiServer : IAsyncDisposable
                 {
                     ["city"] = city,
                     ["units"] = query["units"].Count == 0 ? "metric" : query["units"].ToString(),
-                    ["days"] = new JsonArray(Enumerable.Range(0, days).Select(i => (JsonNode?)new JsonObject
-                    {
-                        ["date"] = new DateOnly(2025, 6, 1).AddDays(i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                        ["high"] = 18.5 + i,
-                        ["low"] = 9.0 + (i / 2.0),
-                        ["summary"] = i % 2 == 0 ? "sunny spells" : "light rain",
-                    }).ToArray()),
+                    ["days"] = new JsonArray(
+                        Enumerable
+                            .Range(0, days)
+                            .Select(i =>
+                                (JsonNode?)
+                                    new JsonObject
+                                    {
+                                        ["date"] = new DateOnly(2025, 6, 1)
+                                            .AddDays(i)
+                                            .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                                        ["high"] = 18.5 + i,
+                                        ["low"] = 9.0 + (i / 2.0),
+                                        ["summary"] = i % 2 == 0 ? "sunny spells" : "light rain",
+                                    }
+                            )
+                            .ToArray()
+                    ),
                 };
                 return (200, Json(forecast), null);
 
@@ -190,8 +227,20 @@ internal sealed class LocalApiServer : IAsyncDisposable
                 }
 
                 var alerts = new JsonArray(
-                    new JsonObject { ["id"] = "8f14e45f-ceea-467f-a8f3-2c4d7a1b9e01", ["severity"] = "moderate", ["headline"] = $"Gale warning for {query["region"]}", ["issued_at"] = "2025-06-01T06:00:00Z" },
-                    new JsonObject { ["id"] = "c9f0f895-fb98-4b91-8c9a-5e6f4d3c2b10", ["severity"] = "minor", ["headline"] = "Fog patches near the coast" });
+                    new JsonObject
+                    {
+                        ["id"] = "8f14e45f-ceea-467f-a8f3-2c4d7a1b9e01",
+                        ["severity"] = "moderate",
+                        ["headline"] = $"Gale warning for {query["region"]}",
+                        ["issued_at"] = "2025-06-01T06:00:00Z",
+                    },
+                    new JsonObject
+                    {
+                        ["id"] = "c9f0f895-fb98-4b91-8c9a-5e6f4d3c2b10",
+                        ["severity"] = "minor",
+                        ["headline"] = "Fog patches near the coast",
+                    }
+                );
                 return (200, Json(alerts), null);
 
             case ("POST", ["notes", "v1", "notes"]):
@@ -221,14 +270,31 @@ internal sealed class LocalApiServer : IAsyncDisposable
 
                 if (!form["scope"].ToString().Split(' ').Contains("ledger.read") || form["audience"] != "ledger")
                 {
-                    return (400, """{"error":"invalid_scope","error_description":"scope ledger.read and audience ledger are required"}""", null);
+                    return (
+                        400,
+                        """{"error":"invalid_scope","error_description":"scope ledger.read and audience ledger are required"}""",
+                        null
+                    );
                 }
 
                 var (clientId, _) = BasicCredentials(request.Headers.Authorization.ToString())!.Value;
                 var customer = LedgerClients[clientId].Customer;
-                var accessToken = "lt_" + customer + "_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+                var accessToken =
+                    "lt_" + customer + "_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
                 _ledgerTokens[accessToken] = customer;
-                return (200, Json(new JsonObject { ["access_token"] = accessToken, ["token_type"] = "Bearer", ["expires_in"] = 3600, ["scope"] = "ledger.read" }), null);
+                return (
+                    200,
+                    Json(
+                        new JsonObject
+                        {
+                            ["access_token"] = accessToken,
+                            ["token_type"] = "Bearer",
+                            ["expires_in"] = 3600,
+                            ["scope"] = "ledger.read",
+                        }
+                    ),
+                    null
+                );
 
             case ("GET", ["ledger", "v1", "balance"]):
                 var owner = _ledgerTokens[request.Headers.Authorization.ToString()["Bearer ".Length..]];
@@ -280,16 +346,17 @@ internal sealed class LocalApiServer : IAsyncDisposable
         return colon < 0 ? null : (WebUtility.UrlDecode(decoded[..colon]), WebUtility.UrlDecode(decoded[(colon + 1)..]));
     }
 
-    private static JsonObject Ticket(long id, string subject, string status, int priority, bool withRequester) => new()
-    {
-        ["id"] = id,
-        ["subject"] = subject,
-        ["status"] = status,
-        ["priority"] = priority,
-        ["requester"] = withRequester ? new JsonObject { ["name"] = "Ada Lovelace", ["email"] = "ada@example.com" } : null,
-        ["created_at"] = "2025-05-30T09:15:00Z",
-        ["tags"] = new JsonArray("hardware", "office-2"),
-    };
+    private static JsonObject Ticket(long id, string subject, string status, int priority, bool withRequester) =>
+        new()
+        {
+            ["id"] = id,
+            ["subject"] = subject,
+            ["status"] = status,
+            ["priority"] = priority,
+            ["requester"] = withRequester ? new JsonObject { ["name"] = "Ada Lovelace", ["email"] = "ada@example.com" } : null,
+            ["created_at"] = "2025-05-30T09:15:00Z",
+            ["tags"] = new JsonArray("hardware", "office-2"),
+        };
 
     private static string Json(JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
 }

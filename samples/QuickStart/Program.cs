@@ -24,12 +24,15 @@ try
 
     // The connector files name port 27182. If another program holds it, the connections are pointed at the port the
     // server got instead (ConnectorConnectionOptions.BaseAddress, meant for sandboxes and local test servers).
-    ConnectorConnectionOptions Options(string basePath) => server.Port == LocalApiServer.PreferredPort
-        ? new ConnectorConnectionOptions()
-        : new ConnectorConnectionOptions { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}/{basePath}/") };
+    ConnectorConnectionOptions Options(string basePath) =>
+        server.Port == LocalApiServer.PreferredPort
+            ? new ConnectorConnectionOptions()
+            : new ConnectorConnectionOptions { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}/{basePath}/") };
     if (server.Port != LocalApiServer.PreferredPort)
     {
-        Console.WriteLine($"(Port {LocalApiServer.PreferredPort} is in use, so the connections use BaseAddress http://127.0.0.1:{server.Port}/... instead of their templates.)");
+        Console.WriteLine(
+            $"(Port {LocalApiServer.PreferredPort} is in use, so the connections use BaseAddress http://127.0.0.1:{server.Port}/... instead of their templates.)"
+        );
     }
 
     await HelpdeskAsync(report, Options("helpdesk/api/v2"));
@@ -43,9 +46,11 @@ catch (Exception ex)
 }
 
 Console.WriteLine();
-Console.WriteLine(report.Failures == 0
-    ? "QuickStart finished: every generated method was called and behaved as expected."
-    : $"QuickStart FAILED: {report.Failures} check(s) did not hold.");
+Console.WriteLine(
+    report.Failures == 0
+        ? "QuickStart finished: every generated method was called and behaved as expected."
+        : $"QuickStart FAILED: {report.Failures} check(s) did not hold."
+);
 return report.Failures == 0 ? 0 : 1;
 
 // helpdesk.connector.json: base URL "http://{{domain}}:27182/helpdesk/api/v2", Basic auth with the API key as user.
@@ -60,9 +65,17 @@ static async Task HelpdeskAsync(Report report, ConnectorConnectionOptions option
     report.Call("helpdesk.GetTicketAsync(42, include: GetTicketInclude.Requester)");
     var ticket = await helpdesk.GetTicketAsync(42, GetTicketInclude.Requester);
     report.ServerSaw();
-    report.Returned($"Ticket #{ticket.Id} \"{ticket.Subject}\" status={ticket.Status} priority={ticket.Priority} requester={ticket.Requester?.Name} <{ticket.Requester?.Email}> created={ticket.CreatedAt:u} tags=[{string.Join(", ", ticket.Tags ?? [])}]");
-    report.Check(ticket is { Id: 42, Status: TicketStatus.Open, Requester.Name: "Ada Lovelace" }, "GetTicketAsync returns the typed ticket");
-    report.Check(report.Last.PathAndQuery == "/helpdesk/api/v2/tickets/42?include=requester", "path parameter and enum query value on the wire");
+    report.Returned(
+        $"Ticket #{ticket.Id} \"{ticket.Subject}\" status={ticket.Status} priority={ticket.Priority} requester={ticket.Requester?.Name} <{ticket.Requester?.Email}> created={ticket.CreatedAt:u} tags=[{string.Join(", ", ticket.Tags ?? [])}]"
+    );
+    report.Check(
+        ticket is { Id: 42, Status: TicketStatus.Open, Requester.Name: "Ada Lovelace" },
+        "GetTicketAsync returns the typed ticket"
+    );
+    report.Check(
+        report.Last.PathAndQuery == "/helpdesk/api/v2/tickets/42?include=requester",
+        "path parameter and enum query value on the wire"
+    );
 
     report.Call("helpdesk.ListTicketsAsync(ListTicketsStatus.Open, perPage: 2, xRequestId: \"req-7\")");
     var tickets = await helpdesk.ListTicketsAsync(ListTicketsStatus.Open, perPage: 2, xRequestId: "req-7");
@@ -121,19 +134,28 @@ static async Task WeatherAsync(Report report, ConnectorConnectionOptions options
     var calls = report.Server.Seen.Skip(before).ToList();
     foreach (var seen in calls)
     {
-        Console.WriteLine($"    server saw at +{(seen.At - started).TotalSeconds:0.00}s: {seen.Method} {seen.PathAndQuery}   {seen.AuthHeader}: {Report.Mask(seen.AuthValue)} ({(seen.AuthValid ? "valid" : "WRONG")})");
+        Console.WriteLine(
+            $"    server saw at +{(seen.At - started).TotalSeconds:0.00}s: {seen.Method} {seen.PathAndQuery}   {seen.AuthHeader}: {Report.Mask(seen.AuthValue)} ({(seen.AuthValid ? "valid" : "WRONG")})"
+        );
     }
 
     foreach (var forecast in forecasts)
     {
-        report.Returned($"{forecast.City}: {string.Join("; ", forecast.Days.Select(d => $"{d.Date} {d.Low:0.#}..{d.High:0.#} {forecast.Units} {d.Summary}"))}");
+        report.Returned(
+            $"{forecast.City}: {string.Join("; ", forecast.Days.Select(d => $"{d.Date} {d.Low:0.#}..{d.High:0.#} {forecast.Units} {d.Summary}"))}"
+        );
     }
 
     var arrivals = calls.Select(c => c.At).Order().ToList();
     report.Check(calls.Count == 4 && calls.All(c => c.AuthValid), "four forecasts, each with the API key header");
     report.Check(forecasts.All(f => f.Days.Count == 2), "GetForecastAsync returns typed forecasts");
-    report.Check(arrivals.Count == 4 && arrivals[2] - arrivals[0] >= TimeSpan.FromSeconds(1.5), "the 3rd and 4th call waited for the next rate-limit window");
-    Console.WriteLine($"  -> calls 3 and 4 waited {(arrivals[2] - arrivals[0]).TotalSeconds:0.0}s for the rate limit instead of getting 429s.");
+    report.Check(
+        arrivals.Count == 4 && arrivals[2] - arrivals[0] >= TimeSpan.FromSeconds(1.5),
+        "the 3rd and 4th call waited for the next rate-limit window"
+    );
+    Console.WriteLine(
+        $"  -> calls 3 and 4 waited {(arrivals[2] - arrivals[0]).TotalSeconds:0.0}s for the rate limit instead of getting 429s."
+    );
 
     Console.WriteLine();
     Console.WriteLine("  GetAlertsAsync: the server answers the first attempt with 429 + Retry-After: 1; the runtime waits and retries:");
@@ -144,8 +166,11 @@ static async Task WeatherAsync(Report report, ConnectorConnectionOptions options
     for (var i = 0; i < attempts.Count; i++)
     {
         var seen = attempts[i];
-        var note = i == 0 ? "  (sent once the rate-limit window had room)" : $"  ({(seen.At - attempts[0].At).TotalSeconds:0.00}s after the 429)";
-        Console.WriteLine($"    attempt {i + 1}: server saw at +{(seen.At - started).TotalSeconds:0.00}s: {seen.Method} {seen.PathAndQuery} -> {seen.Status}{(seen.Status == 429 ? " Retry-After: 1" : "")}{note}");
+        var note =
+            i == 0 ? "  (sent once the rate-limit window had room)" : $"  ({(seen.At - attempts[0].At).TotalSeconds:0.00}s after the 429)";
+        Console.WriteLine(
+            $"    attempt {i + 1}: server saw at +{(seen.At - started).TotalSeconds:0.00}s: {seen.Method} {seen.PathAndQuery} -> {seen.Status}{(seen.Status == 429 ? " Retry-After: 1" : "")}{note}"
+        );
     }
 
     foreach (var alert in alerts)
@@ -168,17 +193,27 @@ static async Task NotesAsync(Report report, ConnectorConnectionOptions options)
     await using var provider = services.BuildServiceProvider();
     var notes = provider.GetRequiredService<INotesClient>();
 
-    report.Call("notes.CreateNoteAsync(title: \"Call \\\"ACME\\\" back\", body: \"Line 1\\nLine 2\", pinned: true, idempotencyKey: \"n-1\")");
+    report.Call(
+        "notes.CreateNoteAsync(title: \"Call \\\"ACME\\\" back\", body: \"Line 1\\nLine 2\", pinned: true, idempotencyKey: \"n-1\")"
+    );
     var note = await notes.CreateNoteAsync(title: "Call \"ACME\" back", body: "Line 1\nLine 2", pinned: true, idempotencyKey: "n-1");
     report.ServerSaw(showBody: true);
-    report.Returned($"Note #{note.Id} \"{note.Title}\" pinned={note.Pinned} created={note.CreatedAt:u} body={System.Text.Json.JsonSerializer.Serialize(note.Body)}");
-    report.Check(note is { Id: 1001, Title: "Call \"ACME\" back", Body: "Line 1\nLine 2", Pinned: true }, "the template's holes were filled with correctly escaped JSON");
+    report.Returned(
+        $"Note #{note.Id} \"{note.Title}\" pinned={note.Pinned} created={note.CreatedAt:u} body={System.Text.Json.JsonSerializer.Serialize(note.Body)}"
+    );
+    report.Check(
+        note is { Id: 1001, Title: "Call \"ACME\" back", Body: "Line 1\nLine 2", Pinned: true },
+        "the template's holes were filled with correctly escaped JSON"
+    );
 
     report.Call("notes.AddContactAsync(\"Grace Hopper\", \"grace@example.com\", company: \"Navy\")");
     var contact = await notes.AddContactAsync("Grace Hopper", "grace@example.com", company: "Navy");
     report.ServerSaw(showBody: true);
     report.Returned($"Contact {contact.Id}: {contact.Name} <{contact.Email}> company={contact.Company} vip={contact.Vip}");
-    report.Check(contact is { Name: "Grace Hopper", Company: "Navy", Vip: false }, "body fields (with the default for vip) sent as a JSON object");
+    report.Check(
+        contact is { Name: "Grace Hopper", Company: "Navy", Vip: false },
+        "body fields (with the default for vip) sent as a JSON object"
+    );
 }
 
 // ledger.connector.json: OAuth 2.0 client credentials. One connector, two customers: each connection has its own
@@ -199,9 +234,18 @@ static async Task LedgerAsync(Report report, ConnectorConnectionOptions options,
     Console.WriteLine($"          tokens stored under {acme.OAuth.StoreKey}, requested from {acme.OAuth.TokenEndpoint}");
     Console.WriteLine($"  globex: {globex}");
     Console.WriteLine($"          tokens stored under {globex.OAuth.StoreKey}, requested from {globex.OAuth.TokenEndpoint}");
-    report.Check(!acme.ToString().Contains("acme-secret", StringComparison.Ordinal) && !globex.ToString().Contains("globex-secret", StringComparison.Ordinal), "connection.ToString() hides the client secret");
-    report.Check(acme.RateLimiter is not null && globex.RateLimiter is not null && !ReferenceEquals(acme.RateLimiter, globex.RateLimiter), "each connection has its own rate limiter");
-    Console.WriteLine($"  rate limiters: one per connection ({(ReferenceEquals(acme.RateLimiter, globex.RateLimiter) ? "SHARED" : "distinct")}), so one customer's traffic never delays the other's.");
+    report.Check(
+        !acme.ToString().Contains("acme-secret", StringComparison.Ordinal)
+            && !globex.ToString().Contains("globex-secret", StringComparison.Ordinal),
+        "connection.ToString() hides the client secret"
+    );
+    report.Check(
+        acme.RateLimiter is not null && globex.RateLimiter is not null && !ReferenceEquals(acme.RateLimiter, globex.RateLimiter),
+        "each connection has its own rate limiter"
+    );
+    Console.WriteLine(
+        $"  rate limiters: one per connection ({(ReferenceEquals(acme.RateLimiter, globex.RateLimiter) ? "SHARED" : "distinct")}), so one customer's traffic never delays the other's."
+    );
 
     using var acmeLedger = new LedgerClient(acme);
     using var globexLedger = new LedgerClient(globex);
@@ -223,8 +267,13 @@ static async Task LedgerAsync(Report report, ConnectorConnectionOptions options,
                 }
             }
 
-            report.Returned($"customer={balance.Customer} balance={balance.Balance.ToString("N2", System.Globalization.CultureInfo.InvariantCulture)}");
-            report.Check(balance.Customer == name && balance.Balance == LocalApiServer.LedgerClients[name + "-app"].Balance, $"the {name} connection sees {name}'s balance");
+            report.Returned(
+                $"customer={balance.Customer} balance={balance.Balance.ToString("N2", System.Globalization.CultureInfo.InvariantCulture)}"
+            );
+            report.Check(
+                balance.Customer == name && balance.Balance == LocalApiServer.LedgerClients[name + "-app"].Balance,
+                $"the {name} connection sees {name}'s balance"
+            );
         }
     }
 
@@ -232,18 +281,33 @@ static async Task LedgerAsync(Report report, ConnectorConnectionOptions options,
     var acmeToken = (await acme.OAuth.GetTokenAsync())?.AccessToken;
     var globexToken = (await globex.OAuth.GetTokenAsync())?.AccessToken;
     Console.WriteLine();
-    Console.WriteLine($"  token endpoint: {tokenRequests} token requests for 4 calls (one per connection; the second call reused the cached token)");
+    Console.WriteLine(
+        $"  token endpoint: {tokenRequests} token requests for 4 calls (one per connection; the second call reused the cached token)"
+    );
     Console.WriteLine($"  acme token:   {await acme.OAuth.GetTokenAsync()}");
     Console.WriteLine($"  globex token: {await globex.OAuth.GetTokenAsync()}");
     report.Check(tokenRequests == 2, "2 token requests in all, not 4: each token is cached and reused");
     report.Check(acmeToken is not null && globexToken is not null && acmeToken != globexToken, "each connection got its own access token");
-    report.Check(acmeToken is not null && server.LedgerTokens.GetValueOrDefault(acmeToken) == "acme" && globexToken is not null && server.LedgerTokens.GetValueOrDefault(globexToken) == "globex", "each token was issued to its own customer's client");
+    report.Check(
+        acmeToken is not null
+            && server.LedgerTokens.GetValueOrDefault(acmeToken) == "acme"
+            && globexToken is not null
+            && server.LedgerTokens.GetValueOrDefault(globexToken) == "globex",
+        "each token was issued to its own customer's client"
+    );
     report.Check(bearerSeen["acme"].Count == 1 && bearerSeen["globex"].Count == 1, "both calls of a connection sent the same bearer token");
-    report.Check(acmeToken is not null && !$"{await acme.OAuth.GetTokenAsync()}".Contains(acmeToken, StringComparison.Ordinal), "OAuthToken.ToString() hides the access token");
+    report.Check(
+        acmeToken is not null && !$"{await acme.OAuth.GetTokenAsync()}".Contains(acmeToken, StringComparison.Ordinal),
+        "OAuthToken.ToString() hides the access token"
+    );
 
     Console.WriteLine();
     Console.WriteLine("  A wrong client secret: the token endpoint answers 401 invalid_client, the call throws OAuthException.");
-    using (var wrong = new LedgerClient(LedgerConnection.Create(clientId: "acme-app", clientSecret: "not-the-secret", connectionId: "acme-wrong", options: options)))
+    using (
+        var wrong = new LedgerClient(
+            LedgerConnection.Create(clientId: "acme-app", clientSecret: "not-the-secret", connectionId: "acme-wrong", options: options)
+        )
+    )
     {
         report.Call("wrongSecret.GetBalanceAsync()");
         try
@@ -255,7 +319,10 @@ static async Task LedgerAsync(Report report, ConnectorConnectionOptions options,
         {
             report.ServerSaw();
             report.Returned($"{ex.GetType().Name}: error={ex.Error}, {ex.Message}");
-            report.Check(ex.Error == "invalid_client" && !ex.ToString().Contains("not-the-secret", StringComparison.Ordinal), "a refused client gets invalid_client, and the exception does not show the secret");
+            report.Check(
+                ex.Error == "invalid_client" && !ex.ToString().Contains("not-the-secret", StringComparison.Ordinal),
+                "a refused client gets invalid_client, and the exception does not show the secret"
+            );
         }
     }
 }
@@ -288,7 +355,9 @@ internal sealed class Report(Stopwatch clock)
     public void ServerSaw(SeenRequest seen, bool showBody = false)
     {
         Console.WriteLine($"    -> {seen.Method} {seen.PathAndQuery}");
-        Console.WriteLine($"       server saw {seen.AuthHeader}: {Mask(seen.AuthValue)} ({(seen.AuthValid ? "valid" : "wrong")}), answered {seen.Status}");
+        Console.WriteLine(
+            $"       server saw {seen.AuthHeader}: {Mask(seen.AuthValue)} ({(seen.AuthValid ? "valid" : "wrong")}), answered {seen.Status}"
+        );
         if (showBody)
         {
             Console.WriteLine($"       body: {seen.Body}");

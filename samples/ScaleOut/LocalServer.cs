@@ -64,61 +64,80 @@ public sealed class LocalServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var server = new LocalServer(app) { TokenLifetime = tokenLifetime };
-        app.MapGet("/v1/records/{id:int}", (HttpContext context, int id) =>
-        {
-            server._arrivals.Enqueue(server._clock.Elapsed.TotalSeconds);
-            var header = context.Request.Headers.Authorization.ToString();
-            var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
-            if (!server._accessTokens.TryGetValue(token, out var expires) || expires <= DateTimeOffset.UtcNow)
+        app.MapGet(
+            "/v1/records/{id:int}",
+            (HttpContext context, int id) =>
             {
-                return Results.Json(new { error = "invalid_token" }, statusCode: 401);
-            }
-
-            return Results.Json(new { id });
-        });
-        app.MapPost("/oauth/token", async (HttpContext context) =>
-        {
-            Interlocked.Increment(ref server._tokenRequests);
-            var form = await context.Request.ReadFormAsync();
-            if (server.TokenDelay > TimeSpan.Zero)
-            {
-                await Task.Delay(server.TokenDelay);
-            }
-
-            var refresh = form["refresh_token"].ToString();
-            if (form["grant_type"] != "refresh_token" || form["client_id"] != "sample-client" || form["client_secret"] != "sample-secret")
-            {
-                server._problems.Enqueue("bad token request: " + form["grant_type"]);
-                return Results.Json(new { error = "invalid_request" }, statusCode: 400);
-            }
-
-            string access, rotated;
-            lock (server._grantLock)
-            {
-                if (!string.Equals(refresh, server._validRefreshToken, StringComparison.Ordinal))
+                server._arrivals.Enqueue(server._clock.Elapsed.TotalSeconds);
+                var header = context.Request.Headers.Authorization.ToString();
+                var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
+                if (!server._accessTokens.TryGetValue(token, out var expires) || expires <= DateTimeOffset.UtcNow)
                 {
-                    server._problems.Enqueue(server._usedRefreshTokens.Contains(refresh) ? "refresh token reused" : "unknown refresh token");
-                    return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
+                    return Results.Json(new { error = "invalid_token" }, statusCode: 401);
                 }
 
-                server._usedRefreshTokens.Add(refresh);
-                server._generation++;
-                access = "access-" + server._generation + "-" + Guid.NewGuid().ToString("N")[..8];
-                rotated = "refresh-" + server._generation + "-" + Guid.NewGuid().ToString("N")[..8];
-                server._validRefreshToken = rotated;
-                server._accessTokens[access] = DateTimeOffset.UtcNow + server.TokenLifetime;
+                return Results.Json(new { id });
             }
-
-            return Results.Json(new
+        );
+        app.MapPost(
+            "/oauth/token",
+            async (HttpContext context) =>
             {
-                access_token = access,
-                token_type = "Bearer",
-                expires_in = (int)server.TokenLifetime.TotalSeconds,
-                refresh_token = rotated,
-            });
-        });
+                Interlocked.Increment(ref server._tokenRequests);
+                var form = await context.Request.ReadFormAsync();
+                if (server.TokenDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(server.TokenDelay);
+                }
+
+                var refresh = form["refresh_token"].ToString();
+                if (
+                    form["grant_type"] != "refresh_token"
+                    || form["client_id"] != "sample-client"
+                    || form["client_secret"] != "sample-secret"
+                )
+                {
+                    server._problems.Enqueue("bad token request: " + form["grant_type"]);
+                    return Results.Json(new { error = "invalid_request" }, statusCode: 400);
+                }
+
+                string access,
+                    rotated;
+                lock (server._grantLock)
+                {
+                    if (!string.Equals(refresh, server._validRefreshToken, StringComparison.Ordinal))
+                    {
+                        server._problems.Enqueue(
+                            server._usedRefreshTokens.Contains(refresh) ? "refresh token reused" : "unknown refresh token"
+                        );
+                        return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
+                    }
+
+                    server._usedRefreshTokens.Add(refresh);
+                    server._generation++;
+                    access = "access-" + server._generation + "-" + Guid.NewGuid().ToString("N")[..8];
+                    rotated = "refresh-" + server._generation + "-" + Guid.NewGuid().ToString("N")[..8];
+                    server._validRefreshToken = rotated;
+                    server._accessTokens[access] = DateTimeOffset.UtcNow + server.TokenLifetime;
+                }
+
+                return Results.Json(
+                    new
+                    {
+                        access_token = access,
+                        token_type = "Bearer",
+                        expires_in = (int)server.TokenLifetime.TotalSeconds,
+                        refresh_token = rotated,
+                    }
+                );
+            }
+        );
         await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var address = new Uri(
+            app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<IServerAddressesFeature>()!
+                .Addresses.First()
+        );
         server.Api = new Uri(address, "/v1/");
         server.TokenEndpoint = new Uri(address, "/oauth/token");
         return server;

@@ -17,8 +17,10 @@ if (args.Length > 0 && args[0] == "worker")
 
 var processes = Option("--processes", 4);
 var calls = Option("--calls", 75);
-var redisConfiguration = args.SkipWhile(a => a != "--redis").Skip(1).FirstOrDefault()
-    ?? Environment.GetEnvironmentVariable("SCALEOUT_REDIS") ?? "127.0.0.1:6379";
+var redisConfiguration =
+    args.SkipWhile(a => a != "--redis").Skip(1).FirstOrDefault()
+    ?? Environment.GetEnvironmentVariable("SCALEOUT_REDIS")
+    ?? "127.0.0.1:6379";
 const int Limit = 60;
 var window = TimeSpan.FromSeconds(2);
 
@@ -44,16 +46,30 @@ await store.SaveAsync(storeKey, new OAuthToken("expired", server.StartGrant(), D
 Console.WriteLine($"{processes} worker processes × {calls} calls, limit {Limit} per {window.TotalSeconds:0} s, API at {server.Api}");
 var self = typeof(LocalServer).Assembly.Location;
 var watch = Stopwatch.StartNew();
-var workers = Enumerable.Range(0, processes).Select(_ =>
-{
-    var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
-    foreach (var arg in new[] { self, "worker", redisConfiguration, server.Api.AbsoluteUri, server.TokenEndpoint.AbsoluteUri, connectionId, calls.ToString(CultureInfo.InvariantCulture) })
+var workers = Enumerable
+    .Range(0, processes)
+    .Select(_ =>
     {
-        start.ArgumentList.Add(arg);
-    }
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
+        foreach (
+            var arg in new[]
+            {
+                self,
+                "worker",
+                redisConfiguration,
+                server.Api.AbsoluteUri,
+                server.TokenEndpoint.AbsoluteUri,
+                connectionId,
+                calls.ToString(CultureInfo.InvariantCulture),
+            }
+        )
+        {
+            start.ArgumentList.Add(arg);
+        }
 
-    return Process.Start(start)!;
-}).ToList();
+        return Process.Start(start)!;
+    })
+    .ToList();
 foreach (var worker in workers)
 {
     await worker.WaitForExitAsync();
@@ -64,16 +80,22 @@ Console.WriteLine($"done in {watch.Elapsed.TotalSeconds:0.0} s; the API received
 var first = arrivals.Length == 0 ? 0 : arrivals[0];
 foreach (var group in arrivals.GroupBy(a => (int)((a - first) / window.TotalSeconds)))
 {
-    Console.WriteLine($"  window {group.Key,3} ({group.Key * window.TotalSeconds,5:0} s): {group.Count(),3} requests {new string('#', group.Count() / 2)}");
+    Console.WriteLine(
+        $"  window {group.Key, 3} ({group.Key * window.TotalSeconds, 5:0} s): {group.Count(), 3} requests {new string('#', group.Count() / 2)}"
+    );
 }
 
 var maxInAnyWindow = LocalServer.MaxInAnyWindow(arrivals, window);
 Console.WriteLine($"most requests in any {window.TotalSeconds:0} s interval: {maxInAnyWindow} (limit {Limit})");
-Console.WriteLine($"token requests: {server.TokenRequests} (one per expiry, however many processes); refresh-token problems: {server.Problems.Count}");
+Console.WriteLine(
+    $"token requests: {server.TokenRequests} (one per expiry, however many processes); refresh-token problems: {server.Problems.Count}"
+);
 var failed = workers.Count(w => w.ExitCode != 0);
 if (maxInAnyWindow > Limit || server.Problems.Count > 0 || failed > 0 || arrivals.Length != processes * calls)
 {
-    Console.Error.WriteLine($"FAILED: max {maxInAnyWindow} > {Limit}, or {server.Problems.Count} token problems, or {failed} failed workers, or {arrivals.Length} != {processes * calls} requests");
+    Console.Error.WriteLine(
+        $"FAILED: max {maxInAnyWindow} > {Limit}, or {server.Problems.Count} token problems, or {failed} failed workers, or {arrivals.Length} != {processes * calls} requests"
+    );
     return 1;
 }
 
@@ -97,20 +119,26 @@ static async Task<int> RunWorkerAsync(string redisConfiguration, Uri api, Uri to
 
     var next = 0;
     var failures = 0;
-    await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-    {
-        for (var id = Interlocked.Increment(ref next); id <= calls; id = Interlocked.Increment(ref next))
-        {
-            try
-            {
-                await client.GetRecordAsync(id);
-            }
-            catch (Exception ex) when (ex is ConnectorApiException or RedisCoordinationException or OAuthException)
-            {
-                Interlocked.Increment(ref failures);
-                Console.Error.WriteLine($"worker {Environment.ProcessId}: {ex.Message}");
-            }
-        }
-    })));
+    await Task.WhenAll(
+        Enumerable
+            .Range(0, 8)
+            .Select(_ =>
+                Task.Run(async () =>
+                {
+                    for (var id = Interlocked.Increment(ref next); id <= calls; id = Interlocked.Increment(ref next))
+                    {
+                        try
+                        {
+                            await client.GetRecordAsync(id);
+                        }
+                        catch (Exception ex) when (ex is ConnectorApiException or RedisCoordinationException or OAuthException)
+                        {
+                            Interlocked.Increment(ref failures);
+                            Console.Error.WriteLine($"worker {Environment.ProcessId}: {ex.Message}");
+                        }
+                    }
+                })
+            )
+    );
     return failures == 0 ? 0 : 1;
 }

@@ -19,8 +19,8 @@ namespace TypedConnectors.Generator;
 public sealed class ConnectorAnalyzer : DiagnosticAnalyzer
 {
     // The internal error is the one error the analyzer may report: a failure in its own code, outside the shared reading.
-    private static readonly ImmutableArray<DiagnosticDescriptor> Supported = DiagnosticDescriptors.Every
-        .Where(d => d.DefaultSeverity != DiagnosticSeverity.Error || d.Id == DiagnosticDescriptors.InternalError.Id)
+    private static readonly ImmutableArray<DiagnosticDescriptor> Supported = DiagnosticDescriptors
+        .Every.Where(d => d.DefaultSeverity != DiagnosticSeverity.Error || d.Id == DiagnosticDescriptors.InternalError.Id)
         .ToImmutableArray();
 
     /// <inheritdoc/>
@@ -52,15 +52,32 @@ public sealed class ConnectorAnalyzer : DiagnosticAnalyzer
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            context.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.WholeFile(file.Path), System.IO.Path.GetFileName(file.Path), ex.GetType().FullName ?? "Exception", ex.Message).ToDiagnostic());
+            context.ReportDiagnostic(
+                DiagnosticInfo
+                    .Create(
+                        DiagnosticDescriptors.InternalError,
+                        LocationInfo.WholeFile(file.Path),
+                        System.IO.Path.GetFileName(file.Path),
+                        ex.GetType().FullName ?? "Exception",
+                        ex.Message
+                    )
+                    .ToDiagnostic()
+            );
         }
     }
 
     /// <summary>The diagnostics of one file that belong to the analyzer: everything that does not stop generation.</summary>
-    private static IEnumerable<DiagnosticInfo> Analyze(AdditionalText file, AnalyzerConfigOptionsProvider options, ProjectFiles project, CancellationToken cancellationToken)
+    private static IEnumerable<DiagnosticInfo> Analyze(
+        AdditionalText file,
+        AnalyzerConfigOptionsProvider options,
+        ProjectFiles project,
+        CancellationToken cancellationToken
+    )
     {
-        if (ConnectorInputs.Create(file, options.GetOptions(file), cancellationToken) is not { } input
-            || ConnectorGenerator.IsOverlaid(input, project.Referenced(cancellationToken)))
+        if (
+            ConnectorInputs.Create(file, options.GetOptions(file), cancellationToken) is not { } input
+            || ConnectorGenerator.IsOverlaid(input, project.Referenced(cancellationToken))
+        )
         {
             return Enumerable.Empty<DiagnosticInfo>();
         }
@@ -83,8 +100,10 @@ public sealed class ConnectorAnalyzer : DiagnosticAnalyzer
         {
             lock (_gate)
             {
-                return _referenced ??= options.AdditionalFiles
-                    .Select(f => ConnectorInputs.Create(f, options.AnalyzerConfigOptionsProvider.GetOptions(f), cancellationToken))
+                return _referenced ??= options
+                    .AdditionalFiles.Select(f =>
+                        ConnectorInputs.Create(f, options.AnalyzerConfigOptionsProvider.GetOptions(f), cancellationToken)
+                    )
                     .Select(i => i is null ? null : ReferenceScan.ReferencedDocument(i))
                     .OfType<string>()
                     .Where(p => p.Length > 0)
@@ -98,9 +117,11 @@ public sealed class ConnectorAnalyzer : DiagnosticAnalyzer
         {
             lock (_gate)
             {
-                return _documents ??= DocumentSet.Create(options.AdditionalFiles
-                    .Where(t => ConnectorInputs.IsDocumentFileName(t.Path))
-                    .Select(t => new DocumentText(t.Path, t.GetText(cancellationToken)?.ToString() ?? "")));
+                return _documents ??= DocumentSet.Create(
+                    options
+                        .AdditionalFiles.Where(t => ConnectorInputs.IsDocumentFileName(t.Path))
+                        .Select(t => new DocumentText(t.Path, t.GetText(cancellationToken)?.ToString() ?? ""))
+                );
             }
         }
     }

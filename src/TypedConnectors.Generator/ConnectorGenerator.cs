@@ -11,36 +11,56 @@ namespace TypedConnectors.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class ConnectorGenerator : IIncrementalGenerator
 {
-    private const string HttpClientFactoryExtensions = "Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions";
-    private const string ServiceCollectionDescriptorExtensions = "Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions";
+    private const string HttpClientFactoryExtensions =
+        "Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions";
+    private const string ServiceCollectionDescriptorExtensions =
+        "Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions";
     private const string McpHttpClientTransport = "ModelContextProtocol.Client.HttpClientTransport";
 
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var rootNamespace = context.AnalyzerConfigOptionsProvider.Select(static (options, _) =>
-            options.GlobalOptions.TryGetValue(ConnectorInputs.RootNamespaceProperty, out var ns) ? ns.Trim() : "");
-        var settings = context.CompilationProvider
-            .Select(static (compilation, _) => (
-                compilation.GetTypeByMetadataName(HttpClientFactoryExtensions) is not null,
-                compilation.GetTypeByMetadataName(ServiceCollectionDescriptorExtensions) is not null,
-                compilation.GetTypeByMetadataName(McpHttpClientTransport) is not null))
+        var rootNamespace = context.AnalyzerConfigOptionsProvider.Select(
+            static (options, _) => options.GlobalOptions.TryGetValue(ConnectorInputs.RootNamespaceProperty, out var ns) ? ns.Trim() : ""
+        );
+        var settings = context
+            .CompilationProvider.Select(
+                static (compilation, _) =>
+                    (
+                        compilation.GetTypeByMetadataName(HttpClientFactoryExtensions) is not null,
+                        compilation.GetTypeByMetadataName(ServiceCollectionDescriptorExtensions) is not null,
+                        compilation.GetTypeByMetadataName(McpHttpClientTransport) is not null
+                    )
+            )
             .Combine(rootNamespace)
-            .Select(static (pair, _) => new GeneratorSettings(pair.Right, pair.Left.Item1 && pair.Left.Item2, pair.Left.Item2) { HasMcpSdk = pair.Left.Item3 })
+            .Select(
+                static (pair, _) =>
+                    new GeneratorSettings(pair.Right, pair.Left.Item1 && pair.Left.Item2, pair.Left.Item2) { HasMcpSdk = pair.Left.Item3 }
+            )
             .WithTrackingName(TrackingNames.Settings);
 
         // Classes implementing a generated I…CustomAuth interface, as plain values: emission needs them to report TC0040
         // for custom auth nobody implements and to wire the implementation into the factories and DI registration.
-        var customAuth = context.SyntaxProvider
-            .CreateSyntaxProvider(static (node, ct) => CustomAuthDiscovery.IsCandidate(node, ct), static (syntax, ct) => CustomAuthDiscovery.Describe(syntax, ct))
+        var customAuth = context
+            .SyntaxProvider.CreateSyntaxProvider(
+                static (node, ct) => CustomAuthDiscovery.IsCandidate(node, ct),
+                static (syntax, ct) => CustomAuthDiscovery.Describe(syntax, ct)
+            )
             .Collect()
-            .Select(static (found, _) => found.SelectMany(f => f).Distinct()
-                .OrderBy(i => i.InterfaceName, StringComparer.Ordinal).ThenBy(i => i.TypeName, StringComparer.Ordinal).ThenBy(i => i.Qualifier ?? "", StringComparer.Ordinal)
-                .ToEquatableArray())
+            .Select(
+                static (found, _) =>
+                    found
+                        .SelectMany(f => f)
+                        .Distinct()
+                        .OrderBy(i => i.InterfaceName, StringComparer.Ordinal)
+                        .ThenBy(i => i.TypeName, StringComparer.Ordinal)
+                        .ThenBy(i => i.Qualifier ?? "", StringComparer.Ordinal)
+                        .ToEquatableArray()
+            )
             .WithTrackingName(TrackingNames.CustomAuth);
 
-        var inputs = context.AdditionalTextsProvider
-            .Combine(context.AnalyzerConfigOptionsProvider)
+        var inputs = context
+            .AdditionalTextsProvider.Combine(context.AnalyzerConfigOptionsProvider)
             .Select(static (pair, ct) => ConnectorInputs.Create(pair.Left, pair.Right.GetOptions(pair.Left), ct))
             .Where(static input => input is not null)
             .Select(static (input, _) => input!)
@@ -50,11 +70,14 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         // read together with the project's JSON/YAML files; for all others that set stays empty, so editing a document
         // never re-reads them.
         var scanned = inputs
-            .Select(static (input, _) => new ScannedInput(input, ReferenceScan.MayReferenceOtherFiles(input), ReferenceScan.ReferencedDocument(input) ?? ""))
+            .Select(
+                static (input, _) =>
+                    new ScannedInput(input, ReferenceScan.MayReferenceOtherFiles(input), ReferenceScan.ReferencedDocument(input) ?? "")
+            )
             .WithTrackingName(TrackingNames.Scan);
 
-        var documents = context.AdditionalTextsProvider
-            .Where(static text => ConnectorInputs.IsDocumentFileName(text.Path))
+        var documents = context
+            .AdditionalTextsProvider.Where(static text => ConnectorInputs.IsDocumentFileName(text.Path))
             .Select(static (text, ct) => new DocumentText(text.Path, text.GetText(ct)?.ToString() ?? ""))
             .Collect()
             .Select(static (texts, _) => DocumentSet.Create(texts))
@@ -64,7 +87,9 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         var referenced = scanned
             .Select(static (input, _) => input.ReferencedDocument)
             .Collect()
-            .Select(static (paths, _) => paths.Where(p => p.Length > 0).Distinct().OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray())
+            .Select(
+                static (paths, _) => paths.Where(p => p.Length > 0).Distinct().OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray()
+            )
             .WithTrackingName(TrackingNames.Referenced);
 
         var withDocuments = scanned
@@ -75,15 +100,21 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         var parsed = withDocuments
             .Combine(referenced)
             .Combine(settings)
-            .Select(static (pair, ct) => IsOverlaid(pair.Left.Left.Input, pair.Left.Right)
-                ? new ReadResult(pair.Left.Left.Input.Path, null, EquatableArray<DiagnosticInfo>.Empty)
-                : ConnectorFileReader.Read(pair.Left.Left.Input, pair.Right, ct, pair.Left.Left.Documents))
+            .Select(
+                static (pair, ct) =>
+                    IsOverlaid(pair.Left.Left.Input, pair.Left.Right)
+                        ? new ReadResult(pair.Left.Left.Input.Path, null, EquatableArray<DiagnosticInfo>.Empty)
+                        : ConnectorFileReader.Read(pair.Left.Left.Input, pair.Right, ct, pair.Left.Left.Documents)
+            )
             .WithTrackingName(TrackingNames.Parse);
 
         // Two files may not produce the same client in the same namespace; the names of all files are compared here,
         // and only change when a name changes, so editing one file's body does not re-emit the others.
         var names = parsed
-            .Select(static (result, _) => new ClientNameEntry(result.Path, result.Spec is { } spec ? spec.Namespace + "." + spec.ClientName : ""))
+            .Select(
+                static (result, _) =>
+                    new ClientNameEntry(result.Path, result.Spec is { } spec ? spec.Namespace + "." + spec.ClientName : "")
+            )
             .Collect()
             .Select(static (entries, _) => entries.ToEquatableArray())
             .WithTrackingName(TrackingNames.Names);
@@ -95,18 +126,21 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
             .Select(static (pair, ct) => EmitOne(pair.Left.Left.Left, pair.Left.Left.Right, pair.Left.Right, ct, pair.Right))
             .WithTrackingName(TrackingNames.Emit);
 
-        context.RegisterSourceOutput(emitted, static (spc, result) =>
-        {
-            foreach (var diagnostic in result.Diagnostics)
+        context.RegisterSourceOutput(
+            emitted,
+            static (spc, result) =>
             {
-                spc.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
+                foreach (var diagnostic in result.Diagnostics)
+                {
+                    spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
 
-            foreach (var file in result.Files)
-            {
-                spc.AddSource(file.HintName, file.Text);
+                foreach (var file in result.Files)
+                {
+                    spc.AddSource(file.HintName, file.Text);
+                }
             }
-        });
+        );
     }
 
     internal static bool IsOverlaid(ConnectorInput input, EquatableArray<string> referenced)
@@ -115,7 +149,13 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         return referenced.Any(r => string.Equals(r, path, StringComparison.Ordinal));
     }
 
-    internal static EmitResult EmitOne(ReadResult result, EquatableArray<ClientNameEntry> names, GeneratorSettings settings, CancellationToken cancellationToken, EquatableArray<CustomAuthImplementation> customAuth = default)
+    internal static EmitResult EmitOne(
+        ReadResult result,
+        EquatableArray<ClientNameEntry> names,
+        GeneratorSettings settings,
+        CancellationToken cancellationToken,
+        EquatableArray<CustomAuthImplementation> customAuth = default
+    )
     {
         var diagnostics = result.Diagnostics.Where(d => d.StopsGeneration).ToList();
         if (result.Spec is not { } spec)
@@ -127,13 +167,28 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         var owner = names.Where(n => n.FullName == fullName).Select(n => n.Path).OrderBy(p => p, StringComparer.Ordinal).First();
         if (owner != result.Path)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IdentifierCollision, LocationInfo.WholeFile(result.Path), System.IO.Path.GetFileName(owner), System.IO.Path.GetFileName(result.Path), fullName, "nothing (set a different slug, or the TypedConnectorsNamespace / TypedConnectorsClientName item metadata)"));
+            diagnostics.Add(
+                DiagnosticInfo.Create(
+                    DiagnosticDescriptors.IdentifierCollision,
+                    LocationInfo.WholeFile(result.Path),
+                    System.IO.Path.GetFileName(owner),
+                    System.IO.Path.GetFileName(result.Path),
+                    fullName,
+                    "nothing (set a different slug, or the TypedConnectorsNamespace / TypedConnectorsClientName item metadata)"
+                )
+            );
             return new EmitResult(EquatableArray<GeneratedFile>.Empty, diagnostics.ToEquatableArray());
         }
 
         if (spec.IsMcp && !settings.HasMcpSdk)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.McpSdkNotReferenced, LocationInfo.WholeFile(result.Path), spec.DisplayName ?? spec.Name));
+            diagnostics.Add(
+                DiagnosticInfo.Create(
+                    DiagnosticDescriptors.McpSdkNotReferenced,
+                    LocationInfo.WholeFile(result.Path),
+                    spec.DisplayName ?? spec.Name
+                )
+            );
         }
 
         // Still emitted without an implementation, so the interface to implement shows up in the IDE.
@@ -142,7 +197,15 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         {
             foreach (var method in spec.AuthMethods.Where(m => m.Kind == AuthKind.Custom))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CustomAuthNotImplemented, method.TypeLocation ?? LocationInfo.WholeFile(result.Path), spec.DisplayName ?? spec.Name, method.Key, spec.Namespace + "." + customAuthInterface));
+                diagnostics.Add(
+                    DiagnosticInfo.Create(
+                        DiagnosticDescriptors.CustomAuthNotImplemented,
+                        method.TypeLocation ?? LocationInfo.WholeFile(result.Path),
+                        spec.DisplayName ?? spec.Name,
+                        method.Key,
+                        spec.Namespace + "." + customAuthInterface
+                    )
+                );
             }
         }
 
@@ -157,7 +220,15 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         }
         catch (Exception ex)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.WholeFile(result.Path), System.IO.Path.GetFileName(result.Path), ex.GetType().FullName ?? "Exception", ex.Message));
+            diagnostics.Add(
+                DiagnosticInfo.Create(
+                    DiagnosticDescriptors.InternalError,
+                    LocationInfo.WholeFile(result.Path),
+                    System.IO.Path.GetFileName(result.Path),
+                    ex.GetType().FullName ?? "Exception",
+                    ex.Message
+                )
+            );
             return new EmitResult(EquatableArray<GeneratedFile>.Empty, diagnostics.ToEquatableArray());
         }
     }

@@ -14,7 +14,15 @@ internal static class ConnectorInputs
 
     private static readonly string[] ConnectorSuffixes = { ".connector.json", ".connector.yaml", ".connector.yml" };
 
-    private static readonly string[] OpenApiSuffixes = { ".openapi.json", ".openapi.yaml", ".openapi.yml", ".swagger.json", ".swagger.yaml", ".swagger.yml" };
+    private static readonly string[] OpenApiSuffixes =
+    {
+        ".openapi.json",
+        ".openapi.yaml",
+        ".openapi.yml",
+        ".swagger.json",
+        ".swagger.yaml",
+        ".swagger.yml",
+    };
 
     private static readonly string[] DocumentExtensions = { ".json", ".yaml", ".yml" };
 
@@ -49,6 +57,12 @@ internal static class ConnectorInputs
         options.TryGetValue(NamespaceMetadata, out var ns);
         options.TryGetValue(ClientNameMetadata, out var clientName);
         var text = file.GetText(cancellationToken)?.ToString() ?? "";
-        return new ConnectorInput(file.Path, text, dialect, string.IsNullOrWhiteSpace(ns) ? null : ns, string.IsNullOrWhiteSpace(clientName) ? null : clientName);
+        return new ConnectorInput(
+            file.Path,
+            text,
+            dialect,
+            string.IsNullOrWhiteSpace(ns) ? null : ns,
+            string.IsNullOrWhiteSpace(clientName) ? null : clientName
+        );
     }
 }

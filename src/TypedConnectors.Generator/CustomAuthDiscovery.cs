@@ -13,7 +13,13 @@ namespace TypedConnectors.Generator;
 /// <param name="TypeName">The implementing class, fully qualified with <c>global::</c>.</param>
 /// <param name="CanConstruct">Non-abstract, non-generic, reachable from the generated code and with a parameterless constructor.</param>
 /// <param name="CanRegister">Non-abstract, non-generic and reachable: a DI container can create it.</param>
-internal sealed record CustomAuthImplementation(string InterfaceName, string? Qualifier, string TypeName, bool CanConstruct, bool CanRegister);
+internal sealed record CustomAuthImplementation(
+    string InterfaceName,
+    string? Qualifier,
+    string TypeName,
+    bool CanConstruct,
+    bool CanRegister
+);
 
 /// <summary>
 /// Finds the user's implementations of generated custom-auth interfaces. The generator cannot see its own output, so
@@ -23,10 +29,14 @@ internal static class CustomAuthDiscovery
 {
     public const string InterfaceSuffix = "CustomAuth";
 
-    public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken)
-        => node is TypeDeclarationSyntax { BaseList: { } list } declaration
-            && (declaration is ClassDeclarationSyntax || declaration is RecordDeclarationSyntax { ClassOrStructKeyword.RawKind: not (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.StructKeyword })
-            && list.Types.Any(t => RightmostName(t.Type) is { } name && name.EndsWith(InterfaceSuffix, StringComparison.Ordinal));
+    public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) =>
+        node is TypeDeclarationSyntax { BaseList: { } list } declaration
+        && (
+            declaration is ClassDeclarationSyntax
+            || declaration
+                is RecordDeclarationSyntax { ClassOrStructKeyword.RawKind: not (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.StructKeyword }
+        )
+        && list.Types.Any(t => RightmostName(t.Type) is { } name && name.EndsWith(InterfaceSuffix, StringComparison.Ordinal));
 
     public static EquatableArray<CustomAuthImplementation> Describe(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -37,7 +47,10 @@ internal static class CustomAuthDiscovery
         }
 
         var reachable = !type.IsAbstract && !type.IsStatic && type.TypeParameters.Length == 0 && IsReachable(type);
-        var parameterless = type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal);
+        var parameterless = type.InstanceConstructors.Any(c =>
+            c.Parameters.Length == 0
+            && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal
+        );
         var typeName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         var found = new List<CustomAuthImplementation>();
         foreach (var baseType in declaration.BaseList!.Types)
@@ -67,20 +80,29 @@ internal static class CustomAuthDiscovery
     }
 
     /// <summary>The implementation of <paramref name="interfaceName"/> in <paramref name="ns"/> the generated code uses: constructible ones first, then by name.</summary>
-    public static CustomAuthImplementation? Find(EquatableArray<CustomAuthImplementation> implementations, string ns, string interfaceName)
-        => implementations
+    public static CustomAuthImplementation? Find(
+        EquatableArray<CustomAuthImplementation> implementations,
+        string ns,
+        string interfaceName
+    ) =>
+        implementations
             .Where(i => i.InterfaceName == interfaceName && (i.Qualifier is null || i.Qualifier == ns))
-            .OrderBy(i => i.CanConstruct ? 0 : i.CanRegister ? 1 : 2)
+            .OrderBy(i =>
+                i.CanConstruct ? 0
+                : i.CanRegister ? 1
+                : 2
+            )
             .ThenBy(i => i.TypeName, StringComparer.Ordinal)
             .FirstOrDefault();
 
-    private static string? RightmostName(TypeSyntax type) => type switch
-    {
-        IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
-        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
-        _ => null,
-    };
+    private static string? RightmostName(TypeSyntax type) =>
+        type switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+            _ => null,
+        };
 
     private static bool IsReachable(INamedTypeSymbol type)
     {

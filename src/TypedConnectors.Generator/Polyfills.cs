@@ -3,14 +3,13 @@
 
 namespace System.Runtime.CompilerServices
 {
-    internal static class IsExternalInit
-    {
-    }
+    internal static class IsExternalInit { }
 
-    [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Field | AttributeTargets.Property, Inherited = false)]
-    internal sealed class RequiredMemberAttribute : Attribute
-    {
-    }
+    [AttributeUsage(
+        AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Field | AttributeTargets.Property,
+        Inherited = false
+    )]
+    internal sealed class RequiredMemberAttribute : Attribute { }
 
     [AttributeUsage(AttributeTargets.All, AllowMultiple = true, Inherited = false)]
     internal sealed class CompilerFeatureRequiredAttribute : Attribute
@@ -26,7 +25,5 @@ namespace System.Runtime.CompilerServices
 namespace System.Diagnostics.CodeAnalysis
 {
     [AttributeUsage(AttributeTargets.Constructor, AllowMultiple = false, Inherited = false)]
-    internal sealed class SetsRequiredMembersAttribute : Attribute
-    {
-    }
+    internal sealed class SetsRequiredMembersAttribute : Attribute { }
 }

@@ -92,7 +92,10 @@ public sealed class RedisConcurrencyLimiter : RateLimiter
                 long wait;
                 try
                 {
-                    wait = (long)await _owner.Database.ScriptEvaluateAsync(RedisScripts.LeaseAcquire, [_key], [MaxConcurrency, LeaseMilliseconds, id]).ConfigureAwait(false);
+                    wait = (long)
+                        await _owner
+                            .Database.ScriptEvaluateAsync(RedisScripts.LeaseAcquire, [_key], [MaxConcurrency, LeaseMilliseconds, id])
+                            .ConfigureAwait(false);
                 }
                 catch (Exception ex) when (RedisConnectorCoordination.IsUnavailable(ex))
                 {
@@ -138,7 +141,11 @@ public sealed class RedisConcurrencyLimiter : RateLimiter
     private long LeaseMilliseconds => (long)_owner.Options.LeaseTime.TotalMilliseconds;
 
     private string NewLeaseId() =>
-        Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ":" + Guid.NewGuid().ToString("N")[..12] + ":" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
+        Environment.ProcessId.ToString(CultureInfo.InvariantCulture)
+        + ":"
+        + Guid.NewGuid().ToString("N")[..12]
+        + ":"
+        + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture);
 
     private RateLimitLease Held(string id)
     {
@@ -171,12 +178,8 @@ public sealed class RedisConcurrencyLimiter : RateLimiter
                 _released.Release();
             }
         }
-        catch (SemaphoreFullException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        catch (SemaphoreFullException) { }
+        catch (ObjectDisposedException) { }
     }
 
     private void EnsureRenewal()
@@ -212,7 +215,8 @@ public sealed class RedisConcurrencyLimiter : RateLimiter
                         values[i + 1] = ids[i];
                     }
 
-                    var renewed = (long)await _owner.Database.ScriptEvaluateAsync(RedisScripts.LeaseRenew, [_key], values).ConfigureAwait(false);
+                    var renewed = (long)
+                        await _owner.Database.ScriptEvaluateAsync(RedisScripts.LeaseRenew, [_key], values).ConfigureAwait(false);
                     // A lease released meanwhile is not lost; one still held here but gone from Redis had expired.
                     var stillHeld = ids.Count(_held.ContainsKey);
                     if (renewed < stillHeld)
@@ -226,13 +230,10 @@ public sealed class RedisConcurrencyLimiter : RateLimiter
                 }
             }
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
     }
 
-    private RedisCoordinationException Unavailable(Exception inner) =>
-        new(_connector, "concurrency limit", "Redis is unreachable", inner);
+    private RedisCoordinationException Unavailable(Exception inner) => new(_connector, "concurrency limit", "Redis is unreachable", inner);
 
     private sealed class RedisLease(RedisConcurrencyLimiter limiter, string id) : RateLimitLease
     {

@@ -54,9 +54,11 @@ public sealed class RedisCoolDown : ISharedCoolDown
     public async ValueTask WaitAsync(CancellationToken cancellationToken)
     {
         // Looped: another process may extend the pause while this one waits.
-        for (var remaining = await GetRemainingAsync(cancellationToken).ConfigureAwait(false);
-             remaining > TimeSpan.Zero;
-             remaining = await GetRemainingAsync(cancellationToken).ConfigureAwait(false))
+        for (
+            var remaining = await GetRemainingAsync(cancellationToken).ConfigureAwait(false);
+            remaining > TimeSpan.Zero;
+            remaining = await GetRemainingAsync(cancellationToken).ConfigureAwait(false)
+        )
         {
             await Task.Delay(remaining, cancellationToken).ConfigureAwait(false);
         }
@@ -85,9 +87,10 @@ public sealed class RedisCoolDown : ISharedCoolDown
 
             var until = (DateTimeOffset.UtcNow + delay).UtcTicks;
             long seen;
-            while ((seen = Interlocked.Read(ref _localUntilTicks)) < until && Interlocked.CompareExchange(ref _localUntilTicks, until, seen) != seen)
-            {
-            }
+            while (
+                (seen = Interlocked.Read(ref _localUntilTicks)) < until
+                && Interlocked.CompareExchange(ref _localUntilTicks, until, seen) != seen
+            ) { }
         }
     }
 }

@@ -12,24 +12,18 @@ public sealed class RedisCoordinationException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public RedisCoordinationException()
-        : this("Redis is unavailable.")
-    {
-    }
+        : this("Redis is unavailable.") { }
 
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What could not be coordinated.</param>
     public RedisCoordinationException(string message)
-        : base(message)
-    {
-    }
+        : base(message) { }
 
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What could not be coordinated.</param>
     /// <param name="innerException">The Redis client's exception.</param>
     public RedisCoordinationException(string message, Exception? innerException)
-        : base(message, innerException)
-    {
-    }
+        : base(message, innerException) { }
 
     /// <summary>Creates the exception for one connector and resource.</summary>
     /// <param name="connector">The connector's slug.</param>
@@ -37,7 +31,10 @@ public sealed class RedisCoordinationException : Exception
     /// <param name="message">What went wrong.</param>
     /// <param name="innerException">The Redis client's exception, if any.</param>
     public RedisCoordinationException(string connector, string resource, string message, Exception? innerException)
-        : base($"Connector '{connector}': the shared {resource} could not be coordinated through Redis ({message}); the request was not sent.", innerException)
+        : base(
+            $"Connector '{connector}': the shared {resource} could not be coordinated through Redis ({message}); the request was not sent.",
+            innerException
+        )
     {
         Connector = connector;
         Resource = resource;

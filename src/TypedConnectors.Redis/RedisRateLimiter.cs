@@ -100,7 +100,10 @@ public sealed class RedisRateLimiter : RateLimiter
                 var arguments = Arguments(permitCount);
                 try
                 {
-                    wait = (long)await _owner.Database.ScriptEvaluateAsync(RedisScripts.SlidingWindowAcquire, [_key, _marker], arguments).ConfigureAwait(false);
+                    wait = (long)
+                        await _owner
+                            .Database.ScriptEvaluateAsync(RedisScripts.SlidingWindowAcquire, [_key, _marker], arguments)
+                            .ConfigureAwait(false);
                     _seenMarker = true;
                 }
                 catch (Exception ex) when (RedisConnectorCoordination.IsUnavailable(ex))
@@ -157,16 +160,19 @@ public sealed class RedisRateLimiter : RateLimiter
     }
 
     private RedisValue[] Arguments(int permitCount) =>
-    [
-        PermitLimit,
-        _windowMicroseconds,
-        permitCount,
-        Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ":" + Guid.NewGuid().ToString("N")[..8] + ":" + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture),
-        _seenMarker ? "1" : "0",
-    ];
+        [
+            PermitLimit,
+            _windowMicroseconds,
+            permitCount,
+            Environment.ProcessId.ToString(CultureInfo.InvariantCulture)
+                + ":"
+                + Guid.NewGuid().ToString("N")[..8]
+                + ":"
+                + Interlocked.Increment(ref _sequence).ToString(CultureInfo.InvariantCulture),
+            _seenMarker ? "1" : "0",
+        ];
 
-    private RedisCoordinationException Unavailable(Exception inner) =>
-        new(_connector, "rate limit", "Redis is unreachable", inner);
+    private RedisCoordinationException Unavailable(Exception inner) => new(_connector, "rate limit", "Redis is unreachable", inner);
 
     private void Release(string member, int permits)
     {

@@ -54,7 +54,8 @@ public sealed class RedisTokenStore : ICoordinatedTokenStore
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(token);
         cancellationToken.ThrowIfCancellationRequested();
-        await Call(key, db => db.ScriptEvaluateAsync(RedisScripts.TokenPut, [TokenKey(key), FenceKey(key)], [Serialize(token)])).ConfigureAwait(false);
+        await Call(key, db => db.ScriptEvaluateAsync(RedisScripts.TokenPut, [TokenKey(key), FenceKey(key)], [Serialize(token)]))
+            .ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -72,7 +73,8 @@ public sealed class RedisTokenStore : ICoordinatedTokenStore
         string key,
         Func<OAuthToken?, bool> isUsable,
         Func<OAuthToken?, CancellationToken, Task<OAuthToken>> renew,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(isUsable);
@@ -89,8 +91,17 @@ public sealed class RedisTokenStore : ICoordinatedTokenStore
                 return stored!;
             }
 
-            var fence = (long)await Call(key, db => db.ScriptEvaluateAsync(
-                RedisScripts.LockAcquire, [LockKey(key), FenceKey(key), TokenKey(key)], [_ownerId, lockMs])).ConfigureAwait(false);
+            var fence = (long)
+                await Call(
+                        key,
+                        db =>
+                            db.ScriptEvaluateAsync(
+                                RedisScripts.LockAcquire,
+                                [LockKey(key), FenceKey(key), TokenKey(key)],
+                                [_ownerId, lockMs]
+                            )
+                    )
+                    .ConfigureAwait(false);
             if (fence > 0)
             {
                 return await RenewHoldingLockAsync(key, fence, isUsable, renew).ConfigureAwait(false);
@@ -98,14 +109,24 @@ public sealed class RedisTokenStore : ICoordinatedTokenStore
 
             if (DateTimeOffset.UtcNow > deadline)
             {
-                throw new RedisCoordinationException(ConnectorOf(key), Resource, $"waited {options.RenewalWaitTimeout.TotalSeconds:0} s for the renewal of '{key}' by another process", null);
+                throw new RedisCoordinationException(
+                    ConnectorOf(key),
+                    Resource,
+                    $"waited {options.RenewalWaitTimeout.TotalSeconds:0} s for the renewal of '{key}' by another process",
+                    null
+                );
             }
 
             await Task.Delay(options.PollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<OAuthToken> RenewHoldingLockAsync(string key, long fence, Func<OAuthToken?, bool> isUsable, Func<OAuthToken?, CancellationToken, Task<OAuthToken>> renew)
+    private async Task<OAuthToken> RenewHoldingLockAsync(
+        string key,
+        long fence,
+        Func<OAuthToken?, bool> isUsable,
+        Func<OAuthToken?, CancellationToken, Task<OAuthToken>> renew
+    )
     {
         var holder = _ownerId + "|" + fence.ToString(CultureInfo.InvariantCulture);
         using var stop = new CancellationTokenSource();
@@ -129,7 +150,12 @@ public sealed class RedisTokenStore : ICoordinatedTokenStore
             // The lock was lost and someone stored a newer token: that one is the current grant, ours is discarded.
             Interlocked.Increment(ref _staleWritesRefused);
             return await GetAsync(key, CancellationToken.None).ConfigureAwait(false)
-                ?? throw new RedisCoordinationException(ConnectorOf(key), Resource, $"the token of '{key}' was removed while it was being renewed", null);
+                ?? throw new RedisCoordinationException(
+                    ConnectorOf(key),
+                    Resource,
+                    $"the token of '{key}' was removed while it was being renewed",
+                    null
+                );
         }
         finally
         {
@@ -156,15 +182,22 @@ public sealed class RedisTokenStore : ICoordinatedTokenStore
         {
             try
             {
-                var written = (long)await _owner.Database.ScriptEvaluateAsync(
-                    RedisScripts.TokenCompareAndSet, [TokenKey(key), LockKey(key)], [fence, holder, data]).ConfigureAwait(false);
+                var written = (long)
+                    await _owner
+                        .Database.ScriptEvaluateAsync(RedisScripts.TokenCompareAndSet, [TokenKey(key), LockKey(key)], [fence, holder, data])
+                        .ConfigureAwait(false);
                 return written == 1;
             }
             catch (Exception ex) when (RedisConnectorCoordination.IsUnavailable(ex))
             {
                 if (DateTimeOffset.UtcNow > giveUp)
                 {
-                    throw new RedisCoordinationException(ConnectorOf(key), Resource, $"the renewed token of '{key}' could not be stored", ex);
+                    throw new RedisCoordinationException(
+                        ConnectorOf(key),
+                        Resource,
+                        $"the renewed token of '{key}' could not be stored",
+                        ex
+                    );
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
@@ -182,7 +215,9 @@ public sealed class RedisTokenStore : ICoordinatedTokenStore
             {
                 try
                 {
-                    await _owner.Database.ScriptEvaluateAsync(RedisScripts.LockRenew, [LockKey(key)], [holder, lockMs]).ConfigureAwait(false);
+                    await _owner
+                        .Database.ScriptEvaluateAsync(RedisScripts.LockRenew, [LockKey(key)], [holder, lockMs])
+                        .ConfigureAwait(false);
                 }
                 catch (Exception ex) when (RedisConnectorCoordination.IsUnavailable(ex))
                 {
@@ -190,9 +225,7 @@ public sealed class RedisTokenStore : ICoordinatedTokenStore
                 }
             }
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
     }
 
     private async Task<T> Call<T>(string key, Func<IDatabase, Task<T>> call)
@@ -216,21 +249,32 @@ public sealed class RedisTokenStore : ICoordinatedTokenStore
 
     private RedisKey FenceKey(string key) => _owner.Key(key, "fence");
 
-    private static string Serialize(OAuthToken token) => JsonSerializer.Serialize(new StoredToken
-    {
-        AccessToken = token.AccessToken,
-        RefreshToken = token.RefreshToken,
-        ExpiresAt = token.ExpiresAt,
-        IssuedAt = token.IssuedAt,
-        TokenType = token.TokenType,
-        Scope = token.Scope,
-        IdToken = token.IdToken,
-    });
+    private static string Serialize(OAuthToken token) =>
+        JsonSerializer.Serialize(
+            new StoredToken
+            {
+                AccessToken = token.AccessToken,
+                RefreshToken = token.RefreshToken,
+                ExpiresAt = token.ExpiresAt,
+                IssuedAt = token.IssuedAt,
+                TokenType = token.TokenType,
+                Scope = token.Scope,
+                IdToken = token.IdToken,
+            }
+        );
 
     private static OAuthToken Deserialize(string data)
     {
         var stored = JsonSerializer.Deserialize<StoredToken>(data)!;
-        return new OAuthToken(stored.AccessToken!, stored.RefreshToken, stored.ExpiresAt, stored.IssuedAt, stored.TokenType, stored.Scope, stored.IdToken);
+        return new OAuthToken(
+            stored.AccessToken!,
+            stored.RefreshToken,
+            stored.ExpiresAt,
+            stored.IssuedAt,
+            stored.TokenType,
+            stored.Scope,
+            stored.IdToken
+        );
     }
 
     private sealed class StoredToken

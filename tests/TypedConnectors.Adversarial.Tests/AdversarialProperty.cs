@@ -48,13 +48,33 @@ public static class AdversarialProperty
 
         if (!run.CompileDiagnostics.IsEmpty)
         {
-            return new CaseOutcome(name, false, "the generated code does not compile cleanly:\n" + string.Join("\n", run.CompileDiagnostics.Take(15)), 0, 0, 0) { Run = run };
+            return new CaseOutcome(
+                name,
+                false,
+                "the generated code does not compile cleanly:\n" + string.Join("\n", run.CompileDiagnostics.Take(15)),
+                0,
+                0,
+                0
+            )
+            {
+                Run = run,
+            };
         }
 
         var methods = ClientMethods(run).Count;
         if (methods != operations)
         {
-            return new CaseOutcome(name, false, "the document has " + operations + " operations but the client " + methods + " methods", methods, 0, 0) { Run = run };
+            return new CaseOutcome(
+                name,
+                false,
+                "the document has " + operations + " operations but the client " + methods + " methods",
+                methods,
+                0,
+                0
+            )
+            {
+                Run = run,
+            };
         }
 
         Assembly assembly;
@@ -77,7 +97,9 @@ public static class AdversarialProperty
         foreach (var tree in run.OutputCompilation.SyntaxTrees)
         {
             var model = run.OutputCompilation.GetSemanticModel(tree);
-            foreach (var declaration in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>())
+            foreach (
+                var declaration in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>()
+            )
             {
                 if (model.GetDeclaredSymbol(declaration) is INamedTypeSymbol type && IsClient(type))
                 {
@@ -86,18 +108,29 @@ public static class AdversarialProperty
             }
         }
 
-        return clients.Distinct(SymbolEqualityComparer.Default).Cast<INamedTypeSymbol>()
+        return clients
+            .Distinct(SymbolEqualityComparer.Default)
+            .Cast<INamedTypeSymbol>()
             .SelectMany(c => c.GetMembers().OfType<IMethodSymbol>())
-            .Where(m => m.DeclaredAccessibility == Accessibility.Public && m.MethodKind == MethodKind.Ordinary && !m.IsStatic
-                && m.Parameters.LastOrDefault()?.Type.Name == "CancellationToken" && !IsProxyMember(m.Name))
+            .Where(m =>
+                m.DeclaredAccessibility == Accessibility.Public
+                && m.MethodKind == MethodKind.Ordinary
+                && !m.IsStatic
+                && m.Parameters.LastOrDefault()?.Type.Name == "CancellationToken"
+                && !IsProxyMember(m.Name)
+            )
             .ToList();
     }
 
-    private static bool IsProxyMember(string name) => name is "SendAsync" or "GetAsync" or "PostAsync" or "PutAsync" or "PatchAsync" or "DeleteAsync" or "ConnectMcpAsync";
+    private static bool IsProxyMember(string name) =>
+        name is "SendAsync" or "GetAsync" or "PostAsync" or "PutAsync" or "PatchAsync" or "DeleteAsync" or "ConnectMcpAsync";
 
-    private static bool IsClient(INamedTypeSymbol type)
-        => type.GetAttributes().Any(a => a.AttributeClass?.Name == "ConnectorAttribute")
-            || (type.Name.EndsWith("Operations", StringComparison.Ordinal) && type.AllInterfaces.Any(i => i.Name.StartsWith('I') && i.Name.EndsWith("Operations", StringComparison.Ordinal)));
+    private static bool IsClient(INamedTypeSymbol type) =>
+        type.GetAttributes().Any(a => a.AttributeClass?.Name == "ConnectorAttribute")
+        || (
+            type.Name.EndsWith("Operations", StringComparison.Ordinal)
+            && type.AllInterfaces.Any(i => i.Name.StartsWith('I') && i.Name.EndsWith("Operations", StringComparison.Ordinal))
+        );
 
     /// <summary>A string argument with every character a URL gives a meaning to.</summary>
     public const string StringValue = "a b/c?d#e%f&g=h+i;j,k'l";
@@ -106,17 +139,43 @@ public static class AdversarialProperty
     /// Calls every generated method with synthesized arguments against <paramref name="server"/> and checks each request's
     /// method and path against the operation's template under the base path. Returns the problems found.
     /// </summary>
-    public static async Task<(List<string> Problems, int Called, int Rejected, List<string> Refused)> CheckRequestsAsync(Assembly assembly, Doc doc, RecordingServer server)
+    public static async Task<(List<string> Problems, int Called, int Rejected, List<string> Refused)> CheckRequestsAsync(
+        Assembly assembly,
+        Doc doc,
+        RecordingServer server
+    )
     {
         var problems = new List<string>();
-        var connectionType = assembly.GetTypes().Single(t => typeof(TypedConnectors.ConnectorConnection).IsAssignableFrom(t) && !t.IsAbstract);
-        var options = new TypedConnectors.ConnectorConnectionOptions { BaseAddress = new Uri(server.BaseAddress, "base/p/"), MaxRetries = 0 };
-        var factory = connectionType.GetMethods(BindingFlags.Public | BindingFlags.Static)
+        var connectionType = assembly
+            .GetTypes()
+            .Single(t => typeof(TypedConnectors.ConnectorConnection).IsAssignableFrom(t) && !t.IsAbstract);
+        var options = new TypedConnectors.ConnectorConnectionOptions
+        {
+            BaseAddress = new Uri(server.BaseAddress, "base/p/"),
+            MaxRetries = 0,
+        };
+        var factory = connectionType
+            .GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Where(m => m.ReturnType == connectionType && m.Name.StartsWith("Create", StringComparison.Ordinal))
-            .OrderBy(m => m.Name == "Create" ? 0 : 1).ThenBy(m => m.Name, StringComparer.Ordinal).First();
-        var connection = factory.Invoke(null, factory.GetParameters().Select(p => p.Name == "options" ? (object)options : p.ParameterType == typeof(string) ? "k" : null).ToArray())!;
+            .OrderBy(m => m.Name == "Create" ? 0 : 1)
+            .ThenBy(m => m.Name, StringComparer.Ordinal)
+            .First();
+        var connection = factory.Invoke(
+            null,
+            factory
+                .GetParameters()
+                .Select(p =>
+                    p.Name == "options" ? (object)options
+                    : p.ParameterType == typeof(string) ? "k"
+                    : null
+                )
+                .ToArray()
+        )!;
         var clientType = assembly.GetTypes().Single(t => t.GetCustomAttributes().Any(a => a.GetType().Name == "ConnectorAttribute"));
-        var client = clientType.GetConstructors().Single(c => c.GetParameters().Length == 1 && c.GetParameters()[0].ParameterType == connectionType).Invoke(new[] { connection });
+        var client = clientType
+            .GetConstructors()
+            .Single(c => c.GetParameters().Length == 1 && c.GetParameters()[0].ParameterType == connectionType)
+            .Invoke(new[] { connection });
         var targets = new List<(object Target, MethodInfo Method)>();
         void Collect(object target)
         {
@@ -130,7 +189,11 @@ public static class AdversarialProperty
         }
 
         Collect(client);
-        foreach (var property in clientType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.PropertyType.Name.EndsWith("Operations", StringComparison.Ordinal)))
+        foreach (
+            var property in clientType
+                .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.PropertyType.Name.EndsWith("Operations", StringComparison.Ordinal))
+        )
         {
             Collect(property.GetValue(client)!);
         }
@@ -142,7 +205,10 @@ public static class AdversarialProperty
         foreach (var (target, method) in targets.OrderBy(t => t.Method.Name, StringComparer.Ordinal))
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            var arguments = method.GetParameters().Select(p => p.ParameterType == typeof(CancellationToken) ? timeout.Token : Argument(p, random)).ToArray();
+            var arguments = method
+                .GetParameters()
+                .Select(p => p.ParameterType == typeof(CancellationToken) ? timeout.Token : Argument(p, random))
+                .ToArray();
             var before = server.Requests.Count;
             Exception? error = null;
             try
@@ -167,13 +233,29 @@ public static class AdversarialProperty
 
                 // The runtime refuses what no request can carry (a cookie name that is not a token); a located build
                 // diagnostic would be better, so these are counted and listed, not hidden.
-                if (error is TypedConnectors.ConnectorConfigurationException || (error is HttpRequestException && error.Message.Contains("ASCII", StringComparison.Ordinal)))
+                if (
+                    error is TypedConnectors.ConnectorConfigurationException
+                    || (error is HttpRequestException && error.Message.Contains("ASCII", StringComparison.Ordinal))
+                )
                 {
                     refused.Add(method.Name + ": " + error.Message);
                     continue;
                 }
 
-                problems.Add(method.Name + ": no request was sent" + (error is null ? "" : " (" + error.GetType().Name + ": " + error.Message + ")\n" + string.Join("\n", (error.StackTrace ?? "").Split('\n').Take(6))));
+                problems.Add(
+                    method.Name
+                        + ": no request was sent"
+                        + (
+                            error is null
+                                ? ""
+                                : " ("
+                                    + error.GetType().Name
+                                    + ": "
+                                    + error.Message
+                                    + ")\n"
+                                    + string.Join("\n", (error.StackTrace ?? "").Split('\n').Take(6))
+                        )
+                );
                 continue;
             }
 
@@ -181,8 +263,15 @@ public static class AdversarialProperty
             var request = sent[^1];
             if (!doc.Ops.Any(op => Matches(op, request)))
             {
-                problems.Add(method.Name + ": " + request.Method + " " + request.RawTarget + " matches no operation: "
-                    + string.Join(", ", doc.Ops.Select(o => o.Method.ToUpperInvariant() + " " + o.Path)));
+                problems.Add(
+                    method.Name
+                        + ": "
+                        + request.Method
+                        + " "
+                        + request.RawTarget
+                        + " matches no operation: "
+                        + string.Join(", ", doc.Ops.Select(o => o.Method.ToUpperInvariant() + " " + o.Path))
+                );
             }
         }
 
@@ -204,19 +293,32 @@ public static class AdversarialProperty
     public static object? Synthesize(Type type, int depth)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type == typeof(string)) return StringValue;
-        if (type == typeof(int)) return 1;
-        if (type == typeof(long)) return 1L;
-        if (type == typeof(double)) return 1d;
-        if (type == typeof(decimal)) return 1m;
-        if (type == typeof(bool)) return true;
-        if (type == typeof(DateTimeOffset)) return new DateTimeOffset(2024, 2, 29, 12, 0, 0, TimeSpan.Zero);
-        if (type == typeof(DateOnly)) return new DateOnly(2024, 2, 29);
-        if (type == typeof(Guid)) return new Guid("0f8fad5b-d9cb-469f-a165-70867728950e");
-        if (type == typeof(Uri)) return new Uri("https://x.example/a b");
-        if (type == typeof(byte[])) return new byte[] { 1, 2, 3 };
-        if (type == typeof(Stream)) return new MemoryStream(new byte[] { 1, 2, 3 });
-        if (type == typeof(System.Text.Json.JsonElement)) return System.Text.Json.JsonDocument.Parse("{\"k\":1}").RootElement.Clone();
+        if (type == typeof(string))
+            return StringValue;
+        if (type == typeof(int))
+            return 1;
+        if (type == typeof(long))
+            return 1L;
+        if (type == typeof(double))
+            return 1d;
+        if (type == typeof(decimal))
+            return 1m;
+        if (type == typeof(bool))
+            return true;
+        if (type == typeof(DateTimeOffset))
+            return new DateTimeOffset(2024, 2, 29, 12, 0, 0, TimeSpan.Zero);
+        if (type == typeof(DateOnly))
+            return new DateOnly(2024, 2, 29);
+        if (type == typeof(Guid))
+            return new Guid("0f8fad5b-d9cb-469f-a165-70867728950e");
+        if (type == typeof(Uri))
+            return new Uri("https://x.example/a b");
+        if (type == typeof(byte[]))
+            return new byte[] { 1, 2, 3 };
+        if (type == typeof(Stream))
+            return new MemoryStream(new byte[] { 1, 2, 3 });
+        if (type == typeof(System.Text.Json.JsonElement))
+            return System.Text.Json.JsonDocument.Parse("{\"k\":1}").RootElement.Clone();
         if (type.IsEnum)
         {
             var values = Enum.GetValues(type);
@@ -237,7 +339,8 @@ public static class AdversarialProperty
 
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>))
         {
-            var dictionary = (System.Collections.IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(type.GetGenericArguments()))!;
+            var dictionary = (System.Collections.IDictionary)
+                Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(type.GetGenericArguments()))!;
             if (depth <= 3)
             {
                 dictionary.Add("k", Synthesize(type.GetGenericArguments()[1], depth + 1));
@@ -296,7 +399,11 @@ public static class AdversarialProperty
             candidates.Add(template.Substring(0, template.IndexOf('#', StringComparison.Ordinal)));
         }
 
-        return candidates.Any(t => MatchesPath(op, "/base/p" + t, rawPath) || (t is "/" or "" && MatchesPath(op, "/base/p", rawPath)) || (t.Length == 0 && MatchesPath(op, "/base/p/", rawPath)));
+        return candidates.Any(t =>
+            MatchesPath(op, "/base/p" + t, rawPath)
+            || (t is "/" or "" && MatchesPath(op, "/base/p", rawPath))
+            || (t.Length == 0 && MatchesPath(op, "/base/p/", rawPath))
+        );
     }
 
     private static bool MatchesPath(Op op, string template, string rawPath)
@@ -333,9 +440,13 @@ public static class AdversarialProperty
                 return false;
             }
 
-            if (names.Count == 1 && expected[i] == "{" + names[0] + "}"
+            if (
+                names.Count == 1
+                && expected[i] == "{" + names[0] + "}"
                 && op.Params.FirstOrDefault(p => p.In == "path" && p.Name == names[0]) is { } parameter
-                && ExpectedValue(parameter.Schema) is { } value && segment != value)
+                && ExpectedValue(parameter.Schema) is { } value
+                && segment != value
+            )
             {
                 return false;
             }
@@ -344,12 +455,13 @@ public static class AdversarialProperty
         return true;
     }
 
-    private static string? ExpectedValue(Sch schema) => schema switch
-    {
-        { Ref: null, Type: "string", Format: null, Enum: null } => StringValue,
-        { Ref: null, Type: "integer", Enum: null } => "1",
-        _ => null,
-    };
+    private static string? ExpectedValue(Sch schema) =>
+        schema switch
+        {
+            { Ref: null, Type: "string", Format: null, Enum: null } => StringValue,
+            { Ref: null, Type: "integer", Enum: null } => "1",
+            _ => null,
+        };
 }
 
 /// <summary>A request as it arrived, with the raw request target (before the server decoded anything).</summary>
@@ -368,13 +480,15 @@ public sealed class RecordingServer : IAsyncDisposable
     public static async Task<RecordingServer> StartAsync()
     {
         var recording = new RecordingServer();
-        recording._server = await LoopbackServer.StartAsync(async (context, received) =>
-        {
-            var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? received.Path + received.QueryString;
-            recording._requests.Enqueue(new RecordedRequest(received.Method, raw));
-            context.Response.StatusCode = 204;
-            await Task.CompletedTask;
-        });
+        recording._server = await LoopbackServer.StartAsync(
+            async (context, received) =>
+            {
+                var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? received.Path + received.QueryString;
+                recording._requests.Enqueue(new RecordedRequest(received.Method, raw));
+                context.Response.StatusCode = 204;
+                await Task.CompletedTask;
+            }
+        );
         return recording;
     }
 

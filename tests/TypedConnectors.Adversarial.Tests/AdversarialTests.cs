@@ -14,8 +14,10 @@ public sealed class AdversarialTests(ITestOutputHelper output)
     private const int DefaultSeed = 20261201;
     private const int DefaultCount = 60;
 
-    private static int Setting(string name, int fallback)
-        => int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;
+    private static int Setting(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : fallback;
 
     [Fact]
     public async Task Adversarial_documents_generate_compile_and_send_what_they_define()
@@ -23,19 +25,34 @@ public sealed class AdversarialTests(ITestOutputHelper output)
         var seed = Setting("TC_ADVERSARIAL_SEED", DefaultSeed);
         var count = Setting("TC_ADVERSARIAL_COUNT", DefaultCount);
         var only = Setting("TC_ADVERSARIAL_CASE", -1);
-        output.WriteLine("TC_ADVERSARIAL_SEED=" + seed + " TC_ADVERSARIAL_COUNT=" + count + (only >= 0 ? " TC_ADVERSARIAL_CASE=" + only : ""));
+        output.WriteLine(
+            "TC_ADVERSARIAL_SEED=" + seed + " TC_ADVERSARIAL_COUNT=" + count + (only >= 0 ? " TC_ADVERSARIAL_CASE=" + only : "")
+        );
 
         var clock = Stopwatch.StartNew();
         var cases = only >= 0 ? new[] { AdversarialCases.GenerateOne(seed, only) } : AdversarialCases.GenerateDetailed(seed, count);
         var generated = clock.Elapsed;
         await using var server = await RecordingServer.StartAsync();
         var failures = new List<string>();
-        int withErrors = 0, compiled = 0, methods = 0, called = 0, rejected = 0, conformed = 0, checkedOperations = 0;
-        var kinds = cases.GroupBy(c => c.Doc.Kind + (c.Doc.Yaml ? "/yaml" : "/json")).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + ":" + g.Count());
+        int withErrors = 0,
+            compiled = 0,
+            methods = 0,
+            called = 0,
+            rejected = 0,
+            conformed = 0,
+            checkedOperations = 0;
+        var kinds = cases
+            .GroupBy(c => c.Doc.Kind + (c.Doc.Yaml ? "/yaml" : "/json"))
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Key + ":" + g.Count());
         // Generating and compiling is the slow part and independent per case; requests go one at a time.
         var outcomes = new CaseOutcome[cases.Count];
-        Parallel.For(0, cases.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) }, i =>
-            outcomes[i] = AdversarialProperty.CheckGeneration(cases[i].Name, cases[i].Files, cases[i].Doc.Ops.Count));
+        Parallel.For(
+            0,
+            cases.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount) },
+            i => outcomes[i] = AdversarialProperty.CheckGeneration(cases[i].Name, cases[i].Files, cases[i].Doc.Ops.Count)
+        );
         var compileTime = clock.Elapsed;
         var refusals = new List<string>();
         var conformanceFindings = new List<string>();
@@ -53,7 +70,17 @@ public sealed class AdversarialTests(ITestOutputHelper output)
                 withErrors++;
                 if (withErrors <= 3)
                 {
-                    output.WriteLine(@case.Name + " reported errors: " + string.Join("; ", outcome.Run!.GeneratorDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error).Select(d => d.Id + " " + d.GetMessage(CultureInfo.InvariantCulture)).Take(3)));
+                    output.WriteLine(
+                        @case.Name
+                            + " reported errors: "
+                            + string.Join(
+                                "; ",
+                                outcome
+                                    .Run!.GeneratorDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
+                                    .Select(d => d.Id + " " + d.GetMessage(CultureInfo.InvariantCulture))
+                                    .Take(3)
+                            )
+                    );
                 }
             }
             else
@@ -76,14 +103,18 @@ public sealed class AdversarialTests(ITestOutputHelper output)
                 problems.AddRange(requests.Problems);
 
                 // The same check the real documents get: every operation against its definition, read independently.
-                var conformance = await TypedConnectors.Conformance.ConformanceChecker.CheckAsync(new TypedConnectors.Conformance.ConformanceInput(@case.Name, @case.Files));
+                var conformance = await TypedConnectors.Conformance.ConformanceChecker.CheckAsync(
+                    new TypedConnectors.Conformance.ConformanceInput(@case.Name, @case.Files)
+                );
                 conformed += conformance.OperationsPassed;
                 checkedOperations += conformance.Operations;
 
                 // Printed, not yet asserted: on hostile documents the checker still finds both generator gaps (form vs
                 // multipart media, binary vs JSON bodies) and limits of its own synthesis (values beyond Int32/Decimal,
                 // encoded path keys). Each finding is to become a named regression test, then this an assertion.
-                conformanceFindings.AddRange(conformance.Failures.Take(3).Select(f => @case.Name + ": " + f.Operation + " [" + f.Connection + "] " + f.Failure));
+                conformanceFindings.AddRange(
+                    conformance.Failures.Take(3).Select(f => @case.Name + ": " + f.Operation + " [" + f.Connection + "] " + f.Failure)
+                );
             }
 
             outcomes[i] = outcome with { Run = null, Assembly = null };
@@ -93,13 +124,19 @@ public sealed class AdversarialTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine("generating and compiling: " + compileTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) + " s; refused by the runtime: " + refusals.Count);
+        output.WriteLine(
+            "generating and compiling: "
+                + compileTime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)
+                + " s; refused by the runtime: "
+                + refusals.Count
+        );
         foreach (var refusal in refusals.Take(5))
         {
             output.WriteLine("  " + (refusal.Length > 200 ? refusal.Substring(0, 200) + "…" : refusal));
         }
 
-        var summary = $"TC_ADVERSARIAL_SEED={seed} TC_ADVERSARIAL_COUNT={count}: {cases.Count} cases ({string.Join(", ", kinds)}) in {clock.Elapsed.TotalSeconds:F1} s (generating the documents {generated.TotalSeconds:F1} s): "
+        var summary =
+            $"TC_ADVERSARIAL_SEED={seed} TC_ADVERSARIAL_COUNT={count}: {cases.Count} cases ({string.Join(", ", kinds)}) in {clock.Elapsed.TotalSeconds:F1} s (generating the documents {generated.TotalSeconds:F1} s): "
             + $"{compiled} compiled with {methods} methods, {called} called, {rejected} rejected by argument checks; conformance {conformed}/{checkedOperations} operations; "
             + $"{withErrors} reported an error diagnostic; {failures.Count} failed.";
         output.WriteLine(summary);
@@ -107,7 +144,10 @@ public sealed class AdversarialTests(ITestOutputHelper output)
         // CI prints this file after the run (test output of passing tests is not shown).
         var findings = string.Join("\n", conformanceFindings.Take(10).Select(f => "  " + (f.Length > 300 ? f.Substring(0, 300) + "…" : f)));
         output.WriteLine("conformance findings (not asserted yet):\n" + findings);
-        File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "adversarial-summary.txt"), "Adversarial generation\n" + summary + "\nconformance findings (not asserted yet), first 10:\n" + findings + "\n");
+        File.WriteAllText(
+            Path.Combine(AppContext.BaseDirectory, "adversarial-summary.txt"),
+            "Adversarial generation\n" + summary + "\nconformance findings (not asserted yet), first 10:\n" + findings + "\n"
+        );
         foreach (var failure in failures.Take(5))
         {
             output.WriteLine(failure);
@@ -125,7 +165,10 @@ public sealed class AdversarialTests(ITestOutputHelper output)
             text.Append("- ").Append(problem.Length > 3000 ? problem.Substring(0, 3000) + "…" : problem).Append('\n');
         }
 
-        text.Append("replay: TC_ADVERSARIAL_SEED=").Append(@case.Seed).Append(" TC_ADVERSARIAL_CASE=").Append(@case.Index)
+        text.Append("replay: TC_ADVERSARIAL_SEED=")
+            .Append(@case.Seed)
+            .Append(" TC_ADVERSARIAL_CASE=")
+            .Append(@case.Index)
             .Append(" dotnet test tests/TypedConnectors.Adversarial.Tests -c Release\n");
         text.Append("---- document\n").Append(@case.Files[0].Text).Append("\n----\n");
         return text.ToString();

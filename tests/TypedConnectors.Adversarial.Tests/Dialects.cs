@@ -35,11 +35,12 @@ public static class Dialects
         };
     }
 
-    private static object Value(object value) => value switch
-    {
-        Num or string or bool or int or long => value,
-        _ => value.ToString()!,
-    };
+    private static object Value(object value) =>
+        value switch
+        {
+            Num or string or bool or int or long => value,
+            _ => value.ToString()!,
+        };
 
     public static Obj Schema(DocKind kind, Sch s)
     {
@@ -169,10 +170,39 @@ public static class Dialects
 
         Obj? security = doc.Auth switch
         {
-            "apiKey" => new Obj { { "key", new Obj { { "type", "apiKey" }, { "in", "header" }, { "name", "X-Api-Key" } } } },
-            "bearer" when kind != DocKind.Swagger20 => new Obj { { "key", new Obj { { "type", "http" }, { "scheme", "bearer" } } } },
-            "basic" when kind != DocKind.Swagger20 => new Obj { { "key", new Obj { { "type", "http" }, { "scheme", "basic" } } } },
-            "basic" => new Obj { { "key", new Obj { { "type", "basic" } } } },
+            "apiKey" => new Obj
+            {
+                {
+                    "key",
+                    new Obj
+                    {
+                        { "type", "apiKey" },
+                        { "in", "header" },
+                        { "name", "X-Api-Key" },
+                    }
+                },
+            },
+            "bearer" when kind != DocKind.Swagger20 => new Obj
+            {
+                {
+                    "key",
+                    new Obj { { "type", "http" }, { "scheme", "bearer" } }
+                },
+            },
+            "basic" when kind != DocKind.Swagger20 => new Obj
+            {
+                {
+                    "key",
+                    new Obj { { "type", "http" }, { "scheme", "basic" } }
+                },
+            },
+            "basic" => new Obj
+            {
+                {
+                    "key",
+                    new Obj { { "type", "basic" } }
+                },
+            },
             _ => null,
         };
         if (kind == DocKind.Swagger20)
@@ -224,12 +254,15 @@ public static class Dialects
 
                 if (p.Schema.Type == "array")
                 {
-                    po.Add("collectionFormat", p.Style switch
-                    {
-                        "spaceDelimited" => "ssv",
-                        "pipeDelimited" => "pipes",
-                        _ => p.Explode == true ? "multi" : "csv",
-                    });
+                    po.Add(
+                        "collectionFormat",
+                        p.Style switch
+                        {
+                            "spaceDelimited" => "ssv",
+                            "pipeDelimited" => "pipes",
+                            _ => p.Explode == true ? "multi" : "csv",
+                        }
+                    );
                 }
             }
             else
@@ -246,15 +279,31 @@ public static class Dialects
         {
             if (body.Kind == "json")
             {
-                parameters.Add(new Obj { { "name", "body" }, { "in", "body" }, { "required", body.Required }, { "schema", Schema(kind, body.Schema) } });
+                parameters.Add(
+                    new Obj
+                    {
+                        { "name", "body" },
+                        { "in", "body" },
+                        { "required", body.Required },
+                        { "schema", Schema(kind, body.Schema) },
+                    }
+                );
             }
             else
             {
                 o.Add("consumes", new List<object> { body.Kind == "form" ? "application/x-www-form-urlencoded" : "multipart/form-data" });
                 foreach (var p in body.Schema.Properties ?? Array.Empty<Prop>())
                 {
-                    var po = new Obj { { "name", p.Name }, { "in", "formData" }, { "required", p.Required } };
-                    var schema = p.Schema.Format == "binary" ? new Sch { Type = "file" } : p.Schema.IsPrimitive ? p.Schema : new Sch { Type = "string" };
+                    var po = new Obj
+                    {
+                        { "name", p.Name },
+                        { "in", "formData" },
+                        { "required", p.Required },
+                    };
+                    var schema =
+                        p.Schema.Format == "binary" ? new Sch { Type = "file" }
+                        : p.Schema.IsPrimitive ? p.Schema
+                        : new Sch { Type = "string" };
                     foreach (var pair in Schema(kind, schema))
                     {
                         po.Add(pair.Key, pair.Value);
@@ -272,8 +321,29 @@ public static class Dialects
 
         if (op.Body is { } b && kind != DocKind.Swagger20)
         {
-            var media = b.Kind switch { "form" => "application/x-www-form-urlencoded", "multipart" => "multipart/form-data", _ => "application/json" };
-            o.Add("requestBody", new Obj { { "required", b.Required }, { "content", new Obj { { media, new Obj { { "schema", Schema(kind, b.Schema) } } } } } });
+            var media = b.Kind switch
+            {
+                "form" => "application/x-www-form-urlencoded",
+                "multipart" => "multipart/form-data",
+                _ => "application/json",
+            };
+            o.Add(
+                "requestBody",
+                new Obj
+                {
+                    { "required", b.Required },
+                    {
+                        "content",
+                        new Obj
+                        {
+                            {
+                                media,
+                                new Obj { { "schema", Schema(kind, b.Schema) } }
+                            },
+                        }
+                    },
+                }
+            );
         }
 
         var responses = new Obj();
@@ -286,7 +356,16 @@ public static class Dialects
             }
             else
             {
-                ok.Add("content", new Obj { { "application/json", new Obj { { "schema", Schema(kind, response) } } } });
+                ok.Add(
+                    "content",
+                    new Obj
+                    {
+                        {
+                            "application/json",
+                            new Obj { { "schema", Schema(kind, response) } }
+                        },
+                    }
+                );
             }
 
             responses.Add("200", ok);
@@ -307,9 +386,41 @@ public static class Dialects
         root.Add("base_url", "https://" + Host + doc.BasePath);
         var auth = doc.Auth switch
         {
-            "apiKey" => new Obj { { "type", "api_key" }, { "header", "X-Api-Key" }, { "fields", new List<object> { new Obj { { "field_name", "api_key" }, { "input_type", "password" } } } } },
-            "bearer" => new Obj { { "type", "bearer" }, { "fields", new List<object> { new Obj { { "field_name", "token" }, { "input_type", "password" } } } } },
-            "basic" => new Obj { { "type", "basic" }, { "fields", new List<object> { new Obj { { "field_name", "username" } }, new Obj { { "field_name", "password" }, { "input_type", "password" } } } } },
+            "apiKey" => new Obj
+            {
+                { "type", "api_key" },
+                { "header", "X-Api-Key" },
+                {
+                    "fields",
+                    new List<object>
+                    {
+                        new Obj { { "field_name", "api_key" }, { "input_type", "password" } },
+                    }
+                },
+            },
+            "bearer" => new Obj
+            {
+                { "type", "bearer" },
+                {
+                    "fields",
+                    new List<object>
+                    {
+                        new Obj { { "field_name", "token" }, { "input_type", "password" } },
+                    }
+                },
+            },
+            "basic" => new Obj
+            {
+                { "type", "basic" },
+                {
+                    "fields",
+                    new List<object>
+                    {
+                        new Obj { { "field_name", "username" } },
+                        new Obj { { "field_name", "password" }, { "input_type", "password" } },
+                    }
+                },
+            },
             _ => null,
         };
         if (auth is not null)
@@ -332,7 +443,12 @@ public static class Dialects
         var index = 0;
         foreach (var op in doc.Ops)
         {
-            var e = new Obj { { "name", op.Id ?? "operation_" + index }, { "method", op.Method }, { "path", op.Path } };
+            var e = new Obj
+            {
+                { "name", op.Id ?? "operation_" + index },
+                { "method", op.Method },
+                { "path", op.Path },
+            };
             index++;
             e.Maybe("description", op.Description);
             if (op.Params.Count > 0)
@@ -369,7 +485,15 @@ public static class Dialects
 
             if (op.Body is { } body)
             {
-                e.Add("request_body", new Obj { { "schema", Schema(DocKind.Canonical, body.Schema) }, { "content_type", body.Kind }, { "required", body.Required } });
+                e.Add(
+                    "request_body",
+                    new Obj
+                    {
+                        { "schema", Schema(DocKind.Canonical, body.Schema) },
+                        { "content_type", body.Kind },
+                        { "required", body.Required },
+                    }
+                );
             }
 
             if (op.Response is { } response)

@@ -41,9 +41,27 @@ public sealed record Param(string Name, string In, Sch Schema, bool Required, st
 /// <summary>A request body: json, form or multipart.</summary>
 public sealed record Body(string Kind, Sch Schema, bool Required);
 
-public sealed record Op(string Method, string Path, string? Id, string? Tag, string? Description, IReadOnlyList<Param> Params, Body? Body, Sch? Response);
+public sealed record Op(
+    string Method,
+    string Path,
+    string? Id,
+    string? Tag,
+    string? Description,
+    IReadOnlyList<Param> Params,
+    Body? Body,
+    Sch? Response
+);
 
 public sealed record NamedSchema(string Name, Sch Schema);
 
 /// <summary>One generated connector definition, before it is written out as a file.</summary>
-public sealed record Doc(DocKind Kind, bool Yaml, string Title, string? Description, string BasePath, string Auth, IReadOnlyList<Op> Ops, IReadOnlyList<NamedSchema> Schemas);
+public sealed record Doc(
+    DocKind Kind,
+    bool Yaml,
+    string Title,
+    string? Description,
+    string BasePath,
+    string Auth,
+    IReadOnlyList<Op> Ops,
+    IReadOnlyList<NamedSchema> Schemas
+);

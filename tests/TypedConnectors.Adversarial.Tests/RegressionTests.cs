@@ -10,8 +10,8 @@ public sealed class RegressionTests
 {
     private static readonly Sch Text = new() { Type = "string" };
 
-    private static Doc Document(DocKind kind, IReadOnlyList<Op> ops, params NamedSchema[] schemas)
-        => new(kind, false, "Shop", null, "/v1", "none", ops, schemas);
+    private static Doc Document(DocKind kind, IReadOnlyList<Op> ops, params NamedSchema[] schemas) =>
+        new(kind, false, "Shop", null, "/v1", "none", ops, schemas);
 
     private static async Task<(CaseOutcome Outcome, List<string> Problems, List<string> Refused)> CheckAsync(Doc doc)
     {
@@ -32,10 +32,21 @@ public sealed class RegressionTests
     private static async Task AssertSentOrDiagnosedAsync(Doc doc, string culprit)
     {
         var (outcome, problems, refused) = await CheckAsync(doc);
-        var diagnosed = outcome.Run!.GeneratorDiagnostics.Any(d => d.Severity >= DiagnosticSeverity.Warning && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains(culprit, StringComparison.Ordinal));
+        var diagnosed = outcome.Run!.GeneratorDiagnostics.Any(d =>
+            d.Severity >= DiagnosticSeverity.Warning
+            && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains(culprit, StringComparison.Ordinal)
+        );
         if (!diagnosed)
         {
-            Assert.True(problems.Count == 0 && refused.Count == 0, "no build diagnostic names '" + culprit + "', and calling failed: " + string.Join("; ", problems.Concat(refused)) + "\n" + Dialects.ToFile(doc, "regression").Text);
+            Assert.True(
+                problems.Count == 0 && refused.Count == 0,
+                "no build diagnostic names '"
+                    + culprit
+                    + "', and calling failed: "
+                    + string.Join("; ", problems.Concat(refused))
+                    + "\n"
+                    + Dialects.ToFile(doc, "regression").Text
+            );
         }
     }
 
@@ -44,12 +55,21 @@ public sealed class RegressionTests
     [InlineData(DocKind.Canonical)]
     public async Task Parameters_differing_only_by_a_formatting_character_compile_and_send(DocKind kind)
     {
-        var op = new Op("get", "/things/{x\uFEFFid}", "get_thing", null, null, new[]
-        {
-            new Param("x\uFEFFid", "path", Text, true, null, null, null),
-            new Param("xid", "query", new Sch { Type = "boolean" }, true, null, null, null),
-            new Param("x\u200Bid", "query", Text, false, null, null, null),
-        }, null, null);
+        var op = new Op(
+            "get",
+            "/things/{x\uFEFFid}",
+            "get_thing",
+            null,
+            null,
+            new[]
+            {
+                new Param("x\uFEFFid", "path", Text, true, null, null, null),
+                new Param("xid", "query", new Sch { Type = "boolean" }, true, null, null, null),
+                new Param("x\u200Bid", "query", Text, false, null, null, null),
+            },
+            null,
+            null
+        );
 
         var (_, problems, refused) = await CheckAsync(Document(kind, new[] { op }));
 
@@ -63,9 +83,21 @@ public sealed class RegressionTests
     public async Task Schemas_named_like_record_members_compile(DocKind kind)
     {
         var schemas = new[] { "GetHashCode", "Equals", "ToString", "EqualityContract", "PrintMembers", "Clone", "Validate" }
-            .Select(n => new NamedSchema(n, new Sch { Type = "object", Properties = new[] { new Prop("v", Text with { MaxLength = 3 }, false) } }))
+            .Select(n => new NamedSchema(
+                n,
+                new Sch { Type = "object", Properties = new[] { new Prop("v", Text with { MaxLength = 3 }, false) } }
+            ))
             .ToArray();
-        var op = new Op("post", "/things", "create", null, null, Array.Empty<Param>(), new Body("json", new Sch { Ref = "GetHashCode" }, true), new Sch { Ref = "Clone" });
+        var op = new Op(
+            "post",
+            "/things",
+            "create",
+            null,
+            null,
+            Array.Empty<Param>(),
+            new Body("json", new Sch { Ref = "GetHashCode" }, true),
+            new Sch { Ref = "Clone" }
+        );
 
         var (_, problems, _) = await CheckAsync(Document(kind, new[] { op }, schemas));
 
@@ -77,8 +109,20 @@ public sealed class RegressionTests
     {
         // A `format: binary` property is a Stream, which System.Text.Json cannot write ("Timeouts are not supported on
         // this stream."), so the method can never send its body.
-        var upload = new NamedSchema("Upload", new Sch { Type = "object", Properties = new[] { new Prop("content", new Sch { Type = "string", Format = "binary" }, true) } });
-        var op = new Op("post", "/uploads", "upload", null, null, Array.Empty<Param>(), new Body("json", new Sch { Ref = "Upload" }, true), null);
+        var upload = new NamedSchema(
+            "Upload",
+            new Sch { Type = "object", Properties = new[] { new Prop("content", new Sch { Type = "string", Format = "binary" }, true) } }
+        );
+        var op = new Op(
+            "post",
+            "/uploads",
+            "upload",
+            null,
+            null,
+            Array.Empty<Param>(),
+            new Body("json", new Sch { Ref = "Upload" }, true),
+            null
+        );
 
         await AssertSentOrDiagnosedAsync(Document(DocKind.OpenApi30, new[] { op }, upload), "content");
     }
@@ -90,10 +134,16 @@ public sealed class RegressionTests
     {
         // The enum's wire value goes into the header as it is: HttpClient refuses a line break (FormatException) and
         // non-ASCII text (HttpRequestException) when the request is sent.
-        var op = new Op("get", "/things", "list", null, null, new[]
-        {
-            new Param("X-Mode", "header", new Sch { Type = "string", Enum = new object[] { value } }, true, null, null, null),
-        }, null, null);
+        var op = new Op(
+            "get",
+            "/things",
+            "list",
+            null,
+            null,
+            new[] { new Param("X-Mode", "header", new Sch { Type = "string", Enum = new object[] { value } }, true, null, null, null) },
+            null,
+            null
+        );
 
         await AssertSentOrDiagnosedAsync(Document(DocKind.OpenApi30, new[] { op }), "X-Mode");
     }
@@ -105,7 +155,16 @@ public sealed class RegressionTests
     public async Task Cookie_parameter_whose_name_is_not_a_cookie_name_is_diagnosed_or_sent(string name)
     {
         // The runtime refuses such a name on every call (ConnectorConfigurationException); the build does not say so.
-        var op = new Op("get", "/things", "list", null, null, new[] { new Param(name, "cookie", Text, true, null, null, null) }, null, null);
+        var op = new Op(
+            "get",
+            "/things",
+            "list",
+            null,
+            null,
+            new[] { new Param(name, "cookie", Text, true, null, null, null) },
+            null,
+            null
+        );
 
         await AssertSentOrDiagnosedAsync(Document(DocKind.OpenApi30, new[] { op }), name);
     }

@@ -34,12 +34,24 @@ public static class TreeWriter
     {
         switch (value)
         {
-            case null: b.Append("null"); break;
-            case bool v: b.Append(v ? "true" : "false"); break;
-            case Num n: b.Append(n.Text); break;
-            case int i: b.Append(i.ToString(CultureInfo.InvariantCulture)); break;
-            case long l: b.Append(l.ToString(CultureInfo.InvariantCulture)); break;
-            case string s: JsonString(b, s); break;
+            case null:
+                b.Append("null");
+                break;
+            case bool v:
+                b.Append(v ? "true" : "false");
+                break;
+            case Num n:
+                b.Append(n.Text);
+                break;
+            case int i:
+                b.Append(i.ToString(CultureInfo.InvariantCulture));
+                break;
+            case long l:
+                b.Append(l.ToString(CultureInfo.InvariantCulture));
+                break;
+            case string s:
+                JsonString(b, s);
+                break;
             case Obj o:
                 if (o.Count == 0)
                 {
@@ -89,11 +101,21 @@ public static class TreeWriter
         {
             switch (c)
             {
-                case '"': b.Append("\\\""); break;
-                case '\\': b.Append("\\\\"); break;
-                case '\n': b.Append("\\n"); break;
-                case '\r': b.Append("\\r"); break;
-                case '\t': b.Append("\\t"); break;
+                case '"':
+                    b.Append("\\\"");
+                    break;
+                case '\\':
+                    b.Append("\\\\");
+                    break;
+                case '\n':
+                    b.Append("\\n");
+                    break;
+                case '\r':
+                    b.Append("\\r");
+                    break;
+                case '\t':
+                    b.Append("\\t");
+                    break;
                 default:
                     if (c < 0x20 || c is '\u2028' or '\u2029')
                     {
@@ -188,17 +210,18 @@ public static class TreeWriter
         }
     }
 
-    private static string YamlScalar(object? value) => value switch
-    {
-        null => "null",
-        bool v => v ? "true" : "false",
-        Num n => n.Text,
-        int i => i.ToString(CultureInfo.InvariantCulture),
-        long l => l.ToString(CultureInfo.InvariantCulture),
-        string s => YamlString(s),
-        Obj => "{}",
-        _ => "[]",
-    };
+    private static string YamlScalar(object? value) =>
+        value switch
+        {
+            null => "null",
+            bool v => v ? "true" : "false",
+            Num n => n.Text,
+            int i => i.ToString(CultureInfo.InvariantCulture),
+            long l => l.ToString(CultureInfo.InvariantCulture),
+            string s => YamlString(s),
+            Obj => "{}",
+            _ => "[]",
+        };
 
     /// <summary>A double-quoted YAML scalar: every character that could mean something is escaped.</summary>
     private static string YamlString(string s)
@@ -208,11 +231,21 @@ public static class TreeWriter
         {
             switch (c)
             {
-                case '"': b.Append("\\\""); break;
-                case '\\': b.Append("\\\\"); break;
-                case '\n': b.Append("\\n"); break;
-                case '\r': b.Append("\\r"); break;
-                case '\t': b.Append("\\t"); break;
+                case '"':
+                    b.Append("\\\"");
+                    break;
+                case '\\':
+                    b.Append("\\\\");
+                    break;
+                case '\n':
+                    b.Append("\\n");
+                    break;
+                case '\r':
+                    b.Append("\\r");
+                    break;
+                case '\t':
+                    b.Append("\\t");
+                    break;
                 default:
                     if (c < 0x20 || c is '\u0085' or '\u2028' or '\u2029' or '\uFEFF' || (c >= 0x7F && c < 0xA0))
                     {

@@ -12,11 +12,14 @@ public sealed class AuthKindsTests : IAsyncLifetime
 {
     private LoopbackServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync((context, _) =>
-    {
-        context.Response.ContentType = "text/plain";
-        return context.Response.WriteAsync("pong");
-    });
+    public async Task InitializeAsync() =>
+        _server = await LoopbackServer.StartAsync(
+            (context, _) =>
+            {
+                context.Response.ContentType = "text/plain";
+                return context.Response.WriteAsync("pong");
+            }
+        );
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -120,7 +123,9 @@ public sealed class AuthKindsTests : IAsyncLifetime
     public async Task Custom_auth_is_registered_and_wired_by_the_DI_registration()
     {
         var services = new ServiceCollection();
-        services.AddKindsClient(provider => KindsConnection.CreateSigned("di-key", customAuth: provider.GetRequiredService<IKindsCustomAuth>(), options: Options));
+        services.AddKindsClient(provider =>
+            KindsConnection.CreateSigned("di-key", customAuth: provider.GetRequiredService<IKindsCustomAuth>(), options: Options)
+        );
         await using var provider = services.BuildServiceProvider();
 
         Assert.IsType<KindsSigner>(provider.GetRequiredService<IKindsCustomAuth>());

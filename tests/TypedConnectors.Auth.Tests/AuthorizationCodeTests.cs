@@ -18,7 +18,12 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
     [Fact]
     public async Task The_authorization_url_carries_state_PKCE_S256_scopes_and_the_connectors_extra_parameters()
     {
-        var connection = NotesConnection.CreateOauth(Setup.NotesClientId, "acme", clientSecret: Setup.NotesSecret, options: Setup.Options(_server));
+        var connection = NotesConnection.CreateOauth(
+            Setup.NotesClientId,
+            "acme",
+            clientSecret: Setup.NotesSecret,
+            options: Setup.Options(_server)
+        );
 
         var flow = connection.OAuth.BuildAuthorizationUrl(scopes: ["notes.read"]);
 
@@ -32,7 +37,11 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
         Assert.Equal(flow.State, query["state"]);
         Assert.True(flow.State.Length >= 43, "state must carry at least 256 bits");
         Assert.Equal("S256", query["code_challenge_method"]);
-        var expected = Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(flow.CodeVerifier!))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var expected = Convert
+            .ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(flow.CodeVerifier!)))
+            .TrimEnd('=')
+            .Replace('+', '-')
+            .Replace('/', '_');
         Assert.Equal(expected, query["code_challenge"]);
         Assert.DoesNotContain("client_secret", flow.Url.Query, StringComparison.Ordinal);
         Assert.DoesNotContain(flow.CodeVerifier!, flow.Url.AbsoluteUri, StringComparison.Ordinal);
@@ -71,12 +80,26 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
     public async Task A_wrong_code_verifier_is_refused_by_the_server()
     {
         _server.AddClient(Setup.NotesClientId, Setup.NotesSecret, requirePkce: true);
-        var connection = NotesConnection.CreateOauth(Setup.NotesClientId, "acme", clientSecret: Setup.NotesSecret, options: Setup.Options(_server));
+        var connection = NotesConnection.CreateOauth(
+            Setup.NotesClientId,
+            "acme",
+            clientSecret: Setup.NotesSecret,
+            options: Setup.Options(_server)
+        );
         var flow = connection.OAuth.BuildAuthorizationUrl();
         var callback = QueryHelpers.ParseQuery((await _server.AuthorizeAsync(flow.Url)).Query);
-        var tampered = new OAuthAuthorizationRequest(flow.Url, flow.State, flow.CodeVerifier + "x", flow.RedirectUri, flow.Scopes, flow.ExpiresAt);
+        var tampered = new OAuthAuthorizationRequest(
+            flow.Url,
+            flow.State,
+            flow.CodeVerifier + "x",
+            flow.RedirectUri,
+            flow.Scopes,
+            flow.ExpiresAt
+        );
 
-        var ex = await Assert.ThrowsAsync<OAuthException>(() => connection.OAuth.ExchangeCodeAsync(tampered, callback["state"], callback["code"]));
+        var ex = await Assert.ThrowsAsync<OAuthException>(() =>
+            connection.OAuth.ExchangeCodeAsync(tampered, callback["state"], callback["code"])
+        );
 
         Assert.Equal("invalid_grant", ex.Error);
         Assert.Equal(400, ex.StatusCode);
@@ -88,17 +111,31 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
     public async Task A_forged_reused_or_mismatched_state_is_refused_before_any_token_request()
     {
         _server.AddClient(Setup.NotesClientId, Setup.NotesSecret);
-        var connection = NotesConnection.CreateOauth(Setup.NotesClientId, "acme", clientSecret: Setup.NotesSecret, options: Setup.Options(_server));
+        var connection = NotesConnection.CreateOauth(
+            Setup.NotesClientId,
+            "acme",
+            clientSecret: Setup.NotesSecret,
+            options: Setup.Options(_server)
+        );
         var flow = connection.OAuth.BuildAuthorizationUrl();
         var callback = await _server.AuthorizeAsync(flow.Url);
         var code = QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
 
-        Assert.Equal("invalid_state", (await Assert.ThrowsAsync<OAuthException>(() => connection.OAuth.HandleCallbackAsync("forged-state", code))).Error);
-        Assert.Equal("invalid_state", (await Assert.ThrowsAsync<OAuthException>(() => connection.OAuth.ExchangeCodeAsync(flow, flow.State + "x", code))).Error);
+        Assert.Equal(
+            "invalid_state",
+            (await Assert.ThrowsAsync<OAuthException>(() => connection.OAuth.HandleCallbackAsync("forged-state", code))).Error
+        );
+        Assert.Equal(
+            "invalid_state",
+            (await Assert.ThrowsAsync<OAuthException>(() => connection.OAuth.ExchangeCodeAsync(flow, flow.State + "x", code))).Error
+        );
         Assert.Equal(0, _server.TokenRequests);
 
         await connection.OAuth.HandleCallbackAsync(callback);
-        Assert.Equal("invalid_state", (await Assert.ThrowsAsync<OAuthException>(() => connection.OAuth.HandleCallbackAsync(callback))).Error);
+        Assert.Equal(
+            "invalid_state",
+            (await Assert.ThrowsAsync<OAuthException>(() => connection.OAuth.HandleCallbackAsync(callback))).Error
+        );
         Assert.Equal(1, _server.TokenRequests);
     }
 
@@ -108,7 +145,11 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
         var connection = NotesConnection.CreateOauth(Setup.NotesClientId, "acme", options: Setup.Options(_server));
         var flow = connection.OAuth.BuildAuthorizationUrl();
 
-        var ex = await Assert.ThrowsAsync<OAuthException>(() => connection.OAuth.HandleCallbackAsync(new Uri(Setup.RedirectUri + "?error=access_denied&error_description=User+said+no&state=" + flow.State)));
+        var ex = await Assert.ThrowsAsync<OAuthException>(() =>
+            connection.OAuth.HandleCallbackAsync(
+                new Uri(Setup.RedirectUri + "?error=access_denied&error_description=User+said+no&state=" + flow.State)
+            )
+        );
 
         Assert.Equal("access_denied", ex.Error);
         Assert.Equal("User said no", ex.ErrorDescription);
@@ -118,12 +159,20 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
     public async Task An_expired_authorization_is_refused()
     {
         _server.AddClient(Setup.NotesClientId, Setup.NotesSecret);
-        var connection = NotesConnection.CreateOauth(Setup.NotesClientId, "acme", clientSecret: Setup.NotesSecret, options: Setup.Options(_server));
+        var connection = NotesConnection.CreateOauth(
+            Setup.NotesClientId,
+            "acme",
+            clientSecret: Setup.NotesSecret,
+            options: Setup.Options(_server)
+        );
         var flow = connection.OAuth.BuildAuthorizationUrl();
         var callback = await _server.AuthorizeAsync(flow.Url);
         _server.Clock.Advance(TimeSpan.FromMinutes(11));
 
-        Assert.Equal("expired_state", (await Assert.ThrowsAsync<OAuthException>(() => connection.OAuth.HandleCallbackAsync(callback))).Error);
+        Assert.Equal(
+            "expired_state",
+            (await Assert.ThrowsAsync<OAuthException>(() => connection.OAuth.HandleCallbackAsync(callback))).Error
+        );
         Assert.Equal(0, _server.TokenRequests);
     }
 
@@ -131,7 +180,12 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
     public async Task A_connection_without_a_token_asks_for_authorization_instead_of_sending_anonymously()
     {
         _server.AddClient(Setup.NotesClientId, Setup.NotesSecret);
-        var connection = NotesConnection.CreateOauth(Setup.NotesClientId, "acme", clientSecret: Setup.NotesSecret, options: Setup.Options(_server));
+        var connection = NotesConnection.CreateOauth(
+            Setup.NotesClientId,
+            "acme",
+            clientSecret: Setup.NotesSecret,
+            options: Setup.Options(_server)
+        );
         using var client = new NotesClient(connection);
 
         await Assert.ThrowsAsync<OAuthAuthorizationRequiredException>(() => client.GetMeAsync());
@@ -144,7 +198,12 @@ public sealed class AuthorizationCodeTests : IAsyncLifetime
     public async Task The_password_grant_stores_a_token_that_requests_then_use_and_keeps_the_password_out_of_errors()
     {
         _server.AddClient(Setup.NotesClientId, Setup.NotesSecret);
-        var connection = NotesConnection.CreateOauth(Setup.NotesClientId, "acme", clientSecret: Setup.NotesSecret, options: Setup.Options(_server));
+        var connection = NotesConnection.CreateOauth(
+            Setup.NotesClientId,
+            "acme",
+            clientSecret: Setup.NotesSecret,
+            options: Setup.Options(_server)
+        );
 
         var wrong = await Assert.ThrowsAsync<OAuthException>(() => connection.OAuth.RequestPasswordTokenAsync("ada", "wrong horse"));
         Assert.Equal("invalid_grant", wrong.Error);

@@ -30,7 +30,10 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
         Assert.Equal("ledger-a", me.Client);
         var request = Assert.Single(_server.TokenRequestLog);
         // RFC 6749 §2.3.1: id and secret form-encoded, then base64.
-        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("ledger-a:secret+a%2B%2F%3D")), request.Header("Authorization"));
+        Assert.Equal(
+            "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("ledger-a:secret+a%2B%2F%3D")),
+            request.Header("Authorization")
+        );
         var form = QueryHelpers.ParseQuery(request.Body);
         Assert.Equal("client_credentials", form["grant_type"].ToString());
         Assert.Equal("ledger.read", form["scope"].ToString());

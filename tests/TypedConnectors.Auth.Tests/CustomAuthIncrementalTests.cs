@@ -17,14 +17,15 @@ public sealed class CustomAuthIncrementalTests
         }
         """;
 
-    private const string Implementation = "namespace User { public sealed class Signer : TestApp.Vault.IVaultCustomAuth { public System.Net.Http.DelegatingHandler CreateHmacHandler(TestApp.Vault.VaultConnection c) => BODY; } }";
+    private const string Implementation =
+        "namespace User { public sealed class Signer : TestApp.Vault.IVaultCustomAuth { public System.Net.Http.DelegatingHandler CreateHmacHandler(TestApp.Vault.VaultConnection c) => BODY; } }";
 
     private static readonly CSharpParseOptions Parse = new(LanguageVersion.CSharp12, DocumentationMode.Diagnose);
 
     private static GeneratorRunResult Result(GeneratorDriver driver) => Assert.Single(driver.GetRunResult().Results);
 
-    private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorRunResult result, string step)
-        => result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason);
+    private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorRunResult result, string step) =>
+        result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason);
 
     [Fact]
     public void Editing_the_implementations_body_reemits_nothing_and_adding_one_clears_TC0040()
@@ -43,10 +44,23 @@ public sealed class CustomAuthIncrementalTests
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(added, "CustomAuth"));
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(added, "Emit"));
 
-        var edited = withImplementation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(Implementation.Replace("BODY", "throw new System.NotSupportedException()", StringComparison.Ordinal), Parse, "User.cs"));
+        var edited = withImplementation.ReplaceSyntaxTree(
+            tree,
+            CSharpSyntaxTree.ParseText(
+                Implementation.Replace("BODY", "throw new System.NotSupportedException()", StringComparison.Ordinal),
+                Parse,
+                "User.cs"
+            )
+        );
         var result = Result(driver.RunGenerators(edited));
-        Assert.All(Reasons(result, "CustomAuth"), r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, r.ToString()));
+        Assert.All(
+            Reasons(result, "CustomAuth"),
+            r => Assert.True(r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, r.ToString())
+        );
         Assert.All(Reasons(result, "Emit"), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
-        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        Assert.All(
+            result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason)
+        );
     }
 }

@@ -16,8 +16,9 @@ public sealed class KindsSigner : IKindsCustomAuth
 
     public DelegatingHandler CreateSignedHandler(KindsConnection connection) => new SigningHandler(connection.GetValue("signing_key")!);
 
-    public static string Signature(string key, string method, string pathAndQuery)
-        => "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(method + " " + pathAndQuery)));
+    public static string Signature(string key, string method, string pathAndQuery) =>
+        "sha256="
+        + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(method + " " + pathAndQuery)));
 
     private sealed class SigningHandler(string key) : DelegatingHandler
     {

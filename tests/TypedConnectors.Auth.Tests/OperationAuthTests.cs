@@ -16,11 +16,14 @@ public sealed class OperationAuthTests : IAsyncLifetime
     private const string Secret = "s3cr3t-value";
     private LoopbackServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync((context, _) =>
-    {
-        context.Response.ContentType = "text/plain";
-        return context.Response.WriteAsync("ok");
-    });
+    public async Task InitializeAsync() =>
+        _server = await LoopbackServer.StartAsync(
+            (context, _) =>
+            {
+                context.Response.ContentType = "text/plain";
+                return context.Response.WriteAsync("ok");
+            }
+        );
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -39,7 +42,15 @@ public sealed class OperationAuthTests : IAsyncLifetime
     [Fact]
     public async Task Anonymous_endpoint_carries_no_credential_in_header_query_or_cookie()
     {
-        foreach (var connection in new[] { ScopedConnection.CreateKey(Secret, Options), ScopedConnection.CreateQueryKey(Secret, Options), ScopedConnection.CreateCookieKey(Secret, Options), ScopedConnection.CreateBearer(Secret, Options) })
+        foreach (
+            var connection in new[]
+            {
+                ScopedConnection.CreateKey(Secret, Options),
+                ScopedConnection.CreateQueryKey(Secret, Options),
+                ScopedConnection.CreateCookieKey(Secret, Options),
+                ScopedConnection.CreateBearer(Secret, Options),
+            }
+        )
         {
             using var client = new ScopedClient(connection);
             Assert.Equal("ok", await client.StatusAsync());
@@ -151,7 +162,9 @@ public sealed class OperationAuthTests : IAsyncLifetime
     [Fact]
     public async Task OpenApi_operation_requiring_only_a_scheme_the_connector_cannot_send_fails_for_every_connection()
     {
-        foreach (var connection in new[] { ScopedApiConnection.CreateApiKey(Secret, Options), ScopedApiConnection.CreateBearer(Secret, Options) })
+        foreach (
+            var connection in new[] { ScopedApiConnection.CreateApiKey(Secret, Options), ScopedApiConnection.CreateBearer(Secret, Options) }
+        )
         {
             using var client = new ScopedApiClient(connection);
             var before = _server.Requests.Count;

@@ -50,13 +50,20 @@ public sealed class RefreshTests : IAsyncLifetime
 
         // The server accepts each refresh token once: the first one is dead now, so only the rotated one can work.
         using (var http = new HttpClient())
-        using (var reuse = await http.PostAsync(_server.TokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = first.Token.RefreshToken!,
-            ["client_id"] = Setup.NotesClientId,
-            ["client_secret"] = Setup.NotesSecret,
-        })))
+        using (
+            var reuse = await http.PostAsync(
+                _server.TokenEndpoint,
+                new FormUrlEncodedContent(
+                    new Dictionary<string, string>
+                    {
+                        ["grant_type"] = "refresh_token",
+                        ["refresh_token"] = first.Token.RefreshToken!,
+                        ["client_id"] = Setup.NotesClientId,
+                        ["client_secret"] = Setup.NotesSecret,
+                    }
+                )
+            )
+        )
         {
             Assert.Equal(HttpStatusCode.BadRequest, reuse.StatusCode);
             Assert.Contains("invalid_grant", await reuse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -171,13 +178,18 @@ public sealed class RefreshTests : IAsyncLifetime
         // Someone else uses the refresh token (e.g. a leaked copy): the server accepts it once, then refuses ours.
         using (var http = new HttpClient())
         {
-            using var stolen = await http.PostAsync(_server.TokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["grant_type"] = "refresh_token",
-                ["refresh_token"] = first.Token.RefreshToken!,
-                ["client_id"] = Setup.NotesClientId,
-                ["client_secret"] = Setup.NotesSecret,
-            }));
+            using var stolen = await http.PostAsync(
+                _server.TokenEndpoint,
+                new FormUrlEncodedContent(
+                    new Dictionary<string, string>
+                    {
+                        ["grant_type"] = "refresh_token",
+                        ["refresh_token"] = first.Token.RefreshToken!,
+                        ["client_id"] = Setup.NotesClientId,
+                        ["client_secret"] = Setup.NotesSecret,
+                    }
+                )
+            );
             Assert.Equal(HttpStatusCode.OK, stolen.StatusCode);
         }
 
@@ -185,8 +197,8 @@ public sealed class RefreshTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<OAuthAuthorizationRequiredException>(() => client.GetMeAsync());
         Assert.Equal("invalid_grant", Assert.IsType<OAuthException>(ex.InnerException).Error);
 
-        var texts = logger.Entries
-            .Append(ex.ToString())
+        var texts = logger
+            .Entries.Append(ex.ToString())
             .Append(connection.ToString())
             .Append(first.ToString())
             .Append(first.Token.ToString())

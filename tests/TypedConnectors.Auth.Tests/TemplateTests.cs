@@ -32,11 +32,13 @@ public sealed class TemplateTests
     [InlineData("acme\\evil")]
     public void Hostile_template_values_are_refused_when_the_connection_is_created(string tenant)
     {
-        foreach (var create in new Func<NotesConnection>[]
-        {
-            () => NotesConnection.CreateOauth("app", tenant),
-            () => NotesConnection.CreateApiKey("key", tenant),
-        })
+        foreach (
+            var create in new Func<NotesConnection>[]
+            {
+                () => NotesConnection.CreateOauth("app", tenant),
+                () => NotesConnection.CreateApiKey("key", tenant),
+            }
+        )
         {
             var ex = Assert.Throws<ConnectorConfigurationException>(create);
             Assert.Equal("tenant", ex.FieldName);

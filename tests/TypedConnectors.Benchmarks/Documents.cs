@@ -10,13 +10,17 @@ public static class Documents
     public const string Linode = "apisguru__linode.com__openapi.yaml";
     public const string Synthetic = "synthetic-4mb.openapi.json";
 
-    public static string Text(string name) => name == Synthetic ? SyntheticJson.Value : File.ReadAllText(Path.Combine(CorpusDirectory(), name));
+    public static string Text(string name) =>
+        name == Synthetic ? SyntheticJson.Value : File.ReadAllText(Path.Combine(CorpusDirectory(), name));
 
     private static readonly Lazy<string> SyntheticJson = new(() => BuildSynthetic(targetBytes: 4 * 1024 * 1024));
 
     private static string CorpusDirectory()
     {
-        var configured = typeof(Documents).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "CorpusDir")?.Value;
+        var configured = typeof(Documents)
+            .Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "CorpusDir")
+            ?.Value;
         if (!string.IsNullOrEmpty(configured) && Directory.Exists(configured))
         {
             return configured;
@@ -52,7 +56,8 @@ public static class Documents
                 schemas.Append(',');
             }
 
-            paths.Append($$"""
+            paths.Append(
+                $$"""
                 "/resources{{n}}": {
                   "get": { "operationId": "listResource{{n}}", "tags": ["group{{i % 40}}"], "summary": "Lists resource {{n}}.",
                     "parameters": [
@@ -73,9 +78,12 @@ public static class Documents
                   "get": { "operationId": "getResource{{n}}", "tags": ["group{{i % 40}}"],
                     "responses": { "200": { "description": "The resource.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Resource{{n}}" } } } },
                       "404": { "$ref": "#/components/responses/Error" } } },
-                  "delete": { "operationId": "deleteResource{{n}}", "tags": ["group{{i % 40}}"], "responses": { "204": { "description": "Deleted." } } } }
-                """);
-            schemas.Append($$"""
+                  "delete": { "operationId": "deleteResource{{n}}", "tags": ["group{{i
+                    % 40}}"], "responses": { "204": { "description": "Deleted." } } } }
+                """
+            );
+            schemas.Append(
+                $$"""
                 "Status{{n}}": { "type": "string", "enum": ["active", "in-review", "archived", "deleted"] },
                 "NewResource{{n}}": { "type": "object", "required": ["name"], "description": "A new resource {{n}}.", "properties": {
                   "name": { "type": "string", "maxLength": 200, "description": "The name." },
@@ -87,8 +95,11 @@ public static class Documents
                   "payment": { "oneOf": [ { "$ref": "#/components/schemas/Card" }, { "$ref": "#/components/schemas/Bank" } ], "discriminator": { "propertyName": "kind" } } } },
                 "Resource{{n}}": { "allOf": [ { "$ref": "#/components/schemas/NewResource{{n}}" }, { "type": "object", "required": ["id"], "properties": {
                   "id": { "type": "string" }, "created": { "type": "string", "format": "date-time" }, "livemode": { "type": "boolean" },
-                  "parent": { "$ref": "#/components/schemas/Resource{{(i == 0 ? n : (i - 1).ToString(CultureInfo.InvariantCulture))}}" } } } ] }
-                """);
+                  "parent": { "$ref": "#/components/schemas/Resource{{(
+                    i == 0 ? n : (i - 1).ToString(CultureInfo.InvariantCulture)
+                )}}" } } } ] }
+                """
+            );
             i++;
         }
 

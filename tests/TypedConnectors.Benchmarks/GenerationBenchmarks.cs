@@ -32,14 +32,28 @@ public class GenerationBenchmarks
         _text = Documents.Text(Document);
         // Named as a user names OpenAPI documents, so the generator recognises it without item metadata.
         _path = "/bench/" + (Document == Documents.Linode ? "linode.openapi.yaml" : Document);
-        _compilation = CSharpCompilation.Create("Bench", references: new[] { MetadataReference.CreateFromFile(typeof(object).Assembly.Location) }, options: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        _compilation = CSharpCompilation.Create(
+            "Bench",
+            references: new[] { MetadataReference.CreateFromFile(typeof(object).Assembly.Location) },
+            options: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)
+        );
         var generated = Generate();
         if (generated.GeneratedTrees.Length == 0 || generated.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
-            throw new InvalidOperationException("The generator produced no client for " + Document + ": " + string.Join("; ", generated.Diagnostics));
+            throw new InvalidOperationException(
+                "The generator produced no client for " + Document + ": " + string.Join("; ", generated.Diagnostics)
+            );
         }
 
-        Console.WriteLine("// " + Document + ": " + (_text.Length / 1024) + " KB, " + generated.GeneratedTrees.Sum(t => t.Length) / 1024 + " KB of C# generated");
+        Console.WriteLine(
+            "// "
+                + Document
+                + ": "
+                + (_text.Length / 1024)
+                + " KB, "
+                + generated.GeneratedTrees.Sum(t => t.Length) / 1024
+                + " KB of C# generated"
+        );
     }
 
     [Benchmark(Baseline = true, Description = "Microsoft.OpenApi parse")]
@@ -69,24 +83,33 @@ public class GenerationBenchmarks
             new[] { new ConnectorGenerator().AsSourceGenerator() },
             ImmutableArray.Create<AdditionalText>(new Text(_path, _text)),
             new CSharpParseOptions(LanguageVersion.CSharp12),
-            new Options());
+            new Options()
+        );
         return driver.RunGenerators(_compilation).GetRunResult();
     }
 
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, ToJson(c.Value)))),
-        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(ToJson).ToArray()),
-        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } scalar => scalar.Value switch
+    private static JsonNode? ToJson(YamlNode node) =>
+        node switch
         {
-            "true" or "false" => JsonValue.Create(scalar.Value == "true"),
-            null or "" or "~" or "null" => null,
-            _ when decimal.TryParse(scalar.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) => JsonValue.Create(number),
-            _ => JsonValue.Create(scalar.Value),
-        },
-        YamlScalarNode scalar => JsonValue.Create(scalar.Value),
-        _ => null,
-    };
+            YamlMappingNode map => new JsonObject(
+                map.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, ToJson(c.Value)))
+            ),
+            YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(ToJson).ToArray()),
+            YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } scalar => scalar.Value switch
+            {
+                "true" or "false" => JsonValue.Create(scalar.Value == "true"),
+                null or "" or "~" or "null" => null,
+                _ when decimal.TryParse(
+                        scalar.Value,
+                        System.Globalization.NumberStyles.Float,
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        out var number
+                    ) => JsonValue.Create(number),
+                _ => JsonValue.Create(scalar.Value),
+            },
+            YamlScalarNode scalar => JsonValue.Create(scalar.Value),
+            _ => null,
+        };
 
     private sealed class Text(string path, string text) : AdditionalText
     {

@@ -18,15 +18,17 @@ public static class AllowList
 
     public sealed record Entry(string Input, string Operation, string? Check, string Reason);
 
-    public static IEnumerable<Entry> EntriesFor(string input)
-        => Entries.Select(e =>
-        {
-            var parts = e.Key.Split(" :: ");
-            return new Entry(parts[0], parts[1], parts.Length > 2 ? parts[2] : null, e.Value);
-        }).Where(e => e.Input == input);
+    public static IEnumerable<Entry> EntriesFor(string input) =>
+        Entries
+            .Select(e =>
+            {
+                var parts = e.Key.Split(" :: ");
+                return new Entry(parts[0], parts[1], parts.Length > 2 ? parts[2] : null, e.Value);
+            })
+            .Where(e => e.Input == input);
 
-    public static bool Matches(Entry entry, OperationResult result)
-        => entry.Operation == result.Operation && (entry.Check is null || result.FailedChecks.All(c => c == entry.Check));
+    public static bool Matches(Entry entry, OperationResult result) =>
+        entry.Operation == result.Operation && (entry.Check is null || result.FailedChecks.All(c => c == entry.Check));
 
     public static bool Covers(string input, OperationResult result) => EntriesFor(input).Any(e => Matches(e, result));
 }

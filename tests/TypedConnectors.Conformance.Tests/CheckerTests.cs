@@ -56,24 +56,31 @@ public sealed class CheckerTests
               /b: { get: { security: [], responses: { '200': { description: ok } } } }
               /c: { get: { security: [{ basic: [] }, {}], responses: { '200': { description: ok } } } }
             """;
-        var (definition, _) = ConformanceChecker.ReadDefinition(new ConformanceInput("t", new[] { new InputFile("/p/t.openapi.yaml", text) }));
+        var (definition, _) = ConformanceChecker.ReadDefinition(
+            new ConformanceInput("t", new[] { new InputFile("/p/t.openapi.yaml", text) })
+        );
         Assert.Equal(new[] { "key" }, Assert.Single(definition.Operations.Single(o => o.Path == "/a").Security!));
         Assert.Empty(definition.Operations.Single(o => o.Path == "/b").Security!);
         Assert.Contains(definition.Operations.Single(o => o.Path == "/c").Security!, s => s.Count == 0);
-        Assert.Equal(("apiKey", "header", "X-Key"), definition.Auth.Where(a => a.Key == "key").Select(a => (a.Kind, a.In, a.Name)).Single());
+        Assert.Equal(
+            ("apiKey", "header", "X-Key"),
+            definition.Auth.Where(a => a.Key == "key").Select(a => (a.Kind, a.In, a.Name)).Single()
+        );
     }
 
     [Fact]
     public void Synthesised_values_respect_enums_ranges_lengths_and_discriminators()
     {
-        var root = JsonNode.Parse("""
+        var root = JsonNode.Parse(
+            """
             { "components": { "schemas": {
               "Pet": { "type": "object", "required": ["kind"], "discriminator": { "propertyName": "kind", "mapping": { "dog": "#/components/schemas/Dog" } },
                        "properties": { "kind": { "type": "string" } } },
               "Dog": { "allOf": [ { "$ref": "#/components/schemas/Pet" }, { "properties": { "bark": { "type": "string", "minLength": 5 } } } ] },
               "Page": { "type": "integer", "minimum": 10, "maximum": 20 },
               "Kind": { "type": "string", "enum": ["", "b"] } } } }
-            """);
+            """
+        );
         var json = new JsonSynthesizer(new RefResolver("/d.json", root, Array.Empty<(string, JsonNode?)>()));
         var pet = json.Value(JsonNode.Parse("""{ "$ref": "#/components/schemas/Pet" }""")) as JsonObject;
         Assert.Equal("dog", pet!["kind"]!.GetValue<string>());

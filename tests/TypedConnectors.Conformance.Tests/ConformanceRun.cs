@@ -9,7 +9,9 @@ namespace ConformanceTests;
 /// <summary>Runs the checker over one input, prints its table and fails on every failure not on the allow-list.</summary>
 public static class ConformanceRun
 {
-    private static readonly ConcurrentDictionary<string, (string Group, ConformanceReport Report, TimeSpan Elapsed)> Reports = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, (string Group, ConformanceReport Report, TimeSpan Elapsed)> Reports = new(
+        StringComparer.Ordinal
+    );
 
     static ConformanceRun()
     {
@@ -30,25 +32,65 @@ public static class ConformanceRun
 
         var unexpected = report.Failures.Where(f => !AllowList.Covers(input.Name, f)).ToList();
         var stale = AllowList.EntriesFor(input.Name).Where(e => !report.Failures.Any(f => AllowList.Matches(e, f))).ToList();
-        Assert.True(stale.Count == 0, "allow-list entries that no longer fail (remove them): " + string.Join("; ", stale.Select(e => e.Operation)));
-        Assert.True(unexpected.Count == 0, input.Name + ": " + unexpected.Count + " failing operation results\n" + string.Join("\n", unexpected.Take(40).Select(f => f.Operation + " [" + f.Connection + "] " + f.Failure)));
+        Assert.True(
+            stale.Count == 0,
+            "allow-list entries that no longer fail (remove them): " + string.Join("; ", stale.Select(e => e.Operation))
+        );
+        Assert.True(
+            unexpected.Count == 0,
+            input.Name
+                + ": "
+                + unexpected.Count
+                + " failing operation results\n"
+                + string.Join("\n", unexpected.Take(40).Select(f => f.Operation + " [" + f.Connection + "] " + f.Failure))
+        );
     }
 
     public static string Table(ConformanceReport report, TimeSpan elapsed)
     {
         var text = new StringBuilder();
-        text.Append(report.Name).Append(" (").Append(report.Kind).Append("): ").Append(report.Operations).Append(" operations, ")
-            .Append(report.OperationsPassed).Append(" passed, ").Append(report.Failures.Count()).Append(" failing results; ")
-            .Append(elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)).Append(" s (")
-            .Append(string.Join(", ", report.Timings.Select(t => t.Key + " " + t.Value.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s")))
+        text.Append(report.Name)
+            .Append(" (")
+            .Append(report.Kind)
+            .Append("): ")
+            .Append(report.Operations)
+            .Append(" operations, ")
+            .Append(report.OperationsPassed)
+            .Append(" passed, ")
+            .Append(report.Failures.Count())
+            .Append(" failing results; ")
+            .Append(elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))
+            .Append(" s (")
+            .Append(
+                string.Join(
+                    ", ",
+                    report.Timings.Select(t =>
+                        t.Key + " " + t.Value.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " s"
+                    )
+                )
+            )
             .AppendLine(")");
-        foreach (var group in report.Failures.SelectMany(f => f.FailedChecks.Select(c => (Check: c, Result: f))).GroupBy(x => x.Check).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (
+            var group in report
+                .Failures.SelectMany(f => f.FailedChecks.Select(c => (Check: c, Result: f)))
+                .GroupBy(x => x.Check)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+        )
         {
-            text.Append("  ").Append(group.Key).Append(": ").Append(group.Select(x => x.Result.Operation).Distinct().Count()).AppendLine(" operations");
+            text.Append("  ")
+                .Append(group.Key)
+                .Append(": ")
+                .Append(group.Select(x => x.Result.Operation).Distinct().Count())
+                .AppendLine(" operations");
             foreach (var (_, result) in group.Take(6))
             {
                 var detail = (result.Failure ?? "").Split(" | ").First(f => f.StartsWith(group.Key + ":", StringComparison.Ordinal));
-                text.Append("    ").Append(result.Operation).Append(" [").Append(result.Connection).Append("] ").AppendLine(detail.Length > 400 ? detail[..400] + "…" : detail);
+                text.Append("    ")
+                    .Append(result.Operation)
+                    .Append(" [")
+                    .Append(result.Connection)
+                    .Append("] ")
+                    .AppendLine(detail.Length > 400 ? detail[..400] + "…" : detail);
             }
         }
 
@@ -66,23 +108,53 @@ public static class ConformanceRun
         var text = new StringBuilder("Conformance summary\n");
         text.AppendLine("| document | operations | passed | failing results | seconds |");
         text.AppendLine("|---|---:|---:|---:|---:|");
-        foreach (var (name, (group, report, elapsed)) in Reports.OrderBy(r => r.Value.Group, StringComparer.Ordinal).ThenBy(r => r.Key, StringComparer.Ordinal))
+        foreach (
+            var (name, (group, report, elapsed)) in Reports
+                .OrderBy(r => r.Value.Group, StringComparer.Ordinal)
+                .ThenBy(r => r.Key, StringComparer.Ordinal)
+        )
         {
-            text.Append("| ").Append(name).Append(" | ").Append(report.Operations).Append(" | ").Append(report.OperationsPassed).Append(" | ")
-                .Append(report.Failures.Count()).Append(" | ").Append(elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(" |");
+            text.Append("| ")
+                .Append(name)
+                .Append(" | ")
+                .Append(report.Operations)
+                .Append(" | ")
+                .Append(report.OperationsPassed)
+                .Append(" | ")
+                .Append(report.Failures.Count())
+                .Append(" | ")
+                .Append(elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))
+                .AppendLine(" |");
         }
 
         foreach (var group in Reports.Values.GroupBy(r => r.Group).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            text.Append(group.Key).Append(": ").Append(group.Count()).Append(" documents, ").Append(group.Sum(r => r.Report.Operations)).Append(" operations, ")
-                .Append(group.Sum(r => r.Report.OperationsPassed)).Append(" passed, ")
-                .Append(group.Sum(r => r.Elapsed.TotalSeconds).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)).AppendLine(" s");
+            text.Append(group.Key)
+                .Append(": ")
+                .Append(group.Count())
+                .Append(" documents, ")
+                .Append(group.Sum(r => r.Report.Operations))
+                .Append(" operations, ")
+                .Append(group.Sum(r => r.Report.OperationsPassed))
+                .Append(" passed, ")
+                .Append(group.Sum(r => r.Elapsed.TotalSeconds).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))
+                .AppendLine(" s");
         }
 
-        foreach (var check in Reports.Values.SelectMany(r => r.Report.Failures.SelectMany(f => f.FailedChecks.Select(c => (c, r.Report.Name, f.Operation)))).GroupBy(x => x.c).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (
+            var check in Reports
+                .Values.SelectMany(r => r.Report.Failures.SelectMany(f => f.FailedChecks.Select(c => (c, r.Report.Name, f.Operation))))
+                .GroupBy(x => x.c)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+        )
         {
-            text.Append("  ").Append(check.Key).Append(": ").Append(check.Select(x => x.Name + " " + x.Operation).Distinct().Count()).Append(" operations in ")
-                .Append(check.Select(x => x.Name).Distinct().Count()).AppendLine(" documents");
+            text.Append("  ")
+                .Append(check.Key)
+                .Append(": ")
+                .Append(check.Select(x => x.Name + " " + x.Operation).Distinct().Count())
+                .Append(" operations in ")
+                .Append(check.Select(x => x.Name).Distinct().Count())
+                .AppendLine(" documents");
         }
 
         return text.ToString();
@@ -98,12 +170,16 @@ public static class ConformanceRun
             try
             {
                 File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "conformance-summary.md"), Summary());
-                File.WriteAllLines(Path.Combine(AppContext.BaseDirectory, "conformance-failures.txt"), Reports.OrderBy(r => r.Key, StringComparer.Ordinal)
-                    .SelectMany(r => r.Value.Report.Failures.Select(f => r.Key + " :: " + f.Operation + " :: [" + f.Connection + "] " + f.Failure)));
+                File.WriteAllLines(
+                    Path.Combine(AppContext.BaseDirectory, "conformance-failures.txt"),
+                    Reports
+                        .OrderBy(r => r.Key, StringComparer.Ordinal)
+                        .SelectMany(r =>
+                            r.Value.Report.Failures.Select(f => r.Key + " :: " + f.Operation + " :: [" + f.Connection + "] " + f.Failure)
+                        )
+                );
             }
-            catch (IOException)
-            {
-            }
+            catch (IOException) { }
         }
     }
 
@@ -120,8 +196,6 @@ public static class ConformanceRun
         {
             File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "conformance-summary.md"), summary);
         }
-        catch (IOException)
-        {
-        }
+        catch (IOException) { }
     }
 }

@@ -12,7 +12,8 @@ public sealed class CorpusConformanceA(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Documents))]
-    public Task Operations_behave_as_the_document_says(string document) => ConformanceRun.CheckAsync("dev corpus", Inputs.Corpus(document), output);
+    public Task Operations_behave_as_the_document_says(string document) =>
+        ConformanceRun.CheckAsync("dev corpus", Inputs.Corpus(document), output);
 }
 
 /// <summary>The dev corpus, second third.</summary>
@@ -22,7 +23,8 @@ public sealed class CorpusConformanceB(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Documents))]
-    public Task Operations_behave_as_the_document_says(string document) => ConformanceRun.CheckAsync("dev corpus", Inputs.Corpus(document), output);
+    public Task Operations_behave_as_the_document_says(string document) =>
+        ConformanceRun.CheckAsync("dev corpus", Inputs.Corpus(document), output);
 }
 
 /// <summary>The dev corpus, last third.</summary>
@@ -32,7 +34,8 @@ public sealed class CorpusConformanceC(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Documents))]
-    public Task Operations_behave_as_the_document_says(string document) => ConformanceRun.CheckAsync("dev corpus", Inputs.Corpus(document), output);
+    public Task Operations_behave_as_the_document_says(string document) =>
+        ConformanceRun.CheckAsync("dev corpus", Inputs.Corpus(document), output);
 }
 
 /// <summary>The platform payloads of ../shared/seed-examples.</summary>
@@ -73,7 +76,8 @@ public sealed class OwnedConformance(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Files))]
-    public Task Operations_behave_as_the_file_says(string file) => ConformanceRun.CheckAsync("test-owned files", Inputs.Owned(file), output);
+    public Task Operations_behave_as_the_file_says(string file) =>
+        ConformanceRun.CheckAsync("test-owned files", Inputs.Owned(file), output);
 }
 
 internal static class Split
@@ -81,7 +85,11 @@ internal static class Split
     public static TheoryData<string> Corpus(int part)
     {
         var data = new TheoryData<string>();
-        var bySize = Inputs.CorpusNames().OrderByDescending(n => new FileInfo(Path.Combine(Inputs.CorpusDir, n)).Length).ThenBy(n => n, StringComparer.Ordinal).ToList();
+        var bySize = Inputs
+            .CorpusNames()
+            .OrderByDescending(n => new FileInfo(Path.Combine(Inputs.CorpusDir, n)).Length)
+            .ThenBy(n => n, StringComparer.Ordinal)
+            .ToList();
         for (var i = part; i < bySize.Count; i += 3)
         {
             data.Add(bySize[i]);

@@ -23,7 +23,8 @@ public static class Inputs
     public static IReadOnlyList<string> OwnedNames()
     {
         var tests = Path.Combine(RepoRoot, "tests");
-        var files = Directory.GetDirectories(tests)
+        var files = Directory
+            .GetDirectories(tests)
             .Select(d => Path.Combine(d, "Connectors"))
             .Append(Path.Combine(tests, "TypedConnectors.OpenApi.Tests", "Documents"))
             .Append(Path.Combine(RepoRoot, "samples", "QuickStart", "Connectors"))
@@ -46,9 +47,17 @@ public static class Inputs
     {
         var folder = Path.GetDirectoryName(path)!;
         var files = new List<InputFile> { new("/project/" + name, File.ReadAllText(path)) };
-        foreach (var other in DefinitionFiles(folder).Where(f => f != path && !IsNamedDefinition(f) && Referenced(files[0].Text, Path.GetFileName(f))))
+        foreach (
+            var other in DefinitionFiles(folder)
+                .Where(f => f != path && !IsNamedDefinition(f) && Referenced(files[0].Text, Path.GetFileName(f)))
+        )
         {
-            files.Add(new InputFile("/project/" + Path.GetDirectoryName(name)!.Replace('\\', '/') + "/" + Path.GetFileName(other), File.ReadAllText(other)));
+            files.Add(
+                new InputFile(
+                    "/project/" + Path.GetDirectoryName(name)!.Replace('\\', '/') + "/" + Path.GetFileName(other),
+                    File.ReadAllText(other)
+                )
+            );
         }
 
         return new ConformanceInput(name, files);
@@ -59,11 +68,16 @@ public static class Inputs
     private static bool IsNamedDefinition(string path)
     {
         var name = Path.GetFileName(path).ToLowerInvariant();
-        return name.Contains(".connector.", StringComparison.Ordinal) || name.Contains(".openapi.", StringComparison.Ordinal) || name.Contains(".swagger.", StringComparison.Ordinal);
+        return name.Contains(".connector.", StringComparison.Ordinal)
+            || name.Contains(".openapi.", StringComparison.Ordinal)
+            || name.Contains(".swagger.", StringComparison.Ordinal);
     }
 
-    private static IEnumerable<string> DefinitionFiles(string folder)
-        => Directory.GetFiles(folder).Where(f => Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))).OrderBy(f => f, StringComparer.Ordinal);
+    private static IEnumerable<string> DefinitionFiles(string folder) =>
+        Directory
+            .GetFiles(folder)
+            .Where(f => Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(f => f, StringComparer.Ordinal);
 
     private static string Configured(string key, string? fallbackUnderRoot)
     {

@@ -17,8 +17,11 @@ public sealed record ConformanceInput(string Name, IReadOnlyList<InputFile> File
 public sealed record OperationResult(string Operation, string Connection, bool Passed, string? Failure)
 {
     /// <summary>The names of the failed checks (the part of each failure before its colon).</summary>
-    public IEnumerable<string> FailedChecks
-        => (Failure ?? "").Split(" | ", StringSplitOptions.RemoveEmptyEntries).Select(f => f.Split(':', 2)[0].Trim()).Distinct(StringComparer.Ordinal);
+    public IEnumerable<string> FailedChecks =>
+        (Failure ?? "")
+            .Split(" | ", StringSplitOptions.RemoveEmptyEntries)
+            .Select(f => f.Split(':', 2)[0].Trim())
+            .Distinct(StringComparer.Ordinal);
 }
 
 /// <summary>What checking one definition found.</summary>
@@ -55,10 +58,14 @@ public sealed class ConformanceOptions
 /// </summary>
 public static class ConformanceChecker
 {
-    public static Task<ConformanceReport> CheckAsync(ConformanceInput input, CancellationToken ct = default)
-        => CheckAsync(input, new ConformanceOptions(), ct);
+    public static Task<ConformanceReport> CheckAsync(ConformanceInput input, CancellationToken ct = default) =>
+        CheckAsync(input, new ConformanceOptions(), ct);
 
-    public static async Task<ConformanceReport> CheckAsync(ConformanceInput input, ConformanceOptions options, CancellationToken ct = default)
+    public static async Task<ConformanceReport> CheckAsync(
+        ConformanceInput input,
+        ConformanceOptions options,
+        CancellationToken ct = default
+    )
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
@@ -75,7 +82,11 @@ public static class ConformanceChecker
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return Single(input.Name, "definition", "read: the checker could not read the definition: " + e.GetType().Name + ": " + e.Message);
+            return Single(
+                input.Name,
+                "definition",
+                "read: the checker could not read the definition: " + e.GetType().Name + ": " + e.Message
+            );
         }
 
         timings["read"] = watch.Elapsed;
@@ -90,7 +101,12 @@ public static class ConformanceChecker
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return Single(input.Name, "generator", "generate: the generator threw " + e.GetType().Name + ": " + e.Message, definition.Operations.Count);
+            return Single(
+                input.Name,
+                "generator",
+                "generate: the generator threw " + e.GetType().Name + ": " + e.Message,
+                definition.Operations.Count
+            );
         }
 
         if (run.GeneratorDiagnostics.Any(d => d.Id == "TC0040") && CustomAuthSource(run) is { } userSource)
@@ -111,7 +127,16 @@ public static class ConformanceChecker
         var generatorErrors = run.GeneratorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (generatorErrors.Count > 0)
         {
-            return Single(input.Name, "generator", "generate: " + string.Join("; ", generatorErrors.Take(5).Select(d => d.Id + " " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))), definition.Operations.Count);
+            return Single(
+                input.Name,
+                "generator",
+                "generate: "
+                    + string.Join(
+                        "; ",
+                        generatorErrors.Take(5).Select(d => d.Id + " " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))
+                    ),
+                definition.Operations.Count
+            );
         }
 
         // One emit gives both the compiler's errors and warnings (documentation ones included: the doc stream makes the
@@ -124,12 +149,25 @@ public static class ConformanceChecker
         timings["compile"] = watch.Elapsed;
         if (compile.Count > 0 || !emit.Success)
         {
-            return Single(input.Name, "compile", "compile: " + compile.Count + " errors/warnings, first: " + string.Join("; ", compile.Take(5).Select(d => d.Id + " " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))), definition.Operations.Count);
+            return Single(
+                input.Name,
+                "compile",
+                "compile: "
+                    + compile.Count
+                    + " errors/warnings, first: "
+                    + string.Join(
+                        "; ",
+                        compile.Take(5).Select(d => d.Id + " " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture))
+                    ),
+                definition.Operations.Count
+            );
         }
 
         watch.Restart();
         peStream.Position = 0;
-        var assembly = new System.Runtime.Loader.AssemblyLoadContext("conformance-" + Guid.NewGuid().ToString("N")).LoadFromStream(peStream);
+        var assembly = new System.Runtime.Loader.AssemblyLoadContext("conformance-" + Guid.NewGuid().ToString("N")).LoadFromStream(
+            peStream
+        );
         timings["load"] = watch.Elapsed;
         watch.Restart();
         await using var server = await Server.RecordingServer.StartAsync();
@@ -141,9 +179,13 @@ public static class ConformanceChecker
 
     private static string? CustomAuthSource(GeneratorRun run)
     {
-        var interfaces = run.OutputCompilation.SyntaxTrees
-            .SelectMany(t => t.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InterfaceDeclarationSyntax>()
-                .Select(d => run.OutputCompilation.GetSemanticModel(t).GetDeclaredSymbol(d)))
+        var interfaces = run
+            .OutputCompilation.SyntaxTrees.SelectMany(t =>
+                t.GetRoot()
+                    .DescendantNodes()
+                    .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InterfaceDeclarationSyntax>()
+                    .Select(d => run.OutputCompilation.GetSemanticModel(t).GetDeclaredSymbol(d))
+            )
             .OfType<INamedTypeSymbol>()
             .Where(i => i.Name.EndsWith("CustomAuth", StringComparison.Ordinal))
             .ToList();
@@ -155,8 +197,12 @@ public static class ConformanceChecker
         var source = new System.Text.StringBuilder();
         source.AppendLine("internal sealed class ConformanceCustomHandler : global::System.Net.Http.DelegatingHandler");
         source.AppendLine("{");
-        source.AppendLine("    protected override global::System.Threading.Tasks.Task<global::System.Net.Http.HttpResponseMessage> SendAsync(global::System.Net.Http.HttpRequestMessage request, global::System.Threading.CancellationToken cancellationToken)");
-        source.AppendLine("    { request.Headers.TryAddWithoutValidation(\"X-Conformance-Custom-Auth\", \"custom\"); return base.SendAsync(request, cancellationToken); }");
+        source.AppendLine(
+            "    protected override global::System.Threading.Tasks.Task<global::System.Net.Http.HttpResponseMessage> SendAsync(global::System.Net.Http.HttpRequestMessage request, global::System.Threading.CancellationToken cancellationToken)"
+        );
+        source.AppendLine(
+            "    { request.Headers.TryAddWithoutValidation(\"X-Conformance-Custom-Auth\", \"custom\"); return base.SendAsync(request, cancellationToken); }"
+        );
         source.AppendLine("}");
         var index = 0;
         foreach (var type in interfaces)
@@ -166,8 +212,16 @@ public static class ConformanceChecker
             source.AppendLine("{");
             foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
             {
-                source.Append("    public global::System.Net.Http.DelegatingHandler ").Append(method.Name).Append('(')
-                    .Append(string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + " " + p.Name)))
+                source
+                    .Append("    public global::System.Net.Http.DelegatingHandler ")
+                    .Append(method.Name)
+                    .Append('(')
+                    .Append(
+                        string.Join(
+                            ", ",
+                            method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + " " + p.Name)
+                        )
+                    )
                     .AppendLine(") => new ConformanceCustomHandler();");
             }
 
@@ -177,8 +231,8 @@ public static class ConformanceChecker
         return source.ToString();
     }
 
-    private static ConformanceReport Single(string name, string operation, string failure, int operations = 0)
-        => new(name, Math.Max(operations, 1), 0, new[] { new OperationResult(operation, "-", false, failure) });
+    private static ConformanceReport Single(string name, string operation, string failure, int operations = 0) =>
+        new(name, Math.Max(operations, 1), 0, new[] { new OperationResult(operation, "-", false, failure) });
 
     internal static (Definition Definition, RefResolver Refs) ReadDefinition(ConformanceInput input)
     {
@@ -193,7 +247,14 @@ public static class ConformanceChecker
         var root = parsed[0].Root;
         var dialect = main.Metadata is { } m && m.TryGetValue("TypedConnectorsDialect", out var d) ? d.ToLowerInvariant() : null;
         Definition definition;
-        if (dialect == "openapi" || (dialect is null && root is JsonObject o && (Json.Str(o, "openapi") is { Length: > 0 } version && char.IsDigit(version[0]) || o.ContainsKey("swagger"))))
+        if (
+            dialect == "openapi"
+            || (
+                dialect is null
+                && root is JsonObject o
+                && (Json.Str(o, "openapi") is { Length: > 0 } version && char.IsDigit(version[0]) || o.ContainsKey("swagger"))
+            )
+        )
         {
             definition = OpenApiDefinitionReader.Read(refs);
         }
@@ -207,12 +268,19 @@ public static class ConformanceChecker
         }
         else
         {
-            definition = ConnectorDefinitionReader.ReadCanonical(refs, documentPath =>
-            {
-                var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(main.Path) ?? "/", documentPath)).Replace('\\', '/');
-                var index = parsed.FindIndex(p => string.Equals(System.IO.Path.GetFullPath(p.Path).Replace('\\', '/'), full, StringComparison.Ordinal));
-                return index < 0 ? null : new RefResolver(parsed[index].Path, parsed[index].Root, parsed.Where((_, i) => i != index));
-            });
+            definition = ConnectorDefinitionReader.ReadCanonical(
+                refs,
+                documentPath =>
+                {
+                    var full = System
+                        .IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(main.Path) ?? "/", documentPath))
+                        .Replace('\\', '/');
+                    var index = parsed.FindIndex(p =>
+                        string.Equals(System.IO.Path.GetFullPath(p.Path).Replace('\\', '/'), full, StringComparison.Ordinal)
+                    );
+                    return index < 0 ? null : new RefResolver(parsed[index].Path, parsed[index].Root, parsed.Where((_, i) => i != index));
+                }
+            );
         }
 
         return (definition, refs);
@@ -243,9 +311,15 @@ public static class ConformanceChecker
         }
 
         var name = System.IO.Path.GetFileName(file.Path).ToLowerInvariant();
-        var recognised = name.EndsWith(".connector.json", StringComparison.Ordinal) || name.EndsWith(".connector.yaml", StringComparison.Ordinal)
-            || name.EndsWith(".openapi.json", StringComparison.Ordinal) || name.EndsWith(".openapi.yaml", StringComparison.Ordinal) || name.EndsWith(".openapi.yml", StringComparison.Ordinal)
-            || name.EndsWith(".swagger.json", StringComparison.Ordinal) || name.EndsWith(".swagger.yaml", StringComparison.Ordinal) || name.EndsWith(".swagger.yml", StringComparison.Ordinal);
+        var recognised =
+            name.EndsWith(".connector.json", StringComparison.Ordinal)
+            || name.EndsWith(".connector.yaml", StringComparison.Ordinal)
+            || name.EndsWith(".openapi.json", StringComparison.Ordinal)
+            || name.EndsWith(".openapi.yaml", StringComparison.Ordinal)
+            || name.EndsWith(".openapi.yml", StringComparison.Ordinal)
+            || name.EndsWith(".swagger.json", StringComparison.Ordinal)
+            || name.EndsWith(".swagger.yaml", StringComparison.Ordinal)
+            || name.EndsWith(".swagger.yml", StringComparison.Ordinal);
         if (recognised)
         {
             return file;
@@ -258,7 +332,10 @@ public static class ConformanceChecker
             "databar" => "databar",
             _ => "connector",
         };
-        var metadata = new Dictionary<string, string>(file.Metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal) { ["TypedConnectorsDialect"] = dialect };
+        var metadata = new Dictionary<string, string>(file.Metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal)
+        {
+            ["TypedConnectorsDialect"] = dialect,
+        };
         return file with { Metadata = metadata };
     }
 }

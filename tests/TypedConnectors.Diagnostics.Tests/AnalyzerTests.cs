@@ -47,7 +47,10 @@ public class AnalyzerTests
         var run = DiagnosticsRun.Of(Expect.File("crm.connector.json", ManyProblems));
 
         Assert.Empty(run.AnalyzerExceptions);
-        Assert.All(run.Diagnostics, d => Assert.Equal(d.Severity == DiagnosticSeverity.Error ? Reporter.Generator : Reporter.Analyzer, d.Reporter));
+        Assert.All(
+            run.Diagnostics,
+            d => Assert.Equal(d.Severity == DiagnosticSeverity.Error ? Reporter.Generator : Reporter.Analyzer, d.Reporter)
+        );
         var keys = run.Diagnostics.Select(d => d.Id + d.Span).ToList();
         Assert.Equal(keys.Distinct().Count(), keys.Count);
 
@@ -71,7 +74,10 @@ public class AnalyzerTests
 
         // The Databar payloads carry "Authorization: Bearer sk-xxx": each gets the literal-credential warning at that value.
         var credentials = run.Diagnostics.Where(d => d.Id == "TC0021").ToList();
-        Assert.Equal(new[] { "databar-enrichment.connector.json", "databar-simple-get.connector.json" }, credentials.Select(d => Path.GetFileName(d.Path)));
+        Assert.Equal(
+            new[] { "databar-enrichment.connector.json", "databar-simple-get.connector.json" },
+            credentials.Select(d => Path.GetFileName(d.Path))
+        );
         Assert.All(credentials, d => Assert.Equal("(9,16)-(9,31)", d.Span));
         Assert.Empty(run.CompileDiagnostics);
     }
@@ -82,7 +88,10 @@ public class AnalyzerTests
     [InlineData("dotnet_diagnostic.TC0008.severity = error", "TC0008", DiagnosticSeverity.Error)]
     public void Analyzer_severities_follow_the_analyzer_config(string config, string id, DiagnosticSeverity expected)
     {
-        var (diagnostics, exceptions) = DiagnosticsRun.RunAnalyzer(new[] { Expect.File("crm.connector.json", ManyProblems) }, SeverityConfig.Parse(config));
+        var (diagnostics, exceptions) = DiagnosticsRun.RunAnalyzer(
+            new[] { Expect.File("crm.connector.json", ManyProblems) },
+            SeverityConfig.Parse(config)
+        );
 
         Assert.Empty(exceptions);
         Assert.Equal(expected, Assert.Single(diagnostics, d => d.Id == id).Severity);
@@ -94,7 +103,8 @@ public class AnalyzerTests
     {
         var (diagnostics, _) = DiagnosticsRun.RunAnalyzer(
             new[] { Expect.File("crm.connector.json", ManyProblems) },
-            SeverityConfig.Parse("dotnet_diagnostic.TC0021.severity = none\ndotnet_diagnostic.TC0008.severity = none"));
+            SeverityConfig.Parse("dotnet_diagnostic.TC0021.severity = none\ndotnet_diagnostic.TC0008.severity = none")
+        );
 
         Assert.DoesNotContain(diagnostics, d => d.Id is "TC0021" or "TC0008");
         Assert.Contains(diagnostics, d => d.Id == "TC0010");
@@ -106,8 +116,12 @@ public class AnalyzerTests
         var compilation = GeneratorHarness.CreateCompilation("", withHttpClientFactory: false);
         compilation = compilation.WithOptions(compilation.Options.WithGeneralDiagnosticOption(ReportDiagnostic.Error));
         var file = Expect.File("crm.connector.json", ManyProblems);
-        var options = new AnalyzerOptions(ImmutableArray.Create<AdditionalText>(new TestAdditionalText(file.Path, file.Text)), new TestOptionsProvider("TestApp", new[] { file }));
-        var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ConnectorAnalyzer()), options)
+        var options = new AnalyzerOptions(
+            ImmutableArray.Create<AdditionalText>(new TestAdditionalText(file.Path, file.Text)),
+            new TestOptionsProvider("TestApp", new[] { file })
+        );
+        var diagnostics = await compilation
+            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ConnectorAnalyzer()), options)
             .GetAnalyzerDiagnosticsAsync();
 
         Assert.NotEmpty(diagnostics);
@@ -117,7 +131,9 @@ public class AnalyzerTests
     [Fact]
     public void A_broken_file_produces_no_code_and_leaves_the_other_files_alone()
     {
-        var good = Expect.File("billing.connector.json", """
+        var good = Expect.File(
+            "billing.connector.json",
+            """
             {
               "format_version": 1,
               "name": "Acme Billing",
@@ -127,7 +143,8 @@ public class AnalyzerTests
                 { "name": "list_invoices", "method": "GET", "path": "/invoices", "response": { "type": "array", "items": { "type": "object", "properties": { "id": { "type": "string" } } } } }
               ]
             }
-            """);
+            """
+        );
         var broken = Expect.File("crm.connector.json", ManyProblems);
 
         var run = DiagnosticsRun.Of(good, broken);
@@ -146,7 +163,9 @@ public class AnalyzerTests
         // The OpenAPI document has a problem (an unsupported parameter style); the connector file over it has a typo and
         // renames an operation the document does not have. The analyzer reads the pair as the generator does: nothing
         // shows up twice, and the document is not also read on its own.
-        var document = new InputFile("/project/specs/inventory.openapi.yaml", """
+        var document = new InputFile(
+            "/project/specs/inventory.openapi.yaml",
+            """
             openapi: 3.0.3
             info: { title: Inventory, version: 1.0.0 }
             servers: [{ url: 'https://inventory.example.com/api' }]
@@ -157,8 +176,11 @@ public class AnalyzerTests
                   parameters:
                     - { name: ids, in: query, style: matrix, schema: { type: array, items: { type: string } } }
                   responses: { '204': { description: ok } }
-            """);
-        var connector = Expect.File("inventory.connector.json", """
+            """
+        );
+        var connector = Expect.File(
+            "inventory.connector.json",
+            """
             {
               "format_version": 1,
               "name": "Inventory",
@@ -167,7 +189,8 @@ public class AnalyzerTests
               "max_concurency": 4,
               "operations": { "rename": { "listItem": "list_all_items" } }
             }
-            """);
+            """
+        );
 
         var run = DiagnosticsRun.Of(document, connector);
 
@@ -219,7 +242,8 @@ public class AnalyzerTests
                 SpanOf(text, "\"get-deal\"") + " TC0012 Warning Analyzer",
                 SpanOf(text, "\"method\"", 3) + " TC0028 Warning Analyzer",
             },
-            run.Diagnostics.Select(d => d.Span + " " + d.Id + " " + d.Severity + " " + d.Reporter));
+            run.Diagnostics.Select(d => d.Span + " " + d.Id + " " + d.Severity + " " + d.Reporter)
+        );
         Assert.Empty(run.Sources);
     }
 
@@ -252,7 +276,8 @@ public class AnalyzerTests
                 "crm.connector.json" + SpanOf(Crm, "\"http://api.acme.com\"") + " TC0008 Warning Analyzer",
                 "crm.connector.json" + SpanOf(Crm, "{id}") + " TC0014 Error Generator",
             },
-            run.Diagnostics.Select(d => Path.GetFileName(d.Path) + d.Span + " " + d.Id + " " + d.Severity + " " + d.Reporter));
+            run.Diagnostics.Select(d => Path.GetFileName(d.Path) + d.Span + " " + d.Id + " " + d.Severity + " " + d.Reporter)
+        );
         Assert.Empty(run.Sources);
     }
 
@@ -279,7 +304,8 @@ public class AnalyzerTests
                 SpanOf(text, "\"7\"") + " TC0004",
                 SpanOf(text, "\"descripton\"") + " TC0036",
             },
-            run.Diagnostics.Select(d => d.Span + " " + d.Id));
+            run.Diagnostics.Select(d => d.Span + " " + d.Id)
+        );
     }
 
     /// <summary>The span of the <paramref name="occurrence"/>th <paramref name="needle"/> in the text, as the diagnostics print it.</summary>
@@ -302,7 +328,12 @@ public class AnalyzerTests
     {
         var run = DiagnosticsRun.Of(
             new InputFile("/project/appsettings.json", "{ this is not json"),
-            new InputFile("/project/Connectors/skipped.connector.json", "{ broken", new Dictionary<string, string> { ["TypedConnectorsDialect"] = "none" }));
+            new InputFile(
+                "/project/Connectors/skipped.connector.json",
+                "{ broken",
+                new Dictionary<string, string> { ["TypedConnectorsDialect"] = "none" }
+            )
+        );
 
         Assert.Empty(run.Diagnostics);
         Assert.Empty(run.Sources);
@@ -319,7 +350,8 @@ public class AnalyzerTests
             new AnalyzerOptions(ImmutableArray.Create<AdditionalText>(file), new TestOptionsProvider("TestApp", Array.Empty<InputFile>())),
             (ex, _, _) => exceptions.Add(ex),
             concurrentAnalysis: false,
-            logAnalyzerExecutionTime: false);
+            logAnalyzerExecutionTime: false
+        );
         var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ConnectorAnalyzer()), options);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellation.Token));
@@ -335,7 +367,9 @@ public class AnalyzerTests
         var driver = GeneratorHarness.CreateDriver(new[] { Expect.File("crm.connector.json", ManyProblems) });
         var compilation = GeneratorHarness.CreateCompilation("", withHttpClientFactory: false);
 
-        Assert.ThrowsAny<OperationCanceledException>(() => driver.RunGeneratorsAndUpdateCompilation(compilation, out _, out _, cancellation.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            driver.RunGeneratorsAndUpdateCompilation(compilation, out _, out _, cancellation.Token)
+        );
     }
 
     /// <summary>Cancels the analysis as the analyzer reads the file, so the cancellation arrives inside the analyzer's own work.</summary>

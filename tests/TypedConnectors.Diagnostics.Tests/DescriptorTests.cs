@@ -16,13 +16,16 @@ public partial class DescriptorTests
     {
         var descriptors = Repo.Descriptors();
         Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
-        Assert.All(descriptors, d =>
-        {
-            Assert.Matches("^TC[0-9]{4}$", d.Id);
-            Assert.Equal(HelpBase + d.Id + ".md", d.HelpLinkUri);
-            Assert.StartsWith("TypedConnectors.", d.Category, StringComparison.Ordinal);
-            Assert.True(d.IsEnabledByDefault);
-        });
+        Assert.All(
+            descriptors,
+            d =>
+            {
+                Assert.Matches("^TC[0-9]{4}$", d.Id);
+                Assert.Equal(HelpBase + d.Id + ".md", d.HelpLinkUri);
+                Assert.StartsWith("TypedConnectors.", d.Category, StringComparison.Ordinal);
+                Assert.True(d.IsEnabledByDefault);
+            }
+        );
     }
 
     [Fact]
@@ -30,29 +33,48 @@ public partial class DescriptorTests
     {
         var shipped = File.ReadAllText(Path.Combine(Repo.GeneratorProject, "AnalyzerReleases.Shipped.md"));
         var unshipped = File.ReadAllText(Path.Combine(Repo.GeneratorProject, "AnalyzerReleases.Unshipped.md"));
-        var rows = (shipped + "\n" + unshipped).Split('\n')
+        var rows = (shipped + "\n" + unshipped)
+            .Split('\n')
             .Select(l => l.Split('|').Select(c => c.Trim()).ToArray())
             .Where(c => c.Length == 4 && c[0].StartsWith("TC", StringComparison.Ordinal))
             .ToDictionary(c => c[0], c => c);
 
         var descriptors = Repo.Descriptors();
         Assert.Equal(descriptors.Select(d => d.Id).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
-        Assert.All(descriptors, d =>
-        {
-            Assert.Equal(d.Category, rows[d.Id][1]);
-            Assert.Equal(d.DefaultSeverity.ToString(), rows[d.Id][2]);
-            Assert.Equal(d.Title.ToString(System.Globalization.CultureInfo.InvariantCulture), rows[d.Id][3]);
-        });
+        Assert.All(
+            descriptors,
+            d =>
+            {
+                Assert.Equal(d.Category, rows[d.Id][1]);
+                Assert.Equal(d.DefaultSeverity.ToString(), rows[d.Id][2]);
+                Assert.Equal(d.Title.ToString(System.Globalization.CultureInfo.InvariantCulture), rows[d.Id][3]);
+            }
+        );
     }
 
     [Fact]
     public void The_index_lists_every_id_with_its_severity()
     {
         var index = File.ReadAllText(Path.Combine(Repo.DiagnosticsDocs, "README.md"));
-        Assert.All(Repo.Descriptors(), d => Assert.Contains(
-            "| [" + d.Id + "](" + d.Id + ".md) | " + d.Title.ToString(System.Globalization.CultureInfo.InvariantCulture) + " | " + d.DefaultSeverity + " | " + d.Category + " |",
-            index,
-            StringComparison.Ordinal));
+        Assert.All(
+            Repo.Descriptors(),
+            d =>
+                Assert.Contains(
+                    "| ["
+                        + d.Id
+                        + "]("
+                        + d.Id
+                        + ".md) | "
+                        + d.Title.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        + " | "
+                        + d.DefaultSeverity
+                        + " | "
+                        + d.Category
+                        + " |",
+                    index,
+                    StringComparison.Ordinal
+                )
+        );
     }
 
     [Theory]
@@ -64,8 +86,16 @@ public partial class DescriptorTests
         Assert.True(File.Exists(path), "missing " + path);
         var page = File.ReadAllText(path);
 
-        Assert.StartsWith("# " + id + ": " + descriptor.Title.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n", page, StringComparison.Ordinal);
-        Assert.Contains("**Severity:** " + descriptor.DefaultSeverity + " · **Category:** " + descriptor.Category, page, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "# " + id + ": " + descriptor.Title.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n",
+            page,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "**Severity:** " + descriptor.DefaultSeverity + " · **Category:** " + descriptor.Category,
+            page,
+            StringComparison.Ordinal
+        );
         if (id != "TC0050")
         {
             Assert.Contains("## What", page, StringComparison.Ordinal);
@@ -99,8 +129,21 @@ public partial class DescriptorTests
                 // A complete example file: run it and compare with what the build prints.
                 var example = JsonBlock().Match(page).Groups[1].Value;
                 var run = DiagnosticsRun.Of(Expect.File(located.Groups[1].Value, example));
-                var printed = run.Diagnostics.Where(d => d.Id == id)
-                    .Select(d => located.Groups[1].Value + "(" + d.Line + "," + d.Column + "): " + d.Severity.ToString().ToLowerInvariant() + " " + d.Id + ": " + d.Message);
+                var printed = run
+                    .Diagnostics.Where(d => d.Id == id)
+                    .Select(d =>
+                        located.Groups[1].Value
+                        + "("
+                        + d.Line
+                        + ","
+                        + d.Column
+                        + "): "
+                        + d.Severity.ToString().ToLowerInvariant()
+                        + " "
+                        + d.Id
+                        + ": "
+                        + d.Message
+                    );
                 Assert.Contains(message, printed);
             }
         }
@@ -110,7 +153,10 @@ public partial class DescriptorTests
     [MemberData(nameof(Ids))]
     public void Every_reported_id_has_a_location_test(string id)
     {
-        Assert.Contains(typeof(DiagnosticLocationTests).GetMethods(BindingFlags.Public | BindingFlags.Instance), m => m.Name.StartsWith(id + "_", StringComparison.Ordinal));
+        Assert.Contains(
+            typeof(DiagnosticLocationTests).GetMethods(BindingFlags.Public | BindingFlags.Instance),
+            m => m.Name.StartsWith(id + "_", StringComparison.Ordinal)
+        );
     }
 
     /// <summary>A regex for what a composite format string can print: <c>{n}</c> holes match anything, <c>{{</c>/<c>}}</c> are braces.</summary>

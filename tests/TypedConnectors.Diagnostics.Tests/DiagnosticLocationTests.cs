@@ -26,7 +26,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0001",
-            Error);
+            Error
+        );
         Assert.Contains("JSON", found.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("LineNumber", found.Message, StringComparison.Ordinal);
     }
@@ -43,7 +44,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0001",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -58,7 +60,8 @@ public class DiagnosticLocationTests
             ]|]
             """,
             "TC0002",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -79,7 +82,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0003",
-            Error);
+            Error
+        );
         Assert.Contains("'path'", found.Message, StringComparison.Ordinal);
     }
 
@@ -96,7 +100,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0004",
-            Error);
+            Error
+        );
         Assert.Equal("'max_concurrency' must be a whole number, not the string \"5\"", found.Message);
     }
 
@@ -115,7 +120,8 @@ public class DiagnosticLocationTests
             """,
             "TC0005",
             Warning,
-            "acme.connector.json");
+            "acme.connector.json"
+        );
         Assert.EndsWith("did you mean 'description'?", found.Message, StringComparison.Ordinal);
     }
 
@@ -123,16 +129,25 @@ public class DiagnosticLocationTests
     public void TC0036_unknown_key_of_a_connector_file_is_an_error_with_a_suggestion()
     {
         // "reponse" would silently turn the typed response into a Task: the file does not generate until it is fixed.
-        var run = DiagnosticsRun.Of(Expect.File("crm.connector.json", Markup.Parse("""
-            {
-              "format_version": 1,
-              "name": "Acme CRM",
-              "base_url": "https://api.acme.com/v2",
-              "endpoints": [
-                { "name": "get_contact", "method": "get", "path": "/contacts", [|"reponse"|]: { "type": "object" } }
-              ]
-            }
-            """).Text));
+        var run = DiagnosticsRun.Of(
+            Expect.File(
+                "crm.connector.json",
+                Markup
+                    .Parse(
+                        """
+                        {
+                          "format_version": 1,
+                          "name": "Acme CRM",
+                          "base_url": "https://api.acme.com/v2",
+                          "endpoints": [
+                            { "name": "get_contact", "method": "get", "path": "/contacts", [|"reponse"|]: { "type": "object" } }
+                          ]
+                        }
+                        """
+                    )
+                    .Text
+            )
+        );
         var found = Expect.Diagnostic(
             """
             {
@@ -145,7 +160,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0036",
-            Error);
+            Error
+        );
         Assert.Equal("'reponse' is not a known key of an endpoint; did you mean 'response'?", found.Message);
         Assert.Empty(run.Sources);
     }
@@ -160,47 +176,53 @@ public class DiagnosticLocationTests
         var (marked, wrong) = what switch
         {
             "HTTP method" => (Endpoint("\"method\": [|\"FETCH\"|]"), "FETCH"),
-            "auth type" => (Auth("\"type\": [|\"apikey\"|], \"fields\": [ { \"field_name\": \"api_key\", \"input_type\": \"password\" } ]"), "apikey"),
+            "auth type" => (
+                Auth("\"type\": [|\"apikey\"|], \"fields\": [ { \"field_name\": \"api_key\", \"input_type\": \"password\" } ]"),
+                "apikey"
+            ),
             "connector type" => (Root("\"type\": [|\"enrich\"|],"), "enrich"),
             _ => (Auth("\"type\": \"bearer\", \"fields\": [ { \"field_name\": \"token\", \"input_type\": [|\"secret\"|] } ]"), "secret"),
         };
         var found = Expect.Diagnostic(marked, "TC0006", Error);
         Assert.StartsWith("'" + wrong + "' is not a valid " + what + "; use one of: " + allowed, found.Message, StringComparison.Ordinal);
 
-        static string Root(string line) => """
-            {
-              "format_version": 1,
-              "name": "Acme CRM",
-              LINE
-              "base_url": "https://api.acme.com/v2"
-            }
-            """.Replace("LINE", line, StringComparison.Ordinal);
-
-        static string Auth(string method) => """
-            {
-              "format_version": 1,
-              "name": "Acme CRM",
-              "base_url": "https://api.acme.com/v2",
-              "auth": [
-                { METHOD }
-              ]
-            }
-            """.Replace("METHOD", method, StringComparison.Ordinal);
-
-        static string Endpoint(string method) => """
-            {
-              "format_version": 1,
-              "name": "Acme CRM",
-              "base_url": "https://api.acme.com/v2",
-              "endpoints": [
+        static string Root(string line) =>
+            """
                 {
-                  "name": "list_contacts",
-                  METHOD,
-                  "path": "/contacts"
+                  "format_version": 1,
+                  "name": "Acme CRM",
+                  LINE
+                  "base_url": "https://api.acme.com/v2"
                 }
-              ]
-            }
-            """.Replace("METHOD", method, StringComparison.Ordinal);
+                """.Replace("LINE", line, StringComparison.Ordinal);
+
+        static string Auth(string method) =>
+            """
+                {
+                  "format_version": 1,
+                  "name": "Acme CRM",
+                  "base_url": "https://api.acme.com/v2",
+                  "auth": [
+                    { METHOD }
+                  ]
+                }
+                """.Replace("METHOD", method, StringComparison.Ordinal);
+
+        static string Endpoint(string method) =>
+            """
+                {
+                  "format_version": 1,
+                  "name": "Acme CRM",
+                  "base_url": "https://api.acme.com/v2",
+                  "endpoints": [
+                    {
+                      "name": "list_contacts",
+                      METHOD,
+                      "path": "/contacts"
+                    }
+                  ]
+                }
+                """.Replace("METHOD", method, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -215,7 +237,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0007",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -230,7 +253,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0008",
-            Warning);
+            Warning
+        );
     }
 
     [Theory]
@@ -239,13 +263,18 @@ public class DiagnosticLocationTests
     [InlineData("http://[::1]/v1")]
     public void TC0008_not_reported_for_loopback(string url)
     {
-        var run = DiagnosticsRun.Of(Expect.File("local.connector.json", $$"""
-            {
-              "format_version": 1,
-              "name": "Local dev API",
-              "base_url": "{{url}}"
-            }
-            """));
+        var run = DiagnosticsRun.Of(
+            Expect.File(
+                "local.connector.json",
+                $$"""
+                {
+                  "format_version": 1,
+                  "name": "Local dev API",
+                  "base_url": "{{url}}"
+                }
+                """
+            )
+        );
         Assert.Empty(run.Diagnostics);
         Assert.NotEmpty(run.Sources);
     }
@@ -265,7 +294,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0009",
-            Error);
+            Error
+        );
         Assert.StartsWith("'{{tenant}}' is used in the base URL but not declared", found.Message, StringComparison.Ordinal);
     }
 
@@ -284,7 +314,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0009",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -303,7 +334,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0010",
-            Warning);
+            Warning
+        );
     }
 
     [Fact]
@@ -323,7 +355,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0011",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -342,8 +375,12 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0012",
-            Warning);
-        Assert.Equal("'list-contacts' and 'list_contacts' both become the C# name 'ListContactsAsync'; the second is generated as 'ListContactsAsync2' — rename one to choose the name yourself", found.Message);
+            Warning
+        );
+        Assert.Equal(
+            "'list-contacts' and 'list_contacts' both become the C# name 'ListContactsAsync'; the second is generated as 'ListContactsAsync2' — rename one to choose the name yourself",
+            found.Message
+        );
     }
 
     [Fact]
@@ -362,7 +399,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0012",
-            Warning);
+            Warning
+        );
     }
 
     [Fact]
@@ -389,7 +427,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0013",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -414,7 +453,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0014",
-            Error);
+            Error
+        );
     }
 
     [Theory]
@@ -433,7 +473,8 @@ public class DiagnosticLocationTests
             }
             """.Replace("LINE", line, StringComparison.Ordinal),
             "TC0015",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -450,7 +491,8 @@ public class DiagnosticLocationTests
             }
             """.Replace("NAME", name, StringComparison.Ordinal),
             "TC0016",
-            Warning);
+            Warning
+        );
         Assert.Equal("'name' is " + name.Length + " characters long; the limit is 256", found.Message);
     }
 
@@ -467,7 +509,8 @@ public class DiagnosticLocationTests
             }
             """.Replace("PATH", path, StringComparison.Ordinal),
             "TC0016",
-            Warning);
+            Warning
+        );
     }
 
     [Fact]
@@ -491,7 +534,8 @@ public class DiagnosticLocationTests
             }
             """.Replace("FIELDS", fields, StringComparison.Ordinal),
             "TC0016",
-            Warning);
+            Warning
+        );
         var length = ("{\"email\": \"{{ email }}\", " + fields.Replace("\\\"", "\"", StringComparison.Ordinal) + "}").Length;
         Assert.Equal("'body_template' is " + length + " characters long; the limit is 2048", found.Message);
     }
@@ -521,7 +565,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0017",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -540,7 +585,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0018",
-            Warning);
+            Warning
+        );
         Assert.Contains("'api_key' is used when none is chosen", found.Message, StringComparison.Ordinal);
     }
 
@@ -565,7 +611,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0019",
-            Error);
+            Error
+        );
         Assert.Equal("OAuth method 'oauth2' needs 'token_uri' for the authorization_code flow", found.Message);
     }
 
@@ -584,7 +631,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0019",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -608,7 +656,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0020",
-            Warning);
+            Warning
+        );
     }
 
     [Fact]
@@ -627,7 +676,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0021",
-            Warning);
+            Warning
+        );
         Assert.DoesNotContain("51HfR2kL9xQ", found.Message, StringComparison.Ordinal);
         Assert.Contains("connection secret", found.Message, StringComparison.Ordinal);
     }
@@ -653,7 +703,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0021",
-            Warning);
+            Warning
+        );
     }
 
     [Fact]
@@ -671,7 +722,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0022",
-            Error);
+            Error
+        );
         Assert.Contains("line break", found.Message, StringComparison.Ordinal);
     }
 
@@ -690,7 +742,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0022",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -713,7 +766,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0023",
-            Error);
+            Error
+        );
         Assert.Contains("unknown filter 'upper'", found.Message, StringComparison.Ordinal);
     }
 
@@ -737,7 +791,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0023",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -747,12 +802,21 @@ public class DiagnosticLocationTests
         var compilation = GeneratorHarness.CreateCompilation("", withHttpClientFactory: false);
         var options = new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(
             System.Collections.Immutable.ImmutableArray.Create<AdditionalText>(files),
-            new TestOptionsProvider("TestApp", Array.Empty<InputFile>()));
+            new TestOptionsProvider("TestApp", Array.Empty<InputFile>())
+        );
         var exceptions = new List<Exception>();
         var diagnostics = await compilation
             .WithAnalyzers(
-                System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(new TypedConnectors.Generator.ConnectorAnalyzer()),
-                new Microsoft.CodeAnalysis.Diagnostics.CompilationWithAnalyzersOptions(options, (ex, _, _) => exceptions.Add(ex), concurrentAnalysis: false, logAnalyzerExecutionTime: false))
+                System.Collections.Immutable.ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(
+                    new TypedConnectors.Generator.ConnectorAnalyzer()
+                ),
+                new Microsoft.CodeAnalysis.Diagnostics.CompilationWithAnalyzersOptions(
+                    options,
+                    (ex, _, _) => exceptions.Add(ex),
+                    concurrentAnalysis: false,
+                    logAnalyzerExecutionTime: false
+                )
+            )
             .GetAnalyzerDiagnosticsAsync();
 
         Assert.Empty(exceptions);
@@ -761,7 +825,10 @@ public class DiagnosticLocationTests
         Assert.Equal(Error, found.Severity);
         Assert.Equal("/project/Connectors/locked.connector.json", found.Path);
         Assert.Equal("(1,1)-(1,1)", found.Span);
-        Assert.Equal("TypedConnectors could not process 'locked.connector.json' — System.IO.IOException: The file is locked by another process. — please report this with the file attached", found.Message);
+        Assert.Equal(
+            "TypedConnectors could not process 'locked.connector.json' — System.IO.IOException: The file is locked by another process. — please report this with the file attached",
+            found.Message
+        );
     }
 
     [Fact]
@@ -779,17 +846,24 @@ public class DiagnosticLocationTests
             }
             """.Replace("OPEN", open, StringComparison.Ordinal).Replace("CLOSE", close, StringComparison.Ordinal),
             "TC0025",
-            Error);
+            Error
+        );
     }
 
     [Fact]
     public void TC0025_yaml_nested_200000_levels_deep_stops_at_the_limit_without_overflowing_the_stack()
     {
         var found = Expect.Diagnostic(
-            "openapi: 3.0.3\ninfo: { title: Inventory, version: 1.0.0 }\nx-deep: " + new string('[', 63) + "[|[|]" + new string('[', 200_000 - 64) + new string(']', 200_000) + "\npaths: {}\n",
+            "openapi: 3.0.3\ninfo: { title: Inventory, version: 1.0.0 }\nx-deep: "
+                + new string('[', 63)
+                + "[|[|]"
+                + new string('[', 200_000 - 64)
+                + new string(']', 200_000)
+                + "\npaths: {}\n",
             "TC0025",
             Error,
-            "inventory.openapi.yaml");
+            "inventory.openapi.yaml"
+        );
         Assert.EndsWith("nesting deeper than 64 levels", found.Message, StringComparison.Ordinal);
     }
 
@@ -813,7 +887,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0026",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -829,7 +904,8 @@ public class DiagnosticLocationTests
             "TC0027",
             Error,
             "acme.postman.json",
-            new Dictionary<string, string> { ["TypedConnectorsDialect"] = "postman" });
+            new Dictionary<string, string> { ["TypedConnectorsDialect"] = "postman" }
+        );
         Assert.Contains("'postman'", found.Message, StringComparison.Ordinal);
     }
 
@@ -847,7 +923,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0028",
-            Warning);
+            Warning
+        );
     }
 
     [Fact]
@@ -865,7 +942,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0029",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -892,7 +970,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0033",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -911,7 +990,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0035",
-            Error);
+            Error
+        );
     }
 
     [Fact]
@@ -932,7 +1012,8 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0006",
-            Error);
+            Error
+        );
         Assert.Equal("'partners' is not a valid auth method key; use one of: partner", found.Message);
     }
 
@@ -950,7 +1031,8 @@ public class DiagnosticLocationTests
             """,
             "TC0001",
             Error,
-            "inventory.openapi.yaml");
+            "inventory.openapi.yaml"
+        );
         Assert.StartsWith("The YAML in this file cannot be read: ", found.Message, StringComparison.Ordinal);
     }
 
@@ -975,7 +1057,8 @@ public class DiagnosticLocationTests
             """,
             "TC0025",
             Error,
-            "inventory.openapi.yaml");
+            "inventory.openapi.yaml"
+        );
         Assert.Contains("aliases", found.Message, StringComparison.Ordinal);
     }
 
@@ -992,7 +1075,8 @@ public class DiagnosticLocationTests
             """,
             "TC0030",
             Error,
-            "inventory.openapi.yaml");
+            "inventory.openapi.yaml"
+        );
     }
 
     [Fact]
@@ -1014,7 +1098,8 @@ public class DiagnosticLocationTests
             """,
             "TC0031",
             Warning,
-            "inventory.openapi.yaml");
+            "inventory.openapi.yaml"
+        );
         Assert.Equal("OpenAPI: API key scheme 'partnerKey' has no 'name'; it is skipped", found.Message);
     }
 
@@ -1045,7 +1130,8 @@ public class DiagnosticLocationTests
             """,
             "TC0032",
             Warning,
-            "inventory.openapi.yaml");
+            "inventory.openapi.yaml"
+        );
     }
 
     [Fact]
@@ -1076,7 +1162,8 @@ public class DiagnosticLocationTests
             """,
             "TC0033",
             Error,
-            "inventory.openapi.yaml");
+            "inventory.openapi.yaml"
+        );
         Assert.Equal("'#/components/schemas/Itemz' cannot be resolved: nothing exists at that location of this document", found.Message);
     }
 
@@ -1103,7 +1190,8 @@ public class DiagnosticLocationTests
             """,
             "TC0034",
             Error,
-            "inventory.openapi.yaml");
+            "inventory.openapi.yaml"
+        );
     }
 
     [Fact]
@@ -1121,20 +1209,26 @@ public class DiagnosticLocationTests
             }
             """,
             "TC0040",
-            Error);
+            Error
+        );
     }
 
     [Fact]
     public void TC0050_mcp_connector_in_a_project_without_the_mcp_sdk_is_reported_by_the_generator_for_the_whole_file()
     {
         // About the project's references rather than a place in the file, and only the generator sees the references.
-        var run = DiagnosticsRun.Of(Expect.File("github-mcp.connector.json", """
-            {
-              "display_name": "Github MCP",
-              "auth_patterns": [ { "type": "OAUTH", "is_mcp": true, "oauth_config": { "pkce_enabled": true } } ],
-              "proxy_url": "https://api.githubcopilot.com/mcp/"
-            }
-            """));
+        var run = DiagnosticsRun.Of(
+            Expect.File(
+                "github-mcp.connector.json",
+                """
+                {
+                  "display_name": "Github MCP",
+                  "auth_patterns": [ { "type": "OAUTH", "is_mcp": true, "oauth_config": { "pkce_enabled": true } } ],
+                  "proxy_url": "https://api.githubcopilot.com/mcp/"
+                }
+                """
+            )
+        );
         var found = Assert.Single(run.Diagnostics, d => d.Id == "TC0050");
         Assert.Equal((Warning, Reporter.Generator, "(1,1)-(1,1)"), (found.Severity, found.Reporter, found.Span));
         Assert.NotEmpty(run.Sources);
@@ -1144,7 +1238,7 @@ public class DiagnosticLocationTests
     {
         public override string Path { get; } = path;
 
-        public override Microsoft.CodeAnalysis.Text.SourceText GetText(CancellationToken cancellationToken = default)
-            => throw new IOException("The file is locked by another process.");
+        public override Microsoft.CodeAnalysis.Text.SourceText GetText(CancellationToken cancellationToken = default) =>
+            throw new IOException("The file is locked by another process.");
     }
 }

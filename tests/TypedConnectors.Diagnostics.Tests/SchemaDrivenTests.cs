@@ -66,7 +66,8 @@ public class SchemaDrivenTests
         }
         """;
 
-    private static readonly JsonObject Schema = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "connector.schema.json")))!;
+    private static readonly JsonObject Schema = (JsonObject)
+        JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "connector.schema.json")))!;
 
     [Fact]
     public void The_valid_connector_uses_the_whole_format_and_has_no_diagnostic()
@@ -91,40 +92,58 @@ public class SchemaDrivenTests
         Assert.True(cases.Count > 150, cases.Count + " cases");
 
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
-        Parallel.ForEach(cases, new ParallelOptions { MaxDegreeOfParallelism = 2 }, c =>
-        {
-            var markup = Markup.Parse(c.Marked);
-            var run = DiagnosticsRun.Of(Expect.File("crm.connector.json", markup.Text));
-            var at = run.Diagnostics.Where(d => d.Span == markup.Span).ToList();
-            var problem =
-                run.AnalyzerExceptions.Length > 0 ? "analyzer exception " + run.AnalyzerExceptions[0]
-                : at.Count != 1 ? at.Count + " diagnostics at the value"
-                : at[0].Id != c.ExpectedId ? at[0].Id + " instead of " + c.ExpectedId
-                : at[0].Severity != DiagnosticSeverity.Error || at[0].Reporter != Reporter.Generator ? "not a generator error"
-                : run.Diagnostics.Count(d => d.Id == c.ExpectedId) != 1 ? "more than one " + c.ExpectedId
-                : run.Diagnostics.FirstOrDefault(d => d.Id is "TC0036" or "TC0005" or "TC0024") is { } noise ? "also " + noise
-                : !run.Sources.IsEmpty ? "code was generated"
-                : null;
-            if (problem is not null)
+        Parallel.ForEach(
+            cases,
+            new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            c =>
             {
-                failures.Add(c.SchemaKey + " = " + c.Value + ": " + problem + "\n  " + string.Join("\n  ", run.Diagnostics));
+                var markup = Markup.Parse(c.Marked);
+                var run = DiagnosticsRun.Of(Expect.File("crm.connector.json", markup.Text));
+                var at = run.Diagnostics.Where(d => d.Span == markup.Span).ToList();
+                var problem =
+                    run.AnalyzerExceptions.Length > 0 ? "analyzer exception " + run.AnalyzerExceptions[0]
+                    : at.Count != 1 ? at.Count + " diagnostics at the value"
+                    : at[0].Id != c.ExpectedId ? at[0].Id + " instead of " + c.ExpectedId
+                    : at[0].Severity != DiagnosticSeverity.Error || at[0].Reporter != Reporter.Generator ? "not a generator error"
+                    : run.Diagnostics.Count(d => d.Id == c.ExpectedId) != 1 ? "more than one " + c.ExpectedId
+                    : run.Diagnostics.FirstOrDefault(d => d.Id is "TC0036" or "TC0005" or "TC0024") is { } noise ? "also " + noise
+                    : !run.Sources.IsEmpty ? "code was generated"
+                    : null;
+                if (problem is not null)
+                {
+                    failures.Add(c.SchemaKey + " = " + c.Value + ": " + problem + "\n  " + string.Join("\n  ", run.Diagnostics));
+                }
             }
-        });
+        );
 
-        Assert.True(failures.IsEmpty, failures.Count + " of " + cases.Count + " failed:\n" + string.Join("\n", failures.OrderBy(f => f, StringComparer.Ordinal)));
+        Assert.True(
+            failures.IsEmpty,
+            failures.Count + " of " + cases.Count + " failed:\n" + string.Join("\n", failures.OrderBy(f => f, StringComparer.Ordinal))
+        );
     }
 
     [Fact]
     public void The_keys_the_reader_accepts_are_the_keys_the_schema_declares_at_every_level()
     {
-        var readerType = typeof(ConnectorGenerator).Assembly.GetType("TypedConnectors.Generator.Reading.Canonical.CanonicalReader", throwOnError: true)!;
-        var keySets = (IReadOnlyDictionary<string, string[]>)readerType.GetProperty("KeySets", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
+        var readerType = typeof(ConnectorGenerator).Assembly.GetType(
+            "TypedConnectors.Generator.Reading.Canonical.CanonicalReader",
+            throwOnError: true
+        )!;
+        var keySets =
+            (IReadOnlyDictionary<string, string[]>)
+                readerType.GetProperty("KeySets", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
 
-        var objects = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal) { ["#"] = Schema, ["operations"] = (JsonObject)Schema["properties"]!["operations"]! };
+        var objects = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal)
+        {
+            ["#"] = Schema,
+            ["operations"] = (JsonObject)Schema["properties"]!["operations"]!,
+        };
         foreach (var (name, definition) in (JsonObject)Schema["$defs"]!)
         {
             var obj = (JsonObject)definition!;
-            var withProperties = obj["properties"] is not null ? obj : (obj["oneOf"] as JsonArray)?.OfType<JsonObject>().SingleOrDefault(b => b["properties"] is not null);
+            var withProperties = obj["properties"] is not null
+                ? obj
+                : (obj["oneOf"] as JsonArray)?.OfType<JsonObject>().SingleOrDefault(b => b["properties"] is not null);
             if (withProperties is not null)
             {
                 objects[name] = withProperties;
@@ -144,7 +163,14 @@ public class SchemaDrivenTests
 
             var schemaKeys = declared.Where(k => k is not "$comment" and not "$schema").Order(StringComparer.Ordinal).ToList();
             var readerKeys = keySets[name].Order(StringComparer.Ordinal).ToList();
-            Assert.True(schemaKeys.SequenceEqual(readerKeys), name + ": only in the schema: " + string.Join(", ", schemaKeys.Except(readerKeys)) + "; only in the reader: " + string.Join(", ", readerKeys.Except(schemaKeys)));
+            Assert.True(
+                schemaKeys.SequenceEqual(readerKeys),
+                name
+                    + ": only in the schema: "
+                    + string.Join(", ", schemaKeys.Except(readerKeys))
+                    + "; only in the reader: "
+                    + string.Join(", ", readerKeys.Except(schemaKeys))
+            );
         }
     }
 
@@ -316,7 +342,9 @@ public class SchemaDrivenTests
 
             // Where the schema bounds a value or its text, a value of the right type outside the bound is reported too.
             var (resolved, _) = Resolve(schema, "");
-            var bounded = new[] { resolved }.Concat((resolved["oneOf"] as JsonArray)?.OfType<JsonObject>() ?? Enumerable.Empty<JsonObject>());
+            var bounded = new[] { resolved }.Concat(
+                (resolved["oneOf"] as JsonArray)?.OfType<JsonObject>() ?? Enumerable.Empty<JsonObject>()
+            );
             if (bounded.Select(b => b["minimum"]).OfType<JsonValue>().FirstOrDefault() is { } minimum && kinds.Contains("integer"))
             {
                 var below = (minimum.GetValue<int>() - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -349,7 +377,9 @@ public class SchemaDrivenTests
             var parent = document;
             foreach (var segment in segments.Take(segments.Length - 1))
             {
-                parent = parent is JsonArray a ? a[int.Parse(segment, System.Globalization.CultureInfo.InvariantCulture)]! : parent[segment]!;
+                parent = parent is JsonArray a
+                    ? a[int.Parse(segment, System.Globalization.CultureInfo.InvariantCulture)]!
+                    : parent[segment]!;
             }
 
             var last = segments[^1];
@@ -369,7 +399,11 @@ public class SchemaDrivenTests
 
         private static (JsonObject Schema, string Path) Resolve(JsonObject schema, string path)
         {
-            while (schema["$ref"] is JsonValue reference && reference.GetValue<string>() is { } target && target.StartsWith("#/$defs/", StringComparison.Ordinal))
+            while (
+                schema["$ref"] is JsonValue reference
+                && reference.GetValue<string>() is { } target
+                && target.StartsWith("#/$defs/", StringComparison.Ordinal)
+            )
             {
                 path = target;
                 schema = (JsonObject)Schema["$defs"]![target.Substring("#/$defs/".Length)]!;
@@ -421,14 +455,15 @@ public class SchemaDrivenTests
             return (schema["oneOf"] as JsonArray)?.OfType<JsonObject>().Select(Enum).FirstOrDefault(e => e is not null);
         }
 
-        private static string KindOf(JsonNode? node) => node?.GetValueKind() switch
-        {
-            JsonValueKind.String => "string",
-            JsonValueKind.Number => "number",
-            JsonValueKind.True or JsonValueKind.False => "boolean",
-            JsonValueKind.Array => "array",
-            JsonValueKind.Object => "object",
-            _ => "null",
-        };
+        private static string KindOf(JsonNode? node) =>
+            node?.GetValueKind() switch
+            {
+                JsonValueKind.String => "string",
+                JsonValueKind.Number => "number",
+                JsonValueKind.True or JsonValueKind.False => "boolean",
+                JsonValueKind.Array => "array",
+                JsonValueKind.Object => "object",
+                _ => "null",
+            };
     }
 }

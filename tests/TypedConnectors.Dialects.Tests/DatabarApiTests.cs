@@ -20,18 +20,20 @@ public class DatabarApiTests
          "created_at":"2025-01-15T10:30:00Z"}
         """;
 
-    private static async Task<LoopbackServer> StartAsync(int status = 201, string json = CreatedJson)
-        => await LoopbackServer.StartAsync(async (context, _) =>
-        {
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(json);
-        });
+    private static async Task<LoopbackServer> StartAsync(int status = 201, string json = CreatedJson) =>
+        await LoopbackServer.StartAsync(
+            async (context, _) =>
+            {
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(json);
+            }
+        );
 
     // The document declares no security scheme but requires an x-apikey header on every operation: that header is
     // the connection's API key, not an argument of each call.
-    private static DatabarApiClient Client(LoopbackServer server)
-        => new(DatabarApiConnection.Create("databar-api-key", new ConnectorConnectionOptions { BaseAddress = server.BaseAddress }));
+    private static DatabarApiClient Client(LoopbackServer server) =>
+        new(DatabarApiConnection.Create("databar-api-key", new ConnectorConnectionOptions { BaseAddress = server.BaseAddress }));
 
     [Fact]
     public async Task Creating_the_seed_enrichment_connector_posts_it_and_reads_the_created_connector()
@@ -66,7 +68,12 @@ public class DatabarApiTests
     {
         await using var server = await StartAsync();
         using var client = Client(server);
-        var payload = new ConnectorCreate { Name = new string('n', 300), Method = "get", Url = "https://api.example.com/v1/company" };
+        var payload = new ConnectorCreate
+        {
+            Name = new string('n', 300),
+            Method = "get",
+            Url = "https://api.example.com/v1/company",
+        };
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => client.CreateConnectorV1ConnectorsPostAsync(payload));
 
@@ -76,7 +83,15 @@ public class DatabarApiTests
 
         // The limits are the schema's: 256 characters pass, a 513-character URL does not.
         await client.CreateConnectorV1ConnectorsPostAsync(payload with { Name = new string('n', 256) });
-        var url = await Assert.ThrowsAsync<ArgumentException>(() => client.CreateConnectorV1ConnectorsPostAsync(payload with { Name = "ok", Url = "https://api.example.com/" + new string('x', 489) }));
+        var url = await Assert.ThrowsAsync<ArgumentException>(() =>
+            client.CreateConnectorV1ConnectorsPostAsync(
+                payload with
+                {
+                    Name = "ok",
+                    Url = "https://api.example.com/" + new string('x', 489),
+                }
+            )
+        );
         Assert.Equal("url", url.ParamName);
         Assert.Single(server.Requests);
     }
@@ -86,18 +101,36 @@ public class DatabarApiTests
     {
         await using var server = await StartAsync();
         using var client = Client(server);
-        var payload = new ConnectorCreate { Name = "T", Method = "post", Url = "https://api.example.com/x" };
+        var payload = new ConnectorCreate
+        {
+            Name = "T",
+            Method = "post",
+            Url = "https://api.example.com/x",
+        };
 
-        var template = await Assert.ThrowsAsync<ArgumentException>(() => client.CreateConnectorV1ConnectorsPostAsync(payload with { BodyTemplate = new string('t', 2049) }));
+        var template = await Assert.ThrowsAsync<ArgumentException>(() =>
+            client.CreateConnectorV1ConnectorsPostAsync(payload with { BodyTemplate = new string('t', 2049) })
+        );
         Assert.Equal("body_template", template.ParamName);
-        var rate = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.CreateConnectorV1ConnectorsPostAsync(payload with { RateLimit = 0 }));
+        var rate = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            client.CreateConnectorV1ConnectorsPostAsync(payload with { RateLimit = 0 })
+        );
         Assert.Equal("rate_limit", rate.ParamName);
-        var concurrency = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.CreateConnectorV1ConnectorsPostAsync(payload with { MaxConcurrency = 0 }));
+        var concurrency = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            client.CreateConnectorV1ConnectorsPostAsync(payload with { MaxConcurrency = 0 })
+        );
         Assert.Equal("max_concurrency", concurrency.ParamName);
         Assert.Empty(server.Requests);
 
         // null means "not set" and the limits themselves are allowed.
-        await client.CreateConnectorV1ConnectorsPostAsync(payload with { BodyTemplate = new string('t', 2048), RateLimit = 1, MaxConcurrency = 1 });
+        await client.CreateConnectorV1ConnectorsPostAsync(
+            payload with
+            {
+                BodyTemplate = new string('t', 2048),
+                RateLimit = 1,
+                MaxConcurrency = 1,
+            }
+        );
         await client.CreateConnectorV1ConnectorsPostAsync(payload);
         Assert.Equal(2, server.Requests.Count);
     }
@@ -108,8 +141,16 @@ public class DatabarApiTests
         await using var server = await StartAsync(422, """{"detail":[{"loc":["body","url"],"msg":"invalid url","type":"value_error"}]}""");
         using var client = Client(server);
 
-        var error = await Assert.ThrowsAsync<ConnectorApiException<HttpValidationError>>(
-            () => client.CreateConnectorV1ConnectorsPostAsync(new ConnectorCreate { Name = "x", Method = "get", Url = "nope" }));
+        var error = await Assert.ThrowsAsync<ConnectorApiException<HttpValidationError>>(() =>
+            client.CreateConnectorV1ConnectorsPostAsync(
+                new ConnectorCreate
+                {
+                    Name = "x",
+                    Method = "get",
+                    Url = "nope",
+                }
+            )
+        );
 
         Assert.Equal(422, error.StatusCode);
         Assert.Equal("invalid url", error.Error!.Detail![0].Msg);

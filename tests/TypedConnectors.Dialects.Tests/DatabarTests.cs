@@ -84,7 +84,11 @@ public class DatabarTests
     public void Literal_bearer_header_is_reported_at_its_value(string seed)
     {
         var text = Seeds.Text(seed);
-        var result = ConnectorFileReader.Read(new ConnectorInput(Seeds.PathOf(seed), text, "databar", null, null), new GeneratorSettings("App", false, false), CancellationToken.None);
+        var result = ConnectorFileReader.Read(
+            new ConnectorInput(Seeds.PathOf(seed), text, "databar", null, null),
+            new GeneratorSettings("App", false, false),
+            CancellationToken.None
+        );
 
         var warning = Assert.Single(result.Diagnostics, d => d.Id == "TC0021");
         var valueAt = text.IndexOf("\"Bearer sk-xxx\"", StringComparison.Ordinal);

@@ -1,5 +1,5 @@
-using Microsoft.CodeAnalysis;
 using DialectTests.Infrastructure;
+using Microsoft.CodeAnalysis;
 using TypedConnectors.Generator.Reading;
 using TypedConnectors.Testing;
 
@@ -10,8 +10,12 @@ public class GenerationTests
 {
     public static TheoryData<string> AllSeeds => new(Seeds.ScalekitFiles.Concat(Seeds.DatabarFiles));
 
-    private static ReadResult Read(string path, string text, string? dialect = null)
-        => ConnectorFileReader.Read(new ConnectorInput(path, text, dialect, null, null), new GeneratorSettings("App", false, false), CancellationToken.None);
+    private static ReadResult Read(string path, string text, string? dialect = null) =>
+        ConnectorFileReader.Read(
+            new ConnectorInput(path, text, dialect, null, null),
+            new GeneratorSettings("App", false, false),
+            CancellationToken.None
+        );
 
     [Theory]
     [MemberData(nameof(AllSeeds))]
@@ -30,7 +34,9 @@ public class GenerationTests
     [Fact]
     public void Databar_api_document_generates_code_that_compiles_without_any_warning()
     {
-        var run = GeneratorHarness.Run(new[] { new InputFile(Seeds.PathOf("databar-api.openapi.yaml"), Seeds.Text("databar-api.openapi.yaml")) });
+        var run = GeneratorHarness.Run(
+            new[] { new InputFile(Seeds.PathOf("databar-api.openapi.yaml"), Seeds.Text("databar-api.openapi.yaml")) }
+        );
 
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileDiagnostics);
@@ -43,13 +49,16 @@ public class GenerationTests
     public void Each_seed_is_recognised_by_shape_in_a_connector_file(string seed)
     {
         var byMetadata = GeneratorHarness.Run(new[] { Seeds.Input(seed) });
-        var byShape = GeneratorHarness.Run(new[] { new InputFile("/project/" + Path.GetFileNameWithoutExtension(seed) + ".connector.json", Seeds.Text(seed)) });
+        var byShape = GeneratorHarness.Run(
+            new[] { new InputFile("/project/" + Path.GetFileNameWithoutExtension(seed) + ".connector.json", Seeds.Text(seed)) }
+        );
 
         Assert.Empty(byShape.GeneratorDiagnostics);
         Assert.Empty(byShape.CompileDiagnostics);
         Assert.Equal(
             byMetadata.Sources.Select(s => s.SourceText.ToString()).OrderBy(s => s, StringComparer.Ordinal),
-            byShape.Sources.Select(s => s.SourceText.ToString()).OrderBy(s => s, StringComparer.Ordinal));
+            byShape.Sources.Select(s => s.SourceText.ToString()).OrderBy(s => s, StringComparer.Ordinal)
+        );
     }
 
     [Theory]
@@ -68,15 +77,24 @@ public class GenerationTests
     public void Mcp_connector_without_the_sdk_gets_the_proxy_client_and_a_warning()
     {
         var compilation = GeneratorHarness.CreateCompilation("", withHttpClientFactory: false);
-        compilation = compilation.RemoveReferences(compilation.References.Where(r => (r.Display ?? "").Contains("ModelContextProtocol", StringComparison.Ordinal)));
+        compilation = compilation.RemoveReferences(
+            compilation.References.Where(r => (r.Display ?? "").Contains("ModelContextProtocol", StringComparison.Ordinal))
+        );
         Assert.Null(compilation.GetTypeByMetadataName("ModelContextProtocol.Client.HttpClientTransport"));
 
-        var run = GeneratorHarness.RunDriver(GeneratorHarness.CreateDriver(new[] { Seeds.Input("scalekit-apify-mcp-bearer.json") }), compilation);
+        var run = GeneratorHarness.RunDriver(
+            GeneratorHarness.CreateDriver(new[] { Seeds.Input("scalekit-apify-mcp-bearer.json") }),
+            compilation
+        );
 
         var warning = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("TC0050", warning.Id);
         Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
-        Assert.Contains("ModelContextProtocol.Core", warning.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Contains(
+            "ModelContextProtocol.Core",
+            warning.GetMessage(System.Globalization.CultureInfo.InvariantCulture),
+            StringComparison.Ordinal
+        );
         Assert.Empty(run.CompileDiagnostics);
         var source = Assert.Single(run.Sources).SourceText.ToString();
         Assert.Contains("GetAsync<TResponse>(", source, StringComparison.Ordinal);
@@ -86,7 +104,8 @@ public class GenerationTests
     [Fact]
     public void Canonical_mcp_connector_gets_the_mcp_client_too()
     {
-        var text = """{ "format_version": 1, "name": "Docs MCP", "base_url": "https://docs.example.com/mcp", "is_mcp": true, "auth": [ { "type": "bearer", "fields": [ { "field_name": "token", "input_type": "password" } ] } ] }""";
+        var text =
+            """{ "format_version": 1, "name": "Docs MCP", "base_url": "https://docs.example.com/mcp", "is_mcp": true, "auth": [ { "type": "bearer", "fields": [ { "field_name": "token", "input_type": "password" } ] } ] }""";
 
         var run = GeneratorHarness.Run(new[] { new InputFile("/p/docs.connector.json", text) });
 
@@ -100,7 +119,8 @@ public class GenerationTests
     [Fact]
     public void Unknown_scalekit_keys_are_reported_with_a_suggestion()
     {
-        var text = Seeds.Text("scalekit-bearer-token.json")
+        var text = Seeds
+            .Text("scalekit-bearer-token.json")
             .Replace("\"proxy_enabled\"", "\"proxy_enabeld\"", StringComparison.Ordinal)
             .Replace("\"hint\"", "\"hnit\"", StringComparison.Ordinal);
 
@@ -108,7 +128,10 @@ public class GenerationTests
 
         var unknown = result.Diagnostics.Where(d => d.Id == "TC0005").ToList();
         Assert.Equal(2, unknown.Count);
-        Assert.Contains(unknown, d => d.Arguments.Contains("proxy_enabeld") && d.Arguments.Any(a => a.Contains("'proxy_enabled'", StringComparison.Ordinal)));
+        Assert.Contains(
+            unknown,
+            d => d.Arguments.Contains("proxy_enabeld") && d.Arguments.Any(a => a.Contains("'proxy_enabled'", StringComparison.Ordinal))
+        );
         Assert.Contains(unknown, d => d.Arguments.Contains("hnit") && d.Arguments.Any(a => a.Contains("'hint'", StringComparison.Ordinal)));
         var at = text.IndexOf("\"proxy_enabeld\"", StringComparison.Ordinal);
         Assert.Contains(unknown, d => d.Location.Start == at);
@@ -152,11 +175,16 @@ public class GenerationTests
     [Fact]
     public void Scalekit_builtin_placeholders_become_connection_values_and_others_must_be_declared()
     {
-        var builtIn = """{ "display_name": "V", "auth_patterns": [ { "type": "BEARER", "fields": [ { "field_name": "token", "input_type": "password" } ] } ], "proxy_url": "https://{{domain}}/api/{{version}}" }""";
+        var builtIn =
+            """{ "display_name": "V", "auth_patterns": [ { "type": "BEARER", "fields": [ { "field_name": "token", "input_type": "password" } ] } ], "proxy_url": "https://{{domain}}/api/{{version}}" }""";
         var run = GeneratorHarness.Run(new[] { new InputFile("/p/v.connector.json", builtIn) });
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileDiagnostics);
-        Assert.Contains("Create(string token, string domain, string version, global::TypedConnectors.ConnectorConnectionOptions? options = null)", run.AllSources, StringComparison.Ordinal);
+        Assert.Contains(
+            "Create(string token, string domain, string version, global::TypedConnectors.ConnectorConnectionOptions? options = null)",
+            run.AllSources,
+            StringComparison.Ordinal
+        );
 
         var undeclared = builtIn.Replace("{{version}}", "{{tenant}}", StringComparison.Ordinal);
         var result = Read("/p/v.connector.json", undeclared);
@@ -189,7 +217,11 @@ public class GenerationTests
 
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileDiagnostics);
-        Assert.Contains("Create(string token, string region, string workspaceId, global::TypedConnectors.ConnectorConnectionOptions? options = null)", run.AllSources, StringComparison.Ordinal);
+        Assert.Contains(
+            "Create(string token, string region, string workspaceId, global::TypedConnectors.ConnectorConnectionOptions? options = null)",
+            run.AllSources,
+            StringComparison.Ordinal
+        );
         Assert.Contains("public string? WorkspaceId => GetValue(\"workspace_id\");", run.AllSources, StringComparison.Ordinal);
         Assert.Empty(Read("/p/w.connector.json", text).Diagnostics);
     }
@@ -197,10 +229,15 @@ public class GenerationTests
     [Fact]
     public void Scalekit_oauth_without_configuration_is_reported_unless_it_is_an_mcp_server()
     {
-        var plain = """{ "display_name": "O", "auth_patterns": [ { "type": "OAUTH", "fields": [] } ], "proxy_url": "https://api.example.com" }""";
+        var plain =
+            """{ "display_name": "O", "auth_patterns": [ { "type": "OAUTH", "fields": [] } ], "proxy_url": "https://api.example.com" }""";
         Assert.Contains(Read("/p/o.connector.json", plain).Diagnostics, d => d.Id == "TC0019");
 
-        var mcp = plain.Replace("\"fields\": []", "\"fields\": [], \"is_mcp\": true, \"oauth_config\": { \"pkce_enabled\": true }", StringComparison.Ordinal);
+        var mcp = plain.Replace(
+            "\"fields\": []",
+            "\"fields\": [], \"is_mcp\": true, \"oauth_config\": { \"pkce_enabled\": true }",
+            StringComparison.Ordinal
+        );
         var result = Read("/p/o.connector.json", mcp);
         Assert.DoesNotContain(result.Diagnostics, d => d.Id is "TC0019" or "TC0020");
         Assert.True(result.Spec!.IsMcp);
@@ -224,7 +261,8 @@ public class GenerationTests
     [Fact]
     public void Databar_template_error_is_reported_at_its_line_and_column()
     {
-        var text = "{\n  \"name\": \"T\",\n  \"method\": \"post\",\n  \"url\": \"https://api.example.com/x\",\n"
+        var text =
+            "{\n  \"name\": \"T\",\n  \"method\": \"post\",\n  \"url\": \"https://api.example.com/x\",\n"
             + "  \"body_template\": \"{\\\"a\\\": \\\"{{ a }}\\\",\\n \\\"b\\\": {{ b | upper }}}\"\n}";
 
         var result = Read("/p/t.connector.json", text);
@@ -254,19 +292,29 @@ public class GenerationTests
     [Fact]
     public void Databar_template_variables_become_typed_parameters_in_order()
     {
-        var text = """{ "name": "T", "type": "exporter", "method": "post", "url": "https://api.example.com/x", "body_template": "{\"a\": \"{{ first }}\", \"b\": {{ second | default(3) }}, \"c\": \"{{ first }}\"}" }""";
+        var text =
+            """{ "name": "T", "type": "exporter", "method": "post", "url": "https://api.example.com/x", "body_template": "{\"a\": \"{{ first }}\", \"b\": {{ second | default(3) }}, \"c\": \"{{ first }}\"}" }""";
 
         var run = GeneratorHarness.Run(new[] { new InputFile("/p/t.connector.json", text) });
 
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileDiagnostics);
-        Assert.Contains("ExportAsync(string first, string second = \"3\", global::System.Threading.CancellationToken cancellationToken = default)", run.AllSources, StringComparison.Ordinal);
+        Assert.Contains(
+            "ExportAsync(string first, string second = \"3\", global::System.Threading.CancellationToken cancellationToken = default)",
+            run.AllSources,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
     public void Databar_credential_headers_become_auth_methods_of_the_matching_kind()
     {
-        static string Connector(string header, string value) => "{ \"name\": \"T\", \"method\": \"get\", \"url\": \"https://api.example.com/x\", \"headers\": [ { \"name\": \"" + header + "\", \"value\": \"" + value + "\" } ] }";
+        static string Connector(string header, string value) =>
+            "{ \"name\": \"T\", \"method\": \"get\", \"url\": \"https://api.example.com/x\", \"headers\": [ { \"name\": \""
+            + header
+            + "\", \"value\": \""
+            + value
+            + "\" } ] }";
 
         var token = Read("/p/a.connector.json", Connector("Authorization", "Token abcdef123456")).Spec!.AuthMethods.Single();
         Assert.Equal(("bearer", "Token", null), (token.Key, token.Prefix, token.HeaderName));
@@ -287,10 +335,14 @@ public class GenerationTests
     [Fact]
     public void Databar_unknown_type_is_an_error_and_id_and_created_at_are_accepted()
     {
-        var returned = """{ "id": 42, "name": "T", "type": "enrichment", "method": "get", "url": "https://api.example.com/x", "created_at": "2025-01-15T10:30:00Z", "body_template": null, "rate_limit": null, "max_concurrency": null }""";
+        var returned =
+            """{ "id": 42, "name": "T", "type": "enrichment", "method": "get", "url": "https://api.example.com/x", "created_at": "2025-01-15T10:30:00Z", "body_template": null, "rate_limit": null, "max_concurrency": null }""";
         Assert.Empty(Read("/p/a.connector.json", returned).Diagnostics);
 
-        var wrongType = Read("/p/b.connector.json", """{ "name": "T", "type": "importer", "method": "get", "url": "https://api.example.com/x" }""");
+        var wrongType = Read(
+            "/p/b.connector.json",
+            """{ "name": "T", "type": "importer", "method": "get", "url": "https://api.example.com/x" }"""
+        );
         Assert.Contains(wrongType.Diagnostics, d => d.Id == "TC0006" && d.Arguments.Contains("importer"));
     }
 }

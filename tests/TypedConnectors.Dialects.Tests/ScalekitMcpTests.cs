@@ -20,10 +20,16 @@ namespace DialectTests;
 /// </summary>
 public class ScalekitMcpTests
 {
-    private static ConnectorConnectionOptions At(McpTestServer server, string path = "mcp/") => new() { BaseAddress = new Uri(server.BaseAddress, path) };
+    private static ConnectorConnectionOptions At(McpTestServer server, string path = "mcp/") =>
+        new() { BaseAddress = new Uri(server.BaseAddress, path) };
 
     /// <summary>Lists tools, calls one with dictionary arguments, one with a JSON object and one typed; checks the wire.</summary>
-    private static async Task ExerciseAsync(McpTestServer server, Func<Task<IAsyncDisposableSession>> connect, string expectedAuthorizationHeader, string headerName = "Authorization")
+    private static async Task ExerciseAsync(
+        McpTestServer server,
+        Func<Task<IAsyncDisposableSession>> connect,
+        string expectedAuthorizationHeader,
+        string headerName = "Authorization"
+    )
     {
         await using (var session = await connect())
         {
@@ -40,17 +46,33 @@ public class ScalekitMcpTests
 
             var sum = await session.CallToolAsync<SumResult>("add", new Dictionary<string, object?> { ["a"] = 2, ["b"] = 40 });
             Assert.Equal(42, sum.Sum);
-            Assert.Equal("echo: typed", await session.CallToolAsync<string>("echo", new Dictionary<string, object?> { ["message"] = "typed" }));
+            Assert.Equal(
+                "echo: typed",
+                await session.CallToolAsync<string>("echo", new Dictionary<string, object?> { ["message"] = "typed" })
+            );
 
-            var error = await Assert.ThrowsAsync<McpException>(() => session.CallToolAsync<string>("fail", new Dictionary<string, object?> { ["reason"] = "nope" }));
+            var error = await Assert.ThrowsAsync<McpException>(() =>
+                session.CallToolAsync<string>("fail", new Dictionary<string, object?> { ["reason"] = "nope" })
+            );
             Assert.Contains("'fail'", error.Message, StringComparison.Ordinal);
         }
 
         // SDK 2.3 clients first probe with server/discover (newer protocol revisions); this server answers it with 400,
         // as a stateful server does for any first request that is not initialize, and the client falls back to initialize.
         Assert.Equal(
-            new[] { "initialize", "notifications/initialized", "tools/list", "tools/call", "tools/call", "tools/call", "tools/call", "tools/call" },
-            server.RpcMethods.Where(m => m != "server/discover"));
+            new[]
+            {
+                "initialize",
+                "notifications/initialized",
+                "tools/list",
+                "tools/call",
+                "tools/call",
+                "tools/call",
+                "tools/call",
+                "tools/call",
+            },
+            server.RpcMethods.Where(m => m != "server/discover")
+        );
         Assert.Contains(server.Requests, r => r.Method == "DELETE");
         Assert.All(server.Requests, r => Assert.Equal(expectedAuthorizationHeader, r.Header(headerName)));
         Assert.All(server.Requests, r => Assert.Equal("/mcp", r.Path));
@@ -89,11 +111,16 @@ public class ScalekitMcpTests
     {
         var issued = 0;
         await using var server = await McpTestServer.StartAsync(r => r.Header("Authorization") == "Bearer gho_token");
-        var options = At(server, "mcp/").AddAuthHandler(AuthKind.OAuth2, (_, _) => new BearerTokenHandler(_ =>
-        {
-            Interlocked.Increment(ref issued);
-            return ValueTask.FromResult("gho_token");
-        }));
+        var options = At(server, "mcp/")
+            .AddAuthHandler(
+                AuthKind.OAuth2,
+                (_, _) =>
+                    new BearerTokenHandler(_ =>
+                    {
+                        Interlocked.Increment(ref issued);
+                        return ValueTask.FromResult("gho_token");
+                    })
+            );
         using var client = new GithubMcpClient(GithubMcpConnection.Create(options));
 
         // The GitHub MCP proxy_url ends with '/', so the endpoint keeps it.
@@ -128,13 +155,21 @@ public class ScalekitMcpTests
                 var callback = response.Headers.Location!;
                 Assert.StartsWith(authorization.RedirectUri.AbsoluteUri, callback.AbsoluteUri, StringComparison.Ordinal);
                 var query = QueryHelpers.ParseQuery(callback.Query);
-                return new AuthorizationResult { Code = query["code"].ToString(), State = query["state"].ToString(), Iss = query["iss"].ToString() };
+                return new AuthorizationResult
+                {
+                    Code = query["code"].ToString(),
+                    State = query["state"].ToString(),
+                    Iss = query["iss"].ToString(),
+                };
             },
         };
 
         await using (var session = await client.ConnectMcpAsync(oauth: oauth))
         {
-            Assert.Equal("echo: pkce", await session.CallToolAsync<string>("echo", new Dictionary<string, object?> { ["message"] = "pkce" }));
+            Assert.Equal(
+                "echo: pkce",
+                await session.CallToolAsync<string>("echo", new Dictionary<string, object?> { ["message"] = "pkce" })
+            );
         }
 
         Assert.Contains("register", server.Events);
@@ -142,7 +177,10 @@ public class ScalekitMcpTests
         Assert.Contains("token:pkce-verified", server.Events);
         Assert.DoesNotContain("token:rejected", server.Events);
         Assert.Contains("tools/call", server.Mcp.RpcMethods);
-        Assert.All(server.Mcp.Requests.Where(r => r.Path == "/mcp/" && r.Method == "POST" && r.Header("Authorization") is not null), r => Assert.Equal("Bearer " + McpOAuthServer.AccessToken, r.Header("Authorization")));
+        Assert.All(
+            server.Mcp.Requests.Where(r => r.Path == "/mcp/" && r.Method == "POST" && r.Header("Authorization") is not null),
+            r => Assert.Equal("Bearer " + McpOAuthServer.AccessToken, r.Header("Authorization"))
+        );
 
         // Without the SDK's flow the same connection sends no credential, and the server refuses the handshake.
         using var unauthorized = new GithubMcpClient(GithubMcpConnection.CreateForMcpOAuth(options));
@@ -164,9 +202,20 @@ public class ScalekitMcpTests
     {
         Assert.Equal(new Uri("https://mcp.apify.com/"), new ApifyMcpClient(ApifyMcpConnection.Create("t")).McpEndpoint);
         Assert.Equal(new Uri("https://mcp.example.com/"), new MyApiKeyMcpClient(MyApiKeyMcpConnection.Create("k")).McpEndpoint);
-        var github = GithubMcpConnection.Create(new ConnectorConnectionOptions().AddAuthHandler(AuthKind.OAuth2, (_, _) => new BearerTokenHandler("t")));
+        var github = GithubMcpConnection.Create(
+            new ConnectorConnectionOptions().AddAuthHandler(AuthKind.OAuth2, (_, _) => new BearerTokenHandler("t"))
+        );
         Assert.Equal(new Uri("https://api.githubcopilot.com/mcp/"), new GithubMcpClient(github).McpEndpoint);
-        Assert.Equal(new Uri("http://127.0.0.1:1/mcp"), new MyInternalMcpClient(MyInternalMcpConnection.Create("u", "p", new ConnectorConnectionOptions { BaseAddress = new Uri("http://127.0.0.1:1/mcp/") })).McpEndpoint);
+        Assert.Equal(
+            new Uri("http://127.0.0.1:1/mcp"),
+            new MyInternalMcpClient(
+                MyInternalMcpConnection.Create(
+                    "u",
+                    "p",
+                    new ConnectorConnectionOptions { BaseAddress = new Uri("http://127.0.0.1:1/mcp/") }
+                )
+            ).McpEndpoint
+        );
     }
 
     [Fact]
@@ -206,13 +255,17 @@ public class ScalekitMcpTests
     {
         private readonly dynamic _session = session;
 
-        public Task<IList<ModelContextProtocol.Client.McpClientTool>> ListToolsAsync() => _session.ListToolsAsync(default(CancellationToken));
+        public Task<IList<ModelContextProtocol.Client.McpClientTool>> ListToolsAsync() =>
+            _session.ListToolsAsync(default(CancellationToken));
 
-        public Task<CallToolResult> CallToolAsync(string name, IReadOnlyDictionary<string, object?> arguments) => _session.CallToolAsync(name, arguments, default(CancellationToken));
+        public Task<CallToolResult> CallToolAsync(string name, IReadOnlyDictionary<string, object?> arguments) =>
+            _session.CallToolAsync(name, arguments, default(CancellationToken));
 
-        public Task<CallToolResult> CallToolAsync(string name, JsonElement arguments) => _session.CallToolAsync(name, arguments, default(CancellationToken));
+        public Task<CallToolResult> CallToolAsync(string name, JsonElement arguments) =>
+            _session.CallToolAsync(name, arguments, default(CancellationToken));
 
-        public Task<T> CallToolAsync<T>(string name, IReadOnlyDictionary<string, object?> arguments) => _session.CallToolAsync<T>(name, arguments, default(CancellationToken));
+        public Task<T> CallToolAsync<T>(string name, IReadOnlyDictionary<string, object?> arguments) =>
+            _session.CallToolAsync<T>(name, arguments, default(CancellationToken));
 
         public ValueTask DisposeAsync() => session.DisposeAsync();
     }

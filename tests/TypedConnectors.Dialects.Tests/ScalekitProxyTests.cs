@@ -21,9 +21,11 @@ namespace DialectTests;
 /// </summary>
 public class ScalekitProxyTests
 {
-    private static string Basic(string user, string password) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
+    private static string Basic(string user, string password) =>
+        "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
 
-    private static ConnectorConnectionOptions At(LoopbackServer server, string path = "") => new() { BaseAddress = new Uri(server.BaseAddress, path) };
+    private static ConnectorConnectionOptions At(LoopbackServer server, string path = "") =>
+        new() { BaseAddress = new Uri(server.BaseAddress, path) };
 
     [Fact]
     public async Task Asana_oauth_provider_authorizes_with_the_payloads_endpoints_and_scopes_and_sends_its_token_relative_to_the_proxy_url()
@@ -68,11 +70,13 @@ public class ScalekitProxyTests
     [Fact]
     public async Task Bearer_provider_posts_puts_patches_and_deletes_json_relative_to_the_base()
     {
-        await using var server = await LoopbackServer.StartAsync(async (context, _) =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("""{"id":7,"echo":true}""");
-        });
+        await using var server = await LoopbackServer.StartAsync(
+            async (context, _) =>
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("""{"id":7,"echo":true}""");
+            }
+        );
         using var client = new MyBearerTokenProviderClient(MyBearerTokenProviderConnection.Create("long-lived-token", At(server)));
 
         var created = await client.PostAsync<object, JsonElement>("items", new { name = "lamp", price = 12.5 });
@@ -92,11 +96,13 @@ public class ScalekitProxyTests
     [Fact]
     public async Task Raw_send_returns_any_status_and_relative_paths_cannot_leave_the_base()
     {
-        await using var server = await LoopbackServer.StartAsync((context, _) =>
-        {
-            context.Response.StatusCode = 404;
-            return Task.CompletedTask;
-        });
+        await using var server = await LoopbackServer.StartAsync(
+            (context, _) =>
+            {
+                context.Response.StatusCode = 404;
+                return Task.CompletedTask;
+            }
+        );
         using var client = new MyBearerTokenProviderClient(MyBearerTokenProviderConnection.Create("t0ken", At(server, "base/")));
 
         using var response = await client.SendAsync(HttpMethod.Post, "things?x=1", JsonContent.Create(new { a = 1 }));
@@ -161,7 +167,11 @@ public class ScalekitProxyTests
             await client.GetAsync<JsonElement>("tickets.json");
         }
 
-        using (var client = new MyZendeskClient(MyZendeskConnection.CreateBasic("acme.zendesk.com", "agent@acme.example", "zd-token", At(server))))
+        using (
+            var client = new MyZendeskClient(
+                MyZendeskConnection.CreateBasic("acme.zendesk.com", "agent@acme.example", "zd-token", At(server))
+            )
+        )
         {
             await client.GetAsync<JsonElement>("tickets.json");
         }

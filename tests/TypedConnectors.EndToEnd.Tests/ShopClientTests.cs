@@ -11,10 +11,11 @@ namespace EndToEnd;
 
 public class ShopClientTests
 {
-    private const string ProductJson = """{"id":7,"title":"Lamp","price":12.50,"state":"sold-out","updated":"2026-11-20T10:00:00+00:00","tags":["a","b"],"unknown":1}""";
+    private const string ProductJson =
+        """{"id":7,"title":"Lamp","price":12.50,"state":"sold-out","updated":"2026-11-20T10:00:00+00:00","tags":["a","b"],"unknown":1}""";
 
-    private static ShopConnection Basic(LoopbackServer server)
-        => ShopConnection.CreateBasic("key-123", "acme", new ConnectorConnectionOptions { BaseAddress = new Uri(server.BaseAddress, "v1/") });
+    private static ShopConnection Basic(LoopbackServer server) =>
+        ShopConnection.CreateBasic("key-123", "acme", new ConnectorConnectionOptions { BaseAddress = new Uri(server.BaseAddress, "v1/") });
 
     [Fact]
     public async Task Get_sends_path_query_headers_and_basic_auth_and_reads_typed_response()
@@ -61,7 +62,14 @@ public class ShopClientTests
         await using var server = await LoopbackServer.StartJsonAsync(ProductJson);
         using var client = new ShopClient(Basic(server));
 
-        var created = await client.CreateProductAsync(new Product { Id = 0, Title = "New \"lamp\"", State = ProductState.Live });
+        var created = await client.CreateProductAsync(
+            new Product
+            {
+                Id = 0,
+                Title = "New \"lamp\"",
+                State = ProductState.Live,
+            }
+        );
         await client.AddReviewAsync(7, stars: 5);
         var reply = await client.SendMessageAsync(to: "ann@example.com", text: "line1\n\"quoted\" \u00e9 {{x}}", meta: "tag");
 
@@ -100,7 +108,9 @@ public class ShopClientTests
         await using var server = await LoopbackServer.StartJsonAsync(ProductJson);
         using var client = new ShopClient(Basic(server));
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => client.CreateProductAsync(new Product { Id = 1, Title = new string('x', 41) }));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() =>
+            client.CreateProductAsync(new Product { Id = 1, Title = new string('x', 41) })
+        );
 
         Assert.Equal("title", error.ParamName);
         Assert.Empty(server.Requests);
@@ -163,18 +173,18 @@ public class ShopClientTests
     {
         var inFlight = 0;
         var peak = 0;
-        await using var server = await LoopbackServer.StartAsync(async (context, _) =>
-        {
-            var now = Interlocked.Increment(ref inFlight);
-            int seen;
-            while ((seen = Volatile.Read(ref peak)) < now && Interlocked.CompareExchange(ref peak, now, seen) != seen)
+        await using var server = await LoopbackServer.StartAsync(
+            async (context, _) =>
             {
-            }
+                var now = Interlocked.Increment(ref inFlight);
+                int seen;
+                while ((seen = Volatile.Read(ref peak)) < now && Interlocked.CompareExchange(ref peak, now, seen) != seen) { }
 
-            await Task.Delay(20);
-            Interlocked.Decrement(ref inFlight);
-            context.Response.StatusCode = 204;
-        });
+                await Task.Delay(20);
+                Interlocked.Decrement(ref inFlight);
+                context.Response.StatusCode = 204;
+            }
+        );
         using var client = new ShopClient(Basic(server));
 
         await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => client.SlowAsync()));

@@ -34,7 +34,19 @@ public class GenerationTests
         var byDefault = GeneratorHarness.Run(new[] { file }, rootNamespace: "Contoso.App");
         Assert.NotNull(byDefault.OutputCompilation.GetTypeByMetadataName("Contoso.App.Acme.AcmeClient"));
 
-        var overridden = GeneratorHarness.Run(new[] { file with { Metadata = new Dictionary<string, string> { ["TypedConnectorsNamespace"] = "My.Crm", ["TypedConnectorsClientName"] = "CrmClient" } } });
+        var overridden = GeneratorHarness.Run(
+            new[]
+            {
+                file with
+                {
+                    Metadata = new Dictionary<string, string>
+                    {
+                        ["TypedConnectorsNamespace"] = "My.Crm",
+                        ["TypedConnectorsClientName"] = "CrmClient",
+                    },
+                },
+            }
+        );
         Assert.NotNull(overridden.OutputCompilation.GetTypeByMetadataName("My.Crm.CrmClient"));
         Assert.NotNull(overridden.OutputCompilation.GetTypeByMetadataName("My.Crm.CrmConnection"));
         Assert.Empty(overridden.CompileDiagnostics);
@@ -69,8 +81,11 @@ public class GenerationTests
     [Fact]
     public void Malformed_file_reports_located_error_and_other_files_still_generate()
     {
-        const string broken = "{\n  \"name\": \"Broken\",\n  \"base_url\": \"https://api.example.com\",\n  \"endpoints\": [\n    { \"name\": \"a\", \"method\": \"get\" \"path\": \"/a\" }\n  ]\n}\n";
-        var run = GeneratorHarness.Run(new[] { new InputFile("/project/broken.connector.json", broken), TestFiles.Connector("acme.connector.json") });
+        const string broken =
+            "{\n  \"name\": \"Broken\",\n  \"base_url\": \"https://api.example.com\",\n  \"endpoints\": [\n    { \"name\": \"a\", \"method\": \"get\" \"path\": \"/a\" }\n  ]\n}\n";
+        var run = GeneratorHarness.Run(
+            new[] { new InputFile("/project/broken.connector.json", broken), TestFiles.Connector("acme.connector.json") }
+        );
 
         var error = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("TC0001", error.Id);
@@ -88,35 +103,35 @@ public class GenerationTests
     public void Text_from_the_file_cannot_inject_code()
     {
         const string hostile = """
-        {
-          "name": "class",
-          "slug": "namespace",
-          "description": "Ends */ and </summary> and \"\"\" then\n} public class Pwned1 { } //",
-          "base_url": "https://api.example.com/\"+System.Environment.Exit(1)+\"",
-          "headers": [ { "name": "X-A", "value": "\"); public class Pwned2 { } (\"" } ],
-          "types": {
-            "String": { "type": "object", "properties": { "class": { "type": "string", "description": "</summary><summary>x" }, "String": { "type": "string" } } },
-            "Task": { "type": "string", "enum": [ "1st", "a b", "a-b", "A_B", "", "class" ] }
-          },
-          "endpoints": [
             {
-              "name": "void",
-              "description": "*/ public class Pwned3 {} /*",
-              "method": "post",
-              "path": "/x/{params}",
-              "parameters": [
-                { "name": "params", "in": "path" },
-                { "name": "cancellationToken", "in": "query" },
-                { "name": "__request", "in": "header" },
-                { "name": "kind", "in": "query", "schema": { "$ref": "#/types/Task" } }
-              ],
-              "request_body": { "schema": { "$ref": "#/types/String" } },
-              "response": { "$ref": "#/types/String" }
-            },
-            { "name": "Void", "method": "get", "path": "/y" }
-          ]
-        }
-        """;
+              "name": "class",
+              "slug": "namespace",
+              "description": "Ends */ and </summary> and \"\"\" then\n} public class Pwned1 { } //",
+              "base_url": "https://api.example.com/\"+System.Environment.Exit(1)+\"",
+              "headers": [ { "name": "X-A", "value": "\"); public class Pwned2 { } (\"" } ],
+              "types": {
+                "String": { "type": "object", "properties": { "class": { "type": "string", "description": "</summary><summary>x" }, "String": { "type": "string" } } },
+                "Task": { "type": "string", "enum": [ "1st", "a b", "a-b", "A_B", "", "class" ] }
+              },
+              "endpoints": [
+                {
+                  "name": "void",
+                  "description": "*/ public class Pwned3 {} /*",
+                  "method": "post",
+                  "path": "/x/{params}",
+                  "parameters": [
+                    { "name": "params", "in": "path" },
+                    { "name": "cancellationToken", "in": "query" },
+                    { "name": "__request", "in": "header" },
+                    { "name": "kind", "in": "query", "schema": { "$ref": "#/types/Task" } }
+                  ],
+                  "request_body": { "schema": { "$ref": "#/types/String" } },
+                  "response": { "$ref": "#/types/String" }
+                },
+                { "name": "Void", "method": "get", "path": "/y" }
+              ]
+            }
+            """;
         var run = GeneratorHarness.Run(new[] { new InputFile("/p/hostile.connector.json", hostile) });
 
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity == DiagnosticSeverity.Error);

@@ -14,7 +14,10 @@ public class IncrementalTests
 
     private static (GeneratorDriver Driver, CSharpCompilation Compilation) FirstRun(params InputFile[] files) => FirstRun(files, out _);
 
-    private static (GeneratorDriver Driver, CSharpCompilation Compilation) FirstRun(InputFile[] files, out System.Collections.Immutable.ImmutableArray<AdditionalText> texts)
+    private static (GeneratorDriver Driver, CSharpCompilation Compilation) FirstRun(
+        InputFile[] files,
+        out System.Collections.Immutable.ImmutableArray<AdditionalText> texts
+    )
     {
         var compilation = GeneratorHarness.CreateCompilation("namespace User { public class A { } }", withHttpClientFactory: false);
         var driver = GeneratorHarness.CreateDriver(files, "TestApp", out texts).RunGenerators(compilation);
@@ -23,15 +26,17 @@ public class IncrementalTests
 
     private static GeneratorRunResult Result(GeneratorDriver driver) => Assert.Single(driver.GetRunResult().Results);
 
-    private static IEnumerable<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult result, string step)
-        => result.TrackedSteps[step].SelectMany(s => s.Outputs);
+    private static IEnumerable<(object Value, IncrementalStepRunReason Reason)> Outputs(GeneratorRunResult result, string step) =>
+        result.TrackedSteps[step].SelectMany(s => s.Outputs);
 
     [Fact]
     public void Every_step_has_a_tracking_name()
     {
         var (driver, _) = FirstRun(TestFiles.Connector("acme.connector.json"));
         var tracked = Result(driver).TrackedSteps.Keys.ToHashSet();
-        foreach (var name in typeof(TrackingNames).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!))
+        foreach (
+            var name in typeof(TrackingNames).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!)
+        )
         {
             Assert.Contains(name, tracked);
         }
@@ -41,7 +46,12 @@ public class IncrementalTests
     public void Unrelated_csharp_edit_leaves_every_output_cached()
     {
         var (driver, compilation) = FirstRun(TestFiles.Connector("acme.connector.json"), SecondConnector());
-        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace User { public class B { public int X => 1; } }", new CSharpParseOptions(LanguageVersion.CSharp12, DocumentationMode.Diagnose)));
+        var edited = compilation.AddSyntaxTrees(
+            CSharpSyntaxTree.ParseText(
+                "namespace User { public class B { public int X => 1; } }",
+                new CSharpParseOptions(LanguageVersion.CSharp12, DocumentationMode.Diagnose)
+            )
+        );
 
         var result = Result(driver.RunGenerators(edited));
 
@@ -50,8 +60,14 @@ public class IncrementalTests
             Assert.All(Outputs(result, step), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
         }
 
-        Assert.All(Outputs(result, TrackingNames.Settings), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
-        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        Assert.All(
+            Outputs(result, TrackingNames.Settings),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged)
+        );
+        Assert.All(
+            result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason)
+        );
     }
 
     [Fact]
@@ -62,7 +78,10 @@ public class IncrementalTests
         var (driver, compilation) = FirstRun(new[] { acme, other }, out var texts);
         Assert.Equal(2, Result(driver).TrackedSteps[TrackingNames.Inputs].Length);
 
-        var edited = new GeneratorHarness.InMemoryAdditionalText(other.Path, other.Text.Replace("Looks up a thing.", "Looks up a thing by id.", StringComparison.Ordinal));
+        var edited = new GeneratorHarness.InMemoryAdditionalText(
+            other.Path,
+            other.Text.Replace("Looks up a thing.", "Looks up a thing by id.", StringComparison.Ordinal)
+        );
         driver = driver.ReplaceAdditionalText(texts.Single(t => t.Path == other.Path), edited);
         var result = Result(driver.RunGenerators(compilation));
 
@@ -77,9 +96,21 @@ public class IncrementalTests
     [Fact]
     public void Models_hold_no_compiler_objects()
     {
-        var forbidden = new[] { typeof(ISymbol), typeof(Compilation), typeof(SyntaxNode), typeof(Location), typeof(Diagnostic), typeof(SyntaxTree), typeof(SemanticModel), typeof(AdditionalText) };
+        var forbidden = new[]
+        {
+            typeof(ISymbol),
+            typeof(Compilation),
+            typeof(SyntaxNode),
+            typeof(Location),
+            typeof(Diagnostic),
+            typeof(SyntaxTree),
+            typeof(SemanticModel),
+            typeof(AdditionalText),
+        };
         var seen = new HashSet<Type>();
-        var queue = new Queue<Type>(new[] { typeof(ReadResult), typeof(EmitResult), typeof(ConnectorInput), typeof(GeneratorSettings), typeof(ClientNameEntry) });
+        var queue = new Queue<Type>(
+            new[] { typeof(ReadResult), typeof(EmitResult), typeof(ConnectorInput), typeof(GeneratorSettings), typeof(ClientNameEntry) }
+        );
         while (queue.Count > 0)
         {
             var type = queue.Dequeue();
@@ -100,8 +131,14 @@ public class IncrementalTests
             }
 
             // Records with value equality, or EquatableArray: anything else would defeat caching.
-            Assert.True(type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEquatable<>)), type.FullName + " is not equatable");
-            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0))
+            Assert.True(
+                type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEquatable<>)),
+                type.FullName + " is not equatable"
+            );
+            foreach (
+                var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                    .Where(p => p.GetIndexParameters().Length == 0)
+            )
             {
                 queue.Enqueue(Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType);
             }
@@ -126,12 +163,16 @@ public class IncrementalTests
         Assert.Equal(first.GetHashCode(), second.GetHashCode());
     }
 
-    private static InputFile SecondConnector() => new("/project/things.connector.json", """
-        {
-          "name": "Things",
-          "base_url": "https://things.example.com",
-          "auth": [ { "type": "bearer", "fields": [ { "field_name": "token", "input_type": "password" } ] } ],
-          "endpoints": [ { "name": "get_thing", "description": "Looks up a thing.", "method": "get", "path": "/things/{id}", "parameters": [ { "name": "id", "in": "path" } ], "response": {} } ]
-        }
-        """);
+    private static InputFile SecondConnector() =>
+        new(
+            "/project/things.connector.json",
+            """
+            {
+              "name": "Things",
+              "base_url": "https://things.example.com",
+              "auth": [ { "type": "bearer", "fields": [ { "field_name": "token", "input_type": "password" } ] } ],
+              "endpoints": [ { "name": "get_thing", "description": "Looks up a thing.", "method": "get", "path": "/things/{id}", "parameters": [ { "name": "id", "in": "path" } ], "response": {} } ]
+            }
+            """
+        );
 }

@@ -19,8 +19,7 @@ public sealed class CorpusTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_corpus_holds_the_forty_documents()
-        => Assert.Equal(40, Corpus.FileNames().Count());
+    public void The_corpus_holds_the_forty_documents() => Assert.Equal(40, Corpus.FileNames().Count());
 
     [Theory]
     [MemberData(nameof(Documents))]
@@ -38,11 +37,33 @@ public sealed class CorpusTests(ITestOutputHelper output)
         Assert.Equal(operations.Count, methods.Count);
 
         var warnings = OpenApiRun.Read("/project/specs/" + fileName, text).Where(d => !d.StopsGeneration).ToList();
-        output.WriteLine(fileName + ": " + operations.Count + " operations, " + run.CompileDiagnostics.Length + " compiler warnings, "
-            + warnings.Count + " document warnings (" + string.Join(", ", warnings.GroupBy(w => w.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + "×" + g.Count())) + ")");
+        output.WriteLine(
+            fileName
+                + ": "
+                + operations.Count
+                + " operations, "
+                + run.CompileDiagnostics.Length
+                + " compiler warnings, "
+                + warnings.Count
+                + " document warnings ("
+                + string.Join(
+                    ", ",
+                    warnings.GroupBy(w => w.Id).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key + "×" + g.Count())
+                )
+                + ")"
+        );
         foreach (var warning in warnings.Take(10))
         {
-            output.WriteLine("  " + warning.Id + " " + (warning.Location.StartLine + 1) + ":" + (warning.Location.StartColumn + 1) + " " + string.Join(" | ", warning.Arguments));
+            output.WriteLine(
+                "  "
+                    + warning.Id
+                    + " "
+                    + (warning.Location.StartLine + 1)
+                    + ":"
+                    + (warning.Location.StartColumn + 1)
+                    + " "
+                    + string.Join(" | ", warning.Arguments)
+            );
         }
 
         Assert.True(run.CompileDiagnostics.Length == 0, string.Join("\n", run.CompileDiagnostics.Take(20)));

@@ -92,11 +92,12 @@ public sealed class CrossFileTests
         }
         """;
 
-    private static InputFile[] GitHubFiles() => new[]
-    {
-        new InputFile("/project/github.connector.json", GitHubConnector),
-        new InputFile("/project/specs/github.openapi.yaml", GitHubDocument),
-    };
+    private static InputFile[] GitHubFiles() =>
+        new[]
+        {
+            new InputFile("/project/github.connector.json", GitHubConnector),
+            new InputFile("/project/specs/github.openapi.yaml", GitHubDocument),
+        };
 
     [Fact]
     public void A_connector_file_overlays_auth_limits_base_url_and_the_operations_of_its_document()
@@ -108,10 +109,18 @@ public sealed class CrossFileTests
 
         // One client: the document itself is generated only through the connector file that overlays it.
         var client = Assert.Single(run.Sources, s => s.HintName.EndsWith(".Client.g.cs", StringComparison.Ordinal)).SourceText.ToString();
-        Assert.Contains("[global::TypedConnectors.Connector(\"github\", Name = \"GitHub\", BaseUrl = \"https://{{domain}}/api/v3\", Version = \"1.1\")]", client, StringComparison.Ordinal);
+        Assert.Contains(
+            "[global::TypedConnectors.Connector(\"github\", Name = \"GitHub\", BaseUrl = \"https://{{domain}}/api/v3\", Version = \"1.1\")]",
+            client,
+            StringComparison.Ordinal
+        );
         Assert.Contains("[global::TypedConnectors.RateLimit(5000, 3600)]", client, StringComparison.Ordinal);
         Assert.Contains("[global::TypedConnectors.MaxConcurrency(4)]", client, StringComparison.Ordinal);
-        Assert.Contains("[global::TypedConnectors.AuthMethod(\"token\", global::TypedConnectors.AuthKind.Bearer, IsDefault = true, Prefix = \"token\", TokenField = \"pat\")]", client, StringComparison.Ordinal);
+        Assert.Contains(
+            "[global::TypedConnectors.AuthMethod(\"token\", global::TypedConnectors.AuthKind.Bearer, IsDefault = true, Prefix = \"token\", TokenField = \"pat\")]",
+            client,
+            StringComparison.Ordinal
+        );
 
         var methods = OpenApiRun.ClientMethods(run).Select(m => m.Name).OrderBy(n => n, StringComparer.Ordinal);
         Assert.Equal(new[] { "GetRepositoryAsync", "ReposListForAuthenticatedUserAsync", "UsersGetByUsernameAsync" }, methods);
@@ -174,7 +183,9 @@ public sealed class CrossFileTests
     [Fact]
     public void External_references_resolve_against_other_additional_files()
     {
-        var main = new InputFile("/project/api/store.openapi.yaml", """
+        var main = new InputFile(
+            "/project/api/store.openapi.yaml",
+            """
             openapi: 3.0.3
             info: { title: Store, version: '1' }
             paths:
@@ -189,8 +200,11 @@ public sealed class CrossFileTests
                     '404':
                       description: Missing.
                       content: { application/json: { schema: { $ref: '../shared/common.yaml#/schemas/Problem' } } }
-            """);
-        var common = new InputFile("/project/shared/common.yaml", """
+            """
+        );
+        var common = new InputFile(
+            "/project/shared/common.yaml",
+            """
             parameters:
               Id: { name: id, in: path, required: true, schema: { type: string, format: uuid } }
             schemas:
@@ -206,7 +220,8 @@ public sealed class CrossFileTests
                 type: object
                 properties:
                   title: { type: string }
-            """);
+            """
+        );
 
         var run = GeneratorHarness.Run(new[] { main, common });
 
@@ -221,15 +236,30 @@ public sealed class CrossFileTests
     [Fact]
     public void An_unrelated_csharp_edit_leaves_every_step_cached()
     {
-        var files = GitHubFiles().Append(new InputFile("/project/petstore.openapi.yaml", "openapi: 3.0.0\ninfo: { title: Pets, version: '1' }\npaths: {}\n")).ToList();
+        var files = GitHubFiles()
+            .Append(new InputFile("/project/petstore.openapi.yaml", "openapi: 3.0.0\ninfo: { title: Pets, version: '1' }\npaths: {}\n"))
+            .ToList();
         var driver = GeneratorHarness.CreateDriver(files);
         var compilation = GeneratorHarness.CreateCompilation("", withHttpClientFactory: false);
         driver = driver.RunGenerators(compilation);
 
-        var edited = compilation.AddSyntaxTrees(Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("namespace User { public class B { } }"));
+        var edited = compilation.AddSyntaxTrees(
+            Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("namespace User { public class B { } }")
+        );
         var result = driver.RunGenerators(edited).GetRunResult().Results[0];
 
-        foreach (var step in new[] { TrackingNames.Inputs, TrackingNames.Scan, TrackingNames.Documents, TrackingNames.Referenced, TrackingNames.References, TrackingNames.Parse, TrackingNames.Emit })
+        foreach (
+            var step in new[]
+            {
+                TrackingNames.Inputs,
+                TrackingNames.Scan,
+                TrackingNames.Documents,
+                TrackingNames.Referenced,
+                TrackingNames.References,
+                TrackingNames.Parse,
+                TrackingNames.Emit,
+            }
+        )
         {
             Assert.All(result.TrackedSteps[step].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
         }
@@ -238,14 +268,23 @@ public sealed class CrossFileTests
     [Fact]
     public void Editing_an_overlaid_document_rereads_only_the_files_that_refer_to_it()
     {
-        var files = GitHubFiles().Append(new InputFile("/project/acme.connector.json", """{ "name": "Acme", "base_url": "https://acme.example.com", "endpoints": [] }"""))
+        var files = GitHubFiles()
+            .Append(
+                new InputFile(
+                    "/project/acme.connector.json",
+                    """{ "name": "Acme", "base_url": "https://acme.example.com", "endpoints": [] }"""
+                )
+            )
             .Append(new InputFile("/project/petstore.openapi.yaml", "openapi: 3.0.0\ninfo: { title: Pets, version: '1' }\npaths: {}\n"))
             .ToList();
         var driver = GeneratorHarness.CreateDriver(files, "TestApp", out var texts);
         var compilation = GeneratorHarness.CreateCompilation("", withHttpClientFactory: false);
         driver = driver.RunGenerators(compilation);
 
-        var edited = new GeneratorHarness.InMemoryAdditionalText("/project/specs/github.openapi.yaml", GitHubDocument.Replace("The repository.", "The repository, edited.", StringComparison.Ordinal));
+        var edited = new GeneratorHarness.InMemoryAdditionalText(
+            "/project/specs/github.openapi.yaml",
+            GitHubDocument.Replace("The repository.", "The repository, edited.", StringComparison.Ordinal)
+        );
         driver = driver.ReplaceAdditionalText(texts.Single(t => t.Path == edited.Path), edited).RunGenerators(compilation);
 
         var parse = driver.GetRunResult().Results[0].TrackedSteps[TrackingNames.Parse].SelectMany(s => s.Outputs).ToList();

@@ -14,13 +14,15 @@ public sealed class DiagnosticTests
         return matches[0];
     }
 
-    private static void At(Reported diagnostic, int line, int column)
-        => Assert.True(diagnostic.Line == line && diagnostic.Column == column, "expected (" + line + "," + column + "): " + diagnostic);
+    private static void At(Reported diagnostic, int line, int column) =>
+        Assert.True(diagnostic.Line == line && diagnostic.Column == column, "expected (" + line + "," + column + "): " + diagnostic);
 
     [Fact]
     public void A_yaml_syntax_error_is_an_error_at_its_position()
     {
-        var reported = Reported.Of(new InputFile("/p/broken.openapi.yaml", "openapi: 3.0.0\ninfo:\n  title: x\n  version: [1, 2\npaths: {}\n"));
+        var reported = Reported.Of(
+            new InputFile("/p/broken.openapi.yaml", "openapi: 3.0.0\ninfo:\n  title: x\n  version: [1, 2\npaths: {}\n")
+        );
 
         var error = Single(reported, "TC0001");
         Assert.Equal(DiagnosticSeverity.Error, error.Severity);
@@ -31,7 +33,9 @@ public sealed class DiagnosticTests
     [Fact]
     public void A_json_syntax_error_is_an_error_at_its_position()
     {
-        var reported = Reported.Of(new InputFile("/p/broken.openapi.json", "{\n  \"openapi\": \"3.0.0\",\n  \"paths\": {\n    \"/a\": {,}\n  }\n}\n"));
+        var reported = Reported.Of(
+            new InputFile("/p/broken.openapi.json", "{\n  \"openapi\": \"3.0.0\",\n  \"paths\": {\n    \"/a\": {,}\n  }\n}\n")
+        );
 
         At(Single(reported, "TC0001"), 4, 12);
     }
@@ -39,7 +43,9 @@ public sealed class DiagnosticTests
     [Fact]
     public void An_unsupported_version_is_an_error_at_the_version()
     {
-        var reported = Reported.Of(new InputFile("/p/future.openapi.yaml", "openapi: 4.0.0\ninfo: { title: x, version: '1' }\npaths: {}\n"));
+        var reported = Reported.Of(
+            new InputFile("/p/future.openapi.yaml", "openapi: 4.0.0\ninfo: { title: x, version: '1' }\npaths: {}\n")
+        );
 
         var error = Single(reported, "TC0030");
         At(error, 1, 10);
@@ -49,20 +55,25 @@ public sealed class DiagnosticTests
     [Fact]
     public void A_reference_to_nothing_is_an_error_at_the_reference()
     {
-        var reported = Reported.Of(new InputFile("/p/refs.openapi.yaml", """
-            openapi: 3.0.0
-            info: { title: x, version: '1' }
-            paths:
-              /a:
-                get:
-                  responses:
-                    '200':
-                      description: ok
-                      content:
-                        application/json:
-                          schema:
-                            $ref: '#/components/schemas/Missing'
-            """));
+        var reported = Reported.Of(
+            new InputFile(
+                "/p/refs.openapi.yaml",
+                """
+                openapi: 3.0.0
+                info: { title: x, version: '1' }
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '200':
+                          description: ok
+                          content:
+                            application/json:
+                              schema:
+                                $ref: '#/components/schemas/Missing'
+                """
+            )
+        );
 
         var error = Single(reported, "TC0033");
         At(error, 12, 23);
@@ -72,19 +83,24 @@ public sealed class DiagnosticTests
     [Fact]
     public void A_reference_to_a_url_is_never_fetched_and_is_an_error_at_the_reference()
     {
-        var reported = Reported.Of(new InputFile("/p/remote.openapi.yaml", """
-            openapi: 3.0.0
-            info: { title: x, version: '1' }
-            paths:
-              /a:
-                get:
-                  responses:
-                    '200':
-                      description: ok
-                      content:
-                        application/json:
-                          schema: { $ref: 'https://example.com/schemas.yaml#/Pet' }
-            """));
+        var reported = Reported.Of(
+            new InputFile(
+                "/p/remote.openapi.yaml",
+                """
+                openapi: 3.0.0
+                info: { title: x, version: '1' }
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '200':
+                          description: ok
+                          content:
+                            application/json:
+                              schema: { $ref: 'https://example.com/schemas.yaml#/Pet' }
+                """
+            )
+        );
 
         var error = Single(reported, "TC0033");
         At(error, 11, 31);
@@ -94,20 +110,25 @@ public sealed class DiagnosticTests
     [Fact]
     public void A_reference_to_a_file_that_is_not_an_additional_file_is_an_error_at_the_reference()
     {
-        var reported = Reported.Of(new InputFile("/p/split.openapi.yaml", """
-            openapi: 3.0.0
-            info: { title: x, version: '1' }
-            paths:
-              /a:
-                get:
-                  responses:
-                    '200':
-                      description: ok
-                      content:
-                        application/json:
-                          schema:
-                            $ref: 'common/missing.yaml#/Pet'
-            """));
+        var reported = Reported.Of(
+            new InputFile(
+                "/p/split.openapi.yaml",
+                """
+                openapi: 3.0.0
+                info: { title: x, version: '1' }
+                paths:
+                  /a:
+                    get:
+                      responses:
+                        '200':
+                          description: ok
+                          content:
+                            application/json:
+                              schema:
+                                $ref: 'common/missing.yaml#/Pet'
+                """
+            )
+        );
 
         var error = Single(reported, "TC0034");
         At(error, 12, 23);
@@ -135,9 +156,13 @@ public sealed class DiagnosticTests
         var reported = Reported.Of(new InputFile("/p/lenient.openapi.yaml", yaml));
 
         Assert.DoesNotContain(reported, r => r.Severity == DiagnosticSeverity.Error);
-        var ours = reported.Single(r => r.Id == "TC0031" && r.Message.Contains("'required' must be true or false", StringComparison.Ordinal));
+        var ours = reported.Single(r =>
+            r.Id == "TC0031" && r.Message.Contains("'required' must be true or false", StringComparison.Ordinal)
+        );
         At(ours, 10, 21);
-        var theirs = reported.Single(r => r.Id == "TC0031" && r.Message.Contains("Microsoft.OpenApi cannot read this document (FormatException", StringComparison.Ordinal));
+        var theirs = reported.Single(r =>
+            r.Id == "TC0031" && r.Message.Contains("Microsoft.OpenApi cannot read this document (FormatException", StringComparison.Ordinal)
+        );
         At(theirs, 10, 21);
 
         var run = OpenApiRun.Generate("/p/lenient.openapi.yaml", yaml);
@@ -147,16 +172,21 @@ public sealed class DiagnosticTests
     [Fact]
     public void Microsoft_openapi_validation_errors_are_warnings_at_the_node_they_name()
     {
-        var reported = Reported.Of(new InputFile("/p/untitled.openapi.yaml", """
-            openapi: 3.0.0
-            info:
-              description: no title, no version
-            paths: {}
-            components:
-              schemas:
-                'Page[Item]':
-                  type: object
-            """));
+        var reported = Reported.Of(
+            new InputFile(
+                "/p/untitled.openapi.yaml",
+                """
+                openapi: 3.0.0
+                info:
+                  description: no title, no version
+                paths: {}
+                components:
+                  schemas:
+                    'Page[Item]':
+                      type: object
+                """
+            )
+        );
 
         Assert.DoesNotContain(reported, r => r.Severity == DiagnosticSeverity.Error);
         At(reported.Single(r => r.Message.Contains("'Page[Item]'", StringComparison.Ordinal)), 7, 5);
@@ -188,7 +218,11 @@ public sealed class DiagnosticTests
         Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
         At(warning, 8, 9);
         Assert.Contains("callbacks", warning.Message, StringComparison.Ordinal);
-        Assert.Contains("SubscribeAsync(", OpenApiRun.Generate("/p/hooks.openapi.yaml", yaml).Source(".Client.g.cs"), StringComparison.Ordinal);
+        Assert.Contains(
+            "SubscribeAsync(",
+            OpenApiRun.Generate("/p/hooks.openapi.yaml", yaml).Source(".Client.g.cs"),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]

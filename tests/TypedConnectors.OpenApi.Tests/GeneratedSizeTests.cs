@@ -28,7 +28,7 @@ public sealed class GeneratedSizeTests(ITestOutputHelper output)
 
         foreach (var (document, operations, lines, ratio) in ratios.OrderBy(r => r.Ratio))
         {
-            output.WriteLine($"{ratio,8:0.0} lines/op  {operations,5} ops  {lines,7} lines  {document}");
+            output.WriteLine($"{ratio, 8:0.0} lines/op  {operations, 5} ops  {lines, 7} lines  {document}");
         }
 
         var sorted = ratios.Select(r => r.Ratio).Order().ToList();

@@ -21,7 +21,8 @@ public sealed class MappingSnapshotTests
     [Fact]
     public void Composition_allOf_with_one_reference_inherits_and_with_several_merges()
     {
-        var run = Generate("""
+        var run = Generate(
+            """
             openapi: 3.0.3
             info: { title: Composition, version: '1' }
             paths: {}
@@ -68,14 +69,17 @@ public sealed class MappingSnapshotTests
                       type: array
                       items: { $ref: '#/components/schemas/Tree' }
                     parent: { $ref: '#/components/schemas/Tree' }
-            """, "composition");
+            """,
+            "composition"
+        );
         Snapshot.Match(run.Source(".Models.g.cs"), "Composition.Models");
     }
 
     [Fact]
     public void Polymorphism_oneOf_with_discriminator_uses_json_polymorphism_and_without_it_a_union()
     {
-        var run = Generate("""
+        var run = Generate(
+            """
             openapi: 3.0.3
             info: { title: Zoo, version: '1' }
             paths:
@@ -140,14 +144,17 @@ public sealed class MappingSnapshotTests
                   anyOf:
                     - $ref: '#/components/schemas/Cat'
                     - type: 'null'
-            """, "zoo");
+            """,
+            "zoo"
+        );
         Snapshot.Match(run.Source(".Models.g.cs"), "Polymorphism.Models");
     }
 
     [Fact]
     public void Enums_keep_wire_values_that_are_not_identifiers_and_read_unknown_values()
     {
-        var run = Generate("""
+        var run = Generate(
+            """
             openapi: 3.0.3
             info: { title: Enums, version: '1' }
             paths:
@@ -177,7 +184,9 @@ public sealed class MappingSnapshotTests
                   nullable: true
                   enum: [red, Red, RED, null]
                   description: Spellings that differ only in case stay distinct.
-            """, "enums");
+            """,
+            "enums"
+        );
         Snapshot.Match(run.Source(".Models.g.cs"), "Enums.Models");
         Snapshot.Match(run.Source(".Client.g.cs"), "Enums.Client");
     }
@@ -185,7 +194,8 @@ public sealed class MappingSnapshotTests
     [Fact]
     public void Nullable_from_openapi_30_nullable_and_31_type_arrays()
     {
-        var run = Generate("""
+        var run = Generate(
+            """
             openapi: 3.1.0
             info: { title: Nullable, version: '1' }
             paths: {}
@@ -211,14 +221,17 @@ public sealed class MappingSnapshotTests
                     homepage: { type: string, format: uri }
                     balance: { type: number, format: decimal, default: 0 }
                     active: { type: boolean, default: true }
-            """, "nullable");
+            """,
+            "nullable"
+        );
         Snapshot.Match(run.Source(".Models.g.cs"), "Nullable.Models");
     }
 
     [Fact]
     public void Multipart_and_form_bodies_become_parameters_or_records()
     {
-        var run = Generate("""
+        var run = Generate(
+            """
             openapi: 3.0.3
             info: { title: Files, version: '1' }
             paths:
@@ -276,14 +289,17 @@ public sealed class MappingSnapshotTests
                   properties:
                     grant_type: { type: string }
                     scope: { type: string }
-            """, "files");
+            """,
+            "files"
+        );
         Snapshot.Match(run.Source(".Client.g.cs"), "Multipart.Client");
     }
 
     [Fact]
     public void Security_schemes_become_auth_methods_with_the_top_level_requirement_as_default()
     {
-        var run = Generate("""
+        var run = Generate(
+            """
             openapi: 3.0.3
             info: { title: Secure, version: '1' }
             servers:
@@ -330,7 +346,9 @@ public sealed class MappingSnapshotTests
                 oidc:
                   type: openIdConnect
                   openIdConnectUrl: https://auth.example.com/.well-known/openid-configuration
-            """, "secure");
+            """,
+            "secure"
+        );
         Snapshot.Match(run.Source(".Client.g.cs"), "Security.Client");
     }
 }

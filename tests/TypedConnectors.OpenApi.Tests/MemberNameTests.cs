@@ -12,8 +12,18 @@ public sealed class MemberNameTests
 {
     private static readonly string[] InheritedNames =
     {
-        "Equals", "GetHashCode", "ToString", "GetType", "EqualityContract", "Deconstruct", "Clone", "<Clone>$", "MemberwiseClone",
-        "Finalize", "PrintMembers", "ReferenceEquals",
+        "Equals",
+        "GetHashCode",
+        "ToString",
+        "GetType",
+        "EqualityContract",
+        "Deconstruct",
+        "Clone",
+        "<Clone>$",
+        "MemberwiseClone",
+        "Finalize",
+        "PrintMembers",
+        "ReferenceEquals",
     };
 
     private static GeneratorRun AssertCompiles(string yaml)
@@ -27,8 +37,17 @@ public sealed class MemberNameTests
     [Fact]
     public void Properties_named_like_the_record_or_its_inherited_members_are_renamed_and_keep_their_wire_name()
     {
-        var properties = string.Join("\n", InheritedNames.Append("Thing").Append("Names").Append("NamesJson").Append("Other").Select(n => $"            '{n}': {{ type: string }}"));
-        var run = AssertCompiles($$"""
+        var properties = string.Join(
+            "\n",
+            InheritedNames
+                .Append("Thing")
+                .Append("Names")
+                .Append("NamesJson")
+                .Append("Other")
+                .Select(n => $"            '{n}': {{ type: string }}")
+        );
+        var run = AssertCompiles(
+            $$"""
             openapi: 3.0.3
             info: { title: Names, version: '1' }
             paths:
@@ -46,11 +65,21 @@ public sealed class MemberNameTests
                   type: object
                   properties:
             {{properties}}
-            """);
+            """
+        );
 
         var thing = run.OutputCompilation.GetTypeByMetadataName("TestApp.Names.Thing")!;
-        var wireNames = thing.GetMembers().OfType<IPropertySymbol>()
-            .ToDictionary(p => p.Name, p => p.GetAttributes().Where(a => a.AttributeClass?.Name == "JsonPropertyNameAttribute").Select(a => (string?)a.ConstructorArguments[0].Value).SingleOrDefault());
+        var wireNames = thing
+            .GetMembers()
+            .OfType<IPropertySymbol>()
+            .ToDictionary(
+                p => p.Name,
+                p =>
+                    p.GetAttributes()
+                        .Where(a => a.AttributeClass?.Name == "JsonPropertyNameAttribute")
+                        .Select(a => (string?)a.ConstructorArguments[0].Value)
+                        .SingleOrDefault()
+            );
         foreach (var name in InheritedNames.Append("Thing").Append("Names").Append("NamesJson").Append("Other"))
         {
             Assert.Contains(name, wireNames.Values);
@@ -71,7 +100,8 @@ public sealed class MemberNameTests
     [Fact]
     public void Properties_whose_wire_names_differ_only_by_case_read_and_write_their_own_values()
     {
-        var run = AssertCompiles("""
+        var run = AssertCompiles(
+            """
             openapi: 3.0.3
             info: { title: Names, version: '1' }
             paths:
@@ -89,10 +119,15 @@ public sealed class MemberNameTests
                   properties:
                     name: { type: string }
                     Name: { type: string }
-            """);
+            """
+        );
 
         var type = GeneratorHarness.Load(run).GetType("TestApp.Names.Thing")!;
-        var value = System.Text.Json.JsonSerializer.Deserialize("{\"name\":\"lower\",\"Name\":\"upper\"}", type, TypedConnectors.ConnectorJson.Options)!;
+        var value = System.Text.Json.JsonSerializer.Deserialize(
+            "{\"name\":\"lower\",\"Name\":\"upper\"}",
+            type,
+            TypedConnectors.ConnectorJson.Options
+        )!;
         Assert.Equal("lower", type.GetProperty("Name")!.GetValue(value));
         Assert.Equal("upper", type.GetProperty("Name2")!.GetValue(value));
     }
@@ -101,10 +136,19 @@ public sealed class MemberNameTests
     public void Schemas_named_like_record_members_get_other_type_names()
     {
         // Found by the adversarial tests: a record named GetHashCode declares a member named like itself (CS0542).
-        var schemas = string.Join("\n", InheritedNames.Where(n => !n.Contains('<', StringComparison.Ordinal)).Append("Validate").Append("AdditionalProperties")
-            .Select(n => $"    '{n}':\n      type: object\n      properties:\n        v: {{ type: string, maxLength: 3 }}"));
-        var unions = "    Json:\n      oneOf: [{ type: string }, { type: integer }]\n    From:\n      oneOf: [{ type: string }, { type: integer }]";
-        var run = AssertCompiles("openapi: 3.0.3\ninfo: { title: Names, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n" + schemas + "\n" + unions + "\n");
+        var schemas = string.Join(
+            "\n",
+            InheritedNames
+                .Where(n => !n.Contains('<', StringComparison.Ordinal))
+                .Append("Validate")
+                .Append("AdditionalProperties")
+                .Select(n => $"    '{n}':\n      type: object\n      properties:\n        v: {{ type: string, maxLength: 3 }}")
+        );
+        var unions =
+            "    Json:\n      oneOf: [{ type: string }, { type: integer }]\n    From:\n      oneOf: [{ type: string }, { type: integer }]";
+        var run = AssertCompiles(
+            "openapi: 3.0.3\ninfo: { title: Names, version: '1' }\npaths: {}\ncomponents:\n  schemas:\n" + schemas + "\n" + unions + "\n"
+        );
 
         var models = run.Source(".Models.g.cs");
         Assert.Contains("public sealed partial record GetHashCode2", models, StringComparison.Ordinal);
@@ -117,7 +161,8 @@ public sealed class MemberNameTests
     {
         // Found by the adversarial tests: the compiler ignores U+FEFF in an identifier, so x\uFEFFy and xy were one
         // parameter name twice (CS0100).
-        var run = AssertCompiles("""
+        var run = AssertCompiles(
+            """
             openapi: 3.1.0
             info: { title: Names, version: '1' }
             paths:
@@ -134,9 +179,11 @@ public sealed class MemberNameTests
               schemas:
                 "A\uFEFFb": { type: object, properties: { "p\u00ADq": { type: string }, pq: { type: string } } }
                 Ab: { type: string, enum: ["v\u200Dw", vw] }
-            """);
+            """
+        );
 
-        var method = (IMethodSymbol)run.OutputCompilation.GetTypeByMetadataName("TestApp.Names.NamesClient")!.GetMembers("GetThingAsync").Single();
+        var method = (IMethodSymbol)
+            run.OutputCompilation.GetTypeByMetadataName("TestApp.Names.NamesClient")!.GetMembers("GetThingAsync").Single();
         var names = method.Parameters.Select(p => p.Name).ToList();
         Assert.Equal(new[] { "xy", "xy2", "xy3" }, names.Where(n => n.StartsWith("xy", StringComparison.Ordinal)).Take(3));
         Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
@@ -145,7 +192,8 @@ public sealed class MemberNameTests
     [Fact]
     public void Enum_members_named_like_the_enum_or_its_backing_field_compile()
     {
-        var run = AssertCompiles("""
+        var run = AssertCompiles(
+            """
             openapi: 3.0.3
             info: { title: Names, version: '1' }
             paths:
@@ -160,7 +208,8 @@ public sealed class MemberNameTests
               schemas:
                 Color: { type: string, enum: [Color, color, value__, Unknown, ToString, Equals, GetHashCode, GetType] }
                 Level: { type: integer, enum: [1, 2] }
-            """);
+            """
+        );
 
         var color = run.OutputCompilation.GetTypeByMetadataName("TestApp.Names.Color")!;
         Assert.Equal(9, color.GetMembers().OfType<IFieldSymbol>().Count(f => f.HasConstantValue));
@@ -169,15 +218,28 @@ public sealed class MemberNameTests
     [Fact]
     public void Operations_tags_and_parameters_named_like_client_members_compile()
     {
-        var operations = string.Join("\n", InheritedNames.Where(n => !n.Contains('<', StringComparison.Ordinal)).Append("NamesClient").Append("Names").Append("Connection").Append("Dispose").Append("Send").Select((n, i) => $$"""
-              /op{{i}}/{{{n}}}:
-                get:
-                  operationId: '{{n}}'
-                  parameters:
-                    - { name: '{{n}}', in: path, required: true, schema: { type: string } }
-                    - { name: cancellationToken, in: query, schema: { type: string } }
-                  responses: { '204': { description: ok } }
-            """));
+        var operations = string.Join(
+            "\n",
+            InheritedNames
+                .Where(n => !n.Contains('<', StringComparison.Ordinal))
+                .Append("NamesClient")
+                .Append("Names")
+                .Append("Connection")
+                .Append("Dispose")
+                .Append("Send")
+                .Select(
+                    (n, i) =>
+                        $$"""
+                              /op{{i}}/{{{n}}}:
+                                get:
+                                  operationId: '{{n}}'
+                                  parameters:
+                                    - { name: '{{n}}', in: path, required: true, schema: { type: string } }
+                                    - { name: cancellationToken, in: query, schema: { type: string } }
+                                  responses: { '204': { description: ok } }
+                            """
+                )
+        );
         var run = AssertCompiles("openapi: 3.0.3\ninfo: { title: Names, version: '1' }\npaths:\n" + operations + "\n");
 
         Assert.Equal(InheritedNames.Length - 1 + 5, OpenApiRun.ClientMethods(run).Count);

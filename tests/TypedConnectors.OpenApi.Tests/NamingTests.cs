@@ -10,36 +10,71 @@ public sealed class NamingTests
     [Fact]
     public void Schemas_named_like_framework_types_and_keywords_compile_without_warnings()
     {
-        var names = new[] { "String", "Task", "System", "HttpClient", "Object", "Type", "Int32", "Guid", "Uri", "Stream", "JsonElement", "TypedConnectors", "Action", "Exception", "class", "namespace", "Nullable", "IReadOnlyList" };
-        var schemas = string.Join("\n", names.Select(n => $$"""
-                '{{n}}':
-                  type: object
-                  properties:
-                    value: { type: string }
-                    class: { type: integer }
-                    String: { type: string, format: uuid }
-                    '{{n}}': { type: boolean }
-                    validate: { type: string, maxLength: 3 }
-                    additionalProperties: { type: string }
-                    'when-used@2024': { type: string }
-            """));
-        var operations = string.Join("\n", names.Select(n => $$"""
-              /{{n.ToLowerInvariant()}}/{id}:
-                get:
-                  operationId: 'get {{n}}!'
-                  tags: ['{{n}} & co']
-                  parameters:
-                    - { name: id, in: path, required: true, schema: { type: string } }
-                    - { name: cancellationToken, in: query, schema: { type: string } }
-                    - { name: params, in: header, schema: { type: string } }
-                  responses:
-                    '200':
-                      description: ok
-                      content:
-                        application/json:
-                          schema: { $ref: '#/components/schemas/{{n}}' }
-            """));
-        var yaml = "openapi: 3.0.3\ninfo: { title: 'System', version: '1' }\npaths:\n" + operations + "\ncomponents:\n  schemas:\n" + schemas + "\n";
+        var names = new[]
+        {
+            "String",
+            "Task",
+            "System",
+            "HttpClient",
+            "Object",
+            "Type",
+            "Int32",
+            "Guid",
+            "Uri",
+            "Stream",
+            "JsonElement",
+            "TypedConnectors",
+            "Action",
+            "Exception",
+            "class",
+            "namespace",
+            "Nullable",
+            "IReadOnlyList",
+        };
+        var schemas = string.Join(
+            "\n",
+            names.Select(n =>
+                $$"""
+                        '{{n}}':
+                          type: object
+                          properties:
+                            value: { type: string }
+                            class: { type: integer }
+                            String: { type: string, format: uuid }
+                            '{{n}}': { type: boolean }
+                            validate: { type: string, maxLength: 3 }
+                            additionalProperties: { type: string }
+                            'when-used@2024': { type: string }
+                    """
+            )
+        );
+        var operations = string.Join(
+            "\n",
+            names.Select(n =>
+                $$"""
+                      /{{n.ToLowerInvariant()}}/{id}:
+                        get:
+                          operationId: 'get {{n}}!'
+                          tags: ['{{n}} & co']
+                          parameters:
+                            - { name: id, in: path, required: true, schema: { type: string } }
+                            - { name: cancellationToken, in: query, schema: { type: string } }
+                            - { name: params, in: header, schema: { type: string } }
+                          responses:
+                            '200':
+                              description: ok
+                              content:
+                                application/json:
+                                  schema: { $ref: '#/components/schemas/{{n}}' }
+                    """
+            )
+        );
+        var yaml =
+            "openapi: 3.0.3\ninfo: { title: 'System', version: '1' }\npaths:\n"
+            + operations
+            + "\ncomponents:\n  schemas:\n"
+            + schemas
+            + "\n";
 
         var run = OpenApiRun.Generate("/p/shadow.openapi.yaml", yaml);
 
@@ -56,7 +91,9 @@ public sealed class NamingTests
     [Fact]
     public void Operations_without_ids_get_names_from_method_and_path()
     {
-        var run = OpenApiRun.Generate("/p/anon.openapi.yaml", """
+        var run = OpenApiRun.Generate(
+            "/p/anon.openapi.yaml",
+            """
             openapi: 3.0.3
             info: { title: Anon, version: '1' }
             paths:
@@ -76,24 +113,38 @@ public sealed class NamingTests
                     - { name: name, in: path, required: true, schema: { type: string } }
                     - { name: ext, in: path, required: true, schema: { type: string } }
                   responses: { '204': { description: ok } }
-            """);
+            """
+        );
 
         Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
         var methods = OpenApiRun.ClientMethods(run).Select(m => m.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
-        Assert.Equal(new[] { "DeleteFilesNameExtAsync", "GetRootAsync", "GetUsersByUserIdOrdersAsync", "PostUsersByUserIdOrdersAsync" }, methods);
+        Assert.Equal(
+            new[] { "DeleteFilesNameExtAsync", "GetRootAsync", "GetUsersByUserIdOrdersAsync", "PostUsersByUserIdOrdersAsync" },
+            methods
+        );
     }
 
     [Fact]
     public void Large_documents_group_operations_by_tag_into_sub_clients()
     {
-        var paths = string.Join("\n", Enumerable.Range(0, 40).Select(i => $$"""
-              /items{{i}}:
-                get:
-                  operationId: getItem{{i}}
-                  tags: [{{(i % 2 == 0 ? "even numbers" : "odd")}}]
-                  responses: { '204': { description: ok } }
-            """));
-        var yaml = "openapi: 3.0.3\ninfo: { title: Big, version: '1' }\npaths:\n" + paths + "\n  /untagged:\n    get:\n      operationId: untagged\n      responses: { '204': { description: ok } }\n";
+        var paths = string.Join(
+            "\n",
+            Enumerable
+                .Range(0, 40)
+                .Select(i =>
+                    $$"""
+                          /items{{i}}:
+                            get:
+                              operationId: getItem{{i}}
+                              tags: [{{(i % 2 == 0 ? "even numbers" : "odd")}}]
+                              responses: { '204': { description: ok } }
+                        """
+                )
+        );
+        var yaml =
+            "openapi: 3.0.3\ninfo: { title: Big, version: '1' }\npaths:\n"
+            + paths
+            + "\n  /untagged:\n    get:\n      operationId: untagged\n      responses: { '204': { description: ok } }\n";
 
         var run = OpenApiRun.Generate("/p/big.openapi.yaml", yaml);
 
@@ -101,7 +152,11 @@ public sealed class NamingTests
         var client = run.Source(".Client.g.cs");
         Assert.Contains("public IBigEvenNumbersOperations EvenNumbers => ", client, StringComparison.Ordinal);
         Assert.Contains("public IBigOddOperations Odd => ", client, StringComparison.Ordinal);
-        Assert.Contains("public sealed partial class BigEvenNumbersOperations : global::TypedConnectors.ConnectorOperations<BigConnection>, IBigEvenNumbersOperations", client, StringComparison.Ordinal);
+        Assert.Contains(
+            "public sealed partial class BigEvenNumbersOperations : global::TypedConnectors.ConnectorOperations<BigConnection>, IBigEvenNumbersOperations",
+            client,
+            StringComparison.Ordinal
+        );
         var methods = OpenApiRun.ClientMethods(run);
         Assert.Equal(41, methods.Count);
         Assert.Equal("BigClient", methods.Single(m => m.Name == "UntaggedAsync").ContainingType.Name);

@@ -10,22 +10,25 @@ namespace OpenApiTests;
 /// </summary>
 public sealed class NumericEdgeTests
 {
-    private static string Document(string schemas) => """
-        openapi: 3.0.3
-        info: { title: Numbers, version: '1' }
-        paths:
-          /things:
-            post:
-              operationId: createThing
-              requestBody:
-                required: true
-                content:
-                  application/json:
-                    schema: { $ref: '#/components/schemas/Thing' }
-              responses: { '204': { description: ok } }
-        components:
-          schemas:
-        """ + "\n" + schemas;
+    private static string Document(string schemas) =>
+        """
+            openapi: 3.0.3
+            info: { title: Numbers, version: '1' }
+            paths:
+              /things:
+                post:
+                  operationId: createThing
+                  requestBody:
+                    required: true
+                    content:
+                      application/json:
+                        schema: { $ref: '#/components/schemas/Thing' }
+                  responses: { '204': { description: ok } }
+            components:
+              schemas:
+            """
+        + "\n"
+        + schemas;
 
     private static GeneratorRun AssertCompiles(string yaml, string path = "/p/numbers.openapi.yaml")
     {
@@ -44,16 +47,21 @@ public sealed class NumericEdgeTests
     [Fact]
     public void Integer_without_format_whose_bounds_exceed_int32_becomes_long()
     {
-        var run = AssertCompiles(Document("""
-                Thing:
-                  type: object
-                  required: [big, bigExclusive, small]
-                  properties:
-                    big: { type: integer, minimum: 0, maximum: 10000000000 }
-                    bigExclusive: { type: integer, exclusiveMaximum: 3000000000 }
-                    negative: { type: integer, minimum: -3000000000 }
-                    small: { type: integer, minimum: 0, maximum: 100 }
-            """).Replace("3.0.3", "3.1.0", StringComparison.Ordinal));
+        var run = AssertCompiles(
+            Document(
+                    """
+                        Thing:
+                          type: object
+                          required: [big, bigExclusive, small]
+                          properties:
+                            big: { type: integer, minimum: 0, maximum: 10000000000 }
+                            bigExclusive: { type: integer, exclusiveMaximum: 3000000000 }
+                            negative: { type: integer, minimum: -3000000000 }
+                            small: { type: integer, minimum: 0, maximum: 100 }
+                    """
+                )
+                .Replace("3.0.3", "3.1.0", StringComparison.Ordinal)
+        );
 
         Assert.Equal("long", PropertyType(run, "Thing", "Big"));
         Assert.Equal("long", PropertyType(run, "Thing", "BigExclusive"));
@@ -64,13 +72,17 @@ public sealed class NumericEdgeTests
     [Fact]
     public void Integer_whose_bounds_exceed_int64_becomes_decimal()
     {
-        var run = AssertCompiles(Document("""
-                Thing:
-                  type: object
-                  properties:
-                    huge: { type: integer, maximum: 99999999999999999999 }
-                    astronomic: { type: integer, minimum: 0, maximum: 1e300 }
-            """));
+        var run = AssertCompiles(
+            Document(
+                """
+                    Thing:
+                      type: object
+                      properties:
+                        huge: { type: integer, maximum: 99999999999999999999 }
+                        astronomic: { type: integer, minimum: 0, maximum: 1e300 }
+                """
+            )
+        );
 
         Assert.Equal("decimal?", PropertyType(run, "Thing", "Huge"));
         Assert.Equal("double?", PropertyType(run, "Thing", "Astronomic"));
@@ -79,15 +91,19 @@ public sealed class NumericEdgeTests
     [Fact]
     public void Integer_enum_with_values_beyond_int32_compiles_as_a_long_enum()
     {
-        var run = AssertCompiles(Document("""
-                Thing:
-                  type: object
-                  properties:
-                    code: { $ref: '#/components/schemas/Code' }
-                Code:
-                  type: integer
-                  enum: [1, 5000000000, -9223372036854775808, 9223372036854775807]
-            """));
+        var run = AssertCompiles(
+            Document(
+                """
+                    Thing:
+                      type: object
+                      properties:
+                        code: { $ref: '#/components/schemas/Code' }
+                    Code:
+                      type: integer
+                      enum: [1, 5000000000, -9223372036854775808, 9223372036854775807]
+                """
+            )
+        );
 
         var code = run.OutputCompilation.GetTypeByMetadataName("TestApp.Numbers.Code")!;
         Assert.Equal("long", code.EnumUnderlyingType!.ToDisplayString());
@@ -98,14 +114,18 @@ public sealed class NumericEdgeTests
     [Fact]
     public void Int64_extremes_as_bounds_and_defaults_are_valid_literals()
     {
-        var run = AssertCompiles(Document("""
-                Thing:
-                  type: object
-                  properties:
-                    id: { type: integer, format: int64, minimum: -9223372036854775808, maximum: 9223372036854775807, default: -9223372036854775808 }
-                    low: { type: integer, format: int64, minimum: -9223372036854775807, default: 9223372036854775807 }
-                    id32: { type: integer, format: int32, minimum: -2147483648, maximum: 2147483647, default: -2147483648 }
-            """));
+        var run = AssertCompiles(
+            Document(
+                """
+                    Thing:
+                      type: object
+                      properties:
+                        id: { type: integer, format: int64, minimum: -9223372036854775808, maximum: 9223372036854775807, default: -9223372036854775808 }
+                        low: { type: integer, format: int64, minimum: -9223372036854775807, default: 9223372036854775807 }
+                        id32: { type: integer, format: int32, minimum: -2147483648, maximum: 2147483647, default: -2147483648 }
+                """
+            )
+        );
 
         var thing = Activator.CreateInstance(GeneratorHarness.Load(run).GetType("TestApp.Numbers.Thing")!)!;
         Assert.Equal(long.MinValue, thing.GetType().GetProperty("Id")!.GetValue(thing));
@@ -116,7 +136,8 @@ public sealed class NumericEdgeTests
     [Fact]
     public void Int64_minimum_on_a_query_parameter_is_a_valid_literal()
     {
-        var run = AssertCompiles("""
+        var run = AssertCompiles(
+            """
             openapi: 3.0.3
             info: { title: Numbers, version: '1' }
             paths:
@@ -127,7 +148,8 @@ public sealed class NumericEdgeTests
                     - { name: after, in: query, schema: { type: integer, format: int64, minimum: -9223372036854775808, default: -9223372036854775808 } }
                     - { name: before, in: query, required: true, schema: { type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807 } }
                   responses: { '204': { description: ok } }
-            """);
+            """
+        );
 
         var client = run.OutputCompilation.GetTypeByMetadataName("TestApp.Numbers.NumbersClient")!;
         var method = (IMethodSymbol)client.GetMembers("ListThingsAsync").Single();
@@ -138,15 +160,19 @@ public sealed class NumericEdgeTests
     [Fact]
     public void Fractional_and_exclusive_bounds_on_integers_are_checked_as_integer_bounds()
     {
-        var run = AssertCompiles(Document("""
-                Thing:
-                  type: object
-                  properties:
-                    half: { type: integer, minimum: 1.5, maximum: 9.5 }
-                    open30: { type: integer, minimum: 3, exclusiveMinimum: true, maximum: 7, exclusiveMaximum: true }
-                    ratio: { type: number, minimum: 0, exclusiveMinimum: true, maximum: 1e400 }
-                    int32Wide: { type: integer, format: int32, minimum: -1e12, maximum: 1e12 }
-            """));
+        var run = AssertCompiles(
+            Document(
+                """
+                    Thing:
+                      type: object
+                      properties:
+                        half: { type: integer, minimum: 1.5, maximum: 9.5 }
+                        open30: { type: integer, minimum: 3, exclusiveMinimum: true, maximum: 7, exclusiveMaximum: true }
+                        ratio: { type: number, minimum: 0, exclusiveMinimum: true, maximum: 1e400 }
+                        int32Wide: { type: integer, format: int32, minimum: -1e12, maximum: 1e12 }
+                """
+            )
+        );
 
         var type = GeneratorHarness.Load(run).GetType("TestApp.Numbers.Thing")!;
         void Check(string property, object value, bool valid)
@@ -181,13 +207,18 @@ public sealed class NumericEdgeTests
     [Fact]
     public void Numeric_exclusive_bounds_of_openapi_31_are_checked()
     {
-        var run = AssertCompiles(Document("""
-                Thing:
-                  type: object
-                  properties:
-                    count: { type: integer, exclusiveMinimum: 5, exclusiveMaximum: 10 }
-                    both: { type: integer, minimum: 0, exclusiveMinimum: 2 }
-            """).Replace("3.0.3", "3.1.0", StringComparison.Ordinal));
+        var run = AssertCompiles(
+            Document(
+                    """
+                        Thing:
+                          type: object
+                          properties:
+                            count: { type: integer, exclusiveMinimum: 5, exclusiveMaximum: 10 }
+                            both: { type: integer, minimum: 0, exclusiveMinimum: 2 }
+                    """
+                )
+                .Replace("3.0.3", "3.1.0", StringComparison.Ordinal)
+        );
 
         var type = GeneratorHarness.Load(run).GetType("TestApp.Numbers.Thing")!;
         bool Valid(string property, object value)
@@ -216,7 +247,8 @@ public sealed class NumericEdgeTests
     [Fact]
     public void Huge_defaults_give_valid_code()
     {
-        var run = AssertCompiles("""
+        var run = AssertCompiles(
+            """
             openapi: 3.0.3
             info: { title: Numbers, version: '1' }
             paths:
@@ -238,7 +270,8 @@ public sealed class NumericEdgeTests
                     a: { type: number, default: 1e400 }
                     b: { type: integer, format: int64, default: 99999999999999999999 }
                     d: { type: number, format: decimal, default: 1e400 }
-            """);
+            """
+        );
 
         Assert.Single(OpenApiRun.ClientMethods(run));
     }

@@ -13,18 +13,26 @@ namespace OpenApiTests;
 /// </summary>
 public sealed class PetstoreEndToEndTests
 {
-    private const string PetJson = """{"id":42,"name":"Rex","tag":"dog","status":"in-stock","born":"2020-02-29","nickname":null,"createdAt":"2024-05-01T10:00:00+00:00"}""";
+    private const string PetJson =
+        """{"id":42,"name":"Rex","tag":"dog","status":"in-stock","born":"2020-02-29","nickname":null,"createdAt":"2024-05-01T10:00:00+00:00"}""";
 
-    private static PetstoreClient Client(LoopbackServer server)
-        => new(PetstoreConnection.Create("secret-key", options: new ConnectorConnectionOptions { BaseAddress = new Uri(server.BaseAddress, "v1/"), MaxRetries = 0 }));
+    private static PetstoreClient Client(LoopbackServer server) =>
+        new(
+            PetstoreConnection.Create(
+                "secret-key",
+                options: new ConnectorConnectionOptions { BaseAddress = new Uri(server.BaseAddress, "v1/"), MaxRetries = 0 }
+            )
+        );
 
-    private static Task<LoopbackServer> Respond(int status, string contentType, string body)
-        => LoopbackServer.StartAsync(async (context, _) =>
-        {
-            context.Response.StatusCode = status;
-            context.Response.ContentType = contentType;
-            await context.Response.WriteAsync(body);
-        });
+    private static Task<LoopbackServer> Respond(int status, string contentType, string body) =>
+        LoopbackServer.StartAsync(
+            async (context, _) =>
+            {
+                context.Response.StatusCode = status;
+                context.Response.ContentType = contentType;
+                await context.Response.WriteAsync(body);
+            }
+        );
 
     [Fact]
     public async Task Create_sends_the_json_body_and_api_key_and_reads_the_created_pet()
@@ -32,7 +40,15 @@ public sealed class PetstoreEndToEndTests
         await using var server = await Respond(201, "application/json", PetJson);
         using var client = Client(server);
 
-        var pet = await client.CreatePetAsync(new NewPet { Name = "Rex", Tag = "dog", Status = PetStatus.InStock, Born = new DateOnly(2020, 2, 29) });
+        var pet = await client.CreatePetAsync(
+            new NewPet
+            {
+                Name = "Rex",
+                Tag = "dog",
+                Status = PetStatus.InStock,
+                Born = new DateOnly(2020, 2, 29),
+            }
+        );
 
         var request = server.Single();
         Assert.Equal("POST", request.Method);
@@ -71,7 +87,11 @@ public sealed class PetstoreEndToEndTests
     [Fact]
     public async Task List_sends_query_arrays_exploded_enums_by_wire_name_and_header_parameters()
     {
-        await using var server = await Respond(200, "application/json", "[" + PetJson + "," + PetJson.Replace("in-stock", "adopted", StringComparison.Ordinal) + "]");
+        await using var server = await Respond(
+            200,
+            "application/json",
+            "[" + PetJson + "," + PetJson.Replace("in-stock", "adopted", StringComparison.Ordinal) + "]"
+        );
         using var client = Client(server);
 
         var pets = await client.ListPetsAsync(limit: 2, tags: new[] { "a b", "c" }, status: PetStatus.SoldOut, xRequestId: "r-1");
@@ -159,7 +179,9 @@ public sealed class PetstoreEndToEndTests
         await using var validation = await Respond(422, "application/json", """{"errors":{"name":["too long"]}}""");
         using (var client = Client(validation))
         {
-            var problem = await Assert.ThrowsAsync<ConnectorApiException<ValidationProblem>>(() => client.CreatePetAsync(new NewPet { Name = "Rex" }));
+            var problem = await Assert.ThrowsAsync<ConnectorApiException<ValidationProblem>>(() =>
+                client.CreatePetAsync(new NewPet { Name = "Rex" })
+            );
             Assert.Equal(new[] { "too long" }, problem.Error!.Errors!["name"]);
         }
 

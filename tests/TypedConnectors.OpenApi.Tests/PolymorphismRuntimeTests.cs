@@ -81,7 +81,11 @@ public sealed class PolymorphismRuntimeTests
         var scenario = GeneratorHarness.Load(run).GetType("TestApp.Scenario")!.GetMethod("Run", BindingFlags.Public | BindingFlags.Static)!;
 
         // The dog's discriminator comes last, as many APIs write it.
-        var result = (string)scenario.Invoke(null, new object[] { """[{"kind":"cat","lives":9},{"goodBoy":false,"kind":"dog"},{"kind":"bird","wings":2}]""" })!;
+        var result = (string)
+            scenario.Invoke(
+                null,
+                new object[] { """[{"kind":"cat","lives":9},{"goodBoy":false,"kind":"dog"},{"kind":"bird","wings":2}]""" }
+            )!;
 
         Assert.Equal("""cat:9,dog:False,animal | {"kind":"dog","goodBoy":true} | rex""", result);
     }
@@ -92,7 +96,13 @@ public sealed class PolymorphismRuntimeTests
         var run = GeneratorHarness.Run(new[] { new InputFile("/p/zoo.openapi.yaml", Document) }, userSource: Scenario);
         Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
         Assert.Contains("__request.JsonBody<global::TestApp.Zoo.Animal>(body);", run.Source(".Client.g.cs"), StringComparison.Ordinal);
-        await using var server = await LoopbackServer.StartAsync((context, _) => { context.Response.StatusCode = 204; return Task.CompletedTask; });
+        await using var server = await LoopbackServer.StartAsync(
+            (context, _) =>
+            {
+                context.Response.StatusCode = 204;
+                return Task.CompletedTask;
+            }
+        );
         var send = GeneratorHarness.Load(run).GetType("TestApp.Scenario")!.GetMethod("Send", BindingFlags.Public | BindingFlags.Static)!;
 
         await (Task)send.Invoke(null, new object[] { server.BaseAddress })!;

@@ -14,15 +14,19 @@ public sealed class RouteTests : IAsyncLifetime
 {
     private LoopbackServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync((context, _) =>
-    {
-        context.Response.ContentType = "text/plain";
-        return context.Response.WriteAsync("ok");
-    });
+    public async Task InitializeAsync() =>
+        _server = await LoopbackServer.StartAsync(
+            (context, _) =>
+            {
+                context.Response.ContentType = "text/plain";
+                return context.Response.WriteAsync("ok");
+            }
+        );
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private RoutesClient Client() => new(RoutesConnection.Create(new ConnectorConnectionOptions { BaseAddress = new Uri(_server.BaseAddress, "svc/"), MaxRetries = 0 }));
+    private RoutesClient Client() =>
+        new(RoutesConnection.Create(new ConnectorConnectionOptions { BaseAddress = new Uri(_server.BaseAddress, "svc/"), MaxRetries = 0 }));
 
     [Fact]
     public async Task Root_path_keeps_its_trailing_slash()
@@ -50,7 +54,10 @@ public sealed class RouteTests : IAsyncLifetime
     [Fact]
     public async Task Query_key_of_a_declared_parameter_makes_it_a_constant_sent_once()
     {
-        Assert.DoesNotContain(typeof(RoutesClient).GetMethod(nameof(RoutesClient.ListThingsAsync))!.GetParameters(), p => p.Name == "action");
+        Assert.DoesNotContain(
+            typeof(RoutesClient).GetMethod(nameof(RoutesClient.ListThingsAsync))!.GetParameters(),
+            p => p.Name == "action"
+        );
 
         using var client = Client();
         await client.ListThingsAsync(maxResults: 5);

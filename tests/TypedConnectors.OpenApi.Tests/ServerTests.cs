@@ -8,7 +8,9 @@ public sealed class ServerTests
     [Fact]
     public void Defaults_that_cannot_be_values_are_written_in_and_operation_servers_give_absolute_urls()
     {
-        var run = OpenApiRun.Generate("/p/servers.openapi.yaml", """
+        var run = OpenApiRun.Generate(
+            "/p/servers.openapi.yaml",
+            """
             openapi: 3.0.3
             info: { title: Servers, version: '1' }
             servers:
@@ -30,19 +32,27 @@ public sealed class ServerTests
                 get:
                   operationId: listItems
                   responses: { '204': { description: ok } }
-            """);
+            """
+        );
 
         Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
         var client = run.Source(".Client.g.cs");
         Assert.Contains("BaseUrlTemplate = \"https://{{tenant}}.example.com:8443/api/v2\";", client, StringComparison.Ordinal);
-        Assert.Contains("new global::TypedConnectors.ConnectorRequest(\"POST\", \"https://eu.uploads.example.com/uploads\")", client, StringComparison.Ordinal);
+        Assert.Contains(
+            "new global::TypedConnectors.ConnectorRequest(\"POST\", \"https://eu.uploads.example.com/uploads\")",
+            client,
+            StringComparison.Ordinal
+        );
         Assert.Contains("new global::TypedConnectors.ConnectorRequest(\"GET\", \"/items\")", client, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_relative_server_url_makes_the_host_a_connection_value()
     {
-        var run = OpenApiRun.Generate("/p/relative.openapi.yaml", "openapi: 3.0.3\ninfo: { title: Relative, version: '1' }\nservers: [{ url: /api/v1 }]\npaths: {}\n");
+        var run = OpenApiRun.Generate(
+            "/p/relative.openapi.yaml",
+            "openapi: 3.0.3\ninfo: { title: Relative, version: '1' }\nservers: [{ url: /api/v1 }]\npaths: {}\n"
+        );
 
         Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
         var client = run.Source(".Client.g.cs");
@@ -53,7 +63,10 @@ public sealed class ServerTests
     [Fact]
     public void Swagger_2_host_base_path_and_schemes_make_the_base_url()
     {
-        var run = OpenApiRun.Generate("/p/old.swagger.json", """{ "swagger": "2.0", "info": { "title": "Old", "version": "1" }, "host": "api.old.example.com", "basePath": "/v1/", "schemes": ["http", "https"], "paths": {} }""");
+        var run = OpenApiRun.Generate(
+            "/p/old.swagger.json",
+            """{ "swagger": "2.0", "info": { "title": "Old", "version": "1" }, "host": "api.old.example.com", "basePath": "/v1/", "schemes": ["http", "https"], "paths": {} }"""
+        );
 
         Assert.Contains("BaseUrlTemplate = \"https://api.old.example.com/v1\";", run.Source(".Client.g.cs"), StringComparison.Ordinal);
     }

@@ -18,7 +18,8 @@ public sealed class YamlReaderTests
     [Fact]
     public void Plain_scalars_are_typed_by_the_core_schema_and_quoted_ones_stay_strings()
     {
-        var (root, diagnostics, _) = Read("""
+        var (root, diagnostics, _) = Read(
+            """
             yes_bool: true
             quoted_bool: 'true'
             int: 042
@@ -31,7 +32,8 @@ public sealed class YamlReaderTests
             version: "2.0"
             inf: .inf
             tagged: !!str 12
-            """);
+            """
+        );
 
         Assert.Empty(diagnostics);
         Assert.Equal((ScalarKind.Boolean, "true"), (Scalar(root!, "yes_bool").Kind, Scalar(root!, "yes_bool").Text));
@@ -65,7 +67,8 @@ public sealed class YamlReaderTests
     [Fact]
     public void Aliases_share_the_anchored_node_and_merge_keys_let_explicit_keys_win()
     {
-        var (root, diagnostics, _) = Read("""
+        var (root, diagnostics, _) = Read(
+            """
             base: &base
               type: object
               description: base
@@ -73,7 +76,8 @@ public sealed class YamlReaderTests
               <<: *base
               description: derived
             copy: *base
-            """);
+            """
+        );
 
         Assert.Empty(diagnostics);
         var obj = (DocObject)root!;
@@ -109,7 +113,8 @@ public sealed class YamlReaderTests
     [Fact]
     public void Nesting_deeper_than_the_limit_is_refused()
     {
-        var text = string.Concat(Enumerable.Repeat("[", ReadLimits.MaxDepth + 5)) + string.Concat(Enumerable.Repeat("]", ReadLimits.MaxDepth + 5));
+        var text =
+            string.Concat(Enumerable.Repeat("[", ReadLimits.MaxDepth + 5)) + string.Concat(Enumerable.Repeat("]", ReadLimits.MaxDepth + 5));
         var (root, diagnostics, _) = Read("a: " + text + "\n");
 
         Assert.Null(root);

@@ -23,7 +23,18 @@ public sealed class BuildFilesTests
             File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />\n");
             File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />\n");
             File.WriteAllText(Path.Combine(dir, "Directory.Packages.props"), "<Project />\n");
-            foreach (var file in new[] { "listed.connector.json", "sub/found.connector.yaml", "api/pets.openapi.yml", "api/legacy.swagger.json", "bin/Debug/copy.connector.json", "obj/x.openapi.json", "notes.json" })
+            foreach (
+                var file in new[]
+                {
+                    "listed.connector.json",
+                    "sub/found.connector.yaml",
+                    "api/pets.openapi.yml",
+                    "api/legacy.swagger.json",
+                    "bin/Debug/copy.connector.json",
+                    "obj/x.openapi.json",
+                    "notes.json",
+                }
+            )
             {
                 var path = Path.Combine(dir, file);
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -31,7 +42,9 @@ public sealed class BuildFilesTests
             }
 
             // Imported the way NuGet imports a package's props (before the project body) and targets (after it).
-            File.WriteAllText(Path.Combine(dir, "consumer.csproj"), $"""
+            File.WriteAllText(
+                Path.Combine(dir, "consumer.csproj"),
+                $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <Import Project="{buildFiles}/TypedConnectors.props" />
                   <PropertyGroup>
@@ -43,12 +56,23 @@ public sealed class BuildFilesTests
                   </ItemGroup>
                   <Import Project="{buildFiles}/TypedConnectors.targets" />
                 </Project>
-                """);
+                """
+            );
 
-            var result = await Dotnet.RunAsync(dir, TimeSpan.FromMinutes(2), "msbuild", "consumer.csproj", "-getItem:AdditionalFiles", "-getItem:CompilerVisibleItemMetadata", "-getItem:CompilerVisibleProperty", "-nodeReuse:false");
+            var result = await Dotnet.RunAsync(
+                dir,
+                TimeSpan.FromMinutes(2),
+                "msbuild",
+                "consumer.csproj",
+                "-getItem:AdditionalFiles",
+                "-getItem:CompilerVisibleItemMetadata",
+                "-getItem:CompilerVisibleProperty",
+                "-nodeReuse:false"
+            );
             Assert.True(result.ExitCode == 0, result.ToString());
             var json = JsonNode.Parse(result.Output[result.Output.IndexOf('{', StringComparison.Ordinal)..])!;
-            var files = json["Items"]!["AdditionalFiles"]!.AsArray()
+            var files = json["Items"]!["AdditionalFiles"]!
+                .AsArray()
                 .Select(i => ((string)i!["FullPath"]!)[(dir.Length + 1)..].Replace('\\', '/'))
                 .Order(StringComparer.Ordinal)
                 .ToList();
@@ -58,10 +82,13 @@ public sealed class BuildFilesTests
                 : ["listed.connector.json"];
             Assert.Equal(expected, files);
 
-            var listed = json["Items"]!["AdditionalFiles"]!.AsArray().Single(i => ((string)i!["FullPath"]!).EndsWith("listed.connector.json", StringComparison.Ordinal))!;
+            var listed = json["Items"]!["AdditionalFiles"]!
+                .AsArray()
+                .Single(i => ((string)i!["FullPath"]!).EndsWith("listed.connector.json", StringComparison.Ordinal))!;
             Assert.Equal("Custom.Ns", (string?)listed["TypedConnectorsNamespace"]);
 
-            var metadata = json["Items"]!["CompilerVisibleItemMetadata"]!.AsArray()
+            var metadata = json["Items"]!["CompilerVisibleItemMetadata"]!
+                .AsArray()
                 .Where(i => (string?)i!["Identity"] == "AdditionalFiles")
                 .Select(i => (string)i!["MetadataName"]!)
                 .ToList();

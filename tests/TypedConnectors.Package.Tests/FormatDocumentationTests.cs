@@ -25,20 +25,50 @@ public sealed class FormatDocumentationTests
         var json = CodeBlock(doc[marker..], "json");
         var customAuthMarker = doc.IndexOf("<!-- complete-example-custom-auth -->", StringComparison.Ordinal);
         Assert.True(customAuthMarker >= 0, "the custom auth example marker is missing");
-        var customAuth = "using System;\nusing System.Net.Http;\nusing System.Security.Cryptography;\nusing System.Text;\nusing System.Threading;\nusing System.Threading.Tasks;\n"
-            + "using DocApp.AcmeSupport;\n\nnamespace DocApp;\n\n" + CodeBlock(doc[customAuthMarker..], "csharp");
+        var customAuth =
+            "using System;\nusing System.Net.Http;\nusing System.Security.Cryptography;\nusing System.Text;\nusing System.Threading;\nusing System.Threading.Tasks;\n"
+            + "using DocApp.AcmeSupport;\n\nnamespace DocApp;\n\n"
+            + CodeBlock(doc[customAuthMarker..], "csharp");
 
-        var run = GeneratorHarness.Run([new InputFile("support.connector.json", json)], "DocApp", withHttpClientFactory: true, userSource: customAuth);
+        var run = GeneratorHarness.Run(
+            [new InputFile("support.connector.json", json)],
+            "DocApp",
+            withHttpClientFactory: true,
+            userSource: customAuth
+        );
 
         Assert.Empty(run.GeneratorDiagnostics.Where(d => d.Severity != DiagnosticSeverity.Hidden));
         Assert.Empty(run.CompileDiagnostics);
         var client = run.Source("AcmeSupportClient.Client");
-        foreach (var method in new[] { "GetTicketAsync", "ListTicketsAsync", "CreateTicketAsync", "UpdateTicketAsync", "AddReplyAsync", "ExportTicketAsync", "DeleteTicketAsync", "GetStatusAsync" })
+        foreach (
+            var method in new[]
+            {
+                "GetTicketAsync",
+                "ListTicketsAsync",
+                "CreateTicketAsync",
+                "UpdateTicketAsync",
+                "AddReplyAsync",
+                "ExportTicketAsync",
+                "DeleteTicketAsync",
+                "GetStatusAsync",
+            }
+        )
         {
             Assert.Contains(method + "(", client, StringComparison.Ordinal);
         }
 
-        foreach (var factory in new[] { "Create(", "CreateApiKeyBasic(", "CreateToken(", "CreateQueryKey(", "CreateBearer(", "CreateOauth", "CreateSigned(" })
+        foreach (
+            var factory in new[]
+            {
+                "Create(",
+                "CreateApiKeyBasic(",
+                "CreateToken(",
+                "CreateQueryKey(",
+                "CreateBearer(",
+                "CreateOauth",
+                "CreateSigned(",
+            }
+        )
         {
             Assert.Contains("public static AcmeSupportConnection " + factory, client, StringComparison.Ordinal);
         }
@@ -53,12 +83,23 @@ public sealed class FormatDocumentationTests
 
         // The snippet is top-level code; the harness compiles a library, so it becomes a method body.
         var lines = snippet.Split('\n');
-        var usings = lines.Where(l => l.StartsWith("using ", StringComparison.Ordinal) && !l.StartsWith("using var", StringComparison.Ordinal));
+        var usings = lines.Where(l =>
+            l.StartsWith("using ", StringComparison.Ordinal) && !l.StartsWith("using var", StringComparison.Ordinal)
+        );
         var body = lines.Where(l => !usings.Contains(l));
-        var user = "using System;\nusing System.Collections.Generic;\nusing System.Threading.Tasks;\n" + string.Join('\n', usings)
-            + "\ninternal static class ReadmeSnippet\n{\n    internal static async Task RunAsync()\n    {\n" + string.Join('\n', body) + "\n    }\n}\n";
+        var user =
+            "using System;\nusing System.Collections.Generic;\nusing System.Threading.Tasks;\n"
+            + string.Join('\n', usings)
+            + "\ninternal static class ReadmeSnippet\n{\n    internal static async Task RunAsync()\n    {\n"
+            + string.Join('\n', body)
+            + "\n    }\n}\n";
 
-        var run = GeneratorHarness.Run([new InputFile("weather.connector.json", json)], "MyApp", withHttpClientFactory: true, userSource: user);
+        var run = GeneratorHarness.Run(
+            [new InputFile("weather.connector.json", json)],
+            "MyApp",
+            withHttpClientFactory: true,
+            userSource: user
+        );
 
         Assert.Empty(run.GeneratorDiagnostics.Where(d => d.Severity != DiagnosticSeverity.Hidden));
         Assert.Empty(run.CompileDiagnostics);
@@ -92,13 +133,20 @@ public sealed class FormatDocumentationTests
         AssertSameValues(Names(reader, "AuthKinds"), Def(schema, "auth_method")["properties"]!["type"]!, "auth type");
         AssertSameValues(Names(reader, "Locations"), Def(schema, "auth_method")["properties"]!["in"]!, "API key location");
         AssertSameValues(Names(reader, "InputTypes"), Def(schema, "field")["properties"]!["input_type"]!, "input type");
-        AssertSameValues(Names(reader, "ClientAuthentications"), Def(schema, "oauth")["properties"]!["client_authentication"]!, "client authentication");
+        AssertSameValues(
+            Names(reader, "ClientAuthentications"),
+            Def(schema, "oauth")["properties"]!["client_authentication"]!,
+            "client authentication"
+        );
         AssertSameValues(Names(reader, "ParameterLocations"), Def(schema, "parameter")["properties"]!["in"]!, "parameter location");
         AssertSameValues(Names(reader, "ResponseKinds"), Def(schema, "endpoint")["properties"]!["response_type"]!, "response type");
 
         // HTTP methods are case-insensitive; the schema lists the lower- and upper-case spellings.
         var methods = Def(schema, "endpoint")["properties"]!["method"]!["enum"]!.AsArray().Select(v => (string)v!).ToList();
-        Assert.Equal(Names(reader, "HttpMethods").SelectMany(m => new[] { m, m.ToUpperInvariant() }).Order(StringComparer.Ordinal), methods.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            Names(reader, "HttpMethods").SelectMany(m => new[] { m, m.ToUpperInvariant() }).Order(StringComparer.Ordinal),
+            methods.Order(StringComparer.Ordinal)
+        );
     }
 
     [Fact]
@@ -112,20 +160,25 @@ public sealed class FormatDocumentationTests
 
     private static JsonNode LoadSchema() => JsonNode.Parse(File.ReadAllText(Path.Combine(Dotnet.RepoRoot, "connector.schema.json")))!;
 
-    private static JsonNode Def(JsonNode schema, string name) => schema["$defs"]![name] ?? throw new InvalidOperationException("no $defs/" + name);
+    private static JsonNode Def(JsonNode schema, string name) =>
+        schema["$defs"]![name] ?? throw new InvalidOperationException("no $defs/" + name);
 
-    private static Type CanonicalReaderType()
-        => typeof(ConnectorGenerator).Assembly.GetType("TypedConnectors.Generator.Reading.Canonical.CanonicalReader", throwOnError: true)!;
+    private static Type CanonicalReaderType() =>
+        typeof(ConnectorGenerator).Assembly.GetType("TypedConnectors.Generator.Reading.Canonical.CanonicalReader", throwOnError: true)!;
 
-    private static IEnumerable<string> Field(Type type, string name)
-        => (IEnumerable<string>)(type.GetField(name, BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)?.GetValue(null)
-            ?? throw new InvalidOperationException(type.Name + "." + name + " not found"));
+    private static IEnumerable<string> Field(Type type, string name) =>
+        (IEnumerable<string>)(
+            type.GetField(name, BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)?.GetValue(null)
+            ?? throw new InvalidOperationException(type.Name + "." + name + " not found")
+        );
 
     /// <summary>The names of a <c>(string Name, T Value)[]</c> table.</summary>
     private static IEnumerable<string> Names(Type type, string name)
     {
-        var table = (IEnumerable)(type.GetField(name, BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)?.GetValue(null)
-            ?? throw new InvalidOperationException(type.Name + "." + name + " not found"));
+        var table = (IEnumerable)(
+            type.GetField(name, BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public)?.GetValue(null)
+            ?? throw new InvalidOperationException(type.Name + "." + name + " not found")
+        );
         foreach (var tuple in table)
         {
             yield return (string)tuple.GetType().GetField("Item1")!.GetValue(tuple)!;
@@ -134,10 +187,16 @@ public sealed class FormatDocumentationTests
 
     private static void AssertSameKeys(IEnumerable<string> readerKeys, JsonNode properties, string what)
     {
-        var schemaKeys = properties.AsObject().Select(p => p.Key).Where(k => k is not "$comment" and not "$schema").Order(StringComparer.Ordinal).ToList();
+        var schemaKeys = properties
+            .AsObject()
+            .Select(p => p.Key)
+            .Where(k => k is not "$comment" and not "$schema")
+            .Order(StringComparer.Ordinal)
+            .ToList();
         Assert.True(
             readerKeys.Order(StringComparer.Ordinal).SequenceEqual(schemaKeys),
-            $"{what}: reader keys [{string.Join(", ", readerKeys.Order(StringComparer.Ordinal))}] but schema keys [{string.Join(", ", schemaKeys)}]");
+            $"{what}: reader keys [{string.Join(", ", readerKeys.Order(StringComparer.Ordinal))}] but schema keys [{string.Join(", ", schemaKeys)}]"
+        );
     }
 
     private static void AssertSameValues(IEnumerable<string> readerValues, JsonNode property, string what)
@@ -145,13 +204,18 @@ public sealed class FormatDocumentationTests
         var schemaValues = property["enum"]!.AsArray().Select(v => (string)v!).Order(StringComparer.Ordinal).ToList();
         Assert.True(
             readerValues.Distinct().Order(StringComparer.Ordinal).SequenceEqual(schemaValues),
-            $"{what}: reader values [{string.Join(", ", readerValues)}] but schema values [{string.Join(", ", schemaValues)}]");
+            $"{what}: reader values [{string.Join(", ", readerValues)}] but schema values [{string.Join(", ", schemaValues)}]"
+        );
     }
 
     /// <summary>The first fenced code block of a language in a markdown text.</summary>
     private static string CodeBlock(string markdown, string language)
     {
-        var match = Regex.Match(markdown.Replace("\r\n", "\n", StringComparison.Ordinal), "```" + language + "\n(.*?)\n```", RegexOptions.Singleline);
+        var match = Regex.Match(
+            markdown.Replace("\r\n", "\n", StringComparison.Ordinal),
+            "```" + language + "\n(.*?)\n```",
+            RegexOptions.Singleline
+        );
         Assert.True(match.Success, "no ```" + language + " block found");
         return match.Groups[1].Value;
     }

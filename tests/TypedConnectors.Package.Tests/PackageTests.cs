@@ -28,22 +28,40 @@ public sealed class PackageTests
             var package = await PackAsync(root, feed, version);
             AssertLayout(package);
 
-            await using var server = await LoopbackServer.StartAsync(async (context, request) =>
-            {
-                var authorized = request.Header("X-Api-Key") == ApiKey;
-                context.Response.StatusCode = authorized ? 200 : 401;
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(authorized ? """{"message":"hello, package","count":3}""" : """{"error":"bad key"}""");
-            });
+            await using var server = await LoopbackServer.StartAsync(
+                async (context, request) =>
+                {
+                    var authorized = request.Header("X-Api-Key") == ApiKey;
+                    context.Response.StatusCode = authorized ? 200 : 401;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync(
+                        authorized ? """{"message":"hello, package","count":3}""" : """{"error":"bad key"}"""
+                    );
+                }
+            );
 
             var app = Path.Combine(root, "app");
             WriteConsumer(app, feed, version, server.BaseAddress);
 
-            var build = await Dotnet.RunAsync(app, TimeSpan.FromMinutes(4), "build", "-c", "Release", "-warnaserror", "--disable-build-servers", "-nodeReuse:false");
+            var build = await Dotnet.RunAsync(
+                app,
+                TimeSpan.FromMinutes(4),
+                "build",
+                "-c",
+                "Release",
+                "-warnaserror",
+                "--disable-build-servers",
+                "-nodeReuse:false"
+            );
             Assert.True(build.ExitCode == 0, "consumer build failed: " + build);
             Assert.Contains("0 Warning(s)", build.Output, StringComparison.Ordinal);
 
-            var run = await Dotnet.RunAsync(app, TimeSpan.FromMinutes(1), Path.Combine(app, "bin", "Release", "net10.0", "PackageConsumer.dll"), ApiKey);
+            var run = await Dotnet.RunAsync(
+                app,
+                TimeSpan.FromMinutes(1),
+                Path.Combine(app, "bin", "Release", "net10.0", "PackageConsumer.dll"),
+                ApiKey
+            );
             Assert.True(run.ExitCode == 0, "consumer run failed: " + run);
             Assert.Contains(Marker + " hello, package x3", run.Output, StringComparison.Ordinal);
 
@@ -66,13 +84,18 @@ public sealed class PackageTests
         var result = await Dotnet.RunAsync(
             Dotnet.RepoRoot,
             TimeSpan.FromMinutes(4),
-            "pack", Path.Combine(Dotnet.RepoRoot, "src", "TypedConnectors", "TypedConnectors.csproj"),
-            "-c", "Release",
-            "-o", feed,
-            "--artifacts-path", Path.Combine(root, "artifacts"),
+            "pack",
+            Path.Combine(Dotnet.RepoRoot, "src", "TypedConnectors", "TypedConnectors.csproj"),
+            "-c",
+            "Release",
+            "-o",
+            feed,
+            "--artifacts-path",
+            Path.Combine(root, "artifacts"),
             "-p:Version=" + version,
             "--disable-build-servers",
-            "-nodeReuse:false");
+            "-nodeReuse:false"
+        );
         Assert.True(result.ExitCode == 0, "dotnet pack failed: " + result);
         var package = Path.Combine(feed, $"TypedConnectors.{version}.nupkg");
         Assert.True(File.Exists(package), "no package at " + package + ": " + result);
@@ -105,15 +128,22 @@ public sealed class PackageTests
         // Nothing else in lib/ or analyzers/: the package's own empty assembly and stray dependencies stay out.
         Assert.Equal(
             bundled.Append("TypedConnectors.Generator.dll").Order(StringComparer.Ordinal),
-            entries.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            entries.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).Select(Path.GetFileName).Order(StringComparer.Ordinal)
+        );
         Assert.Equal(2, entries.Count(e => e.StartsWith("lib/", StringComparison.Ordinal)));
 
         // The package depends on exactly what the runtime references.
         using var nuspecStream = zip.GetEntry("TypedConnectors.nuspec")!.Open();
         var nuspec = XDocument.Load(nuspecStream);
-        var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string)e.Attribute("id")!).Order(StringComparer.Ordinal).ToList();
+        var dependencies = nuspec
+            .Descendants()
+            .Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (string)e.Attribute("id")!)
+            .Order(StringComparer.Ordinal)
+            .ToList();
         // Build-only references (analyzers with PrivateAssets="all") are not dependencies of the package.
-        var runtimeReferences = XDocument.Load(Path.Combine(Dotnet.RepoRoot, "src", "TypedConnectors.Runtime", "TypedConnectors.Runtime.csproj"))
+        var runtimeReferences = XDocument
+            .Load(Path.Combine(Dotnet.RepoRoot, "src", "TypedConnectors.Runtime", "TypedConnectors.Runtime.csproj"))
             .Descendants("PackageReference")
             .Where(e => (string?)e.Attribute("PrivateAssets") != "all")
             .Select(e => (string?)e.Attribute("Include"))
@@ -125,13 +155,14 @@ public sealed class PackageTests
     }
 
     /// <summary>File names of the BundledAnalyzerDependency items in the generator project.</summary>
-    private static List<string> BundledAnalyzerDependencies()
-        => ProjectItems(Path.Combine("src", "TypedConnectors.Generator", "TypedConnectors.Generator.csproj"), "BundledAnalyzerDependency")
+    private static List<string> BundledAnalyzerDependencies() =>
+        ProjectItems(Path.Combine("src", "TypedConnectors.Generator", "TypedConnectors.Generator.csproj"), "BundledAnalyzerDependency")
             .Select(include => include.Replace('\\', '/').Split('/')[^1])
             .ToList();
 
-    private static IEnumerable<string> ProjectItems(string relativePath, string itemType)
-        => XDocument.Load(Path.Combine(Dotnet.RepoRoot, relativePath))
+    private static IEnumerable<string> ProjectItems(string relativePath, string itemType) =>
+        XDocument
+            .Load(Path.Combine(Dotnet.RepoRoot, relativePath))
             .Descendants(itemType)
             .Select(e => (string?)e.Attribute("Include"))
             .OfType<string>();
@@ -145,7 +176,9 @@ public sealed class PackageTests
         File.WriteAllText(Path.Combine(app, "Directory.Build.targets"), "<Project />\n");
         File.WriteAllText(Path.Combine(app, "Directory.Packages.props"), "<Project />\n");
 
-        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+        File.WriteAllText(
+            Path.Combine(app, "nuget.config"),
+            $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
@@ -154,10 +187,13 @@ public sealed class PackageTests
                 <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
               </packageSources>
             </configuration>
-            """);
+            """
+        );
 
         // Only the package: no AdditionalFiles item, the package's build files pick up the connector file.
-        File.WriteAllText(Path.Combine(app, "PackageConsumer.csproj"), $"""
+        File.WriteAllText(
+            Path.Combine(app, "PackageConsumer.csproj"),
+            $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
@@ -173,10 +209,13 @@ public sealed class PackageTests
                 <PackageReference Include="TypedConnectors" Version="{version}" />
               </ItemGroup>
             </Project>
-            """);
+            """
+        );
 
         Directory.CreateDirectory(Path.Combine(app, "connectors"));
-        File.WriteAllText(Path.Combine(app, "connectors", "greeter.connector.json"), $$"""
+        File.WriteAllText(
+            Path.Combine(app, "connectors", "greeter.connector.json"),
+            $$"""
             {
               "format_version": 1,
               "name": "Greeter",
@@ -202,16 +241,20 @@ public sealed class PackageTests
                 }
               ]
             }
-            """);
+            """
+        );
 
-        File.WriteAllText(Path.Combine(app, "Program.cs"), $$"""
+        File.WriteAllText(
+            Path.Combine(app, "Program.cs"),
+            $$"""
             using PackageConsumer.Greeter;
 
             var connection = GreeterConnection.Create(apiKey: args[0]);
             using var client = new GreeterClient(connection);
             GetGreetingResponse greeting = await client.GetGreetingAsync("package", excited: true);
             Console.WriteLine($"{{Marker}} {greeting.Message} x{greeting.Count}");
-            """);
+            """
+        );
     }
 
     private static void RemoveFromGlobalPackagesFolder(string version)

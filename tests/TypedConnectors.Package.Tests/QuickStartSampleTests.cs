@@ -18,7 +18,18 @@ public sealed class QuickStartSampleTests
         Assert.True(run.ExitCode == 0, "the sample failed: " + run);
         Assert.DoesNotContain("FAILED", run.Output, StringComparison.Ordinal);
         Assert.Contains("every generated method was called and behaved as expected", run.Output, StringComparison.Ordinal);
-        foreach (var method in new[] { "GetTicketAsync", "ListTicketsAsync", "GetForecastAsync", "GetAlertsAsync", "CreateNoteAsync", "AddContactAsync", "GetBalanceAsync" })
+        foreach (
+            var method in new[]
+            {
+                "GetTicketAsync",
+                "ListTicketsAsync",
+                "GetForecastAsync",
+                "GetAlertsAsync",
+                "CreateNoteAsync",
+                "AddContactAsync",
+                "GetBalanceAsync",
+            }
+        )
         {
             Assert.Contains(method, run.Output, StringComparison.Ordinal);
         }

@@ -22,13 +22,18 @@ public sealed class RedisPackageTests
             var result = await Dotnet.RunAsync(
                 Dotnet.RepoRoot,
                 TimeSpan.FromMinutes(4),
-                "pack", Path.Combine(Dotnet.RepoRoot, "src", "TypedConnectors.Redis", "TypedConnectors.Redis.csproj"),
-                "-c", "Release",
-                "-o", feed,
-                "--artifacts-path", Path.Combine(root, "artifacts"),
+                "pack",
+                Path.Combine(Dotnet.RepoRoot, "src", "TypedConnectors.Redis", "TypedConnectors.Redis.csproj"),
+                "-c",
+                "Release",
+                "-o",
+                feed,
+                "--artifacts-path",
+                Path.Combine(root, "artifacts"),
                 "-p:Version=" + version,
                 "--disable-build-servers",
-                "-nodeReuse:false");
+                "-nodeReuse:false"
+            );
             Assert.True(result.ExitCode == 0, "dotnet pack failed: " + result);
             var package = Path.Combine(feed, $"TypedConnectors.Redis.{version}.nupkg");
             Assert.True(File.Exists(package), "no package at " + package + ": " + result);
@@ -37,14 +42,20 @@ public sealed class RedisPackageTests
             var entries = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToHashSet(StringComparer.Ordinal);
             Assert.Equal(
                 ["lib/net8.0/TypedConnectors.Redis.dll", "lib/net8.0/TypedConnectors.Redis.xml"],
-                entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-            Assert.DoesNotContain(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal) || e.StartsWith("build", StringComparison.Ordinal));
+                entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
+            );
+            Assert.DoesNotContain(
+                entries,
+                e => e.StartsWith("analyzers/", StringComparison.Ordinal) || e.StartsWith("build", StringComparison.Ordinal)
+            );
             Assert.Contains("README.md", entries);
 
             using var nuspecStream = zip.GetEntry("TypedConnectors.Redis.nuspec")!.Open();
             var nuspec = XDocument.Load(nuspecStream);
             Assert.Equal("TypedConnectors.Redis", nuspec.Descendants().Single(e => e.Name.LocalName == "id").Value);
-            var dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency")
+            var dependencies = nuspec
+                .Descendants()
+                .Where(e => e.Name.LocalName == "dependency")
                 .ToDictionary(e => (string)e.Attribute("id")!, e => e, StringComparer.Ordinal);
             Assert.Equal(["StackExchange.Redis", "TypedConnectors"], dependencies.Keys.Order(StringComparer.Ordinal));
             Assert.Equal(version, (string?)dependencies["TypedConnectors"].Attribute("version"));
@@ -54,7 +65,9 @@ public sealed class RedisPackageTests
             Assert.DoesNotContain("Analyzers", excluded, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("Build", excluded, StringComparison.OrdinalIgnoreCase);
 
-            var pinned = XDocument.Load(Path.Combine(Dotnet.RepoRoot, "Directory.Packages.props")).Descendants("PackageVersion")
+            var pinned = XDocument
+                .Load(Path.Combine(Dotnet.RepoRoot, "Directory.Packages.props"))
+                .Descendants("PackageVersion")
                 .Single(e => (string?)e.Attribute("Include") == "StackExchange.Redis");
             Assert.Equal((string?)pinned.Attribute("Version"), (string?)dependencies["StackExchange.Redis"].Attribute("version"));
         }

@@ -46,8 +46,22 @@ public sealed class CoordinationTests(RedisFixture redis)
         var scope = "cool-" + Guid.NewGuid().ToString("N")[..8];
         using var redisA = await RedisConnectorCoordination.ConnectAsync(redis.Server.Configuration);
         using var redisB = await RedisConnectorCoordination.ConnectAsync(redis.Server.Configuration);
-        using var a = QuotaConnection.CreateApiKey("a", new RedisConnectorCoordination(redisA).Apply(new ConnectorConnectionOptions { BaseAddress = app.Api }, typeof(QuotaClient), scope));
-        using var b = QuotaConnection.CreateApiKey("b", new RedisConnectorCoordination(redisB).Apply(new ConnectorConnectionOptions { BaseAddress = app.Api }, typeof(QuotaClient), scope));
+        using var a = QuotaConnection.CreateApiKey(
+            "a",
+            new RedisConnectorCoordination(redisA).Apply(
+                new ConnectorConnectionOptions { BaseAddress = app.Api },
+                typeof(QuotaClient),
+                scope
+            )
+        );
+        using var b = QuotaConnection.CreateApiKey(
+            "b",
+            new RedisConnectorCoordination(redisB).Apply(
+                new ConnectorConnectionOptions { BaseAddress = app.Api },
+                typeof(QuotaClient),
+                scope
+            )
+        );
         using var clientA = new QuotaClient(a);
         using var clientB = new QuotaClient(b);
 
@@ -65,7 +79,10 @@ public sealed class CoordinationTests(RedisFixture redis)
         var rejection = arrivals.Single(r => r.Status == 429);
         Assert.Equal("a", rejection.Who);
         var bArrival = arrivals.Single(r => r.Who == "b");
-        Assert.True(bArrival.At - rejection.At >= 0.95, $"B was sent {bArrival.At - rejection.At:0.000} s after A's 429 with Retry-After: 1");
+        Assert.True(
+            bArrival.At - rejection.At >= 0.95,
+            $"B was sent {bArrival.At - rejection.At:0.000} s after A's 429 with Retry-After: 1"
+        );
         Assert.Equal(3, arrivals.Count);
     }
 
@@ -95,8 +112,22 @@ public sealed class CoordinationTests(RedisFixture redis)
         var scope = "reset-" + Guid.NewGuid().ToString("N")[..8];
         using var redisA = await RedisConnectorCoordination.ConnectAsync(redis.Server.Configuration);
         using var redisB = await RedisConnectorCoordination.ConnectAsync(redis.Server.Configuration);
-        using var a = QuotaConnection.CreateApiKey("a", new RedisConnectorCoordination(redisA).Apply(new ConnectorConnectionOptions { BaseAddress = app.Api }, typeof(QuotaClient), scope));
-        using var b = QuotaConnection.CreateApiKey("b", new RedisConnectorCoordination(redisB).Apply(new ConnectorConnectionOptions { BaseAddress = app.Api }, typeof(QuotaClient), scope));
+        using var a = QuotaConnection.CreateApiKey(
+            "a",
+            new RedisConnectorCoordination(redisA).Apply(
+                new ConnectorConnectionOptions { BaseAddress = app.Api },
+                typeof(QuotaClient),
+                scope
+            )
+        );
+        using var b = QuotaConnection.CreateApiKey(
+            "b",
+            new RedisConnectorCoordination(redisB).Apply(
+                new ConnectorConnectionOptions { BaseAddress = app.Api },
+                typeof(QuotaClient),
+                scope
+            )
+        );
         using var clientA = new QuotaClient(a);
         using var clientB = new QuotaClient(b);
 
@@ -143,20 +174,30 @@ public sealed class CoordinationTests(RedisFixture redis)
 
         var inFlight = new TaskCompletionSource();
         var resume = new TaskCompletionSource<OAuthToken>();
-        var staleRenewal = stale.RenewAsync(key, Usable, (_, _) =>
-        {
-            inFlight.SetResult();
-            return resume.Task;
-        }, default);
+        var staleRenewal = stale.RenewAsync(
+            key,
+            Usable,
+            (_, _) =>
+            {
+                inFlight.SetResult();
+                return resume.Task;
+            },
+            default
+        );
         await inFlight.Task;
 
         // The holder "freezes": its lock expires (deleted here) and another process renews with a newer fence.
         Assert.True(await multiplexer.GetDatabase().KeyDeleteAsync("tc:{" + key + "}:lock"));
-        var newer = await fresh.RenewAsync(key, Usable, (stored, _) =>
-        {
-            Assert.Equal("r0", stored!.RefreshToken);
-            return Task.FromResult(new OAuthToken("a1", "r1", DateTimeOffset.UtcNow.AddHours(1)));
-        }, default);
+        var newer = await fresh.RenewAsync(
+            key,
+            Usable,
+            (stored, _) =>
+            {
+                Assert.Equal("r0", stored!.RefreshToken);
+                return Task.FromResult(new OAuthToken("a1", "r1", DateTimeOffset.UtcNow.AddHours(1)));
+            },
+            default
+        );
         Assert.Equal("r1", newer.RefreshToken);
 
         // The frozen holder wakes with a token from the old refresh token: refused, and it returns the newer one.
@@ -176,7 +217,11 @@ public sealed class CoordinationTests(RedisFixture redis)
         using var multiplexer = await RedisConnectorCoordination.ConnectAsync(configuration);
         await using var app = await StartApiAsync(context => context.Response.WriteAsJsonAsync(new { n = 1 }));
 
-        var failFast = new RedisConnectorCoordination(multiplexer).Apply(new ConnectorConnectionOptions { BaseAddress = app.Api }, typeof(QuotaClient), "down");
+        var failFast = new RedisConnectorCoordination(multiplexer).Apply(
+            new ConnectorConnectionOptions { BaseAddress = app.Api },
+            typeof(QuotaClient),
+            "down"
+        );
         using (var connection = QuotaConnection.CreateApiKey("api-secret-91c2", failFast))
         using (var client = new QuotaClient(connection))
         {
@@ -190,8 +235,11 @@ public sealed class CoordinationTests(RedisFixture redis)
         }
 
         // With a fallback for 4 processes, this one may send 60 / 4 = 15 per window on its own.
-        var fallback = new RedisConnectorCoordination(multiplexer, new RedisCoordinationOptions { LocalFallbackProcesses = 4 })
-            .Apply(new ConnectorConnectionOptions { BaseAddress = app.Api }, typeof(QuotaClient), "down");
+        var fallback = new RedisConnectorCoordination(multiplexer, new RedisCoordinationOptions { LocalFallbackProcesses = 4 }).Apply(
+            new ConnectorConnectionOptions { BaseAddress = app.Api },
+            typeof(QuotaClient),
+            "down"
+        );
         using (var connection = QuotaConnection.CreateApiKey("k", fallback))
         using (var client = new QuotaClient(connection))
         {
@@ -224,7 +272,11 @@ public sealed class CoordinationTests(RedisFixture redis)
         var app = builder.Build();
         app.Run(new RequestDelegate(handler));
         await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var address = new Uri(
+            app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<IServerAddressesFeature>()!
+                .Addresses.First()
+        );
         return new LocalApi(app, new Uri(address, "/v1/"));
     }
 

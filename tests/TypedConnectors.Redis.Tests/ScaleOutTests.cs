@@ -27,8 +27,11 @@ public sealed class ScaleOutTests(RedisFixture redis, ITestOutputHelper output)
         var idealSpan = ((total + Limit - 1) / Limit - 1) * Window.TotalSeconds;
         await using var server = await QuotaServer.StartAsync();
         var scope = "rate-" + Guid.NewGuid().ToString("N")[..8];
-        var workers = Enumerable.Range(0, Processes)
-            .Select(_ => Worker.Start(null, "rate", redis.Server.Configuration, server.Api.AbsoluteUri, scope, callsPerProcess.ToString(), "8"))
+        var workers = Enumerable
+            .Range(0, Processes)
+            .Select(_ =>
+                Worker.Start(null, "rate", redis.Server.Configuration, server.Api.AbsoluteUri, scope, callsPerProcess.ToString(), "8")
+            )
             .ToList();
         try
         {
@@ -55,8 +58,14 @@ public sealed class ScaleOutTests(RedisFixture redis, ITestOutputHelper output)
             var maxInWindow = QuotaServer.MaxInAnyWindow(arrivals, Window);
             var span = arrivals.Max() - arrivals.Min();
             var throughput = idealSpan / span * 100;
-            Timing.Report(output, "1000 calls through the shared limit", run.Elapsed,
-                FormattableString.Invariant($"server-side max in any 2 s window {maxInWindow} (limit {Limit}), first-to-last {span:0.00} s vs ideal {idealSpan:0} s = {throughput:0.0}% of the limit's throughput"));
+            Timing.Report(
+                output,
+                "1000 calls through the shared limit",
+                run.Elapsed,
+                FormattableString.Invariant(
+                    $"server-side max in any 2 s window {maxInWindow} (limit {Limit}), first-to-last {span:0.00} s vs ideal {idealSpan:0} s = {throughput:0.0}% of the limit's throughput"
+                )
+            );
 
             Assert.True(maxInWindow <= Limit, $"the server saw {maxInWindow} requests within one window");
             Assert.True(throughput >= 95, FormattableString.Invariant($"throughput {throughput:0.0}% of what the limit allows"));
@@ -82,8 +91,19 @@ public sealed class ScaleOutTests(RedisFixture redis, ITestOutputHelper output)
         var store = new RedisConnectorCoordination(multiplexer).CreateTokenStore();
         await store.SaveAsync(storeKey, new OAuthToken("expired-access", firstRefresh, DateTimeOffset.UtcNow.AddMinutes(-5)), default);
 
-        var workers = Enumerable.Range(0, Processes)
-            .Select(_ => Worker.Start(null, "oauth", redis.Server.Configuration, server.Api.AbsoluteUri, server.TokenEndpoint.AbsoluteUri, connectionId, "25"))
+        var workers = Enumerable
+            .Range(0, Processes)
+            .Select(_ =>
+                Worker.Start(
+                    null,
+                    "oauth",
+                    redis.Server.Configuration,
+                    server.Api.AbsoluteUri,
+                    server.TokenEndpoint.AbsoluteUri,
+                    connectionId,
+                    "25"
+                )
+            )
             .ToList();
         try
         {
@@ -140,7 +160,12 @@ public sealed class ScaleOutTests(RedisFixture redis, ITestOutputHelper output)
 
         await using var worker = Worker.Start(
             new Dictionary<string, string> { ["TC_LEASE_MS"] = ((int)leaseTime.TotalMilliseconds).ToString() },
-            "hold", redis.Server.Configuration, server.Api.AbsoluteUri, scope, "6");
+            "hold",
+            redis.Server.Configuration,
+            server.Api.AbsoluteUri,
+            scope,
+            "6"
+        );
         await worker.WaitForLineAsync("HOLDING", StartTimeout);
         var deadline = Stopwatch.StartNew();
         while (server.Hanging < 4 && deadline.Elapsed < TimeSpan.FromSeconds(20))
@@ -176,7 +201,12 @@ public sealed class ScaleOutTests(RedisFixture redis, ITestOutputHelper output)
         }
 
         var recovered = recovery.Elapsed;
-        Timing.Report(output, "slots of a killed process returned", recovered, $"lease time {leaseTime.TotalSeconds:0} s, slots {leases.Count}/4");
+        Timing.Report(
+            output,
+            "slots of a killed process returned",
+            recovered,
+            $"lease time {leaseTime.TotalSeconds:0} s, slots {leases.Count}/4"
+        );
         Assert.Equal(4, leases.Count);
         Assert.True(recovered <= leaseTime + TimeSpan.FromMilliseconds(250), $"slots returned after {recovered}");
         foreach (var lease in leases)
@@ -198,10 +228,26 @@ public sealed class ScaleOutTests(RedisFixture redis, ITestOutputHelper output)
         var storeKey = "quota/oauth/" + connectionId;
         using var multiplexer = await RedisConnectorCoordination.ConnectAsync(own.Configuration);
         var store = new RedisConnectorCoordination(multiplexer).CreateTokenStore();
-        await store.SaveAsync(storeKey, new OAuthToken("expired-access", server.StartGrant(), DateTimeOffset.UtcNow.AddMinutes(-5)), default);
+        await store.SaveAsync(
+            storeKey,
+            new OAuthToken("expired-access", server.StartGrant(), DateTimeOffset.UtcNow.AddMinutes(-5)),
+            default
+        );
 
-        var workers = Enumerable.Range(0, Processes)
-            .Select(_ => Worker.Start(null, "loop", own.Configuration, server.Api.AbsoluteUri, server.TokenEndpoint.AbsoluteUri, connectionId, "12000", "4"))
+        var workers = Enumerable
+            .Range(0, Processes)
+            .Select(_ =>
+                Worker.Start(
+                    null,
+                    "loop",
+                    own.Configuration,
+                    server.Api.AbsoluteUri,
+                    server.TokenEndpoint.AbsoluteUri,
+                    connectionId,
+                    "12000",
+                    "4"
+                )
+            )
             .ToList();
         try
         {

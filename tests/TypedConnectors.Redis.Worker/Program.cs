@@ -33,21 +33,27 @@ switch (mode)
         WaitForGo();
         var watch = Stopwatch.StartNew();
         var failures = 0;
-        await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => Task.Run(async () =>
-        {
-            while (Interlocked.Decrement(ref remaining) >= 0)
-            {
-                try
-                {
-                    await client.PingAsync();
-                }
-                catch (Exception ex)
-                {
-                    Interlocked.Increment(ref failures);
-                    Console.Error.WriteLine(ex.GetType().Name + ": " + ex.Message);
-                }
-            }
-        })));
+        await Task.WhenAll(
+            Enumerable
+                .Range(0, parallel)
+                .Select(_ =>
+                    Task.Run(async () =>
+                    {
+                        while (Interlocked.Decrement(ref remaining) >= 0)
+                        {
+                            try
+                            {
+                                await client.PingAsync();
+                            }
+                            catch (Exception ex)
+                            {
+                                Interlocked.Increment(ref failures);
+                                Console.Error.WriteLine(ex.GetType().Name + ": " + ex.Message);
+                            }
+                        }
+                    })
+                )
+        );
         Console.WriteLine(FormattableString.Invariant($"RESULT failures={failures} elapsed_ms={watch.ElapsedMilliseconds}"));
         return failures == 0 ? 0 : 1;
     }
@@ -61,13 +67,21 @@ switch (mode)
         WaitForGo();
         var results = await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () => (await client.GetMeAsync()).Token)));
         var store = (RedisTokenStore)connection.OAuthSession.TokenStore;
-        Console.WriteLine(FormattableString.Invariant($"RESULT tokens={string.Join(',', results.Distinct())} renewals_run={store.RenewalsRun} calls={results.Length}"));
+        Console.WriteLine(
+            FormattableString.Invariant(
+                $"RESULT tokens={string.Join(',', results.Distinct())} renewals_run={store.RenewalsRun} calls={results.Length}"
+            )
+        );
         return 0;
     }
 
     case "hold":
     {
-        var options = coordination.Apply(new ConnectorConnectionOptions { BaseAddress = api, AttemptTimeout = Timeout.InfiniteTimeSpan }, typeof(QuotaClient), args[3]);
+        var options = coordination.Apply(
+            new ConnectorConnectionOptions { BaseAddress = api, AttemptTimeout = Timeout.InfiniteTimeSpan },
+            typeof(QuotaClient),
+            args[3]
+        );
         using var connection = QuotaConnection.CreateApiKey("worker-key", options);
         using var client = new QuotaClient(connection);
         var requests = int.Parse(args[4], CultureInfo.InvariantCulture);
@@ -84,46 +98,61 @@ switch (mode)
         var until = Stopwatch.StartNew();
         var duration = TimeSpan.FromMilliseconds(int.Parse(args[5], CultureInfo.InvariantCulture));
         var parallel = int.Parse(args[6], CultureInfo.InvariantCulture);
-        long ok = 0, unavailable = 0, other = 0, slowestFailureMs = 0;
-        await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => Task.Run(async () =>
-        {
-            var previousFailed = false;
-            while (until.Elapsed < duration)
-            {
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    await client.GetMeAsync();
-                    Interlocked.Increment(ref ok);
-                    previousFailed = false;
-                }
-                catch (RedisCoordinationException)
-                {
-                    Interlocked.Increment(ref unavailable);
-
-                    // A call started while Redis was already known to be down must fail at once; the first failure of
-                    // a caller may include a rate-limit wait that began before the outage.
-                    var ms = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                    long seen;
-                    while (previousFailed && (seen = Interlocked.Read(ref slowestFailureMs)) < ms && Interlocked.CompareExchange(ref slowestFailureMs, ms, seen) != seen)
+        long ok = 0,
+            unavailable = 0,
+            other = 0,
+            slowestFailureMs = 0;
+        await Task.WhenAll(
+            Enumerable
+                .Range(0, parallel)
+                .Select(_ =>
+                    Task.Run(async () =>
                     {
-                    }
+                        var previousFailed = false;
+                        while (until.Elapsed < duration)
+                        {
+                            var started = Stopwatch.GetTimestamp();
+                            try
+                            {
+                                await client.GetMeAsync();
+                                Interlocked.Increment(ref ok);
+                                previousFailed = false;
+                            }
+                            catch (RedisCoordinationException)
+                            {
+                                Interlocked.Increment(ref unavailable);
 
-                    previousFailed = true;
+                                // A call started while Redis was already known to be down must fail at once; the first failure of
+                                // a caller may include a rate-limit wait that began before the outage.
+                                var ms = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                                long seen;
+                                while (
+                                    previousFailed
+                                    && (seen = Interlocked.Read(ref slowestFailureMs)) < ms
+                                    && Interlocked.CompareExchange(ref slowestFailureMs, ms, seen) != seen
+                                ) { }
 
-                    // A failing dependency is not a reason to spin.
-                    await Task.Delay(50);
-                }
-                catch (Exception ex)
-                {
-                    Interlocked.Increment(ref other);
-                    Console.Error.WriteLine("OTHER " + ex.GetType().Name + ": " + ex.Message);
-                    previousFailed = false;
-                    await Task.Delay(50);
-                }
-            }
-        })));
-        Console.WriteLine(FormattableString.Invariant($"RESULT ok={ok} unavailable={unavailable} other={other} slowest_repeated_failure_ms={slowestFailureMs}"));
+                                previousFailed = true;
+
+                                // A failing dependency is not a reason to spin.
+                                await Task.Delay(50);
+                            }
+                            catch (Exception ex)
+                            {
+                                Interlocked.Increment(ref other);
+                                Console.Error.WriteLine("OTHER " + ex.GetType().Name + ": " + ex.Message);
+                                previousFailed = false;
+                                await Task.Delay(50);
+                            }
+                        }
+                    })
+                )
+        );
+        Console.WriteLine(
+            FormattableString.Invariant(
+                $"RESULT ok={ok} unavailable={unavailable} other={other} slowest_repeated_failure_ms={slowestFailureMs}"
+            )
+        );
         return 0;
     }
 

@@ -11,7 +11,12 @@ public sealed class AuthHandlerTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private async Task<Echo> EchoAsync(string authMethod, Dictionary<string, string?> values, string path = "echo", ConnectorConnectionOptions? options = null)
+    private async Task<Echo> EchoAsync(
+        string authMethod,
+        Dictionary<string, string?> values,
+        string path = "echo",
+        ConnectorConnectionOptions? options = null
+    )
     {
         var connection = TestConnection.For<AuthClient>(_server, authMethod, values, options);
         using var client = connection.CreateHttpClient();
@@ -108,7 +113,8 @@ public sealed class AuthHandlerTests : IAsyncLifetime
         var tokens = 0;
         var options = new ConnectorConnectionOptions().AddAuthHandler(
             AuthKind.OAuth2,
-            (connection, method) => new BearerTokenHandler(_ => ValueTask.FromResult("oauth-" + Interlocked.Increment(ref tokens))));
+            (connection, method) => new BearerTokenHandler(_ => ValueTask.FromResult("oauth-" + Interlocked.Increment(ref tokens)))
+        );
         var echo = await EchoAsync("oauth", [], options: options);
         Assert.Equal("Bearer oauth-1", echo.Header("Authorization"));
     }
@@ -133,7 +139,10 @@ public sealed class AuthHandlerTests : IAsyncLifetime
     [Fact]
     public async Task Handlers_work_on_their_own()
     {
-        using var handler = new ApiKeyHandler("k", ApiKeyLocation.Header, "X-Key", prefix: "Key") { InnerHandler = new SocketsHttpHandler() };
+        using var handler = new ApiKeyHandler("k", ApiKeyLocation.Header, "X-Key", prefix: "Key")
+        {
+            InnerHandler = new SocketsHttpHandler(),
+        };
         using var client = new HttpClient(handler) { BaseAddress = _server.BaseUri };
         var echo = await EchoServer.GetEchoAsync(client, "api/echo");
         Assert.Equal("Key k", echo.Header("X-Key"));
@@ -154,7 +163,10 @@ public sealed class AuthHandlerTests : IAsyncLifetime
     [Fact]
     public async Task A_token_provider_returning_a_line_break_is_refused_before_sending()
     {
-        var options = new ConnectorConnectionOptions().AddAuthHandler(AuthKind.OAuth2, (_, _) => new BearerTokenHandler(_ => ValueTask.FromResult("t\r\nX: y")));
+        var options = new ConnectorConnectionOptions().AddAuthHandler(
+            AuthKind.OAuth2,
+            (_, _) => new BearerTokenHandler(_ => ValueTask.FromResult("t\r\nX: y"))
+        );
         var connection = TestConnection.For<AuthClient>(_server, "oauth", [], options);
         using var client = connection.CreateHttpClient();
         await Assert.ThrowsAsync<ConnectorConfigurationException>(() => client.GetAsync(new Uri("echo", UriKind.Relative)));

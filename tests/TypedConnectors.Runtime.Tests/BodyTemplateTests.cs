@@ -16,7 +16,8 @@ public class BodyTemplateTests
         BodyTemplatePart.Var("flag"),
         BodyTemplatePart.Text(", \"meta\": "),
         BodyTemplatePart.Var("meta", toJson: true),
-        BodyTemplatePart.Text("}"));
+        BodyTemplatePart.Text("}")
+    );
 
     private static JsonElement RenderAndParse(BodyTemplate template, Dictionary<string, object?> values)
     {
@@ -36,7 +37,16 @@ public class BodyTemplateTests
     [InlineData("\", \"admin\": true, \"x\": \"")]
     public void Values_inside_strings_are_escaped_and_round_trip(string value)
     {
-        var root = RenderAndParse(Template, new() { ["name"] = value, ["count"] = 1, ["flag"] = true, ["meta"] = null });
+        var root = RenderAndParse(
+            Template,
+            new()
+            {
+                ["name"] = value,
+                ["count"] = 1,
+                ["flag"] = true,
+                ["meta"] = null,
+            }
+        );
         Assert.Equal(value, root.GetProperty("name").GetString());
         Assert.Equal("Hi " + value + "!", root.GetProperty("note").GetString());
         Assert.False(root.TryGetProperty("admin", out _));
@@ -47,7 +57,16 @@ public class BodyTemplateTests
     public void An_injection_attempt_outside_a_string_stays_one_string_value()
     {
         var injection = "1, \"admin\": true";
-        var root = RenderAndParse(Template, new() { ["name"] = "n", ["count"] = injection, ["flag"] = "true", ["meta"] = injection });
+        var root = RenderAndParse(
+            Template,
+            new()
+            {
+                ["name"] = "n",
+                ["count"] = injection,
+                ["flag"] = "true",
+                ["meta"] = injection,
+            }
+        );
         Assert.Equal(JsonValueKind.String, root.GetProperty("count").ValueKind);
         Assert.Equal(injection, root.GetProperty("count").GetString());
         Assert.Equal("true", root.GetProperty("flag").GetString());
@@ -57,16 +76,30 @@ public class BodyTemplateTests
     [Fact]
     public void Numbers_Booleans_null_and_objects_outside_strings_are_JSON_values()
     {
-        var text = Template.Render(new Dictionary<string, object?>
-        {
-            ["name"] = "n",
-            ["count"] = 12.5m,
-            ["flag"] = false,
-            ["meta"] = new Meta("x\"y", 3),
-        });
-        Assert.Equal("{\"name\": \"n\", \"note\": \"Hi n!\", \"count\": 12.5, \"flag\": false, \"meta\": {\"label\":\"x\\u0022y\",\"Size\":3}}", text);
+        var text = Template.Render(
+            new Dictionary<string, object?>
+            {
+                ["name"] = "n",
+                ["count"] = 12.5m,
+                ["flag"] = false,
+                ["meta"] = new Meta("x\"y", 3),
+            }
+        );
+        Assert.Equal(
+            "{\"name\": \"n\", \"note\": \"Hi n!\", \"count\": 12.5, \"flag\": false, \"meta\": {\"label\":\"x\\u0022y\",\"Size\":3}}",
+            text
+        );
 
-        var root = RenderAndParse(Template, new() { ["name"] = null, ["count"] = null, ["flag"] = null, ["meta"] = null });
+        var root = RenderAndParse(
+            Template,
+            new()
+            {
+                ["name"] = null,
+                ["count"] = null,
+                ["flag"] = null,
+                ["meta"] = null,
+            }
+        );
         Assert.Equal(string.Empty, root.GetProperty("name").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("count").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("meta").ValueKind);
@@ -82,7 +115,8 @@ public class BodyTemplateTests
             BodyTemplatePart.Var("mode", defaultValue: "fast \"x\""),
             BodyTemplatePart.Text(", \"q\": \""),
             BodyTemplatePart.Var("q", insideString: true, defaultValue: "a\"b"),
-            BodyTemplatePart.Text("\"}"));
+            BodyTemplatePart.Text("\"}")
+        );
         var root = RenderAndParse(template, new() { ["mode"] = null });
         Assert.Equal(10, root.GetProperty("limit").GetInt32());
         Assert.Equal("fast \"x\"", root.GetProperty("mode").GetString());
@@ -99,9 +133,18 @@ public class BodyTemplateTests
             BodyTemplatePart.Var("b", insideString: true),
             BodyTemplatePart.Text("\", \"c\": \""),
             BodyTemplatePart.Var("c", insideString: true),
-            BodyTemplatePart.Text("\"}"));
+            BodyTemplatePart.Text("\"}")
+        );
         var id = Guid.Parse("6f9619ff-8b86-d011-b42d-00cf4fc964ff");
-        var root = RenderAndParse(template, new() { ["a"] = 42, ["b"] = id, ["c"] = new Meta("q\"", 1) });
+        var root = RenderAndParse(
+            template,
+            new()
+            {
+                ["a"] = 42,
+                ["b"] = id,
+                ["c"] = new Meta("q\"", 1),
+            }
+        );
         Assert.Equal("42", root.GetProperty("a").GetString());
         Assert.Equal(id.ToString(), root.GetProperty("b").GetString());
         Assert.Equal("{\"label\":\"q\\u0022\",\"Size\":1}", root.GetProperty("c").GetString());
@@ -121,5 +164,9 @@ public class BodyTemplateTests
         Assert.Equal(["name", "count", "flag", "meta"], Template.Variables);
     }
 
-    private sealed record Meta([property: System.Text.Json.Serialization.JsonPropertyName("label")] string Label, int Size, string? Skipped = null);
+    private sealed record Meta(
+        [property: System.Text.Json.Serialization.JsonPropertyName("label")] string Label,
+        int Size,
+        string? Skipped = null
+    );
 }

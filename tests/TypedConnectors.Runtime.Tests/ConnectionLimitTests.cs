@@ -16,12 +16,16 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private TestConnection Connection<TClient>(RateLimiterOverride? shared = null) =>
-        TestConnection.For<TClient>(_server.Server, "none", options: new()
-        {
-            TimeProvider = _time,
-            AttemptTimeout = Timeout.InfiniteTimeSpan,
-            SharedRateLimiter = shared?.Limiter,
-        });
+        TestConnection.For<TClient>(
+            _server.Server,
+            "none",
+            options: new()
+            {
+                TimeProvider = _time,
+                AttemptTimeout = Timeout.InfiniteTimeSpan,
+                SharedRateLimiter = shared?.Limiter,
+            }
+        );
 
     [Fact]
     public async Task Hundred_calls_at_ten_per_minute_never_start_more_than_ten_in_any_minute()
@@ -37,7 +41,8 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
         {
             await FakeTimeProvider.WaitUntilAsync(
                 () => calls.Count(c => c.IsCompleted) + connection.RateLimiter!.GetStatistics()!.CurrentQueuedCount == calls.Count,
-                what: "calls to settle");
+                what: "calls to settle"
+            );
             if (calls.All(c => c.IsCompleted))
             {
                 break;
@@ -69,7 +74,10 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
         (await clientA.GetAsync(new Uri("a1", UriKind.Relative))).Dispose();
         (await clientA.GetAsync(new Uri("a2", UriKind.Relative))).Dispose();
         var third = clientA.GetAsync(new Uri("a3", UriKind.Relative));
-        await FakeTimeProvider.WaitUntilAsync(() => a.RateLimiter!.GetStatistics()!.CurrentQueuedCount == 1, what: "the third call to queue");
+        await FakeTimeProvider.WaitUntilAsync(
+            () => a.RateLimiter!.GetStatistics()!.CurrentQueuedCount == 1,
+            what: "the third call to queue"
+        );
 
         // B has its own budget: both calls go out without the clock moving.
         (await clientB.GetAsync(new Uri("b1", UriKind.Relative))).Dispose();
@@ -107,7 +115,10 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
         (await one.GetAsync(new Uri("1", UriKind.Relative))).Dispose();
         (await two.GetAsync(new Uri("2", UriKind.Relative))).Dispose();
         var third = two.GetAsync(new Uri("3", UriKind.Relative));
-        await FakeTimeProvider.WaitUntilAsync(() => connection.RateLimiter!.GetStatistics()!.CurrentQueuedCount == 1, what: "the third call to queue");
+        await FakeTimeProvider.WaitUntilAsync(
+            () => connection.RateLimiter!.GetStatistics()!.CurrentQueuedCount == 1,
+            what: "the third call to queue"
+        );
         _time.Advance(TimeSpan.FromMinutes(1));
         (await third).Dispose();
     }
@@ -135,39 +146,43 @@ public sealed class ConcurrencyLimitTests : IAsyncLifetime
     private int _maxInFlight;
     private TestServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync(app => app.Map("/api/hold", async (HttpContext context) =>
-    {
-        var target = int.Parse(context.Request.Query["target"]!, System.Globalization.CultureInfo.InvariantCulture);
-        var now = Interlocked.Increment(ref _inFlight);
-        InterlockedMax(ref _maxInFlight, now);
-        try
-        {
-            // Hold until the target number of requests is in flight at once (or a short real-time deadline passes),
-            // so a limit that is not enforced shows up as more requests in flight than allowed.
-            var deadline = DateTime.UtcNow.AddSeconds(2);
-            while (Volatile.Read(ref _inFlight) < target && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(2);
-            }
+    public async Task InitializeAsync() =>
+        _server = await TestServer.StartAsync(app =>
+            app.Map(
+                "/api/hold",
+                async (HttpContext context) =>
+                {
+                    var target = int.Parse(context.Request.Query["target"]!, System.Globalization.CultureInfo.InvariantCulture);
+                    var now = Interlocked.Increment(ref _inFlight);
+                    InterlockedMax(ref _maxInFlight, now);
+                    try
+                    {
+                        // Hold until the target number of requests is in flight at once (or a short real-time deadline passes),
+                        // so a limit that is not enforced shows up as more requests in flight than allowed.
+                        var deadline = DateTime.UtcNow.AddSeconds(2);
+                        while (Volatile.Read(ref _inFlight) < target && DateTime.UtcNow < deadline)
+                        {
+                            await Task.Delay(2);
+                        }
 
-            InterlockedMax(ref _maxInFlight, Volatile.Read(ref _inFlight));
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-        }
+                        InterlockedMax(ref _maxInFlight, Volatile.Read(ref _inFlight));
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _inFlight);
+                    }
 
-        await context.Response.WriteAsync("ok");
-    }));
+                    await context.Response.WriteAsync("ok");
+                }
+            )
+        );
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private static void InterlockedMax(ref int location, int value)
     {
         int current;
-        while (value > (current = Volatile.Read(ref location)) && Interlocked.CompareExchange(ref location, value, current) != current)
-        {
-        }
+        while (value > (current = Volatile.Read(ref location)) && Interlocked.CompareExchange(ref location, value, current) != current) { }
     }
 
     [Fact]

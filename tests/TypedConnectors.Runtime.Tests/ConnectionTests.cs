@@ -8,14 +8,25 @@ public class ConnectionTests
         new(
             typeof(TenantClient),
             "basic",
-            new Dictionary<string, string?> { ["domain"] = domain, ["tenant"] = tenant, ["username"] = "alice", ["password"] = password, ["api_token"] = "tok-123" },
-            ["api_token"]);
+            new Dictionary<string, string?>
+            {
+                ["domain"] = domain,
+                ["tenant"] = tenant,
+                ["username"] = "alice",
+                ["password"] = password,
+                ["api_token"] = "tok-123",
+            },
+            ["api_token"]
+        );
 
     [Fact]
     public void ToString_shows_values_and_redacts_secrets()
     {
         var text = Tenant().ToString();
-        Assert.Equal("TestConnection { auth = basic, api_token = ***, domain = acme.example.com, password = ***, tenant = null, username = alice }", text);
+        Assert.Equal(
+            "TestConnection { auth = basic, api_token = ***, domain = acme.example.com, password = ***, tenant = null, username = alice }",
+            text
+        );
         Assert.DoesNotContain("hunter2", text, StringComparison.Ordinal);
         Assert.DoesNotContain("tok-123", text, StringComparison.Ordinal);
     }
@@ -46,10 +57,18 @@ public class ConnectionTests
     [Fact]
     public void Secrets_never_appear_in_configuration_error_messages()
     {
-        var ex = Assert.Throws<ConnectorConfigurationException>(() => new TestConnection(
-            typeof(AuthClient),
-            "bearer",
-            new Dictionary<string, string?> { ["host"] = "127.0.0.1", ["port"] = "1", ["token"] = "sk-abc\r\nX-Evil: 1" }));
+        var ex = Assert.Throws<ConnectorConfigurationException>(() =>
+            new TestConnection(
+                typeof(AuthClient),
+                "bearer",
+                new Dictionary<string, string?>
+                {
+                    ["host"] = "127.0.0.1",
+                    ["port"] = "1",
+                    ["token"] = "sk-abc\r\nX-Evil: 1",
+                }
+            )
+        );
         Assert.DoesNotContain("sk-abc", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Authorization", ex.Message, StringComparison.Ordinal);
     }
@@ -67,16 +86,30 @@ public class ConnectionTests
         var keyHeader = Assert.Throws<ConnectorConfigurationException>(() => new TestConnection(typeof(AuthClient), "key_header", values));
         Assert.Equal("api_key", keyHeader.FieldName);
 
-        Assert.Throws<ConnectorConfigurationException>(() => new TestConnection(typeof(NoDefaultClient), "", new Dictionary<string, string?> { ["token"] = "t" }));
+        Assert.Throws<ConnectorConfigurationException>(() =>
+            new TestConnection(typeof(NoDefaultClient), "", new Dictionary<string, string?> { ["token"] = "t" })
+        );
         Assert.Equal("a", new TestConnection(typeof(NoDefaultClient), "a", new Dictionary<string, string?> { ["token"] = "t" }).AuthMethod);
     }
 
     [Fact]
     public void An_empty_auth_method_picks_the_default_and_connectors_without_auth_use_none()
     {
-        var connection = new TestConnection(typeof(AuthClient), "", new Dictionary<string, string?> { ["host"] = "h", ["port"] = "1", ["username"] = "u" });
+        var connection = new TestConnection(
+            typeof(AuthClient),
+            "",
+            new Dictionary<string, string?>
+            {
+                ["host"] = "h",
+                ["port"] = "1",
+                ["username"] = "u",
+            }
+        );
         Assert.Equal("basic", connection.AuthMethod);
-        Assert.Equal("none", new TestConnection(typeof(PlainClient), "none", new Dictionary<string, string?> { ["host"] = "h", ["port"] = "1" }).AuthMethod);
+        Assert.Equal(
+            "none",
+            new TestConnection(typeof(PlainClient), "none", new Dictionary<string, string?> { ["host"] = "h", ["port"] = "1" }).AuthMethod
+        );
     }
 
     [Fact]
@@ -99,8 +132,15 @@ public class ConnectionTests
     [Fact]
     public void A_connector_without_a_base_url_needs_an_explicit_base_address()
     {
-        Assert.Throws<ConnectorConfigurationException>(() => new TestConnection(typeof(NoBaseUrlClient), "none", new Dictionary<string, string?>()));
-        var connection = new TestConnection(typeof(NoBaseUrlClient), "none", new Dictionary<string, string?>(), options: new() { BaseAddress = new Uri("https://sandbox.example.com/v1/") });
+        Assert.Throws<ConnectorConfigurationException>(() =>
+            new TestConnection(typeof(NoBaseUrlClient), "none", new Dictionary<string, string?>())
+        );
+        var connection = new TestConnection(
+            typeof(NoBaseUrlClient),
+            "none",
+            new Dictionary<string, string?>(),
+            options: new() { BaseAddress = new Uri("https://sandbox.example.com/v1/") }
+        );
         Assert.Equal("https://sandbox.example.com/v1/", connection.BaseAddress.AbsoluteUri);
     }
 

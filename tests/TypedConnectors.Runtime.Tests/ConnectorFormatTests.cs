@@ -18,8 +18,14 @@ public class ConnectorFormatTests
             Assert.Equal("true", ConnectorFormat.ToString(true));
             Assert.Equal("false", ConnectorFormat.ToString(false));
             Assert.Equal("2024-02-29", ConnectorFormat.ToString(new DateOnly(2024, 2, 29)));
-            Assert.Equal("2024-02-29T13:14:15.0000000+01:00", ConnectorFormat.ToString(new DateTimeOffset(2024, 2, 29, 13, 14, 15, TimeSpan.FromHours(1))));
-            Assert.Equal("6f9619ff-8b86-d011-b42d-00cf4fc964ff", ConnectorFormat.ToString(Guid.Parse("{6F9619FF-8B86-D011-B42D-00CF4FC964FF}")));
+            Assert.Equal(
+                "2024-02-29T13:14:15.0000000+01:00",
+                ConnectorFormat.ToString(new DateTimeOffset(2024, 2, 29, 13, 14, 15, TimeSpan.FromHours(1)))
+            );
+            Assert.Equal(
+                "6f9619ff-8b86-d011-b42d-00cf4fc964ff",
+                ConnectorFormat.ToString(Guid.Parse("{6F9619FF-8B86-D011-B42D-00CF4FC964FF}"))
+            );
             Assert.Equal("https://x.example.com/a b", ConnectorFormat.ToString(new Uri("https://x.example.com/a b")));
             Assert.Equal("AQID", ConnectorFormat.ToString(new byte[] { 1, 2, 3 }));
             Assert.Equal("0.1", ConnectorFormat.ToString(0.1));

@@ -187,13 +187,20 @@ public class ConnectorRequestTests
             Assert.Equal("a=1+%26+2", await message.Content!.ReadAsStringAsync());
         }
 
-        var template = new BodyTemplate(BodyTemplatePart.Text("{\"q\":\""), BodyTemplatePart.Var("q", insideString: true), BodyTemplatePart.Text("\"}"));
+        var template = new BodyTemplate(
+            BodyTemplatePart.Text("{\"q\":\""),
+            BodyTemplatePart.Var("q", insideString: true),
+            BodyTemplatePart.Text("\"}")
+        );
         var templated = new ConnectorRequest("POST", "x");
         templated.TemplateBody("application/json", template, new Dictionary<string, object?> { ["q"] = "say \"hi\"" });
         using (var message = templated.Build(Base))
         {
             Assert.Equal("application/json; charset=utf-8", message.Content!.Headers.ContentType!.ToString());
-            Assert.Equal("say \"hi\"", JsonDocument.Parse(await message.Content.ReadAsStringAsync()).RootElement.GetProperty("q").GetString());
+            Assert.Equal(
+                "say \"hi\"",
+                JsonDocument.Parse(await message.Content.ReadAsStringAsync()).RootElement.GetProperty("q").GetString()
+            );
         }
     }
 
@@ -225,7 +232,9 @@ public class ConnectorRequestTests
     {
         Assert.True(ConnectorJson.Options.IsReadOnly);
         Assert.Null(ConnectorJson.Options.PropertyNamingPolicy);
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Person>("{\"full_name\":\"A\",\"Count\":\"3\"}", ConnectorJson.Options));
+        Assert.Throws<JsonException>(() =>
+            JsonSerializer.Deserialize<Person>("{\"full_name\":\"A\",\"Count\":\"3\"}", ConnectorJson.Options)
+        );
         Assert.Equal(3, JsonSerializer.Deserialize<Person>("{\"full_name\":\"A\",\"Count\":3}", ConnectorJson.Options)!.Count);
 
         // Wire names match exactly: schemas may declare "name" and "Name" as two properties.
@@ -237,7 +246,8 @@ public class ConnectorRequestTests
     internal sealed record Person(
         [property: System.Text.Json.Serialization.JsonPropertyName("full_name")] string Name,
         string? Nickname,
-        int Count);
+        int Count
+    );
 }
 
 public sealed class ConnectorHttpTests : IAsyncLifetime
@@ -251,18 +261,22 @@ public sealed class ConnectorHttpTests : IAsyncLifetime
         _server = await TestServer.StartAsync(app =>
         {
             EchoServer.MapEcho(app);
-            Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.Map(app, "/api/status/{code:int}", async (Microsoft.AspNetCore.Http.HttpContext context, int code) =>
-            {
-                context.Response.StatusCode = code;
-                context.Response.Headers["X-Request-Id"] = "req-9";
-                var body = context.Request.Query["body"].ToString();
-                if (context.Request.Query.ContainsKey("big"))
+            Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.Map(
+                app,
+                "/api/status/{code:int}",
+                async (Microsoft.AspNetCore.Http.HttpContext context, int code) =>
                 {
-                    body = new string('x', 100_000);
-                }
+                    context.Response.StatusCode = code;
+                    context.Response.Headers["X-Request-Id"] = "req-9";
+                    var body = context.Request.Query["body"].ToString();
+                    if (context.Request.Query.ContainsKey("big"))
+                    {
+                        body = new string('x', 100_000);
+                    }
 
-                await Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(context.Response, body);
-            });
+                    await Microsoft.AspNetCore.Http.HttpResponseWritingExtensions.WriteAsync(context.Response, body);
+                }
+            );
         });
         var connection = TestConnection.For<PlainClient>(_server, "none");
         _client = connection.CreateHttpClient();
@@ -281,7 +295,9 @@ public sealed class ConnectorHttpTests : IAsyncLifetime
         var request = new ConnectorRequest("DELETE", "status/404");
         request.Query("body", "{\"message\":\"no such pet\"}");
         request.Query("secret", "s3cr3t");
-        var ex = await Assert.ThrowsAsync<ConnectorApiException>(() => ConnectorHttp.SendAsync(_client, _base, request, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<ConnectorApiException>(() =>
+            ConnectorHttp.SendAsync(_client, _base, request, CancellationToken.None)
+        );
         Assert.Equal(404, ex.StatusCode);
         Assert.Equal("Not Found", ex.ReasonPhrase);
         Assert.Equal("{\"message\":\"no such pet\"}", ex.ResponseBody);
@@ -296,7 +312,9 @@ public sealed class ConnectorHttpTests : IAsyncLifetime
     public async Task Large_error_bodies_are_truncated_to_64_KiB()
     {
         var request = new ConnectorRequest("GET", "status/500?big=1");
-        var ex = await Assert.ThrowsAsync<ConnectorApiException>(() => ConnectorHttp.SendForStringAsync(_client, _base, request, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<ConnectorApiException>(() =>
+            ConnectorHttp.SendForStringAsync(_client, _base, request, CancellationToken.None)
+        );
         Assert.Equal(64 * 1024, ex.ResponseBody!.Length);
     }
 
@@ -305,22 +323,35 @@ public sealed class ConnectorHttpTests : IAsyncLifetime
     {
         var request = new ConnectorRequest("GET", "status/422");
         request.Query("body", "{\"code\":\"invalid\",\"fields\":[\"name\"]}");
-        var ex = await Assert.ThrowsAsync<ConnectorApiException<ValidationError>>(() => ConnectorHttp.SendAsync<Echo>(
-            _client,
-            _base,
-            request,
-            static e => e.StatusCode == 422 ? e.WithError<ValidationError>() : null,
-            CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<ConnectorApiException<ValidationError>>(() =>
+            ConnectorHttp.SendAsync<Echo>(
+                _client,
+                _base,
+                request,
+                static e => e.StatusCode == 422 ? e.WithError<ValidationError>() : null,
+                CancellationToken.None
+            )
+        );
         Assert.Equal(422, ex.StatusCode);
         Assert.Equal("invalid", ex.Error!.Code);
         Assert.Equal(["name"], ex.Error.Fields);
 
         // Undeclared statuses stay untyped; a body that does not fit the error type leaves Error null.
-        var other = await Assert.ThrowsAsync<ConnectorApiException>(() => ConnectorHttp.SendAsync(_client, _base, new ConnectorRequest("GET", "status/500"), static e => e.StatusCode == 422 ? e.WithError<ValidationError>() : null, CancellationToken.None));
+        var other = await Assert.ThrowsAsync<ConnectorApiException>(() =>
+            ConnectorHttp.SendAsync(
+                _client,
+                _base,
+                new ConnectorRequest("GET", "status/500"),
+                static e => e.StatusCode == 422 ? e.WithError<ValidationError>() : null,
+                CancellationToken.None
+            )
+        );
         Assert.IsNotType<ConnectorApiException<ValidationError>>(other);
         var notJson = new ConnectorRequest("GET", "status/422");
         notJson.Query("body", "<html>");
-        var untyped = await Assert.ThrowsAsync<ConnectorApiException<ValidationError>>(() => ConnectorHttp.SendAsync(_client, _base, notJson, static e => e.WithError<ValidationError>(), CancellationToken.None));
+        var untyped = await Assert.ThrowsAsync<ConnectorApiException<ValidationError>>(() =>
+            ConnectorHttp.SendAsync(_client, _base, notJson, static e => e.WithError<ValidationError>(), CancellationToken.None)
+        );
         Assert.Null(untyped.Error);
         Assert.Equal("<html>", untyped.ResponseBody);
     }
@@ -338,16 +369,29 @@ public sealed class ConnectorHttpTests : IAsyncLifetime
 
         Assert.Null(await ConnectorHttp.SendAsync<Echo>(_client, _base, new ConnectorRequest("GET", "status/204"), CancellationToken.None));
         Assert.Null(await ConnectorHttp.SendAsync<Echo>(_client, _base, new ConnectorRequest("GET", "status/200"), CancellationToken.None));
-        Assert.Equal(0, await ConnectorHttp.SendAsync<int>(_client, _base, new ConnectorRequest("GET", "status/200"), CancellationToken.None));
+        Assert.Equal(
+            0,
+            await ConnectorHttp.SendAsync<int>(_client, _base, new ConnectorRequest("GET", "status/200"), CancellationToken.None)
+        );
     }
 
     [Fact]
     public async Task String_and_stream_responses()
     {
-        var text = await ConnectorHttp.SendForStringAsync(_client, _base, new ConnectorRequest("GET", "status/200?body=hello"), CancellationToken.None);
+        var text = await ConnectorHttp.SendForStringAsync(
+            _client,
+            _base,
+            new ConnectorRequest("GET", "status/200?body=hello"),
+            CancellationToken.None
+        );
         Assert.Equal("hello", text);
 
-        await using var stream = await ConnectorHttp.SendForStreamAsync(_client, _base, new ConnectorRequest("GET", "status/201?body=streamed"), CancellationToken.None);
+        await using var stream = await ConnectorHttp.SendForStreamAsync(
+            _client,
+            _base,
+            new ConnectorRequest("GET", "status/201?body=streamed"),
+            CancellationToken.None
+        );
         using var reader = new StreamReader(stream);
         Assert.Equal("streamed", await reader.ReadToEndAsync());
     }
@@ -368,7 +412,14 @@ public sealed class ConnectorHttpTests : IAsyncLifetime
     [Fact]
     public async Task Raw_sends_return_any_status_and_text_content_keeps_its_charset()
     {
-        using var response = await ConnectorHttp.SendRawAsync(_client, _base, HttpMethod.Put, "echo/raw?x=1", ConnectorContent.Text("héllo", "text/plain"), CancellationToken.None);
+        using var response = await ConnectorHttp.SendRawAsync(
+            _client,
+            _base,
+            HttpMethod.Put,
+            "echo/raw?x=1",
+            ConnectorContent.Text("héllo", "text/plain"),
+            CancellationToken.None
+        );
         var echo = JsonSerializer.Deserialize<Echo>(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("PUT", echo.Method);
         Assert.Equal("héllo", echo.Body);
@@ -384,10 +435,13 @@ public sealed class ConnectorHttpTests : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ConnectorHttp.SendAsync(_client, _base, new ConnectorRequest("GET", "status/200"), cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            ConnectorHttp.SendAsync(_client, _base, new ConnectorRequest("GET", "status/200"), cts.Token)
+        );
     }
 
     public sealed record ValidationError(
         [property: System.Text.Json.Serialization.JsonPropertyName("code")] string Code,
-        [property: System.Text.Json.Serialization.JsonPropertyName("fields")] string[] Fields);
+        [property: System.Text.Json.Serialization.JsonPropertyName("fields")] string[] Fields
+    );
 }

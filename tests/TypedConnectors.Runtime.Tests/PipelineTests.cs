@@ -11,41 +11,51 @@ public sealed class PipelineTests : IAsyncLifetime
     private TestServer _server = null!;
     private int _limitedCalls;
 
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync(app =>
-    {
-        EchoServer.MapEcho(app);
-        app.Map("/api/limited", async (HttpContext context) =>
+    public async Task InitializeAsync() =>
+        _server = await TestServer.StartAsync(app =>
         {
-            if (Interlocked.Increment(ref _limitedCalls) == 1)
-            {
-                context.Response.StatusCode = 429;
-                context.Response.Headers.RetryAfter = "0";
-            }
+            EchoServer.MapEcho(app);
+            app.Map(
+                "/api/limited",
+                async (HttpContext context) =>
+                {
+                    if (Interlocked.Increment(ref _limitedCalls) == 1)
+                    {
+                        context.Response.StatusCode = 429;
+                        context.Response.Headers.RetryAfter = "0";
+                    }
 
-            await context.Response.WriteAsync("x");
+                    await context.Response.WriteAsync("x");
+                }
+            );
+            app.Map(
+                "/api/redirect/{kind}",
+                (HttpContext context, string kind) =>
+                {
+                    var port = context.Request.Host.Port;
+                    var (status, location) = kind switch
+                    {
+                        "same" => (302, "/api/echo/after-same"),
+                        "cross" => (302, $"http://localhost:{port}/api/echo/after-cross?x=1"),
+                        "temporary" => (307, "/api/echo/after-307"),
+                        "see-other" => (303, "/api/echo/after-303"),
+                        "downgrade" => (302, "http://example.invalid/x"),
+                        _ => (302, "/api/redirect/loop"),
+                    };
+                    context.Response.StatusCode = status;
+                    context.Response.Headers.Location = location;
+                    return Task.CompletedTask;
+                }
+            );
+            app.Map(
+                "/api/slow",
+                async (HttpContext context) =>
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
+                    await context.Response.WriteAsync("late");
+                }
+            );
         });
-        app.Map("/api/redirect/{kind}", (HttpContext context, string kind) =>
-        {
-            var port = context.Request.Host.Port;
-            var (status, location) = kind switch
-            {
-                "same" => (302, "/api/echo/after-same"),
-                "cross" => (302, $"http://localhost:{port}/api/echo/after-cross?x=1"),
-                "temporary" => (307, "/api/echo/after-307"),
-                "see-other" => (303, "/api/echo/after-303"),
-                "downgrade" => (302, "http://example.invalid/x"),
-                _ => (302, "/api/redirect/loop"),
-            };
-            context.Response.StatusCode = status;
-            context.Response.Headers.Location = location;
-            return Task.CompletedTask;
-        });
-        app.Map("/api/slow", async (HttpContext context) =>
-        {
-            await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
-            await context.Response.WriteAsync("late");
-        });
-    });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -53,7 +63,12 @@ public sealed class PipelineTests : IAsyncLifetime
     public async Task Logs_carry_method_path_status_and_time_but_no_secrets_or_query()
     {
         var logger = new ListLogger();
-        var connection = TestConnection.For<AuthClient>(_server, "key_query", new() { ["api_key"] = "KEY-SECRET-1" }, new() { Logger = logger });
+        var connection = TestConnection.For<AuthClient>(
+            _server,
+            "key_query",
+            new() { ["api_key"] = "KEY-SECRET-1" },
+            new() { Logger = logger }
+        );
         using var client = connection.CreateHttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "echo/items?email=someone%40example.com");
         request.Headers.Add("X-Private", "header-value-secret");
@@ -62,7 +77,11 @@ public sealed class PipelineTests : IAsyncLifetime
 
         var messages = logger.Messages;
         var completed = Assert.Single(messages, m => m.Contains("/api/echo/items", StringComparison.Ordinal));
-        Assert.Contains("HTTP GET http://127.0.0.1:" + _server.Port + "/api/echo/items responded 200 in", completed, StringComparison.Ordinal);
+        Assert.Contains(
+            "HTTP GET http://127.0.0.1:" + _server.Port + "/api/echo/items responded 200 in",
+            completed,
+            StringComparison.Ordinal
+        );
         Assert.Contains(messages, m => m.Contains("responded 429; retry 1 of 3", StringComparison.Ordinal));
         foreach (var message in messages)
         {
@@ -78,7 +97,8 @@ public sealed class PipelineTests : IAsyncLifetime
     {
         var connection = TestConnection.For<AuthClient>(_server, "key_header", new() { ["api_key"] = "factory-key" });
         var services = new ServiceCollection();
-        services.AddHttpClient("connector", http => http.BaseAddress = connection.BaseAddress)
+        services
+            .AddHttpClient("connector", http => http.BaseAddress = connection.BaseAddress)
             .AddHttpMessageHandler(() => connection.CreateDelegatingHandler());
         await using var provider = services.BuildServiceProvider();
         var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("connector");
@@ -121,7 +141,11 @@ public sealed class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task An_attempt_that_exceeds_the_attempt_timeout_fails_as_a_timeout()
     {
-        var connection = TestConnection.For<PlainClient>(_server, "none", options: new() { AttemptTimeout = TimeSpan.FromMilliseconds(200) });
+        var connection = TestConnection.For<PlainClient>(
+            _server,
+            "none",
+            options: new() { AttemptTimeout = TimeSpan.FromMilliseconds(200) }
+        );
         using var client = connection.CreateHttpClient();
         var ex = await Assert.ThrowsAsync<TaskCanceledException>(() => client.GetAsync(new Uri("slow", UriKind.Relative)));
         Assert.IsType<TimeoutException>(ex.InnerException);
@@ -140,13 +164,15 @@ public sealed class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task Cross_origin_redirects_are_followed_without_any_credentials()
     {
-        foreach (var (method, values) in new (string, Dictionary<string, string?>)[]
-        {
-            ("key_header", new() { ["api_key"] = "k-cross" }),
-            ("key_query", new() { ["api_key"] = "k-cross" }),
-            ("key_cookie", new() { ["api_key"] = "k-cross" }),
-            ("bearer", new() { ["token"] = "k-cross" }),
-        })
+        foreach (
+            var (method, values) in new (string, Dictionary<string, string?>)[]
+            {
+                ("key_header", new() { ["api_key"] = "k-cross" }),
+                ("key_query", new() { ["api_key"] = "k-cross" }),
+                ("key_cookie", new() { ["api_key"] = "k-cross" }),
+                ("bearer", new() { ["token"] = "k-cross" }),
+            }
+        )
         {
             var connection = TestConnection.For<AuthClient>(_server, method, values);
             using var client = connection.CreateHttpClient();

@@ -16,13 +16,17 @@ public sealed class RetryAfterHandlerTests : IAsyncLifetime
 
     private HttpClient Client(int maxRetries = 3, TimeSpan? maxDelay = null)
     {
-        var connection = TestConnection.For<PlainClient>(_server.Server, "none", options: new()
-        {
-            TimeProvider = _time,
-            MaxRetries = maxRetries,
-            MaxRetryDelay = maxDelay ?? TimeSpan.FromMinutes(1),
-            AttemptTimeout = Timeout.InfiniteTimeSpan,
-        });
+        var connection = TestConnection.For<PlainClient>(
+            _server.Server,
+            "none",
+            options: new()
+            {
+                TimeProvider = _time,
+                MaxRetries = maxRetries,
+                MaxRetryDelay = maxDelay ?? TimeSpan.FromMinutes(1),
+                AttemptTimeout = Timeout.InfiniteTimeSpan,
+            }
+        );
         return connection.CreateHttpClient();
     }
 

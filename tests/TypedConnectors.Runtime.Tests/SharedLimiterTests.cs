@@ -18,11 +18,11 @@ public sealed class SharedLimiterTests : IAsyncLifetime
     {
         using var rate = new SlidingWindowLogRateLimiter(10, TimeSpan.FromMinutes(1));
         using var slots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = 1, QueueLimit = 10 });
-        var connection = TestConnection.For<PlainClient>(_server.Server, "none", options: new()
-        {
-            SharedRateLimiter = rate,
-            SharedConcurrencyLimiter = slots,
-        });
+        var connection = TestConnection.For<PlainClient>(
+            _server.Server,
+            "none",
+            options: new() { SharedRateLimiter = rate, SharedConcurrencyLimiter = slots }
+        );
         using var client = connection.CreateHttpClient();
 
         // Another sender holds the only slot.

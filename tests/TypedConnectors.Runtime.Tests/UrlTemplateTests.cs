@@ -58,7 +58,14 @@ public class UrlTemplateTests
     {
         var uri = UrlTemplate.Resolve(
             "https://{{sub}}.example.com/v1/{{tenant}}/items",
-            n => n switch { "sub" => "eu-1", "tenant" => "team_a.b~c", _ => null });
+            n =>
+                n switch
+                {
+                    "sub" => "eu-1",
+                    "tenant" => "team_a.b~c",
+                    _ => null,
+                }
+        );
         Assert.Equal("eu-1.example.com", uri.Host);
         Assert.Equal("/v1/team_a.b~c/items", uri.AbsolutePath);
     }

@@ -17,16 +17,21 @@ public sealed record GeneratorRun(
     CSharpCompilation InputCompilation,
     Compilation OutputCompilation,
     ImmutableArray<Diagnostic> GeneratorDiagnostics,
-    ImmutableArray<GeneratedSourceResult> Sources)
+    ImmutableArray<GeneratedSourceResult> Sources
+)
 {
     /// <summary>Errors and warnings from compiling the generated code (documentation warnings included).</summary>
-    public ImmutableArray<Diagnostic> CompileDiagnostics
-        => OutputCompilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+    public ImmutableArray<Diagnostic> CompileDiagnostics =>
+        OutputCompilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
 
-    public string Source(string hintNameContains)
-        => Sources.Single(s => s.HintName.Contains(hintNameContains, StringComparison.Ordinal)).SourceText.ToString();
+    public string Source(string hintNameContains) =>
+        Sources.Single(s => s.HintName.Contains(hintNameContains, StringComparison.Ordinal)).SourceText.ToString();
 
-    public string AllSources => string.Join("\n", Sources.OrderBy(s => s.HintName, StringComparer.Ordinal).Select(s => "// ==== " + s.HintName + "\n" + s.SourceText));
+    public string AllSources =>
+        string.Join(
+            "\n",
+            Sources.OrderBy(s => s.HintName, StringComparer.Ordinal).Select(s => "// ==== " + s.HintName + "\n" + s.SourceText)
+        );
 }
 
 /// <summary>Runs <see cref="ConnectorGenerator"/> through CSharpGeneratorDriver and compiles the result.</summary>
@@ -35,13 +40,23 @@ public static class GeneratorHarness
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
     /// <summary>Framework, runtime library and (optionally) Microsoft.Extensions.Http references.</summary>
-    public static ImmutableArray<MetadataReference> BaseReferences(bool withHttpClientFactory)
-        => withHttpClientFactory
+    public static ImmutableArray<MetadataReference> BaseReferences(bool withHttpClientFactory) =>
+        withHttpClientFactory
             ? References.Value
-            : References.Value.Where(r => !(r.Display ?? "").Contains("Microsoft.Extensions.Http", StringComparison.Ordinal)
-                && !(r.Display ?? "").Contains("Microsoft.Extensions.DependencyInjection", StringComparison.Ordinal)).ToImmutableArray();
+            : References
+                .Value.Where(r =>
+                    !(r.Display ?? "").Contains("Microsoft.Extensions.Http", StringComparison.Ordinal)
+                    && !(r.Display ?? "").Contains("Microsoft.Extensions.DependencyInjection", StringComparison.Ordinal)
+                )
+                .ToImmutableArray();
 
-    public static GeneratorRun Run(IEnumerable<InputFile> files, string rootNamespace = "TestApp", bool withHttpClientFactory = false, string userSource = "", IEnumerable<IIncrementalGenerator>? extraGenerators = null)
+    public static GeneratorRun Run(
+        IEnumerable<InputFile> files,
+        string rootNamespace = "TestApp",
+        bool withHttpClientFactory = false,
+        string userSource = "",
+        IEnumerable<IIncrementalGenerator>? extraGenerators = null
+    )
     {
         var compilation = CreateCompilation(userSource, withHttpClientFactory);
         var driver = CreateDriver(files, rootNamespace);
@@ -58,17 +73,23 @@ public static class GeneratorHarness
             "GeneratedConnectors",
             trees,
             BaseReferences(withHttpClientFactory),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, deterministic: true)
-                .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: NullableContextOptions.Enable,
+                deterministic: true
+            ).WithSpecificDiagnosticOptions(
+                new Dictionary<string, ReportDiagnostic>
                 {
                     // Assembly-level noise from the in-memory references, not from generated code.
                     ["CS1701"] = ReportDiagnostic.Suppress,
                     ["CS1702"] = ReportDiagnostic.Suppress,
-                }));
+                }
+            )
+        );
     }
 
-    public static GeneratorDriver CreateDriver(IEnumerable<InputFile> files, string rootNamespace = "TestApp")
-        => CreateDriver(files, rootNamespace, out _);
+    public static GeneratorDriver CreateDriver(IEnumerable<InputFile> files, string rootNamespace = "TestApp") =>
+        CreateDriver(files, rootNamespace, out _);
 
     /// <summary>Creates a driver and hands out its AdditionalTexts, for tests that replace one of them.</summary>
     public static GeneratorDriver CreateDriver(IEnumerable<InputFile> files, string rootNamespace, out ImmutableArray<AdditionalText> texts)
@@ -81,7 +102,8 @@ public static class GeneratorHarness
             texts,
             new CSharpParseOptions(LanguageVersion.CSharp12, DocumentationMode.Diagnose),
             options,
-            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true)
+        );
     }
 
     public static GeneratorRun RunDriver(GeneratorDriver driver, CSharpCompilation compilation)
@@ -89,7 +111,13 @@ public static class GeneratorHarness
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         var result = driver.GetRunResult();
         var sources = result.Results.SelectMany(r => r.GeneratedSources).ToImmutableArray();
-        return new GeneratorRun(driver, compilation, output, diagnostics.AddRange(result.Diagnostics).Distinct().ToImmutableArray(), sources);
+        return new GeneratorRun(
+            driver,
+            compilation,
+            output,
+            diagnostics.AddRange(result.Diagnostics).Distinct().ToImmutableArray(),
+            sources
+        );
     }
 
     /// <summary>Emits the output compilation and loads it, for tests that call generated clients through reflection.</summary>
@@ -99,7 +127,10 @@ public static class GeneratorHarness
         var emit = run.OutputCompilation.Emit(stream);
         if (!emit.Success)
         {
-            throw new InvalidOperationException("Generated code does not compile:\n" + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+            throw new InvalidOperationException(
+                "Generated code does not compile:\n"
+                    + string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
+            );
         }
 
         stream.Position = 0;
@@ -111,7 +142,10 @@ public static class GeneratorHarness
 
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
-        var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        var tpa = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? "").Split(
+            Path.PathSeparator,
+            StringSplitOptions.RemoveEmptyEntries
+        );
         var extra = new[]
         {
             typeof(TypedConnectors.ConnectorRequest).Assembly.Location,

@@ -17,15 +17,16 @@ public sealed record ReceivedRequest(
     string QueryString,
     IReadOnlyDictionary<string, string> Headers,
     string Body,
-    string? ContentType)
+    string? ContentType
+)
 {
     /// <summary>The server's id of the TCP connection the request came on.</summary>
     public string ConnectionId { get; init; } = "";
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
-    public string? Query(string name)
-        => Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(QueryString).TryGetValue(name, out var v) ? v.ToString() : null;
+    public string? Query(string name) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(QueryString).TryGetValue(name, out var v) ? v.ToString() : null;
 }
 
 /// <summary>
@@ -58,7 +59,14 @@ public sealed class LoopbackServer : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             context.Request.Body.Position = 0;
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            var received = new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "", headers, body, context.Request.ContentType)
+            var received = new ReceivedRequest(
+                context.Request.Method,
+                context.Request.Path.Value ?? "",
+                context.Request.QueryString.Value ?? "",
+                headers,
+                body,
+                context.Request.ContentType
+            )
             {
                 ConnectionId = context.Connection.Id,
             };
@@ -72,13 +80,15 @@ public sealed class LoopbackServer : IAsyncDisposable
     }
 
     /// <summary>A server that answers every request with the same status and JSON body.</summary>
-    public static Task<LoopbackServer> StartJsonAsync(string json, int status = 200)
-        => StartAsync(async (context, _) =>
-        {
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(json);
-        });
+    public static Task<LoopbackServer> StartJsonAsync(string json, int status = 200) =>
+        StartAsync(
+            async (context, _) =>
+            {
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(json);
+            }
+        );
 
     public async ValueTask DisposeAsync()
     {

@@ -35,13 +35,21 @@ public static partial class Snapshot
 
         File.WriteAllText(received, normalized);
         throw new Xunit.Sdk.XunitException(
-            "Snapshot " + name + " does not match " + verified + ". Compare with " + received
-            + " and, if the change is intended, rerun with TYPEDCONNECTORS_ACCEPT_SNAPSHOTS=1.");
+            "Snapshot "
+                + name
+                + " does not match "
+                + verified
+                + ". Compare with "
+                + received
+                + " and, if the change is intended, rerun with TYPEDCONNECTORS_ACCEPT_SNAPSHOTS=1."
+        );
     }
 
     /// <summary>Line endings and the generator's version are not part of a snapshot.</summary>
-    public static string Normalize(string text)
-        => VersionPattern().Replace(text.Replace("\r\n", "\n").Replace('\r', '\n'), "GeneratedCode(\"TypedConnectors.Generator\", \"VERSION\")").TrimEnd() + "\n";
+    public static string Normalize(string text) =>
+        VersionPattern()
+            .Replace(text.Replace("\r\n", "\n").Replace('\r', '\n'), "GeneratedCode(\"TypedConnectors.Generator\", \"VERSION\")")
+            .TrimEnd() + "\n";
 
     [GeneratedRegex("GeneratedCode\\(\"TypedConnectors\\.Generator\", \"[^\"]*\"\\)")]
     private static partial Regex VersionPattern();

@@ -14,7 +14,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Syntax",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0001.md");
+        helpLinkUri: HelpBase + "TC0001.md"
+    );
 
     public static readonly DiagnosticDescriptor WrongRootType = new(
         "TC0002",
@@ -23,7 +24,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0002.md");
+        helpLinkUri: HelpBase + "TC0002.md"
+    );
 
     public static readonly DiagnosticDescriptor MissingRequiredKey = new(
         "TC0003",
@@ -32,7 +34,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0003.md");
+        helpLinkUri: HelpBase + "TC0003.md"
+    );
 
     public static readonly DiagnosticDescriptor WrongValueType = new(
         "TC0004",
@@ -41,7 +44,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0004.md");
+        helpLinkUri: HelpBase + "TC0004.md"
+    );
 
     public static readonly DiagnosticDescriptor UnknownKey = new(
         "TC0005",
@@ -50,7 +54,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0005.md");
+        helpLinkUri: HelpBase + "TC0005.md"
+    );
 
     public static readonly DiagnosticDescriptor InvalidEnumValue = new(
         "TC0006",
@@ -59,7 +64,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0006.md");
+        helpLinkUri: HelpBase + "TC0006.md"
+    );
 
     public static readonly DiagnosticDescriptor InvalidUrl = new(
         "TC0007",
@@ -68,7 +74,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0007.md");
+        helpLinkUri: HelpBase + "TC0007.md"
+    );
 
     public static readonly DiagnosticDescriptor InsecureUrl = new(
         "TC0008",
@@ -77,7 +84,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Security",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0008.md");
+        helpLinkUri: HelpBase + "TC0008.md"
+    );
 
     public static readonly DiagnosticDescriptor UndeclaredVariable = new(
         "TC0009",
@@ -86,7 +94,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0009.md");
+        helpLinkUri: HelpBase + "TC0009.md"
+    );
 
     public static readonly DiagnosticDescriptor UnusedVariable = new(
         "TC0010",
@@ -95,7 +104,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0010.md");
+        helpLinkUri: HelpBase + "TC0010.md"
+    );
 
     public static readonly DiagnosticDescriptor DuplicateEndpoint = new(
         "TC0011",
@@ -104,7 +114,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Naming",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0011.md");
+        helpLinkUri: HelpBase + "TC0011.md"
+    );
 
     public static readonly DiagnosticDescriptor IdentifierCollision = new(
         "TC0012",
@@ -113,7 +124,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Naming",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0012.md");
+        helpLinkUri: HelpBase + "TC0012.md"
+    );
 
     public static readonly DiagnosticDescriptor PathParameterNotInPath = new(
         "TC0013",
@@ -122,7 +134,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0013.md");
+        helpLinkUri: HelpBase + "TC0013.md"
+    );
 
     public static readonly DiagnosticDescriptor PathPlaceholderNotDeclared = new(
         "TC0014",
@@ -131,7 +144,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0014.md");
+        helpLinkUri: HelpBase + "TC0014.md"
+    );
 
     public static readonly DiagnosticDescriptor LimitBelowOne = new(
         "TC0015",
@@ -140,7 +154,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Limits",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0015.md");
+        helpLinkUri: HelpBase + "TC0015.md"
+    );
 
     public static readonly DiagnosticDescriptor LengthLimitExceeded = new(
         "TC0016",
@@ -149,7 +164,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Limits",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0016.md");
+        helpLinkUri: HelpBase + "TC0016.md"
+    );
 
     public static readonly DiagnosticDescriptor SeveralDefaultAuthMethods = new(
         "TC0017",
@@ -158,7 +174,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Auth",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0017.md");
+        helpLinkUri: HelpBase + "TC0017.md"
+    );
 
     public static readonly DiagnosticDescriptor NoDefaultAuthMethod = new(
         "TC0018",
@@ -167,7 +184,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Auth",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0018.md");
+        helpLinkUri: HelpBase + "TC0018.md"
+    );
 
     public static readonly DiagnosticDescriptor OAuthMissingEndpoint = new(
         "TC0019",
@@ -176,7 +194,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Auth",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0019.md");
+        helpLinkUri: HelpBase + "TC0019.md"
+    );
 
     public static readonly DiagnosticDescriptor OAuthNoScopes = new(
         "TC0020",
@@ -185,7 +204,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Auth",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0020.md");
+        helpLinkUri: HelpBase + "TC0020.md"
+    );
 
     public static readonly DiagnosticDescriptor LiteralCredential = new(
         "TC0021",
@@ -194,7 +214,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Security",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0021.md");
+        helpLinkUri: HelpBase + "TC0021.md"
+    );
 
     public static readonly DiagnosticDescriptor InvalidHeader = new(
         "TC0022",
@@ -203,7 +224,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Security",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0022.md");
+        helpLinkUri: HelpBase + "TC0022.md"
+    );
 
     public static readonly DiagnosticDescriptor InvalidBodyTemplate = new(
         "TC0023",
@@ -212,7 +234,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0023.md");
+        helpLinkUri: HelpBase + "TC0023.md"
+    );
 
     public static readonly DiagnosticDescriptor InternalError = new(
         "TC0024",
@@ -221,7 +244,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Internal",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0024.md");
+        helpLinkUri: HelpBase + "TC0024.md"
+    );
 
     public static readonly DiagnosticDescriptor InputTooLarge = new(
         "TC0025",
@@ -230,7 +254,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Limits",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0025.md");
+        helpLinkUri: HelpBase + "TC0025.md"
+    );
 
     public static readonly DiagnosticDescriptor UnsupportedFormatVersion = new(
         "TC0026",
@@ -239,7 +264,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0026.md");
+        helpLinkUri: HelpBase + "TC0026.md"
+    );
 
     public static readonly DiagnosticDescriptor UnrecognizedDialect = new(
         "TC0027",
@@ -248,7 +274,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0027.md");
+        helpLinkUri: HelpBase + "TC0027.md"
+    );
 
     public static readonly DiagnosticDescriptor DuplicateKey = new(
         "TC0028",
@@ -257,7 +284,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Syntax",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0028.md");
+        helpLinkUri: HelpBase + "TC0028.md"
+    );
 
     public static readonly DiagnosticDescriptor ValueOutOfRange = new(
         "TC0029",
@@ -266,7 +294,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0029.md");
+        helpLinkUri: HelpBase + "TC0029.md"
+    );
 
     public static readonly DiagnosticDescriptor OpenApiError = new(
         "TC0030",
@@ -275,7 +304,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.OpenApi",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0030.md");
+        helpLinkUri: HelpBase + "TC0030.md"
+    );
 
     public static readonly DiagnosticDescriptor OpenApiWarning = new(
         "TC0031",
@@ -284,7 +314,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.OpenApi",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0031.md");
+        helpLinkUri: HelpBase + "TC0031.md"
+    );
 
     public static readonly DiagnosticDescriptor OpenApiUnsupported = new(
         "TC0032",
@@ -293,7 +324,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.OpenApi",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0032.md");
+        helpLinkUri: HelpBase + "TC0032.md"
+    );
 
     public static readonly DiagnosticDescriptor UnresolvedReference = new(
         "TC0033",
@@ -302,7 +334,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.OpenApi",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0033.md");
+        helpLinkUri: HelpBase + "TC0033.md"
+    );
 
     public static readonly DiagnosticDescriptor ReferencedFileNotFound = new(
         "TC0034",
@@ -311,7 +344,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.OpenApi",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0034.md");
+        helpLinkUri: HelpBase + "TC0034.md"
+    );
 
     public static readonly DiagnosticDescriptor DuplicateAuthMethodKey = new(
         "TC0035",
@@ -320,7 +354,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Auth",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0035.md");
+        helpLinkUri: HelpBase + "TC0035.md"
+    );
 
     public static readonly DiagnosticDescriptor UnknownCanonicalKey = new(
         "TC0036",
@@ -329,7 +364,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Schema",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0036.md");
+        helpLinkUri: HelpBase + "TC0036.md"
+    );
 
     public static readonly DiagnosticDescriptor CustomAuthNotImplemented = new(
         "TC0040",
@@ -338,7 +374,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Auth",
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0040.md");
+        helpLinkUri: HelpBase + "TC0040.md"
+    );
 
     public static readonly DiagnosticDescriptor McpSdkNotReferenced = new(
         "TC0050",
@@ -347,7 +384,8 @@ internal static class DiagnosticDescriptors
         "TypedConnectors.Mcp",
         DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0050.md");
+        helpLinkUri: HelpBase + "TC0050.md"
+    );
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = new DiagnosticDescriptor[]
     {

@@ -10,19 +10,29 @@ namespace TypedConnectors.Generator.Emit;
 internal sealed partial class ConnectorEmitter
 {
     private static readonly string[] ClientIdNames = { "client_id", "clientid", "client_key", "app_id", "application_id", "consumer_key" };
-    private static readonly string[] ClientSecretNames = { "client_secret", "clientsecret", "app_secret", "application_secret", "consumer_secret" };
+    private static readonly string[] ClientSecretNames =
+    {
+        "client_secret",
+        "clientsecret",
+        "app_secret",
+        "application_secret",
+        "consumer_secret",
+    };
 
     private EquatableArray<CustomAuthImplementation> _customAuthImplementations = EquatableArray<CustomAuthImplementation>.Empty;
 
     /// <summary>The stem the emitter derives type names from: the client name without its <c>Client</c> suffix.</summary>
-    internal static string StemOf(string clientName)
-        => clientName.EndsWith("Client", StringComparison.Ordinal) && clientName.Length > 6 ? clientName.Substring(0, clientName.Length - 6) : clientName;
+    internal static string StemOf(string clientName) =>
+        clientName.EndsWith("Client", StringComparison.Ordinal) && clientName.Length > 6
+            ? clientName.Substring(0, clientName.Length - 6)
+            : clientName;
 
     /// <summary>The interface a project implements for a connector's custom auth methods.</summary>
     internal static string CustomAuthInterfaceName(string clientName) => "I" + StemOf(clientName) + CustomAuthDiscovery.InterfaceSuffix;
 
     /// <summary>An OAuth 2.0 method whose tokens the runtime manages (MCP servers run their own OAuth through the MCP SDK).</summary>
-    internal static bool IsManagedOAuth(AuthMethodSpec method) => method.Kind == AuthKind.OAuth2 && !method.IsMcp && method.OAuth is not null;
+    internal static bool IsManagedOAuth(AuthMethodSpec method) =>
+        method.Kind == AuthKind.OAuth2 && !method.IsMcp && method.OAuth is not null;
 
     private string CustomAuthInterface => CustomAuthInterfaceName(_spec.ClientName);
 
@@ -30,7 +40,8 @@ internal sealed partial class ConnectorEmitter
 
     private bool HasManagedOAuth => _spec.AuthMethods.Any(IsManagedOAuth);
 
-    private CustomAuthImplementation? CustomAuthImplementation => CustomAuthDiscovery.Find(_customAuthImplementations, _spec.Namespace, CustomAuthInterface);
+    private CustomAuthImplementation? CustomAuthImplementation =>
+        CustomAuthDiscovery.Find(_customAuthImplementations, _spec.Namespace, CustomAuthInterface);
 
     /// <summary>A method's fields plus, for managed OAuth, the client id and secret when the file does not declare them.</summary>
     private IEnumerable<FieldSpec> AuthFields(AuthMethodSpec method)
@@ -48,7 +59,13 @@ internal sealed partial class ConnectorEmitter
         var (clientId, clientSecret) = OAuthClientFields(method);
         if (!method.Fields.Any(f => f.Name == clientId))
         {
-            yield return new FieldSpec { Name = clientId, Label = "OAuth client id", Hint = "The client (application) id registered with the provider.", Identifier = OAuthFieldIdentifier(clientId, "ClientId") };
+            yield return new FieldSpec
+            {
+                Name = clientId,
+                Label = "OAuth client id",
+                Hint = "The client (application) id registered with the provider.",
+                Identifier = OAuthFieldIdentifier(clientId, "ClientId"),
+            };
         }
 
         if (!method.Fields.Any(f => f.Name == clientSecret))
@@ -67,19 +84,20 @@ internal sealed partial class ConnectorEmitter
 
     private static (string ClientId, string ClientSecret) OAuthClientFields(AuthMethodSpec method)
     {
-        string Pick(string[] names, string fallback)
-            => method.Fields.FirstOrDefault(f => names.Contains(f.Name, StringComparer.OrdinalIgnoreCase))?.Name ?? fallback;
+        string Pick(string[] names, string fallback) =>
+            method.Fields.FirstOrDefault(f => names.Contains(f.Name, StringComparer.OrdinalIgnoreCase))?.Name ?? fallback;
 
         return (Pick(ClientIdNames, "client_id"), Pick(ClientSecretNames, "client_secret"));
     }
 
-    private static bool UsesClientCredentials(OAuthSpec oauth)
-        => oauth.GrantTypes.IsEmpty ? oauth.AuthorizeUri is null : oauth.GrantTypes.Contains("client_credentials");
+    private static bool UsesClientCredentials(OAuthSpec oauth) =>
+        oauth.GrantTypes.IsEmpty ? oauth.AuthorizeUri is null : oauth.GrantTypes.Contains("client_credentials");
 
     /// <summary>A property name for a synthesised OAuth value that no declared value of the connection uses yet.</summary>
     private string OAuthFieldIdentifier(string name, string preferred)
     {
-        var taken = _spec.Variables.Select(v => (v.Name, v.Identifier))
+        var taken = _spec
+            .Variables.Select(v => (v.Name, v.Identifier))
             .Concat(_spec.AccountFields.Select(f => (f.Name, f.Identifier)))
             .Concat(_spec.AuthMethods.SelectMany(m => m.Fields).Select(f => (f.Name, f.Identifier)))
             .Where(p => p.Name != name)
@@ -189,16 +207,23 @@ internal sealed partial class ConnectorEmitter
         {
             writer.Line("/// <param name=\"connectionId\">");
             writer.Line("/// The connection's stable identity (e.g. your tenant id): its OAuth tokens are stored under it in");
-            writer.Line("/// <see cref=\"global::TypedConnectors.OAuthOptions.TokenStore\"/>. Null gives the connection a random id and tokens of its own.");
+            writer.Line(
+                "/// <see cref=\"global::TypedConnectors.OAuthOptions.TokenStore\"/>. Null gives the connection a random id and tokens of its own."
+            );
             writer.Line("/// </param>");
         }
         else if (method.Kind == AuthKind.Custom)
         {
             var implementation = CustomAuthImplementation;
             writer.Line("/// <param name=\"customAuth\">");
-            writer.Line("/// Creates the auth handler; " + (implementation is { CanConstruct: true }
-                ? "a new <see cref=\"" + implementation.TypeName + "\"/> when null."
-                : "required: the project has no implementation with a parameterless constructor."));
+            writer.Line(
+                "/// Creates the auth handler; "
+                    + (
+                        implementation is { CanConstruct: true }
+                            ? "a new <see cref=\"" + implementation.TypeName + "\"/> when null."
+                            : "required: the project has no implementation with a parameterless constructor."
+                    )
+            );
             writer.Line("/// </param>");
         }
     }
@@ -216,7 +241,11 @@ internal sealed partial class ConnectorEmitter
         {
             var fallback = CustomAuthImplementation is { CanConstruct: true } implementation
                 ? "new " + implementation.TypeName + "()"
-                : "throw new global::System.ArgumentNullException(nameof(customAuth), " + Literals.String("Pass an implementation of " + CustomAuthInterface + ": the project has none with a parameterless constructor.") + ")";
+                : "throw new global::System.ArgumentNullException(nameof(customAuth), "
+                    + Literals.String(
+                        "Pass an implementation of " + CustomAuthInterface + ": the project has none with a parameterless constructor."
+                    )
+                    + ")";
             return head + ", null, new __CustomAuthFactory(customAuth ?? " + fallback + "))";
         }
 
@@ -233,8 +262,14 @@ internal sealed partial class ConnectorEmitter
         }
 
         writer.Line();
-        writer.Line("private " + ConnectionName + "(string authMethod, global::System.Collections.Generic.IReadOnlyDictionary<string, string?> values, global::TypedConnectors.ConnectorConnectionOptions? options, string? connectionId, global::TypedConnectors.IAuthHandlerFactory? authHandlerFactory)");
-        writer.Line("    : base(typeof(" + _spec.ClientName + "), authMethod, values, __secretFields, options, connectionId, authHandlerFactory)");
+        writer.Line(
+            "private "
+                + ConnectionName
+                + "(string authMethod, global::System.Collections.Generic.IReadOnlyDictionary<string, string?> values, global::TypedConnectors.ConnectorConnectionOptions? options, string? connectionId, global::TypedConnectors.IAuthHandlerFactory? authHandlerFactory)"
+        );
+        writer.Line(
+            "    : base(typeof(" + _spec.ClientName + "), authMethod, values, __secretFields, options, connectionId, authHandlerFactory)"
+        );
         writer.Line("{");
         writer.Line("}");
 
@@ -242,11 +277,19 @@ internal sealed partial class ConnectorEmitter
         {
             writer.Line();
             writer.Line("/// <summary>");
-            writer.Line("/// The connection's OAuth 2.0 session: <c>BuildAuthorizationUrl</c> and <c>HandleCallbackAsync</c> / <c>ExchangeCodeAsync</c> for the");
-            writer.Line("/// authorization-code flow (PKCE when the connector enables it), <c>RequestClientCredentialsTokenAsync</c>, tokens and user info.");
+            writer.Line(
+                "/// The connection's OAuth 2.0 session: <c>BuildAuthorizationUrl</c> and <c>HandleCallbackAsync</c> / <c>ExchangeCodeAsync</c> for the"
+            );
+            writer.Line(
+                "/// authorization-code flow (PKCE when the connector enables it), <c>RequestClientCredentialsTokenAsync</c>, tokens and user info."
+            );
             writer.Line("/// </summary>");
-            writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The connection authenticates with a method other than OAuth 2.0.</exception>");
-            writer.Line("public global::TypedConnectors.OAuthSession OAuth => OAuthSession ?? throw new global::System.InvalidOperationException(\"This connection authenticates with '\" + AuthMethod + \"', not OAuth 2.0.\");");
+            writer.Line(
+                "/// <exception cref=\"global::System.InvalidOperationException\">The connection authenticates with a method other than OAuth 2.0.</exception>"
+            );
+            writer.Line(
+                "public global::TypedConnectors.OAuthSession OAuth => OAuthSession ?? throw new global::System.InvalidOperationException(\"This connection authenticates with '\" + AuthMethod + \"', not OAuth 2.0.\");"
+            );
         }
 
         if (custom.Count > 0)
@@ -257,13 +300,19 @@ internal sealed partial class ConnectorEmitter
             writer.Line();
             writer.Line("public __CustomAuthFactory(" + CustomAuthInterface + " auth) => _auth = auth;");
             writer.Line();
-            writer.Open("public global::System.Net.Http.DelegatingHandler? TryCreateHandler(global::TypedConnectors.ConnectorConnection connection, global::TypedConnectors.AuthMethodDescriptor method)");
+            writer.Open(
+                "public global::System.Net.Http.DelegatingHandler? TryCreateHandler(global::TypedConnectors.ConnectorConnection connection, global::TypedConnectors.AuthMethodDescriptor method)"
+            );
             writer.Open("switch (method.Key)");
             foreach (var method in custom)
             {
                 writer.Line("case " + Literals.String(method.Key) + ":");
                 writer.Line("    return _auth." + CustomAuthHandlerMethod(method) + "((" + ConnectionName + ")connection)");
-                writer.Line("        ?? throw new global::System.InvalidOperationException(" + Literals.String(CustomAuthInterface + "." + CustomAuthHandlerMethod(method) + " returned null.") + ");");
+                writer.Line(
+                    "        ?? throw new global::System.InvalidOperationException("
+                        + Literals.String(CustomAuthInterface + "." + CustomAuthHandlerMethod(method) + " returned null.")
+                        + ");"
+                );
             }
 
             writer.Line("default:");
@@ -285,7 +334,11 @@ internal sealed partial class ConnectorEmitter
         }
 
         writer.Line();
-        Literals.Summary(writer, "Custom authentication of the " + ConnectorTitle + " connector: implement this interface in your project.", "");
+        Literals.Summary(
+            writer,
+            "Custom authentication of the " + ConnectorTitle + " connector: implement this interface in your project.",
+            ""
+        );
         writer.Line("/// <remarks>");
         writer.Line("/// The build fails with TC0040 while no class implements it. The <c>Create…</c> factories of the custom methods use");
         writer.Line("/// your implementation (a new instance when it has a parameterless constructor, or the one you pass), and the");
@@ -302,11 +355,18 @@ internal sealed partial class ConnectorEmitter
             }
 
             first = false;
-            var what = "Creates the handler that authenticates requests of the '" + method.Key + "' auth method" + (method.DisplayName is { } name ? " (" + name + ")" : "") + ".";
+            var what =
+                "Creates the handler that authenticates requests of the '"
+                + method.Key
+                + "' auth method"
+                + (method.DisplayName is { } name ? " (" + name + ")" : "")
+                + ".";
             Literals.Summary(writer, what + (method.Description is { } d ? "\n" + d : ""), what);
             writer.Line("/// <param name=\"connection\">The connection; <c>GetValue</c> returns its credentials by field name.</param>");
             writer.Line("/// <returns>A new handler for one pipeline; it is disposed with the pipeline.</returns>");
-            writer.Line("global::System.Net.Http.DelegatingHandler " + CustomAuthHandlerMethod(method) + "(" + ConnectionName + " connection);");
+            writer.Line(
+                "global::System.Net.Http.DelegatingHandler " + CustomAuthHandlerMethod(method) + "(" + ConnectionName + " connection);"
+            );
         }
 
         writer.Close();
@@ -319,6 +379,12 @@ internal sealed partial class ConnectorEmitter
             return;
         }
 
-        writer.Line("global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<" + CustomAuthInterface + ", " + implementation.TypeName + ">(services);");
+        writer.Line(
+            "global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton<"
+                + CustomAuthInterface
+                + ", "
+                + implementation.TypeName
+                + ">(services);"
+        );
     }
 }

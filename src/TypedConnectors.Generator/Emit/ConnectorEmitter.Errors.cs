@@ -53,7 +53,9 @@ internal sealed partial class ConnectorEmitter
             return ">= " + Literals.Int(hundred) + " and <= " + Literals.Int(hundred + 99);
         }
 
-        return int.TryParse(code, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status) && status is >= 100 and <= 599
+        return
+            int.TryParse(code, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status)
+            && status is >= 100 and <= 599
             ? Literals.Int(status)
             : null;
     }
@@ -68,9 +70,18 @@ internal sealed partial class ConnectorEmitter
             }
 
             var type = _types.Of(error.Type.AsNullable(false));
-            var what = error.Type.Kind == TypeKind.Named ? "<see cref=\"" + type + "\"/>" : "<c>" + Literals.Xml(type.Replace("global::", "")) + "</c>";
+            var what =
+                error.Type.Kind == TypeKind.Named
+                    ? "<see cref=\"" + type + "\"/>"
+                    : "<c>" + Literals.Xml(type.Replace("global::", "")) + "</c>";
             var status = error.StatusCode == "default" ? "Any other error status" : "Status " + Literals.Xml(error.StatusCode);
-            writer.Line("/// <exception cref=\"global::TypedConnectors.ConnectorApiException{TError}\">" + status + ": <c>Error</c> holds the body as " + what + ".</exception>");
+            writer.Line(
+                "/// <exception cref=\"global::TypedConnectors.ConnectorApiException{TError}\">"
+                    + status
+                    + ": <c>Error</c> holds the body as "
+                    + what
+                    + ".</exception>"
+            );
         }
     }
 
@@ -87,7 +98,11 @@ internal sealed partial class ConnectorEmitter
 
         string? root = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var current = spec.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null; current is not null && seen.Add(current.Identifier); current = current.BaseType is { } next ? _types.Find(TypeRef.Named(next)) : null)
+        for (
+            var current = spec.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null;
+            current is not null && seen.Add(current.Identifier);
+            current = current.BaseType is { } next ? _types.Find(TypeRef.Named(next)) : null
+        )
         {
             if (current.Discriminator is not null && current.DerivedTypes.Any(d => d.TypeName == spec.Identifier))
             {
@@ -119,8 +134,21 @@ internal sealed partial class ConnectorEmitter
             }
 
             var pairs = ObjectPairs(type.AsNullable(false), local);
-            var value = parameter.Required && !type.Nullable ? "(" + id + " is var " + local + " ? " + pairs + " : null)" : "(" + id + " is { } " + local + " ? " + pairs + " : null)";
-            writer.Line("__request.QueryObject(" + name + ", " + value + ", global::TypedConnectors.ParameterStyle." + parameter.Style + ", explode: " + Literals.Bool(parameter.Explode) + ");");
+            var value =
+                parameter.Required && !type.Nullable
+                    ? "(" + id + " is var " + local + " ? " + pairs + " : null)"
+                    : "(" + id + " is { } " + local + " ? " + pairs + " : null)";
+            writer.Line(
+                "__request.QueryObject("
+                    + name
+                    + ", "
+                    + value
+                    + ", global::TypedConnectors.ParameterStyle."
+                    + parameter.Style
+                    + ", explode: "
+                    + Literals.Bool(parameter.Explode)
+                    + ");"
+            );
             return true;
         }
 
@@ -144,9 +172,11 @@ internal sealed partial class ConnectorEmitter
                     ParameterLocation.Header => "Header",
                     _ => "Cookie",
                 };
-                writer.Line(parameter.Location == ParameterLocation.Path
-                    ? "__request.PathParameter(" + name + ", " + value + " ?? string.Empty);"
-                    : "__request." + method + "(" + name + ", " + value + ");");
+                writer.Line(
+                    parameter.Location == ParameterLocation.Path
+                        ? "__request.PathParameter(" + name + ", " + value + " ?? string.Empty);"
+                        : "__request." + method + "(" + name + ", " + value + ");"
+                );
                 return true;
             }
 
@@ -158,14 +188,29 @@ internal sealed partial class ConnectorEmitter
                 writer.Open("foreach (var " + itemLocal + " in " + local + ")");
                 if (parameter.Location == ParameterLocation.Multipart && item.Kind == TypeKind.Stream)
                 {
-                    writer.Line("if (" + itemLocal + " is not null) __request.MultipartFile(" + name + ", " + itemLocal + ", " + name + ");");
+                    writer.Line(
+                        "if (" + itemLocal + " is not null) __request.MultipartFile(" + name + ", " + itemLocal + ", " + name + ");"
+                    );
                 }
                 else
                 {
-                    var wire = item.Nullable || !_types.IsValueType(item)
-                        ? "(" + itemLocal + " is { } " + itemLocal + "_v ? " + _types.ToWire(item.AsNullable(false), itemLocal + "_v", JsonHelperName) + " : null)"
-                        : _types.ToWire(item, itemLocal, JsonHelperName);
-                    writer.Line((parameter.Location == ParameterLocation.Multipart ? "__request.MultipartField(" : "__request.FormField(") + name + ", " + wire + ");");
+                    var wire =
+                        item.Nullable || !_types.IsValueType(item)
+                            ? "("
+                                + itemLocal
+                                + " is { } "
+                                + itemLocal
+                                + "_v ? "
+                                + _types.ToWire(item.AsNullable(false), itemLocal + "_v", JsonHelperName)
+                                + " : null)"
+                            : _types.ToWire(item, itemLocal, JsonHelperName);
+                    writer.Line(
+                        (parameter.Location == ParameterLocation.Multipart ? "__request.MultipartField(" : "__request.FormField(")
+                            + name
+                            + ", "
+                            + wire
+                            + ");"
+                    );
                 }
 
                 writer.Close();
@@ -183,7 +228,14 @@ internal sealed partial class ConnectorEmitter
     {
         var x = local + "_x";
         return item.Nullable || !_types.IsValueType(item)
-            ? x + " => " + x + " is { } " + x + "_v ? " + _types.ToWire(item.AsNullable(false), x + "_v", JsonHelperName) + " : string.Empty"
+            ? x
+                + " => "
+                + x
+                + " is { } "
+                + x
+                + "_v ? "
+                + _types.ToWire(item.AsNullable(false), x + "_v", JsonHelperName)
+                + " : string.Empty"
             : x + " => " + _types.ToWire(item, x, JsonHelperName);
     }
 
@@ -195,25 +247,33 @@ internal sealed partial class ConnectorEmitter
         {
             var item = type.Item ?? TypeRef.Any;
             var kv = value + "_kv";
-            var wire = item.Nullable || !_types.IsValueType(item)
-                ? "(" + kv + ".Value is { } " + kv + "_v ? " + _types.ToWire(item.AsNullable(false), kv + "_v", JsonHelperName) + " : null)"
-                : _types.ToWire(item, kv + ".Value", JsonHelperName);
+            var wire =
+                item.Nullable || !_types.IsValueType(item)
+                    ? "("
+                        + kv
+                        + ".Value is { } "
+                        + kv
+                        + "_v ? "
+                        + _types.ToWire(item.AsNullable(false), kv + "_v", JsonHelperName)
+                        + " : null)"
+                    : _types.ToWire(item, kv + ".Value", JsonHelperName);
             return "global::System.Linq.Enumerable.Select(" + value + ", " + kv + " => new " + Pair + "(" + kv + ".Key, " + wire + "))";
         }
 
         var model = _types.Find(type)!;
-        var entries = AllProperties(model).Select(p =>
-        {
-            var access = value + "." + p.Identifier;
-            var v = value + "_" + Naming.Unescaped(p.Identifier);
-            var nullable = !p.Required || p.Type.Nullable || !_types.IsValueType(p.Type);
-            var wire = p.Type.Kind == TypeKind.Stream
-                ? "null"
-                : nullable
-                    ? "(" + access + " is { } " + v + " ? " + _types.ToWire(p.Type.AsNullable(false), v, JsonHelperName) + " : null)"
+        var entries = AllProperties(model)
+            .Select(p =>
+            {
+                var access = value + "." + p.Identifier;
+                var v = value + "_" + Naming.Unescaped(p.Identifier);
+                var nullable = !p.Required || p.Type.Nullable || !_types.IsValueType(p.Type);
+                var wire =
+                    p.Type.Kind == TypeKind.Stream ? "null"
+                    : nullable
+                        ? "(" + access + " is { } " + v + " ? " + _types.ToWire(p.Type.AsNullable(false), v, JsonHelperName) + " : null)"
                     : _types.ToWire(p.Type, access, JsonHelperName);
-            return "new " + Pair + "(" + Literals.String(p.JsonName) + ", " + wire + ")";
-        });
+                return "new " + Pair + "(" + Literals.String(p.JsonName) + ", " + wire + ")";
+            });
         return "new " + Pair + "[] { " + string.Join(", ", entries) + " }";
     }
 }

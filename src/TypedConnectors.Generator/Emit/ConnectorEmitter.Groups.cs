@@ -22,7 +22,8 @@ internal sealed partial class ConnectorEmitter
     private List<OperationGroup> Groups => _groups ??= ComputeGroups();
 
     /// <summary>The operations declared on the client itself.</summary>
-    private IEnumerable<OperationSpec> TopLevelOperations => Groups.Count == 0 ? _spec.Operations : _spec.Operations.Where(o => o.Group is null);
+    private IEnumerable<OperationSpec> TopLevelOperations =>
+        Groups.Count == 0 ? _spec.Operations : _spec.Operations.Where(o => o.Group is null);
 
     private List<OperationGroup> ComputeGroups()
     {
@@ -33,10 +34,25 @@ internal sealed partial class ConnectorEmitter
         }
 
         // Property names share the client's member scope; class names the namespace's type scope.
-        var members = new Naming.Scope(_spec.Operations.Where(o => o.Group is null).Select(o => o.Identifier)
-            .Concat(Naming.ClientMembers).Append(_spec.ClientName));
-        var types = new Naming.Scope(_spec.Types.Select(t => t.Identifier)
-            .Concat(new[] { _spec.ClientName, InterfaceName, ConnectionName, JsonHelperName, _stem + "AuthMethod", _stem + "ServiceCollectionExtensions", CustomAuthInterfaceName(_spec.ClientName) }));
+        var members = new Naming.Scope(
+            _spec.Operations.Where(o => o.Group is null).Select(o => o.Identifier).Concat(Naming.ClientMembers).Append(_spec.ClientName)
+        );
+        var types = new Naming.Scope(
+            _spec
+                .Types.Select(t => t.Identifier)
+                .Concat(
+                    new[]
+                    {
+                        _spec.ClientName,
+                        InterfaceName,
+                        ConnectionName,
+                        JsonHelperName,
+                        _stem + "AuthMethod",
+                        _stem + "ServiceCollectionExtensions",
+                        CustomAuthInterfaceName(_spec.ClientName),
+                    }
+                )
+        );
         foreach (var operation in _spec.Operations)
         {
             if (operation.Group is not { } name)
@@ -86,7 +102,17 @@ internal sealed partial class ConnectorEmitter
 
             var field = "__group" + Naming.Unescaped(group.Property);
             writer.Line("/// <inheritdoc/>");
-            writer.Line("public " + group.InterfaceName + " " + group.Property + " => " + field + " ??= new " + group.ClassName + "(Connection, HttpClient);");
+            writer.Line(
+                "public "
+                    + group.InterfaceName
+                    + " "
+                    + group.Property
+                    + " => "
+                    + field
+                    + " ??= new "
+                    + group.ClassName
+                    + "(Connection, HttpClient);"
+            );
             writer.Line();
             writer.Line("private " + group.ClassName + "? " + field + ";");
         }
@@ -115,10 +141,33 @@ internal sealed partial class ConnectorEmitter
 
             writer.Close();
             writer.Line();
-            writer.Line("/// <summary>Operations tagged '" + Literals.Xml(group.Name) + "' of the " + Literals.Xml(ConnectorTitle) + " connector; reached through <see cref=\"" + _spec.ClientName + "." + Naming.Unescaped(group.Property) + "\"/>.</summary>");
+            writer.Line(
+                "/// <summary>Operations tagged '"
+                    + Literals.Xml(group.Name)
+                    + "' of the "
+                    + Literals.Xml(ConnectorTitle)
+                    + " connector; reached through <see cref=\""
+                    + _spec.ClientName
+                    + "."
+                    + Naming.Unescaped(group.Property)
+                    + "\"/>.</summary>"
+            );
             writer.Line(GeneratedCodeAttribute);
-            writer.Open("public sealed partial class " + group.ClassName + " : global::TypedConnectors.ConnectorOperations<" + ConnectionName + ">, " + group.InterfaceName);
-            writer.Line("internal " + group.ClassName + "(" + ConnectionName + " connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }");
+            writer.Open(
+                "public sealed partial class "
+                    + group.ClassName
+                    + " : global::TypedConnectors.ConnectorOperations<"
+                    + ConnectionName
+                    + ">, "
+                    + group.InterfaceName
+            );
+            writer.Line(
+                "internal "
+                    + group.ClassName
+                    + "("
+                    + ConnectionName
+                    + " connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }"
+            );
             foreach (var operation in group.Operations)
             {
                 cancellationToken.ThrowIfCancellationRequested();

@@ -8,7 +8,8 @@ internal sealed partial class ConnectorEmitter
     private const string Ct = "global::System.Threading.CancellationToken cancellationToken = default";
 
     /// <summary>The session class an MCP connector's <c>ConnectMcpAsync</c> returns (reserved by the binder).</summary>
-    internal static string McpSessionName(string stem) => stem + (stem.EndsWith("Mcp", StringComparison.Ordinal) ? "Session" : "McpSession");
+    internal static string McpSessionName(string stem) =>
+        stem + (stem.EndsWith("Mcp", StringComparison.Ordinal) ? "Session" : "McpSession");
 
     private string SessionName => McpSessionName(_stem);
 
@@ -21,8 +22,16 @@ internal sealed partial class ConnectorEmitter
     {
         cancellationToken.ThrowIfCancellationRequested();
         var writer = Begin(_spec.Namespace);
-        var connect = "global::System.Threading.Tasks.Task<" + SessionName + "> ConnectMcpAsync(" + Mcp + ".Client.McpClientOptions? clientOptions = null, "
-            + Mcp + ".Authentication.ClientOAuthOptions? oauth = null, global::Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, " + Ct + ")";
+        var connect =
+            "global::System.Threading.Tasks.Task<"
+            + SessionName
+            + "> ConnectMcpAsync("
+            + Mcp
+            + ".Client.McpClientOptions? clientOptions = null, "
+            + Mcp
+            + ".Authentication.ClientOAuthOptions? oauth = null, global::Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null, "
+            + Ct
+            + ")";
 
         // The main client file already carries [GeneratedCode] on the interface and the class.
         writer.Open("public partial interface " + InterfaceName);
@@ -45,7 +54,9 @@ internal sealed partial class ConnectorEmitter
             // endpoint declared without one is used as declared (servers route /mcp and /mcp/ differently).
             writer.Line("var __address = Connection.BaseAddress;");
             writer.Line("var __path = __address.AbsolutePath;");
-            writer.Line("return __path.Length > 1 && __path.EndsWith('/') ? new global::System.UriBuilder(__address) { Path = __path.TrimEnd('/') }.Uri : __address;");
+            writer.Line(
+                "return __path.Length > 1 && __path.EndsWith('/') ? new global::System.UriBuilder(__address) { Path = __path.TrimEnd('/') }.Uri : __address;"
+            );
         }
 
         writer.Close();
@@ -64,10 +75,24 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
         writer.Line();
         writer.Line("// The transport borrows the client's HttpClient: disposing the session leaves it open.");
-        writer.Line("var __transport = new " + Mcp + ".Client.HttpClientTransport(__transportOptions, HttpClient, loggerFactory, ownsHttpClient: false);");
+        writer.Line(
+            "var __transport = new "
+                + Mcp
+                + ".Client.HttpClientTransport(__transportOptions, HttpClient, loggerFactory, ownsHttpClient: false);"
+        );
         writer.Line("clientOptions ??= new " + Mcp + ".Client.McpClientOptions();");
-        writer.Line("clientOptions.ClientInfo ??= new " + Mcp + ".Protocol.Implementation { Name = Slug, Version = " + Literals.String(_spec.Version ?? "1.0.0") + " };");
-        writer.Line("var __client = await " + Mcp + ".Client.McpClient.CreateAsync(__transport, clientOptions, loggerFactory, cancellationToken).ConfigureAwait(false);");
+        writer.Line(
+            "clientOptions.ClientInfo ??= new "
+                + Mcp
+                + ".Protocol.Implementation { Name = Slug, Version = "
+                + Literals.String(_spec.Version ?? "1.0.0")
+                + " };"
+        );
+        writer.Line(
+            "var __client = await "
+                + Mcp
+                + ".Client.McpClient.CreateAsync(__transport, clientOptions, loggerFactory, cancellationToken).ConfigureAwait(false);"
+        );
         writer.Line("return new " + SessionName + "(__client);");
         writer.Close();
         writer.Close();
@@ -96,7 +121,11 @@ internal sealed partial class ConnectorEmitter
 
         writer.Line();
         writer.Open("public sealed partial class " + ConnectionName);
-        writer.Line("private " + ConnectionName + "(string authMethod, global::System.Collections.Generic.IReadOnlyDictionary<string, string?> values, global::TypedConnectors.ConnectorConnectionOptions? options, __McpSdkAuthorization mcpSdkAuthorization)");
+        writer.Line(
+            "private "
+                + ConnectionName
+                + "(string authMethod, global::System.Collections.Generic.IReadOnlyDictionary<string, string?> values, global::TypedConnectors.ConnectorConnectionOptions? options, __McpSdkAuthorization mcpSdkAuthorization)"
+        );
         writer.Line("    : base(typeof(" + _spec.ClientName + "), authMethod, values, __secretFields, options, null, mcpSdkAuthorization)");
         writer.Line("{");
         writer.Line("}");
@@ -107,13 +136,33 @@ internal sealed partial class ConnectorEmitter
             var scope = new Naming.Scope(new[] { "options" });
             var parameters = values.Select(v => (Value: v, Parameter: scope.Claim(Naming.ToCamel(v.Name, "value")))).ToList();
             writer.Line();
-            Literals.Summary(writer, "Creates a connection for the MCP SDK's own OAuth 2.1 flow with " + (method.DisplayName ?? method.Key) + ": pass the SDK's ClientOAuthOptions as the oauth argument of ConnectMcpAsync. The connection adds no credential; the SDK authorizes every MCP request with the token it obtains (discovery, dynamic client registration, PKCE).", "");
+            Literals.Summary(
+                writer,
+                "Creates a connection for the MCP SDK's own OAuth 2.1 flow with "
+                    + (method.DisplayName ?? method.Key)
+                    + ": pass the SDK's ClientOAuthOptions as the oauth argument of ConnectMcpAsync. The connection adds no credential; the SDK authorizes every MCP request with the token it obtains (discovery, dynamic client registration, PKCE).",
+                ""
+            );
             EmitValueParameterDocs(writer, parameters);
 
-            writer.Line("/// <param name=\"options\">Time provider, retry, logging and rate-limit sharing options; defaults when null.</param>");
+            writer.Line(
+                "/// <param name=\"options\">Time provider, retry, logging and rate-limit sharing options; defaults when null.</param>"
+            );
             writer.Line("/// <returns>The connection.</returns>");
             writer.Line("/// <exception cref=\"global::System.ArgumentException\">A required value is missing or empty.</exception>");
-            EmitFactoryBody(writer, name, parameters, Enumerable.Empty<string>(), "new " + ConnectionName + "(" + Literals.String(method.Key) + ", __values, options, new __McpSdkAuthorization(" + Literals.String(method.Key) + "))");
+            EmitFactoryBody(
+                writer,
+                name,
+                parameters,
+                Enumerable.Empty<string>(),
+                "new "
+                    + ConnectionName
+                    + "("
+                    + Literals.String(method.Key)
+                    + ", __values, options, new __McpSdkAuthorization("
+                    + Literals.String(method.Key)
+                    + "))"
+            );
         }
 
         writer.Line();
@@ -122,7 +171,9 @@ internal sealed partial class ConnectorEmitter
         writer.Line();
         writer.Line("public __McpSdkAuthorization(string method) => _method = method;");
         writer.Line();
-        writer.Line("public global::System.Net.Http.DelegatingHandler? TryCreateHandler(global::TypedConnectors.ConnectorConnection connection, global::TypedConnectors.AuthMethodDescriptor method)");
+        writer.Line(
+            "public global::System.Net.Http.DelegatingHandler? TryCreateHandler(global::TypedConnectors.ConnectorConnection connection, global::TypedConnectors.AuthMethodDescriptor method)"
+        );
         writer.Line("    => method.Key == _method ? new __PassThrough() : null;");
         writer.Line();
         writer.Line("// The SDK's transport sets the Authorization header itself; this handler only keeps the pipeline's place.");
@@ -134,10 +185,18 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitConnectDocs(SourceWriter writer)
     {
-        Literals.Summary(writer, "Opens an MCP session with " + ConnectorTitle + " over streamable HTTP, authenticated by the connection.", "");
-        writer.Line("/// <param name=\"clientOptions\">Client name, capabilities and handlers announced to the server; defaults when null.</param>");
+        Literals.Summary(
+            writer,
+            "Opens an MCP session with " + ConnectorTitle + " over streamable HTTP, authenticated by the connection.",
+            ""
+        );
+        writer.Line(
+            "/// <param name=\"clientOptions\">Client name, capabilities and handlers announced to the server; defaults when null.</param>"
+        );
         writer.Line("/// <param name=\"oauth\">");
-        writer.Line("/// The MCP SDK's OAuth 2.1 flow (discovery, dynamic client registration, PKCE) for servers that issue their own tokens;");
+        writer.Line(
+            "/// The MCP SDK's OAuth 2.1 flow (discovery, dynamic client registration, PKCE) for servers that issue their own tokens;"
+        );
         writer.Line("/// null when the connection's auth method authenticates the requests.");
         writer.Line("/// </param>");
         writer.Line("/// <param name=\"loggerFactory\">Where the SDK logs; nowhere when null.</param>");
@@ -178,13 +237,29 @@ internal sealed partial class ConnectorEmitter
         writer.Line("/// <param name=\"arguments\">The arguments by name; each value is serialised to JSON. None when null.</param>");
         writer.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
         writer.Line("/// <returns>The tool's result.</returns>");
-        writer.Open("public async global::System.Threading.Tasks.Task<" + result + "> CallToolAsync(string toolName, " + arguments + "? arguments = null, " + Ct + ")");
+        writer.Open(
+            "public async global::System.Threading.Tasks.Task<"
+                + result
+                + "> CallToolAsync(string toolName, "
+                + arguments
+                + "? arguments = null, "
+                + Ct
+                + ")"
+        );
         writer.Line("global::System.ArgumentException.ThrowIfNullOrEmpty(toolName);");
-        writer.Line("var __arguments = new global::System.Collections.Generic.Dictionary<string, object?>(global::System.StringComparer.Ordinal);");
+        writer.Line(
+            "var __arguments = new global::System.Collections.Generic.Dictionary<string, object?>(global::System.StringComparer.Ordinal);"
+        );
         writer.Open("if (arguments is not null)");
         writer.Open("foreach (var __pair in arguments)");
         writer.Line("// Serialised with the connector's JSON settings, so arguments read like the connector's other requests.");
-        writer.Line("__arguments[__pair.Key] = __pair.Value is null ? null : " + serializer + ".SerializeToElement(__pair.Value, __pair.Value.GetType(), " + options + ");");
+        writer.Line(
+            "__arguments[__pair.Key] = __pair.Value is null ? null : "
+                + serializer
+                + ".SerializeToElement(__pair.Value, __pair.Value.GetType(), "
+                + options
+                + ");"
+        );
         writer.Close();
         writer.Close();
         writer.Line();
@@ -196,14 +271,28 @@ internal sealed partial class ConnectorEmitter
         writer.Line("/// <param name=\"arguments\">A JSON object whose properties are the arguments.</param>");
         writer.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
         writer.Line("/// <returns>The tool's result.</returns>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"arguments\"/> is not a JSON object.</exception>");
-        writer.Open("public async global::System.Threading.Tasks.Task<" + result + "> CallToolAsync(string toolName, " + json + " arguments, " + Ct + ")");
+        writer.Line(
+            "/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"arguments\"/> is not a JSON object.</exception>"
+        );
+        writer.Open(
+            "public async global::System.Threading.Tasks.Task<"
+                + result
+                + "> CallToolAsync(string toolName, "
+                + json
+                + " arguments, "
+                + Ct
+                + ")"
+        );
         writer.Line("global::System.ArgumentException.ThrowIfNullOrEmpty(toolName);");
         writer.Open("if (arguments.ValueKind != global::System.Text.Json.JsonValueKind.Object)");
-        writer.Line("throw new global::System.ArgumentException(\"The arguments of an MCP tool call must be a JSON object.\", nameof(arguments));");
+        writer.Line(
+            "throw new global::System.ArgumentException(\"The arguments of an MCP tool call must be a JSON object.\", nameof(arguments));"
+        );
         writer.Close();
         writer.Line();
-        writer.Line("var __arguments = new global::System.Collections.Generic.Dictionary<string, object?>(global::System.StringComparer.Ordinal);");
+        writer.Line(
+            "var __arguments = new global::System.Collections.Generic.Dictionary<string, object?>(global::System.StringComparer.Ordinal);"
+        );
         writer.Open("foreach (var __property in arguments.EnumerateObject())");
         writer.Line("__arguments[__property.Name] = __property.Value.Clone();");
         writer.Close();
@@ -212,7 +301,9 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
         writer.Line();
         writer.Line("/// <summary>");
-        writer.Line("/// Calls a tool and reads its result as <typeparamref name=\"TResult\"/>: the structured content when the server sends");
+        writer.Line(
+            "/// Calls a tool and reads its result as <typeparamref name=\"TResult\"/>: the structured content when the server sends"
+        );
         writer.Line("/// one, otherwise the first text block (as JSON, or as is when <typeparamref name=\"TResult\"/> is string).");
         writer.Line("/// </summary>");
         writer.Line("/// <typeparam name=\"TResult\">Type the result is read into.</typeparam>");
@@ -220,18 +311,34 @@ internal sealed partial class ConnectorEmitter
         writer.Line("/// <param name=\"arguments\">The arguments by name; each value is serialised to JSON. None when null.</param>");
         writer.Line("/// <param name=\"cancellationToken\">Cancels the call.</param>");
         writer.Line("/// <returns>The typed result.</returns>");
-        writer.Line("/// <exception cref=\"" + Mcp + ".McpException\">The tool reported an error, or returned nothing readable as <typeparamref name=\"TResult\"/>.</exception>");
-        writer.Open("public async global::System.Threading.Tasks.Task<TResult> CallToolAsync<TResult>(string toolName, " + arguments + "? arguments = null, " + Ct + ")");
+        writer.Line(
+            "/// <exception cref=\""
+                + Mcp
+                + ".McpException\">The tool reported an error, or returned nothing readable as <typeparamref name=\"TResult\"/>.</exception>"
+        );
+        writer.Open(
+            "public async global::System.Threading.Tasks.Task<TResult> CallToolAsync<TResult>(string toolName, "
+                + arguments
+                + "? arguments = null, "
+                + Ct
+                + ")"
+        );
         writer.Line("var __result = await CallToolAsync(toolName, arguments, cancellationToken).ConfigureAwait(false);");
         writer.Line("return ReadResult<TResult>(toolName, __result);");
         writer.Close();
         writer.Line();
-        writer.Line("/// <summary>Reads a tool result as <typeparamref name=\"TResult\"/>, as <see cref=\"CallToolAsync{TResult}\"/> does.</summary>");
+        writer.Line(
+            "/// <summary>Reads a tool result as <typeparamref name=\"TResult\"/>, as <see cref=\"CallToolAsync{TResult}\"/> does.</summary>"
+        );
         writer.Line("/// <typeparam name=\"TResult\">Type the result is read into.</typeparam>");
         writer.Line("/// <param name=\"toolName\">The tool's name, for error messages.</param>");
         writer.Line("/// <param name=\"result\">The result the server sent.</param>");
         writer.Line("/// <returns>The typed result.</returns>");
-        writer.Line("/// <exception cref=\"" + Mcp + ".McpException\">The tool reported an error, or returned nothing readable as <typeparamref name=\"TResult\"/>.</exception>");
+        writer.Line(
+            "/// <exception cref=\""
+                + Mcp
+                + ".McpException\">The tool reported an error, or returned nothing readable as <typeparamref name=\"TResult\"/>.</exception>"
+        );
         writer.Open("public static TResult ReadResult<TResult>(string toolName, " + result + " result)");
         writer.Line("global::System.ArgumentNullException.ThrowIfNull(result);");
         writer.Line("string? __text = null;");
@@ -243,7 +350,9 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
         writer.Line();
         writer.Open("if (result.IsError == true)");
-        writer.Line("throw new " + Mcp + ".McpException(\"The MCP tool '\" + toolName + \"' reported an error: \" + (__text ?? \"(no message)\"));");
+        writer.Line(
+            "throw new " + Mcp + ".McpException(\"The MCP tool '\" + toolName + \"' reported an error: \" + (__text ?? \"(no message)\"));"
+        );
         writer.Close();
         writer.Line();
         writer.Open("try");
@@ -260,10 +369,16 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
         writer.Close();
         writer.Open("catch (global::System.Text.Json.JsonException __exception)");
-        writer.Line("throw new " + Mcp + ".McpException(\"The result of the MCP tool '\" + toolName + \"' cannot be read as \" + typeof(TResult).Name + \": \" + __exception.Message, __exception);");
+        writer.Line(
+            "throw new "
+                + Mcp
+                + ".McpException(\"The result of the MCP tool '\" + toolName + \"' cannot be read as \" + typeof(TResult).Name + \": \" + __exception.Message, __exception);"
+        );
         writer.Close();
         writer.Line();
-        writer.Line("throw new " + Mcp + ".McpException(\"The MCP tool '\" + toolName + \"' returned neither structured content nor text.\");");
+        writer.Line(
+            "throw new " + Mcp + ".McpException(\"The MCP tool '\" + toolName + \"' returned neither structured content nor text.\");"
+        );
         writer.Close();
         writer.Line();
         writer.Line("/// <summary>Ends the session; the client's HttpClient stays open.</summary>");

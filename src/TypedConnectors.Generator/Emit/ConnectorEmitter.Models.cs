@@ -55,10 +55,20 @@ internal sealed partial class ConnectorEmitter
 
         if (type.Discriminator is { } discriminator && type.DerivedTypes.Count > 0)
         {
-            writer.Line("[global::System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = " + Literals.String(discriminator) + ", UnknownDerivedTypeHandling = global::System.Text.Json.Serialization.JsonUnknownDerivedTypeHandling.FallBackToBaseType, IgnoreUnrecognizedTypeDiscriminators = true)]");
+            writer.Line(
+                "[global::System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "
+                    + Literals.String(discriminator)
+                    + ", UnknownDerivedTypeHandling = global::System.Text.Json.Serialization.JsonUnknownDerivedTypeHandling.FallBackToBaseType, IgnoreUnrecognizedTypeDiscriminators = true)]"
+            );
             foreach (var mapping in type.DerivedTypes)
             {
-                writer.Line("[global::System.Text.Json.Serialization.JsonDerivedType(typeof(" + _types.Qualified(mapping.TypeName) + "), " + Literals.String(mapping.Value) + ")]");
+                writer.Line(
+                    "[global::System.Text.Json.Serialization.JsonDerivedType(typeof("
+                        + _types.Qualified(mapping.TypeName)
+                        + "), "
+                        + Literals.String(mapping.Value)
+                        + ")]"
+                );
             }
         }
 
@@ -86,11 +96,16 @@ internal sealed partial class ConnectorEmitter
             // Required and nullable: always present on the wire, null included (the connector-wide options omit nulls).
             if (property.Required && property.Type.Nullable)
             {
-                writer.Line("[global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)]");
+                writer.Line(
+                    "[global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)]"
+                );
             }
 
             var required = property.Required ? "required " : "";
-            var initializer = property.Default is { } d && ConstantDefault(property.Type, d) is { } literal && required.Length == 0 ? " = " + literal + ";" : "";
+            var initializer =
+                property.Default is { } d && ConstantDefault(property.Type, d) is { } literal && required.Length == 0
+                    ? " = " + literal + ";"
+                    : "";
             writer.Line("public " + required + typeName + " " + property.Identifier + " { get; init; }" + initializer);
         }
 
@@ -104,7 +119,9 @@ internal sealed partial class ConnectorEmitter
             firstMember = false;
             writer.Line("/// <summary>Properties not declared by the schema, as sent by the server.</summary>");
             writer.Line("[global::System.Text.Json.Serialization.JsonExtensionData]");
-            writer.Line("public global::System.Collections.Generic.IDictionary<string, global::System.Text.Json.JsonElement>? AdditionalProperties { get; set; }");
+            writer.Line(
+                "public global::System.Collections.Generic.IDictionary<string, global::System.Text.Json.JsonElement>? AdditionalProperties { get; set; }"
+            );
         }
 
         if (HasConstraints(type))
@@ -116,7 +133,13 @@ internal sealed partial class ConnectorEmitter
 
             writer.Line("/// <summary>Checks the schema's constraints (lengths, ranges) so a bad value fails before it is sent.</summary>");
             writer.Line("/// <exception cref=\"global::System.ArgumentException\">A value breaks a constraint.</exception>");
-            writer.Open((type.BaseType is not null && _types.Find(TypeRef.Named(type.BaseType)) is { } b && HasConstraints(b) ? "public new void " : "public void ") + "Validate()");
+            writer.Open(
+                (
+                    type.BaseType is not null && _types.Find(TypeRef.Named(type.BaseType)) is { } b && HasConstraints(b)
+                        ? "public new void "
+                        : "public void "
+                ) + "Validate()"
+            );
             foreach (var property in AllProperties(type).Where(p => p.Constraints is not null))
             {
                 var local = "__" + Naming.Unescaped(property.Identifier);
@@ -147,7 +170,13 @@ internal sealed partial class ConnectorEmitter
         writer.Line(GeneratedCodeAttribute);
         if (!type.EnumIsInteger)
         {
-            writer.Line("[global::System.Text.Json.Serialization.JsonConverter(typeof(" + _types.Qualified(JsonHelperName) + "." + ConverterName(type) + "))]");
+            writer.Line(
+                "[global::System.Text.Json.Serialization.JsonConverter(typeof("
+                    + _types.Qualified(JsonHelperName)
+                    + "."
+                    + ConverterName(type)
+                    + "))]"
+            );
         }
 
         // An integer enum with a value outside int's range is backed by long (an int enum would not compile).
@@ -166,7 +195,9 @@ internal sealed partial class ConnectorEmitter
         }
         else
         {
-            writer.Line("/// <summary>A value this client does not know (sent by a newer server); also the value when none was given.</summary>");
+            writer.Line(
+                "/// <summary>A value this client does not know (sent by a newer server); also the value when none was given.</summary>"
+            );
             writer.Line(UnknownMember(type) + " = 0,");
             var index = 1;
             foreach (var value in type.EnumValues)
@@ -195,9 +226,19 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitUnion(SourceWriter writer, TypeSpec type)
     {
-        Literals.Summary(writer, type.Description, "One of several shapes; the JSON is kept as received and read as the variant you ask for.");
+        Literals.Summary(
+            writer,
+            type.Description,
+            "One of several shapes; the JSON is kept as received and read as the variant you ask for."
+        );
         writer.Line(GeneratedCodeAttribute);
-        writer.Line("[global::System.Text.Json.Serialization.JsonConverter(typeof(" + _types.Qualified(JsonHelperName) + "." + ConverterName(type) + "))]");
+        writer.Line(
+            "[global::System.Text.Json.Serialization.JsonConverter(typeof("
+                + _types.Qualified(JsonHelperName)
+                + "."
+                + ConverterName(type)
+                + "))]"
+        );
         writer.Open("public sealed partial record " + type.Identifier);
         writer.Line("/// <summary>Wraps raw JSON.</summary>");
         writer.Line("/// <param name=\"json\">The JSON value.</param>");
@@ -211,12 +252,22 @@ internal sealed partial class ConnectorEmitter
             var typeName = _types.Of(variant.AsNullable(false));
             var label = VariantLabel(variant, index++);
             writer.Line();
-            writer.Line("/// <summary>Reads the value as <c>" + Literals.Xml(typeName.Replace("global::", "")) + "</c>; false when it does not have that shape.</summary>");
+            writer.Line(
+                "/// <summary>Reads the value as <c>"
+                    + Literals.Xml(typeName.Replace("global::", ""))
+                    + "</c>; false when it does not have that shape.</summary>"
+            );
             writer.Line("/// <param name=\"value\">The value read, when successful.</param>");
             writer.Line("/// <returns>True when the JSON could be read as this variant.</returns>");
-            writer.Open("public bool TryGet" + label + "([global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out " + typeName + "? value)");
+            writer.Open(
+                "public bool TryGet" + label + "([global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out " + typeName + "? value)"
+            );
             writer.Open("try");
-            writer.Line("value = global::System.Text.Json.JsonSerializer.Deserialize<" + typeName + ">(Json.GetRawText(), global::TypedConnectors.ConnectorJson.Options);");
+            writer.Line(
+                "value = global::System.Text.Json.JsonSerializer.Deserialize<"
+                    + typeName
+                    + ">(Json.GetRawText(), global::TypedConnectors.ConnectorJson.Options);"
+            );
             writer.Line("return value is not null;");
             writer.Close();
             writer.Open("catch (global::System.Text.Json.JsonException)");
@@ -231,16 +282,21 @@ internal sealed partial class ConnectorEmitter
         writer.Line("/// <typeparam name=\"T\">The variant's type.</typeparam>");
         writer.Line("/// <param name=\"value\">The value.</param>");
         writer.Line("/// <returns>The union holding the value's JSON.</returns>");
-        writer.Line("public static " + type.Identifier + " From<T>(T value) => new(global::System.Text.Json.JsonSerializer.SerializeToElement(value, global::TypedConnectors.ConnectorJson.Options));");
+        writer.Line(
+            "public static "
+                + type.Identifier
+                + " From<T>(T value) => new(global::System.Text.Json.JsonSerializer.SerializeToElement(value, global::TypedConnectors.ConnectorJson.Options));"
+        );
         writer.Close();
     }
 
-    private string VariantLabel(TypeRef variant, int index) => variant.Kind switch
-    {
-        TypeKind.Named => Naming.Unescaped(variant.Name ?? "Variant" + index),
-        TypeKind.Array => "Array" + (index == 0 ? "" : index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        _ => variant.Kind + (index == 0 ? "" : index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-    };
+    private string VariantLabel(TypeRef variant, int index) =>
+        variant.Kind switch
+        {
+            TypeKind.Named => Naming.Unescaped(variant.Name ?? "Variant" + index),
+            TypeKind.Array => "Array" + (index == 0 ? "" : index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            _ => variant.Kind + (index == 0 ? "" : index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
 
     private void EmitJsonHelper(SourceWriter writer, List<TypeSpec> enums, List<TypeSpec> unions)
     {
@@ -261,20 +317,34 @@ internal sealed partial class ConnectorEmitter
             writer.Line("/// <summary>The wire text of a <see cref=\"" + qualified + "\"/> value.</summary>");
             writer.Line("/// <param name=\"value\">The value.</param>");
             writer.Line("/// <returns>The text the API uses for it.</returns>");
-            writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value has no wire text (for example the unknown value).</exception>");
+            writer.Line(
+                "/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value has no wire text (for example the unknown value).</exception>"
+            );
             writer.Open("public static string ToWire(" + qualified + " value) => value switch");
             foreach (var value in type.EnumValues)
             {
                 writer.Line(qualified + "." + value.Identifier + " => " + Literals.String(value.Value) + ",");
             }
 
-            writer.Line("_ => throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"This value has no wire text.\"),");
+            writer.Line(
+                "_ => throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"This value has no wire text.\"),"
+            );
             writer.Close(";");
             writer.Line();
-            writer.Line("/// <summary>Reads and writes <see cref=\"" + qualified + "\"/> as its wire text; unknown text reads as the unknown value.</summary>");
-            writer.Open("public sealed class " + ConverterName(type) + " : global::System.Text.Json.Serialization.JsonConverter<" + qualified + ">");
+            writer.Line(
+                "/// <summary>Reads and writes <see cref=\""
+                    + qualified
+                    + "\"/> as its wire text; unknown text reads as the unknown value.</summary>"
+            );
+            writer.Open(
+                "public sealed class " + ConverterName(type) + " : global::System.Text.Json.Serialization.JsonConverter<" + qualified + ">"
+            );
             writer.Line("/// <inheritdoc/>");
-            writer.Open("public override " + qualified + " Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)");
+            writer.Open(
+                "public override "
+                    + qualified
+                    + " Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)"
+            );
             writer.Open("if (reader.TokenType != global::System.Text.Json.JsonTokenType.String)");
             writer.Line("reader.Skip();");
             writer.Line("return " + unknown + ";");
@@ -290,7 +360,11 @@ internal sealed partial class ConnectorEmitter
             writer.Close();
             writer.Line();
             writer.Line("/// <inheritdoc/>");
-            writer.Open("public override void Write(global::System.Text.Json.Utf8JsonWriter writer, " + qualified + " value, global::System.Text.Json.JsonSerializerOptions options)");
+            writer.Open(
+                "public override void Write(global::System.Text.Json.Utf8JsonWriter writer, "
+                    + qualified
+                    + " value, global::System.Text.Json.JsonSerializerOptions options)"
+            );
             writer.Line("writer.WriteStringValue(ToWire(value));");
             writer.Close();
             writer.Close();
@@ -306,13 +380,23 @@ internal sealed partial class ConnectorEmitter
             first = false;
             var qualified = _types.Qualified(type.Identifier);
             writer.Line("/// <summary>Keeps <see cref=\"" + qualified + "\"/> as raw JSON.</summary>");
-            writer.Open("public sealed class " + ConverterName(type) + " : global::System.Text.Json.Serialization.JsonConverter<" + qualified + ">");
+            writer.Open(
+                "public sealed class " + ConverterName(type) + " : global::System.Text.Json.Serialization.JsonConverter<" + qualified + ">"
+            );
             writer.Line("/// <inheritdoc/>");
-            writer.Line("public override " + qualified + " Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)");
+            writer.Line(
+                "public override "
+                    + qualified
+                    + " Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)"
+            );
             writer.Line("    => new(global::System.Text.Json.JsonElement.ParseValue(ref reader));");
             writer.Line();
             writer.Line("/// <inheritdoc/>");
-            writer.Line("public override void Write(global::System.Text.Json.Utf8JsonWriter writer, " + qualified + " value, global::System.Text.Json.JsonSerializerOptions options)");
+            writer.Line(
+                "public override void Write(global::System.Text.Json.Utf8JsonWriter writer, "
+                    + qualified
+                    + " value, global::System.Text.Json.JsonSerializerOptions options)"
+            );
             writer.Line("    => value.Json.WriteTo(writer);");
             writer.Close();
         }

@@ -11,7 +11,11 @@ internal sealed partial class ConnectorEmitter
     {
         if (operation.Body is { Kind: BodyKind.Template } template)
         {
-            writer.Line("private static readonly global::TypedConnectors.BodyTemplate " + TemplateField(operation) + " = new global::TypedConnectors.BodyTemplate(");
+            writer.Line(
+                "private static readonly global::TypedConnectors.BodyTemplate "
+                    + TemplateField(operation)
+                    + " = new global::TypedConnectors.BodyTemplate("
+            );
             var parts = template.Template.Select(s => "    " + TemplatePart(s)).ToList();
             for (var i = 0; i < parts.Count; i++)
             {
@@ -41,13 +45,22 @@ internal sealed partial class ConnectorEmitter
             writer.Line("global::System.ArgumentNullException.ThrowIfNull(" + parameter.Identifier + ");");
         }
 
-        if (operation.Body is { Identifier.Length: > 0, Required: true } requiredBody && !_types.IsValueType(requiredBody.Type ?? TypeRef.Any))
+        if (
+            operation.Body is { Identifier.Length: > 0, Required: true } requiredBody
+            && !_types.IsValueType(requiredBody.Type ?? TypeRef.Any)
+        )
         {
             writer.Line("global::System.ArgumentNullException.ThrowIfNull(" + requiredBody.Identifier + ");");
         }
 
         EmitValidation(writer, operation);
-        writer.Line("var __request = new global::TypedConnectors.ConnectorRequest(" + Literals.String(operation.Method) + ", " + Literals.String(operation.Path) + ");");
+        writer.Line(
+            "var __request = new global::TypedConnectors.ConnectorRequest("
+                + Literals.String(operation.Method)
+                + ", "
+                + Literals.String(operation.Path)
+                + ");"
+        );
         if (auth is not null)
         {
             writer.Line("__request.Auth = " + (operation.Anonymous ? auth : AuthField(operation)) + ";");
@@ -56,8 +69,14 @@ internal sealed partial class ConnectorEmitter
         foreach (var header in _spec.DefaultHeaders)
         {
             // An operation's own constant header of the same name is the more specific one and replaces it.
-            if (!IsContentType(header.Name) && !operation.Parameters.Any(p => p.Location == ParameterLocation.Header && p.Constant is not null
-                && string.Equals(p.Name, header.Name, StringComparison.OrdinalIgnoreCase)))
+            if (
+                !IsContentType(header.Name)
+                && !operation.Parameters.Any(p =>
+                    p.Location == ParameterLocation.Header
+                    && p.Constant is not null
+                    && string.Equals(p.Name, header.Name, StringComparison.OrdinalIgnoreCase)
+                )
+            )
             {
                 writer.Line("__request.Header(" + Literals.String(header.Name) + ", " + TemplatedValue(header.Value) + ");");
             }
@@ -76,7 +95,13 @@ internal sealed partial class ConnectorEmitter
             ResponseKind.Stream => "SendForStreamAsync",
             _ => "SendAsync<" + _types.Of(operation.Response.Type ?? TypeRef.Any) + ">",
         };
-        writer.Line("return global::TypedConnectors.ConnectorHttp." + send + "(HttpClient, Connection.BaseAddress, __request, " + ErrorMapper(operation) + "cancellationToken);");
+        writer.Line(
+            "return global::TypedConnectors.ConnectorHttp."
+                + send
+                + "(HttpClient, Connection.BaseAddress, __request, "
+                + ErrorMapper(operation)
+                + "cancellationToken);"
+        );
         writer.Close();
     }
 
@@ -85,7 +110,9 @@ internal sealed partial class ConnectorEmitter
     {
         if (!operation.UnsupportedAuth.IsEmpty)
         {
-            return "global::TypedConnectors.OperationAuth.Unsupported(" + string.Join(", ", operation.UnsupportedAuth.Select(Literals.String)) + ")";
+            return "global::TypedConnectors.OperationAuth.Unsupported("
+                + string.Join(", ", operation.UnsupportedAuth.Select(Literals.String))
+                + ")";
         }
 
         if (_spec.AuthMethods.IsEmpty)
@@ -104,7 +131,10 @@ internal sealed partial class ConnectorEmitter
             return null;
         }
 
-        return "global::TypedConnectors.OperationAuth." + (operation.AuthOptional ? "OptionalOneOf(" : "OneOf(") + string.Join(", ", keys.Select(Literals.String)) + ")";
+        return "global::TypedConnectors.OperationAuth."
+            + (operation.AuthOptional ? "OptionalOneOf(" : "OneOf(")
+            + string.Join(", ", keys.Select(Literals.String))
+            + ")";
     }
 
     private static string AuthField(OperationSpec operation) => "__auth" + Naming.Unescaped(operation.Identifier);
@@ -174,7 +204,15 @@ internal sealed partial class ConnectorEmitter
         }
 
         // Required values, and optional ones with a C# default that cannot be null, are always sent as they are.
-        if (parameter.Required || (parameter.Default is { } d && ConstantDefault(parameter.Type, d) is not null && _types.IsValueType(parameter.Type) && !parameter.Type.Nullable))
+        if (
+            parameter.Required
+            || (
+                parameter.Default is { } d
+                && ConstantDefault(parameter.Type, d) is not null
+                && _types.IsValueType(parameter.Type)
+                && !parameter.Type.Nullable
+            )
+        )
         {
             return _types.ToWire(parameter.Type, parameter.Identifier, JsonHelperName);
         }
@@ -210,10 +248,26 @@ internal sealed partial class ConnectorEmitter
                 break;
             case ParameterLocation.Query when parameter.Type.Kind == TypeKind.Array && parameter.Constant is null:
                 var item = parameter.Type.Item ?? TypeRef.String;
-                var itemWire = item.Nullable || !_types.IsValueType(item) ? OptionalWire("__item", item, "__value") : "(string?)" + _types.ToWire(item, "__item", JsonHelperName);
+                var itemWire =
+                    item.Nullable || !_types.IsValueType(item)
+                        ? OptionalWire("__item", item, "__value")
+                        : "(string?)" + _types.ToWire(item, "__item", JsonHelperName);
                 var values = "global::System.Linq.Enumerable.Select(" + parameter.Identifier + ", __item => " + itemWire + ")";
-                var source = itemWire == "__item" ? parameter.Identifier : parameter.Required ? values : "(" + parameter.Identifier + " is null ? null : " + values + ")";
-                writer.Line("__request.QueryValues(" + name + ", " + source + ", global::TypedConnectors.ParameterStyle." + parameter.Style + ", explode: " + Literals.Bool(parameter.Explode) + ");");
+                var source =
+                    itemWire == "__item" ? parameter.Identifier
+                    : parameter.Required ? values
+                    : "(" + parameter.Identifier + " is null ? null : " + values + ")";
+                writer.Line(
+                    "__request.QueryValues("
+                        + name
+                        + ", "
+                        + source
+                        + ", global::TypedConnectors.ParameterStyle."
+                        + parameter.Style
+                        + ", explode: "
+                        + Literals.Bool(parameter.Explode)
+                        + ");"
+                );
                 break;
             case ParameterLocation.Query:
                 writer.Line("__request.Query(" + name + ", " + WireValue(parameter) + ");");
@@ -234,7 +288,17 @@ internal sealed partial class ConnectorEmitter
                 }
                 else
                 {
-                    writer.Line("if (" + parameter.Identifier + " is not null) __request.MultipartFile(" + name + ", " + parameter.Identifier + ", " + name + ");");
+                    writer.Line(
+                        "if ("
+                            + parameter.Identifier
+                            + " is not null) __request.MultipartFile("
+                            + name
+                            + ", "
+                            + parameter.Identifier
+                            + ", "
+                            + name
+                            + ");"
+                    );
                 }
 
                 break;
@@ -262,7 +326,13 @@ internal sealed partial class ConnectorEmitter
                 {
                     if (field.Constant is { } constant)
                     {
-                        writer.Line("__request.JsonField(" + Literals.String(field.Name) + ", " + (ConstantDefault(field.Type, constant) ?? Literals.String(constant)) + ");");
+                        writer.Line(
+                            "__request.JsonField("
+                                + Literals.String(field.Name)
+                                + ", "
+                                + (ConstantDefault(field.Type, constant) ?? Literals.String(constant))
+                                + ");"
+                        );
                     }
                     else if (field.Required || field.Default is not null && ConstantDefault(field.Type, field.Default) is not null)
                     {
@@ -270,14 +340,30 @@ internal sealed partial class ConnectorEmitter
                     }
                     else
                     {
-                        writer.Line("if (" + field.Identifier + " is not null) __request.JsonField(" + Literals.String(field.Name) + ", " + field.Identifier + ");");
+                        writer.Line(
+                            "if ("
+                                + field.Identifier
+                                + " is not null) __request.JsonField("
+                                + Literals.String(field.Name)
+                                + ", "
+                                + field.Identifier
+                                + ");"
+                        );
                     }
                 }
 
                 break;
             case BodyKind.Template:
-                var entries = bodyFields.Select(f => "[" + Literals.String(f.Name) + "] = " + (f.Constant is { } c ? Literals.String(c) : f.Identifier));
-                writer.Line("__request.TemplateBody(" + Literals.String(body.ContentType) + ", " + TemplateField(operation) + ", new global::System.Collections.Generic.Dictionary<string, object?>(global::System.StringComparer.Ordinal)");
+                var entries = bodyFields.Select(f =>
+                    "[" + Literals.String(f.Name) + "] = " + (f.Constant is { } c ? Literals.String(c) : f.Identifier)
+                );
+                writer.Line(
+                    "__request.TemplateBody("
+                        + Literals.String(body.ContentType)
+                        + ", "
+                        + TemplateField(operation)
+                        + ", new global::System.Collections.Generic.Dictionary<string, object?>(global::System.StringComparer.Ordinal)"
+                );
                 writer.Line("{");
                 foreach (var entry in entries)
                 {
@@ -290,10 +376,26 @@ internal sealed partial class ConnectorEmitter
                 WriteIfPresent(writer, body, "__request.JsonBody" + PolymorphicRootArgument(body.Type) + "(" + body.Identifier + ");");
                 break;
             case BodyKind.Binary:
-                WriteIfPresent(writer, body, "__request.RawBody(global::TypedConnectors.ConnectorContent.Stream(" + body.Identifier + ", " + Literals.String(body.ContentType) + "));");
+                WriteIfPresent(
+                    writer,
+                    body,
+                    "__request.RawBody(global::TypedConnectors.ConnectorContent.Stream("
+                        + body.Identifier
+                        + ", "
+                        + Literals.String(body.ContentType)
+                        + "));"
+                );
                 break;
             case BodyKind.Text:
-                WriteIfPresent(writer, body, "__request.RawBody(global::TypedConnectors.ConnectorContent.Text(" + body.Identifier + ", " + Literals.String(body.ContentType) + "));");
+                WriteIfPresent(
+                    writer,
+                    body,
+                    "__request.RawBody(global::TypedConnectors.ConnectorContent.Text("
+                        + body.Identifier
+                        + ", "
+                        + Literals.String(body.ContentType)
+                        + "));"
+                );
                 break;
             case BodyKind.Form:
             case BodyKind.Multipart:
@@ -333,7 +435,19 @@ internal sealed partial class ConnectorEmitter
             var name = Literals.String(property.JsonName);
             if (multipart && property.Type.Kind == TypeKind.Stream)
             {
-                writer.Line("if (" + access + " is { } __file" + Naming.Unescaped(property.Identifier) + ") __request.MultipartFile(" + name + ", __file" + Naming.Unescaped(property.Identifier) + ", " + name + ");");
+                writer.Line(
+                    "if ("
+                        + access
+                        + " is { } __file"
+                        + Naming.Unescaped(property.Identifier)
+                        + ") __request.MultipartFile("
+                        + name
+                        + ", __file"
+                        + Naming.Unescaped(property.Identifier)
+                        + ", "
+                        + name
+                        + ");"
+                );
                 continue;
             }
 
@@ -371,7 +485,9 @@ internal sealed partial class ConnectorEmitter
     /// <summary>Schema constraints of parameters are checked before anything is sent.</summary>
     private void EmitValidation(SourceWriter writer, OperationSpec operation)
     {
-        foreach (var parameter in operation.Parameters.Where(p => p.Constant is null && p.Constraints is not null && p.Identifier.Length > 0))
+        foreach (
+            var parameter in operation.Parameters.Where(p => p.Constant is null && p.Constraints is not null && p.Identifier.Length > 0)
+        )
         {
             var target = parameter.Required ? parameter.Identifier : "__c_" + Naming.Unescaped(parameter.Identifier);
             var checks = ConstraintChecks(parameter.Constraints!, parameter.Type, target, Naming.Unescaped(parameter.Identifier)).ToList();
@@ -396,7 +512,11 @@ internal sealed partial class ConnectorEmitter
             }
         }
 
-        if (operation.Body is { Identifier.Length: > 0, Type: { } bodyType } body && _types.Find(bodyType) is { Kind: TypeSpecKind.Object } model && HasConstraints(model))
+        if (
+            operation.Body is { Identifier.Length: > 0, Type: { } bodyType } body
+            && _types.Find(bodyType) is { Kind: TypeSpecKind.Object } model
+            && HasConstraints(model)
+        )
         {
             writer.Line(body.Required ? body.Identifier + ".Validate();" : body.Identifier + "?.Validate();");
         }
@@ -409,27 +529,69 @@ internal sealed partial class ConnectorEmitter
         {
             if (constraints.MaxLength is { } max)
             {
-                yield return "if (" + value + ".Length > " + Literals.Int(max) + ") throw new global::System.ArgumentException(" + Literals.String("must be at most " + max + " characters long") + ", " + literalName + ");";
+                yield return "if ("
+                    + value
+                    + ".Length > "
+                    + Literals.Int(max)
+                    + ") throw new global::System.ArgumentException("
+                    + Literals.String("must be at most " + max + " characters long")
+                    + ", "
+                    + literalName
+                    + ");";
             }
 
             if (constraints.MinLength is { } min && min > 0)
             {
-                yield return "if (" + value + ".Length < " + Literals.Int(min) + ") throw new global::System.ArgumentException(" + Literals.String("must be at least " + min + " characters long") + ", " + literalName + ");";
+                yield return "if ("
+                    + value
+                    + ".Length < "
+                    + Literals.Int(min)
+                    + ") throw new global::System.ArgumentException("
+                    + Literals.String("must be at least " + min + " characters long")
+                    + ", "
+                    + literalName
+                    + ");";
             }
         }
 
         if (type.Kind is TypeKind.Int32 or TypeKind.Int64 or TypeKind.Double or TypeKind.Decimal)
         {
-            if (constraints.Minimum is { } minimum && Literals.Bound(type.Kind, minimum, isMinimum: true, constraints.ExclusiveMinimum) is var (below, min))
+            if (
+                constraints.Minimum is { } minimum
+                && Literals.Bound(type.Kind, minimum, isMinimum: true, constraints.ExclusiveMinimum) is var (below, min)
+            )
             {
                 var rule = (constraints.ExclusiveMinimum ? "must be greater than " : "must be at least ") + minimum;
-                yield return "if (" + value + " " + below + " " + min + ") throw new global::System.ArgumentOutOfRangeException(" + literalName + ", " + Literals.String(rule) + ");";
+                yield return "if ("
+                    + value
+                    + " "
+                    + below
+                    + " "
+                    + min
+                    + ") throw new global::System.ArgumentOutOfRangeException("
+                    + literalName
+                    + ", "
+                    + Literals.String(rule)
+                    + ");";
             }
 
-            if (constraints.Maximum is { } maximum && Literals.Bound(type.Kind, maximum, isMinimum: false, constraints.ExclusiveMaximum) is var (above, max))
+            if (
+                constraints.Maximum is { } maximum
+                && Literals.Bound(type.Kind, maximum, isMinimum: false, constraints.ExclusiveMaximum) is var (above, max)
+            )
             {
                 var rule = (constraints.ExclusiveMaximum ? "must be less than " : "must be at most ") + maximum;
-                yield return "if (" + value + " " + above + " " + max + ") throw new global::System.ArgumentOutOfRangeException(" + literalName + ", " + Literals.String(rule) + ");";
+                yield return "if ("
+                    + value
+                    + " "
+                    + above
+                    + " "
+                    + max
+                    + ") throw new global::System.ArgumentOutOfRangeException("
+                    + literalName
+                    + ", "
+                    + Literals.String(rule)
+                    + ");";
             }
         }
 
@@ -437,17 +599,35 @@ internal sealed partial class ConnectorEmitter
         {
             if (constraints.MaxItems is { } maxItems)
             {
-                yield return "if (" + value + ".Count > " + Literals.Int(maxItems) + ") throw new global::System.ArgumentException(" + Literals.String("may hold at most " + maxItems + " items") + ", " + literalName + ");";
+                yield return "if ("
+                    + value
+                    + ".Count > "
+                    + Literals.Int(maxItems)
+                    + ") throw new global::System.ArgumentException("
+                    + Literals.String("may hold at most " + maxItems + " items")
+                    + ", "
+                    + literalName
+                    + ");";
             }
 
             if (constraints.MinItems is { } minItems && minItems > 0)
             {
-                yield return "if (" + value + ".Count < " + Literals.Int(minItems) + ") throw new global::System.ArgumentException(" + Literals.String("must hold at least " + minItems + " items") + ", " + literalName + ");";
+                yield return "if ("
+                    + value
+                    + ".Count < "
+                    + Literals.Int(minItems)
+                    + ") throw new global::System.ArgumentException("
+                    + Literals.String("must hold at least " + minItems + " items")
+                    + ", "
+                    + literalName
+                    + ");";
             }
         }
     }
 
-    private bool HasConstraints(TypeSpec model) => AllProperties(model).Any(p => p.Constraints is not null && ConstraintChecks(p.Constraints, p.Type.AsNullable(false), "x", "x").Any());
+    private bool HasConstraints(TypeSpec model) =>
+        AllProperties(model)
+            .Any(p => p.Constraints is not null && ConstraintChecks(p.Constraints, p.Type.AsNullable(false), "x", "x").Any());
 
     private void EmitProxySignatures(SourceWriter writer, bool declarationsOnly)
     {
@@ -455,24 +635,48 @@ internal sealed partial class ConnectorEmitter
         var ct = "global::System.Threading.CancellationToken cancellationToken = default";
         var members = new (string Doc, string Signature, string Body)[]
         {
-            ("Sends GET to a path relative to the connector's base URL and reads the JSON response.",
+            (
+                "Sends GET to a path relative to the connector's base URL and reads the JSON response.",
                 "global::System.Threading.Tasks.Task<TResponse> GetAsync<TResponse>(" + relative + ", " + ct + ")",
-                "return global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, global::TypedConnectors.ConnectorRequest.Relative(\"GET\", relativePath), cancellationToken);"),
-            ("Sends a JSON body with POST to a path relative to the connector's base URL and reads the JSON response.",
-                "global::System.Threading.Tasks.Task<TResponse> PostAsync<TRequest, TResponse>(" + relative + ", TRequest body, " + ct + ")",
-                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"POST\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);"),
-            ("Sends a JSON body with PUT to a path relative to the connector's base URL and reads the JSON response.",
+                "return global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, global::TypedConnectors.ConnectorRequest.Relative(\"GET\", relativePath), cancellationToken);"
+            ),
+            (
+                "Sends a JSON body with POST to a path relative to the connector's base URL and reads the JSON response.",
+                "global::System.Threading.Tasks.Task<TResponse> PostAsync<TRequest, TResponse>("
+                    + relative
+                    + ", TRequest body, "
+                    + ct
+                    + ")",
+                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"POST\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);"
+            ),
+            (
+                "Sends a JSON body with PUT to a path relative to the connector's base URL and reads the JSON response.",
                 "global::System.Threading.Tasks.Task<TResponse> PutAsync<TRequest, TResponse>(" + relative + ", TRequest body, " + ct + ")",
-                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PUT\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);"),
-            ("Sends a JSON body with PATCH to a path relative to the connector's base URL and reads the JSON response.",
-                "global::System.Threading.Tasks.Task<TResponse> PatchAsync<TRequest, TResponse>(" + relative + ", TRequest body, " + ct + ")",
-                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PATCH\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);"),
-            ("Sends DELETE to a path relative to the connector's base URL.",
+                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PUT\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);"
+            ),
+            (
+                "Sends a JSON body with PATCH to a path relative to the connector's base URL and reads the JSON response.",
+                "global::System.Threading.Tasks.Task<TResponse> PatchAsync<TRequest, TResponse>("
+                    + relative
+                    + ", TRequest body, "
+                    + ct
+                    + ")",
+                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PATCH\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);"
+            ),
+            (
+                "Sends DELETE to a path relative to the connector's base URL.",
                 "global::System.Threading.Tasks.Task DeleteAsync(" + relative + ", " + ct + ")",
-                "return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, global::TypedConnectors.ConnectorRequest.Relative(\"DELETE\", relativePath), cancellationToken);"),
-            ("Sends a request relative to the connector's base URL through the connection's pipeline and returns the raw response (any status).",
-                "global::System.Threading.Tasks.Task<global::System.Net.Http.HttpResponseMessage> SendAsync(global::System.Net.Http.HttpMethod method, " + relative + ", global::System.Net.Http.HttpContent? content = null, " + ct + ")",
-                "return global::TypedConnectors.ConnectorHttp.SendRawAsync(HttpClient, Connection.BaseAddress, method, relativePath, content, cancellationToken);"),
+                "return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, global::TypedConnectors.ConnectorRequest.Relative(\"DELETE\", relativePath), cancellationToken);"
+            ),
+            (
+                "Sends a request relative to the connector's base URL through the connection's pipeline and returns the raw response (any status).",
+                "global::System.Threading.Tasks.Task<global::System.Net.Http.HttpResponseMessage> SendAsync(global::System.Net.Http.HttpMethod method, "
+                    + relative
+                    + ", global::System.Net.Http.HttpContent? content = null, "
+                    + ct
+                    + ")",
+                "return global::TypedConnectors.ConnectorHttp.SendRawAsync(HttpClient, Connection.BaseAddress, method, relativePath, content, cancellationToken);"
+            ),
         };
 
         var first = true;
@@ -498,7 +702,9 @@ internal sealed partial class ConnectorEmitter
             }
 
             writer.Line("/// <summary>" + doc + "</summary>");
-            writer.Line("/// <param name=\"relativePath\">Path (and query) relative to the base URL; it may not leave the base URL.</param>");
+            writer.Line(
+                "/// <param name=\"relativePath\">Path (and query) relative to the base URL; it may not leave the base URL.</param>"
+            );
             if (signature.Contains("TRequest body"))
             {
                 writer.Line("/// <typeparam name=\"TRequest\">Type of the request body.</typeparam>");
@@ -517,7 +723,11 @@ internal sealed partial class ConnectorEmitter
             }
 
             writer.Line("/// <param name=\"cancellationToken\">Cancels the request.</param>");
-            writer.Line(signature.Contains("Task<") ? "/// <returns>The response.</returns>" : "/// <returns>A task that completes when the request succeeded.</returns>");
+            writer.Line(
+                signature.Contains("Task<")
+                    ? "/// <returns>The response.</returns>"
+                    : "/// <returns>A task that completes when the request succeeded.</returns>"
+            );
             writer.Line(signature + ";");
         }
     }

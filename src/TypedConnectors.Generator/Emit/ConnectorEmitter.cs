@@ -13,8 +13,10 @@ internal sealed record GeneratedFile(string HintName, string Text);
 /// </summary>
 internal sealed partial class ConnectorEmitter
 {
-    internal static readonly string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"TypedConnectors.Generator\", \""
-        + (typeof(ConnectorEmitter).Assembly.GetName().Version?.ToString() ?? "1.0.0.0") + "\")]";
+    internal static readonly string GeneratedCodeAttribute =
+        "[global::System.CodeDom.Compiler.GeneratedCode(\"TypedConnectors.Generator\", \""
+        + (typeof(ConnectorEmitter).Assembly.GetName().Version?.ToString() ?? "1.0.0.0")
+        + "\")]";
 
     private readonly ConnectorSpec _spec;
     private readonly GeneratorSettings _settings;
@@ -26,9 +28,10 @@ internal sealed partial class ConnectorEmitter
         _spec = spec;
         _settings = settings;
         _types = new TypeNames(spec);
-        _stem = spec.ClientName.EndsWith("Client", StringComparison.Ordinal) && spec.ClientName.Length > 6
-            ? spec.ClientName.Substring(0, spec.ClientName.Length - 6)
-            : spec.ClientName;
+        _stem =
+            spec.ClientName.EndsWith("Client", StringComparison.Ordinal) && spec.ClientName.Length > 6
+                ? spec.ClientName.Substring(0, spec.ClientName.Length - 6)
+                : spec.ClientName;
     }
 
     private string ConnectionName => _stem + "Connection";
@@ -37,7 +40,13 @@ internal sealed partial class ConnectorEmitter
 
     private string JsonHelperName => _stem + "Json";
 
-    public static IEnumerable<GeneratedFile> Emit(ConnectorSpec spec, GeneratorSettings settings, string hintPrefix, CancellationToken cancellationToken, EquatableArray<CustomAuthImplementation> customAuth = default)
+    public static IEnumerable<GeneratedFile> Emit(
+        ConnectorSpec spec,
+        GeneratorSettings settings,
+        string hintPrefix,
+        CancellationToken cancellationToken,
+        EquatableArray<CustomAuthImplementation> customAuth = default
+    )
     {
         var emitter = new ConnectorEmitter(spec, settings) { _customAuthImplementations = customAuth };
         yield return new GeneratedFile(hintPrefix + ".Client.g.cs", emitter.EmitClientFile(cancellationToken));
@@ -88,7 +97,14 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitInterface(SourceWriter writer)
     {
-        Literals.Summary(writer, "Operations of the " + ConnectorTitle + " connector." + (string.IsNullOrWhiteSpace(_spec.Description) ? "" : "\n" + _spec.Description), "");
+        Literals.Summary(
+            writer,
+            "Operations of the "
+                + ConnectorTitle
+                + " connector."
+                + (string.IsNullOrWhiteSpace(_spec.Description) ? "" : "\n" + _spec.Description),
+            ""
+        );
         writer.Line(GeneratedCodeAttribute);
         writer.Open("public partial interface " + InterfaceName);
         var first = true;
@@ -121,14 +137,28 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitClient(SourceWriter writer, CancellationToken cancellationToken)
     {
-        Literals.Summary(writer, "Client for the " + ConnectorTitle + " connector." + (string.IsNullOrWhiteSpace(_spec.Description) ? "" : "\n" + _spec.Description), "");
+        Literals.Summary(
+            writer,
+            "Client for the "
+                + ConnectorTitle
+                + " connector."
+                + (string.IsNullOrWhiteSpace(_spec.Description) ? "" : "\n" + _spec.Description),
+            ""
+        );
         writer.Line("/// <remarks>");
         writer.Line("/// Create a <see cref=\"" + ConnectionName + "\"/> for each account, then a client for it. Requests go through the");
         writer.Line("/// connection's pipeline: retries on 429/503 honouring Retry-After, rate and concurrency limits, authentication.");
         writer.Line("/// </remarks>");
         writer.Line(GeneratedCodeAttribute);
         EmitClientAttributes(writer);
-        writer.Open("public sealed partial class " + _spec.ClientName + " : global::TypedConnectors.ConnectorClient<" + ConnectionName + ">, " + InterfaceName);
+        writer.Open(
+            "public sealed partial class "
+                + _spec.ClientName
+                + " : global::TypedConnectors.ConnectorClient<"
+                + ConnectionName
+                + ">, "
+                + InterfaceName
+        );
         writer.Line("/// <summary>The connector's slug.</summary>");
         writer.Line("public const string Slug = " + Literals.String(_spec.Slug) + ";");
         writer.Line();
@@ -138,8 +168,16 @@ internal sealed partial class ConnectorEmitter
         writer.Line("/// <inheritdoc cref=\"global::TypedConnectors.ConnectorClient{TConnection}(TConnection)\"/>");
         writer.Line("public " + _spec.ClientName + "(" + ConnectionName + " connection) : base(connection) { }");
         writer.Line();
-        writer.Line("/// <inheritdoc cref=\"global::TypedConnectors.ConnectorClient{TConnection}(TConnection, global::System.Net.Http.HttpClient)\"/>");
-        writer.Line("public " + _spec.ClientName + "(" + ConnectionName + " connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }");
+        writer.Line(
+            "/// <inheritdoc cref=\"global::TypedConnectors.ConnectorClient{TConnection}(TConnection, global::System.Net.Http.HttpClient)\"/>"
+        );
+        writer.Line(
+            "public "
+                + _spec.ClientName
+                + "("
+                + ConnectionName
+                + " connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }"
+        );
         EmitGroupProperties(writer, declarationsOnly: false, separate: true);
         foreach (var operation in TopLevelOperations)
         {
@@ -159,7 +197,13 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitClientAttributes(SourceWriter writer)
     {
-        var connector = "[global::TypedConnectors.Connector(" + Literals.String(_spec.Slug) + ", Name = " + Literals.String(_spec.Name) + ", BaseUrl = " + Literals.String(_spec.BaseUrl);
+        var connector =
+            "[global::TypedConnectors.Connector("
+            + Literals.String(_spec.Slug)
+            + ", Name = "
+            + Literals.String(_spec.Name)
+            + ", BaseUrl = "
+            + Literals.String(_spec.BaseUrl);
         if (_spec.Version is { } version)
         {
             connector += ", Version = " + Literals.String(version);
@@ -168,7 +212,9 @@ internal sealed partial class ConnectorEmitter
         writer.Line(connector + ")]");
         if (_spec.RateLimit is { } limit)
         {
-            writer.Line("[global::TypedConnectors.RateLimit(" + Literals.Int(limit.Permits) + ", " + Literals.Int(limit.WindowSeconds) + ")]");
+            writer.Line(
+                "[global::TypedConnectors.RateLimit(" + Literals.Int(limit.Permits) + ", " + Literals.Int(limit.WindowSeconds) + ")]"
+            );
         }
 
         if (_spec.MaxConcurrency is { } max)
@@ -262,27 +308,31 @@ internal sealed partial class ConnectorEmitter
     }
 
     /// <summary>The default auth method: the one marked default, else the first.</summary>
-    private bool IsDefault(AuthMethodSpec method)
-        => _spec.AuthMethods.Any(m => m.IsDefault) ? method.IsDefault && _spec.AuthMethods.First(m => m.IsDefault) == method : _spec.AuthMethods[0] == method;
+    private bool IsDefault(AuthMethodSpec method) =>
+        _spec.AuthMethods.Any(m => m.IsDefault)
+            ? method.IsDefault && _spec.AuthMethods.First(m => m.IsDefault) == method
+            : _spec.AuthMethods[0] == method;
 
     /// <summary>Which declared fields carry the username, password and token, by explicit role or by convention.</summary>
     internal static (string? Username, string? Password, string? Token) Roles(AuthMethodSpec method)
     {
-        string? Pick(string? explicitName, params string[] conventional)
-            => explicitName ?? method.Fields.FirstOrDefault(f => conventional.Contains(f.Name, StringComparer.OrdinalIgnoreCase))?.Name;
+        string? Pick(string? explicitName, params string[] conventional) =>
+            explicitName ?? method.Fields.FirstOrDefault(f => conventional.Contains(f.Name, StringComparer.OrdinalIgnoreCase))?.Name;
 
         var secrets = method.Fields.Where(f => f.IsSecret).Select(f => f.Name).ToList();
         switch (method.Kind)
         {
             case AuthKind.Basic:
                 var username = Pick(method.UsernameField, "username", "user", "user_name", "login", "email", "api_key", "client_id");
-                var password = Pick(method.PasswordField, "password", "pass", "secret", "client_secret")
+                var password =
+                    Pick(method.PasswordField, "password", "pass", "secret", "client_secret")
                     ?? method.Mutations.FirstOrDefault(m => m.Default is not null && m.Field != username)?.Field;
                 username ??= method.Fields.FirstOrDefault(f => f.Name != password)?.Name;
                 return (username, password, null);
             case AuthKind.Bearer:
             case AuthKind.ApiKey:
-                var token = Pick(method.TokenField, "token", "api_key", "apikey", "key", "access_token", "api_token", "bearer_token")
+                var token =
+                    Pick(method.TokenField, "token", "api_key", "apikey", "key", "access_token", "api_token", "bearer_token")
                     ?? secrets.FirstOrDefault()
                     ?? method.Fields.FirstOrDefault()?.Name;
                 return (null, null, token);
@@ -302,7 +352,13 @@ internal sealed partial class ConnectorEmitter
 
         foreach (var parameter in OrderedParameters(operation))
         {
-            Literals.Element(writer, "param", " name=\"" + Naming.Unescaped(parameter.Identifier) + "\"", parameter.Description, ParameterFallbackDoc(parameter));
+            Literals.Element(
+                writer,
+                "param",
+                " name=\"" + Naming.Unescaped(parameter.Identifier) + "\"",
+                parameter.Description,
+                ParameterFallbackDoc(parameter)
+            );
         }
 
         if (operation.Body is { Identifier.Length: > 0 } body)
@@ -316,7 +372,9 @@ internal sealed partial class ConnectorEmitter
             Literals.Element(writer, "returns", "", operation.Response.Description, "The response body.");
         }
 
-        writer.Line("/// <exception cref=\"global::TypedConnectors.ConnectorApiException\">The server answered with a status code outside 2xx.</exception>");
+        writer.Line(
+            "/// <exception cref=\"global::TypedConnectors.ConnectorApiException\">The server answered with a status code outside 2xx.</exception>"
+        );
         EmitErrorDocs(writer, operation);
         if (operation.Deprecated)
         {
@@ -324,18 +382,20 @@ internal sealed partial class ConnectorEmitter
         }
     }
 
-    private static string ParameterFallbackDoc(ParameterSpec parameter) => parameter.Location switch
-    {
-        ParameterLocation.Path => "The '" + parameter.Name + "' path segment.",
-        ParameterLocation.Query => "The '" + parameter.Name + "' query parameter.",
-        ParameterLocation.Header => "The '" + parameter.Name + "' header.",
-        ParameterLocation.Cookie => "The '" + parameter.Name + "' cookie.",
-        _ => "The '" + parameter.Name + "' body field.",
-    };
+    private static string ParameterFallbackDoc(ParameterSpec parameter) =>
+        parameter.Location switch
+        {
+            ParameterLocation.Path => "The '" + parameter.Name + "' path segment.",
+            ParameterLocation.Query => "The '" + parameter.Name + "' query parameter.",
+            ParameterLocation.Header => "The '" + parameter.Name + "' header.",
+            ParameterLocation.Cookie => "The '" + parameter.Name + "' cookie.",
+            _ => "The '" + parameter.Name + "' body field.",
+        };
 
     /// <summary>Parameters exposed on the method: required first (path ones leading), then optional; constants hidden.</summary>
-    private static IEnumerable<ParameterSpec> OrderedParameters(OperationSpec operation)
-        => operation.Parameters.Where(p => p.Constant is null && p.Required && p.Location == ParameterLocation.Path)
+    private static IEnumerable<ParameterSpec> OrderedParameters(OperationSpec operation) =>
+        operation
+            .Parameters.Where(p => p.Constant is null && p.Required && p.Location == ParameterLocation.Path)
             .Concat(operation.Parameters.Where(p => p.Constant is null && p.Required && p.Location != ParameterLocation.Path))
             .Concat(operation.Parameters.Where(p => p.Constant is null && !p.Required));
 
@@ -367,13 +427,14 @@ internal sealed partial class ConnectorEmitter
         return ReturnType(operation) + " " + operation.Identifier + "(" + string.Join(", ", parameters) + ")";
     }
 
-    private string ReturnType(OperationSpec operation) => operation.Response.Kind switch
-    {
-        ResponseKind.None => "global::System.Threading.Tasks.Task",
-        ResponseKind.Text => "global::System.Threading.Tasks.Task<string>",
-        ResponseKind.Stream => "global::System.Threading.Tasks.Task<global::System.IO.Stream>",
-        _ => "global::System.Threading.Tasks.Task<" + _types.Of(operation.Response.Type ?? TypeRef.Any) + ">",
-    };
+    private string ReturnType(OperationSpec operation) =>
+        operation.Response.Kind switch
+        {
+            ResponseKind.None => "global::System.Threading.Tasks.Task",
+            ResponseKind.Text => "global::System.Threading.Tasks.Task<string>",
+            ResponseKind.Stream => "global::System.Threading.Tasks.Task<global::System.IO.Stream>",
+            _ => "global::System.Threading.Tasks.Task<" + _types.Of(operation.Response.Type ?? TypeRef.Any) + ">",
+        };
 
     /// <summary>An optional parameter: a C# default when the value is a compile-time constant, otherwise nullable.</summary>
     private string OptionalParameter(ParameterSpec parameter)
@@ -399,12 +460,14 @@ internal sealed partial class ConnectorEmitter
                 return i.ToString(CultureInfo.InvariantCulture);
             case TypeKind.Int64 when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l):
                 return Literals.Long(l);
-            case TypeKind.Double when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d):
+            case TypeKind.Double
+                when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d):
                 return Literals.Double(d);
             case TypeKind.Decimal when decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var m):
                 return m.ToString(CultureInfo.InvariantCulture) + "m";
-            case TypeKind.Named when _types.Find(type) is { Kind: TypeSpecKind.Enum } enumType
-                && enumType.EnumValues.FirstOrDefault(v => v.Value == text) is { } member:
+            case TypeKind.Named
+                when _types.Find(type) is { Kind: TypeSpecKind.Enum } enumType
+                    && enumType.EnumValues.FirstOrDefault(v => v.Value == text) is { } member:
                 return _types.Qualified(enumType.Identifier) + "." + member.Identifier;
             default:
                 return null;

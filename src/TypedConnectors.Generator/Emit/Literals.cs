@@ -43,7 +43,10 @@ internal static class Literals
                     return null;
                 }
 
-                var (min, max) = kind == TypeKind.Int32 ? ((decimal)int.MinValue, (decimal)int.MaxValue) : ((decimal)long.MinValue, (decimal)long.MaxValue);
+                var (min, max) =
+                    kind == TypeKind.Int32
+                        ? ((decimal)int.MinValue, (decimal)int.MaxValue)
+                        : ((decimal)long.MinValue, (decimal)long.MaxValue);
 
                 // The smallest (largest) allowed integer.
                 var bound = isMinimum
@@ -72,7 +75,10 @@ internal static class Literals
                     return null;
                 }
 
-                return (isMinimum ? (exclusive ? "<=" : "<") : (exclusive ? ">=" : ">"), value.ToString(CultureInfo.InvariantCulture) + "m");
+                return (
+                    isMinimum ? (exclusive ? "<=" : "<") : (exclusive ? ">=" : ">"),
+                    value.ToString(CultureInfo.InvariantCulture) + "m"
+                );
             }
 
             case TypeKind.Double:
@@ -105,7 +111,12 @@ internal static class Literals
             yield break;
         }
 
-        var normalized = text!.Replace("\r\n", "\n").Replace('\r', '\n').Replace('\u2028', '\n').Replace('\u2029', '\n').Replace('\u0085', '\n');
+        var normalized = text!
+            .Replace("\r\n", "\n")
+            .Replace('\r', '\n')
+            .Replace('\u2028', '\n')
+            .Replace('\u2029', '\n')
+            .Replace('\u0085', '\n');
         var lines = normalized.Split('\n').Select(l => l.TrimEnd()).ToList();
         while (lines.Count > 0 && lines[lines.Count - 1].Length == 0)
         {
@@ -131,10 +142,18 @@ internal static class Literals
         {
             switch (c)
             {
-                case '&': builder.Append("&amp;"); break;
-                case '<': builder.Append("&lt;"); break;
-                case '>': builder.Append("&gt;"); break;
-                case '"': builder.Append("&quot;"); break;
+                case '&':
+                    builder.Append("&amp;");
+                    break;
+                case '<':
+                    builder.Append("&lt;");
+                    break;
+                case '>':
+                    builder.Append("&gt;");
+                    break;
+                case '"':
+                    builder.Append("&quot;");
+                    break;
                 default:
                     // U+2028/U+2029 end a line for the C# lexer too, so they would end the /// comment.
                     if ((!char.IsControl(c) || c == '\t') && c != '\u2028' && c != '\u2029')

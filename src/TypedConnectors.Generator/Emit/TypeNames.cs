@@ -14,17 +14,26 @@ internal sealed class TypeNames
         _types = spec.Types.ToDictionary(t => t.Identifier, StringComparer.Ordinal);
     }
 
-    public TypeSpec? Find(TypeRef type) => type is { Kind: TypeKind.Named, Name: { } name } && _types.TryGetValue(name, out var spec) ? spec : null;
+    public TypeSpec? Find(TypeRef type) =>
+        type is { Kind: TypeKind.Named, Name: { } name } && _types.TryGetValue(name, out var spec) ? spec : null;
 
     public bool IsEnum(TypeRef type) => Find(type) is { Kind: TypeSpecKind.Enum };
 
-    public bool IsValueType(TypeRef type) => type.Kind switch
-    {
-        TypeKind.Boolean or TypeKind.Int32 or TypeKind.Int64 or TypeKind.Double or TypeKind.Decimal or TypeKind.DateTime
-            or TypeKind.Date or TypeKind.Guid or TypeKind.Any => true,
-        TypeKind.Named => IsEnum(type),
-        _ => false,
-    };
+    public bool IsValueType(TypeRef type) =>
+        type.Kind switch
+        {
+            TypeKind.Boolean
+            or TypeKind.Int32
+            or TypeKind.Int64
+            or TypeKind.Double
+            or TypeKind.Decimal
+            or TypeKind.DateTime
+            or TypeKind.Date
+            or TypeKind.Guid
+            or TypeKind.Any => true,
+            TypeKind.Named => IsEnum(type),
+            _ => false,
+        };
 
     public string Qualified(string identifier) => "global::" + _namespace + "." + identifier;
 
@@ -46,22 +55,29 @@ internal sealed class TypeNames
             TypeKind.Bytes => "byte[]",
             TypeKind.Stream => "global::System.IO.Stream",
             TypeKind.Any => "global::System.Text.Json.JsonElement",
-            TypeKind.Array => "global::System.Collections.Generic.IReadOnlyList<" + Of(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false) + ">",
-            TypeKind.Map => "global::System.Collections.Generic.IReadOnlyDictionary<string, " + Of(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false) + ">",
+            TypeKind.Array => "global::System.Collections.Generic.IReadOnlyList<"
+                + Of(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
+                + ">",
+            TypeKind.Map => "global::System.Collections.Generic.IReadOnlyDictionary<string, "
+                + Of(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
+                + ">",
             _ => Qualified(type.Name ?? "Model"),
         };
         return nullable || type.Nullable ? name + "?" : name;
     }
 
     /// <summary>An expression turning <paramref name="value"/> (non-null) into its wire text.</summary>
-    public string ToWire(TypeRef type, string value, string helperClass) => type.Kind switch
-    {
-        TypeKind.String => value,
-        TypeKind.Named when Find(type) is { Kind: TypeSpecKind.Enum, EnumIsInteger: true } => "global::TypedConnectors.ConnectorFormat.ToString((long)" + value + ")",
-        TypeKind.Named when IsEnum(type) => Qualified(helperClass) + ".ToWire(" + value + ")",
-        TypeKind.Named or TypeKind.Array or TypeKind.Map or TypeKind.Any
-            => "global::System.Text.Json.JsonSerializer.Serialize(" + value + ", global::TypedConnectors.ConnectorJson.Options)",
-        TypeKind.Stream => "string.Empty",
-        _ => "global::TypedConnectors.ConnectorFormat.ToString(" + value + ")",
-    };
+    public string ToWire(TypeRef type, string value, string helperClass) =>
+        type.Kind switch
+        {
+            TypeKind.String => value,
+            TypeKind.Named when Find(type) is { Kind: TypeSpecKind.Enum, EnumIsInteger: true } =>
+                "global::TypedConnectors.ConnectorFormat.ToString((long)" + value + ")",
+            TypeKind.Named when IsEnum(type) => Qualified(helperClass) + ".ToWire(" + value + ")",
+            TypeKind.Named or TypeKind.Array or TypeKind.Map or TypeKind.Any => "global::System.Text.Json.JsonSerializer.Serialize("
+                + value
+                + ", global::TypedConnectors.ConnectorJson.Options)",
+            TypeKind.Stream => "string.Empty",
+            _ => "global::TypedConnectors.ConnectorFormat.ToString(" + value + ")",
+        };
 }

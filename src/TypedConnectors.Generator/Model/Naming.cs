@@ -9,17 +9,22 @@ internal static class Naming
     /// <summary>Members of <see cref="object"/>: a declared member of that name would hide or clash with them (CS0108, CS0114).</summary>
     public static readonly string[] ObjectMembers =
     {
-        "Equals", "GetHashCode", "ToString", "GetType", "MemberwiseClone", "Finalize", "ReferenceEquals",
+        "Equals",
+        "GetHashCode",
+        "ToString",
+        "GetType",
+        "MemberwiseClone",
+        "Finalize",
+        "ReferenceEquals",
     };
 
     /// <summary>
     /// Members the compiler gives every record (CS8859 forbids <c>Clone</c> outright), plus the ones generated records
     /// declare themselves (<c>Validate</c>, <c>AdditionalProperties</c>); a property may not take these names.
     /// </summary>
-    public static readonly string[] RecordMembers = ObjectMembers.Concat(new[]
-    {
-        "EqualityContract", "PrintMembers", "Deconstruct", "Clone", "Validate", "AdditionalProperties",
-    }).ToArray();
+    public static readonly string[] RecordMembers = ObjectMembers
+        .Concat(new[] { "EqualityContract", "PrintMembers", "Deconstruct", "Clone", "Validate", "AdditionalProperties" })
+        .ToArray();
 
     /// <summary>
     /// Names a generated type may not take: a record named like one of its own members does not compile (CS0542), and
@@ -28,19 +33,56 @@ internal static class Naming
     public static readonly string[] TypeNames = RecordMembers.Concat(new[] { "Json", "From" }).ToArray();
 
     /// <summary>Members of a generated client (and of its operation groups): methods and group properties avoid them.</summary>
-    public static readonly string[] ClientMembers = ObjectMembers.Concat(new[]
-    {
-        "Connection", "HttpClient", "Dispose", "SendAsync", "GetAsync", "PostAsync", "PutAsync", "PatchAsync", "DeleteAsync",
-        "BaseUrlTemplate", "Slug", "ConnectMcpAsync", "McpEndpoint",
-    }).ToArray();
+    public static readonly string[] ClientMembers = ObjectMembers
+        .Concat(
+            new[]
+            {
+                "Connection",
+                "HttpClient",
+                "Dispose",
+                "SendAsync",
+                "GetAsync",
+                "PostAsync",
+                "PutAsync",
+                "PatchAsync",
+                "DeleteAsync",
+                "BaseUrlTemplate",
+                "Slug",
+                "ConnectMcpAsync",
+                "McpEndpoint",
+            }
+        )
+        .ToArray();
 
     /// <summary>Members of a generated connection class: field properties avoid them.</summary>
-    public static readonly string[] ConnectionMembers = ObjectMembers.Concat(new[]
-    {
-        "AuthMethod", "GetValue", "Descriptor", "BaseAddress", "Create", "CreateHandler", "CreateHttpClient", "CreateDelegatingHandler",
-        "OAuth", "OAuthSession", "ConnectionId", "Dispose", "DisposeAsync", "AuthMethodDescriptor", "RateLimiter", "MaxConcurrency", "TimeProvider",
-        "GetAuthValue", "IsSecret", "CreateSharedHttpClient", "RequireValue",
-    }).ToArray();
+    public static readonly string[] ConnectionMembers = ObjectMembers
+        .Concat(
+            new[]
+            {
+                "AuthMethod",
+                "GetValue",
+                "Descriptor",
+                "BaseAddress",
+                "Create",
+                "CreateHandler",
+                "CreateHttpClient",
+                "CreateDelegatingHandler",
+                "OAuth",
+                "OAuthSession",
+                "ConnectionId",
+                "Dispose",
+                "DisposeAsync",
+                "AuthMethodDescriptor",
+                "RateLimiter",
+                "MaxConcurrency",
+                "TimeProvider",
+                "GetAuthValue",
+                "IsSecret",
+                "CreateSharedHttpClient",
+                "RequireValue",
+            }
+        )
+        .ToArray();
 
     /// <summary>Names an enum member may not take: the compiler's backing field of every enum.</summary>
     public static readonly string[] EnumMembers = { "value__" };
@@ -73,7 +115,12 @@ internal static class Naming
             var c = name[i];
             // Formatting characters (U+200B, U+FEFF, U+202E, ...) are legal in identifiers but the compiler ignores them,
             // so "x\uFEFFy" and "xy" would be one identifier to it and two to a Scope: they separate words instead.
-            if (!SyntaxFacts.IsIdentifierPartCharacter(c) || c == '_' || char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+            if (
+                !SyntaxFacts.IsIdentifierPartCharacter(c)
+                || c == '_'
+                || char.IsControl(c)
+                || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format
+            )
             {
                 if (current.Length > 0)
                 {
@@ -88,7 +135,8 @@ internal static class Naming
             {
                 var previous = current[current.Length - 1];
                 var next = i + 1 < name.Length ? name[i + 1] : '\0';
-                var boundary = (char.IsLower(previous) && char.IsUpper(c))
+                var boundary =
+                    (char.IsLower(previous) && char.IsUpper(c))
                     || (char.IsDigit(previous) != char.IsDigit(c))
                     || (char.IsUpper(previous) && char.IsUpper(c) && char.IsLower(next));
                 if (boundary)
@@ -125,19 +173,19 @@ internal static class Naming
     }
 
     /// <summary>Prefixes C# keywords with <c>@</c> so they can be used as identifiers.</summary>
-    public static string EscapeKeyword(string identifier)
-        => SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None
-            ? "@" + identifier
-            : identifier;
+    public static string EscapeKeyword(string identifier) =>
+        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None ? "@" + identifier : identifier;
 
-    public static string Unescaped(string identifier) => identifier.StartsWith("@", StringComparison.Ordinal) ? identifier.Substring(1) : identifier;
+    public static string Unescaped(string identifier) =>
+        identifier.StartsWith("@", StringComparison.Ordinal) ? identifier.Substring(1) : identifier;
 
     /// <summary>Hands out unique names: the first comer keeps its name, later ones get a numeric suffix.</summary>
     internal sealed class Scope
     {
         private readonly HashSet<string> _used;
 
-        public Scope(IEnumerable<string>? reserved = null) => _used = new HashSet<string>(reserved ?? Array.Empty<string>(), StringComparer.Ordinal);
+        public Scope(IEnumerable<string>? reserved = null) =>
+            _used = new HashSet<string>(reserved ?? Array.Empty<string>(), StringComparer.Ordinal);
 
         public string Claim(string identifier)
         {

@@ -11,7 +11,13 @@ namespace TypedConnectors.Generator.Model;
 /// </summary>
 internal static class SpecBinder
 {
-    public static ConnectorSpec Bind(ConnectorSpec spec, ConnectorInput input, GeneratorSettings settings, List<DiagnosticInfo> diagnostics, DocContext? context = null)
+    public static ConnectorSpec Bind(
+        ConnectorSpec spec,
+        ConnectorInput input,
+        GeneratorSettings settings,
+        List<DiagnosticInfo> diagnostics,
+        DocContext? context = null
+    )
     {
         // Collisions point at the second name (the one that gets the suffix), through the pointers readers record.
         LocationInfo At(bool preferKey, params string[] pointers)
@@ -29,15 +35,34 @@ internal static class SpecBinder
 
         var slug = spec.Slug.Length > 0 ? spec.Slug : Slugify(spec.Name);
         var baseName = Naming.ToPascal(slug, "Connector");
-        var clientName = input.ClientName is { Length: > 0 } requested ? Naming.ToPascal(requested, baseName + "Client") : baseName + "Client";
-        var stem = clientName.EndsWith("Client", StringComparison.Ordinal) && clientName.Length > "Client".Length
-            ? clientName.Substring(0, clientName.Length - "Client".Length)
-            : clientName;
+        var clientName = input.ClientName is { Length: > 0 } requested
+            ? Naming.ToPascal(requested, baseName + "Client")
+            : baseName + "Client";
+        var stem =
+            clientName.EndsWith("Client", StringComparison.Ordinal) && clientName.Length > "Client".Length
+                ? clientName.Substring(0, clientName.Length - "Client".Length)
+                : clientName;
         var ns = input.Namespace is { Length: > 0 } nsOverride
             ? SanitizeNamespace(nsOverride)
-            : SanitizeNamespace((settings.RootNamespace.Length > 0 ? settings.RootNamespace : "TypedConnectors.Generated") + "." + baseName);
+            : SanitizeNamespace(
+                (settings.RootNamespace.Length > 0 ? settings.RootNamespace : "TypedConnectors.Generated") + "." + baseName
+            );
 
-        var typeScope = new Naming.Scope(Naming.TypeNames.Concat(new[] { clientName, "I" + clientName, stem + "Connection", stem + "AuthMethod", stem + "ServiceCollectionExtensions", stem + "Json", Emit.ConnectorEmitter.McpSessionName(stem), Emit.ConnectorEmitter.CustomAuthInterfaceName(clientName) }));
+        var typeScope = new Naming.Scope(
+            Naming.TypeNames.Concat(
+                new[]
+                {
+                    clientName,
+                    "I" + clientName,
+                    stem + "Connection",
+                    stem + "AuthMethod",
+                    stem + "ServiceCollectionExtensions",
+                    stem + "Json",
+                    Emit.ConnectorEmitter.McpSessionName(stem),
+                    Emit.ConnectorEmitter.CustomAuthInterfaceName(clientName),
+                }
+            )
+        );
         var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var type in spec.Types)
         {
@@ -47,16 +72,29 @@ internal static class SpecBinder
             if (claimed != wanted && typeNames.Keys.FirstOrDefault(k => typeNames[k] == Naming.Unescaped(wanted)) is { } other)
             {
                 var key = type.Name.Replace("~", "~0").Replace("/", "~1");
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IdentifierCollision, At(true, "/types/" + key, "/components/schemas/" + key, "/definitions/" + key), other, type.Name, Naming.Unescaped(wanted), claimed));
+                diagnostics.Add(
+                    DiagnosticInfo.Create(
+                        DiagnosticDescriptors.IdentifierCollision,
+                        At(true, "/types/" + key, "/components/schemas/" + key, "/definitions/" + key),
+                        other,
+                        type.Name,
+                        Naming.Unescaped(wanted),
+                        claimed
+                    )
+                );
             }
         }
 
-        TypeRef Map(TypeRef type) => type switch
-        {
-            { Kind: TypeKind.Named, Name: { } name } => type with { Name = typeNames.TryGetValue(name, out var id) ? id : Naming.ToPascal(name, "Model") },
-            { Item: { } item } => type with { Item = Map(item) },
-            _ => type,
-        };
+        TypeRef Map(TypeRef type) =>
+            type switch
+            {
+                { Kind: TypeKind.Named, Name: { } name } => type with
+                {
+                    Name = typeNames.TryGetValue(name, out var id) ? id : Naming.ToPascal(name, "Model"),
+                },
+                { Item: { } item } => type with { Item = Map(item) },
+                _ => type,
+            };
 
         var types = spec.Types.Select(t => BindType(t, typeNames[t.Name], Map)).ToEquatableArray();
 
@@ -70,7 +108,16 @@ internal static class SpecBinder
             // Two endpoints of the same name are one mistake, already reported as a duplicate (TC0011).
             if (claimed != wanted && methodOwners.TryGetValue(wanted, out var owner) && owner != operation.Name)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IdentifierCollision, At(false, operation.Pointer + "/name", operation.Pointer + "/operationId", operation.Pointer), owner, operation.Name, wanted, claimed));
+                diagnostics.Add(
+                    DiagnosticInfo.Create(
+                        DiagnosticDescriptors.IdentifierCollision,
+                        At(false, operation.Pointer + "/name", operation.Pointer + "/operationId", operation.Pointer),
+                        owner,
+                        operation.Name,
+                        wanted,
+                        claimed
+                    )
+                );
             }
 
             methodOwners[claimed] = operation.Name;
@@ -80,7 +127,9 @@ internal static class SpecBinder
         // Each auth method gets a Create<Method> factory on the connection, so field properties must avoid those too.
         var methodIds = new Naming.Scope();
         var authIds = spec.AuthMethods.Select(a => methodIds.Claim(Naming.ToPascal(a.Key, "Auth"))).ToList();
-        var connectionScope = new Naming.Scope(Naming.ConnectionMembers.Append(stem + "Connection").Concat(authIds.Select(id => "Create" + Naming.Unescaped(id))));
+        var connectionScope = new Naming.Scope(
+            Naming.ConnectionMembers.Append(stem + "Connection").Concat(authIds.Select(id => "Create" + Naming.Unescaped(id)))
+        );
         var fieldIds = new Dictionary<string, string>(StringComparer.Ordinal);
         string FieldId(string name)
         {
@@ -93,12 +142,17 @@ internal static class SpecBinder
             return id;
         }
 
-        var authMethods = spec.AuthMethods.Select((a, i) => a with
-        {
-            Identifier = authIds[i],
-            Fields = a.Fields.Select(f => f with { Identifier = FieldId(f.Name) }).ToEquatableArray(),
-            TypeLocation = a.Kind == AuthKind.Custom ? At(false, a.Pointer + "/type", a.Pointer) : null,
-        }).ToEquatableArray();
+        var authMethods = spec
+            .AuthMethods.Select(
+                (a, i) =>
+                    a with
+                    {
+                        Identifier = authIds[i],
+                        Fields = a.Fields.Select(f => f with { Identifier = FieldId(f.Name) }).ToEquatableArray(),
+                        TypeLocation = a.Kind == AuthKind.Custom ? At(false, a.Pointer + "/type", a.Pointer) : null,
+                    }
+            )
+            .ToEquatableArray();
 
         return spec with
         {
@@ -116,11 +170,15 @@ internal static class SpecBinder
     private static TypeSpec BindType(TypeSpec type, string identifier, Func<TypeRef, TypeRef> map)
     {
         var scope = new Naming.Scope(Naming.RecordMembers.Append(Naming.Unescaped(identifier)));
-        var properties = type.Properties.Select(p => p with
-        {
-            Identifier = scope.Claim(Naming.EscapeKeyword(Naming.ToPascal(p.JsonName, "Property"))),
-            Type = map(p.Type),
-        }).ToEquatableArray();
+        var properties = type
+            .Properties.Select(p =>
+                p with
+                {
+                    Identifier = scope.Claim(Naming.EscapeKeyword(Naming.ToPascal(p.JsonName, "Property"))),
+                    Type = map(p.Type),
+                }
+            )
+            .ToEquatableArray();
 
         var memberScope = new Naming.Scope(Naming.EnumMembers);
         // A value listed twice is one member (and two switch arms for one value would not compile).
@@ -129,10 +187,18 @@ internal static class SpecBinder
         var distinct = type.EnumIsInteger
             ? type.EnumValues.Where(v => IntegerEnumValue(v) is not null).GroupBy(v => IntegerEnumValue(v)!.Value).Select(g => g.First())
             : type.EnumValues.GroupBy(v => v.Value, StringComparer.Ordinal).Select(g => g.First());
-        var values = distinct.Select(v => v with
-        {
-            Identifier = memberScope.Claim(Naming.EscapeKeyword(Naming.ToPascal(v.Value, "Empty") is var id && id.StartsWith("_", StringComparison.Ordinal) ? "Value" + id : id)),
-        }).ToEquatableArray();
+        var values = distinct
+            .Select(v =>
+                v with
+                {
+                    Identifier = memberScope.Claim(
+                        Naming.EscapeKeyword(
+                            Naming.ToPascal(v.Value, "Empty") is var id && id.StartsWith("_", StringComparison.Ordinal) ? "Value" + id : id
+                        )
+                    ),
+                }
+            )
+            .ToEquatableArray();
 
         return type with
         {
@@ -142,23 +208,44 @@ internal static class SpecBinder
             AdditionalProperties = type.AdditionalProperties is { } extra ? map(extra) : null,
             Variants = type.Variants.Select(map).ToEquatableArray(),
             BaseType = type.BaseType is { } baseType ? map(TypeRef.Named(baseType)).Name : null,
-            DerivedTypes = type.DerivedTypes.Select(d => d with { TypeName = map(TypeRef.Named(d.TypeName)).Name ?? d.TypeName }).ToEquatableArray(),
+            DerivedTypes = type
+                .DerivedTypes.Select(d => d with { TypeName = map(TypeRef.Named(d.TypeName)).Name ?? d.TypeName })
+                .ToEquatableArray(),
         };
     }
 
     /// <summary>The number of an integer enum's member; null when a long cannot hold it.</summary>
-    internal static long? IntegerEnumValue(EnumValueSpec value)
-        => long.TryParse(value.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
+    internal static long? IntegerEnumValue(EnumValueSpec value) =>
+        long.TryParse(
+            value.Value,
+            System.Globalization.NumberStyles.AllowLeadingSign,
+            System.Globalization.CultureInfo.InvariantCulture,
+            out var number
+        )
+            ? number
+            : null;
 
     private static OperationSpec BindOperation(OperationSpec operation, string identifier, Func<TypeRef, TypeRef> map)
     {
         // Locals of generated methods start with "__", so parameter names only need to avoid each other and the token.
         var scope = new Naming.Scope(new[] { "cancellationToken" });
-        var parameters = operation.Parameters
-            .Select(p => p with { Type = map(p.Type), Identifier = p.Constant is null ? scope.Claim(Naming.ToCamel(p.Name, "value")) : "" })
+        var parameters = operation
+            .Parameters.Select(p =>
+                p with
+                {
+                    Type = map(p.Type),
+                    Identifier = p.Constant is null ? scope.Claim(Naming.ToCamel(p.Name, "value")) : "",
+                }
+            )
             .ToEquatableArray();
         var body = operation.Body is { } b
-            ? b with { Type = b.Type is { } t ? map(t) : null, Identifier = b.Kind is BodyKind.Json or BodyKind.Binary or BodyKind.Text or BodyKind.Form or BodyKind.Multipart ? scope.Claim(Naming.ToCamel(b.ParameterName, "body")) : "" }
+            ? b with
+            {
+                Type = b.Type is { } t ? map(t) : null,
+                Identifier = b.Kind is BodyKind.Json or BodyKind.Binary or BodyKind.Text or BodyKind.Form or BodyKind.Multipart
+                    ? scope.Claim(Naming.ToCamel(b.ParameterName, "body"))
+                    : "",
+            }
             : null;
         return operation with
         {
@@ -197,9 +284,13 @@ internal static class SpecBinder
         var parts = ns.Split('.')
             .Select(p => p.Trim())
             .Where(p => p.Length > 0)
-            .Select(p => Naming.EscapeKeyword(Naming.ToPascal(p, "Ns")) is var id && p.All(c => char.IsLetterOrDigit(c) || c == '_') && Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsIdentifierStartCharacter(p[0])
-                ? Naming.EscapeKeyword(p)
-                : id);
+            .Select(p =>
+                Naming.EscapeKeyword(Naming.ToPascal(p, "Ns")) is var id
+                && p.All(c => char.IsLetterOrDigit(c) || c == '_')
+                && Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsIdentifierStartCharacter(p[0])
+                    ? Naming.EscapeKeyword(p)
+                    : id
+            );
         var result = string.Join(".", parts);
         return result.Length == 0 ? "TypedConnectors.Generated" : result;
     }

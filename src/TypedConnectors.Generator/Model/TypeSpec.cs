@@ -35,7 +35,10 @@ internal static class Numbers
 
             if (value < int.MinValue || value > int.MaxValue)
             {
-                kind = value < long.MinValue || value > long.MaxValue ? TypeKind.Decimal : kind == TypeKind.Decimal ? kind : TypeKind.Int64;
+                kind =
+                    value < long.MinValue || value > long.MaxValue ? TypeKind.Decimal
+                    : kind == TypeKind.Decimal ? kind
+                    : TypeKind.Int64;
             }
         }
 

@@ -9,7 +9,13 @@ namespace TypedConnectors.Generator.Reading;
 /// </summary>
 internal static class BodyTemplateParser
 {
-    internal sealed record Result(ImmutableArray<TemplateSegment> Segments, ImmutableArray<string> Variables, string? Error, int ErrorIndex, int ErrorLength);
+    internal sealed record Result(
+        ImmutableArray<TemplateSegment> Segments,
+        ImmutableArray<string> Variables,
+        string? Error,
+        int ErrorIndex,
+        int ErrorLength
+    );
 
     public static Result Parse(string template)
     {
@@ -103,7 +109,11 @@ internal static class BodyTemplateParser
 
         if (!IsVariableName(name))
         {
-            return Fail("'" + name + "' is not a variable name (letters, digits and '_', not starting with a digit)", start - 2, end - start + 4);
+            return Fail(
+                "'" + name + "' is not a variable name (letters, digits and '_', not starting with a digit)",
+                start - 2,
+                end - start + 4
+            );
         }
 
         var toJson = false;
@@ -137,7 +147,13 @@ internal static class BodyTemplateParser
             }
         }
 
-        var segment = new TemplateSegment { Variable = name, InsideString = insideString, ToJson = toJson, Default = defaultValue };
+        var segment = new TemplateSegment
+        {
+            Variable = name,
+            InsideString = insideString,
+            ToJson = toJson,
+            Default = defaultValue,
+        };
         return new Result(ImmutableArray.Create(segment), ImmutableArray.Create(name), null, 0, 0);
     }
 
@@ -159,6 +175,6 @@ internal static class BodyTemplateParser
         return true;
     }
 
-    private static Result Fail(string message, int index, int length)
-        => new(ImmutableArray<TemplateSegment>.Empty, ImmutableArray<string>.Empty, message, index, length);
+    private static Result Fail(string message, int index, int length) =>
+        new(ImmutableArray<TemplateSegment>.Empty, ImmutableArray<string>.Empty, message, index, length);
 }

@@ -35,15 +35,22 @@ internal static class ConnectorFileReader
     private static readonly string[] YamlExtensions = { ".yaml", ".yml" };
 
     /// <summary>The dialect readers, most specific shape first; the canonical format is the fallback.</summary>
-    internal static ImmutableArray<IConnectorReader> Readers { get; } = ImmutableArray.Create<IConnectorReader>(
-        new OpenApi.OpenApiConnectorReader(),
-        new Scalekit.ScalekitReader(),
-        new Databar.DatabarReader(),
-        new CanonicalConnectorReader());
+    internal static ImmutableArray<IConnectorReader> Readers { get; } =
+        ImmutableArray.Create<IConnectorReader>(
+            new OpenApi.OpenApiConnectorReader(),
+            new Scalekit.ScalekitReader(),
+            new Databar.DatabarReader(),
+            new CanonicalConnectorReader()
+        );
 
     public static bool IsYaml(string path) => YamlExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
-    public static ReadResult Read(ConnectorInput input, GeneratorSettings settings, CancellationToken cancellationToken, OpenApi.DocumentSet? documents = null)
+    public static ReadResult Read(
+        ConnectorInput input,
+        GeneratorSettings settings,
+        CancellationToken cancellationToken,
+        OpenApi.DocumentSet? documents = null
+    )
     {
         var diagnostics = new List<DiagnosticInfo>();
         ConnectorSpec? spec = null;
@@ -63,7 +70,15 @@ internal static class ConnectorFileReader
         }
         catch (Exception ex)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.WholeFile(input.Path), System.IO.Path.GetFileName(input.Path), ex.GetType().FullName ?? "Exception", ex.Message));
+            diagnostics.Add(
+                DiagnosticInfo.Create(
+                    DiagnosticDescriptors.InternalError,
+                    LocationInfo.WholeFile(input.Path),
+                    System.IO.Path.GetFileName(input.Path),
+                    ex.GetType().FullName ?? "Exception",
+                    ex.Message
+                )
+            );
             spec = null;
         }
 
@@ -71,12 +86,24 @@ internal static class ConnectorFileReader
         return new ReadResult(input.Path, hasErrors ? null : spec, diagnostics.ToEquatableArray());
     }
 
-    private static ConnectorSpec? ReadSpec(ConnectorInput input, List<DiagnosticInfo> diagnostics, out DocContext? context, OpenApi.DocumentSet? documents, CancellationToken cancellationToken)
+    private static ConnectorSpec? ReadSpec(
+        ConnectorInput input,
+        List<DiagnosticInfo> diagnostics,
+        out DocContext? context,
+        OpenApi.DocumentSet? documents,
+        CancellationToken cancellationToken
+    )
     {
         context = null;
         if (input.Text.Length > ReadLimits.MaxFileChars)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputTooLarge, LocationInfo.WholeFile(input.Path), "the file is larger than " + (ReadLimits.MaxFileChars / (1024 * 1024)) + " MB"));
+            diagnostics.Add(
+                DiagnosticInfo.Create(
+                    DiagnosticDescriptors.InputTooLarge,
+                    LocationInfo.WholeFile(input.Path),
+                    "the file is larger than " + (ReadLimits.MaxFileChars / (1024 * 1024)) + " MB"
+                )
+            );
             return null;
         }
 
@@ -125,7 +152,14 @@ internal static class ConnectorFileReader
             var named = Readers.FirstOrDefault(r => string.Equals(r.Dialect, dialect!.Trim(), StringComparison.OrdinalIgnoreCase));
             if (named is null)
             {
-                context.ReportAtStart(DiagnosticDescriptors.UnrecognizedDialect, root, "the TypedConnectorsDialect metadata '" + dialect + "' names no dialect; use one of: " + string.Join(", ", Readers.Select(r => r.Dialect)));
+                context.ReportAtStart(
+                    DiagnosticDescriptors.UnrecognizedDialect,
+                    root,
+                    "the TypedConnectorsDialect metadata '"
+                        + dialect
+                        + "' names no dialect; use one of: "
+                        + string.Join(", ", Readers.Select(r => r.Dialect))
+                );
             }
 
             return named;

@@ -39,15 +39,15 @@ internal sealed class DocContext
 
     public bool HasErrors => Diagnostics.Any(d => d.StopsGeneration);
 
-    public void Report(DiagnosticDescriptor descriptor, DocNode node, params string[] arguments)
-        => Add(DiagnosticInfo.Create(descriptor, File.Locate(node), arguments));
+    public void Report(DiagnosticDescriptor descriptor, DocNode node, params string[] arguments) =>
+        Add(DiagnosticInfo.Create(descriptor, File.Locate(node), arguments));
 
-    public void ReportKey(DiagnosticDescriptor descriptor, DocProperty property, params string[] arguments)
-        => Add(DiagnosticInfo.Create(descriptor, File.LocateName(property), arguments));
+    public void ReportKey(DiagnosticDescriptor descriptor, DocProperty property, params string[] arguments) =>
+        Add(DiagnosticInfo.Create(descriptor, File.LocateName(property), arguments));
 
     /// <summary>Reports at the opening brace of an object: used for keys that are missing from it.</summary>
-    public void ReportAtStart(DiagnosticDescriptor descriptor, DocNode node, params string[] arguments)
-        => Add(DiagnosticInfo.Create(descriptor, File.Locate(node.Start, Math.Min(1, node.Length)), arguments));
+    public void ReportAtStart(DiagnosticDescriptor descriptor, DocNode node, params string[] arguments) =>
+        Add(DiagnosticInfo.Create(descriptor, File.Locate(node.Start, Math.Min(1, node.Length)), arguments));
 
     private void Add(DiagnosticInfo diagnostic)
     {
@@ -86,7 +86,11 @@ internal sealed class DocContext
                 property = found;
                 node = found.Value;
             }
-            else if (node is DocArray array && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < array.Items.Count)
+            else if (
+                node is DocArray array
+                && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                && index < array.Items.Count
+            )
             {
                 property = null;
                 node = array.Items[index];
@@ -150,11 +154,11 @@ internal sealed class DocContext
         return null;
     }
 
-    public DocObject? Object(DocObject parent, string key, bool required = false, string? where = null)
-        => Get(parent, key, required, where) is { } node ? AsObject(node, key) : null;
+    public DocObject? Object(DocObject parent, string key, bool required = false, string? where = null) =>
+        Get(parent, key, required, where) is { } node ? AsObject(node, key) : null;
 
-    public DocArray? Array(DocObject parent, string key, bool required = false, string? where = null)
-        => Get(parent, key, required, where) is { } node ? AsArray(node, key) : null;
+    public DocArray? Array(DocObject parent, string key, bool required = false, string? where = null) =>
+        Get(parent, key, required, where) is { } node ? AsArray(node, key) : null;
 
     public string? String(DocObject parent, string key, bool required = false, string? where = null, bool allowScalars = false)
     {
@@ -201,9 +205,13 @@ internal sealed class DocContext
             case DocScalar { Kind: ScalarKind.Null } empty:
                 ReportNullIfRequired(empty, key, required);
                 return null;
-            case DocScalar { Kind: ScalarKind.Number } n when long.TryParse(n.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value):
+            case DocScalar { Kind: ScalarKind.Number } n
+                when long.TryParse(n.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value):
                 return value;
-            case DocScalar { Kind: ScalarKind.Number } n when double.TryParse(n.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15:
+            case DocScalar { Kind: ScalarKind.Number } n
+                when double.TryParse(n.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+                    && d == Math.Floor(d)
+                    && Math.Abs(d) < 9e15:
                 return (long)d;
             default:
                 Report(DiagnosticDescriptors.WrongValueType, node, key, "a whole number", Describe(node));
@@ -215,15 +223,35 @@ internal sealed class DocContext
     public string? Number(DocObject parent, string key) => Scalar(parent, key, ScalarKind.Number);
 
     /// <summary>Reads a string that must be one of <paramref name="allowed"/> (case-insensitive).</summary>
-    public T? Enum<T>(DocObject parent, string key, IReadOnlyList<(string Name, T Value)> allowed, string what, bool required = false, string? where = null)
-        where T : struct
-        => Match(parent, key, allowed, what, required, where, out var value) ? value : null;
+    public T? Enum<T>(
+        DocObject parent,
+        string key,
+        IReadOnlyList<(string Name, T Value)> allowed,
+        string what,
+        bool required = false,
+        string? where = null
+    )
+        where T : struct => Match(parent, key, allowed, what, required, where, out var value) ? value : null;
 
     /// <summary>Like <see cref="Enum{T}"/> for string-valued choices.</summary>
-    public string? OneOf(DocObject parent, string key, IReadOnlyList<(string Name, string Value)> allowed, string what, bool required = false, string? where = null)
-        => Match(parent, key, allowed, what, required, where, out var value) ? value : null;
+    public string? OneOf(
+        DocObject parent,
+        string key,
+        IReadOnlyList<(string Name, string Value)> allowed,
+        string what,
+        bool required = false,
+        string? where = null
+    ) => Match(parent, key, allowed, what, required, where, out var value) ? value : null;
 
-    private bool Match<T>(DocObject parent, string key, IReadOnlyList<(string Name, T Value)> allowed, string what, bool required, string? where, out T value)
+    private bool Match<T>(
+        DocObject parent,
+        string key,
+        IReadOnlyList<(string Name, T Value)> allowed,
+        string what,
+        bool required,
+        string? where,
+        out T value
+    )
     {
         value = default!;
         var node = Get(parent, key, required, where);
@@ -242,7 +270,13 @@ internal sealed class DocContext
             }
         }
 
-        Report(DiagnosticDescriptors.InvalidEnumValue, node, text, what, string.Join(", ", allowed.Select(a => a.Name).Distinct(StringComparer.OrdinalIgnoreCase)));
+        Report(
+            DiagnosticDescriptors.InvalidEnumValue,
+            node,
+            text,
+            what,
+            string.Join(", ", allowed.Select(a => a.Name).Distinct(StringComparer.OrdinalIgnoreCase))
+        );
         return false;
     }
 
@@ -265,13 +299,23 @@ internal sealed class DocContext
                 continue;
             }
 
-            if (known.Contains(property.Name) || property.Name.StartsWith("x-", StringComparison.Ordinal) || (!Strict && property.Name == "$schema"))
+            if (
+                known.Contains(property.Name)
+                || property.Name.StartsWith("x-", StringComparison.Ordinal)
+                || (!Strict && property.Name == "$schema")
+            )
             {
                 continue;
             }
 
             var suggestion = Suggest(property.Name, known);
-            ReportKey(Strict ? DiagnosticDescriptors.UnknownCanonicalKey : DiagnosticDescriptors.UnknownKey, property, property.Name, what, suggestion is null ? "" : "; did you mean '" + suggestion + "'?");
+            ReportKey(
+                Strict ? DiagnosticDescriptors.UnknownCanonicalKey : DiagnosticDescriptors.UnknownKey,
+                property,
+                property.Name,
+                what,
+                suggestion is null ? "" : "; did you mean '" + suggestion + "'?"
+            );
         }
     }
 
@@ -298,13 +342,17 @@ internal sealed class DocContext
     /// <summary>"a string or a number", "a string, a number or true/false".</summary>
     internal static string KindList(IReadOnlyList<ScalarKind> kinds)
     {
-        var names = kinds.Select(k => k switch
-        {
-            ScalarKind.String => "a string",
-            ScalarKind.Number => "a number",
-            ScalarKind.Boolean => "true or false",
-            _ => "null",
-        }).ToList();
+        var names = kinds
+            .Select(k =>
+                k switch
+                {
+                    ScalarKind.String => "a string",
+                    ScalarKind.Number => "a number",
+                    ScalarKind.Boolean => "true or false",
+                    _ => "null",
+                }
+            )
+            .ToList();
         return names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[names.Count - 1];
     }
 
@@ -328,13 +376,14 @@ internal sealed class DocContext
         return node;
     }
 
-    public static string Describe(DocNode node) => node switch
-    {
-        DocScalar { Kind: ScalarKind.String } s => "the string \"" + Truncate(s.Text, 40) + "\"",
-        DocScalar { Kind: ScalarKind.Null } => "null",
-        DocScalar s => s.KindName + " " + Truncate(s.Text, 40),
-        _ => "an " + node.KindName,
-    };
+    public static string Describe(DocNode node) =>
+        node switch
+        {
+            DocScalar { Kind: ScalarKind.String } s => "the string \"" + Truncate(s.Text, 40) + "\"",
+            DocScalar { Kind: ScalarKind.Null } => "null",
+            DocScalar s => s.KindName + " " + Truncate(s.Text, 40),
+            _ => "an " + node.KindName,
+        };
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text.Substring(0, max) + "…";
 

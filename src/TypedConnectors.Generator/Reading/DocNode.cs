@@ -117,11 +117,12 @@ internal sealed class DocScalar : DocNode
     /// <summary>String value (unescaped), number as written, <c>true</c>/<c>false</c>, or <c>null</c>.</summary>
     public string Text { get; }
 
-    public override string KindName => Kind switch
-    {
-        ScalarKind.String => "string",
-        ScalarKind.Number => "number",
-        ScalarKind.Boolean => "boolean",
-        _ => "null",
-    };
+    public override string KindName =>
+        Kind switch
+        {
+            ScalarKind.String => "string",
+            ScalarKind.Number => "number",
+            ScalarKind.Boolean => "boolean",
+            _ => "null",
+        };
 }

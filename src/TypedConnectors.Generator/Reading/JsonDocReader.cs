@@ -13,45 +13,69 @@ internal static class JsonDocReader
         var skip = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
         var bytes = Encoding.UTF8.GetBytes(text.Substring(skip));
         var cursor = new OffsetCursor(text, bytes, skip);
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
-        {
-            AllowTrailingCommas = true,
-            CommentHandling = JsonCommentHandling.Skip,
-            MaxDepth = ReadLimits.MaxDepth,
-        });
+        var reader = new Utf8JsonReader(
+            bytes,
+            new JsonReaderOptions
+            {
+                AllowTrailingCommas = true,
+                CommentHandling = JsonCommentHandling.Skip,
+                MaxDepth = ReadLimits.MaxDepth,
+            }
+        );
 
         try
         {
             if (!reader.Read())
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedDocument, file.WholeFile(), "JSON", "the file is empty"));
+                diagnostics.Add(
+                    DiagnosticInfo.Create(DiagnosticDescriptors.MalformedDocument, file.WholeFile(), "JSON", "the file is empty")
+                );
                 return null;
             }
 
             var root = ReadValue(ref reader, cursor, file, diagnostics, cancellationToken);
             if (reader.Read())
             {
-                throw new JsonException("'" + (char)bytes[(int)reader.TokenStartIndex] + "' after the end of the document.", null, null, null);
+                throw new JsonException(
+                    "'" + (char)bytes[(int)reader.TokenStartIndex] + "' after the end of the document.",
+                    null,
+                    null,
+                    null
+                );
             }
 
             return root;
         }
         catch (JsonException ex)
         {
-            var depthExceeded = reader.CurrentDepth >= ReadLimits.MaxDepth - 1 && ex.Message.IndexOf("depth", StringComparison.OrdinalIgnoreCase) >= 0;
-            var offset = ex.LineNumber is long line && ex.BytePositionInLine is long bytePos
-                ? cursor.CharOffsetOf(file, (int)line, (int)bytePos)
-                : cursor.CharAt((int)Math.Min(reader.BytesConsumed, bytes.Length));
+            var depthExceeded =
+                reader.CurrentDepth >= ReadLimits.MaxDepth - 1 && ex.Message.IndexOf("depth", StringComparison.OrdinalIgnoreCase) >= 0;
+            var offset =
+                ex.LineNumber is long line && ex.BytePositionInLine is long bytePos
+                    ? cursor.CharOffsetOf(file, (int)line, (int)bytePos)
+                    : cursor.CharAt((int)Math.Min(reader.BytesConsumed, bytes.Length));
             // One character wide, unless the parser stopped at a line break (an unterminated string): no squiggle on a newline.
             var location = file.Locate(offset, offset < text.Length && text[offset] != '\n' && text[offset] != '\r' ? 1 : 0);
-            diagnostics.Add(depthExceeded
-                ? DiagnosticInfo.Create(DiagnosticDescriptors.InputTooLarge, location, "nesting deeper than " + ReadLimits.MaxDepth + " levels")
-                : DiagnosticInfo.Create(DiagnosticDescriptors.MalformedDocument, location, "JSON", CleanMessage(ex.Message)));
+            diagnostics.Add(
+                depthExceeded
+                    ? DiagnosticInfo.Create(
+                        DiagnosticDescriptors.InputTooLarge,
+                        location,
+                        "nesting deeper than " + ReadLimits.MaxDepth + " levels"
+                    )
+                    : DiagnosticInfo.Create(DiagnosticDescriptors.MalformedDocument, location, "JSON", CleanMessage(ex.Message))
+            );
             return null;
         }
     }
 
-    private static DocNode ReadValue(ref Utf8JsonReader reader, OffsetCursor cursor, SourceFile file, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static DocNode ReadValue(
+        ref Utf8JsonReader reader,
+        OffsetCursor cursor,
+        SourceFile file,
+        List<DiagnosticInfo> diagnostics,
+        CancellationToken cancellationToken
+    )
     {
         var tokenStart = (int)reader.TokenStartIndex;
         switch (reader.TokenType)
@@ -163,7 +187,12 @@ internal static class JsonDocReader
             while (_byte < byteOffset)
             {
                 var b = _bytes[_byte];
-                var width = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+                var width =
+                    b < 0x80 ? 1
+                    : b >= 0xF0 ? 4
+                    : b >= 0xE0 ? 3
+                    : b >= 0xC0 ? 2
+                    : 1;
                 _byte += width;
                 _char += width == 4 ? 2 : 1;
             }
@@ -185,7 +214,10 @@ internal static class JsonDocReader
                     continue;
                 }
 
-                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+                bytes +=
+                    c < 0x80 ? 1
+                    : c < 0x800 ? 2
+                    : 3;
                 offset++;
             }
 

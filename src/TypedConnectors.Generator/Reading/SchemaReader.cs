@@ -12,15 +12,40 @@ internal sealed class SchemaReader
 {
     internal static readonly string[] SchemaKeys =
     {
-        "type", "format", "enum", "properties", "required", "items", "nullable", "description", "default",
-        "additionalProperties", "$ref", "maxLength", "minLength", "minimum", "maximum", "pattern", "title",
-        "minItems", "maxItems", "examples", "example", "readOnly", "deprecated",
+        "type",
+        "format",
+        "enum",
+        "properties",
+        "required",
+        "items",
+        "nullable",
+        "description",
+        "default",
+        "additionalProperties",
+        "$ref",
+        "maxLength",
+        "minLength",
+        "minimum",
+        "maximum",
+        "pattern",
+        "title",
+        "minItems",
+        "maxItems",
+        "examples",
+        "example",
+        "readOnly",
+        "deprecated",
     };
 
     private static readonly (string, string)[] TypeNames =
     {
-        ("string", "string"), ("integer", "integer"), ("number", "number"), ("boolean", "boolean"),
-        ("object", "object"), ("array", "array"), ("null", "null"),
+        ("string", "string"),
+        ("integer", "integer"),
+        ("number", "number"),
+        ("boolean", "boolean"),
+        ("object", "object"),
+        ("array", "array"),
+        ("null", "null"),
     };
 
     private readonly DocContext _context;
@@ -73,7 +98,12 @@ internal sealed class SchemaReader
             var target = reference.StartsWith(prefix, StringComparison.Ordinal) ? reference.Substring(prefix.Length) : null;
             if (target is null || _namedTypes?.Find(target) is not { } definition)
             {
-                _context.Report(DiagnosticDescriptors.UnresolvedReference, schema.Get("$ref")!, reference, "references must name an entry of the top-level 'types' object, as \"#/types/Name\"");
+                _context.Report(
+                    DiagnosticDescriptors.UnresolvedReference,
+                    schema.Get("$ref")!,
+                    reference,
+                    "references must name an entry of the top-level 'types' object, as \"#/types/Name\""
+                );
                 return TypeRef.Any;
             }
 
@@ -95,7 +125,13 @@ internal sealed class SchemaReader
                 }
                 else if (item is not DocScalar { Kind: ScalarKind.String or ScalarKind.Number })
                 {
-                    _context.Report(DiagnosticDescriptors.WrongValueType, item, "enum value", "a string or number", DocContext.Describe(item));
+                    _context.Report(
+                        DiagnosticDescriptors.WrongValueType,
+                        item,
+                        "enum value",
+                        "a string or number",
+                        DocContext.Describe(item)
+                    );
                 }
                 else if (CheckValue(item, schema, "enum value") is { } text)
                 {
@@ -105,14 +141,16 @@ internal sealed class SchemaReader
 
             if (members.Count > 0)
             {
-                AddType(new TypeSpec
-                {
-                    Name = suggestedName,
-                    Kind = TypeSpecKind.Enum,
-                    Description = description,
-                    EnumValues = members.ToEquatableArray(),
-                    EnumIsInteger = type == "integer",
-                });
+                AddType(
+                    new TypeSpec
+                    {
+                        Name = suggestedName,
+                        Kind = TypeSpecKind.Enum,
+                        Description = description,
+                        EnumValues = members.ToEquatableArray(),
+                        EnumIsInteger = type == "integer",
+                    }
+                );
                 return TypeRef.Named(suggestedName).AsNullable(nullable);
             }
         }
@@ -122,7 +160,15 @@ internal sealed class SchemaReader
             case "string":
                 return Primitive(format).AsNullable(nullable);
             case "integer":
-                return new TypeRef(Numbers.IntegerKind(format, new[] { "minimum", "maximum", "default" }.Select(k => (schema.Get(k) as DocScalar) is { Kind: ScalarKind.Number } n ? n.Text : null)), Nullable: nullable);
+                return new TypeRef(
+                    Numbers.IntegerKind(
+                        format,
+                        new[] { "minimum", "maximum", "default" }.Select(k =>
+                            (schema.Get(k) as DocScalar) is { Kind: ScalarKind.Number } n ? n.Text : null
+                        )
+                    ),
+                    Nullable: nullable
+                );
             case "number":
                 return new TypeRef(format == "decimal" ? TypeKind.Decimal : TypeKind.Double, Nullable: nullable);
             case "boolean":
@@ -185,15 +231,17 @@ internal sealed class SchemaReader
             {
                 var propertyType = Read(property.Value, name + Naming.ToPascal(property.Name, "Property"));
                 var propertySchema = property.Value as DocObject;
-                properties.Add(new PropertySpec
-                {
-                    JsonName = property.Name,
-                    Type = propertyType,
-                    Required = required.Contains(property.Name),
-                    Description = propertySchema is null ? null : _context.String(propertySchema, "description"),
-                    Default = propertySchema?.Get("default") is DocScalar d && d.Kind != ScalarKind.Null ? JsonLiteral(d) : null,
-                    Constraints = propertySchema is null ? null : ReadConstraints(propertySchema),
-                });
+                properties.Add(
+                    new PropertySpec
+                    {
+                        JsonName = property.Name,
+                        Type = propertyType,
+                        Required = required.Contains(property.Name),
+                        Description = propertySchema is null ? null : _context.String(propertySchema, "description"),
+                        Default = propertySchema?.Get("default") is DocScalar d && d.Kind != ScalarKind.Null ? JsonLiteral(d) : null,
+                        Constraints = propertySchema is null ? null : ReadConstraints(propertySchema),
+                    }
+                );
             }
 
             _resolving.Remove(name);
@@ -207,14 +255,16 @@ internal sealed class SchemaReader
             return TypeRef.Any;
         }
 
-        AddType(new TypeSpec
-        {
-            Name = name,
-            Kind = TypeSpecKind.Object,
-            Description = description,
-            Properties = properties.ToEquatableArray(),
-            AdditionalProperties = additional is DocObject extra ? Read(extra, name + "AdditionalProperty") : null,
-        });
+        AddType(
+            new TypeSpec
+            {
+                Name = name,
+                Kind = TypeSpecKind.Object,
+                Description = description,
+                Properties = properties.ToEquatableArray(),
+                AdditionalProperties = additional is DocObject extra ? Read(extra, name + "AdditionalProperty") : null,
+            }
+        );
         return TypeRef.Named(name);
     }
 
@@ -290,7 +340,13 @@ internal sealed class SchemaReader
             }
         }
 
-        _context.Report(DiagnosticDescriptors.InvalidEnumValue, node, text, "schema type", string.Join(", ", TypeNames.Select(t => t.Item1)));
+        _context.Report(
+            DiagnosticDescriptors.InvalidEnumValue,
+            node,
+            text,
+            "schema type",
+            string.Join(", ", TypeNames.Select(t => t.Item1))
+        );
         return null;
     }
 
@@ -328,7 +384,13 @@ internal sealed class SchemaReader
 
         if (schema.Get("additionalProperties") is { } additional and not DocObject and not DocScalar { Kind: ScalarKind.Boolean })
         {
-            _context.Report(DiagnosticDescriptors.WrongValueType, additional, "additionalProperties", "true, false or a schema", DocContext.Describe(additional));
+            _context.Report(
+                DiagnosticDescriptors.WrongValueType,
+                additional,
+                "additionalProperties",
+                "true, false or a schema",
+                DocContext.Describe(additional)
+            );
         }
 
         CheckConstraints(schema, ReadConstraints(schema));
@@ -360,7 +422,15 @@ internal sealed class SchemaReader
             return;
         }
 
-        foreach (var (key, value) in new[] { ("minLength", constraints.MinLength), ("maxLength", constraints.MaxLength), ("minItems", constraints.MinItems), ("maxItems", constraints.MaxItems) })
+        foreach (
+            var (key, value) in new[]
+            {
+                ("minLength", constraints.MinLength),
+                ("maxLength", constraints.MaxLength),
+                ("minItems", constraints.MinItems),
+                ("maxItems", constraints.MaxItems),
+            }
+        )
         {
             if (value < 0)
             {
@@ -379,7 +449,11 @@ internal sealed class SchemaReader
     {
         try
         {
-            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+            _ = new System.Text.RegularExpressions.Regex(
+                pattern,
+                System.Text.RegularExpressions.RegexOptions.None,
+                TimeSpan.FromSeconds(1)
+            );
             return true;
         }
         catch (ArgumentException)
@@ -408,7 +482,13 @@ internal sealed class SchemaReader
             // "No value" for a default; a value of its own elsewhere, allowed when the type says so.
             if (key != "default" && types.Count > 0 && !nullable)
             {
-                _context.Report(DiagnosticDescriptors.WrongValueType, value, key, expected + " (the declared type is " + declared + ", not nullable)", "null");
+                _context.Report(
+                    DiagnosticDescriptors.WrongValueType,
+                    value,
+                    key,
+                    expected + " (the declared type is " + declared + ", not nullable)",
+                    "null"
+                );
             }
 
             return null;
@@ -416,15 +496,31 @@ internal sealed class SchemaReader
 
         if (types.Count > 0 && !types.Any(type => Fits(value, type)))
         {
-            _context.Report(DiagnosticDescriptors.WrongValueType, value, key, expected + " (the declared type is " + declared + ")", DocContext.Describe(value));
+            _context.Report(
+                DiagnosticDescriptors.WrongValueType,
+                value,
+                key,
+                expected + " (the declared type is " + declared + ")",
+                DocContext.Describe(value)
+            );
             return null;
         }
 
         // A default or example of an enum is one of its members: anything else has no C# value to stand for.
-        if (key != "enum value" && value is DocScalar member && EnumOf(schema, 0) is { } members
-            && !members.Any(m => m.Kind == member.Kind && m.Text == member.Text))
+        if (
+            key != "enum value"
+            && value is DocScalar member
+            && EnumOf(schema, 0) is { } members
+            && !members.Any(m => m.Kind == member.Kind && m.Text == member.Text)
+        )
         {
-            _context.Report(DiagnosticDescriptors.InvalidEnumValue, value, member.Text, key, string.Join(", ", members.Select(m => m.Text)));
+            _context.Report(
+                DiagnosticDescriptors.InvalidEnumValue,
+                value,
+                member.Text,
+                key,
+                string.Join(", ", members.Select(m => m.Text))
+            );
             return null;
         }
 
@@ -434,10 +530,12 @@ internal sealed class SchemaReader
     /// <summary>The members of the enum a schema declares (through <c>#/types/</c> references); null when it declares none.</summary>
     private List<DocScalar>? EnumOf(DocObject schema, int depth)
     {
-        if (depth < 16
+        if (
+            depth < 16
             && schema.Get("$ref") is DocScalar { Kind: ScalarKind.String } reference
             && reference.Text.StartsWith("#/types/", StringComparison.Ordinal)
-            && _namedTypes?.Find(reference.Text.Substring("#/types/".Length))?.Value is DocObject target)
+            && _namedTypes?.Find(reference.Text.Substring("#/types/".Length))?.Value is DocObject target
+        )
         {
             return EnumOf(target, depth + 1);
         }
@@ -447,38 +545,46 @@ internal sealed class SchemaReader
             : null;
     }
 
-    private static bool Fits(DocNode value, string type) => type switch
-    {
-        "string" => value is DocScalar { Kind: ScalarKind.String },
-        "integer" => value is DocScalar { Kind: ScalarKind.Number } n && IsWholeNumber(n.Text),
-        "number" => value is DocScalar { Kind: ScalarKind.Number },
-        "boolean" => value is DocScalar { Kind: ScalarKind.Boolean },
-        "array" => value is DocArray,
-        "object" => value is DocObject,
-        _ => true,
-    };
+    private static bool Fits(DocNode value, string type) =>
+        type switch
+        {
+            "string" => value is DocScalar { Kind: ScalarKind.String },
+            "integer" => value is DocScalar { Kind: ScalarKind.Number } n && IsWholeNumber(n.Text),
+            "number" => value is DocScalar { Kind: ScalarKind.Number },
+            "boolean" => value is DocScalar { Kind: ScalarKind.Boolean },
+            "array" => value is DocArray,
+            "object" => value is DocObject,
+            _ => true,
+        };
 
-    private static string Expected(string type) => type switch
-    {
-        "integer" => "a whole number",
-        "number" => "a number",
-        "boolean" => "true or false",
-        "array" => "an array",
-        "object" => "an object",
-        _ => "a " + type,
-    };
+    private static string Expected(string type) =>
+        type switch
+        {
+            "integer" => "a whole number",
+            "number" => "a number",
+            "boolean" => "true or false",
+            "array" => "an array",
+            "object" => "an object",
+            _ => "a " + type,
+        };
 
-    private static bool IsWholeNumber(string text)
-        => long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _)
-            || (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d) && d == Math.Floor(d));
+    private static bool IsWholeNumber(string text) =>
+        long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _)
+        || (
+            double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+            && !double.IsInfinity(d)
+            && d == Math.Floor(d)
+        );
 
     /// <summary>The JSON type a schema declares (through <c>#/types/</c> references), without reporting anything.</summary>
     private (List<string> Types, bool Nullable) DeclaredType(DocObject schema, int depth)
     {
-        if (depth < 16
+        if (
+            depth < 16
             && schema.Get("$ref") is DocScalar { Kind: ScalarKind.String } reference
             && reference.Text.StartsWith("#/types/", StringComparison.Ordinal)
-            && _namedTypes?.Find(reference.Text.Substring("#/types/".Length))?.Value is DocObject target)
+            && _namedTypes?.Find(reference.Text.Substring("#/types/".Length))?.Value is DocObject target
+        )
         {
             return DeclaredType(target, depth + 1);
         }
@@ -497,16 +603,17 @@ internal sealed class SchemaReader
         return (types.All(t => TypeNames.Any(known => known.Item1 == t)) ? types : new List<string>(), nullable);
     }
 
-    internal static TypeRef Primitive(string? format) => format switch
-    {
-        "date-time" => new TypeRef(TypeKind.DateTime),
-        "date" => new TypeRef(TypeKind.Date),
-        "uuid" => new TypeRef(TypeKind.Guid),
-        "uri" => new TypeRef(TypeKind.Uri),
-        "byte" => new TypeRef(TypeKind.Bytes),
-        "binary" => new TypeRef(TypeKind.Stream),
-        _ => TypeRef.String,
-    };
+    internal static TypeRef Primitive(string? format) =>
+        format switch
+        {
+            "date-time" => new TypeRef(TypeKind.DateTime),
+            "date" => new TypeRef(TypeKind.Date),
+            "uuid" => new TypeRef(TypeKind.Guid),
+            "uri" => new TypeRef(TypeKind.Uri),
+            "byte" => new TypeRef(TypeKind.Bytes),
+            "binary" => new TypeRef(TypeKind.Stream),
+            _ => TypeRef.String,
+        };
 
     /// <summary>A default value as the text it is kept in: the string itself, or a number/boolean as written.</summary>
     public static string JsonLiteral(DocScalar scalar) => scalar.Text;

@@ -24,8 +24,14 @@ internal static class YamlDocReader
     private static readonly Regex IntPattern = new("^[-+]?[0-9]+$", RegexOptions.CultureInvariant);
     private static readonly Regex OctalPattern = new("^0o[0-7]+$", RegexOptions.CultureInvariant);
     private static readonly Regex HexPattern = new("^0x[0-9a-fA-F]+$", RegexOptions.CultureInvariant);
-    private static readonly Regex FloatPattern = new(@"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant);
-    private static readonly Regex JsonNumberPattern = new(@"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant);
+    private static readonly Regex FloatPattern = new(
+        @"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$",
+        RegexOptions.CultureInvariant
+    );
+    private static readonly Regex JsonNumberPattern = new(
+        @"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$",
+        RegexOptions.CultureInvariant
+    );
 
     public static DocNode? Read(SourceFile file, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
@@ -38,12 +44,25 @@ internal static class YamlDocReader
         catch (YamlException ex)
         {
             var start = ToOffset(ex.Start, file);
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedDocument, file.Locate(start, start < file.Text.Length ? 1 : 0), "YAML", CleanMessage(ex.Message)));
+            diagnostics.Add(
+                DiagnosticInfo.Create(
+                    DiagnosticDescriptors.MalformedDocument,
+                    file.Locate(start, start < file.Text.Length ? 1 : 0),
+                    "YAML",
+                    CleanMessage(ex.Message)
+                )
+            );
             return null;
         }
         catch (LimitExceededException ex)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InputTooLarge, file.Locate(ex.Offset, ex.Offset < file.Text.Length ? 1 : 0), ex.Message));
+            diagnostics.Add(
+                DiagnosticInfo.Create(
+                    DiagnosticDescriptors.InputTooLarge,
+                    file.Locate(ex.Offset, ex.Offset < file.Text.Length ? 1 : 0),
+                    ex.Message
+                )
+            );
             return null;
         }
     }
@@ -140,7 +159,11 @@ internal static class YamlDocReader
             }
         }
 
-        if (FloatPattern.IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && !double.IsInfinity(d))
+        if (
+            FloatPattern.IsMatch(value)
+            && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+            && !double.IsInfinity(d)
+        )
         {
             return d.ToString("R", CultureInfo.InvariantCulture);
         }
@@ -179,7 +202,9 @@ internal static class YamlDocReader
             Next(parser); // StreamStart
             if (!Next(parser) || parser.Current is StreamEnd)
             {
-                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedDocument, _file.WholeFile(), "YAML", "the file is empty"));
+                _diagnostics.Add(
+                    DiagnosticInfo.Create(DiagnosticDescriptors.MalformedDocument, _file.WholeFile(), "YAML", "the file is empty")
+                );
                 return null;
             }
 
@@ -199,7 +224,14 @@ internal static class YamlDocReader
             if (parser.Current is DocumentStart second)
             {
                 var offset = Offset(second.Start);
-                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedDocument, _file.Locate(offset, Math.Min(3, _file.Text.Length - offset)), "YAML", "the file holds more than one YAML document; only one is allowed"));
+                _diagnostics.Add(
+                    DiagnosticInfo.Create(
+                        DiagnosticDescriptors.MalformedDocument,
+                        _file.Locate(offset, Math.Min(3, _file.Text.Length - offset)),
+                        "YAML",
+                        "the file holds more than one YAML document; only one is allowed"
+                    )
+                );
                 return null;
             }
 
@@ -223,7 +255,11 @@ internal static class YamlDocReader
             {
                 // YamlDotNet throws InvalidOperationException (and others) on some malformed input, such as an unclosed
                 // flow sequence; it is still a syntax error, located after the last event that parsed.
-                throw new YamlException(_last, _last, "the YAML is malformed after this point (an unclosed [ or {, or a wrong indentation)");
+                throw new YamlException(
+                    _last,
+                    _last,
+                    "the YAML is malformed after this point (an unclosed [ or {, or a wrong indentation)"
+                );
             }
         }
 
@@ -255,7 +291,11 @@ internal static class YamlDocReader
                     Next(parser);
                     if (!_anchors.TryGetValue(alias.Value.Value, out var target))
                     {
-                        throw new YamlException(alias.Start, alias.End, "the alias '*" + alias.Value.Value + "' names no anchor defined before it");
+                        throw new YamlException(
+                            alias.Start,
+                            alias.End,
+                            "the alias '*" + alias.Value.Value + "' names no anchor defined before it"
+                        );
                     }
 
                     Count(_sizes.TryGetValue(target, out var size) ? size : 1, alias.Start);
@@ -297,7 +337,11 @@ internal static class YamlDocReader
                         var keyEvent = parser.Current;
                         if (keyEvent is not Scalar key)
                         {
-                            throw new YamlException(keyEvent?.Start ?? Mark.Empty, keyEvent?.End ?? Mark.Empty, "only plain text keys are supported, not complex (sequence, mapping or alias) keys");
+                            throw new YamlException(
+                                keyEvent?.Start ?? Mark.Empty,
+                                keyEvent?.End ?? Mark.Empty,
+                                "only plain text keys are supported, not complex (sequence, mapping or alias) keys"
+                            );
                         }
 
                         Next(parser);
@@ -348,7 +392,14 @@ internal static class YamlDocReader
                 {
                     if (source is not DocObject obj)
                     {
-                        _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MalformedDocument, _file.Locate(source), "YAML", "a merge key ('<<') must name a mapping or a list of mappings"));
+                        _diagnostics.Add(
+                            DiagnosticInfo.Create(
+                                DiagnosticDescriptors.MalformedDocument,
+                                _file.Locate(source),
+                                "YAML",
+                                "a merge key ('<<') must name a mapping or a list of mappings"
+                            )
+                        );
                         continue;
                     }
 
@@ -378,7 +429,12 @@ internal static class YamlDocReader
             _total += nodes;
             if (_total > ReadLimits.MaxYamlNodes)
             {
-                throw new LimitExceededException("the YAML expands to more than " + ReadLimits.MaxYamlNodes.ToString("N0", CultureInfo.InvariantCulture) + " nodes through aliases", Offset(mark));
+                throw new LimitExceededException(
+                    "the YAML expands to more than "
+                        + ReadLimits.MaxYamlNodes.ToString("N0", CultureInfo.InvariantCulture)
+                        + " nodes through aliases",
+                    Offset(mark)
+                );
             }
         }
 

@@ -21,10 +21,23 @@ internal static class ConnectorValidator
 
     private static readonly Regex Placeholder = new(@"\{\{\s*([^{}\s|]*)\s*(?:\|[^{}]*)?\}\}", RegexOptions.CultureInvariant);
     private static readonly Regex PathPlaceholder = new(@"\{([^{}]+)\}", RegexOptions.CultureInvariant);
-    private static readonly Regex CredentialValue = new(@"^\s*(Bearer|Basic|Token|Bot|ApiKey|Api-Key|Key)\s+\S{4,}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex CredentialValue = new(
+        @"^\s*(Bearer|Basic|Token|Bot|ApiKey|Api-Key|Key)\s+\S{4,}",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
+    );
 
     // Names whose value is a secret, compared with separators removed: "X-API-Key", "api_key", "clientSecret", "access-token".
-    private static readonly string[] CredentialNameEndings = { "apikey", "token", "secret", "password", "passwd", "authorization", "accesskey", "privatekey" };
+    private static readonly string[] CredentialNameEndings =
+    {
+        "apikey",
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "authorization",
+        "accesskey",
+        "privatekey",
+    };
 
     public static void Validate(ConnectorSpec spec, DocContext context)
     {
@@ -60,17 +73,33 @@ internal static class ConnectorValidator
         {
             if (!used.Contains(variable.Name))
             {
-                Report(context, DiagnosticDescriptors.UnusedVariable, LocateFirst(context, false, variable.Pointer + "/name", variable.Pointer), variable.Name);
+                Report(
+                    context,
+                    DiagnosticDescriptors.UnusedVariable,
+                    LocateFirst(context, false, variable.Pointer + "/name", variable.Pointer),
+                    variable.Name
+                );
             }
 
             if (variable.Pattern is { } pattern && !IsValidRegex(pattern))
             {
-                Report(context, DiagnosticDescriptors.ValueOutOfRange, context.Locate(variable.Pointer + "/pattern"), "pattern", "is not a valid regular expression");
+                Report(
+                    context,
+                    DiagnosticDescriptors.ValueOutOfRange,
+                    context.Locate(variable.Pointer + "/pattern"),
+                    "pattern",
+                    "is not a valid regular expression"
+                );
             }
 
             if (!string.IsNullOrEmpty(variable.Default) && IsCredentialName(variable.Name))
             {
-                Report(context, DiagnosticDescriptors.LiteralCredential, LocateFirst(context, false, variable.Pointer + "/default", variable.Pointer), "The default of variable '" + variable.Name + "' (" + Mask(variable.Default!) + ")");
+                Report(
+                    context,
+                    DiagnosticDescriptors.LiteralCredential,
+                    LocateFirst(context, false, variable.Pointer + "/default", variable.Pointer),
+                    "The default of variable '" + variable.Name + "' (" + Mask(variable.Default!) + ")"
+                );
             }
         }
 
@@ -89,18 +118,36 @@ internal static class ConnectorValidator
         {
             if (limit.Permits < 1)
             {
-                Report(context, DiagnosticDescriptors.LimitBelowOne, LocateLimit(context, "rate_limit", "requests"), "rate_limit", limit.Permits.ToString(CultureInfo.InvariantCulture));
+                Report(
+                    context,
+                    DiagnosticDescriptors.LimitBelowOne,
+                    LocateLimit(context, "rate_limit", "requests"),
+                    "rate_limit",
+                    limit.Permits.ToString(CultureInfo.InvariantCulture)
+                );
             }
 
             if (limit.WindowSeconds < 1)
             {
-                Report(context, DiagnosticDescriptors.LimitBelowOne, LocateLimit(context, "rate_limit", "window_seconds"), "rate_limit window", limit.WindowSeconds.ToString(CultureInfo.InvariantCulture));
+                Report(
+                    context,
+                    DiagnosticDescriptors.LimitBelowOne,
+                    LocateLimit(context, "rate_limit", "window_seconds"),
+                    "rate_limit window",
+                    limit.WindowSeconds.ToString(CultureInfo.InvariantCulture)
+                );
             }
         }
 
         if (spec.MaxConcurrency is { } max && max < 1)
         {
-            Report(context, DiagnosticDescriptors.LimitBelowOne, context.Locate("/max_concurrency"), "max_concurrency", max.ToString(CultureInfo.InvariantCulture));
+            Report(
+                context,
+                DiagnosticDescriptors.LimitBelowOne,
+                context.Locate("/max_concurrency"),
+                "max_concurrency",
+                max.ToString(CultureInfo.InvariantCulture)
+            );
         }
     }
 
@@ -118,14 +165,25 @@ internal static class ConnectorValidator
         {
             if (!keys.Add(method.Key))
             {
-                Report(context, DiagnosticDescriptors.DuplicateAuthMethodKey, LocateFirst(context, false, method.Pointer + "/key", method.Pointer + "/type", method.Pointer), method.Key);
+                Report(
+                    context,
+                    DiagnosticDescriptors.DuplicateAuthMethodKey,
+                    LocateFirst(context, false, method.Pointer + "/key", method.Pointer + "/type", method.Pointer),
+                    method.Key
+                );
             }
 
             if (method.IsDefault)
             {
                 if (firstDefault is not null)
                 {
-                    Report(context, DiagnosticDescriptors.SeveralDefaultAuthMethods, context.Locate(method.Pointer + "/default", preferKey: true), method.Key, firstDefault.Key);
+                    Report(
+                        context,
+                        DiagnosticDescriptors.SeveralDefaultAuthMethods,
+                        context.Locate(method.Pointer + "/default", preferKey: true),
+                        method.Key,
+                        firstDefault.Key
+                    );
                 }
                 else
                 {
@@ -135,7 +193,14 @@ internal static class ConnectorValidator
 
             if (method.HeaderName is { } header && !IsToken(header))
             {
-                Report(context, DiagnosticDescriptors.InvalidHeader, LocateFirst(context, false, method.Pointer + "/header", method.Pointer + "/auth_header_key_override", method.Pointer), "name", Printable(header), "contains characters HTTP header names may not contain (only letters, digits and !#$%&'*+-.^_`|~)");
+                Report(
+                    context,
+                    DiagnosticDescriptors.InvalidHeader,
+                    LocateFirst(context, false, method.Pointer + "/header", method.Pointer + "/auth_header_key_override", method.Pointer),
+                    "name",
+                    Printable(header),
+                    "contains characters HTTP header names may not contain (only letters, digits and !#$%&'*+-.^_`|~)"
+                );
             }
 
             foreach (var field in method.Fields)
@@ -149,14 +214,27 @@ internal static class ConnectorValidator
             }
             else if (method.Kind == AuthKind.OAuth2 && !method.IsMcp)
             {
-                Report(context, DiagnosticDescriptors.OAuthMissingEndpoint, LocateFirst(context, false, method.Pointer + "/type", method.Pointer), method.Key, "an \"oauth\" object with authorize_uri and token_uri", "authorization_code");
+                Report(
+                    context,
+                    DiagnosticDescriptors.OAuthMissingEndpoint,
+                    LocateFirst(context, false, method.Pointer + "/type", method.Pointer),
+                    method.Key,
+                    "an \"oauth\" object with authorize_uri and token_uri",
+                    "authorization_code"
+                );
             }
         }
 
         if (spec.AuthMethods.Count > 1 && firstDefault is null)
         {
             var first = spec.AuthMethods[0];
-            Report(context, DiagnosticDescriptors.NoDefaultAuthMethod, LocateParentKey(context, first.Pointer), spec.AuthMethods.Count.ToString(CultureInfo.InvariantCulture), first.Key);
+            Report(
+                context,
+                DiagnosticDescriptors.NoDefaultAuthMethod,
+                LocateParentKey(context, first.Pointer),
+                spec.AuthMethods.Count.ToString(CultureInfo.InvariantCulture),
+                first.Key
+            );
         }
     }
 
@@ -164,16 +242,22 @@ internal static class ConnectorValidator
     {
         if (!string.IsNullOrEmpty(field.Default) && (field.IsSecret || IsCredentialName(field.Name)))
         {
-            Report(context, DiagnosticDescriptors.LiteralCredential, LocateFirst(context, false, field.Pointer + "/default", field.Pointer), "The default of field '" + field.Name + "' (" + Mask(field.Default!) + ")");
+            Report(
+                context,
+                DiagnosticDescriptors.LiteralCredential,
+                LocateFirst(context, false, field.Pointer + "/default", field.Pointer),
+                "The default of field '" + field.Name + "' (" + Mask(field.Default!) + ")"
+            );
         }
     }
 
     private static void CheckOAuth(AuthMethodSpec method, OAuthSpec oauth, DocContext context)
     {
         // A reader that synthesised the OAuth configuration gives it the method's pointer: point at the method's type then.
-        var where = oauth.Pointer.Length > method.Pointer.Length
-            ? context.Locate(oauth.Pointer, preferKey: true)
-            : LocateFirst(context, false, method.Pointer + "/type", method.Pointer);
+        var where =
+            oauth.Pointer.Length > method.Pointer.Length
+                ? context.Locate(oauth.Pointer, preferKey: true)
+                : LocateFirst(context, false, method.Pointer + "/type", method.Pointer);
 
         // MCP servers publish their OAuth endpoints (RFC 8414/9728 discovery), so they may be left out.
         if (!method.IsMcp)
@@ -195,7 +279,15 @@ internal static class ConnectorValidator
             }
         }
 
-        foreach (var (uri, key) in new[] { (oauth.AuthorizeUri, "authorize_uri"), (oauth.TokenUri, "token_uri"), (oauth.UserInfoUri, "user_info_uri"), (oauth.RefreshUri, "refresh_uri") })
+        foreach (
+            var (uri, key) in new[]
+            {
+                (oauth.AuthorizeUri, "authorize_uri"),
+                (oauth.TokenUri, "token_uri"),
+                (oauth.UserInfoUri, "user_info_uri"),
+                (oauth.RefreshUri, "refresh_uri"),
+            }
+        )
         {
             if (uri is not null)
             {
@@ -203,13 +295,24 @@ internal static class ConnectorValidator
             }
         }
 
-        foreach (var (parameters, key) in new[] { (oauth.ExtraAuthorizeParameters, "authorize_parameters"), (oauth.ExtraTokenParameters, "token_parameters") })
+        foreach (
+            var (parameters, key) in new[]
+            {
+                (oauth.ExtraAuthorizeParameters, "authorize_parameters"),
+                (oauth.ExtraTokenParameters, "token_parameters"),
+            }
+        )
         {
             foreach (var parameter in parameters)
             {
                 if (parameter.Value.Length > 0 && IsCredentialName(parameter.Name) && !Placeholder.IsMatch(parameter.Value))
                 {
-                    Report(context, DiagnosticDescriptors.LiteralCredential, context.Locate(oauth.Pointer + "/" + key + "/" + Escape(parameter.Name)), "The value of OAuth parameter '" + parameter.Name + "' (" + Mask(parameter.Value) + ")");
+                    Report(
+                        context,
+                        DiagnosticDescriptors.LiteralCredential,
+                        context.Locate(oauth.Pointer + "/" + key + "/" + Escape(parameter.Name)),
+                        "The value of OAuth parameter '" + parameter.Name + "' (" + Mask(parameter.Value) + ")"
+                    );
                 }
             }
         }
@@ -229,8 +332,13 @@ internal static class ConnectorValidator
             }
 
             CheckLength(context, operation.Name, MaxNameLength, "name", LocateFirst(context, false, namePointers));
-            var pathPointer = context.TryLocate(operation.Pointer + "/path", false, out _) ? operation.Pointer + "/path" : spec.BaseUrlPointer;
-            if (operation.Path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || operation.Path.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            var pathPointer = context.TryLocate(operation.Pointer + "/path", false, out _)
+                ? operation.Pointer + "/path"
+                : spec.BaseUrlPointer;
+            if (
+                operation.Path.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+                || operation.Path.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+            )
             {
                 CheckUrl(context, operation.Path, pathPointer, "the endpoint URL", declared, new HashSet<string>());
             }
@@ -252,7 +360,12 @@ internal static class ConnectorValidator
                 placeholders.Add(placeholder);
                 if (!operation.Parameters.Any(p => p.Location == ParameterLocation.Path && p.Name == placeholder))
                 {
-                    Report(context, DiagnosticDescriptors.PathPlaceholderNotDeclared, LocateInString(context, pathPointer, operation.Path, match.Index, match.Length), placeholder);
+                    Report(
+                        context,
+                        DiagnosticDescriptors.PathPlaceholderNotDeclared,
+                        LocateInString(context, pathPointer, operation.Path, match.Index, match.Length),
+                        placeholder
+                    );
                 }
             }
 
@@ -260,7 +373,13 @@ internal static class ConnectorValidator
             {
                 if (parameter.Location == ParameterLocation.Path && !placeholders.Contains(parameter.Name))
                 {
-                    Report(context, DiagnosticDescriptors.PathParameterNotInPath, LocateFirst(context, false, parameter.Pointer + "/name", parameter.Pointer), parameter.Name, operation.Path);
+                    Report(
+                        context,
+                        DiagnosticDescriptors.PathParameterNotInPath,
+                        LocateFirst(context, false, parameter.Pointer + "/name", parameter.Pointer),
+                        parameter.Name,
+                        operation.Path
+                    );
                 }
 
                 if (parameter.Location == ParameterLocation.Header)
@@ -270,12 +389,28 @@ internal static class ConnectorValidator
                 }
                 else if (parameter.Location == ParameterLocation.Cookie && !IsToken(parameter.Name))
                 {
-                    Report(context, DiagnosticDescriptors.InvalidHeader, LocateFirst(context, false, parameter.Pointer + "/name", parameter.Pointer), "cookie name", Printable(parameter.Name), "is not a cookie name (only letters, digits and !#$%&'*+-.^_`|~), so no request can carry it");
+                    Report(
+                        context,
+                        DiagnosticDescriptors.InvalidHeader,
+                        LocateFirst(context, false, parameter.Pointer + "/name", parameter.Pointer),
+                        "cookie name",
+                        Printable(parameter.Name),
+                        "is not a cookie name (only letters, digits and !#$%&'*+-.^_`|~), so no request can carry it"
+                    );
                 }
-                else if ((parameter.Constant ?? parameter.Default) is { Length: > 0 } literal && IsCredentialName(parameter.Name) && !Placeholder.IsMatch(literal))
+                else if (
+                    (parameter.Constant ?? parameter.Default) is { Length: > 0 } literal
+                    && IsCredentialName(parameter.Name)
+                    && !Placeholder.IsMatch(literal)
+                )
                 {
                     var valuePointer = parameter.Constant is not null ? "/value" : "/default";
-                    Report(context, DiagnosticDescriptors.LiteralCredential, LocateFirst(context, false, parameter.Pointer + valuePointer, parameter.Pointer), "The value of '" + parameter.Name + "' (" + Mask(literal) + ")");
+                    Report(
+                        context,
+                        DiagnosticDescriptors.LiteralCredential,
+                        LocateFirst(context, false, parameter.Pointer + valuePointer, parameter.Pointer),
+                        "The value of '" + parameter.Name + "' (" + Mask(literal) + ")"
+                    );
                 }
             }
 
@@ -284,16 +419,30 @@ internal static class ConnectorValidator
                 if (!authKeys.Contains(operation.AuthMethods[i]))
                 {
                     var allowed = authKeys.Count == 0 ? "(this connector declares no auth methods)" : string.Join(", ", authKeys);
-                    Report(context, DiagnosticDescriptors.InvalidEnumValue, LocateFirst(context, false, operation.Pointer + "/auth/" + i.ToString(CultureInfo.InvariantCulture), operation.Pointer), operation.AuthMethods[i], "auth method key", allowed);
+                    Report(
+                        context,
+                        DiagnosticDescriptors.InvalidEnumValue,
+                        LocateFirst(
+                            context,
+                            false,
+                            operation.Pointer + "/auth/" + i.ToString(CultureInfo.InvariantCulture),
+                            operation.Pointer
+                        ),
+                        operation.AuthMethods[i],
+                        "auth method key",
+                        allowed
+                    );
                 }
             }
 
             if (operation.Body is { Kind: BodyKind.Template } body)
             {
                 // The limit is on the template as written, so measure the source text when the reader recorded where it is.
-                var length = context.Resolve(body.Pointer, out _) is DocScalar { Kind: ScalarKind.String } written && context.TryLocate(body.Pointer, false, out _)
-                    ? written.Text.Length
-                    : body.Template.Sum(s => (s.Literal?.Length ?? 0) + (s.Variable?.Length + 4 ?? 0));
+                var length =
+                    context.Resolve(body.Pointer, out _) is DocScalar { Kind: ScalarKind.String } written
+                    && context.TryLocate(body.Pointer, false, out _)
+                        ? written.Text.Length
+                        : body.Template.Sum(s => (s.Literal?.Length ?? 0) + (s.Variable?.Length + 4 ?? 0));
                 CheckLength(context, length, MaxBodyTemplateLength, "body_template", context.Locate(body.Pointer));
             }
         }
@@ -302,7 +451,10 @@ internal static class ConnectorValidator
     /// <summary>An enum a header parameter takes must have values a header can carry: ASCII, no line breaks.</summary>
     private static void CheckHeaderEnum(ConnectorSpec spec, DocContext context, ParameterSpec parameter)
     {
-        if (parameter.Type is not { Kind: Model.TypeKind.Named, Name: { } name } || spec.Types.FirstOrDefault(t => t.Name == name) is not { Kind: TypeSpecKind.Enum } type)
+        if (
+            parameter.Type is not { Kind: Model.TypeKind.Named, Name: { } name }
+            || spec.Types.FirstOrDefault(t => t.Name == name) is not { Kind: TypeSpecKind.Enum } type
+        )
         {
             return;
         }
@@ -311,18 +463,40 @@ internal static class ConnectorValidator
         {
             if (value.Value.Any(c => c < ' ' || c > '\u007e'))
             {
-                Report(context, DiagnosticDescriptors.InvalidHeader, LocateFirst(context, false, parameter.Pointer + "/schema/enum", parameter.Pointer + "/enum", parameter.Pointer), "value of", parameter.Name,
-                    "may be the enum value '" + Printable(value.Value) + "', which holds a line break, control or non-ASCII character no HTTP header can carry");
+                Report(
+                    context,
+                    DiagnosticDescriptors.InvalidHeader,
+                    LocateFirst(context, false, parameter.Pointer + "/schema/enum", parameter.Pointer + "/enum", parameter.Pointer),
+                    "value of",
+                    parameter.Name,
+                    "may be the enum value '"
+                        + Printable(value.Value)
+                        + "', which holds a line break, control or non-ASCII character no HTTP header can carry"
+                );
                 return;
             }
         }
     }
 
-    internal static void CheckHeader(DocContext context, string name, string value, string pointer, HashSet<string> declared, HashSet<string> used)
+    internal static void CheckHeader(
+        DocContext context,
+        string name,
+        string value,
+        string pointer,
+        HashSet<string> declared,
+        HashSet<string> used
+    )
     {
         if (!IsToken(name))
         {
-            Report(context, DiagnosticDescriptors.InvalidHeader, LocateFirst(context, false, pointer + "/name", pointer), "name", Printable(name), "contains characters HTTP header names may not contain (only letters, digits and !#$%&'*+-.^_`|~)");
+            Report(
+                context,
+                DiagnosticDescriptors.InvalidHeader,
+                LocateFirst(context, false, pointer + "/name", pointer),
+                "name",
+                Printable(name),
+                "contains characters HTTP header names may not contain (only letters, digits and !#$%&'*+-.^_`|~)"
+            );
             return;
         }
 
@@ -332,7 +506,14 @@ internal static class ConnectorValidator
             var c = value[i];
             if (c == '\r' || c == '\n' || c == '\0' || (c < ' ' && c != '\t') || c == '\u007f')
             {
-                Report(context, DiagnosticDescriptors.InvalidHeader, LocateInString(context, valuePointer, value, i, 1), "value of", name, "contains a line break or control character, which could inject headers");
+                Report(
+                    context,
+                    DiagnosticDescriptors.InvalidHeader,
+                    LocateInString(context, valuePointer, value, i, 1),
+                    "value of",
+                    name,
+                    "contains a line break or control character, which could inject headers"
+                );
                 return;
             }
         }
@@ -343,20 +524,46 @@ internal static class ConnectorValidator
         {
             if (literal[i] > '\u007e')
             {
-                Report(context, DiagnosticDescriptors.InvalidHeader, LocateInString(context, valuePointer, value, i, char.IsHighSurrogate(literal[i]) ? 2 : 1), "value of", name, "contains the non-ASCII character '" + value.Substring(i, char.IsHighSurrogate(literal[i]) && i + 1 < value.Length ? 2 : 1) + "', which HTTP clients refuse to send");
+                Report(
+                    context,
+                    DiagnosticDescriptors.InvalidHeader,
+                    LocateInString(context, valuePointer, value, i, char.IsHighSurrogate(literal[i]) ? 2 : 1),
+                    "value of",
+                    name,
+                    "contains the non-ASCII character '"
+                        + value.Substring(i, char.IsHighSurrogate(literal[i]) && i + 1 < value.Length ? 2 : 1)
+                        + "', which HTTP clients refuse to send"
+                );
                 return;
             }
         }
 
         CheckVariables(context, value, valuePointer, "header '" + name + "'", declared, used);
-        if (!Placeholder.IsMatch(value)
-            && (CredentialValue.IsMatch(value) || (value.Length > 0 && IsCredentialName(name) && !string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))))
+        if (
+            !Placeholder.IsMatch(value)
+            && (
+                CredentialValue.IsMatch(value)
+                || (value.Length > 0 && IsCredentialName(name) && !string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
+            )
+        )
         {
-            Report(context, DiagnosticDescriptors.LiteralCredential, LocateFirst(context, false, valuePointer, pointer), "The value of header '" + name + "' (" + Mask(value) + ")");
+            Report(
+                context,
+                DiagnosticDescriptors.LiteralCredential,
+                LocateFirst(context, false, valuePointer, pointer),
+                "The value of header '" + name + "' (" + Mask(value) + ")"
+            );
         }
     }
 
-    private static void CheckUrl(DocContext context, string url, string pointer, string where, HashSet<string> declared, HashSet<string> used)
+    private static void CheckUrl(
+        DocContext context,
+        string url,
+        string pointer,
+        string where,
+        HashSet<string> declared,
+        HashSet<string> used
+    )
     {
         CheckLength(context, url, MaxUrlLength, "URL", context.Locate(pointer));
         CheckVariables(context, url, pointer, where, declared, used);
@@ -369,7 +576,13 @@ internal static class ConnectorValidator
         var probe = Placeholder.Replace(url, "placeholder");
         if (!Uri.TryCreate(probe, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https") || uri.Host.Length == 0)
         {
-            Report(context, DiagnosticDescriptors.InvalidUrl, context.Locate(pointer), Printable(url), url.Contains("{{") ? "; placeholders may only stand for host labels or path segments" : "");
+            Report(
+                context,
+                DiagnosticDescriptors.InvalidUrl,
+                context.Locate(pointer),
+                Printable(url),
+                url.Contains("{{") ? "; placeholders may only stand for host labels or path segments" : ""
+            );
             return;
         }
 
@@ -379,7 +592,14 @@ internal static class ConnectorValidator
         }
     }
 
-    private static void CheckVariables(DocContext context, string text, string pointer, string where, HashSet<string> declared, HashSet<string> used)
+    private static void CheckVariables(
+        DocContext context,
+        string text,
+        string pointer,
+        string where,
+        HashSet<string> declared,
+        HashSet<string> used
+    )
     {
         foreach (Match match in Placeholder.Matches(text))
         {
@@ -387,24 +607,37 @@ internal static class ConnectorValidator
             used.Add(name);
             if (!declared.Contains(name))
             {
-                Report(context, DiagnosticDescriptors.UndeclaredVariable, LocateInString(context, pointer, text, match.Index, match.Length), name, where);
+                Report(
+                    context,
+                    DiagnosticDescriptors.UndeclaredVariable,
+                    LocateInString(context, pointer, text, match.Index, match.Length),
+                    name,
+                    where
+                );
             }
         }
     }
 
-    private static void CheckLength(DocContext context, string value, int max, string name, LocationInfo location)
-        => CheckLength(context, value.Length, max, name, location);
+    private static void CheckLength(DocContext context, string value, int max, string name, LocationInfo location) =>
+        CheckLength(context, value.Length, max, name, location);
 
     private static void CheckLength(DocContext context, int length, int max, string name, LocationInfo location)
     {
         if (length > max)
         {
-            Report(context, DiagnosticDescriptors.LengthLimitExceeded, location, name, length.ToString(CultureInfo.InvariantCulture), max.ToString(CultureInfo.InvariantCulture));
+            Report(
+                context,
+                DiagnosticDescriptors.LengthLimitExceeded,
+                location,
+                name,
+                length.ToString(CultureInfo.InvariantCulture),
+                max.ToString(CultureInfo.InvariantCulture)
+            );
         }
     }
 
-    private static void Report(DocContext context, DiagnosticDescriptor descriptor, LocationInfo location, params string[] arguments)
-        => context.Diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+    private static void Report(DocContext context, DiagnosticDescriptor descriptor, LocationInfo location, params string[] arguments) =>
+        context.Diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
 
     /// <summary>The first of <paramref name="pointers"/> that exists in the document; the last one's nearest ancestor otherwise.</summary>
     private static LocationInfo LocateFirst(DocContext context, bool preferKey, params string[] pointers)
@@ -451,8 +684,8 @@ internal static class ConnectorValidator
     }
 
     /// <summary>RFC 9110 token: the characters allowed in a header name.</summary>
-    internal static bool IsToken(string name)
-        => name.Length > 0 && name.All(c => c < 127 && (char.IsLetterOrDigit(c) || "!#$%&'*+-.^_`|~".IndexOf(c) >= 0));
+    internal static bool IsToken(string name) =>
+        name.Length > 0 && name.All(c => c < 127 && (char.IsLetterOrDigit(c) || "!#$%&'*+-.^_`|~".IndexOf(c) >= 0));
 
     private static bool IsValidRegex(string pattern)
     {

@@ -57,9 +57,7 @@ public abstract class ConnectorClient<TConnection> : ConnectorOperations<TConnec
     /// <param name="httpClient">The HTTP client to send with; not disposed by this client.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     protected ConnectorClient(TConnection connection, HttpClient httpClient)
-        : base(connection, httpClient)
-    {
-    }
+        : base(connection, httpClient) { }
 
     /// <summary>Disposes the HTTP client if this client created it; the connection stays open.</summary>
     public void Dispose()

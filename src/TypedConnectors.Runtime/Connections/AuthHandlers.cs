@@ -7,7 +7,11 @@ namespace TypedConnectors;
 internal static class AuthHandlers
 {
     /// <summary>Creates the auth handler, or null for <see cref="AuthKind.None"/>.</summary>
-    public static DelegatingHandler? Create(ConnectorConnection connection, AuthMethodDescriptor? method, IReadOnlyList<IAuthHandlerFactory> factories)
+    public static DelegatingHandler? Create(
+        ConnectorConnection connection,
+        AuthMethodDescriptor? method,
+        IReadOnlyList<IAuthHandlerFactory> factories
+    )
     {
         if (method is null)
         {
@@ -75,15 +79,17 @@ internal static class AuthHandlers
 
             case AuthKind.ApiKey:
                 var key = Required(connection, method, method.TokenField);
-                var name = method.Location == ApiKeyLocation.Header
-                    ? method.HeaderName ?? method.ParameterName
-                    : method.ParameterName ?? method.HeaderName;
+                var name =
+                    method.Location == ApiKeyLocation.Header
+                        ? method.HeaderName ?? method.ParameterName
+                        : method.ParameterName ?? method.HeaderName;
                 if (string.IsNullOrEmpty(name))
                 {
                     throw new ConnectorConfigurationException(
                         method.Key,
                         $"The API key auth method '{method.Key}' of connector '{connection.Descriptor.Slug}' names no {(method.Location == ApiKeyLocation.Header ? "header" : "parameter")}.",
-                        null);
+                        null
+                    );
                 }
 
                 return new ApiKeyHandler(key, method.Location, name, method.Prefix);
@@ -104,7 +110,8 @@ internal static class AuthHandlers
             throw new ConnectorConfigurationException(
                 field,
                 $"The auth method '{method.Key}' of connector '{connection.Descriptor.Slug}' needs a value for '{field}'.",
-                null);
+                null
+            );
         }
 
         return value;
@@ -113,8 +120,9 @@ internal static class AuthHandlers
     private static ConnectorConfigurationException NoFactory(ConnectorConnection connection, AuthMethodDescriptor method) =>
         new(
             method.Key,
-            $"The auth method '{method.Key}' of connector '{connection.Descriptor.Slug}' is {method.Kind}, which needs a handler: " +
-            $"register an {nameof(IAuthHandlerFactory)} in {nameof(ConnectorConnectionOptions)}.{nameof(ConnectorConnectionOptions.AuthHandlerFactories)} " +
-            $"(or call {nameof(ConnectorConnectionOptions)}.{nameof(ConnectorConnectionOptions.AddAuthHandler)}) that creates one.",
-            null);
+            $"The auth method '{method.Key}' of connector '{connection.Descriptor.Slug}' is {method.Kind}, which needs a handler: "
+                + $"register an {nameof(IAuthHandlerFactory)} in {nameof(ConnectorConnectionOptions)}.{nameof(ConnectorConnectionOptions.AuthHandlerFactories)} "
+                + $"(or call {nameof(ConnectorConnectionOptions)}.{nameof(ConnectorConnectionOptions.AddAuthHandler)}) that creates one.",
+            null
+        );
 }

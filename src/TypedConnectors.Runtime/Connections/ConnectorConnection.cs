@@ -52,10 +52,9 @@ public abstract class ConnectorConnection : IDisposable
         string authMethod,
         IReadOnlyDictionary<string, string?> values,
         IEnumerable<string> secretFields,
-        ConnectorConnectionOptions? options)
-        : this(clientType, authMethod, values, secretFields, options, connectionId: null, authHandlerFactory: null)
-    {
-    }
+        ConnectorConnectionOptions? options
+    )
+        : this(clientType, authMethod, values, secretFields, options, connectionId: null, authHandlerFactory: null) { }
 
     /// <summary>Creates the connection with an identity and an auth handler factory of its own.</summary>
     /// <param name="clientType">The generated client type whose connector attributes apply.</param>
@@ -81,7 +80,8 @@ public abstract class ConnectorConnection : IDisposable
         IEnumerable<string> secretFields,
         ConnectorConnectionOptions? options,
         string? connectionId,
-        IAuthHandlerFactory? authHandlerFactory)
+        IAuthHandlerFactory? authHandlerFactory
+    )
     {
         ArgumentNullException.ThrowIfNull(clientType);
         ArgumentNullException.ThrowIfNull(values);
@@ -118,13 +118,15 @@ public abstract class ConnectorConnection : IDisposable
             throw new ConnectorConfigurationException("The base address must be an absolute URL.");
         }
 
-        RateLimiter = options.SharedRateLimiter
-            ?? (Descriptor.RateLimit is { } limit
-                ? new SlidingWindowLogRateLimiter(limit.PermitLimit, limit.Window, _timeProvider)
-                : null);
+        RateLimiter =
+            options.SharedRateLimiter
+            ?? (Descriptor.RateLimit is { } limit ? new SlidingWindowLogRateLimiter(limit.PermitLimit, limit.Window, _timeProvider) : null);
         _sharedConcurrencyLimiter = options.SharedConcurrencyLimiter;
         _coolDown = options.SharedCoolDown;
-        _concurrencyLimiter = _sharedConcurrencyLimiter is null && Descriptor.MaxConcurrency is { } max ? ConcurrencyLimitingHandler.CreateLimiter(max) : null;
+        _concurrencyLimiter =
+            _sharedConcurrencyLimiter is null && Descriptor.MaxConcurrency is { } max
+                ? ConcurrencyLimitingHandler.CreateLimiter(max)
+                : null;
 
         if (_authMethod is { Kind: AuthKind.OAuth2, OAuth: { } oauth })
         {
@@ -199,8 +201,7 @@ public abstract class ConnectorConnection : IDisposable
         var builder = new StringBuilder(GetType().Name).Append(" { auth = ").Append(AuthMethod);
         foreach (var (name, value) in _values.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            builder.Append(", ").Append(name).Append(" = ")
-                .Append(_secretFields.Contains(name) ? Redacted : value ?? "null");
+            builder.Append(", ").Append(name).Append(" = ").Append(_secretFields.Contains(name) ? Redacted : value ?? "null");
         }
 
         return builder.Append(" }").ToString();
@@ -241,11 +242,7 @@ public abstract class ConnectorConnection : IDisposable
     /// Use a CancellationToken for an overall deadline.
     /// </returns>
     public HttpClient CreateHttpClient(HttpMessageHandler? innerHandler = null) =>
-        new(CreateHandler(innerHandler), disposeHandler: true)
-        {
-            BaseAddress = BaseAddress,
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        new(CreateHandler(innerHandler), disposeHandler: true) { BaseAddress = BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
 
     /// <summary>
     /// Creates an HttpClient over the connection's one shared pipeline and connection pool, created on first use.
@@ -262,11 +259,7 @@ public abstract class ConnectorConnection : IDisposable
             handler = _sharedHandler ??= CreateHandler();
         }
 
-        return new HttpClient(handler, disposeHandler: false)
-        {
-            BaseAddress = BaseAddress,
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        return new HttpClient(handler, disposeHandler: false) { BaseAddress = BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>
@@ -346,23 +339,29 @@ public abstract class ConnectorConnection : IDisposable
         // Redirects to another origin bypass the auth handler (and this API's limits), so the redirect step needs the
         // path below them.
         next = new RedirectHandler(transport) { InnerHandler = next };
-        next = new RetryAfterHandler(_maxRetries, _maxRetryDelay, _timeProvider) { Logger = _logger, CoolDown = _coolDown, InnerHandler = next };
+        next = new RetryAfterHandler(_maxRetries, _maxRetryDelay, _timeProvider)
+        {
+            Logger = _logger,
+            CoolDown = _coolDown,
+            InnerHandler = next,
+        };
         return new AuthScopeHandler(_authMethod?.Key, Descriptor.Slug) { InnerHandler = next };
     }
 
-    private static SocketsHttpHandler CreateDefaultInnerHandler() => new()
-    {
-        // Recycling connections lets DNS changes of the API take effect.
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+    private static SocketsHttpHandler CreateDefaultInnerHandler() =>
+        new()
+        {
+            // Recycling connections lets DNS changes of the API take effect.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
 
-        // A shared cookie jar would mix the sessions of different customers' connections.
-        UseCookies = false,
+            // A shared cookie jar would mix the sessions of different customers' connections.
+            UseCookies = false,
 
-        // SocketsHttpHandler re-sends custom credential headers (X-API-Key, ...) to whatever host a redirect names;
-        // the pipeline's own redirect step follows redirects instead, without credentials across origins.
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.All,
-    };
+            // SocketsHttpHandler re-sends custom credential headers (X-API-Key, ...) to whatever host a redirect names;
+            // the pipeline's own redirect step follows redirects instead, without credentials across origins.
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.All,
+        };
 
     private AuthMethodDescriptor? ResolveAuthMethod(string? key)
     {
@@ -373,8 +372,10 @@ public abstract class ConnectorConnection : IDisposable
                 return null;
             }
 
-            return Descriptor.DefaultAuthMethod ?? throw new ConnectorConfigurationException(
-                $"Connector '{Descriptor.Slug}' has several auth methods and none is the default; name one of: {string.Join(", ", Descriptor.AuthMethods.Select(m => m.Key))}.");
+            return Descriptor.DefaultAuthMethod
+                ?? throw new ConnectorConfigurationException(
+                    $"Connector '{Descriptor.Slug}' has several auth methods and none is the default; name one of: {string.Join(", ", Descriptor.AuthMethods.Select(m => m.Key))}."
+                );
         }
 
         if (Descriptor.FindAuthMethod(key) is { } method)
@@ -390,15 +391,19 @@ public abstract class ConnectorConnection : IDisposable
         throw new ConnectorConfigurationException(
             key,
             $"Connector '{Descriptor.Slug}' has no auth method '{key}'; it has: {(Descriptor.AuthMethods.Count == 0 ? "none" : string.Join(", ", Descriptor.AuthMethods.Select(m => m.Key)))}.",
-            null);
+            null
+        );
     }
 
     private Uri ResolveBaseAddress()
     {
-        var template = Descriptor.BaseUrl ?? throw new ConnectorConfigurationException(
-            $"Connector '{Descriptor.Slug}' declares no base URL; set {nameof(ConnectorConnectionOptions)}.{nameof(ConnectorConnectionOptions.BaseAddress)}.");
-        var patterns = Descriptor.Variables
-            .Where(v => v.Pattern is not null)
+        var template =
+            Descriptor.BaseUrl
+            ?? throw new ConnectorConfigurationException(
+                $"Connector '{Descriptor.Slug}' declares no base URL; set {nameof(ConnectorConnectionOptions)}.{nameof(ConnectorConnectionOptions.BaseAddress)}."
+            );
+        var patterns = Descriptor
+            .Variables.Where(v => v.Pattern is not null)
             .ToDictionary(v => v.Name, v => v.Pattern!, StringComparer.Ordinal);
         var defaults = Descriptor.Variables.ToDictionary(v => v.Name, v => v.DefaultValue, StringComparer.Ordinal);
         var resolved = UrlTemplate.Resolve(
@@ -408,11 +413,10 @@ public abstract class ConnectorConnection : IDisposable
                 var value = GetValue(name);
                 return string.IsNullOrEmpty(value) ? defaults.GetValueOrDefault(name) : value;
             },
-            patterns);
+            patterns
+        );
 
         // HttpClient and Uri drop the last path segment of a base without a trailing slash ("api" in /api + "users").
-        return resolved.AbsolutePath.EndsWith('/')
-            ? resolved
-            : new UriBuilder(resolved) { Path = resolved.AbsolutePath + "/" }.Uri;
+        return resolved.AbsolutePath.EndsWith('/') ? resolved : new UriBuilder(resolved) { Path = resolved.AbsolutePath + "/" }.Uri;
     }
 }

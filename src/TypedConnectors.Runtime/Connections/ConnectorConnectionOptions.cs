@@ -75,10 +75,15 @@ public sealed class ConnectorConnectionOptions
     /// <param name="kind">The auth kind, typically <see cref="AuthKind.OAuth2"/> or <see cref="AuthKind.Custom"/>.</param>
     /// <param name="create">Creates a new handler for each pipeline; a handler instance cannot be shared between pipelines.</param>
     /// <returns>These options, for chaining.</returns>
-    public ConnectorConnectionOptions AddAuthHandler(AuthKind kind, Func<ConnectorConnection, AuthMethodDescriptor, DelegatingHandler> create)
+    public ConnectorConnectionOptions AddAuthHandler(
+        AuthKind kind,
+        Func<ConnectorConnection, AuthMethodDescriptor, DelegatingHandler> create
+    )
     {
         ArgumentNullException.ThrowIfNull(create);
-        AuthHandlerFactories.Add(new DelegateAuthHandlerFactory((connection, method) => method.Kind == kind ? create(connection, method) : null));
+        AuthHandlerFactories.Add(
+            new DelegateAuthHandlerFactory((connection, method) => method.Kind == kind ? create(connection, method) : null)
+        );
         return this;
     }
 
@@ -86,17 +91,26 @@ public sealed class ConnectorConnectionOptions
     /// <param name="authMethodKey">The auth method's key as declared on the connector.</param>
     /// <param name="create">Creates a new handler for each pipeline; a handler instance cannot be shared between pipelines.</param>
     /// <returns>These options, for chaining.</returns>
-    public ConnectorConnectionOptions AddAuthHandler(string authMethodKey, Func<ConnectorConnection, AuthMethodDescriptor, DelegatingHandler> create)
+    public ConnectorConnectionOptions AddAuthHandler(
+        string authMethodKey,
+        Func<ConnectorConnection, AuthMethodDescriptor, DelegatingHandler> create
+    )
     {
         ArgumentNullException.ThrowIfNull(authMethodKey);
         ArgumentNullException.ThrowIfNull(create);
-        AuthHandlerFactories.Add(new DelegateAuthHandlerFactory(
-            (connection, method) => string.Equals(method.Key, authMethodKey, StringComparison.Ordinal) ? create(connection, method) : null));
+        AuthHandlerFactories.Add(
+            new DelegateAuthHandlerFactory(
+                (connection, method) =>
+                    string.Equals(method.Key, authMethodKey, StringComparison.Ordinal) ? create(connection, method) : null
+            )
+        );
         return this;
     }
 
-    private sealed class DelegateAuthHandlerFactory(Func<ConnectorConnection, AuthMethodDescriptor, DelegatingHandler?> create) : IAuthHandlerFactory
+    private sealed class DelegateAuthHandlerFactory(Func<ConnectorConnection, AuthMethodDescriptor, DelegatingHandler?> create)
+        : IAuthHandlerFactory
     {
-        public DelegatingHandler? TryCreateHandler(ConnectorConnection connection, AuthMethodDescriptor method) => create(connection, method);
+        public DelegatingHandler? TryCreateHandler(ConnectorConnection connection, AuthMethodDescriptor method) =>
+            create(connection, method);
     }
 }

@@ -62,13 +62,14 @@ public sealed class AuthMethodDescriptor
     /// <summary>
     /// The connection fields whose values are credentials of this method and therefore never printed.
     /// </summary>
-    public IEnumerable<string> SecretFields => Kind switch
-    {
-        AuthKind.Basic => [PasswordField],
-        AuthKind.Bearer or AuthKind.ApiKey => [TokenField],
-        AuthKind.OAuth2 => [TokenField, OAuth?.ClientSecretField ?? "client_secret"],
-        _ => [],
-    };
+    public IEnumerable<string> SecretFields =>
+        Kind switch
+        {
+            AuthKind.Basic => [PasswordField],
+            AuthKind.Bearer or AuthKind.ApiKey => [TokenField],
+            AuthKind.OAuth2 => [TokenField, OAuth?.ClientSecretField ?? "client_secret"],
+            _ => [],
+        };
 
     /// <summary>Applies every mutation declared for <paramref name="field"/>, in declaration order.</summary>
     /// <param name="field">The connection value's name.</param>

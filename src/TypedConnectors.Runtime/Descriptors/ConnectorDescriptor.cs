@@ -22,9 +22,11 @@ public sealed class ConnectorDescriptor
     private ConnectorDescriptor(Type clientType)
     {
         ClientType = clientType;
-        var connector = clientType.GetCustomAttribute<ConnectorAttribute>(inherit: true)
+        var connector =
+            clientType.GetCustomAttribute<ConnectorAttribute>(inherit: true)
             ?? throw new ConnectorConfigurationException(
-                $"Type '{clientType.FullName}' is not a connector client: it has no [{nameof(ConnectorAttribute)}].");
+                $"Type '{clientType.FullName}' is not a connector client: it has no [{nameof(ConnectorAttribute)}]."
+            );
 
         Slug = connector.Slug;
         Name = connector.Name;
@@ -47,8 +49,7 @@ public sealed class ConnectorDescriptor
             var method = new AuthMethodDescriptor(attribute, own);
             if (!_authByKey.TryAdd(method.Key, method))
             {
-                throw new ConnectorConfigurationException(
-                    $"Connector '{Slug}' declares the auth method '{method.Key}' more than once.");
+                throw new ConnectorConfigurationException($"Connector '{Slug}' declares the auth method '{method.Key}' more than once.");
             }
 
             methods.Add(method);
@@ -59,7 +60,8 @@ public sealed class ConnectorDescriptor
             if (_authByKey.GetValueOrDefault(oauth.AuthMethod) is not { Kind: AuthKind.OAuth2 } owner || owner.OAuth is not null)
             {
                 throw new ConnectorConfigurationException(
-                    $"Connector '{Slug}' has OAuth 2.0 settings for '{oauth.AuthMethod}', which is not an OAuth 2.0 auth method or already has settings.");
+                    $"Connector '{Slug}' has OAuth 2.0 settings for '{oauth.AuthMethod}', which is not an OAuth 2.0 auth method or already has settings."
+                );
             }
 
             owner.OAuth = new OAuthDescriptor(oauth, Slug);
@@ -70,7 +72,8 @@ public sealed class ConnectorDescriptor
             if (!_authByKey.ContainsKey(mutation.AuthMethod))
             {
                 throw new ConnectorConfigurationException(
-                    $"Connector '{Slug}' has a mutation of field '{mutation.Field}' for the unknown auth method '{mutation.AuthMethod}'.");
+                    $"Connector '{Slug}' has a mutation of field '{mutation.Field}' for the unknown auth method '{mutation.AuthMethod}'."
+                );
             }
         }
 
@@ -82,10 +85,14 @@ public sealed class ConnectorDescriptor
         if (defaults.Count > 1)
         {
             throw new ConnectorConfigurationException(
-                $"Connector '{Slug}' marks more than one auth method as default: {string.Join(", ", defaults.Select(d => d.Key))}.");
+                $"Connector '{Slug}' marks more than one auth method as default: {string.Join(", ", defaults.Select(d => d.Key))}."
+            );
         }
 
-        DefaultAuthMethod = defaults.Count == 1 ? defaults[0] : methods.Count == 1 ? methods[0] : null;
+        DefaultAuthMethod =
+            defaults.Count == 1 ? defaults[0]
+            : methods.Count == 1 ? methods[0]
+            : null;
 
         var variables = new List<TemplateVariableDescriptor>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -94,7 +101,8 @@ public sealed class ConnectorDescriptor
             if (!seen.Add(variable.Name))
             {
                 throw new ConnectorConfigurationException(
-                    $"Connector '{Slug}' declares the template variable '{variable.Name}' more than once.");
+                    $"Connector '{Slug}' declares the template variable '{variable.Name}' more than once."
+                );
             }
 
             variables.Add(new TemplateVariableDescriptor(variable.Name, variable.Pattern, variable.DefaultValue));

@@ -18,7 +18,9 @@ public class ConnectorApiException : Exception
     public const int MaxResponseBodyLength = 64 * 1024;
 
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoHeaders =
-        new System.Collections.ObjectModel.ReadOnlyDictionary<string, IReadOnlyList<string>>(new Dictionary<string, IReadOnlyList<string>>());
+        new System.Collections.ObjectModel.ReadOnlyDictionary<string, IReadOnlyList<string>>(
+            new Dictionary<string, IReadOnlyList<string>>()
+        );
 
     /// <summary>Creates the exception.</summary>
     /// <param name="statusCode">The HTTP status code.</param>
@@ -35,7 +37,8 @@ public class ConnectorApiException : Exception
         string method,
         Uri? requestUri,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? headers = null,
-        Exception? innerException = null)
+        Exception? innerException = null
+    )
         : base(BuildMessage(statusCode, reasonPhrase, method, StripQuery(requestUri)), innerException)
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -84,8 +87,12 @@ public class ConnectorApiException : Exception
     /// </summary>
     /// <typeparam name="TError">The declared error type.</typeparam>
     /// <returns>The typed exception; <c>Error</c> is null when the body is empty or not valid JSON for <typeparamref name="TError"/>.</returns>
-    [RequiresUnreferencedCode("Deserializes TError with reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.")]
-    [RequiresDynamicCode("Deserializes TError with reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.")]
+    [RequiresUnreferencedCode(
+        "Deserializes TError with reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps."
+    )]
+    [RequiresDynamicCode(
+        "Deserializes TError with reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps."
+    )]
     public ConnectorApiException<TError> WithError<TError>() =>
         WithError((JsonTypeInfo<TError>)ConnectorJson.Options.GetTypeInfo(typeof(TError)));
 

@@ -10,24 +10,18 @@ namespace TypedConnectors;
 public sealed class ConnectorConfigurationException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public ConnectorConfigurationException()
-    {
-    }
+    public ConnectorConfigurationException() { }
 
     /// <summary>Creates the exception with a message.</summary>
     /// <param name="message">What is wrong; must not contain secret values.</param>
     public ConnectorConfigurationException(string message)
-        : base(message)
-    {
-    }
+        : base(message) { }
 
     /// <summary>Creates the exception with a message and the exception that caused it.</summary>
     /// <param name="message">What is wrong; must not contain secret values.</param>
     /// <param name="innerException">The cause.</param>
     public ConnectorConfigurationException(string message, Exception? innerException)
-        : base(message, innerException)
-    {
-    }
+        : base(message, innerException) { }
 
     /// <summary>Creates the exception with a message naming the field it is about.</summary>
     /// <param name="fieldName">The connection value, template variable or header the problem is about.</param>

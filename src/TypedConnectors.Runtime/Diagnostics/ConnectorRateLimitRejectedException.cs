@@ -8,24 +8,18 @@ public sealed class ConnectorRateLimitRejectedException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ConnectorRateLimitRejectedException()
-        : this("The rate limiter refused the request; it was not sent.", (Exception?)null)
-    {
-    }
+        : this("The rate limiter refused the request; it was not sent.", (Exception?)null) { }
 
     /// <summary>Creates the exception with a message.</summary>
     /// <param name="message">The message.</param>
     public ConnectorRateLimitRejectedException(string message)
-        : this(message, (Exception?)null)
-    {
-    }
+        : this(message, (Exception?)null) { }
 
     /// <summary>Creates the exception with a message and a cause.</summary>
     /// <param name="message">The message.</param>
     /// <param name="innerException">The cause.</param>
     public ConnectorRateLimitRejectedException(string message, Exception? innerException)
-        : base(message, innerException)
-    {
-    }
+        : base(message, innerException) { }
 
     /// <summary>Creates the exception with the limiter's retry hint.</summary>
     /// <param name="message">The message.</param>

@@ -71,8 +71,8 @@ public sealed class ApiKeyHandler : DelegatingHandler
                 return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
 
             case ApiKeyLocation.Query:
-                var originalUri = request.RequestUri
-                    ?? throw new InvalidOperationException("The request has no URI to add the API key to.");
+                var originalUri =
+                    request.RequestUri ?? throw new InvalidOperationException("The request has no URI to add the API key to.");
                 var builder = new UriBuilder(originalUri);
                 var pair = Uri.EscapeDataString(_name) + "=" + Uri.EscapeDataString(_key);
                 var query = builder.Query.TrimStart('?');

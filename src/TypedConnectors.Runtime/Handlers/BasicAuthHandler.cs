@@ -18,7 +18,11 @@ public sealed class BasicAuthHandler : DelegatingHandler
         ArgumentNullException.ThrowIfNull(username);
         if (username.Length == 0 || username.Contains(':', StringComparison.Ordinal))
         {
-            throw new ConnectorConfigurationException("username", "The Basic auth user name must be non-empty and may not contain ':'.", null);
+            throw new ConnectorConfigurationException(
+                "username",
+                "The Basic auth user name must be non-empty and may not contain ':'.",
+                null
+            );
         }
 
         _headerName = headerName ?? AuthMethodDescriptor.DefaultHeaderName;

@@ -16,16 +16,12 @@ public sealed class ConcurrencyLimitingHandler : DelegatingHandler
     /// <summary>Creates the handler with a limit of its own.</summary>
     /// <param name="maxConcurrency">Requests allowed in flight; at least 1.</param>
     public ConcurrencyLimitingHandler(int maxConcurrency)
-        : this(CreateLimiter(maxConcurrency), ownsLimiter: true)
-    {
-    }
+        : this(CreateLimiter(maxConcurrency), ownsLimiter: true) { }
 
     /// <summary>Creates the handler with a limiter shared with other handlers, e.g. all pipelines of one connection.</summary>
     /// <param name="limiter">The limiter; not disposed with the handler.</param>
     public ConcurrencyLimitingHandler(ConcurrencyLimiter limiter)
-        : this(limiter, ownsLimiter: false)
-    {
-    }
+        : this(limiter, ownsLimiter: false) { }
 
     private ConcurrencyLimitingHandler(ConcurrencyLimiter limiter, bool ownsLimiter)
     {
@@ -43,12 +39,14 @@ public sealed class ConcurrencyLimitingHandler : DelegatingHandler
     public static ConcurrencyLimiter CreateLimiter(int maxConcurrency)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
-        return new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = maxConcurrency,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+        return new ConcurrencyLimiter(
+            new ConcurrencyLimiterOptions
+            {
+                PermitLimit = maxConcurrency,
+                QueueLimit = int.MaxValue,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            }
+        );
     }
 
     /// <inheritdoc />

@@ -43,6 +43,7 @@ public sealed class RateLimitingHandler : DelegatingHandler
         lease.Dispose();
         throw new ConnectorRateLimitRejectedException(
             "The rate limiter refused the request (its queue is full or it was disposed); the request was not sent.",
-            retryAfter);
+            retryAfter
+        );
     }
 }

@@ -39,21 +39,25 @@ internal sealed class RedirectHandler : DelegatingHandler
 
             var from = current.RequestUri!;
             var target = location.IsAbsoluteUri ? location : new Uri(from, location);
-            if ((target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)
-                || (from.Scheme == Uri.UriSchemeHttps && target.Scheme == Uri.UriSchemeHttp))
+            if (
+                (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)
+                || (from.Scheme == Uri.UriSchemeHttps && target.Scheme == Uri.UriSchemeHttp)
+            )
             {
                 break;
             }
 
             // 303, and 301/302 after POST, turn into GET without a body, as every HTTP client does.
             var status = response.StatusCode;
-            var toGet = (status == HttpStatusCode.SeeOther && current.Method != HttpMethod.Head)
+            var toGet =
+                (status == HttpStatusCode.SeeOther && current.Method != HttpMethod.Head)
                 || (status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found && current.Method == HttpMethod.Post);
             var method = toGet ? HttpMethod.Get : current.Method;
             var content = toGet ? null : current.Content;
             response.Dispose();
 
-            leftOrigin |= Uri.Compare(origin, target, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0;
+            leftOrigin |=
+                Uri.Compare(origin, target, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0;
             if (!leftOrigin)
             {
                 current.RequestUri = target;
@@ -63,7 +67,12 @@ internal sealed class RedirectHandler : DelegatingHandler
                 continue;
             }
 
-            var next = new HttpRequestMessage(method, target) { Content = content, Version = current.Version, VersionPolicy = current.VersionPolicy };
+            var next = new HttpRequestMessage(method, target)
+            {
+                Content = content,
+                Version = current.Version,
+                VersionPolicy = current.VersionPolicy,
+            };
             foreach (var name in ForwardedHeaders)
             {
                 if (current.Headers.TryGetValues(name, out var values))
@@ -79,6 +88,11 @@ internal sealed class RedirectHandler : DelegatingHandler
         return response;
     }
 
-    private static bool IsRedirect(HttpStatusCode status) => status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found
-        or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status
+            is HttpStatusCode.MovedPermanently
+                or HttpStatusCode.Found
+                or HttpStatusCode.SeeOther
+                or HttpStatusCode.TemporaryRedirect
+                or HttpStatusCode.PermanentRedirect;
 }

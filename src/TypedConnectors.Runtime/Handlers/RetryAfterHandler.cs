@@ -114,7 +114,14 @@ public sealed class RetryAfterHandler : DelegatingHandler
                 {
                     if (Logger is { } logger)
                     {
-                        Log.RetryAfterTooLong(logger, request.Method.Method, Log.Redact(request.RequestUri), (int)response.StatusCode, retryAfter.TotalMilliseconds, _maxDelay.TotalMilliseconds);
+                        Log.RetryAfterTooLong(
+                            logger,
+                            request.Method.Method,
+                            Log.Redact(request.RequestUri),
+                            (int)response.StatusCode,
+                            retryAfter.TotalMilliseconds,
+                            _maxDelay.TotalMilliseconds
+                        );
                     }
 
                     return response;
@@ -129,7 +136,15 @@ public sealed class RetryAfterHandler : DelegatingHandler
 
             if (Logger is { } log)
             {
-                Log.Retrying(log, request.Method.Method, Log.Redact(request.RequestUri), (int)response.StatusCode, delay.TotalMilliseconds, attempt + 1, _maxRetries);
+                Log.Retrying(
+                    log,
+                    request.Method.Method,
+                    Log.Redact(request.RequestUri),
+                    (int)response.StatusCode,
+                    delay.TotalMilliseconds,
+                    attempt + 1,
+                    _maxRetries
+                );
             }
 
             response.Dispose();
@@ -151,13 +166,31 @@ public sealed class RetryAfterHandler : DelegatingHandler
     /// </summary>
     internal static TimeSpan? GetExhaustedReset(HttpResponseMessage response, DateTimeOffset now)
     {
-        foreach (var (remainingName, resetName) in new[] { ("RateLimit-Remaining", "RateLimit-Reset"), ("X-RateLimit-Remaining", "X-RateLimit-Reset") })
+        foreach (
+            var (remainingName, resetName) in new[]
+            {
+                ("RateLimit-Remaining", "RateLimit-Reset"),
+                ("X-RateLimit-Remaining", "X-RateLimit-Reset"),
+            }
+        )
         {
-            if (!response.Headers.TryGetValues(remainingName, out var remaining)
-                || !long.TryParse(remaining.FirstOrDefault()?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var left)
+            if (
+                !response.Headers.TryGetValues(remainingName, out var remaining)
+                || !long.TryParse(
+                    remaining.FirstOrDefault()?.Trim(),
+                    System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    out var left
+                )
                 || left != 0
                 || !response.Headers.TryGetValues(resetName, out var reset)
-                || !long.TryParse(reset.FirstOrDefault()?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                || !long.TryParse(
+                    reset.FirstOrDefault()?.Trim(),
+                    System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    out var value
+                )
+            )
             {
                 continue;
             }
@@ -170,8 +203,7 @@ public sealed class RetryAfterHandler : DelegatingHandler
         return null;
     }
 
-    private static bool IsRetryable(HttpStatusCode status) =>
-        status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+    private static bool IsRetryable(HttpStatusCode status) => status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
 
     private TimeSpan Backoff(int attempt)
     {

@@ -15,16 +15,20 @@ internal sealed class TransportHandler(ILogger? logger, TimeProvider timeProvide
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var start = timeProvider.GetTimestamp();
-        using var timeout = attemptTimeout == Timeout.InfiniteTimeSpan
-            ? null
-            : new CancellationTokenSource(attemptTimeout, timeProvider);
+        using var timeout = attemptTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(attemptTimeout, timeProvider);
         using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             var response = await base.SendAsync(request, linked?.Token ?? cancellationToken).ConfigureAwait(false);
             if (logger is not null)
             {
-                Log.RequestCompleted(logger, request.Method.Method, Log.Redact(request.RequestUri), (int)response.StatusCode, timeProvider.GetElapsedTime(start).TotalMilliseconds);
+                Log.RequestCompleted(
+                    logger,
+                    request.Method.Method,
+                    Log.Redact(request.RequestUri),
+                    (int)response.StatusCode,
+                    timeProvider.GetElapsedTime(start).TotalMilliseconds
+                );
             }
 
             return response;
@@ -33,17 +37,29 @@ internal sealed class TransportHandler(ILogger? logger, TimeProvider timeProvide
         {
             if (logger is not null)
             {
-                Log.RequestTimedOut(logger, request.Method.Method, Log.Redact(request.RequestUri), timeProvider.GetElapsedTime(start).TotalMilliseconds);
+                Log.RequestTimedOut(
+                    logger,
+                    request.Method.Method,
+                    Log.Redact(request.RequestUri),
+                    timeProvider.GetElapsedTime(start).TotalMilliseconds
+                );
             }
 
             // Same shape as HttpClient's own timeout, so callers that already handle it keep working.
             throw new TaskCanceledException(
                 $"The request was canceled because one attempt took longer than {attemptTimeout.TotalSeconds:0.###} s.",
-                new TimeoutException(ex.Message, ex));
+                new TimeoutException(ex.Message, ex)
+            );
         }
         catch (Exception ex) when (logger is not null && ex is not OperationCanceledException)
         {
-            Log.RequestFailed(logger, request.Method.Method, Log.Redact(request.RequestUri), timeProvider.GetElapsedTime(start).TotalMilliseconds, ex);
+            Log.RequestFailed(
+                logger,
+                request.Method.Method,
+                Log.Redact(request.RequestUri),
+                timeProvider.GetElapsedTime(start).TotalMilliseconds,
+                ex
+            );
             throw;
         }
     }

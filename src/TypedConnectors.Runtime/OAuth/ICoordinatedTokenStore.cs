@@ -25,5 +25,6 @@ public interface ICoordinatedTokenStore : ITokenStore
         string key,
         Func<OAuthToken?, bool> isUsable,
         Func<OAuthToken?, CancellationToken, Task<OAuthToken>> renew,
-        CancellationToken cancellationToken);
+        CancellationToken cancellationToken
+    );
 }

@@ -20,7 +20,14 @@ public sealed class OAuthAuthorizationRequest
     /// <param name="redirectUri">The redirect URI sent with it.</param>
     /// <param name="scopes">The scopes requested.</param>
     /// <param name="expiresAt">When the flow is no longer accepted.</param>
-    public OAuthAuthorizationRequest(Uri url, string state, string? codeVerifier, Uri redirectUri, IEnumerable<string> scopes, DateTimeOffset expiresAt)
+    public OAuthAuthorizationRequest(
+        Uri url,
+        string state,
+        string? codeVerifier,
+        Uri redirectUri,
+        IEnumerable<string> scopes,
+        DateTimeOffset expiresAt
+    )
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentException.ThrowIfNullOrEmpty(state);
@@ -55,7 +62,13 @@ public sealed class OAuthAuthorizationRequest
     /// <summary>Describes the request without its state and verifier.</summary>
     /// <returns>A description safe to log.</returns>
     public override string ToString() =>
-        "OAuthAuthorizationRequest { RedirectUri = " + RedirectUri + ", Scopes = " + string.Join(" ", Scopes) + ", State = ***, CodeVerifier = " + (CodeVerifier is null ? "null" : "***") + " }";
+        "OAuthAuthorizationRequest { RedirectUri = "
+        + RedirectUri
+        + ", Scopes = "
+        + string.Join(" ", Scopes)
+        + ", State = ***, CodeVerifier = "
+        + (CodeVerifier is null ? "null" : "***")
+        + " }";
 }
 
 /// <summary>What a completed authorization-code flow produced: the stored token and, when the connector declares a user-info endpoint, the user's profile.</summary>
@@ -79,5 +92,6 @@ public sealed class OAuthAuthorizationResult
 
     /// <summary>Describes the result without token values.</summary>
     /// <returns>A description safe to log.</returns>
-    public override string ToString() => "OAuthAuthorizationResult { Token = " + Token + ", UserInfo = " + (UserInfo is null ? "null" : "{...}") + " }";
+    public override string ToString() =>
+        "OAuthAuthorizationResult { Token = " + Token + ", UserInfo = " + (UserInfo is null ? "null" : "{...}") + " }";
 }

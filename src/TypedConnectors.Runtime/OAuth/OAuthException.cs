@@ -9,24 +9,18 @@ namespace TypedConnectors;
 public class OAuthException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public OAuthException()
-    {
-    }
+    public OAuthException() { }
 
     /// <summary>Creates the exception with a message.</summary>
     /// <param name="message">What failed; must not contain secrets.</param>
     public OAuthException(string message)
-        : base(message)
-    {
-    }
+        : base(message) { }
 
     /// <summary>Creates the exception with a message and a cause.</summary>
     /// <param name="message">What failed; must not contain secrets.</param>
     /// <param name="innerException">The cause.</param>
     public OAuthException(string message, Exception? innerException)
-        : base(message, innerException)
-    {
-    }
+        : base(message, innerException) { }
 
     /// <summary>Creates the exception for an OAuth error response.</summary>
     /// <param name="message">What failed; must not contain secrets.</param>
@@ -58,22 +52,16 @@ public class OAuthException : Exception
 public sealed class OAuthAuthorizationRequiredException : OAuthException
 {
     /// <summary>Creates the exception.</summary>
-    public OAuthAuthorizationRequiredException()
-    {
-    }
+    public OAuthAuthorizationRequiredException() { }
 
     /// <summary>Creates the exception with a message.</summary>
     /// <param name="message">What is missing.</param>
     public OAuthAuthorizationRequiredException(string message)
-        : base(message)
-    {
-    }
+        : base(message) { }
 
     /// <summary>Creates the exception with a message and a cause.</summary>
     /// <param name="message">What is missing.</param>
     /// <param name="innerException">The cause, e.g. a refused refresh.</param>
     public OAuthAuthorizationRequiredException(string message, Exception? innerException)
-        : base(message, innerException)
-    {
-    }
+        : base(message, innerException) { }
 }

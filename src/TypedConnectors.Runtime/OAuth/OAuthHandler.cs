@@ -55,7 +55,13 @@ public sealed class OAuthHandler : DelegatingHandler
 
         if (_logger is not null)
         {
-            OAuthLog.RenewingAfterRejection(_logger, request.Method.Method, Log.Redact(request.RequestUri), (int)response.StatusCode, _storeKey);
+            OAuthLog.RenewingAfterRejection(
+                _logger,
+                request.Method.Method,
+                Log.Redact(request.RequestUri),
+                (int)response.StatusCode,
+                _storeKey
+            );
         }
 
         var renewed = await _session.RenewAsync(token.AccessToken, cancellationToken).ConfigureAwait(false);

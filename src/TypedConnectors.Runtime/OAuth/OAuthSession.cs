@@ -35,16 +35,19 @@ public sealed class OAuthSession
     // Renewal state is shared by every session that uses the same store and key, so re-created connection objects of
     // one connection (one per request in many multi-tenant services) still make a single token request.
     private static readonly ConditionalWeakTable<ITokenStore, ConcurrentDictionary<string, TokenState>> States = new();
-    private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient(
-        new SocketsHttpHandler
+    private static readonly Lazy<HttpClient> SharedHttp = new(() =>
+        new HttpClient(
+            new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                AllowAutoRedirect = false,
+                UseCookies = false,
+            }
+        )
         {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            AllowAutoRedirect = false,
-            UseCookies = false,
-        })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    });
+            Timeout = Timeout.InfiniteTimeSpan,
+        }
+    );
 
     private readonly ConnectorConnection _connection;
     private readonly AuthMethodDescriptor _method;
@@ -60,19 +63,32 @@ public sealed class OAuthSession
     private readonly Uri? _userInfoEndpoint;
     private readonly ConcurrentDictionary<string, OAuthAuthorizationRequest> _pending = new(StringComparer.Ordinal);
 
-    internal OAuthSession(ConnectorConnection connection, AuthMethodDescriptor method, OAuthDescriptor settings, OAuthOptions? options, TimeProvider timeProvider, ILogger? logger)
+    internal OAuthSession(
+        ConnectorConnection connection,
+        AuthMethodDescriptor method,
+        OAuthDescriptor settings,
+        OAuthOptions? options,
+        TimeProvider timeProvider,
+        ILogger? logger
+    )
     {
         _connection = connection;
         _method = method;
         Settings = settings;
         _options = (options ?? new OAuthOptions()).Copy();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.RefreshSkew, TimeSpan.Zero, "options.OAuth.RefreshSkew");
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.TokenRequestTimeout, TimeSpan.Zero, "options.OAuth.TokenRequestTimeout");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(
+            _options.TokenRequestTimeout,
+            TimeSpan.Zero,
+            "options.OAuth.TokenRequestTimeout"
+        );
         _time = timeProvider;
         _logger = logger;
         _store = _options.TokenStore ?? new InMemoryTokenStore();
         StoreKey = connection.Descriptor.Slug + "/" + method.Key + "/" + connection.ConnectionId;
-        _state = States.GetValue(_store, static _ => new ConcurrentDictionary<string, TokenState>(StringComparer.Ordinal)).GetOrAdd(StoreKey, static _ => new TokenState());
+        _state = States
+            .GetValue(_store, static _ => new ConcurrentDictionary<string, TokenState>(StringComparer.Ordinal))
+            .GetOrAdd(StoreKey, static _ => new TokenState());
         _http = _options.TokenHttpHandler is { } handler
             ? new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }
             : SharedHttp.Value;
@@ -80,7 +96,8 @@ public sealed class OAuthSession
         // Resolved now, so a value that would change an endpoint's host or path fails where the connection is created.
         _authorizeEndpoint = _options.AuthorizationEndpoint ?? Resolve(settings.AuthorizeUri);
         _tokenEndpoint = _options.TokenEndpoint ?? Resolve(settings.TokenUri);
-        _refreshEndpoint = _options.RefreshEndpoint ?? (_options.TokenEndpoint is null ? Resolve(settings.RefreshUri) : null) ?? _tokenEndpoint;
+        _refreshEndpoint =
+            _options.RefreshEndpoint ?? (_options.TokenEndpoint is null ? Resolve(settings.RefreshUri) : null) ?? _tokenEndpoint;
         _userInfoEndpoint = _options.UserInfoEndpoint ?? Resolve(settings.UserInfoUri);
     }
 
@@ -123,12 +140,23 @@ public sealed class OAuthSession
     /// <returns>The flow: URL, state, verifier.</returns>
     /// <exception cref="OAuthException">The connector declares no authorization endpoint.</exception>
     /// <exception cref="ArgumentException">No redirect URI, a malformed scope, or a parameter that would replace one of the flow's own.</exception>
-    public OAuthAuthorizationRequest BuildAuthorizationUrl(Uri? redirectUri = null, IEnumerable<string>? scopes = null, IEnumerable<KeyValuePair<string, string>>? extraParameters = null)
+    public OAuthAuthorizationRequest BuildAuthorizationUrl(
+        Uri? redirectUri = null,
+        IEnumerable<string>? scopes = null,
+        IEnumerable<KeyValuePair<string, string>>? extraParameters = null
+    )
     {
-        var endpoint = _authorizeEndpoint ?? throw new OAuthException(
-            $"Auth method '{_method.Key}' of connector '{_connection.Descriptor.Slug}' declares no authorize_uri; the authorization-code flow is not available.");
-        redirectUri ??= _options.RedirectUri ?? throw new ArgumentException(
-            $"Pass a redirect URI or set {nameof(OAuthOptions)}.{nameof(OAuthOptions.RedirectUri)}.", nameof(redirectUri));
+        var endpoint =
+            _authorizeEndpoint
+            ?? throw new OAuthException(
+                $"Auth method '{_method.Key}' of connector '{_connection.Descriptor.Slug}' declares no authorize_uri; the authorization-code flow is not available."
+            );
+        redirectUri ??=
+            _options.RedirectUri
+            ?? throw new ArgumentException(
+                $"Pass a redirect URI or set {nameof(OAuthOptions)}.{nameof(OAuthOptions.RedirectUri)}.",
+                nameof(redirectUri)
+            );
         if (!redirectUri.IsAbsoluteUri)
         {
             throw new ArgumentException("The redirect URI must be absolute.", nameof(redirectUri));
@@ -173,7 +201,14 @@ public sealed class OAuthSession
             }
         }
 
-        var request = new OAuthAuthorizationRequest(builder.Uri, state, verifier, redirectUri, requested, now + _options.AuthorizationLifetime);
+        var request = new OAuthAuthorizationRequest(
+            builder.Uri,
+            state,
+            verifier,
+            redirectUri,
+            requested,
+            now + _options.AuthorizationLifetime
+        );
         _pending[state] = request;
         return request;
     }
@@ -189,8 +224,18 @@ public sealed class OAuthSession
     public Task<OAuthAuthorizationResult> HandleCallbackAsync(Uri callbackUri, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(callbackUri);
-        var query = ParseForm(callbackUri.IsAbsoluteUri ? callbackUri.Query : callbackUri.OriginalString[Math.Max(0, callbackUri.OriginalString.IndexOf('?', StringComparison.Ordinal))..]);
-        return HandleCallbackAsync(query.GetValueOrDefault("state"), query.GetValueOrDefault("code"), query.GetValueOrDefault("error"), query.GetValueOrDefault("error_description"), cancellationToken);
+        var query = ParseForm(
+            callbackUri.IsAbsoluteUri
+                ? callbackUri.Query
+                : callbackUri.OriginalString[Math.Max(0, callbackUri.OriginalString.IndexOf('?', StringComparison.Ordinal))..]
+        );
+        return HandleCallbackAsync(
+            query.GetValueOrDefault("state"),
+            query.GetValueOrDefault("code"),
+            query.GetValueOrDefault("error"),
+            query.GetValueOrDefault("error_description"),
+            cancellationToken
+        );
     }
 
     /// <summary>Completes an authorization-code flow this session started, from the callback's query values.</summary>
@@ -201,7 +246,13 @@ public sealed class OAuthSession
     /// <param name="cancellationToken">Cancels the exchange.</param>
     /// <returns>The stored token and, when declared, the user info.</returns>
     /// <exception cref="OAuthException">The provider returned an error, the state is unknown, used or expired, or the exchange failed.</exception>
-    public Task<OAuthAuthorizationResult> HandleCallbackAsync(string? state, string? code, string? error = null, string? errorDescription = null, CancellationToken cancellationToken = default)
+    public Task<OAuthAuthorizationResult> HandleCallbackAsync(
+        string? state,
+        string? code,
+        string? error = null,
+        string? errorDescription = null,
+        CancellationToken cancellationToken = default
+    )
     {
         if (!string.IsNullOrEmpty(error))
         {
@@ -214,7 +265,8 @@ public sealed class OAuthSession
                 "The callback's state matches no authorization this connection started (or it was already used); it may be forged.",
                 "invalid_state",
                 null,
-                null);
+                null
+            );
         }
 
         return CompleteAsync(request, code, cancellationToken);
@@ -230,12 +282,25 @@ public sealed class OAuthSession
     /// <param name="cancellationToken">Cancels the exchange.</param>
     /// <returns>The stored token and, when declared, the user info.</returns>
     /// <exception cref="OAuthException">The state does not match, the flow expired, or the exchange failed.</exception>
-    public Task<OAuthAuthorizationResult> ExchangeCodeAsync(OAuthAuthorizationRequest request, string? returnedState, string? code, CancellationToken cancellationToken = default)
+    public Task<OAuthAuthorizationResult> ExchangeCodeAsync(
+        OAuthAuthorizationRequest request,
+        string? returnedState,
+        string? code,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (returnedState is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(returnedState), Encoding.UTF8.GetBytes(request.State)))
+        if (
+            returnedState is null
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(returnedState), Encoding.UTF8.GetBytes(request.State))
+        )
         {
-            throw new OAuthException("The callback's state does not match the authorization request; it may be forged.", "invalid_state", null, null);
+            throw new OAuthException(
+                "The callback's state does not match the authorization request; it may be forged.",
+                "invalid_state",
+                null,
+                null
+            );
         }
 
         _pending.TryRemove(request.State, out _);
@@ -247,7 +312,10 @@ public sealed class OAuthSession
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The stored token.</returns>
     /// <exception cref="OAuthException">The token endpoint refused the grant.</exception>
-    public async Task<OAuthToken> RequestClientCredentialsTokenAsync(IEnumerable<string>? scopes = null, CancellationToken cancellationToken = default)
+    public async Task<OAuthToken> RequestClientCredentialsTokenAsync(
+        IEnumerable<string>? scopes = null,
+        CancellationToken cancellationToken = default
+    )
     {
         var token = await RequestClientCredentialsCoreAsync(scopes, cancellationToken).ConfigureAwait(false);
         await SaveAndPublishAsync(token, cancellationToken).ConfigureAwait(false);
@@ -261,13 +329,31 @@ public sealed class OAuthSession
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The stored token.</returns>
     /// <exception cref="OAuthException">The token endpoint refused the grant.</exception>
-    public async Task<OAuthToken> RequestPasswordTokenAsync(string username, string password, IEnumerable<string>? scopes = null, CancellationToken cancellationToken = default)
+    public async Task<OAuthToken> RequestPasswordTokenAsync(
+        string username,
+        string password,
+        IEnumerable<string>? scopes = null,
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentException.ThrowIfNullOrEmpty(username);
         ArgumentNullException.ThrowIfNull(password);
-        var form = new List<KeyValuePair<string, string>> { new("grant_type", OAuthDescriptor.PasswordGrant), new("username", username), new("password", password) };
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", OAuthDescriptor.PasswordGrant),
+            new("username", username),
+            new("password", password),
+        };
         AddScope(form, ResolveScopes(scopes, defaultToAll: false));
-        var token = await RequestTokenAsync(OAuthDescriptor.PasswordGrant, RequireTokenEndpoint(), form, null, [password], cancellationToken).ConfigureAwait(false);
+        var token = await RequestTokenAsync(
+                OAuthDescriptor.PasswordGrant,
+                RequireTokenEndpoint(),
+                form,
+                null,
+                [password],
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         await SaveAndPublishAsync(token, cancellationToken).ConfigureAwait(false);
         return token;
     }
@@ -327,8 +413,11 @@ public sealed class OAuthSession
     /// <exception cref="OAuthException">The connector declares no user-info endpoint, or it answered with an error.</exception>
     public async Task<JsonElement> GetUserInfoAsync(CancellationToken cancellationToken = default)
     {
-        var endpoint = _userInfoEndpoint ?? throw new OAuthException(
-            $"Auth method '{_method.Key}' of connector '{_connection.Descriptor.Slug}' declares no user_info_uri.");
+        var endpoint =
+            _userInfoEndpoint
+            ?? throw new OAuthException(
+                $"Auth method '{_method.Key}' of connector '{_connection.Descriptor.Slug}' declares no user_info_uri."
+            );
         var token = await GetValidTokenAsync(cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; ; attempt++)
         {
@@ -350,7 +439,8 @@ public sealed class OAuthSession
                     $"The user-info endpoint {ConnectorApiException.StripQuery(endpoint)} responded {(int)response.StatusCode}.",
                     null,
                     null,
-                    (int)response.StatusCode);
+                    (int)response.StatusCode
+                );
             }
 
             var body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
@@ -384,7 +474,11 @@ public sealed class OAuthSession
         lock (_state.Gate)
         {
             var current = _state.Current;
-            if (current is not null && !string.Equals(current.AccessToken, rejectedAccessToken, StringComparison.Ordinal) && !current.IsExpired(Now, _options.RefreshSkew))
+            if (
+                current is not null
+                && !string.Equals(current.AccessToken, rejectedAccessToken, StringComparison.Ordinal)
+                && !current.IsExpired(Now, _options.RefreshSkew)
+            )
             {
                 return Task.FromResult(current);
             }
@@ -408,11 +502,14 @@ public sealed class OAuthSession
         if (_store is ICoordinatedTokenStore coordinated)
         {
             // The store's lock makes the renewal single-flight across processes; it stores the result itself.
-            var renewed = await coordinated.RenewAsync(
-                StoreKey,
-                token => IsUsableReplacement(token, rejectedAccessToken),
-                async (stored, ct) => (await ObtainAsync(BasisFor(stored), rejectedAccessToken, ct).ConfigureAwait(false)).Token,
-                cancellationToken).ConfigureAwait(false);
+            var renewed = await coordinated
+                .RenewAsync(
+                    StoreKey,
+                    token => IsUsableReplacement(token, rejectedAccessToken),
+                    async (stored, ct) => (await ObtainAsync(BasisFor(stored), rejectedAccessToken, ct).ConfigureAwait(false)).Token,
+                    cancellationToken
+                )
+                .ConfigureAwait(false);
             Publish(renewed);
             return renewed;
         }
@@ -446,21 +543,41 @@ public sealed class OAuthSession
     }
 
     /// <summary>A new token from the token endpoint, or (adopted) the successor another process stored meanwhile.</summary>
-    private async Task<(OAuthToken Token, bool Adopted)> ObtainAsync(OAuthToken? basis, string? rejectedAccessToken, CancellationToken cancellationToken)
+    private async Task<(OAuthToken Token, bool Adopted)> ObtainAsync(
+        OAuthToken? basis,
+        string? rejectedAccessToken,
+        CancellationToken cancellationToken
+    )
     {
         OAuthToken fresh;
         if (basis?.RefreshToken is { } refreshToken)
         {
             try
             {
-                var form = new List<KeyValuePair<string, string>> { new("grant_type", OAuthDescriptor.RefreshTokenGrant), new("refresh_token", refreshToken) };
-                fresh = await RequestTokenAsync(OAuthDescriptor.RefreshTokenGrant, RequireEndpoint(_refreshEndpoint, "token_uri"), form, basis, [refreshToken], cancellationToken).ConfigureAwait(false);
+                var form = new List<KeyValuePair<string, string>>
+                {
+                    new("grant_type", OAuthDescriptor.RefreshTokenGrant),
+                    new("refresh_token", refreshToken),
+                };
+                fresh = await RequestTokenAsync(
+                        OAuthDescriptor.RefreshTokenGrant,
+                        RequireEndpoint(_refreshEndpoint, "token_uri"),
+                        form,
+                        basis,
+                        [refreshToken],
+                        cancellationToken
+                    )
+                    .ConfigureAwait(false);
             }
             catch (OAuthException ex) when (ex.Error == "invalid_grant")
             {
                 // A rotated refresh token is accepted once: if another process won the race, it has stored the successor.
                 var latest = await _store.GetAsync(StoreKey, cancellationToken).ConfigureAwait(false);
-                if (latest is not null && !string.Equals(latest.RefreshToken, refreshToken, StringComparison.Ordinal) && IsUsableReplacement(latest, rejectedAccessToken))
+                if (
+                    latest is not null
+                    && !string.Equals(latest.RefreshToken, refreshToken, StringComparison.Ordinal)
+                    && IsUsableReplacement(latest, rejectedAccessToken)
+                )
                 {
                     LogAdopted();
                     return (latest, true);
@@ -470,7 +587,8 @@ public sealed class OAuthSession
                 {
                     throw new OAuthAuthorizationRequiredException(
                         $"The refresh token of connection '{_connection.ConnectionId}' ({_connection.Descriptor.Slug}) was refused (invalid_grant); the user has to authorize the connection again.",
-                        ex);
+                        ex
+                    );
                 }
 
                 fresh = await RequestClientCredentialsCoreAsync(null, cancellationToken).ConfigureAwait(false);
@@ -483,9 +601,10 @@ public sealed class OAuthSession
         else
         {
             throw new OAuthAuthorizationRequiredException(
-                $"Connection '{_connection.ConnectionId}' of connector '{_connection.Descriptor.Slug}' has no usable OAuth token" +
-                (basis is null ? "" : " and no refresh token") +
-                ": complete the authorization-code flow (BuildAuthorizationUrl, then HandleCallbackAsync or ExchangeCodeAsync) or store a token with StoreTokenAsync.");
+                $"Connection '{_connection.ConnectionId}' of connector '{_connection.Descriptor.Slug}' has no usable OAuth token"
+                    + (basis is null ? "" : " and no refresh token")
+                    + ": complete the authorization-code flow (BuildAuthorizationUrl, then HandleCallbackAsync or ExchangeCodeAsync) or store a token with StoreTokenAsync."
+            );
         }
 
         return (fresh, false);
@@ -500,10 +619,15 @@ public sealed class OAuthSession
     {
         var form = new List<KeyValuePair<string, string>> { new("grant_type", OAuthDescriptor.ClientCredentialsGrant) };
         AddScope(form, ResolveScopes(scopes, defaultToAll: false));
-        return await RequestTokenAsync(OAuthDescriptor.ClientCredentialsGrant, RequireTokenEndpoint(), form, null, [], cancellationToken).ConfigureAwait(false);
+        return await RequestTokenAsync(OAuthDescriptor.ClientCredentialsGrant, RequireTokenEndpoint(), form, null, [], cancellationToken)
+            .ConfigureAwait(false);
     }
 
-    private async Task<OAuthAuthorizationResult> CompleteAsync(OAuthAuthorizationRequest request, string? code, CancellationToken cancellationToken)
+    private async Task<OAuthAuthorizationResult> CompleteAsync(
+        OAuthAuthorizationRequest request,
+        string? code,
+        CancellationToken cancellationToken
+    )
     {
         if (request.ExpiresAt <= Now)
         {
@@ -526,7 +650,15 @@ public sealed class OAuthSession
             form.Add(new("code_verifier", verifier));
         }
 
-        var token = await RequestTokenAsync(OAuthDescriptor.AuthorizationCodeGrant, RequireTokenEndpoint(), form, null, [code, request.CodeVerifier], cancellationToken).ConfigureAwait(false);
+        var token = await RequestTokenAsync(
+                OAuthDescriptor.AuthorizationCodeGrant,
+                RequireTokenEndpoint(),
+                form,
+                null,
+                [code, request.CodeVerifier],
+                cancellationToken
+            )
+            .ConfigureAwait(false);
         await SaveAndPublishAsync(token, cancellationToken).ConfigureAwait(false);
         JsonElement? userInfo = _userInfoEndpoint is null ? null : await GetUserInfoAsync(cancellationToken).ConfigureAwait(false);
         return new OAuthAuthorizationResult(token, userInfo);
@@ -571,7 +703,14 @@ public sealed class OAuthSession
         }
     }
 
-    private async Task<OAuthToken> RequestTokenAsync(string grant, Uri endpoint, List<KeyValuePair<string, string>> form, OAuthToken? previous, string?[] secrets, CancellationToken cancellationToken)
+    private async Task<OAuthToken> RequestTokenAsync(
+        string grant,
+        Uri endpoint,
+        List<KeyValuePair<string, string>> form,
+        OAuthToken? previous,
+        string?[] secrets,
+        CancellationToken cancellationToken
+    )
     {
         AddExtra(form, Settings.TokenParameters, "token_parameters");
         var clientId = RequireClientId();
@@ -621,7 +760,13 @@ public sealed class OAuthSession
             var accessToken = values.GetValueOrDefault("access_token");
             if (!response.IsSuccessStatusCode || error is not null || string.IsNullOrEmpty(accessToken))
             {
-                var code = error ?? (response.IsSuccessStatusCode ? "invalid_response" : "http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                var code =
+                    error
+                    ?? (
+                        response.IsSuccessStatusCode
+                            ? "invalid_response"
+                            : "http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)
+                    );
                 var description = Scrub(values.GetValueOrDefault("error_description"), secrets.Append(clientSecret).Append(accessToken));
                 if (_logger is not null)
                 {
@@ -629,17 +774,21 @@ public sealed class OAuthSession
                 }
 
                 throw new OAuthException(
-                    $"The token endpoint {where} refused the {grant} request of connection '{_connection.ConnectionId}' ({(int)response.StatusCode} {code})" +
-                    (string.IsNullOrEmpty(description) ? "." : ": " + description),
+                    $"The token endpoint {where} refused the {grant} request of connection '{_connection.ConnectionId}' ({(int)response.StatusCode} {code})"
+                        + (string.IsNullOrEmpty(description) ? "." : ": " + description),
                     code,
                     description,
-                    (int)response.StatusCode);
+                    (int)response.StatusCode
+                );
             }
 
             DateTimeOffset? expiresAt = null;
-            if (values.GetValueOrDefault("expires_in") is { } expiresIn
+            if (
+                values.GetValueOrDefault("expires_in") is { } expiresIn
                 && double.TryParse(expiresIn, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-                && seconds > 0 && seconds < TimeSpan.MaxValue.TotalSeconds / 2)
+                && seconds > 0
+                && seconds < TimeSpan.MaxValue.TotalSeconds / 2
+            )
             {
                 expiresAt = issuedAt + TimeSpan.FromSeconds(seconds);
             }
@@ -652,11 +801,21 @@ public sealed class OAuthSession
                 issuedAt,
                 values.GetValueOrDefault("token_type"),
                 values.GetValueOrDefault("scope") ?? previous?.Scope,
-                values.GetValueOrDefault("id_token"));
+                values.GetValueOrDefault("id_token")
+            );
             if (_logger is not null)
             {
-                var refreshState = string.IsNullOrEmpty(rotated) ? (token.RefreshToken is null ? "none" : "kept") : (previous is null ? "issued" : "rotated");
-                OAuthLog.TokenIssued(_logger, grant, _connection.ConnectionId, where, expiresAt is null ? null : (expiresAt.Value - issuedAt).TotalSeconds, refreshState);
+                var refreshState = string.IsNullOrEmpty(rotated)
+                    ? (token.RefreshToken is null ? "none" : "kept")
+                    : (previous is null ? "issued" : "rotated");
+                OAuthLog.TokenIssued(
+                    _logger,
+                    grant,
+                    _connection.ConnectionId,
+                    where,
+                    expiresAt is null ? null : (expiresAt.Value - issuedAt).TotalSeconds,
+                    refreshState
+                );
             }
 
             return token;
@@ -741,7 +900,11 @@ public sealed class OAuthSession
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static void AddExtra(List<KeyValuePair<string, string>> parameters, IEnumerable<KeyValuePair<string, string>>? extra, string what)
+    private static void AddExtra(
+        List<KeyValuePair<string, string>> parameters,
+        IEnumerable<KeyValuePair<string, string>>? extra,
+        string what
+    )
     {
         if (extra is null)
         {
@@ -799,7 +962,8 @@ public sealed class OAuthSession
             throw new ConnectorConfigurationException(
                 Settings.ClientIdField,
                 $"The OAuth auth method '{_method.Key}' of connector '{_connection.Descriptor.Slug}' needs a value for '{Settings.ClientIdField}'.",
-                null);
+                null
+            );
         }
 
         return clientId;
@@ -807,8 +971,11 @@ public sealed class OAuthSession
 
     private Uri RequireTokenEndpoint() => RequireEndpoint(_tokenEndpoint, "token_uri");
 
-    private Uri RequireEndpoint(Uri? endpoint, string what) => endpoint ?? throw new OAuthException(
-        $"Auth method '{_method.Key}' of connector '{_connection.Descriptor.Slug}' declares no {what}; set {nameof(OAuthOptions)}.{nameof(OAuthOptions.TokenEndpoint)}.");
+    private Uri RequireEndpoint(Uri? endpoint, string what) =>
+        endpoint
+        ?? throw new OAuthException(
+            $"Auth method '{_method.Key}' of connector '{_connection.Descriptor.Slug}' declares no {what}; set {nameof(OAuthOptions)}.{nameof(OAuthOptions.TokenEndpoint)}."
+        );
 
     private Uri? Resolve(string? template)
     {
@@ -826,7 +993,8 @@ public sealed class OAuthSession
                 var value = _connection.GetValue(name);
                 return string.IsNullOrEmpty(value) ? variables.FirstOrDefault(v => v.Name == name)?.DefaultValue : value;
             },
-            patterns);
+            patterns
+        );
     }
 
     private void LogAdopted()

@@ -14,7 +14,15 @@ public sealed class OAuthToken
     /// <param name="tokenType">The <c>token_type</c> the server returned, e.g. <c>Bearer</c>.</param>
     /// <param name="scope">The granted scopes, space separated, if the server said.</param>
     /// <param name="idToken">An OpenID Connect ID token, if one was issued.</param>
-    public OAuthToken(string accessToken, string? refreshToken = null, DateTimeOffset? expiresAt = null, DateTimeOffset? issuedAt = null, string? tokenType = null, string? scope = null, string? idToken = null)
+    public OAuthToken(
+        string accessToken,
+        string? refreshToken = null,
+        DateTimeOffset? expiresAt = null,
+        DateTimeOffset? issuedAt = null,
+        string? tokenType = null,
+        string? scope = null,
+        string? idToken = null
+    )
     {
         ArgumentException.ThrowIfNullOrEmpty(accessToken);
         AccessToken = accessToken;
@@ -70,7 +78,10 @@ public sealed class OAuthToken
     /// <summary>Describes the token without its secret values.</summary>
     /// <returns>For example <c>OAuthToken { AccessToken = ***, RefreshToken = ***, ExpiresAt = 2030-01-01T00:00:00.0000000+00:00 }</c>.</returns>
     public override string ToString() =>
-        "OAuthToken { AccessToken = ***, RefreshToken = " + (RefreshToken is null ? "null" : "***")
-        + ", ExpiresAt = " + (ExpiresAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown")
-        + (Scope is null ? "" : ", Scope = " + Scope) + " }";
+        "OAuthToken { AccessToken = ***, RefreshToken = "
+        + (RefreshToken is null ? "null" : "***")
+        + ", ExpiresAt = "
+        + (ExpiresAt?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "unknown")
+        + (Scope is null ? "" : ", Scope = " + Scope)
+        + " }";
 }

@@ -66,9 +66,7 @@ public sealed class SlidingWindowLogRateLimiter : RateLimiter
             {
                 var now = _timeProvider.GetTimestamp();
                 Prune(now);
-                return _grants.Count == 0 && _waiters.Count == 0
-                    ? _timeProvider.GetElapsedTime(_lastGrantTimestamp, now)
-                    : null;
+                return _grants.Count == 0 && _waiters.Count == 0 ? _timeProvider.GetElapsedTime(_lastGrantTimestamp, now) : null;
             }
         }
     }
@@ -140,7 +138,8 @@ public sealed class SlidingWindowLogRateLimiter : RateLimiter
         {
             waiter.Registration = cancellationToken.UnsafeRegister(
                 static (state, token) => ((SlidingWindowLogRateLimiter)state!).Cancel(token),
-                this);
+                this
+            );
 
             // Granted between enqueueing and registering: Complete may have missed the registration.
             if (waiter.Completion.Task.IsCompleted)
@@ -266,7 +265,8 @@ public sealed class SlidingWindowLogRateLimiter : RateLimiter
                     static state => ((SlidingWindowLogRateLimiter)state!).OnTimer(),
                     this,
                     due,
-                    Timeout.InfiniteTimeSpan);
+                    Timeout.InfiniteTimeSpan
+                );
             }
             finally
             {
@@ -318,7 +318,7 @@ public sealed class SlidingWindowLogRateLimiter : RateLimiter
         List<Waiter>? granted = null;
         lock (_lock)
         {
-            for (var node = _waiters.First; node is not null;)
+            for (var node = _waiters.First; node is not null; )
             {
                 var next = node.Next;
                 if (node.Value.CancellationToken == token)

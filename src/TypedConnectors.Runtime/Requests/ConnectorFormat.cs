@@ -97,23 +97,24 @@ public static class ConnectorFormat
     /// <returns>The wire text, or null.</returns>
     public static string? ToStringOrNull(object? value) => value is null ? null : Format(value);
 
-    private static string Format(object value) => value switch
-    {
-        string s => s,
-        bool b => ToString(b),
-        int i => ToString(i),
-        long l => ToString(l),
-        float f => ToString(f),
-        double d => ToString(d),
-        decimal m => ToString(m),
-        DateTimeOffset dto => ToString(dto),
-        DateTime dt => ToString(dt),
-        DateOnly date => ToString(date),
-        Guid g => ToString(g),
-        Uri u => ToString(u),
-        byte[] bytes => ToString(bytes),
-        Enum e => e.ToString(),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
-    };
+    private static string Format(object value) =>
+        value switch
+        {
+            string s => s,
+            bool b => ToString(b),
+            int i => ToString(i),
+            long l => ToString(l),
+            float f => ToString(f),
+            double d => ToString(d),
+            decimal m => ToString(m),
+            DateTimeOffset dto => ToString(dto),
+            DateTime dt => ToString(dt),
+            DateOnly date => ToString(date),
+            Guid g => ToString(g),
+            Uri u => ToString(u),
+            byte[] bytes => ToString(bytes),
+            Enum e => e.ToString(),
+            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? string.Empty,
+        };
 }

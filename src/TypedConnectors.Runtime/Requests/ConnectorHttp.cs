@@ -22,7 +22,8 @@ namespace TypedConnectors;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ConnectorHttp
 {
-    private const string ReflectionMessage = "Deserializes T with reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.";
+    private const string ReflectionMessage =
+        "Deserializes T with reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.";
 
     /// <summary>Sends the request and discards the response body.</summary>
     /// <param name="http">The client whose handler pipeline sends the request.</param>
@@ -42,7 +43,13 @@ public static class ConnectorHttp
     /// <param name="ct">Cancels the call.</param>
     /// <returns>A task that completes when the response has arrived.</returns>
     /// <exception cref="ConnectorApiException">The status code is not 2xx.</exception>
-    public static async Task SendAsync(HttpClient http, Uri baseAddress, ConnectorRequest request, Func<ConnectorApiException, ConnectorApiException?>? errorMapper, CancellationToken ct)
+    public static async Task SendAsync(
+        HttpClient http,
+        Uri baseAddress,
+        ConnectorRequest request,
+        Func<ConnectorApiException, ConnectorApiException?>? errorMapper,
+        CancellationToken ct
+    )
     {
         using var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
     }
@@ -73,8 +80,13 @@ public static class ConnectorHttp
     /// <exception cref="JsonException">The body is not valid JSON for <typeparamref name="T"/>.</exception>
     [RequiresUnreferencedCode(ReflectionMessage)]
     [RequiresDynamicCode(ReflectionMessage)]
-    public static Task<T> SendAsync<T>(HttpClient http, Uri baseAddress, ConnectorRequest request, Func<ConnectorApiException, ConnectorApiException?>? errorMapper, CancellationToken ct) =>
-        SendAsync(http, baseAddress, request, (JsonTypeInfo<T>)ConnectorJson.Options.GetTypeInfo(typeof(T)), errorMapper, ct);
+    public static Task<T> SendAsync<T>(
+        HttpClient http,
+        Uri baseAddress,
+        ConnectorRequest request,
+        Func<ConnectorApiException, ConnectorApiException?>? errorMapper,
+        CancellationToken ct
+    ) => SendAsync(http, baseAddress, request, (JsonTypeInfo<T>)ConnectorJson.Options.GetTypeInfo(typeof(T)), errorMapper, ct);
 
     /// <summary>Sends the request and deserializes the JSON response body with the given contract, mapping error responses.</summary>
     /// <typeparam name="T">The response type.</typeparam>
@@ -87,7 +99,14 @@ public static class ConnectorHttp
     /// <returns>The deserialized body, or <c>default</c> when the body is empty (e.g. 204).</returns>
     /// <exception cref="ConnectorApiException">The status code is not 2xx.</exception>
     /// <exception cref="JsonException">The body is not valid JSON for <typeparamref name="T"/>.</exception>
-    public static async Task<T> SendAsync<T>(HttpClient http, Uri baseAddress, ConnectorRequest request, JsonTypeInfo<T> typeInfo, Func<ConnectorApiException, ConnectorApiException?>? errorMapper, CancellationToken ct)
+    public static async Task<T> SendAsync<T>(
+        HttpClient http,
+        Uri baseAddress,
+        ConnectorRequest request,
+        JsonTypeInfo<T> typeInfo,
+        Func<ConnectorApiException, ConnectorApiException?>? errorMapper,
+        CancellationToken ct
+    )
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         using var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
@@ -118,7 +137,13 @@ public static class ConnectorHttp
     /// <param name="ct">Cancels the call.</param>
     /// <returns>The body text, decoded with the response's charset (UTF-8 when none).</returns>
     /// <exception cref="ConnectorApiException">The status code is not 2xx.</exception>
-    public static async Task<string> SendForStringAsync(HttpClient http, Uri baseAddress, ConnectorRequest request, Func<ConnectorApiException, ConnectorApiException?>? errorMapper, CancellationToken ct)
+    public static async Task<string> SendForStringAsync(
+        HttpClient http,
+        Uri baseAddress,
+        ConnectorRequest request,
+        Func<ConnectorApiException, ConnectorApiException?>? errorMapper,
+        CancellationToken ct
+    )
     {
         using var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
         return await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
@@ -142,7 +167,13 @@ public static class ConnectorHttp
     /// <param name="ct">Cancels the call.</param>
     /// <returns>The body stream; the caller disposes it, which also releases the connection.</returns>
     /// <exception cref="ConnectorApiException">The status code is not 2xx.</exception>
-    public static async Task<Stream> SendForStreamAsync(HttpClient http, Uri baseAddress, ConnectorRequest request, Func<ConnectorApiException, ConnectorApiException?>? errorMapper, CancellationToken ct)
+    public static async Task<Stream> SendForStreamAsync(
+        HttpClient http,
+        Uri baseAddress,
+        ConnectorRequest request,
+        Func<ConnectorApiException, ConnectorApiException?>? errorMapper,
+        CancellationToken ct
+    )
     {
         var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
         try
@@ -168,7 +199,14 @@ public static class ConnectorHttp
     /// <param name="content">The body, if any.</param>
     /// <param name="ct">Cancels the call.</param>
     /// <returns>The response with its body buffered; the caller disposes it.</returns>
-    public static async Task<HttpResponseMessage> SendRawAsync(HttpClient http, Uri baseAddress, HttpMethod method, string relativePath, HttpContent? content, CancellationToken ct)
+    public static async Task<HttpResponseMessage> SendRawAsync(
+        HttpClient http,
+        Uri baseAddress,
+        HttpMethod method,
+        string relativePath,
+        HttpContent? content,
+        CancellationToken ct
+    )
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(baseAddress);
@@ -220,7 +258,8 @@ public static class ConnectorHttp
             requestMessage?.Method.Method ?? "?",
             requestMessage?.RequestUri,
             headers,
-            readError);
+            readError
+        );
     }
 
     private static async Task<HttpResponseMessage> SendCoreAsync(
@@ -228,7 +267,8 @@ public static class ConnectorHttp
         Uri baseAddress,
         ConnectorRequest request,
         Func<ConnectorApiException, ConnectorApiException?>? errorMapper,
-        CancellationToken ct)
+        CancellationToken ct
+    )
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(baseAddress);

@@ -23,17 +23,19 @@ public static class ConnectorJson
     /// out-of-order metadata is allowed. That option exists from System.Text.Json 9 on; this library targets net8.0,
     /// so it is switched on where the running framework has it.
     /// </summary>
-    private static void AllowOutOfOrderDiscriminators(JsonSerializerOptions options)
-        => typeof(JsonSerializerOptions).GetProperty("AllowOutOfOrderMetadataProperties")?.SetValue(options, true);
+    private static void AllowOutOfOrderDiscriminators(JsonSerializerOptions options) =>
+        typeof(JsonSerializerOptions).GetProperty("AllowOutOfOrderMetadataProperties")?.SetValue(options, true);
 
     [UnconditionalSuppressMessage(
         "Trimming",
         "IL2026",
-        Justification = "The reflection resolver is installed only when the app allows reflection-based serialization; the runtime's reflection-based entry points carry RequiresUnreferencedCode themselves.")]
+        Justification = "The reflection resolver is installed only when the app allows reflection-based serialization; the runtime's reflection-based entry points carry RequiresUnreferencedCode themselves."
+    )]
     [UnconditionalSuppressMessage(
         "AOT",
         "IL3050",
-        Justification = "As above: guarded by JsonSerializer.IsReflectionEnabledByDefault; AOT callers use the JsonTypeInfo overloads.")]
+        Justification = "As above: guarded by JsonSerializer.IsReflectionEnabledByDefault; AOT callers use the JsonTypeInfo overloads."
+    )]
     private static JsonSerializerOptions CreateOptions()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
@@ -72,7 +74,10 @@ internal sealed class Base64StreamConverter : JsonConverter<Stream>
         }
 
         // Servers that put text under a binary property are read as its UTF-8 bytes rather than failing the call.
-        return new MemoryStream(reader.TryGetBytesFromBase64(out var bytes) ? bytes : System.Text.Encoding.UTF8.GetBytes(reader.GetString()!), writable: false);
+        return new MemoryStream(
+            reader.TryGetBytesFromBase64(out var bytes) ? bytes : System.Text.Encoding.UTF8.GetBytes(reader.GetString()!),
+            writable: false
+        );
     }
 
     public override void Write(Utf8JsonWriter writer, Stream value, JsonSerializerOptions options)

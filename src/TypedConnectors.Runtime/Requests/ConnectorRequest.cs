@@ -1,5 +1,5 @@
-using System.ComponentModel;
 using System.Buffers;
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Net.Http.Headers;
 using System.Text;
@@ -59,7 +59,10 @@ public sealed class ConnectorRequest
             var close = _path.IndexOf('}', position + 1);
             if (close < 0 || close == position + 1)
             {
-                throw new ArgumentException($"The path template '{pathTemplate}' has an unclosed or empty placeholder.", nameof(pathTemplate));
+                throw new ArgumentException(
+                    $"The path template '{pathTemplate}' has an unclosed or empty placeholder.",
+                    nameof(pathTemplate)
+                );
             }
 
             _pathNames.Add(_path.Substring(position + 1, close - position - 1));
@@ -94,7 +97,10 @@ public sealed class ConnectorRequest
         ArgumentNullException.ThrowIfNull(relativePath);
         if (relativePath.Any(c => char.IsControl(c) || c is '\\' or '#'))
         {
-            throw new ArgumentException("The relative path may not contain control characters, backslashes or a fragment.", nameof(relativePath));
+            throw new ArgumentException(
+                "The relative path may not contain control characters, backslashes or a fragment.",
+                nameof(relativePath)
+            );
         }
 
         var queryStart = relativePath.IndexOf('?', StringComparison.Ordinal);
@@ -114,7 +120,10 @@ public sealed class ConnectorRequest
             }
         }
 
-        return new ConnectorRequest(method, relativePath.Replace("{", "%7B", StringComparison.Ordinal).Replace("}", "%7D", StringComparison.Ordinal));
+        return new ConnectorRequest(
+            method,
+            relativePath.Replace("{", "%7B", StringComparison.Ordinal).Replace("}", "%7D", StringComparison.Ordinal)
+        );
     }
 
     /// <summary>The HTTP method.</summary>
@@ -297,7 +306,10 @@ public sealed class ConnectorRequest
     [RequiresUnreferencedCode("Uses reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.")]
     [RequiresDynamicCode("Uses reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.")]
     public void JsonField(string name, object? value) =>
-        AddJsonField(name, value is null ? JsonNull : JsonSerializer.SerializeToUtf8Bytes(value, ConnectorJson.Options.GetTypeInfo(value.GetType())));
+        AddJsonField(
+            name,
+            value is null ? JsonNull : JsonSerializer.SerializeToUtf8Bytes(value, ConnectorJson.Options.GetTypeInfo(value.GetType()))
+        );
 
     /// <summary>Adds a member to a JSON object body built from fields; null is written as <c>null</c>.</summary>
     /// <typeparam name="T">The value type.</typeparam>
@@ -305,8 +317,7 @@ public sealed class ConnectorRequest
     /// <param name="value">The value.</param>
     [RequiresUnreferencedCode("Uses reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.")]
     [RequiresDynamicCode("Uses reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.")]
-    public void JsonField<T>(string name, T value) =>
-        JsonField(name, value, (JsonTypeInfo<T>)ConnectorJson.Options.GetTypeInfo(typeof(T)));
+    public void JsonField<T>(string name, T value) => JsonField(name, value, (JsonTypeInfo<T>)ConnectorJson.Options.GetTypeInfo(typeof(T)));
 
     /// <summary>Adds a member to a JSON object body built from fields, serialized with the given contract.</summary>
     /// <typeparam name="T">The value type.</typeparam>
@@ -371,8 +382,12 @@ public sealed class ConnectorRequest
     /// <param name="contentType">The media type, e.g. <c>application/json</c>; sent with <c>charset=utf-8</c>.</param>
     /// <param name="template">The parsed template.</param>
     /// <param name="values">Values by variable name.</param>
-    [RequiresUnreferencedCode("Values other than strings, numbers, Booleans and JSON nodes are serialized with reflection-based System.Text.Json.")]
-    [RequiresDynamicCode("Values other than strings, numbers, Booleans and JSON nodes are serialized with reflection-based System.Text.Json.")]
+    [RequiresUnreferencedCode(
+        "Values other than strings, numbers, Booleans and JSON nodes are serialized with reflection-based System.Text.Json."
+    )]
+    [RequiresDynamicCode(
+        "Values other than strings, numbers, Booleans and JSON nodes are serialized with reflection-based System.Text.Json."
+    )]
     public void TemplateBody(string contentType, BodyTemplate template, IReadOnlyDictionary<string, object?> values)
     {
         ArgumentNullException.ThrowIfNull(template);
@@ -384,7 +399,12 @@ public sealed class ConnectorRequest
     /// <param name="template">The parsed template.</param>
     /// <param name="values">Values by variable name.</param>
     /// <param name="options">Options whose resolver knows the value types.</param>
-    public void TemplateBody(string contentType, BodyTemplate template, IReadOnlyDictionary<string, object?> values, JsonSerializerOptions options)
+    public void TemplateBody(
+        string contentType,
+        BodyTemplate template,
+        IReadOnlyDictionary<string, object?> values,
+        JsonSerializerOptions options
+    )
     {
         ArgumentNullException.ThrowIfNull(template);
         TemplateBody(contentType, template.Render(values, options));
@@ -412,7 +432,9 @@ public sealed class ConnectorRequest
         }
         else
         {
-            uri = new StringBuilder(baseAddress.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/'));
+            uri = new StringBuilder(
+                baseAddress.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/')
+            );
             var path = FillPath().TrimStart('/');
             if (path.Length > 0 || _path.Length > 0)
             {
@@ -542,8 +564,8 @@ public sealed class ConnectorRequest
         _bodyKind = kind;
     }
 
-    private static bool IsAbsoluteHttpUrl(string path)
-        => path.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+    private static bool IsAbsoluteHttpUrl(string path) =>
+        path.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
 
     private string FillPath()
     {
@@ -628,7 +650,11 @@ public sealed class ConnectorRequest
             case BodyKind.Template:
                 var content = new ByteArrayContent(Encoding.UTF8.GetBytes(_templateText!));
                 content.Headers.ContentType = new MediaTypeHeaderValue(_templateContentType!.MediaType!) { CharSet = "utf-8" };
-                foreach (var parameter in _templateContentType.Parameters.Where(p => !string.Equals(p.Name, "charset", StringComparison.OrdinalIgnoreCase)))
+                foreach (
+                    var parameter in _templateContentType.Parameters.Where(p =>
+                        !string.Equals(p.Name, "charset", StringComparison.OrdinalIgnoreCase)
+                    )
+                )
                 {
                     content.Headers.ContentType.Parameters.Add(new NameValueHeaderValue(parameter.Name, parameter.Value));
                 }

@@ -19,7 +19,8 @@ internal static class HeaderValidation
             throw new ConnectorConfigurationException(
                 name,
                 $"The value of header '{name}' contains a line break or NUL character, which would let it inject headers.",
-                null);
+                null
+            );
         }
     }
 

@@ -66,8 +66,9 @@ public sealed class OperationAuth
         if (_unsupported.Length > 0)
         {
             throw new ConnectorConfigurationException(
-                $"{request.Method.Method} {request.RequestUri?.AbsolutePath} of connector '{slug}' requires " +
-                $"{string.Join(" or ", _unsupported.Select(m => "'" + m + "'"))}, which this connector cannot send.");
+                $"{request.Method.Method} {request.RequestUri?.AbsolutePath} of connector '{slug}' requires "
+                    + $"{string.Join(" or ", _unsupported.Select(m => "'" + m + "'"))}, which this connector cannot send."
+            );
         }
 
         if (authMethod is not null && Array.IndexOf(_methods, authMethod) >= 0)
@@ -82,16 +83,16 @@ public sealed class OperationAuth
 
         throw new ConnectorConfigurationException(
             authMethod,
-            $"{request.Method.Method} {request.RequestUri?.AbsolutePath} of connector '{slug}' accepts the auth method{(_methods.Length == 1 ? "" : "s")} " +
-            $"{string.Join(", ", _methods.Select(m => "'" + m + "'"))}; this connection uses '{authMethod}'. Create a connection with one of them.",
-            null);
+            $"{request.Method.Method} {request.RequestUri?.AbsolutePath} of connector '{slug}' accepts the auth method{(_methods.Length == 1 ? "" : "s")} "
+                + $"{string.Join(", ", _methods.Select(m => "'" + m + "'"))}; this connection uses '{authMethod}'. Create a connection with one of them.",
+            null
+        );
     }
 
     /// <inheritdoc/>
-    public override string ToString() => _unsupported.Length > 0
-        ? "unsupported: " + string.Join(", ", _unsupported)
-        : _methods.Length == 0
-        ? "anonymous"
+    public override string ToString() =>
+        _unsupported.Length > 0 ? "unsupported: " + string.Join(", ", _unsupported)
+        : _methods.Length == 0 ? "anonymous"
         : (AllowsAnonymous ? "optional: " : "one of: ") + string.Join(", ", _methods);
 
     private static string[] Checked(string[] methods)

@@ -1,5 +1,5 @@
-using System.ComponentModel;
 using System.Buffers;
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
@@ -68,13 +68,18 @@ public sealed class BodyTemplate
     public IReadOnlyList<BodyTemplatePart> Parts => _parts;
 
     /// <summary>The names of the template's variables, each once, in order of first use.</summary>
-    public IEnumerable<string> Variables => _parts.Where(p => p.Variable is not null).Select(p => p.Variable!).Distinct(StringComparer.Ordinal);
+    public IEnumerable<string> Variables =>
+        _parts.Where(p => p.Variable is not null).Select(p => p.Variable!).Distinct(StringComparer.Ordinal);
 
     /// <summary>Renders the template with <see cref="ConnectorJson.Options"/>.</summary>
     /// <param name="values">Values by variable name; a missing or null value uses the part's default.</param>
     /// <returns>The rendered body text.</returns>
-    [RequiresUnreferencedCode("Values other than strings, numbers, Booleans and JSON nodes are serialized with reflection-based System.Text.Json.")]
-    [RequiresDynamicCode("Values other than strings, numbers, Booleans and JSON nodes are serialized with reflection-based System.Text.Json.")]
+    [RequiresUnreferencedCode(
+        "Values other than strings, numbers, Booleans and JSON nodes are serialized with reflection-based System.Text.Json."
+    )]
+    [RequiresDynamicCode(
+        "Values other than strings, numbers, Booleans and JSON nodes are serialized with reflection-based System.Text.Json."
+    )]
     public string Render(IReadOnlyDictionary<string, object?> values) => Render(values, ConnectorJson.Options);
 
     /// <summary>Renders the template, serializing complex values with the type information in <paramref name="options"/>.</summary>

@@ -81,7 +81,8 @@ public static class UrlTemplate
                 throw new ConnectorConfigurationException(
                     name,
                     $"The URL template variable '{name}' is in the scheme or user-info part of the URL, which cannot be templated.",
-                    null);
+                    null
+                );
             }
 
             Part part;
@@ -103,8 +104,7 @@ public static class UrlTemplate
         }
 
         var text = builder.ToString();
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)
-            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
             // The text may contain a secret value, so only the template is named.
             throw new ConnectorConfigurationException($"The URL template '{template}' does not resolve to an absolute http or https URL.");
@@ -123,7 +123,8 @@ public static class UrlTemplate
         var valid = part switch
         {
             Part.Host => IsHost(value),
-            Part.Port => value.Length <= 5 && value.All(char.IsAsciiDigit)
+            Part.Port => value.Length <= 5
+                && value.All(char.IsAsciiDigit)
                 && int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) is > 0 and <= 65535,
             _ => IsPathSegmentText(value),
         };
@@ -151,12 +152,20 @@ public static class UrlTemplate
             }
             catch (ArgumentException ex)
             {
-                throw new ConnectorConfigurationException(name, $"The pattern of URL template variable '{name}' is not a valid regular expression.", ex);
+                throw new ConnectorConfigurationException(
+                    name,
+                    $"The pattern of URL template variable '{name}' is not a valid regular expression.",
+                    ex
+                );
             }
 
             if (!matches)
             {
-                throw new ConnectorConfigurationException(name, $"The value of URL template variable '{name}' does not match its pattern '{pattern}'.", null);
+                throw new ConnectorConfigurationException(
+                    name,
+                    $"The value of URL template variable '{name}' does not match its pattern '{pattern}'.",
+                    null
+                );
             }
         }
     }
@@ -180,6 +189,5 @@ public static class UrlTemplate
     }
 
     private static bool IsPathSegmentText(string value) =>
-        value is not "." and not ".."
-        && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~');
+        value is not "." and not ".." && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~');
 }

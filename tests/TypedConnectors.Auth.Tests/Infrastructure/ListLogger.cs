@@ -15,9 +15,17 @@ public sealed class ListLogger : ILogger
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    public void Log<TState>(
+        LogLevel logLevel,
+        EventId eventId,
+        TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter
+    )
     {
-        var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join("; ", pairs.Select(p => p.Key + "=" + p.Value)) : "";
+        var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
+            ? string.Join("; ", pairs.Select(p => p.Key + "=" + p.Value))
+            : "";
         _entries.Enqueue(logLevel + " " + formatter(state, exception) + " | " + values + " | " + exception);
     }
 }

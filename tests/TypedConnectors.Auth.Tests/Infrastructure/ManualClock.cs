@@ -9,9 +9,7 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
     private long _ticks = start.UtcTicks;
 
     public ManualClock()
-        : this(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero))
-    {
-    }
+        : this(new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero)) { }
 
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
 

@@ -147,7 +147,9 @@ public sealed class OAuthTestServer : IAsyncDisposable
         using var response = await http.GetAsync(authorizationUrl);
         if (response.StatusCode != HttpStatusCode.Redirect)
         {
-            throw new InvalidOperationException("The authorization endpoint refused: " + (int)response.StatusCode + " " + await response.Content.ReadAsStringAsync());
+            throw new InvalidOperationException(
+                "The authorization endpoint refused: " + (int)response.StatusCode + " " + await response.Content.ReadAsStringAsync()
+            );
         }
 
         return response.Headers.Location!;
@@ -155,8 +157,8 @@ public sealed class OAuthTestServer : IAsyncDisposable
 
     private static string NewSecret(string prefix) => prefix + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
-    private static string S256(string verifier)
-        => Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).Replace('+', '-').Replace('/', '_').TrimEnd('=');
+    private static string S256(string verifier) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))).Replace('+', '-').Replace('/', '_').TrimEnd('=');
 
     private async Task HandleAsync(HttpContext context, ReceivedRequest request)
     {
@@ -178,7 +180,11 @@ public sealed class OAuthTestServer : IAsyncDisposable
             case "/oauth/userinfo":
                 if (Validate(request) is { } user)
                 {
-                    await WriteJson(context, 200, new Dictionary<string, object?> { ["sub"] = user.ClientId + "-user", ["email"] = "user@notes.example" });
+                    await WriteJson(
+                        context,
+                        200,
+                        new Dictionary<string, object?> { ["sub"] = user.ClientId + "-user", ["email"] = "user@notes.example" }
+                    );
                 }
                 else
                 {
@@ -234,7 +240,8 @@ public sealed class OAuthTestServer : IAsyncDisposable
         }
 
         var challenge = Get("code_challenge");
-        var refusal = Get("response_type") != "code" ? "response_type must be code"
+        var refusal =
+            Get("response_type") != "code" ? "response_type must be code"
             : client is null ? "unknown client"
             : Get("redirect_uri") is null ? "redirect_uri missing"
             : Get("state") is not { Length: >= 32 } ? "state missing or guessable"
@@ -258,7 +265,8 @@ public sealed class OAuthTestServer : IAsyncDisposable
 
         var separator = Get("redirect_uri")!.Contains('?', StringComparison.Ordinal) ? "&" : "?";
         context.Response.StatusCode = 302;
-        context.Response.Headers.Location = Get("redirect_uri") + separator + "code=" + Uri.EscapeDataString(code) + "&state=" + Uri.EscapeDataString(Get("state")!);
+        context.Response.Headers.Location =
+            Get("redirect_uri") + separator + "code=" + Uri.EscapeDataString(code) + "&state=" + Uri.EscapeDataString(Get("state")!);
     }
 
     private (int Status, object Body) Token(ReceivedRequest request)
@@ -422,7 +430,8 @@ public sealed class OAuthTestServer : IAsyncDisposable
 
         lock (_gate)
         {
-            return _accessTokens.TryGetValue(authorization["Bearer ".Length..], out var grant)
+            return
+                _accessTokens.TryGetValue(authorization["Bearer ".Length..], out var grant)
                 && !grant.Revoked
                 && (grant.Lifetime is not { } lifetime || grant.IssuedAt + lifetime > Clock.GetUtcNow())
                 ? grant
@@ -430,8 +439,8 @@ public sealed class OAuthTestServer : IAsyncDisposable
         }
     }
 
-    private static (int, object) Error(int status, string error, string? description)
-        => (status, new Dictionary<string, object?> { ["error"] = error, ["error_description"] = description });
+    private static (int, object) Error(int status, string error, string? description) =>
+        (status, new Dictionary<string, object?> { ["error"] = error, ["error_description"] = description });
 
     private static async Task WriteJson(HttpContext context, int status, object body)
     {
@@ -447,5 +456,12 @@ public sealed class OAuthTestServer : IAsyncDisposable
     private sealed record RefreshGrant(string ClientId, string? Scope, bool Used);
 
     /// <summary>An issued access token: whose, when, for how long, and the audience a client-credentials request named.</summary>
-    public sealed record AccessGrant(string ClientId, DateTimeOffset IssuedAt, TimeSpan? Lifetime, bool Revoked, string? RefreshToken, string? Audience);
+    public sealed record AccessGrant(
+        string ClientId,
+        DateTimeOffset IssuedAt,
+        TimeSpan? Lifetime,
+        bool Revoked,
+        string? RefreshToken,
+        string? Audience
+    );
 }

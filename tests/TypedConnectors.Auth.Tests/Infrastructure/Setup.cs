@@ -34,7 +34,10 @@ public static class Setup
     /// API sees was saved to the store (with the refresh token issued alongside it) before it was used.
     /// </summary>
     public static async Task<(NotesConnection Connection, OAuthAuthorizationResult Result, RecordingTokenStore Store)> ConnectNotesAsync(
-        OAuthTestServer server, Action<ConnectorConnectionOptions>? configure = null, ILogger? logger = null)
+        OAuthTestServer server,
+        Action<ConnectorConnectionOptions>? configure = null,
+        ILogger? logger = null
+    )
     {
         server.AddClient(NotesClientId, NotesSecret, requirePkce: true);
         var store = new RecordingTokenStore();

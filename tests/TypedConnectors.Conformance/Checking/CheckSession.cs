@@ -9,13 +9,27 @@ using TypedConnectors.Conformance.Synthesis;
 namespace TypedConnectors.Conformance.Checking;
 
 /// <summary>One connection made through a generated factory, with the credential markers it was given.</summary>
-internal sealed record ConnectionUnderTest(object Connection, string AuthMethod, string Factory, DefAuth? Auth, IReadOnlyList<string> Credentials, object Client, object RedirectingClient);
+internal sealed record ConnectionUnderTest(
+    object Connection,
+    string AuthMethod,
+    string Factory,
+    DefAuth? Auth,
+    IReadOnlyList<string> Credentials,
+    object Client,
+    object RedirectingClient
+);
 
 /// <summary>A generated operation method and the object to call it on (the client or one of its groups).</summary>
 internal sealed record ClientMethod(MethodInfo Method, string Path, Func<object, object?> Target);
 
 /// <summary>Calls every generated method through every connection and checks what reaches the server.</summary>
-internal sealed class CheckSession(Definition definition, RefResolver refs, Assembly assembly, RecordingServer server, ConformanceOptions options)
+internal sealed class CheckSession(
+    Definition definition,
+    RefResolver refs,
+    Assembly assembly,
+    RecordingServer server,
+    ConformanceOptions options
+)
 {
     private const string BasePath = "/cbase/v1/";
     private static readonly string[] ProxyMethods = { "GetAsync", "PostAsync", "PutAsync", "PatchAsync", "DeleteAsync", "SendAsync" };
@@ -34,7 +48,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         {
             foreach (var method in new[] { "get", "post", "put", "patch", "delete" })
             {
-                var op = new DefOperation { Method = method, Path = "/items/{id}", OperationId = method };
+                var op = new DefOperation
+                {
+                    Method = method,
+                    Path = "/items/{id}",
+                    OperationId = method,
+                };
                 op.Parameters.Add(new DefParameter("id", "path", true, "simple", false, null));
                 op.Parameters.Add(new DefParameter("q", "query", true, "form", true, null) { Constant = "2" });
                 op.Responses.Add(new DefResponse("200", "application/json", new JsonObject { ["type"] = "object" }, null, false));
@@ -46,7 +65,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         DefOperation? mcp = null;
         if (definition.IsMcp)
         {
-            mcp = new DefOperation { Method = "post", Path = "/", OperationId = "mcp" };
+            mcp = new DefOperation
+            {
+                Method = "post",
+                Path = "/",
+                OperationId = "mcp",
+            };
             mcp.Responses.Add(new DefResponse("200", "application/json", null, null, false));
             mcp.Security = definition.Auth.Select(a => new List<string> { a.Key }).ToList();
             definition.Operations.Add(mcp);
@@ -65,12 +89,20 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         var connections = CreateConnections(connectionType, clientType);
         if (connections.Count == 0)
         {
-            _extra.Add(new OperationResult("connection", "-", false, "connection: no connection could be created through the generated factories"));
+            _extra.Add(
+                new OperationResult("connection", "-", false, "connection: no connection could be created through the generated factories")
+            );
             return Report(name);
         }
 
         var methods = definition.IsProxy ? ProxyClientMethods(clientType) : OperationMethods(clientType);
-        _notes.Add(clientType.Name + ": " + methods.Count + " methods, connections " + string.Join(", ", connections.Select(c => c.AuthMethod + " (" + c.Factory + ")")));
+        _notes.Add(
+            clientType.Name
+                + ": "
+                + methods.Count
+                + " methods, connections "
+                + string.Join(", ", connections.Select(c => c.AuthMethod + " (" + c.Factory + ")"))
+        );
         foreach (var method in methods)
         {
             ct.ThrowIfCancellationRequested();
@@ -113,7 +145,10 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             Exception? failure = null;
             try
             {
-                var arguments = connect.GetParameters().Select(p => p.ParameterType == typeof(CancellationToken) ? (object?)ct : null).ToArray();
+                var arguments = connect
+                    .GetParameters()
+                    .Select(p => p.ParameterType == typeof(CancellationToken) ? (object?)ct : null)
+                    .ToArray();
                 var task = (Task)connect.Invoke(connection.Client, arguments)!;
                 if (await Task.WhenAny(task, Task.Delay(options.CallTimeout, ct)) != task)
                 {
@@ -199,7 +234,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         if (rpcMethod is not ("initialize" or "tools/list" or "ping"))
         {
             // Methods of newer protocol revisions (discovery): "method not found" makes the client fall back.
-            var error = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id.DeepClone(), ["error"] = new JsonObject { ["code"] = -32601, ["message"] = "Method not found" } };
+            var error = new JsonObject
+            {
+                ["jsonrpc"] = "2.0",
+                ["id"] = id.DeepClone(),
+                ["error"] = new JsonObject { ["code"] = -32601, ["message"] = "Method not found" },
+            };
             return new CannedResponse(200, "application/json", Encoding.UTF8.GetBytes(error.ToJsonString()));
         }
 
@@ -214,7 +254,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             "tools/list" => new JsonObject { ["tools"] = new JsonArray() },
             _ => new JsonObject(),
         };
-        var response = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id.DeepClone(), ["result"] = result };
+        var response = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = id.DeepClone(),
+            ["result"] = result,
+        };
         return new CannedResponse(200, "application/json", Encoding.UTF8.GetBytes(response.ToJsonString()));
     }
 
@@ -230,7 +275,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             }
             else if (methods.Count > 1 && !definition.IsProxy)
             {
-                Fail(op, "-", "reached-twice", "reached by several methods: " + string.Join(", ", methods.OrderBy(m => m, StringComparer.Ordinal)));
+                Fail(
+                    op,
+                    "-",
+                    "reached-twice",
+                    "reached by several methods: " + string.Join(", ", methods.OrderBy(m => m, StringComparer.Ordinal))
+                );
             }
 
             var byConnection = _failures.TryGetValue(op, out var f) ? f : new Dictionary<string, List<string>>();
@@ -243,15 +293,26 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
 
             foreach (var (connection, failures) in byConnection.OrderBy(k => k.Key, StringComparer.Ordinal))
             {
-                results.Add(new OperationResult(op.Label, connection, failures.Count == 0, failures.Count == 0 ? null : string.Join(" | ", failures.Distinct(StringComparer.Ordinal))));
+                results.Add(
+                    new OperationResult(
+                        op.Label,
+                        connection,
+                        failures.Count == 0,
+                        failures.Count == 0 ? null : string.Join(" | ", failures.Distinct(StringComparer.Ordinal))
+                    )
+                );
             }
         }
 
         results.AddRange(_extra);
-        return new ConformanceReport(name, definition.Operations.Count, passed, results) { Notes = _notes.Concat(definition.Notes).ToList() };
+        return new ConformanceReport(name, definition.Operations.Count, passed, results)
+        {
+            Notes = _notes.Concat(definition.Notes).ToList(),
+        };
     }
 
-    private IEnumerable<string> ConnectionsSeen(DefOperation op) => _failures.TryGetValue(op, out var f) ? f.Keys.OrderBy(k => k, StringComparer.Ordinal) : new[] { "-" };
+    private IEnumerable<string> ConnectionsSeen(DefOperation op) =>
+        _failures.TryGetValue(op, out var f) ? f.Keys.OrderBy(k => k, StringComparer.Ordinal) : new[] { "-" };
 
     private void Fail(DefOperation op, string connection, string check, string detail)
     {
@@ -274,30 +335,48 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         return list;
     }
 
-    private Type? FindConnectionType()
-        => assembly.GetTypes().FirstOrDefault(t => t.IsPublic && !t.IsAbstract && typeof(ConnectorConnection).IsAssignableFrom(t));
+    private Type? FindConnectionType() =>
+        assembly.GetTypes().FirstOrDefault(t => t.IsPublic && !t.IsAbstract && typeof(ConnectorConnection).IsAssignableFrom(t));
 
-    private Type? FindClientType()
-        => assembly.GetTypes().FirstOrDefault(t => t.IsPublic && t.IsClass && t.GetCustomAttributes().Any(a => a.GetType().Name == "ConnectorAttribute")
-            && t.GetConstructors().Any(c => c.GetParameters().Length == 1 && typeof(ConnectorConnection).IsAssignableFrom(c.GetParameters()[0].ParameterType)));
+    private Type? FindClientType() =>
+        assembly
+            .GetTypes()
+            .FirstOrDefault(t =>
+                t.IsPublic
+                && t.IsClass
+                && t.GetCustomAttributes().Any(a => a.GetType().Name == "ConnectorAttribute")
+                && t.GetConstructors()
+                    .Any(c =>
+                        c.GetParameters().Length == 1 && typeof(ConnectorConnection).IsAssignableFrom(c.GetParameters()[0].ParameterType)
+                    )
+            );
 
     private List<ConnectionUnderTest> CreateConnections(Type connectionType, Type clientType)
     {
         var result = new List<ConnectionUnderTest>();
-        var factories = connectionType.GetMethods(BindingFlags.Public | BindingFlags.Static)
+        var factories = connectionType
+            .GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Where(m => m.ReturnType == connectionType && m.Name.StartsWith("Create", StringComparison.Ordinal))
-            .OrderBy(m => m.Name == "Create" ? 1 : 0).ThenBy(m => m.Name, StringComparer.Ordinal);
+            .OrderBy(m => m.Name == "Create" ? 1 : 0)
+            .ThenBy(m => m.Name, StringComparer.Ordinal);
         foreach (var factory in factories)
         {
             if (factory.Name == "CreateForMcpOAuth")
             {
-                _notes.Add("CreateForMcpOAuth not checked: it leaves authorization to the MCP SDK's own OAuth flow against the server's authorization server");
+                _notes.Add(
+                    "CreateForMcpOAuth not checked: it leaves authorization to the MCP SDK's own OAuth flow against the server's authorization server"
+                );
                 continue;
             }
 
             var credentials = new List<string>();
             var tokenMarker = "cred-oauthtoken-" + Random();
-            var connectionOptions = new ConnectorConnectionOptions { BaseAddress = new Uri(server.Address, BasePath), MaxRetries = 0, AttemptTimeout = options.CallTimeout };
+            var connectionOptions = new ConnectorConnectionOptions
+            {
+                BaseAddress = new Uri(server.Address, BasePath),
+                MaxRetries = 0,
+                AttemptTimeout = options.CallTimeout,
+            };
             connectionOptions.OAuth.TokenStore = new FixedTokenStore(tokenMarker);
             var arguments = new List<object?>();
             var usable = true;
@@ -347,7 +426,11 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             {
                 connection = factory.Invoke(null, arguments.ToArray())!;
             }
-            catch (TargetInvocationException e) when (e.InnerException is ConnectorConfigurationException && usable && RetryWithHandler(factory, arguments, connectionOptions, tokenMarker) is { } retried)
+            catch (TargetInvocationException e)
+                when (e.InnerException is ConnectorConfigurationException
+                    && usable
+                    && RetryWithHandler(factory, arguments, connectionOptions, tokenMarker) is { } retried
+                )
             {
                 // OAuth methods whose tokens the project supplies (MCP servers that run their own OAuth): a handler
                 // registered in the options, as the docs show, gives them the token.
@@ -355,7 +438,14 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             }
             catch (TargetInvocationException e)
             {
-                _extra.Add(new OperationResult("connection " + factory.Name, "-", false, "connection: " + factory.Name + " threw " + e.InnerException?.GetType().Name + ": " + e.InnerException?.Message));
+                _extra.Add(
+                    new OperationResult(
+                        "connection " + factory.Name,
+                        "-",
+                        false,
+                        "connection: " + factory.Name + " threw " + e.InnerException?.GetType().Name + ": " + e.InnerException?.Message
+                    )
+                );
                 continue;
             }
 
@@ -366,7 +456,9 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
                 continue;
             }
 
-            var auth = definition.Auth.FirstOrDefault(a => a.Key == authMethod) ?? definition.Auth.FirstOrDefault(a => Json.Norm(a.Key) == Json.Norm(authMethod));
+            var auth =
+                definition.Auth.FirstOrDefault(a => a.Key == authMethod)
+                ?? definition.Auth.FirstOrDefault(a => Json.Norm(a.Key) == Json.Norm(authMethod));
             if (auth?.Kind == "oauth2")
             {
                 credentials.Add(tokenMarker);
@@ -399,7 +491,9 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
     /// </summary>
     private object CreateRedirectingClient(Type clientType, ConnectorConnection connection)
     {
-        var ctor = clientType.GetConstructors().FirstOrDefault(c => c.GetParameters().Length == 2 && c.GetParameters()[1].ParameterType == typeof(HttpClient));
+        var ctor = clientType
+            .GetConstructors()
+            .FirstOrDefault(c => c.GetParameters().Length == 2 && c.GetParameters()[1].ParameterType == typeof(HttpClient));
         if (ctor is null)
         {
             return Activator.CreateInstance(clientType, connection)!;
@@ -420,10 +514,19 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
 
     private static void Collect(Type type, string path, Func<object, object?> target, List<ClientMethod> result, int depth)
     {
-        foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.GetParameters().Length))
+        foreach (
+            var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .OrderBy(m => m.Name, StringComparer.Ordinal)
+                .ThenBy(m => m.GetParameters().Length)
+        )
         {
-            if (method.IsGenericMethodDefinition || method.IsSpecialName || !typeof(Task).IsAssignableFrom(method.ReturnType)
-                || method.GetParameters().LastOrDefault()?.ParameterType != typeof(CancellationToken) || method.Name == "ConnectMcpAsync")
+            if (
+                method.IsGenericMethodDefinition
+                || method.IsSpecialName
+                || !typeof(Task).IsAssignableFrom(method.ReturnType)
+                || method.GetParameters().LastOrDefault()?.ParameterType != typeof(CancellationToken)
+                || method.Name == "ConnectMcpAsync"
+            )
             {
                 continue;
             }
@@ -439,7 +542,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var t = property.PropertyType;
-            if (!(t.IsClass || t.IsInterface) || t == typeof(string) || typeof(ConnectorConnection).IsAssignableFrom(t) || t.Assembly != type.Assembly)
+            if (
+                !(t.IsClass || t.IsInterface)
+                || t == typeof(string)
+                || typeof(ConnectorConnection).IsAssignableFrom(t)
+                || t.Assembly != type.Assembly
+            )
             {
                 continue;
             }
@@ -448,11 +556,14 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         }
     }
 
-    private static List<ClientMethod> ProxyClientMethods(Type clientType)
-        => clientType.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+    private static List<ClientMethod> ProxyClientMethods(Type clientType) =>
+        clientType
+            .GetMethods(BindingFlags.Public | BindingFlags.Instance)
             .Where(m => ProxyMethods.Contains(m.Name) && m.GetParameters().LastOrDefault()?.ParameterType == typeof(CancellationToken))
             .OrderBy(m => m.Name, StringComparer.Ordinal)
-            .Select(m => m.IsGenericMethodDefinition ? m.MakeGenericMethod(m.GetGenericArguments().Select(_ => typeof(JsonElement)).ToArray()) : m)
+            .Select(m =>
+                m.IsGenericMethodDefinition ? m.MakeGenericMethod(m.GetGenericArguments().Select(_ => typeof(JsonElement)).ToArray()) : m
+            )
             .Select(m => new ClientMethod(m, m.Name + (m.IsGenericMethod ? "<>" : ""), c => c))
             .ToList();
 
@@ -480,7 +591,9 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             return loose[0];
         }
 
-        var synthesised = definition.Operations.Where(o => Json.Norm(o.Method + o.Path.Replace("{", "by", StringComparison.Ordinal)) == name).ToList();
+        var synthesised = definition
+            .Operations.Where(o => Json.Norm(o.Method + o.Path.Replace("{", "by", StringComparison.Ordinal)) == name)
+            .ToList();
         return synthesised.Count == 1 ? synthesised[0] : null;
     }
 
@@ -533,7 +646,10 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             }
             else if (status.Length == 3 && status.EndsWith("XX", StringComparison.Ordinal) && status[0] is '4' or '5')
             {
-                var first = Enumerable.Range((status[0] - '0') * 100, 100).Where(c => c != 429 && c != 401 && c != 407).FirstOrDefault(c => !declared.Contains(c.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                var first = Enumerable
+                    .Range((status[0] - '0') * 100, 100)
+                    .Where(c => c != 429 && c != 401 && c != 407)
+                    .FirstOrDefault(c => !declared.Contains(c.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 if (first != 0)
                 {
                     yield return (first, response);
@@ -564,8 +680,15 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
     internal Expectation Expect(DefOperation op, ConnectionUnderTest connection)
     {
         // Only schemes no client can send for it (an HTTP signature, mutual TLS): refused whatever the connection.
-        if (op.Security is { Count: > 0 } alternatives && alternatives.All(a => a.Count > 0
-            && a.Any(k => definition.Auth.FirstOrDefault(d => d.Key == k) is { } d && d.Kind.StartsWith("unsupported:", StringComparison.Ordinal))))
+        if (
+            op.Security is { Count: > 0 } alternatives
+            && alternatives.All(a =>
+                a.Count > 0
+                && a.Any(k =>
+                    definition.Auth.FirstOrDefault(d => d.Key == k) is { } d && d.Kind.StartsWith("unsupported:", StringComparison.Ordinal)
+                )
+            )
+        )
         {
             return Expectation.Reject;
         }
@@ -574,7 +697,9 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         {
             // A method the definition does not declare (a credential header the generator turned into auth): its
             // values are parameters of the operation, checked as such.
-            return connection.Auth is null && definition.Auth.Count == 0 ? Expectation.Optional : connection.Auth is null ? Expectation.Optional : Expectation.Anonymous;
+            return connection.Auth is null && definition.Auth.Count == 0 ? Expectation.Optional
+                : connection.Auth is null ? Expectation.Optional
+                : Expectation.Anonymous;
         }
 
         if (op.Security is null)
@@ -595,13 +720,30 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         return op.Security.Any(s => s.Count == 0) ? Expectation.Anonymous : Expectation.Reject;
     }
 
-    private sealed record CallOutcome(List<RecordedRequest> Requests, RouteMatch? Match, Exception? Error, object? Result, bool ResultIsNullableObject, string? UnmatchedPath, bool Timeout, bool UsedExample)
+    private sealed record CallOutcome(
+        List<RecordedRequest> Requests,
+        RouteMatch? Match,
+        Exception? Error,
+        object? Result,
+        bool ResultIsNullableObject,
+        string? UnmatchedPath,
+        bool Timeout,
+        bool UsedExample
+    )
     {
         /// <summary>The text of each scalar string or number argument, by normalised parameter name.</summary>
         public IReadOnlyDictionary<string, string> Scalars { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
     }
 
-    private async Task<CallOutcome> CallAsync(ClientMethod method, ConnectionUnderTest connection, DefOperation? op, bool requiredOnly, (int Status, DefResponse Response)? error, bool useExamples = true, bool redirect = false)
+    private async Task<CallOutcome> CallAsync(
+        ClientMethod method,
+        ConnectionUnderTest connection,
+        DefOperation? op,
+        bool requiredOnly,
+        (int Status, DefResponse Response)? error,
+        bool useExamples = true,
+        bool redirect = false
+    )
     {
         server.Drain();
         RouteMatch? match = null;
@@ -619,12 +761,19 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             match ??= m;
             if (Environment.GetEnvironmentVariable("CONFORMANCE_DUMP_DIR") is { Length: > 0 } dumpDir)
             {
-                File.AppendAllText(Path.Combine(dumpDir, "requests.txt"), request.Method + " " + request.RawTarget + " " + request.ContentType + "\n");
+                File.AppendAllText(
+                    Path.Combine(dumpDir, "requests.txt"),
+                    request.Method + " " + request.RawTarget + " " + request.ContentType + "\n"
+                );
             }
 
             if (m is null)
             {
-                unmatched ??= request.Method + " " + request.RawTarget + (request.Header(RedirectHandler.OriginalUrlHeader) is { } original ? " (sent to " + original + ")" : "");
+                unmatched ??=
+                    request.Method
+                    + " "
+                    + request.RawTarget
+                    + (request.Header(RedirectHandler.OriginalUrlHeader) is { } original ? " (sent to " + original + ")" : "");
                 return new CannedResponse(404, "text/plain", Encoding.UTF8.GetBytes("no route"));
             }
 
@@ -639,13 +788,28 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
                 usedExample = true;
             }
 
-            return success is null ? new CannedResponse(200, null, Array.Empty<byte>()) : Answer(SuccessStatus(success), success, useExamples);
+            return success is null
+                ? new CannedResponse(200, null, Array.Empty<byte>())
+                : Answer(SuccessStatus(success), success, useExamples);
         };
 
-        var target = (op?.OwnServer is not null || redirect ? connection.RedirectingClient : connection.Client) is var t && method.Target(t) is { } instance ? instance : null;
+        var target =
+            (op?.OwnServer is not null || redirect ? connection.RedirectingClient : connection.Client) is var t
+            && method.Target(t) is { } instance
+                ? instance
+                : null;
         if (target is null)
         {
-            return new CallOutcome(new List<RecordedRequest>(), null, new InvalidOperationException("the group property " + method.Path + " is null"), null, false, null, false, false);
+            return new CallOutcome(
+                new List<RecordedRequest>(),
+                null,
+                new InvalidOperationException("the group property " + method.Path + " is null"),
+                null,
+                false,
+                null,
+                false,
+                false
+            );
         }
 
         _args.RequiredOnly = requiredOnly;
@@ -658,7 +822,16 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            return new CallOutcome(new List<RecordedRequest>(), null, new InvalidOperationException("the checker could not synthesise arguments: " + (e.InnerException ?? e).Message), null, false, null, false, false);
+            return new CallOutcome(
+                new List<RecordedRequest>(),
+                null,
+                new InvalidOperationException("the checker could not synthesise arguments: " + (e.InnerException ?? e).Message),
+                null,
+                false,
+                null,
+                false,
+                false
+            );
         }
 
         Exception? failure = null;
@@ -719,7 +892,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             var retry = await CallAsync(method, connection, op, requiredOnly, error, useExamples: false, redirect);
             if (retry.Error is null && match is not null)
             {
-                Fail(match.Operation, connection.AuthMethod, "response-example", "the document's example does not read as the generated type: " + Short(failure));
+                Fail(
+                    match.Operation,
+                    connection.AuthMethod,
+                    "response-example",
+                    "the document's example does not read as the generated type: " + Short(failure)
+                );
             }
 
             return retry;
@@ -731,7 +909,10 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             match = RefusedRequest(refused, op);
         }
 
-        var schemaObject = match is not null && SuccessResponse(match.Operation) is { Schema: { } schema } && JsonSynthesizer.Type(refs.Resolve(schema) as JsonObject) == "object";
+        var schemaObject =
+            match is not null
+            && SuccessResponse(match.Operation) is { Schema: { } schema }
+            && JsonSynthesizer.Type(refs.Resolve(schema) as JsonObject) == "object";
         var scalars = new Dictionary<string, string>(StringComparer.Ordinal);
         var parameters = method.Method.GetParameters();
         for (var i = 0; i < parameters.Length; i++)
@@ -764,7 +945,11 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
 
     private (string? Relative, bool OwnServer) Relative(RecordedRequest request)
     {
-        if (request.Header(RedirectHandler.OriginalUrlHeader) is { } original && Uri.TryCreate(original, UriKind.Absolute, out var url) && !url.IsLoopback)
+        if (
+            request.Header(RedirectHandler.OriginalUrlHeader) is { } original
+            && Uri.TryCreate(original, UriKind.Absolute, out var url)
+            && !url.IsLoopback
+        )
         {
             var raw = url.GetComponents(UriComponents.Path, UriFormat.UriEscaped);
             var path = "/" + raw;
@@ -802,8 +987,7 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         return errorsDeclared ? null : op.Responses.FirstOrDefault(r => r.Status.Equals("default", StringComparison.OrdinalIgnoreCase));
     }
 
-    private static int SuccessStatus(DefResponse response)
-        => int.TryParse(response.Status, out var code) ? code : 200;
+    private static int SuccessStatus(DefResponse response) => int.TryParse(response.Status, out var code) ? code : 200;
 
     private CannedResponse Answer(int status, DefResponse response, bool useExamples)
     {
@@ -820,17 +1004,27 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
 
         if (OpenApiDefinitionReader.IsJson(media))
         {
-            var value = useExamples && response.HasExample ? response.Example : response.Schema is null ? new JsonObject() : _json.Value(response.Schema);
+            var value =
+                useExamples && response.HasExample ? response.Example
+                : response.Schema is null ? new JsonObject()
+                : _json.Value(response.Schema);
             if (Environment.GetEnvironmentVariable("CONFORMANCE_DUMP_DIR") is { Length: > 0 } dump)
             {
-                File.AppendAllText(Path.Combine(dump, "responses.txt"), status + " " + Truncate(value?.ToJsonString() ?? "null", 3000) + "\n");
+                File.AppendAllText(
+                    Path.Combine(dump, "responses.txt"),
+                    status + " " + Truncate(value?.ToJsonString() ?? "null", 3000) + "\n"
+                );
             }
             return new CannedResponse(status, media, Encoding.UTF8.GetBytes(value?.ToJsonString() ?? "null"));
         }
 
         if (media.StartsWith("text/", StringComparison.OrdinalIgnoreCase) || media.Contains("xml", StringComparison.OrdinalIgnoreCase))
         {
-            return new CannedResponse(status, media, Encoding.UTF8.GetBytes(useExamples && response.HasExample && Json.Str(response.Example) is { } s ? s : "text"));
+            return new CannedResponse(
+                status,
+                media,
+                Encoding.UTF8.GetBytes(useExamples && response.HasExample && Json.Str(response.Example) is { } s ? s : "text")
+            );
         }
 
         return new CannedResponse(status, media, new byte[] { 1, 2, 3, 4 });
@@ -928,7 +1122,14 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         return null;
     }
 
-    private void Evaluate(ClientMethod method, ConnectionUnderTest connection, DefOperation? op, CallOutcome outcome, bool requiredOnly, (int Status, DefResponse Response)? error)
+    private void Evaluate(
+        ClientMethod method,
+        ConnectionUnderTest connection,
+        DefOperation? op,
+        CallOutcome outcome,
+        bool requiredOnly,
+        (int Status, DefResponse Response)? error
+    )
     {
         var call = (requiredOnly ? "required arguments" : "all arguments") + (error is { } e ? ", answered " + e.Status : "");
         var label = connection.AuthMethod;
@@ -947,11 +1148,26 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             var target = op ?? outcome.Match?.Operation;
             if (target is not null)
             {
-                Fail(target, label, "route", method.Path + " (" + call + ") sent " + path + ", which no operation of the definition matches under " + BasePath);
+                Fail(
+                    target,
+                    label,
+                    "route",
+                    method.Path + " (" + call + ") sent " + path + ", which no operation of the definition matches under " + BasePath
+                );
             }
             else
             {
-                _extra.Add(new OperationResult("(method) " + method.Path, label, false, "route: sent " + path.Replace(" | ", " / ", StringComparison.Ordinal) + ", which no operation of the definition matches under " + BasePath));
+                _extra.Add(
+                    new OperationResult(
+                        "(method) " + method.Path,
+                        label,
+                        false,
+                        "route: sent "
+                            + path.Replace(" | ", " / ", StringComparison.Ordinal)
+                            + ", which no operation of the definition matches under "
+                            + BasePath
+                    )
+                );
             }
         }
 
@@ -959,7 +1175,14 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         {
             if (outcome.Requests.Count == 0 && outcome.Error is not null and not ConnectorConfigurationException)
             {
-                _extra.Add(new OperationResult("(method) " + method.Path, label, false, "call: " + method.Path + " (" + call + ") threw before sending: " + Short(outcome.Error)));
+                _extra.Add(
+                    new OperationResult(
+                        "(method) " + method.Path,
+                        label,
+                        false,
+                        "call: " + method.Path + " (" + call + ") threw before sending: " + Short(outcome.Error)
+                    )
+                );
             }
 
             return;
@@ -977,11 +1200,28 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         {
             if (outcome.Requests.Count > 0)
             {
-                Fail(op, label, "credential-scope", "sent with a connection whose auth method '" + connection.AuthMethod + "' the operation does not accept (security: " + Security(op) + "); expected ConnectorConfigurationException before sending");
+                Fail(
+                    op,
+                    label,
+                    "credential-scope",
+                    "sent with a connection whose auth method '"
+                        + connection.AuthMethod
+                        + "' the operation does not accept (security: "
+                        + Security(op)
+                        + "); expected ConnectorConfigurationException before sending"
+                );
             }
             else if (outcome.Error is not ConnectorConfigurationException)
             {
-                Fail(op, label, "credential-scope", "expected ConnectorConfigurationException for auth method '" + connection.AuthMethod + "', got " + (outcome.Error is null ? "no exception" : Short(outcome.Error)));
+                Fail(
+                    op,
+                    label,
+                    "credential-scope",
+                    "expected ConnectorConfigurationException for auth method '"
+                        + connection.AuthMethod
+                        + "', got "
+                        + (outcome.Error is null ? "no exception" : Short(outcome.Error))
+                );
             }
 
             return;
@@ -989,7 +1229,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
 
         if (outcome.Requests.Count == 0)
         {
-            Fail(op, label, outcome.Error is ConnectorConfigurationException ? "credential-scope" : "call", method.Path + " (" + call + ") sent nothing: " + (outcome.Error is null ? "no exception" : Short(outcome.Error)));
+            Fail(
+                op,
+                label,
+                outcome.Error is ConnectorConfigurationException ? "credential-scope" : "call",
+                method.Path + " (" + call + ") sent nothing: " + (outcome.Error is null ? "no exception" : Short(outcome.Error))
+            );
             return;
         }
 
@@ -1016,7 +1261,11 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         var names = op.Parameters.GroupBy(p => Json.Norm(p.Name)).Where(g => g.Count() == 1).Select(g => g.Single());
         foreach (var p in names)
         {
-            if (p.Constant is not null || !outcome.Scalars.TryGetValue(Json.Norm(p.Name), out var expected) || JsonSynthesizer.Type(refs.Resolve(p.Schema) as JsonObject) is "array" or "object")
+            if (
+                p.Constant is not null
+                || !outcome.Scalars.TryGetValue(Json.Norm(p.Name), out var expected)
+                || JsonSynthesizer.Type(refs.Resolve(p.Schema) as JsonObject) is "array" or "object"
+            )
             {
                 continue;
             }
@@ -1031,12 +1280,25 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             };
             if (actual is not null && actual != expected)
             {
-                Fail(op, label, p.In + "-value", "'" + p.Name + "' was passed '" + expected + "' and arrived as '" + Truncate(actual, 100) + "' (" + call + ")");
+                Fail(
+                    op,
+                    label,
+                    p.In + "-value",
+                    "'" + p.Name + "' was passed '" + expected + "' and arrived as '" + Truncate(actual, 100) + "' (" + call + ")"
+                );
             }
         }
     }
 
-    private void CheckParameters(DefOperation op, string label, RecordedRequest request, RouteMatch match, bool requiredOnly, ClientMethod method, string call)
+    private void CheckParameters(
+        DefOperation op,
+        string label,
+        RecordedRequest request,
+        RouteMatch match,
+        bool requiredOnly,
+        ClientMethod method,
+        string call
+    )
     {
         var query = QueryPairs(request.RawQuery);
         var exposed = method.Method.GetParameters().Select(p => Json.Norm(p.Name ?? "")).ToHashSet(StringComparer.Ordinal);
@@ -1064,11 +1326,25 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
                     var header = request.Header(p.Name);
                     if (string.IsNullOrEmpty(header))
                     {
-                        Fail(op, label, "header-parameter", (p.Required ? "required" : "optional") + " header '" + p.Name + "' missing (" + call + ")");
+                        Fail(
+                            op,
+                            label,
+                            "header-parameter",
+                            (p.Required ? "required" : "optional") + " header '" + p.Name + "' missing (" + call + ")"
+                        );
                     }
-                    else if (p.Constant is not null && !ConstantMatches(p.Constant, header) && !header.Split(',').Any(h => ConstantMatches(p.Constant, h.Trim())))
+                    else if (
+                        p.Constant is not null
+                        && !ConstantMatches(p.Constant, header)
+                        && !header.Split(',').Any(h => ConstantMatches(p.Constant, h.Trim()))
+                    )
                     {
-                        Fail(op, label, "header-parameter", "header '" + p.Name + "' is '" + header + "', the definition fixes '" + p.Constant + "'");
+                        Fail(
+                            op,
+                            label,
+                            "header-parameter",
+                            "header '" + p.Name + "' is '" + header + "', the definition fixes '" + p.Constant + "'"
+                        );
                     }
 
                     break;
@@ -1076,7 +1352,18 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
                     var cookies = Cookies(request);
                     if (!cookies.ContainsKey(p.Name))
                     {
-                        Fail(op, label, "cookie-parameter", (p.Required ? "required" : "optional") + " cookie '" + p.Name + "' missing (" + call + "); Cookie: " + (request.Header("Cookie") ?? "(none)"));
+                        Fail(
+                            op,
+                            label,
+                            "cookie-parameter",
+                            (p.Required ? "required" : "optional")
+                                + " cookie '"
+                                + p.Name
+                                + "' missing ("
+                                + call
+                                + "); Cookie: "
+                                + (request.Header("Cookie") ?? "(none)")
+                        );
                     }
 
                     break;
@@ -1094,7 +1381,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         {
             if (!named.Any(q => ConstantMatches(p.Constant, q.Value)))
             {
-                Fail(op, label, "query-parameter", what + " should be the constant '" + p.Constant + "' (" + call + "), query: " + Show(query));
+                Fail(
+                    op,
+                    label,
+                    "query-parameter",
+                    what + " should be the constant '" + p.Constant + "' (" + call + "), query: " + Show(query)
+                );
             }
 
             return;
@@ -1104,7 +1396,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         {
             if (!query.Any(q => q.Name.StartsWith(p.Name + "[", StringComparison.Ordinal)))
             {
-                Fail(op, label, "query-style", what + " (deepObject) should be sent as " + p.Name + "[key]=value (" + call + "), query: " + Show(query));
+                Fail(
+                    op,
+                    label,
+                    "query-style",
+                    what + " (deepObject) should be sent as " + p.Name + "[key]=value (" + call + "), query: " + Show(query)
+                );
             }
 
             return;
@@ -1116,7 +1413,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             var keys = Json.Props(schema, "properties").Select(k => k.Key).Append("key1").ToHashSet(StringComparer.Ordinal);
             if (!query.Any(q => keys.Contains(q.Name)) && named.Count == 0)
             {
-                Fail(op, label, "query-style", what + " (exploded form object) should be sent as its key=value pairs (" + call + "), query: " + Show(query));
+                Fail(
+                    op,
+                    label,
+                    "query-style",
+                    what + " (exploded form object) should be sent as its key=value pairs (" + call + "), query: " + Show(query)
+                );
             }
 
             return;
@@ -1143,11 +1445,31 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         };
         if (expectCount == 2 && named.Count < 2)
         {
-            Fail(op, label, "query-style", what + " (form, explode: true) should repeat the name per item (two items passed), query: " + Show(query));
+            Fail(
+                op,
+                label,
+                "query-style",
+                what + " (form, explode: true) should repeat the name per item (two items passed), query: " + Show(query)
+            );
         }
         else if (expectCount == 1 && (named.Count != 1 || delimiter is { } d && !named[0].Value.Contains(d, StringComparison.Ordinal)))
         {
-            Fail(op, label, "query-style", what + " (" + p.Style + ", explode: " + p.Explode.ToString().ToLowerInvariant() + ") should be one '" + p.Name + "' with items joined by '" + delimiter + "' (two items passed), query: " + Show(query));
+            Fail(
+                op,
+                label,
+                "query-style",
+                what
+                    + " ("
+                    + p.Style
+                    + ", explode: "
+                    + p.Explode.ToString().ToLowerInvariant()
+                    + ") should be one '"
+                    + p.Name
+                    + "' with items joined by '"
+                    + delimiter
+                    + "' (two items passed), query: "
+                    + Show(query)
+            );
         }
     }
 
@@ -1166,14 +1488,24 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         var media = (request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         if (request.Body.Length == 0 && string.IsNullOrEmpty(request.ContentType))
         {
-            Fail(op, label, "body", (body.Required ? "required" : "optional") + " body not sent (" + call + "); declared " + string.Join(", ", body.MediaTypes));
+            Fail(
+                op,
+                label,
+                "body",
+                (body.Required ? "required" : "optional") + " body not sent (" + call + "); declared " + string.Join(", ", body.MediaTypes)
+            );
             return;
         }
 
         var declared = body.MediaTypes.FirstOrDefault(m => MediaMatches(m, media));
         if (declared is null)
         {
-            Fail(op, label, "body-media", "sent as '" + request.ContentType + "', declared " + string.Join(", ", body.MediaTypes) + " (" + call + ")");
+            Fail(
+                op,
+                label,
+                "body-media",
+                "sent as '" + request.ContentType + "', declared " + string.Join(", ", body.MediaTypes) + " (" + call + ")"
+            );
             return;
         }
 
@@ -1203,8 +1535,14 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         }
         else if (media.StartsWith("multipart/", StringComparison.Ordinal))
         {
-            present = System.Text.RegularExpressions.Regex.Matches(request.BodyText, "name=\"?([^\";\r\n]+)\"?", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
-                .Select(m => m.Groups[1].Value.Split('[')[0]).ToHashSet(StringComparer.Ordinal);
+            present = System
+                .Text.RegularExpressions.Regex.Matches(
+                    request.BodyText,
+                    "name=\"?([^\";\r\n]+)\"?",
+                    System.Text.RegularExpressions.RegexOptions.IgnoreCase
+                )
+                .Select(m => m.Groups[1].Value.Split('[')[0])
+                .ToHashSet(StringComparer.Ordinal);
         }
 
         if (present is null)
@@ -1217,7 +1555,16 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             var unknown = present.Where(k => !declaredNames.Contains(k)).ToList();
             if (unknown.Count > 0)
             {
-                Fail(op, label, "body-property", "JSON body has properties the schema does not declare: " + string.Join(", ", unknown.Select(u => "'" + u + "'")) + " (" + call + ")");
+                Fail(
+                    op,
+                    label,
+                    "body-property",
+                    "JSON body has properties the schema does not declare: "
+                        + string.Join(", ", unknown.Select(u => "'" + u + "'"))
+                        + " ("
+                        + call
+                        + ")"
+                );
             }
         }
 
@@ -1226,13 +1573,30 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         var declaredAll = AllPropertyNames(schema);
         foreach (var undeclared in required.Where(r => declaredAll.Count > 0 && !declaredAll.Contains(r)))
         {
-            _notes.Add("document defect at " + op.Label + ": required body property '" + undeclared + "' is not declared in the schema's properties");
+            _notes.Add(
+                "document defect at "
+                    + op.Label
+                    + ": required body property '"
+                    + undeclared
+                    + "' is not declared in the schema's properties"
+            );
         }
 
         var missing = required.Where(r => !present.Contains(r) && (declaredAll.Count == 0 || declaredAll.Contains(r))).ToList();
         if (missing.Count > 0)
         {
-            Fail(op, label, "body-required", media + " body lacks required " + string.Join(", ", missing.Select(m => "'" + m + "'")) + " (" + call + "); sent: " + Truncate(request.BodyText, 200));
+            Fail(
+                op,
+                label,
+                "body-required",
+                media
+                    + " body lacks required "
+                    + string.Join(", ", missing.Select(m => "'" + m + "'"))
+                    + " ("
+                    + call
+                    + "); sent: "
+                    + Truncate(request.BodyText, 200)
+            );
         }
     }
 
@@ -1315,7 +1679,13 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         return d.EndsWith("/*", StringComparison.Ordinal) && sent.StartsWith(d[..^1], StringComparison.Ordinal);
     }
 
-    private void CheckCredentials(DefOperation op, ConnectionUnderTest connection, RecordedRequest request, Expectation expectation, string call)
+    private void CheckCredentials(
+        DefOperation op,
+        ConnectionUnderTest connection,
+        RecordedRequest request,
+        Expectation expectation,
+        string call
+    )
     {
         var label = connection.AuthMethod;
         var everything = Surface(request, null, null, null);
@@ -1326,7 +1696,16 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             var rest = RemoveHeaders(request, declaredHeaders);
             foreach (var marker in connection.Credentials.Where(m => rest.Contains(m, StringComparison.Ordinal)))
             {
-                Fail(op, label, "credential-leak", "a value of auth method '" + connection.AuthMethod + "' (not declared by the definition) appears outside the operation's declared header parameters (" + call + ")");
+                Fail(
+                    op,
+                    label,
+                    "credential-leak",
+                    "a value of auth method '"
+                        + connection.AuthMethod
+                        + "' (not declared by the definition) appears outside the operation's declared header parameters ("
+                        + call
+                        + ")"
+                );
                 break;
             }
 
@@ -1339,7 +1718,20 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         {
             if (present)
             {
-                Fail(op, label, "credential-anonymous", "the operation is anonymous (security: " + Security(op) + ") but a credential of '" + connection.AuthMethod + "' was sent in " + WhereIs(request, connection.Credentials) + " (" + call + ")");
+                Fail(
+                    op,
+                    label,
+                    "credential-anonymous",
+                    "the operation is anonymous (security: "
+                        + Security(op)
+                        + ") but a credential of '"
+                        + connection.AuthMethod
+                        + "' was sent in "
+                        + WhereIs(request, connection.Credentials)
+                        + " ("
+                        + call
+                        + ")"
+                );
             }
 
             return;
@@ -1376,14 +1768,39 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         var where = auth.In + " '" + auth.Name + "'";
         if (carried is null || !connection.Credentials.Any(m => Decode(auth, carried).Contains(m, StringComparison.Ordinal)))
         {
-            Fail(op, label, "credential", auth.Kind + " credential of '" + connection.AuthMethod + "' expected in " + where + ", found " + (carried is null ? "nothing there" : "'" + Mask(carried, connection.Credentials) + "'") + "; credential sent in " + WhereIs(request, connection.Credentials) + " (" + call + ")");
+            Fail(
+                op,
+                label,
+                "credential",
+                auth.Kind
+                    + " credential of '"
+                    + connection.AuthMethod
+                    + "' expected in "
+                    + where
+                    + ", found "
+                    + (carried is null ? "nothing there" : "'" + Mask(carried, connection.Credentials) + "'")
+                    + "; credential sent in "
+                    + WhereIs(request, connection.Credentials)
+                    + " ("
+                    + call
+                    + ")"
+            );
             return;
         }
 
-        if (auth.Kind is "basic" or "bearer" or "oauth2" && auth.Prefix.Length > 0 && auth.In == "header"
-            && !carried.StartsWith(auth.Prefix + " ", StringComparison.OrdinalIgnoreCase))
+        if (
+            auth.Kind is "basic" or "bearer" or "oauth2"
+            && auth.Prefix.Length > 0
+            && auth.In == "header"
+            && !carried.StartsWith(auth.Prefix + " ", StringComparison.OrdinalIgnoreCase)
+        )
         {
-            Fail(op, label, "credential", where + " should start with '" + auth.Prefix + " ', is '" + Mask(carried, connection.Credentials) + "' (" + call + ")");
+            Fail(
+                op,
+                label,
+                "credential",
+                where + " should start with '" + auth.Prefix + " ', is '" + Mask(carried, connection.Credentials) + "' (" + call + ")"
+            );
         }
 
         if (auth.Kind == "basic" && !Decode(auth, carried).Contains(':', StringComparison.Ordinal))
@@ -1393,7 +1810,20 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
 
         if (connection.Credentials.Any(m => rest2.Contains(m, StringComparison.Ordinal)))
         {
-            Fail(op, label, "credential-leak", "a credential of '" + connection.AuthMethod + "' also appears outside " + where + ": " + WhereIs(request, connection.Credentials) + " (" + call + ")");
+            Fail(
+                op,
+                label,
+                "credential-leak",
+                "a credential of '"
+                    + connection.AuthMethod
+                    + "' also appears outside "
+                    + where
+                    + ": "
+                    + WhereIs(request, connection.Credentials)
+                    + " ("
+                    + call
+                    + ")"
+            );
         }
     }
 
@@ -1426,7 +1856,12 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
             text.Append(name).Append('=').AppendLine(value);
         }
 
-        foreach (var (name, value) in request.Headers.Where(h => !string.Equals(h.Key, skipHeader, StringComparison.OrdinalIgnoreCase) && !h.Key.Equals("Cookie", StringComparison.OrdinalIgnoreCase)))
+        foreach (
+            var (name, value) in request.Headers.Where(h =>
+                !string.Equals(h.Key, skipHeader, StringComparison.OrdinalIgnoreCase)
+                && !h.Key.Equals("Cookie", StringComparison.OrdinalIgnoreCase)
+            )
+        )
         {
             text.Append(name).Append(": ").AppendLine(value);
             if (value.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
@@ -1435,9 +1870,7 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
                 {
                     text.AppendLine(Encoding.UTF8.GetString(Convert.FromBase64String(value[6..].Trim())));
                 }
-                catch (FormatException)
-                {
-                }
+                catch (FormatException) { }
             }
         }
 
@@ -1452,8 +1885,13 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
     private static string RemoveHeaders(RecordedRequest request, IEnumerable<string> names)
     {
         var skip = names.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return request.RawTarget + "\n" + Uri.UnescapeDataString(request.RawTarget.Replace('+', ' ')) + "\n"
-            + string.Join("\n", request.Headers.Where(h => !skip.Contains(h.Key)).Select(h => h.Key + ": " + h.Value)) + "\n" + request.BodyText;
+        return request.RawTarget
+            + "\n"
+            + Uri.UnescapeDataString(request.RawTarget.Replace('+', ' '))
+            + "\n"
+            + string.Join("\n", request.Headers.Where(h => !skip.Contains(h.Key)).Select(h => h.Key + ": " + h.Value))
+            + "\n"
+            + request.BodyText;
     }
 
     private static string WhereIs(RecordedRequest request, IReadOnlyList<string> markers)
@@ -1473,9 +1911,7 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
                 {
                     decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value[6..].Trim()));
                 }
-                catch (FormatException)
-                {
-                }
+                catch (FormatException) { }
             }
 
             if (markers.Any(m => value.Contains(m, StringComparison.Ordinal) || decoded.Contains(m, StringComparison.Ordinal)))
@@ -1498,20 +1934,41 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         {
             if (outcome.Error is not ConnectorApiException api)
             {
-                Fail(op, label, "error-typed", "answered " + e.Status + " with its declared schema, expected ConnectorApiException<TError>, got " + (outcome.Error is null ? "no exception" : Short(outcome.Error)));
+                Fail(
+                    op,
+                    label,
+                    "error-typed",
+                    "answered "
+                        + e.Status
+                        + " with its declared schema, expected ConnectorApiException<TError>, got "
+                        + (outcome.Error is null ? "no exception" : Short(outcome.Error))
+                );
                 return;
             }
 
             var type = api.GetType();
             if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(ConnectorApiException<>))
             {
-                Fail(op, label, "error-typed", "answered " + e.Status + " (declared '" + e.Response.Status + "' with a schema), got the untyped ConnectorApiException");
+                Fail(
+                    op,
+                    label,
+                    "error-typed",
+                    "answered " + e.Status + " (declared '" + e.Response.Status + "' with a schema), got the untyped ConnectorApiException"
+                );
                 return;
             }
 
-            if (type.GetProperty("Error")?.GetValue(api) is null && JsonSynthesizer.Type(refs.Resolve(e.Response.Schema) as JsonObject) == "object")
+            if (
+                type.GetProperty("Error")?.GetValue(api) is null
+                && JsonSynthesizer.Type(refs.Resolve(e.Response.Schema) as JsonObject) == "object"
+            )
             {
-                Fail(op, label, "error-typed", "answered " + e.Status + ": ConnectorApiException<" + type.GetGenericArguments()[0].Name + ">.Error is null");
+                Fail(
+                    op,
+                    label,
+                    "error-typed",
+                    "answered " + e.Status + ": ConnectorApiException<" + type.GetGenericArguments()[0].Name + ">.Error is null"
+                );
             }
 
             return;
@@ -1546,19 +2003,23 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         return System.Text.RegularExpressions.Regex.IsMatch(actual, pattern, System.Text.RegularExpressions.RegexOptions.Singleline);
     }
 
-    private static List<(string Name, string Value)> QueryPairs(string raw)
-        => raw.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(pair =>
-        {
-            var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            var name = eq < 0 ? pair : pair[..eq];
-            var value = eq < 0 ? "" : pair[(eq + 1)..];
-            return (Uri.UnescapeDataString(name.Replace('+', ' ')), Uri.UnescapeDataString(value.Replace('+', ' ')));
-        }).ToList();
+    private static List<(string Name, string Value)> QueryPairs(string raw) =>
+        raw.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair =>
+            {
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                var name = eq < 0 ? pair : pair[..eq];
+                var value = eq < 0 ? "" : pair[(eq + 1)..];
+                return (Uri.UnescapeDataString(name.Replace('+', ' ')), Uri.UnescapeDataString(value.Replace('+', ' ')));
+            })
+            .ToList();
 
     private static Dictionary<string, string> Cookies(RecordedRequest request)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var part in (request.Header("Cookie") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (
+            var part in (request.Header("Cookie") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        )
         {
             var eq = part.IndexOf('=', StringComparison.Ordinal);
             if (eq > 0)
@@ -1570,25 +2031,25 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
         return result;
     }
 
-    private static string Show(List<(string Name, string Value)> query)
-        => query.Count == 0 ? "(empty)" : Truncate(string.Join("&", query.Select(q => q.Name + "=" + q.Value)), 200);
+    private static string Show(List<(string Name, string Value)> query) =>
+        query.Count == 0 ? "(empty)" : Truncate(string.Join("&", query.Select(q => q.Name + "=" + q.Value)), 200);
 
-    private static string Security(DefOperation op)
-        => op.Security is null ? "(none declared)" : "[" + string.Join(", ", op.Security.Select(s => "{" + string.Join(",", s) + "}")) + "]";
+    private static string Security(DefOperation op) =>
+        op.Security is null ? "(none declared)" : "[" + string.Join(", ", op.Security.Select(s => "{" + string.Join(",", s) + "}")) + "]";
 
-    private static string Mask(string value, IReadOnlyList<string> markers)
-        => markers.Aggregate(value, (v, m) => v.Replace(m, "<credential>", StringComparison.Ordinal));
+    private static string Mask(string value, IReadOnlyList<string> markers) =>
+        markers.Aggregate(value, (v, m) => v.Replace(m, "<credential>", StringComparison.Ordinal));
 
-    private static string Short(Exception e)
-        => e.GetType().Name + ": " + Truncate(e.Message.ReplaceLineEndings(" ").Replace(" | ", " / ", StringComparison.Ordinal), 300);
+    private static string Short(Exception e) =>
+        e.GetType().Name + ": " + Truncate(e.Message.ReplaceLineEndings(" ").Replace(" | ", " / ", StringComparison.Ordinal), 300);
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 
     /// <summary>Hands out one fixed access token for every key, so OAuth connections send a known marker.</summary>
     private sealed class FixedTokenStore(string token) : ITokenStore
     {
-        public ValueTask<OAuthToken?> GetAsync(string key, CancellationToken cancellationToken)
-            => ValueTask.FromResult<OAuthToken?>(new OAuthToken(token, expiresAt: DateTimeOffset.UtcNow.AddHours(1)));
+        public ValueTask<OAuthToken?> GetAsync(string key, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<OAuthToken?>(new OAuthToken(token, expiresAt: DateTimeOffset.UtcNow.AddHours(1)));
 
         public ValueTask SaveAsync(string key, OAuthToken token, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
@@ -1597,7 +2058,8 @@ internal sealed class CheckSession(Definition definition, RefResolver refs, Asse
 }
 
 /// <summary>Sends every request to the recording server, keeping the URL the client meant in a header.</summary>
-internal sealed class RedirectHandler(Uri server) : DelegatingHandler(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
+internal sealed class RedirectHandler(Uri server)
+    : DelegatingHandler(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
 {
     public const string OriginalUrlHeader = "X-Conformance-Original-Url";
 

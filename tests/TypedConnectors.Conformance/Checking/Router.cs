@@ -56,7 +56,10 @@ internal sealed class Router
     {
         var rawSegments = relativeRawPath.TrimStart('/').Split('/');
         var decoded = rawSegments.Select(s => Uri.UnescapeDataString(s)).ToArray();
-        var queryPairs = rawQuery.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToHashSet(StringComparer.Ordinal);
+        var queryPairs = rawQuery
+            .Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(Uri.UnescapeDataString)
+            .ToHashSet(StringComparer.Ordinal);
         RouteMatch? best = null;
         var bestScore = -1;
         var bestPreferred = false;
@@ -172,7 +175,12 @@ internal sealed class Router
                 i = close + 1;
             }
 
-            return new Segment(text, new Regex(pattern + "$", RegexOptions.CultureInvariant | RegexOptions.Singleline), names.ToArray(), literal);
+            return new Segment(
+                text,
+                new Regex(pattern + "$", RegexOptions.CultureInvariant | RegexOptions.Singleline),
+                names.ToArray(),
+                literal
+            );
         }
     }
 }

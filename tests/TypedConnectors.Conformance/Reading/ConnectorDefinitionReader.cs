@@ -12,11 +12,15 @@ internal static partial class ConnectorDefinitionReader
     [GeneratedRegex(@"\{\{\s*([A-Za-z0-9_.\-]+)\s*(\|[^}]*)?\}\}")]
     private static partial Regex Placeholder();
 
-    private static readonly Regex CredentialHeader = new("(api[-_]?key|token|secret|auth)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex CredentialHeader = new(
+        "(api[-_]?key|token|secret|auth)",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
+    );
 
     public static bool IsScalekit(JsonNode? root) => root is JsonObject o && o.ContainsKey("auth_patterns");
 
-    public static bool IsDatabar(JsonNode? root) => root is JsonObject o && o.ContainsKey("url") && o.ContainsKey("method") && !o.ContainsKey("endpoints");
+    public static bool IsDatabar(JsonNode? root) =>
+        root is JsonObject o && o.ContainsKey("url") && o.ContainsKey("method") && !o.ContainsKey("endpoints");
 
     public static Definition ReadCanonical(RefResolver refs, Func<string, RefResolver?> openDocument)
     {
@@ -122,7 +126,12 @@ internal static partial class ConnectorDefinitionReader
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             var name = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
-            op.Parameters.Add(new DefParameter(name, "query", true, "form", true, null) { Constant = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]) });
+            op.Parameters.Add(
+                new DefParameter(name, "query", true, "form", true, null)
+                {
+                    Constant = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]),
+                }
+            );
         }
 
         string? contentType = null;
@@ -177,7 +186,19 @@ internal static partial class ConnectorDefinitionReader
                 }
             }
 
-            op.Body = new DefBody(true, new[] { media }, new Dictionary<string, JsonNode?> { [media] = new JsonObject { ["type"] = "object", ["properties"] = properties, ["required"] = required } });
+            op.Body = new DefBody(
+                true,
+                new[] { media },
+                new Dictionary<string, JsonNode?>
+                {
+                    [media] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["properties"] = properties,
+                        ["required"] = required,
+                    },
+                }
+            );
         }
 
         op.Responses.Add(new DefResponse("200", "application/json", null, null, false));
@@ -193,8 +214,9 @@ internal static partial class ConnectorDefinitionReader
             var space = value.IndexOf(' ', StringComparison.Ordinal);
             var word = space < 0 ? "" : value[..space];
             return word.Equals("Basic", StringComparison.OrdinalIgnoreCase)
-                ? new DefAuth("basic", "basic", "header", "Authorization", "Basic")
-                : word.Length > 0 ? new DefAuth("bearer", "bearer", "header", "Authorization", word) : new DefAuth("api_key", "apiKey", "header", "Authorization", "");
+                    ? new DefAuth("basic", "basic", "header", "Authorization", "Basic")
+                : word.Length > 0 ? new DefAuth("bearer", "bearer", "header", "Authorization", word)
+                : new DefAuth("api_key", "apiKey", "header", "Authorization", "");
         }
 
         return CredentialHeader.IsMatch(name) ? new DefAuth("api_key", "apiKey", "header", name, "") : null;
@@ -212,11 +234,25 @@ internal static partial class ConnectorDefinitionReader
             "none" => "none",
             _ => "custom",
         };
-        var key = Json.Str(method, "key") ?? kind switch { "oauth2" => "oauth2", "apiKey" => "api_key", _ => type };
+        var key =
+            Json.Str(method, "key")
+            ?? kind switch
+            {
+                "oauth2" => "oauth2",
+                "apiKey" => "api_key",
+                _ => type,
+            };
         var location = (Json.Str(method, "in") ?? "header").ToLowerInvariant();
         var header = Json.Str(method, "header") ?? Json.Str(method, "auth_header_key_override");
         var name = location == "header" ? header ?? "Authorization" : Json.Str(method, "parameter_name") ?? key;
-        var prefix = Json.Str(method, "prefix") ?? kind switch { "basic" => "Basic", "bearer" or "oauth2" => "Bearer", _ => "" };
+        var prefix =
+            Json.Str(method, "prefix")
+            ?? kind switch
+            {
+                "basic" => "Basic",
+                "bearer" or "oauth2" => "Bearer",
+                _ => "",
+            };
         return new DefAuth(key, kind, location, name, prefix);
     }
 
@@ -253,7 +289,19 @@ internal static partial class ConnectorDefinitionReader
             }
 
             var style = Json.Str(parameter, "style") ?? (location is "query" or "cookie" ? "form" : "simple");
-            op.Parameters.Add(new DefParameter(name, location, required || constant is not null, style, Json.Bool(parameter, "explode") ?? style == "form", schema) { Constant = constant });
+            op.Parameters.Add(
+                new DefParameter(
+                    name,
+                    location,
+                    required || constant is not null,
+                    style,
+                    Json.Bool(parameter, "explode") ?? style == "form",
+                    schema
+                )
+                {
+                    Constant = constant,
+                }
+            );
         }
 
         var contentType = Json.Str(endpoint, "content_type");
@@ -265,19 +313,38 @@ internal static partial class ConnectorDefinitionReader
         else if (endpoint["request_body"] is JsonObject requestBody)
         {
             var media = MediaType(Json.Str(requestBody, "content_type") ?? "json");
-            op.Body = new DefBody(Json.Bool(requestBody, "required") ?? true, new[] { media }, new Dictionary<string, JsonNode?> { [media] = requestBody["schema"] });
+            op.Body = new DefBody(
+                Json.Bool(requestBody, "required") ?? true,
+                new[] { media },
+                new Dictionary<string, JsonNode?> { [media] = requestBody["schema"] }
+            );
         }
         else if (bodyFields.Count > 0)
         {
             var media = MediaType(contentType ?? "json");
-            op.Body = new DefBody(bodyRequired.Count > 0, new[] { media }, new Dictionary<string, JsonNode?>
-            {
-                [media] = new JsonObject { ["type"] = "object", ["properties"] = bodyFields, ["required"] = bodyRequired },
-            });
+            op.Body = new DefBody(
+                bodyRequired.Count > 0,
+                new[] { media },
+                new Dictionary<string, JsonNode?>
+                {
+                    [media] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["properties"] = bodyFields,
+                        ["required"] = bodyRequired,
+                    },
+                }
+            );
         }
 
         var responseType = (Json.Str(endpoint, "response_type") ?? (endpoint.ContainsKey("response") ? "json" : "none")).ToLowerInvariant();
-        var responseMedia = responseType switch { "json" => "application/json", "text" => "text/plain", "stream" => "application/octet-stream", _ => null };
+        var responseMedia = responseType switch
+        {
+            "json" => "application/json",
+            "text" => "text/plain",
+            "stream" => "application/octet-stream",
+            _ => null,
+        };
         op.Responses.Add(new DefResponse("200", responseMedia, responseType == "json" ? endpoint["response"] : null, null, false));
 
         var auth = endpoint["auth"];
@@ -297,7 +364,9 @@ internal static partial class ConnectorDefinitionReader
     private static JsonNode ShorthandSchema(JsonObject parameter)
     {
         var schema = new JsonObject();
-        foreach (var key in new[] { "type", "format", "enum", "items", "minimum", "maximum", "minLength", "maxLength", "pattern", "default" })
+        foreach (
+            var key in new[] { "type", "format", "enum", "items", "minimum", "maximum", "minLength", "maxLength", "pattern", "default" }
+        )
         {
             if (parameter[key] is { } value)
             {
@@ -313,15 +382,16 @@ internal static partial class ConnectorDefinitionReader
         return schema;
     }
 
-    private static string MediaType(string contentType) => contentType.ToLowerInvariant() switch
-    {
-        "json" => "application/json",
-        "form" => "application/x-www-form-urlencoded",
-        "multipart" => "multipart/form-data",
-        "binary" => "application/octet-stream",
-        "text" => "text/plain",
-        var other => other,
-    };
+    private static string MediaType(string contentType) =>
+        contentType.ToLowerInvariant() switch
+        {
+            "json" => "application/json",
+            "form" => "application/x-www-form-urlencoded",
+            "multipart" => "multipart/form-data",
+            "binary" => "application/octet-stream",
+            "text" => "text/plain",
+            var other => other,
+        };
 
     private static Dictionary<string, string?> TagsOf(RefResolver refs)
     {

@@ -97,7 +97,11 @@ internal sealed class RefResolver
     public JsonNode? Resolve(JsonNode? node, string? file = null)
     {
         file ??= MainPath;
-        for (var depth = 0; depth < 64 && node is JsonObject obj && obj["$ref"] is JsonValue refValue && refValue.TryGetValue<string>(out var reference); depth++)
+        for (
+            var depth = 0;
+            depth < 64 && node is JsonObject obj && obj["$ref"] is JsonValue refValue && refValue.TryGetValue<string>(out var reference);
+            depth++
+        )
         {
             var hash = reference.IndexOf('#', StringComparison.Ordinal);
             var filePart = hash < 0 ? reference : reference[..hash];
@@ -136,8 +140,8 @@ internal sealed class RefResolver
     public JsonObject? Object(JsonNode? node) => Resolve(node) as JsonObject;
 
     /// <summary>The last segment of a <c>$ref</c>, for discriminator values and names.</summary>
-    public static string? RefName(JsonNode? node)
-        => node is JsonObject obj && obj["$ref"] is JsonValue v && v.TryGetValue<string>(out var s) ? s[(s.LastIndexOf('/') + 1)..] : null;
+    public static string? RefName(JsonNode? node) =>
+        node is JsonObject obj && obj["$ref"] is JsonValue v && v.TryGetValue<string>(out var s) ? s[(s.LastIndexOf('/') + 1)..] : null;
 
     public static JsonNode? Pointer(JsonNode? root, string pointer)
     {
@@ -149,7 +153,9 @@ internal sealed class RefResolver
         var node = root;
         foreach (var raw in pointer.TrimStart('/').Split('/'))
         {
-            var segment = Uri.UnescapeDataString(raw).Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            var segment = Uri.UnescapeDataString(raw)
+                .Replace("~1", "/", StringComparison.Ordinal)
+                .Replace("~0", "~", StringComparison.Ordinal);
             node = node switch
             {
                 JsonObject o => o[segment],
@@ -171,25 +177,37 @@ internal sealed class RefResolver
 /// <summary>Small accessors over JsonNode that tolerate documents with values of the wrong type.</summary>
 internal static class Json
 {
-    public static string? Str(JsonNode? node, string key)
-        => node is JsonObject o && o[key] is JsonValue v ? (v.TryGetValue<string>(out var s) ? s : v.ToJsonString()) : null;
+    public static string? Str(JsonNode? node, string key) =>
+        node is JsonObject o && o[key] is JsonValue v ? (v.TryGetValue<string>(out var s) ? s : v.ToJsonString()) : null;
 
-    public static string? Str(JsonNode? node)
-        => node is JsonValue v ? (v.TryGetValue<string>(out var s) ? s : v.ToJsonString()) : null;
+    public static string? Str(JsonNode? node) => node is JsonValue v ? (v.TryGetValue<string>(out var s) ? s : v.ToJsonString()) : null;
 
-    public static bool? Bool(JsonNode? node, string key)
-        => node is JsonObject o && o[key] is JsonValue v
-            ? (v.TryGetValue<bool>(out var b) ? b : v.TryGetValue<string>(out var s) && bool.TryParse(s, out var p) ? p : null)
+    public static bool? Bool(JsonNode? node, string key) =>
+        node is JsonObject o && o[key] is JsonValue v
+            ? (
+                v.TryGetValue<bool>(out var b) ? b
+                : v.TryGetValue<string>(out var s) && bool.TryParse(s, out var p) ? p
+                : null
+            )
             : null;
 
-    public static double? Num(JsonNode? node, string key)
-        => node is JsonObject o && o[key] is JsonValue v && double.TryParse(v.ToJsonString().Trim('"'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null;
+    public static double? Num(JsonNode? node, string key) =>
+        node is JsonObject o
+        && o[key] is JsonValue v
+        && double.TryParse(
+            v.ToJsonString().Trim('"'),
+            System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture,
+            out var d
+        )
+            ? d
+            : null;
 
-    public static IEnumerable<KeyValuePair<string, JsonNode?>> Props(JsonNode? node, string key)
-        => node is JsonObject o && o[key] is JsonObject child ? child : Enumerable.Empty<KeyValuePair<string, JsonNode?>>();
+    public static IEnumerable<KeyValuePair<string, JsonNode?>> Props(JsonNode? node, string key) =>
+        node is JsonObject o && o[key] is JsonObject child ? child : Enumerable.Empty<KeyValuePair<string, JsonNode?>>();
 
-    public static IEnumerable<JsonNode?> Items(JsonNode? node, string key)
-        => node is JsonObject o && o[key] is JsonArray a ? a : Enumerable.Empty<JsonNode?>();
+    public static IEnumerable<JsonNode?> Items(JsonNode? node, string key) =>
+        node is JsonObject o && o[key] is JsonArray a ? a : Enumerable.Empty<JsonNode?>();
 
     /// <summary>Lower-case letters and digits only: how a wire name and the C# name derived from it are compared.</summary>
     public static string Norm(string name)

@@ -19,7 +19,10 @@ internal static class DocumentReader
         {
             try
             {
-                return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                return JsonNode.Parse(
+                    text,
+                    documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }
+                );
             }
             catch (JsonException) when (!path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             {
@@ -139,13 +142,22 @@ internal static class DocumentReader
                 return JsonValue.Create(false);
         }
 
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer) && !text.StartsWith('+') && !(text.Length > 1 && text[0] == '0'))
+        if (
+            long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
+            && !text.StartsWith('+')
+            && !(text.Length > 1 && text[0] == '0')
+        )
         {
             return JsonValue.Create(integer);
         }
 
-        if (text.Length > 0 && (char.IsDigit(text[0]) || text[0] == '-' || text[0] == '.')
-            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && !double.IsInfinity(number) && !(text.Length > 1 && text[0] == '0' && text[1] != '.'))
+        if (
+            text.Length > 0
+            && (char.IsDigit(text[0]) || text[0] == '-' || text[0] == '.')
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            && !double.IsInfinity(number)
+            && !(text.Length > 1 && text[0] == '0' && text[1] != '.')
+        )
         {
             return JsonValue.Create(number);
         }

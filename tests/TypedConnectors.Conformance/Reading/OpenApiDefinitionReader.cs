@@ -6,7 +6,12 @@ namespace TypedConnectors.Conformance.Reading;
 internal static class OpenApiDefinitionReader
 {
     private static readonly string[] Methods = { "get", "put", "post", "delete", "options", "head", "patch", "trace" };
-    private static readonly HashSet<string> IgnoredHeaders = new(StringComparer.OrdinalIgnoreCase) { "Accept", "Content-Type", "Authorization" };
+    private static readonly HashSet<string> IgnoredHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Accept",
+        "Content-Type",
+        "Authorization",
+    };
 
     public static Definition Read(RefResolver refs)
     {
@@ -62,7 +67,11 @@ internal static class OpenApiDefinitionReader
                     {
                         var media = consumes.Count > 0 ? consumes : new List<string> { "application/json" };
                         var schema = param["schema"];
-                        operation.Body = new DefBody(Json.Bool(param, "required") ?? false, media, media.ToDictionary(m => m, _ => schema, StringComparer.OrdinalIgnoreCase));
+                        operation.Body = new DefBody(
+                            Json.Bool(param, "required") ?? false,
+                            media,
+                            media.ToDictionary(m => m, _ => schema, StringComparer.OrdinalIgnoreCase)
+                        );
                         continue;
                     }
 
@@ -77,7 +86,10 @@ internal static class OpenApiDefinitionReader
                         continue;
                     }
 
-                    if (location is not ("path" or "query" or "header" or "cookie") || (location == "header" && IgnoredHeaders.Contains(name)))
+                    if (
+                        location is not ("path" or "query" or "header" or "cookie")
+                        || (location == "header" && IgnoredHeaders.Contains(name))
+                    )
                     {
                         continue;
                     }
@@ -112,8 +124,17 @@ internal static class OpenApiDefinitionReader
                         media.Add("application/x-www-form-urlencoded");
                     }
 
-                    var schema = new JsonObject { ["type"] = "object", ["properties"] = formFields, ["required"] = formRequired };
-                    operation.Body = new DefBody(formRequired.Count > 0, media, media.ToDictionary(m => m, _ => (JsonNode?)schema, StringComparer.OrdinalIgnoreCase));
+                    var schema = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["properties"] = formFields,
+                        ["required"] = formRequired,
+                    };
+                    operation.Body = new DefBody(
+                        formRequired.Count > 0,
+                        media,
+                        media.ToDictionary(m => m, _ => (JsonNode?)schema, StringComparer.OrdinalIgnoreCase)
+                    );
                 }
 
                 if (!isV2 && refs.Object(op["requestBody"]) is { } requestBody)
@@ -141,7 +162,9 @@ internal static class OpenApiDefinitionReader
                     if (isV2)
                     {
                         var schema = response["schema"];
-                        var media = schema is null ? null : produces.FirstOrDefault(IsJson) ?? produces.FirstOrDefault() ?? "application/json";
+                        var media = schema is null
+                            ? null
+                            : produces.FirstOrDefault(IsJson) ?? produces.FirstOrDefault() ?? "application/json";
                         var example = response["examples"] is JsonObject ex && media is not null && ex[media] is { } e ? e : null;
                         operation.Responses.Add(new DefResponse(status, media, schema, example, example is not null));
                         continue;
@@ -168,7 +191,12 @@ internal static class OpenApiDefinitionReader
                         exampleNode = body["example"];
                         hasExample = true;
                     }
-                    else if (body?["examples"] is JsonObject examples && examples.Count > 0 && refs.Object(examples.First().Value) is { } first && first.ContainsKey("value"))
+                    else if (
+                        body?["examples"] is JsonObject examples
+                        && examples.Count > 0
+                        && refs.Object(examples.First().Value) is { } first
+                        && first.ContainsKey("value")
+                    )
                     {
                         exampleNode = first["value"];
                         hasExample = true;
@@ -184,11 +212,10 @@ internal static class OpenApiDefinitionReader
         return definition;
     }
 
-    public static bool IsJson(string media)
-        => media.Contains("json", StringComparison.OrdinalIgnoreCase) || media == "*/*";
+    public static bool IsJson(string media) => media.Contains("json", StringComparison.OrdinalIgnoreCase) || media == "*/*";
 
-    private static string? FirstServer(JsonObject node)
-        => node["servers"] is JsonArray servers && servers.Count > 0 && Json.Str(servers[0], "url") is { } url ? url : null;
+    private static string? FirstServer(JsonObject node) =>
+        node["servers"] is JsonArray servers && servers.Count > 0 && Json.Str(servers[0], "url") is { } url ? url : null;
 
     private static DefParameter V3Parameter(RefResolver refs, string name, string location, JsonObject param)
     {
@@ -223,7 +250,25 @@ internal static class OpenApiDefinitionReader
     private static JsonNode V2Schema(JsonObject param)
     {
         var schema = new JsonObject();
-        foreach (var key in new[] { "type", "format", "enum", "items", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "pattern", "default", "exclusiveMinimum", "exclusiveMaximum" })
+        foreach (
+            var key in new[]
+            {
+                "type",
+                "format",
+                "enum",
+                "items",
+                "minimum",
+                "maximum",
+                "minLength",
+                "maxLength",
+                "minItems",
+                "maxItems",
+                "pattern",
+                "default",
+                "exclusiveMinimum",
+                "exclusiveMaximum",
+            }
+        )
         {
             if (param[key] is { } value)
             {
@@ -264,16 +309,26 @@ internal static class OpenApiDefinitionReader
             switch (type)
             {
                 case "apikey":
-                    definition.Auth.Add(new DefAuth(key, "apiKey", (Json.Str(scheme, "in") ?? "header").ToLowerInvariant(), Json.Str(scheme, "name") ?? key, ""));
+                    definition.Auth.Add(
+                        new DefAuth(
+                            key,
+                            "apiKey",
+                            (Json.Str(scheme, "in") ?? "header").ToLowerInvariant(),
+                            Json.Str(scheme, "name") ?? key,
+                            ""
+                        )
+                    );
                     break;
                 case "basic":
                     definition.Auth.Add(new DefAuth(key, "basic", "header", "Authorization", "Basic"));
                     break;
                 case "http":
                     var httpScheme = (Json.Str(scheme, "scheme") ?? "").ToLowerInvariant();
-                    definition.Auth.Add(httpScheme == "basic"
-                        ? new DefAuth(key, "basic", "header", "Authorization", "Basic")
-                        : httpScheme == "bearer" ? new DefAuth(key, "bearer", "header", "Authorization", "Bearer") : new DefAuth(key, "unsupported:" + httpScheme, "header", "Authorization", ""));
+                    definition.Auth.Add(
+                        httpScheme == "basic" ? new DefAuth(key, "basic", "header", "Authorization", "Basic")
+                        : httpScheme == "bearer" ? new DefAuth(key, "bearer", "header", "Authorization", "Bearer")
+                        : new DefAuth(key, "unsupported:" + httpScheme, "header", "Authorization", "")
+                    );
                     break;
                 case "oauth2":
                     definition.Auth.Add(new DefAuth(key, "oauth2", "header", "Authorization", "Bearer"));

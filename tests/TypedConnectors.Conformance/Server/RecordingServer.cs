@@ -12,7 +12,13 @@ using Microsoft.Extensions.Logging;
 namespace TypedConnectors.Conformance.Server;
 
 /// <summary>A request as it arrived on the wire: raw target (not decoded), every header, the body bytes.</summary>
-internal sealed record RecordedRequest(string Method, string RawTarget, IReadOnlyDictionary<string, string> Headers, byte[] Body, string? ContentType)
+internal sealed record RecordedRequest(
+    string Method,
+    string RawTarget,
+    IReadOnlyDictionary<string, string> Headers,
+    byte[] Body,
+    string? ContentType
+)
 {
     public string RawPath => RawTarget.Split('?', 2)[0];
 
@@ -23,7 +29,14 @@ internal sealed record RecordedRequest(string Method, string RawTarget, IReadOnl
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
     /// <summary>Everything a credential could hide in, for "no credential anywhere" checks.</summary>
-    public string Everything => RawTarget + "\n" + Uri.UnescapeDataString(RawTarget.Replace('+', ' ')) + "\n" + string.Join("\n", Headers.Select(h => h.Key + ": " + h.Value)) + "\n" + BodyText;
+    public string Everything =>
+        RawTarget
+        + "\n"
+        + Uri.UnescapeDataString(RawTarget.Replace('+', ' '))
+        + "\n"
+        + string.Join("\n", Headers.Select(h => h.Key + ": " + h.Value))
+        + "\n"
+        + BodyText;
 }
 
 /// <summary>What the server answers.</summary>

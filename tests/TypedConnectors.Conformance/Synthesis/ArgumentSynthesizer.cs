@@ -32,7 +32,13 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
 
         if (type == typeof(string))
         {
-            if (s?["enum"] is JsonArray values && (values.FirstOrDefault(v => v is not null && Json.Str(v) is { Length: > 0 }) ?? values.FirstOrDefault(v => v is not null)) is { } first)
+            if (
+                s?["enum"] is JsonArray values
+                && (
+                    values.FirstOrDefault(v => v is not null && Json.Str(v) is { Length: > 0 }) ?? values.FirstOrDefault(v => v is not null)
+                )
+                    is { } first
+            )
             {
                 return Json.Str(first);
             }
@@ -56,10 +62,23 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
             return true;
         }
 
-        if (type == typeof(int) || type == typeof(long) || type == typeof(short) || type == typeof(byte) || type == typeof(uint) || type == typeof(ulong) || type == typeof(sbyte) || type == typeof(ushort))
+        if (
+            type == typeof(int)
+            || type == typeof(long)
+            || type == typeof(short)
+            || type == typeof(byte)
+            || type == typeof(uint)
+            || type == typeof(ulong)
+            || type == typeof(sbyte)
+            || type == typeof(ushort)
+        )
         {
             var n = s is null ? 2 : JsonSynthesizer.Number(s, integer: true);
-            if (s?["enum"] is JsonArray ints && ints.FirstOrDefault() is JsonValue iv && double.TryParse(iv.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out var first))
+            if (
+                s?["enum"] is JsonArray ints
+                && ints.FirstOrDefault() is JsonValue iv
+                && double.TryParse(iv.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out var first)
+            )
             {
                 n = first;
             }
@@ -186,12 +205,23 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
     {
         // The member for 0 is the generated "unknown" sentinel, which has no wire text, whatever it is called.
         var members = type.GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(m => Convert.ToInt64(m.GetValue(null), System.Globalization.CultureInfo.InvariantCulture) != 0).ToArray();
-        if (schema?["enum"] is JsonArray values && (values.FirstOrDefault(v => v is not null && Json.Str(v) is { Length: > 0 }) ?? values.FirstOrDefault(v => v is not null)) is { } wire)
+            .Where(m => Convert.ToInt64(m.GetValue(null), System.Globalization.CultureInfo.InvariantCulture) != 0)
+            .ToArray();
+        if (
+            schema?["enum"] is JsonArray values
+            && (values.FirstOrDefault(v => v is not null && Json.Str(v) is { Length: > 0 }) ?? values.FirstOrDefault(v => v is not null))
+                is { } wire
+        )
         {
             var text = Json.Str(wire);
-            var match = members.FirstOrDefault(m => m.GetCustomAttributes().Any(a => a.GetType().GetProperty("Name")?.GetValue(a) as string == text || a.GetType().GetProperty("Value")?.GetValue(a) as string == text))
-                ?? members.FirstOrDefault(m => Json.Norm(m.Name) == Json.Norm(text ?? ""));
+            var match =
+                members.FirstOrDefault(m =>
+                    m.GetCustomAttributes()
+                        .Any(a =>
+                            a.GetType().GetProperty("Name")?.GetValue(a) as string == text
+                            || a.GetType().GetProperty("Value")?.GetValue(a) as string == text
+                        )
+                ) ?? members.FirstOrDefault(m => Json.Norm(m.Name) == Json.Norm(text ?? ""));
             if (match is not null)
             {
                 return match.GetValue(null)!;
@@ -207,7 +237,8 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
         var concrete = type;
         if (type.IsAbstract || type.IsInterface)
         {
-            var derived = type.GetCustomAttributes<JsonDerivedTypeAttribute>().Select(a => a.DerivedType).FirstOrDefault(t => !t.IsAbstract)
+            var derived =
+                type.GetCustomAttributes<JsonDerivedTypeAttribute>().Select(a => a.DerivedType).FirstOrDefault(t => !t.IsAbstract)
                 ?? type.Assembly.GetTypes().FirstOrDefault(t => !t.IsAbstract && type.IsAssignableFrom(t) && t.IsPublic);
             if (derived is null)
             {
@@ -220,12 +251,17 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
         if (concrete.GetConstructor(Type.EmptyTypes) is null)
         {
             // Unions without a discriminator: a static factory taking one variant.
-            var factory = concrete.GetMethods(BindingFlags.Public | BindingFlags.Static)
+            var factory = concrete
+                .GetMethods(BindingFlags.Public | BindingFlags.Static)
                 .Where(m => m.ReturnType == concrete && m.GetParameters().Length == 1 && !m.IsGenericMethodDefinition && !m.IsSpecialName)
-                .OrderBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault();
+                .OrderBy(m => m.Name, StringComparer.Ordinal)
+                .FirstOrDefault();
             if (factory is not null)
             {
-                var branch = schema?["oneOf"] is JsonArray one && one.Count > 0 ? one[0] : schema?["anyOf"] is JsonArray any && any.Count > 0 ? any[0] : null;
+                var branch =
+                    schema?["oneOf"] is JsonArray one && one.Count > 0 ? one[0]
+                    : schema?["anyOf"] is JsonArray any && any.Count > 0 ? any[0]
+                    : null;
                 return factory.Invoke(null, new[] { Create(factory.GetParameters()[0].ParameterType, branch, depth + 1) });
             }
 
@@ -242,8 +278,12 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
         var properties = MergedProperties(schema);
         foreach (var property in concrete.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            if (property.SetMethod is null || property.GetIndexParameters().Length > 0 || property.GetCustomAttribute<JsonIgnoreAttribute>() is not null
-                || property.GetCustomAttribute<JsonExtensionDataAttribute>() is not null)
+            if (
+                property.SetMethod is null
+                || property.GetIndexParameters().Length > 0
+                || property.GetCustomAttribute<JsonIgnoreAttribute>() is not null
+                || property.GetCustomAttribute<JsonExtensionDataAttribute>() is not null
+            )
             {
                 continue;
             }
@@ -292,7 +332,11 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
         {
             foreach (var (name, value) in MergedProperties(refs.Resolve(part) as JsonObject, depth + 1))
             {
-                if (!result.TryAdd(name, value) && refs.Resolve(result[name]) is JsonObject own && refs.Resolve(value) is JsonObject inherited)
+                if (
+                    !result.TryAdd(name, value)
+                    && refs.Resolve(result[name]) is JsonObject own
+                    && refs.Resolve(value) is JsonObject inherited
+                )
                 {
                     // A property restated beside allOf keeps the constraints of the part it comes from (minLength, enum, …).
                     var merged = (JsonObject)own.DeepClone();
@@ -327,8 +371,14 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
         if (type.IsGenericType)
         {
             var definition = type.GetGenericTypeDefinition();
-            if (definition == typeof(IReadOnlyList<>) || definition == typeof(IEnumerable<>) || definition == typeof(List<>) || definition == typeof(IList<>)
-                || definition == typeof(ICollection<>) || definition == typeof(IReadOnlyCollection<>))
+            if (
+                definition == typeof(IReadOnlyList<>)
+                || definition == typeof(IEnumerable<>)
+                || definition == typeof(List<>)
+                || definition == typeof(IList<>)
+                || definition == typeof(ICollection<>)
+                || definition == typeof(IReadOnlyCollection<>)
+            )
             {
                 return type.GetGenericArguments()[0];
             }
@@ -345,7 +395,9 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
         }
 
         var definition = type.GetGenericTypeDefinition();
-        return (definition == typeof(IReadOnlyDictionary<,>) || definition == typeof(IDictionary<,>) || definition == typeof(Dictionary<,>)) && type.GetGenericArguments()[0] == typeof(string)
+        return
+            (definition == typeof(IReadOnlyDictionary<,>) || definition == typeof(IDictionary<,>) || definition == typeof(Dictionary<,>))
+            && type.GetGenericArguments()[0] == typeof(string)
             ? type.GetGenericArguments()[1]
             : null;
     }

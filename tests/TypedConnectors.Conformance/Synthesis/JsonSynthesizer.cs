@@ -24,23 +24,44 @@ internal sealed class JsonSynthesizer(RefResolver refs)
         }
 
         // An enum of scalars on an array or object schema contradicts its type; the type wins (the value must read).
-        if (s["enum"] is JsonArray values && values.Count > 0 && !(Type(s) is "array" or "object" && values.All(v => v is null or JsonValue)))
+        if (
+            s["enum"] is JsonArray values
+            && values.Count > 0
+            && !(Type(s) is "array" or "object" && values.All(v => v is null or JsonValue))
+        )
         {
-            return (values.FirstOrDefault(v => v is not null && Json.Str(v) is { Length: > 0 }) ?? values.FirstOrDefault(v => v is not null) ?? values[0])?.DeepClone();
+            return (
+                values.FirstOrDefault(v => v is not null && Json.Str(v) is { Length: > 0 })
+                ?? values.FirstOrDefault(v => v is not null)
+                ?? values[0]
+            )?.DeepClone();
         }
 
         if (!inProgress.Add(s) || depth > MaxDepth)
         {
             // Recursion: the nullable or empty form of the type ends the cycle.
-            return Type(s) switch { "array" => new JsonArray(), "object" or null => null, _ => Primitive(s, Type(s)!) };
+            return Type(s) switch
+            {
+                "array" => new JsonArray(),
+                "object" or null => null,
+                _ => Primitive(s, Type(s)!),
+            };
         }
 
         try
         {
-            if (s["discriminator"] is JsonObject discriminator && Json.Str(discriminator, "propertyName") is { } property
-                && Json.Props(discriminator, "mapping").FirstOrDefault() is { Key: not null } first && Json.Str(first.Value) is { } target
-                && refs.Resolve(new JsonObject { ["$ref"] = target.Contains('#', StringComparison.Ordinal) ? target : "#/components/schemas/" + target }) is JsonObject mapped
-                && !ReferenceEquals(mapped, s) && !inProgress.Contains(mapped))
+            if (
+                s["discriminator"] is JsonObject discriminator
+                && Json.Str(discriminator, "propertyName") is { } property
+                && Json.Props(discriminator, "mapping").FirstOrDefault() is { Key: not null } first
+                && Json.Str(first.Value) is { } target
+                && refs.Resolve(
+                    new JsonObject { ["$ref"] = target.Contains('#', StringComparison.Ordinal) ? target : "#/components/schemas/" + target }
+                )
+                    is JsonObject mapped
+                && !ReferenceEquals(mapped, s)
+                && !inProgress.Contains(mapped)
+            )
             {
                 var variant = Value(mapped, depth, inProgress) as JsonObject ?? new JsonObject();
                 variant[property] = first.Key;
@@ -90,7 +111,12 @@ internal sealed class JsonSynthesizer(RefResolver refs)
 
                 MergeProperties(merged, s, depth, inProgress);
                 // Parts that only add a description say nothing about the shape.
-                return merged.Count == 0 && nonObject is not null && parts.Any(p => Type(refs.Resolve(p) as JsonObject) is not null and not "object") ? nonObject : merged;
+                return
+                    merged.Count == 0
+                    && nonObject is not null
+                    && parts.Any(p => Type(refs.Resolve(p) as JsonObject) is not null and not "object")
+                    ? nonObject
+                    : merged;
             }
 
             var type = Type(s);
@@ -147,7 +173,10 @@ internal sealed class JsonSynthesizer(RefResolver refs)
         var reference = branch is JsonObject b ? Json.Str(b, "$ref") : null;
         foreach (var (key, value) in Json.Props(discriminator, "mapping"))
         {
-            if (reference is not null && (Json.Str(value) == reference || reference.EndsWith("/" + Json.Str(value), StringComparison.Ordinal)))
+            if (
+                reference is not null
+                && (Json.Str(value) == reference || reference.EndsWith("/" + Json.Str(value), StringComparison.Ordinal))
+            )
             {
                 return JsonValue.Create(key);
             }
@@ -157,8 +186,8 @@ internal sealed class JsonSynthesizer(RefResolver refs)
     }
 
     /// <summary>The schema's type, the first non-null one of a 3.1 type list.</summary>
-    public static string? Type(JsonObject? s)
-        => s?["type"] switch
+    public static string? Type(JsonObject? s) =>
+        s?["type"] switch
         {
             JsonValue v => Json.Str(v),
             JsonArray a => a.Select(t => Json.Str(t)).FirstOrDefault(t => t != "null") ?? "null",
@@ -186,8 +215,10 @@ internal sealed class JsonSynthesizer(RefResolver refs)
     {
         var min = Json.Num(s, "minimum");
         var max = Json.Num(s, "maximum");
-        var exclusiveMin = s["exclusiveMinimum"] is JsonValue em && em.TryGetValue<bool>(out var b1) ? (b1 ? min : null) : Json.Num(s, "exclusiveMinimum");
-        var exclusiveMax = s["exclusiveMaximum"] is JsonValue ex && ex.TryGetValue<bool>(out var b2) ? (b2 ? max : null) : Json.Num(s, "exclusiveMaximum");
+        var exclusiveMin =
+            s["exclusiveMinimum"] is JsonValue em && em.TryGetValue<bool>(out var b1) ? (b1 ? min : null) : Json.Num(s, "exclusiveMinimum");
+        var exclusiveMax =
+            s["exclusiveMaximum"] is JsonValue ex && ex.TryGetValue<bool>(out var b2) ? (b2 ? max : null) : Json.Num(s, "exclusiveMaximum");
         double value = 2;
         if (min is { } lo)
         {

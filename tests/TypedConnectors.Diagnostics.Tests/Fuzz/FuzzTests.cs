@@ -50,8 +50,22 @@ public class FuzzTests(ITestOutputHelper output)
     [Fact]
     public void Mutated_payloads_never_crash_and_always_compile()
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("TYPEDCONNECTORS_FUZZ_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 20240611;
-        var count = int.TryParse(Environment.GetEnvironmentVariable("TYPEDCONNECTORS_FUZZ_COUNT"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) ? c : 3000;
+        var seed = int.TryParse(
+            Environment.GetEnvironmentVariable("TYPEDCONNECTORS_FUZZ_SEED"),
+            NumberStyles.Integer,
+            CultureInfo.InvariantCulture,
+            out var s
+        )
+            ? s
+            : 20240611;
+        var count = int.TryParse(
+            Environment.GetEnvironmentVariable("TYPEDCONNECTORS_FUZZ_COUNT"),
+            NumberStyles.Integer,
+            CultureInfo.InvariantCulture,
+            out var c
+        )
+            ? c
+            : 3000;
         var seeds = Repo.Seeds().Append(new InputFile("/project/Connectors/acme-crm.connector.json", Canonical)).ToList();
         Assert.True(seeds.Count >= 10, "expected the seed examples in " + Repo.SeedExamples);
 
@@ -67,10 +81,24 @@ public class FuzzTests(ITestOutputHelper output)
             if (distinct.Add(mutated))
             {
                 var extension = isJson ? ".connector.json" : ".connector.yaml";
-                var path = "/fuzz/" + Path.GetFileNameWithoutExtension(original.Path).Replace(".connector", "", StringComparison.Ordinal) + "-" + cases.Count.ToString("D5", CultureInfo.InvariantCulture) + extension;
+                var path =
+                    "/fuzz/"
+                    + Path.GetFileNameWithoutExtension(original.Path).Replace(".connector", "", StringComparison.Ordinal)
+                    + "-"
+                    + cases.Count.ToString("D5", CultureInfo.InvariantCulture)
+                    + extension;
 
                 // Each case in its own namespace, so two mutants of one seed do not compete for one client name.
-                cases.Add(new InputFile(path, mutated, new Dictionary<string, string> { ["TypedConnectorsNamespace"] = "Fuzz.C" + cases.Count.ToString(CultureInfo.InvariantCulture) }));
+                cases.Add(
+                    new InputFile(
+                        path,
+                        mutated,
+                        new Dictionary<string, string>
+                        {
+                            ["TypedConnectorsNamespace"] = "Fuzz.C" + cases.Count.ToString(CultureInfo.InvariantCulture),
+                        }
+                    )
+                );
             }
         }
 
@@ -91,8 +119,9 @@ public class FuzzTests(ITestOutputHelper output)
         var compileErrors = CompileDistinct(outputs, cases, failures, out var compiled);
 
         output.WriteLine(
-            $"seed {seed}: {cases.Count} distinct mutants of {seeds.Count} payloads; {withCode} generated code, {withErrors} had errors; " +
-            $"{compiled} distinct outputs compiled with {compileErrors} errors. mutate {mutateTime.TotalSeconds:F1}s, generate+analyze {(generateTime - mutateTime).TotalSeconds:F1}s, compile {(clock.Elapsed - generateTime).TotalSeconds:F1}s");
+            $"seed {seed}: {cases.Count} distinct mutants of {seeds.Count} payloads; {withCode} generated code, {withErrors} had errors; "
+                + $"{compiled} distinct outputs compiled with {compileErrors} errors. mutate {mutateTime.TotalSeconds:F1}s, generate+analyze {(generateTime - mutateTime).TotalSeconds:F1}s, compile {(clock.Elapsed - generateTime).TotalSeconds:F1}s"
+        );
         Assert.True(failures.Count == 0, failures.Count + " failures (seed " + seed + "):\n\n" + string.Join("\n\n", failures.Take(5)));
 
         // The mutations must reach generation, not only the parser.
@@ -100,7 +129,13 @@ public class FuzzTests(ITestOutputHelper output)
         Assert.True(withErrors > count / 10, "only " + withErrors + " mutants had errors");
     }
 
-    private static void CheckGenerator(InputFile[] batch, List<string> failures, Dictionary<string, SyntaxTree[]> outputs, ref int withCode, ref int withErrors)
+    private static void CheckGenerator(
+        InputFile[] batch,
+        List<string> failures,
+        Dictionary<string, SyntaxTree[]> outputs,
+        ref int withCode,
+        ref int withErrors
+    )
     {
         var compilation = GeneratorHarness.CreateCompilation("", withHttpClientFactory: true);
         var result = CreateDriver(batch).RunGenerators(compilation).GetRunResult();
@@ -120,11 +155,20 @@ public class FuzzTests(ITestOutputHelper output)
             return;
         }
 
-        var byFile = run.Diagnostics.GroupBy(d => d.Location.GetLineSpan().Path).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var byFile = run
+            .Diagnostics.GroupBy(d => d.Location.GetLineSpan().Path)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         foreach (var internalError in run.Diagnostics.Where(d => d.Id == "TC0024"))
         {
             var path = internalError.Location.GetLineSpan().Path;
-            failures.Add("generator: " + internalError.GetMessage(CultureInfo.InvariantCulture) + "\non " + path + ":\n" + Mutator.Describe(batch.Single(f => f.Path == path).Text));
+            failures.Add(
+                "generator: "
+                    + internalError.GetMessage(CultureInfo.InvariantCulture)
+                    + "\non "
+                    + path
+                    + ":\n"
+                    + Mutator.Describe(batch.Single(f => f.Path == path).Text)
+            );
         }
 
         for (var i = 0; i < batch.Length; i++)
@@ -132,14 +176,24 @@ public class FuzzTests(ITestOutputHelper output)
             var file = batch[i];
             var ns = file.Metadata!["TypedConnectorsNamespace"];
             // TC0040 (a custom auth interface nobody implements yet) is the one error that keeps the code: the interface to implement is in it.
-            var hasErrors = byFile.TryGetValue(file.Path, out var diagnostics) && diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && d.Id != "TC0040");
+            var hasErrors =
+                byFile.TryGetValue(file.Path, out var diagnostics)
+                && diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && d.Id != "TC0040");
             var generated = run.GeneratedSources.Where(g => g.HintName.StartsWith(ns + ".", StringComparison.Ordinal)).ToList();
             var hasCode = generated.Count > 0;
             withCode += hasCode ? 1 : 0;
             withErrors += hasErrors ? 1 : 0;
             if (hasErrors == hasCode)
             {
-                failures.Add((hasCode ? "code generated despite errors " : "no code and no error ") + "for " + file.Path + ":\n" + Mutator.Describe(file.Text) + "\n" + string.Join("\n", diagnostics ?? new List<Diagnostic>()));
+                failures.Add(
+                    (hasCode ? "code generated despite errors " : "no code and no error ")
+                        + "for "
+                        + file.Path
+                        + ":\n"
+                        + Mutator.Describe(file.Text)
+                        + "\n"
+                        + string.Join("\n", diagnostics ?? new List<Diagnostic>())
+                );
             }
 
             if (hasCode)
@@ -150,13 +204,14 @@ public class FuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>A driver without step tracking: tracking costs grow with the square of the number of files in one run.</summary>
-    private static GeneratorDriver CreateDriver(IReadOnlyList<InputFile> files)
-        => CSharpGeneratorDriver.Create(
+    private static GeneratorDriver CreateDriver(IReadOnlyList<InputFile> files) =>
+        CSharpGeneratorDriver.Create(
             new[] { new TypedConnectors.Generator.ConnectorGenerator().AsSourceGenerator() },
             files.Select(f => (AdditionalText)new TestAdditionalText(f.Path, f.Text)),
             new CSharpParseOptions(LanguageVersion.CSharp12, DocumentationMode.Diagnose),
             new TestOptionsProvider("TestApp", files),
-            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: false));
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: false)
+        );
 
     private static void CheckAnalyzer(InputFile[] batch, List<string> failures)
     {
@@ -169,7 +224,14 @@ public class FuzzTests(ITestOutputHelper output)
         foreach (var diagnostic in diagnostics.Where(d => d.Id is "TC0024" or "AD0001"))
         {
             var path = diagnostic.Location.GetLineSpan().Path;
-            failures.Add("analyzer: " + diagnostic.GetMessage(CultureInfo.InvariantCulture) + "\non " + path + ":\n" + Mutator.Describe(batch.FirstOrDefault(f => f.Path == path)?.Text ?? ""));
+            failures.Add(
+                "analyzer: "
+                    + diagnostic.GetMessage(CultureInfo.InvariantCulture)
+                    + "\non "
+                    + path
+                    + ":\n"
+                    + Mutator.Describe(batch.FirstOrDefault(f => f.Path == path)?.Text ?? "")
+            );
         }
 
         foreach (var diagnostic in diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "TC0024"))
@@ -178,13 +240,21 @@ public class FuzzTests(ITestOutputHelper output)
         }
     }
 
-    private static int CompileDistinct(Dictionary<string, SyntaxTree[]> outputs, List<InputFile> cases, List<string> failures, out int compiled)
+    private static int CompileDistinct(
+        Dictionary<string, SyntaxTree[]> outputs,
+        List<InputFile> cases,
+        List<string> failures,
+        out int compiled
+    )
     {
         var distinct = new Dictionary<string, (string Path, SyntaxTree[] Trees)>(StringComparer.Ordinal);
         foreach (var (path, trees) in outputs.OrderBy(o => o.Key, StringComparer.Ordinal))
         {
             var ns = cases.Single(c => c.Path == path).Metadata!["TypedConnectorsNamespace"];
-            var key = string.Join("\n", trees.Select(t => t.ToString())).Replace(ns + ".", "Fuzz.C.", StringComparison.Ordinal).Replace(ns + ";", "Fuzz.C;", StringComparison.Ordinal).Replace(ns + "\n", "Fuzz.C\n", StringComparison.Ordinal);
+            var key = string.Join("\n", trees.Select(t => t.ToString()))
+                .Replace(ns + ".", "Fuzz.C.", StringComparison.Ordinal)
+                .Replace(ns + ";", "Fuzz.C;", StringComparison.Ordinal)
+                .Replace(ns + "\n", "Fuzz.C\n", StringComparison.Ordinal);
             distinct.TryAdd(key, (path, trees));
         }
 
@@ -194,17 +264,30 @@ public class FuzzTests(ITestOutputHelper output)
         distinct = distinct.ToDictionary(
             d => d.Key,
             d => (d.Value.Path, d.Value.Trees.Select(t => CSharpSyntaxTree.ParseText(t.GetText(), parse, t.FilePath)).ToArray()),
-            StringComparer.Ordinal);
+            StringComparer.Ordinal
+        );
 
         compiled = distinct.Count;
-        var compilation = GeneratorHarness.CreateCompilation("", withHttpClientFactory: true)
+        var compilation = GeneratorHarness
+            .CreateCompilation("", withHttpClientFactory: true)
             .AddSyntaxTrees(distinct.Values.SelectMany(v => v.Trees));
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         var owners = distinct.Values.SelectMany(v => v.Trees.Select(t => (t, v.Path))).ToDictionary(p => p.t, p => p.Path);
-        foreach (var group in errors.GroupBy(e => e.Location.SourceTree is { } tree && owners.TryGetValue(tree, out var owner) ? owner : "(no file)").Take(5))
+        foreach (
+            var group in errors
+                .GroupBy(e => e.Location.SourceTree is { } tree && owners.TryGetValue(tree, out var owner) ? owner : "(no file)")
+                .Take(5)
+        )
         {
             var text = cases.SingleOrDefault(c => c.Path == group.Key)?.Text ?? "";
-            failures.Add("generated code does not compile for " + group.Key + ":\n" + string.Join("\n", group.Take(5)) + "\ninput:\n" + Mutator.Describe(text));
+            failures.Add(
+                "generated code does not compile for "
+                    + group.Key
+                    + ":\n"
+                    + string.Join("\n", group.Take(5))
+                    + "\ninput:\n"
+                    + Mutator.Describe(text)
+            );
         }
 
         return errors.Count;

@@ -16,29 +16,185 @@ public sealed class Mutator(int seed)
     /// <summary>Strings that have broken code generators: quotes, comment and XML-doc terminators, line breaks, template braces, unicode.</summary>
     public static readonly string[] Hostile =
     {
-        "\"", "\\", "\"\"\"", "*/", "/*", "//", "</summary>", "<summary>", "<![CDATA[", "&amp;", "&", "<", ">",
-        "\n", "\r\n", "\r", "\u2028", "\u0085", "\t", "\0", "\u0001", "\u007f", "{{x}}", "{{", "}}", "{{ a | upper }}", "{id}", "{", "}",
-        "{{domain}}", "#region", "#if DEBUG", "#error boom", "@class", "class", "namespace", "global::System", "default", "void",
-        "'", "$\"{x}\"", "é", "ß", "\u0130", "\U0001F600", "\uD800", "\uDC00", "中文", "\u200B", "\u202E", " ", "", "123abc", "_", "-", "__",
-        "%", "../", "http://evil.example", "https://x.example/{{a}}", "${x}", "null", "true", "0", "-1", "Bearer sk_live_1234567890",
-        "X-Api Key", "Content-Type", "Authorization", "cancellationToken", "__request", "Equals", "GetHashCode", "ToString",
+        "\"",
+        "\\",
+        "\"\"\"",
+        "*/",
+        "/*",
+        "//",
+        "</summary>",
+        "<summary>",
+        "<![CDATA[",
+        "&amp;",
+        "&",
+        "<",
+        ">",
+        "\n",
+        "\r\n",
+        "\r",
+        "\u2028",
+        "\u0085",
+        "\t",
+        "\0",
+        "\u0001",
+        "\u007f",
+        "{{x}}",
+        "{{",
+        "}}",
+        "{{ a | upper }}",
+        "{id}",
+        "{",
+        "}",
+        "{{domain}}",
+        "#region",
+        "#if DEBUG",
+        "#error boom",
+        "@class",
+        "class",
+        "namespace",
+        "global::System",
+        "default",
+        "void",
+        "'",
+        "$\"{x}\"",
+        "é",
+        "ß",
+        "\u0130",
+        "\U0001F600",
+        "\uD800",
+        "\uDC00",
+        "中文",
+        "\u200B",
+        "\u202E",
+        " ",
+        "",
+        "123abc",
+        "_",
+        "-",
+        "__",
+        "%",
+        "../",
+        "http://evil.example",
+        "https://x.example/{{a}}",
+        "${x}",
+        "null",
+        "true",
+        "0",
+        "-1",
+        "Bearer sk_live_1234567890",
+        "X-Api Key",
+        "Content-Type",
+        "Authorization",
+        "cancellationToken",
+        "__request",
+        "Equals",
+        "GetHashCode",
+        "ToString",
     };
 
     private static readonly string[] Words =
     {
-        "GET", "get", "POST", "delete", "PATCH", "FETCH", "oauth2", "OAUTH", "API_KEY", "api_key", "BEARER", "bearer", "BASIC", "basic",
-        "none", "custom", "password", "text", "path", "query", "header", "body", "cookie", "form", "enrichment", "exporter", "simple",
-        "json", "stream", "string", "integer", "number", "boolean", "object", "array", "int64", "date-time", "uuid", "binary",
-        "minute", "second", "#/types/Contact", "#/types/missing", "application/json", "authorization_code", "client_credentials",
+        "GET",
+        "get",
+        "POST",
+        "delete",
+        "PATCH",
+        "FETCH",
+        "oauth2",
+        "OAUTH",
+        "API_KEY",
+        "api_key",
+        "BEARER",
+        "bearer",
+        "BASIC",
+        "basic",
+        "none",
+        "custom",
+        "password",
+        "text",
+        "path",
+        "query",
+        "header",
+        "body",
+        "cookie",
+        "form",
+        "enrichment",
+        "exporter",
+        "simple",
+        "json",
+        "stream",
+        "string",
+        "integer",
+        "number",
+        "boolean",
+        "object",
+        "array",
+        "int64",
+        "date-time",
+        "uuid",
+        "binary",
+        "minute",
+        "second",
+        "#/types/Contact",
+        "#/types/missing",
+        "application/json",
+        "authorization_code",
+        "client_credentials",
     };
 
     private static readonly string[] Keys =
     {
-        "format_version", "name", "slug", "display_name", "description", "base_url", "variables", "auth", "auth_patterns", "account_fields",
-        "rate_limit", "max_concurrency", "headers", "endpoints", "types", "is_mcp", "proxy_url", "url", "method", "path", "parameters",
-        "body", "body_template", "type", "default", "fields", "field_name", "input_type", "oauth", "oauth_config", "available_scopes",
-        "authorize_uri", "token_uri", "value", "in", "required", "response", "request_body", "schema", "items", "properties", "enum",
-        "key", "header", "auth_header_key_override", "auth_field_mutations", "pattern", "$ref", "grant_types", "prefix", "suffix",
+        "format_version",
+        "name",
+        "slug",
+        "display_name",
+        "description",
+        "base_url",
+        "variables",
+        "auth",
+        "auth_patterns",
+        "account_fields",
+        "rate_limit",
+        "max_concurrency",
+        "headers",
+        "endpoints",
+        "types",
+        "is_mcp",
+        "proxy_url",
+        "url",
+        "method",
+        "path",
+        "parameters",
+        "body",
+        "body_template",
+        "type",
+        "default",
+        "fields",
+        "field_name",
+        "input_type",
+        "oauth",
+        "oauth_config",
+        "available_scopes",
+        "authorize_uri",
+        "token_uri",
+        "value",
+        "in",
+        "required",
+        "response",
+        "request_body",
+        "schema",
+        "items",
+        "properties",
+        "enum",
+        "key",
+        "header",
+        "auth_header_key_override",
+        "auth_field_mutations",
+        "pattern",
+        "$ref",
+        "grant_types",
+        "prefix",
+        "suffix",
     };
 
     private readonly Random _random = new(seed);
@@ -69,24 +225,38 @@ public sealed class Mutator(int seed)
             case 1:
                 return text.Insert(at, Pick(Hostile));
             case 2:
-                return text.Remove(Math.Min(at, text.Length - 1), Math.Min(1 + _random.Next(40), text.Length - Math.Min(at, text.Length - 1)));
+                return text.Remove(
+                    Math.Min(at, text.Length - 1),
+                    Math.Min(1 + _random.Next(40), text.Length - Math.Min(at, text.Length - 1))
+                );
             case 3:
                 return text.Insert(at, ((char)_random.Next(0, 0x3000)).ToString());
             case 4:
             case 7:
-                return WithLines(text, lines =>
-                {
-                    var line = _random.Next(lines.Count);
-                    lines.Insert(line, lines[line]);
-                });
+                return WithLines(
+                    text,
+                    lines =>
+                    {
+                        var line = _random.Next(lines.Count);
+                        lines.Insert(line, lines[line]);
+                    }
+                );
             case 5:
             case 8:
-                return WithLines(text, lines =>
-                {
-                    var line = _random.Next(lines.Count);
-                    var colon = lines[line].IndexOf(": ", StringComparison.Ordinal);
-                    lines[line] = colon < 0 ? lines[line] + Pick(Hostile) : lines[line].Substring(0, colon + 2) + Quote(Pick(Hostile), isJson) + (isJson && lines[line].TrimEnd().EndsWith(',') ? "," : "");
-                });
+                return WithLines(
+                    text,
+                    lines =>
+                    {
+                        var line = _random.Next(lines.Count);
+                        var colon = lines[line].IndexOf(": ", StringComparison.Ordinal);
+                        lines[line] =
+                            colon < 0
+                                ? lines[line] + Pick(Hostile)
+                                : lines[line].Substring(0, colon + 2)
+                                    + Quote(Pick(Hostile), isJson)
+                                    + (isJson && lines[line].TrimEnd().EndsWith(',') ? "," : "");
+                    }
+                );
             default:
                 return WithLines(text, lines => lines.RemoveAt(_random.Next(lines.Count)));
         }
@@ -97,7 +267,10 @@ public sealed class Mutator(int seed)
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            root = JsonNode.Parse(
+                text,
+                documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }
+            );
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException)
         {
@@ -136,12 +309,17 @@ public sealed class Mutator(int seed)
                 Replace(target, RandomValue(0));
                 break;
             case 3 when target is JsonValue value && value.TryGetValue<string>(out var s):
-                Replace(target, JsonValue.Create(_random.Next(3) switch
-                {
-                    0 => Pick(Hostile),
-                    1 => s + Pick(Hostile) + s,
-                    _ => Pick(Hostile) + s,
-                }));
+                Replace(
+                    target,
+                    JsonValue.Create(
+                        _random.Next(3) switch
+                        {
+                            0 => Pick(Hostile),
+                            1 => s + Pick(Hostile) + s,
+                            _ => Pick(Hostile) + s,
+                        }
+                    )
+                );
                 break;
             case 4 when target is JsonValue:
                 Replace(target, JsonValue.Create(Pick(Words)));
@@ -167,7 +345,14 @@ public sealed class Mutator(int seed)
 
         try
         {
-            return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = 1024 });
+            return root.ToJsonString(
+                new JsonSerializerOptions
+                {
+                    WriteIndented = true,
+                    Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                    MaxDepth = 1024,
+                }
+            );
         }
         catch (ArgumentException)
         {
@@ -184,7 +369,10 @@ public sealed class Mutator(int seed)
             root["endpoints"] = endpoints;
         }
 
-        var name = _random.Next(2) == 0 ? Pick(Hostile) + "list" : Pick(new[] { "list_contacts", "get-contact", "class", "delete", "ToString", "list contacts" });
+        var name =
+            _random.Next(2) == 0
+                ? Pick(Hostile) + "list"
+                : Pick(new[] { "list_contacts", "get-contact", "class", "delete", "ToString", "list contacts" });
         var placeholder = _random.Next(2) == 0 ? "id" : Pick(Hostile);
         var endpoint = new JsonObject
         {
@@ -193,12 +381,25 @@ public sealed class Mutator(int seed)
             ["method"] = Pick(new[] { "get", "post", "put", "delete", "patch" }),
             ["path"] = "/items/{" + placeholder + "}" + Pick(new[] { "", "/sub", "?x=1", Pick(Hostile) }),
             ["parameters"] = new JsonArray(
-                new JsonObject { ["name"] = placeholder, ["in"] = "path", ["type"] = Pick(new[] { "string", "integer", "boolean", "array" }) },
-                new JsonObject { ["name"] = Pick(Hostile) + "q", ["in"] = Pick(new[] { "query", "header", "body", "cookie" }), ["default"] = Pick(Hostile), ["description"] = Pick(Hostile) }),
+                new JsonObject
+                {
+                    ["name"] = placeholder,
+                    ["in"] = "path",
+                    ["type"] = Pick(new[] { "string", "integer", "boolean", "array" }),
+                },
+                new JsonObject
+                {
+                    ["name"] = Pick(Hostile) + "q",
+                    ["in"] = Pick(new[] { "query", "header", "body", "cookie" }),
+                    ["default"] = Pick(Hostile),
+                    ["description"] = Pick(Hostile),
+                }
+            ),
         };
         if (_random.Next(2) == 0)
         {
-            endpoint["body_template"] = "{\"a\": \"{{ " + Pick(new[] { "a", "b_c", "x" }) + " }}\", \"n\": {{ n | tojson }}" + Pick(Hostile) + "}";
+            endpoint["body_template"] =
+                "{\"a\": \"{{ " + Pick(new[] { "a", "b_c", "x" }) + " }}\", \"n\": {{ n | tojson }}" + Pick(Hostile) + "}";
         }
         else
         {
@@ -209,7 +410,11 @@ public sealed class Mutator(int seed)
                 ["properties"] = new JsonObject
                 {
                     [Pick(Hostile) + "id"] = new JsonObject { ["type"] = "string", ["description"] = Pick(Hostile) },
-                    ["status"] = new JsonObject { ["type"] = "string", ["enum"] = new JsonArray(Pick(Hostile), "active", Pick(Hostile) + "x") },
+                    ["status"] = new JsonObject
+                    {
+                        ["type"] = "string",
+                        ["enum"] = new JsonArray(Pick(Hostile), "active", Pick(Hostile) + "x"),
+                    },
                 },
             };
         }
@@ -226,19 +431,24 @@ public sealed class Mutator(int seed)
             root[key] = methods;
         }
 
-        var type = key == "auth" ? Pick(new[] { "api_key", "bearer", "basic", "oauth2", "none" }) : Pick(new[] { "API_KEY", "BEARER", "BASIC", "OAUTH" });
+        var type =
+            key == "auth"
+                ? Pick(new[] { "api_key", "bearer", "basic", "oauth2", "none" })
+                : Pick(new[] { "API_KEY", "BEARER", "BASIC", "OAUTH" });
         var method = new JsonObject
         {
             ["type"] = type,
             ["display_name"] = Pick(Hostile),
             ["description"] = Pick(Hostile),
-            ["fields"] = new JsonArray(new JsonObject
-            {
-                ["field_name"] = Pick(new[] { "api_key", "token", "username", Pick(Hostile) + "secret", "domain" }),
-                ["label"] = Pick(Hostile),
-                ["hint"] = Pick(Hostile),
-                ["input_type"] = Pick(new[] { "text", "password" }),
-            }),
+            ["fields"] = new JsonArray(
+                new JsonObject
+                {
+                    ["field_name"] = Pick(new[] { "api_key", "token", "username", Pick(Hostile) + "secret", "domain" }),
+                    ["label"] = Pick(Hostile),
+                    ["hint"] = Pick(Hostile),
+                    ["input_type"] = Pick(new[] { "text", "password" }),
+                }
+            ),
         };
         if (_random.Next(2) == 0)
         {
@@ -246,28 +456,36 @@ public sealed class Mutator(int seed)
             {
                 ["authorize_uri"] = Pick(new[] { "https://login.example.com/authorize", Pick(Hostile) }),
                 ["token_uri"] = "https://login.example.com/token",
-                ["available_scopes"] = new JsonArray(new JsonObject { ["scope"] = Pick(Hostile), ["description"] = Pick(Hostile), ["required"] = true }),
+                ["available_scopes"] = new JsonArray(
+                    new JsonObject
+                    {
+                        ["scope"] = Pick(Hostile),
+                        ["description"] = Pick(Hostile),
+                        ["required"] = true,
+                    }
+                ),
             };
         }
 
         methods.Add(method);
     }
 
-    private JsonNode? RandomValue(int depth) => _random.Next(depth > 1 ? 9 : 12) switch
-    {
-        0 => JsonValue.Create(0),
-        1 => JsonValue.Create(-1),
-        2 => JsonValue.Create(1.5),
-        3 => JsonNode.Parse("99999999999999999999999"),
-        4 => JsonValue.Create(true),
-        5 => null,
-        6 => JsonValue.Create(Pick(Hostile)),
-        7 => JsonValue.Create(Pick(Words)),
-        8 => JsonValue.Create(new string('x', 3000)),
-        9 => new JsonArray(RandomValue(depth + 1), RandomValue(depth + 1)),
-        10 => new JsonObject { [Pick(Keys)] = RandomValue(depth + 1), [Pick(Keys) + "_"] = RandomValue(depth + 1) },
-        _ => new JsonArray(),
-    };
+    private JsonNode? RandomValue(int depth) =>
+        _random.Next(depth > 1 ? 9 : 12) switch
+        {
+            0 => JsonValue.Create(0),
+            1 => JsonValue.Create(-1),
+            2 => JsonValue.Create(1.5),
+            3 => JsonNode.Parse("99999999999999999999999"),
+            4 => JsonValue.Create(true),
+            5 => null,
+            6 => JsonValue.Create(Pick(Hostile)),
+            7 => JsonValue.Create(Pick(Words)),
+            8 => JsonValue.Create(new string('x', 3000)),
+            9 => new JsonArray(RandomValue(depth + 1), RandomValue(depth + 1)),
+            10 => new JsonObject { [Pick(Keys)] = RandomValue(depth + 1), [Pick(Keys) + "_"] = RandomValue(depth + 1) },
+            _ => new JsonArray(),
+        };
 
     private static JsonNode Nest(JsonNode? inner, int depth)
     {
@@ -344,8 +562,10 @@ public sealed class Mutator(int seed)
         return string.Join("\n", lines);
     }
 
-    private static string Quote(string value, bool isJson)
-        => isJson ? "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"" : "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    private static string Quote(string value, bool isJson) =>
+        isJson
+            ? "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\""
+            : "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
 
@@ -354,7 +574,9 @@ public sealed class Mutator(int seed)
         var builder = new StringBuilder();
         foreach (var c in text.Length > 4000 ? text.Substring(0, 4000) + "…" : text)
         {
-            builder.Append(c is '\n' or '\t' || (c >= ' ' && c < 0x7f) ? c.ToString() : "\\u" + ((int)c).ToString("X4", CultureInfo.InvariantCulture));
+            builder.Append(
+                c is '\n' or '\t' || (c >= ' ' && c < 0x7f) ? c.ToString() : "\\u" + ((int)c).ToString("X4", CultureInfo.InvariantCulture)
+            );
         }
 
         return builder.ToString();

@@ -16,7 +16,17 @@ public enum Reporter
 }
 
 /// <summary>A reported diagnostic as a user sees it: id, effective severity and a 1-based line/column span.</summary>
-public sealed record Reported(string Id, DiagnosticSeverity Severity, string Path, int Line, int Column, int EndLine, int EndColumn, string Message, Reporter Reporter)
+public sealed record Reported(
+    string Id,
+    DiagnosticSeverity Severity,
+    string Path,
+    int Line,
+    int Column,
+    int EndLine,
+    int EndColumn,
+    string Message,
+    Reporter Reporter
+)
 {
     public string Span => "(" + Line + "," + Column + ")-(" + EndLine + "," + EndColumn + ")";
 
@@ -32,14 +42,20 @@ public sealed record Reported(string Id, DiagnosticSeverity Severity, string Pat
             span.EndLinePosition.Line + 1,
             span.EndLinePosition.Character + 1,
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture),
-            reporter);
+            reporter
+        );
     }
 
-    public override string ToString() => Path + Span + ": " + Severity.ToString().ToLowerInvariant() + " " + Id + " [" + Reporter + "]: " + Message;
+    public override string ToString() =>
+        Path + Span + ": " + Severity.ToString().ToLowerInvariant() + " " + Id + " [" + Reporter + "]: " + Message;
 }
 
 /// <summary>What the generator and the analyzer together report for a set of connector files, as in a real build.</summary>
-public sealed record DiagnosticsRun(GeneratorRun Generation, ImmutableArray<Reported> Diagnostics, ImmutableArray<Exception> AnalyzerExceptions)
+public sealed record DiagnosticsRun(
+    GeneratorRun Generation,
+    ImmutableArray<Reported> Diagnostics,
+    ImmutableArray<Exception> AnalyzerExceptions
+)
 {
     public ImmutableArray<Diagnostic> CompileDiagnostics => Generation.CompileDiagnostics;
 
@@ -58,14 +74,18 @@ public sealed record DiagnosticsRun(GeneratorRun Generation, ImmutableArray<Repo
         var generation = GeneratorHarness.Run(list, rootNamespace);
         var severities = SeverityConfig.Parse(globalConfig);
 
-        var generatorDiagnostics = generation.GeneratorDiagnostics
-            .Select(d => severities.Apply(d))
+        var generatorDiagnostics = generation
+            .GeneratorDiagnostics.Select(d => severities.Apply(d))
             .OfType<Diagnostic>()
             .Select(d => Reported.From(d, Reporter.Generator));
 
         var (analyzerDiagnostics, exceptions) = RunAnalyzer(list, severities, rootNamespace);
-        var all = generatorDiagnostics.Concat(analyzerDiagnostics.Select(d => Reported.From(d, Reporter.Analyzer)))
-            .OrderBy(d => d.Path, StringComparer.Ordinal).ThenBy(d => d.Line).ThenBy(d => d.Column).ThenBy(d => d.Id, StringComparer.Ordinal)
+        var all = generatorDiagnostics
+            .Concat(analyzerDiagnostics.Select(d => Reported.From(d, Reporter.Analyzer)))
+            .OrderBy(d => d.Path, StringComparer.Ordinal)
+            .ThenBy(d => d.Line)
+            .ThenBy(d => d.Column)
+            .ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToImmutableArray();
         return new DiagnosticsRun(generation, all, exceptions);
     }
@@ -73,7 +93,12 @@ public sealed record DiagnosticsRun(GeneratorRun Generation, ImmutableArray<Repo
     public static DiagnosticsRun Of(params InputFile[] files) => Of((IEnumerable<InputFile>)files);
 
     /// <summary>The analyzer alone, through CompilationWithAnalyzers, with the files as AdditionalTexts.</summary>
-    public static (ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<Exception> Exceptions) RunAnalyzer(IReadOnlyList<InputFile> files, SeverityConfig? severities = null, string rootNamespace = "TestApp", CancellationToken cancellationToken = default)
+    public static (ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<Exception> Exceptions) RunAnalyzer(
+        IReadOnlyList<InputFile> files,
+        SeverityConfig? severities = null,
+        string rootNamespace = "TestApp",
+        CancellationToken cancellationToken = default
+    )
     {
         severities ??= SeverityConfig.Parse(null);
         var compilation = GeneratorHarness.CreateCompilation("", withHttpClientFactory: false);
@@ -83,7 +108,19 @@ public sealed record DiagnosticsRun(GeneratorRun Generation, ImmutableArray<Repo
         var exceptions = new List<Exception>();
         var withAnalyzers = compilation.WithAnalyzers(
             ImmutableArray.Create<DiagnosticAnalyzer>(new ConnectorAnalyzer()),
-            new CompilationWithAnalyzersOptions(options, (ex, _, _) => { lock (exceptions) { exceptions.Add(ex); } }, concurrentAnalysis: true, logAnalyzerExecutionTime: false));
+            new CompilationWithAnalyzersOptions(
+                options,
+                (ex, _, _) =>
+                {
+                    lock (exceptions)
+                    {
+                        exceptions.Add(ex);
+                    }
+                },
+                concurrentAnalysis: true,
+                logAnalyzerExecutionTime: false
+            )
+        );
         var diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).GetAwaiter().GetResult();
         return (diagnostics, exceptions.ToImmutableArray());
     }
@@ -149,17 +186,26 @@ public sealed class SeverityConfig : SyntaxTreeOptionsProvider
                 diagnostic.DefaultSeverity,
                 diagnostic.Descriptor.IsEnabledByDefault,
                 effective == DiagnosticSeverity.Error ? 0 : 1,
-                location: diagnostic.Location);
+                location: diagnostic.Location
+            );
     }
 
     public override GeneratedKind IsGenerated(SyntaxTree tree, CancellationToken cancellationToken) => GeneratedKind.Unknown;
 
-    public override bool TryGetDiagnosticValue(SyntaxTree tree, string diagnosticId, CancellationToken cancellationToken, out ReportDiagnostic severity)
+    public override bool TryGetDiagnosticValue(
+        SyntaxTree tree,
+        string diagnosticId,
+        CancellationToken cancellationToken,
+        out ReportDiagnostic severity
+    )
     {
         severity = ReportDiagnostic.Default;
         return false;
     }
 
-    public override bool TryGetGlobalDiagnosticValue(string diagnosticId, CancellationToken cancellationToken, out ReportDiagnostic severity)
-        => _global.TryGetValue(diagnosticId, out severity);
+    public override bool TryGetGlobalDiagnosticValue(
+        string diagnosticId,
+        CancellationToken cancellationToken,
+        out ReportDiagnostic severity
+    ) => _global.TryGetValue(diagnosticId, out severity);
 }

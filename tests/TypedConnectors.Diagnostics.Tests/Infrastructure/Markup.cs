@@ -46,13 +46,20 @@ public static class Expect
 {
     public const string Folder = "/project/Connectors/";
 
-    public static InputFile File(string name, string text, IReadOnlyDictionary<string, string>? metadata = null) => new(Folder + name, text, metadata);
+    public static InputFile File(string name, string text, IReadOnlyDictionary<string, string>? metadata = null) =>
+        new(Folder + name, text, metadata);
 
     /// <summary>
     /// Asserts that the file produces exactly one <paramref name="id"/> diagnostic, at the marked span, with the given
     /// severity, reported by the generator when it is an error and by the analyzer otherwise; returns it.
     /// </summary>
-    public static Reported Diagnostic(string marked, string id, DiagnosticSeverity severity, string fileName = "crm.connector.json", IReadOnlyDictionary<string, string>? metadata = null)
+    public static Reported Diagnostic(
+        string marked,
+        string id,
+        DiagnosticSeverity severity,
+        string fileName = "crm.connector.json",
+        IReadOnlyDictionary<string, string>? metadata = null
+    )
     {
         var markup = Markup.Parse(marked);
         var run = DiagnosticsRun.Of(File(fileName, markup.Text, metadata));
@@ -71,7 +78,10 @@ public static class Expect
         Assert.DoesNotContain(run.Diagnostics, d => d.Id == "TC0024");
 
         // One mistake, one entry in the error list: nothing else (say, a library's report of the same problem) at that spot.
-        Assert.True(run.Diagnostics.Count(d => d.Path == found.Path && d.Span == found.Span) == 1, "more than one diagnostic at " + found.Span + ":\n" + run);
+        Assert.True(
+            run.Diagnostics.Count(d => d.Path == found.Path && d.Span == found.Span) == 1,
+            "more than one diagnostic at " + found.Span + ":\n" + run
+        );
         return found;
     }
 }

@@ -11,16 +11,22 @@ public static class Repo
     public static string Root { get; } = FindUp("Generators.sln", isFile: true);
 
     /// <summary>The real platform payloads (CI clones the repository with shared/ beside it).</summary>
-    public static string SeedExamples { get; } = Path.Combine(FindUp(Path.Combine("shared", "seed-examples"), isFile: false), "shared", "seed-examples");
+    public static string SeedExamples { get; } =
+        Path.Combine(FindUp(Path.Combine("shared", "seed-examples"), isFile: false), "shared", "seed-examples");
 
     public static string DiagnosticsDocs => Path.Combine(Root, "docs", "diagnostics");
 
     public static string GeneratorProject => Path.Combine(Root, "src", "TypedConnectors.Generator");
 
     /// <summary>Every seed example as a connector input, named so the generator picks it up and reads it by its shape.</summary>
-    public static IReadOnlyList<InputFile> Seeds()
-        => Directory.GetFiles(SeedExamples)
-            .Where(p => p.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || p.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+    public static IReadOnlyList<InputFile> Seeds() =>
+        Directory
+            .GetFiles(SeedExamples)
+            .Where(p =>
+                p.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                || p.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
+                || p.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+            )
             .OrderBy(p => p, StringComparer.Ordinal)
             .Select(p => new InputFile("/project/Connectors/" + SeedName(p), File.ReadAllText(p)))
             .ToList();
@@ -37,7 +43,10 @@ public static class Repo
     /// <summary>All descriptors the generator assembly declares (the descriptors class is internal; tests read it by reflection).</summary>
     public static IReadOnlyList<DiagnosticDescriptor> Descriptors()
     {
-        var type = typeof(ConnectorGenerator).Assembly.GetType("TypedConnectors.Generator.Diagnostics.DiagnosticDescriptors", throwOnError: true)!;
+        var type = typeof(ConnectorGenerator).Assembly.GetType(
+            "TypedConnectors.Generator.Diagnostics.DiagnosticDescriptors",
+            throwOnError: true
+        )!;
         return type.GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)

@@ -43,34 +43,48 @@ public sealed class McpOAuthServer : IAsyncDisposable
             case "/.well-known/oauth-protected-resource":
             case "/.well-known/oauth-protected-resource/mcp":
                 Events.Add("resource-metadata");
-                await Json(context, new { resource = Root + "/mcp/", authorization_servers = new[] { Root }, bearer_methods_supported = new[] { "header" } });
+                await Json(
+                    context,
+                    new
+                    {
+                        resource = Root + "/mcp/",
+                        authorization_servers = new[] { Root },
+                        bearer_methods_supported = new[] { "header" },
+                    }
+                );
                 return true;
             case "/.well-known/oauth-authorization-server":
             case "/.well-known/openid-configuration":
                 Events.Add("server-metadata");
-                await Json(context, new
-                {
-                    issuer = Root,
-                    authorization_endpoint = Root + "/authorize",
-                    token_endpoint = Root + "/token",
-                    registration_endpoint = Root + "/register",
-                    response_types_supported = new[] { "code" },
-                    grant_types_supported = new[] { "authorization_code", "refresh_token" },
-                    code_challenge_methods_supported = new[] { "S256" },
-                    token_endpoint_auth_methods_supported = new[] { "none" },
-                });
+                await Json(
+                    context,
+                    new
+                    {
+                        issuer = Root,
+                        authorization_endpoint = Root + "/authorize",
+                        token_endpoint = Root + "/token",
+                        registration_endpoint = Root + "/register",
+                        response_types_supported = new[] { "code" },
+                        grant_types_supported = new[] { "authorization_code", "refresh_token" },
+                        code_challenge_methods_supported = new[] { "S256" },
+                        token_endpoint_auth_methods_supported = new[] { "none" },
+                    }
+                );
                 return true;
             case "/register":
                 Events.Add("register");
                 context.Response.StatusCode = 201;
                 using (var registration = JsonDocument.Parse(request.Body))
                 {
-                    await Json(context, new
-                    {
-                        client_id = "dynamic-client",
-                        redirect_uris = registration.RootElement.GetProperty("redirect_uris"),
-                        token_endpoint_auth_method = "none",
-                    });
+                    await Json(
+                        context,
+                        new
+                        {
+                            client_id = "dynamic-client",
+                            redirect_uris = registration.RootElement.GetProperty("redirect_uris"),
+                            token_endpoint_auth_method = "none",
+                        }
+                    );
                 }
 
                 return true;
@@ -80,13 +94,24 @@ public sealed class McpOAuthServer : IAsyncDisposable
                 var code = "code-" + Guid.NewGuid().ToString("N");
                 _challenges[code] = query["code_challenge"].ToString();
                 context.Response.StatusCode = 302;
-                context.Response.Headers.Location = query["redirect_uri"] + "?code=" + code + "&state=" + Uri.EscapeDataString(query["state"].ToString()) + "&iss=" + Uri.EscapeDataString(Root);
+                context.Response.Headers.Location =
+                    query["redirect_uri"]
+                    + "?code="
+                    + code
+                    + "&state="
+                    + Uri.EscapeDataString(query["state"].ToString())
+                    + "&iss="
+                    + Uri.EscapeDataString(Root);
                 return true;
             case "/token":
                 var form = QueryHelpers.ParseQuery(request.Body);
                 var verifier = form["code_verifier"].ToString();
                 var challenge = WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
-                if (form["grant_type"] != "authorization_code" || !_challenges.TryRemove(form["code"].ToString(), out var expected) || expected != challenge)
+                if (
+                    form["grant_type"] != "authorization_code"
+                    || !_challenges.TryRemove(form["code"].ToString(), out var expected)
+                    || expected != challenge
+                )
                 {
                     Events.Add("token:rejected");
                     context.Response.StatusCode = 400;
@@ -95,14 +120,23 @@ public sealed class McpOAuthServer : IAsyncDisposable
                 }
 
                 Events.Add("token:pkce-verified");
-                await Json(context, new { access_token = AccessToken, token_type = "Bearer", expires_in = 3600 });
+                await Json(
+                    context,
+                    new
+                    {
+                        access_token = AccessToken,
+                        token_type = "Bearer",
+                        expires_in = 3600,
+                    }
+                );
                 return true;
             default:
                 if (request.Header("Authorization") is null && path.StartsWith("/mcp", StringComparison.Ordinal))
                 {
                     Events.Add("challenge");
                     context.Response.StatusCode = 401;
-                    context.Response.Headers.WWWAuthenticate = "Bearer resource_metadata=\"" + Root + "/.well-known/oauth-protected-resource\"";
+                    context.Response.Headers.WWWAuthenticate =
+                        "Bearer resource_metadata=\"" + Root + "/.well-known/oauth-protected-resource\"";
                     return true;
                 }
 

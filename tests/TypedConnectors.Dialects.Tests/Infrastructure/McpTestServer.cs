@@ -43,31 +43,50 @@ public sealed class McpTestServer : IAsyncDisposable
     public IReadOnlyList<ReceivedRequest> Requests => _http.Requests;
 
     /// <summary>Names of the JSON-RPC methods the server received, in order.</summary>
-    public IReadOnlyList<string> RpcMethods => Requests
-        .Where(r => r.Method == "POST" && r.Body.StartsWith('{') && r.Body.Contains("\"jsonrpc\"", StringComparison.Ordinal))
-        .Select(r => JsonDocument.Parse(r.Body).RootElement.TryGetProperty("method", out var m) ? m.GetString() ?? "" : "(response)")
-        .ToList();
+    public IReadOnlyList<string> RpcMethods =>
+        Requests
+            .Where(r => r.Method == "POST" && r.Body.StartsWith('{') && r.Body.Contains("\"jsonrpc\"", StringComparison.Ordinal))
+            .Select(r => JsonDocument.Parse(r.Body).RootElement.TryGetProperty("method", out var m) ? m.GetString() ?? "" : "(response)")
+            .ToList();
 
     /// <summary>Starts the server.</summary>
     /// <param name="authorize">Decides which requests reach the MCP endpoint; the others get 401.</param>
     /// <param name="other">Answers other requests first (returns true when it did), e.g. OAuth endpoints.</param>
-    public static async Task<McpTestServer> StartAsync(Func<ReceivedRequest, bool>? authorize = null, Func<HttpContext, ReceivedRequest, Task<bool>>? other = null)
+    public static async Task<McpTestServer> StartAsync(
+        Func<ReceivedRequest, bool>? authorize = null,
+        Func<HttpContext, ReceivedRequest, Task<bool>>? other = null
+    )
     {
         var server = new McpTestServer(authorize ?? (_ => true), other);
         server._http = await LoopbackServer.StartAsync(server.HandleAsync);
         return server;
     }
 
-    private static McpServerOptions CreateOptions() => new()
-    {
-        ServerInfo = new Implementation { Name = "dialect-tests-mcp", Version = "1.0.0" },
-        ToolCollection =
-        [
-            McpServerTool.Create((string message) => "echo: " + message, new McpServerToolCreateOptions { Name = "echo", Description = "Echoes the message back." }),
-            McpServerTool.Create((int a, int b) => new SumResult(a + b), new McpServerToolCreateOptions { Name = "add", Description = "Adds two numbers.", UseStructuredContent = true }),
-            McpServerTool.Create(string (string reason) => throw new InvalidOperationException(reason), new McpServerToolCreateOptions { Name = "fail", Description = "Always fails." }),
-        ],
-    };
+    private static McpServerOptions CreateOptions() =>
+        new()
+        {
+            ServerInfo = new Implementation { Name = "dialect-tests-mcp", Version = "1.0.0" },
+            ToolCollection =
+            [
+                McpServerTool.Create(
+                    (string message) => "echo: " + message,
+                    new McpServerToolCreateOptions { Name = "echo", Description = "Echoes the message back." }
+                ),
+                McpServerTool.Create(
+                    (int a, int b) => new SumResult(a + b),
+                    new McpServerToolCreateOptions
+                    {
+                        Name = "add",
+                        Description = "Adds two numbers.",
+                        UseStructuredContent = true,
+                    }
+                ),
+                McpServerTool.Create(
+                    string (string reason) => throw new InvalidOperationException(reason),
+                    new McpServerToolCreateOptions { Name = "fail", Description = "Always fails." }
+                ),
+            ],
+        };
 
     private async Task HandleAsync(HttpContext context, ReceivedRequest request)
     {

@@ -8,8 +8,14 @@ public static class Seeds
 {
     public static readonly string[] ScalekitFiles =
     {
-        "scalekit-api-key-mcp.json", "scalekit-apify-mcp-bearer.json", "scalekit-asana-oauth.json", "scalekit-attention-api-key.json",
-        "scalekit-bearer-token.json", "scalekit-freshdesk-basic-domain.json", "scalekit-github-mcp-oauth.json", "scalekit-internal-mcp-basic.json",
+        "scalekit-api-key-mcp.json",
+        "scalekit-apify-mcp-bearer.json",
+        "scalekit-asana-oauth.json",
+        "scalekit-attention-api-key.json",
+        "scalekit-bearer-token.json",
+        "scalekit-freshdesk-basic-domain.json",
+        "scalekit-github-mcp-oauth.json",
+        "scalekit-internal-mcp-basic.json",
     };
 
     public static readonly string[] DatabarFiles = { "databar-enrichment.json", "databar-simple-get.json" };
@@ -22,14 +28,17 @@ public static class Seeds
     public static string Text(string fileName) => File.ReadAllText(PathOf(fileName));
 
     /// <summary>The seed as an AdditionalFile with the dialect metadata a project would give a *.json payload.</summary>
-    public static InputFile Input(string fileName)
-        => new(PathOf(fileName), Text(fileName), new Dictionary<string, string> { ["TypedConnectorsDialect"] = DialectOf(fileName) });
+    public static InputFile Input(string fileName) =>
+        new(PathOf(fileName), Text(fileName), new Dictionary<string, string> { ["TypedConnectorsDialect"] = DialectOf(fileName) });
 
     public static string DialectOf(string fileName) => fileName.StartsWith("scalekit-", StringComparison.Ordinal) ? "scalekit" : "databar";
 
     private static string Locate()
     {
-        var configured = typeof(Seeds).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "SeedExamplesDir")?.Value;
+        var configured = typeof(Seeds)
+            .Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "SeedExamplesDir")
+            ?.Value;
         if (!string.IsNullOrEmpty(configured) && System.IO.Directory.Exists(configured))
         {
             return configured;

@@ -12,10 +12,15 @@ public static class Corpus
     /// <summary>The folder, from the path the build passes in (Directory.Build.props' SharedDir), else found by walking up.</summary>
     public static string Directory { get; } = Locate();
 
-    public static IEnumerable<string> FileNames()
-        => System.IO.Directory.GetFiles(Directory)
+    public static IEnumerable<string> FileNames() =>
+        System
+            .IO.Directory.GetFiles(Directory)
             .Select(Path.GetFileName)
-            .Where(n => n!.EndsWith(".json", StringComparison.Ordinal) || n.EndsWith(".yaml", StringComparison.Ordinal) || n.EndsWith(".yml", StringComparison.Ordinal))
+            .Where(n =>
+                n!.EndsWith(".json", StringComparison.Ordinal)
+                || n.EndsWith(".yaml", StringComparison.Ordinal)
+                || n.EndsWith(".yml", StringComparison.Ordinal)
+            )
             .Select(n => n!)
             .OrderBy(n => n, StringComparer.Ordinal);
 
@@ -58,7 +63,11 @@ public static class Corpus
         {
             // openapi-generator's composed-oneof.yaml repeats a key inside a discriminator mapping, which YamlDotNet's
             // representation model rejects; the repeated key is not under 'paths', so it is blanked for counting.
-            stream.Load(new StringReader(text.Replace("b-type: '#/components/schemas/ObjD'", "d-type: '#/components/schemas/ObjD'", StringComparison.Ordinal)));
+            stream.Load(
+                new StringReader(
+                    text.Replace("b-type: '#/components/schemas/ObjD'", "d-type: '#/components/schemas/ObjD'", StringComparison.Ordinal)
+                )
+            );
         }
 
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
@@ -84,7 +93,10 @@ public static class Corpus
 
     private static string Locate()
     {
-        var configured = typeof(Corpus).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "CorpusDir")?.Value;
+        var configured = typeof(Corpus)
+            .Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "CorpusDir")
+            ?.Value;
         if (!string.IsNullOrEmpty(configured) && System.IO.Directory.Exists(configured))
         {
             return configured;

@@ -10,11 +10,14 @@ namespace OpenApiTests.Infrastructure;
 /// <summary>Helpers to run the generator over OpenAPI documents and look at what came out.</summary>
 public static class OpenApiRun
 {
-    public static readonly IReadOnlyDictionary<string, string> OpenApiDialect = new Dictionary<string, string> { ["TypedConnectorsDialect"] = "openapi" };
+    public static readonly IReadOnlyDictionary<string, string> OpenApiDialect = new Dictionary<string, string>
+    {
+        ["TypedConnectorsDialect"] = "openapi",
+    };
 
     /// <summary>The generator over one document, compiled.</summary>
-    public static GeneratorRun Generate(string path, string text, bool withHttpClientFactory = false)
-        => GeneratorHarness.Run(new[] { new InputFile(path, text, OpenApiDialect) }, "TestApp", withHttpClientFactory);
+    public static GeneratorRun Generate(string path, string text, bool withHttpClientFactory = false) =>
+        GeneratorHarness.Run(new[] { new InputFile(path, text, OpenApiDialect) }, "TestApp", withHttpClientFactory);
 
     /// <summary>
     /// Every diagnostic reading produces (the generator reports the errors, the analyzer the rest), for documents
@@ -24,7 +27,9 @@ public static class OpenApiRun
     {
         var input = new ConnectorInput(path, text, ConnectorInputs.IsConnectorFileName(path) ? null : "openapi", null, null);
         var documents = DocumentSet.Create(files.Select(f => new DocumentText(f.Path, f.Text)).Append(new DocumentText(path, text)));
-        return ConnectorFileReader.Read(input, new GeneratorSettings("TestApp", false, false), CancellationToken.None, documents).Diagnostics.ToList();
+        return ConnectorFileReader
+            .Read(input, new GeneratorSettings("TestApp", false, false), CancellationToken.None, documents)
+            .Diagnostics.ToList();
     }
 
     /// <summary>The public async methods of the generated clients (the main client and its operation groups) — one per operation.</summary>
@@ -34,7 +39,9 @@ public static class OpenApiRun
         foreach (var tree in run.OutputCompilation.SyntaxTrees)
         {
             var model = run.OutputCompilation.GetSemanticModel(tree);
-            foreach (var declaration in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>())
+            foreach (
+                var declaration in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>()
+            )
             {
                 if (model.GetDeclaredSymbol(declaration) is INamedTypeSymbol type && IsClientClass(type))
                 {
@@ -43,14 +50,25 @@ public static class OpenApiRun
             }
         }
 
-        return clients.Distinct(SymbolEqualityComparer.Default).Cast<INamedTypeSymbol>()
+        return clients
+            .Distinct(SymbolEqualityComparer.Default)
+            .Cast<INamedTypeSymbol>()
             .SelectMany(c => c.GetMembers().OfType<IMethodSymbol>())
-            .Where(m => m.DeclaredAccessibility == Accessibility.Public && m.MethodKind == MethodKind.Ordinary && !m.IsStatic
-                && m.Parameters.LastOrDefault()?.Type.Name == "CancellationToken")
+            .Where(m =>
+                m.DeclaredAccessibility == Accessibility.Public
+                && m.MethodKind == MethodKind.Ordinary
+                && !m.IsStatic
+                && m.Parameters.LastOrDefault()?.Type.Name == "CancellationToken"
+            )
             .ToList();
     }
 
-    private static bool IsClientClass(INamedTypeSymbol type)
-        => type.GetAttributes().Any(a => a.AttributeClass?.Name == "ConnectorAttribute")
-            || (type.Name.EndsWith("Operations", StringComparison.Ordinal) && type.AllInterfaces.Any(i => i.Name.StartsWith("I", StringComparison.Ordinal) && i.Name.EndsWith("Operations", StringComparison.Ordinal)));
+    private static bool IsClientClass(INamedTypeSymbol type) =>
+        type.GetAttributes().Any(a => a.AttributeClass?.Name == "ConnectorAttribute")
+        || (
+            type.Name.EndsWith("Operations", StringComparison.Ordinal)
+            && type.AllInterfaces.Any(i =>
+                i.Name.StartsWith("I", StringComparison.Ordinal) && i.Name.EndsWith("Operations", StringComparison.Ordinal)
+            )
+        );
 }

@@ -20,13 +20,18 @@ public static class Dotnet
     public static string Configuration { get; } =
         typeof(Dotnet).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
 
-    private static string Executable
-        => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+    private static string Executable =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    public static Task<ProcessResult> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
-        => RunAsync(workingDirectory, timeout, null, arguments);
+    public static Task<ProcessResult> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunAsync(workingDirectory, timeout, null, arguments);
 
-    public static async Task<ProcessResult> RunAsync(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static async Task<ProcessResult> RunAsync(
+        string workingDirectory,
+        TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment,
+        params string[] arguments
+    )
     {
         var start = new ProcessStartInfo(Executable)
         {
@@ -43,7 +48,14 @@ public static class Dotnet
 
         // The test host may run under MSBuild (dotnet test); its MSBuild variables would point a child build at the
         // wrong SDK pieces. Build servers and node reuse would outlive the test and keep its output pipes open.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
+        foreach (
+            var name in start
+                .Environment.Keys.Where(k =>
+                    k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
+                    || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
+                )
+                .ToList()
+        )
         {
             start.Environment.Remove(name);
         }
@@ -66,8 +78,26 @@ public static class Dotnet
         var output = new StringBuilder();
         var stopwatch = Stopwatch.StartNew();
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+            }
+        };
         process.Start();
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -84,7 +114,9 @@ public static class Dotnet
             await process.WaitForExitAsync();
             lock (output)
             {
-                throw new TimeoutException($"'dotnet {string.Join(' ', arguments)}' did not finish within {timeout.TotalSeconds:0}s:\n{output}");
+                throw new TimeoutException(
+                    $"'dotnet {string.Join(' ', arguments)}' did not finish within {timeout.TotalSeconds:0}s:\n{output}"
+                );
             }
         }
 
@@ -115,9 +147,7 @@ public static class Dotnet
         {
             // Best effort: a temp folder left behind is not a test failure.
         }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        catch (UnauthorizedAccessException) { }
     }
 
     private static string FindRepoRoot()

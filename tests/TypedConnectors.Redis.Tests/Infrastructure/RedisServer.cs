@@ -31,7 +31,21 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
+        foreach (
+            var arg in new[]
+            {
+                "--port",
+                Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+            }
+        )
         {
             start.ArgumentList.Add(arg);
         }

@@ -13,7 +13,8 @@ public sealed class Worker : IAsyncDisposable
 
     private Worker(Process process) => _process = process;
 
-    public static string DllPath { get; } = typeof(Worker).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WorkerPath").Value!;
+    public static string DllPath { get; } =
+        typeof(Worker).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WorkerPath").Value!;
 
     public IEnumerable<string> Output => _output;
 
@@ -44,8 +45,16 @@ public sealed class Worker : IAsyncDisposable
 
         var process = Process.Start(start)!;
         var worker = new Worker(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) worker._output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) worker._errors.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                worker._output.Enqueue(e.Data);
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                worker._errors.Enqueue(e.Data);
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return worker;
@@ -70,7 +79,9 @@ public sealed class Worker : IAsyncDisposable
                     return last;
                 }
 
-                throw new InvalidOperationException($"worker exited ({_process.ExitCode}) before '{prefix}': {string.Join("\n", _output)}\n{Errors}");
+                throw new InvalidOperationException(
+                    $"worker exited ({_process.ExitCode}) before '{prefix}': {string.Join("\n", _output)}\n{Errors}"
+                );
             }
 
             await Task.Delay(10);
@@ -100,7 +111,8 @@ public sealed class Worker : IAsyncDisposable
     public async Task<Dictionary<string, string>> ResultAsync(TimeSpan timeout)
     {
         var line = await WaitForLineAsync("RESULT ", timeout);
-        return line["RESULT ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        return line["RESULT ".Length..]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2))
             .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal);
     }

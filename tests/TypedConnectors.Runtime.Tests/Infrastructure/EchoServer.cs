@@ -13,7 +13,8 @@ public sealed record Echo(
     Dictionary<string, string[]> Query,
     Dictionary<string, string> Cookies,
     string Body,
-    string? ContentType)
+    string? ContentType
+)
 {
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }
@@ -22,22 +23,26 @@ public static class EchoServer
 {
     /// <summary>Every request under <c>/api/echo</c> answers with the JSON <see cref="Echo"/> of what arrived.</summary>
     public static void MapEcho(WebApplication app) =>
-        app.Map("/api/echo/{**rest}", async (HttpContext context) =>
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            var body = await reader.ReadToEndAsync();
-            var feature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!;
-            var echo = new Echo(
-                context.Request.Method,
-                context.Request.Path.Value ?? string.Empty,
-                feature.RawTarget,
-                context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                context.Request.Query.ToDictionary(q => q.Key, q => q.Value.Select(v => v ?? string.Empty).ToArray()),
-                context.Request.Cookies.ToDictionary(c => c.Key, c => c.Value),
-                body,
-                context.Request.ContentType);
-            await context.Response.WriteAsync(JsonSerializer.Serialize(echo));
-        });
+        app.Map(
+            "/api/echo/{**rest}",
+            async (HttpContext context) =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                var body = await reader.ReadToEndAsync();
+                var feature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!;
+                var echo = new Echo(
+                    context.Request.Method,
+                    context.Request.Path.Value ?? string.Empty,
+                    feature.RawTarget,
+                    context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                    context.Request.Query.ToDictionary(q => q.Key, q => q.Value.Select(v => v ?? string.Empty).ToArray()),
+                    context.Request.Cookies.ToDictionary(c => c.Key, c => c.Value),
+                    body,
+                    context.Request.ContentType
+                );
+                await context.Response.WriteAsync(JsonSerializer.Serialize(echo));
+            }
+        );
 
     public static async Task<Echo> GetEchoAsync(HttpClient client, string path = "api/echo", HttpRequestMessage? request = null)
     {

@@ -8,10 +8,9 @@ public sealed class TestConnection : ConnectorConnection
         string authMethod,
         IReadOnlyDictionary<string, string?> values,
         IEnumerable<string>? secretFields = null,
-        ConnectorConnectionOptions? options = null)
-        : base(clientType, authMethod, values, secretFields ?? [], options)
-    {
-    }
+        ConnectorConnectionOptions? options = null
+    )
+        : base(clientType, authMethod, values, secretFields ?? [], options) { }
 
     public static void Require(string name, string? value) => RequireValue(name, value);
 
@@ -21,7 +20,8 @@ public sealed class TestConnection : ConnectorConnection
         string authMethod,
         Dictionary<string, string?>? values = null,
         ConnectorConnectionOptions? options = null,
-        IEnumerable<string>? secretFields = null)
+        IEnumerable<string>? secretFields = null
+    )
     {
         values ??= [];
         values["host"] = "127.0.0.1";
@@ -51,7 +51,13 @@ public sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
 
     public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
 
-    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    public void Log<TState>(
+        Microsoft.Extensions.Logging.LogLevel logLevel,
+        Microsoft.Extensions.Logging.EventId eventId,
+        TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter
+    )
     {
         var text = formatter(state, exception);
         if (state is IEnumerable<KeyValuePair<string, object?>> values)

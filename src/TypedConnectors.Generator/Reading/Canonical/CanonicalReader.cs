@@ -11,17 +11,51 @@ internal static class CanonicalReader
 
     internal static readonly string[] RootKeys =
     {
-        "format_version", "name", "slug", "display_name", "description", "domain", "icon_url", "visibility", "version",
-        "type", "base_url", "variables", "auth", "account_fields", "rate_limit", "max_concurrency", "headers",
-        "endpoints", "types", "openapi", "operations", "is_mcp",
+        "format_version",
+        "name",
+        "slug",
+        "display_name",
+        "description",
+        "domain",
+        "icon_url",
+        "visibility",
+        "version",
+        "type",
+        "base_url",
+        "variables",
+        "auth",
+        "account_fields",
+        "rate_limit",
+        "max_concurrency",
+        "headers",
+        "endpoints",
+        "types",
+        "openapi",
+        "operations",
+        "is_mcp",
     };
 
     internal static readonly string[] VariableKeys = { "name", "description", "default", "pattern" };
 
     internal static readonly string[] AuthKeys =
     {
-        "key", "type", "default", "display_name", "description", "header", "auth_header_key_override", "prefix", "in",
-        "parameter_name", "fields", "field_mutations", "auth_field_mutations", "oauth", "username_field", "password_field", "token_field",
+        "key",
+        "type",
+        "default",
+        "display_name",
+        "description",
+        "header",
+        "auth_header_key_override",
+        "prefix",
+        "in",
+        "parameter_name",
+        "fields",
+        "field_mutations",
+        "auth_field_mutations",
+        "oauth",
+        "username_field",
+        "password_field",
+        "token_field",
     };
 
     internal static readonly string[] FieldKeys = { "field_name", "label", "input_type", "hint", "required", "default" };
@@ -29,20 +63,56 @@ internal static class CanonicalReader
 
     internal static readonly string[] OAuthKeys =
     {
-        "authorize_uri", "token_uri", "user_info_uri", "refresh_uri", "available_scopes", "pkce_enabled", "grant_types",
-        "client_authentication", "authorize_parameters", "token_parameters",
+        "authorize_uri",
+        "token_uri",
+        "user_info_uri",
+        "refresh_uri",
+        "available_scopes",
+        "pkce_enabled",
+        "grant_types",
+        "client_authentication",
+        "authorize_parameters",
+        "token_parameters",
     };
 
     internal static readonly string[] EndpointKeys =
     {
-        "name", "summary", "description", "method", "path", "parameters", "body_template", "content_type", "request_body",
-        "response", "response_type", "group", "deprecated", "auth",
+        "name",
+        "summary",
+        "description",
+        "method",
+        "path",
+        "parameters",
+        "body_template",
+        "content_type",
+        "request_body",
+        "response",
+        "response_type",
+        "group",
+        "deprecated",
+        "auth",
     };
 
     internal static readonly string[] ParameterKeys =
     {
-        "name", "in", "type", "format", "enum", "items", "schema", "required", "default", "value", "description",
-        "style", "explode", "maxLength", "minLength", "minimum", "maximum", "pattern",
+        "name",
+        "in",
+        "type",
+        "format",
+        "enum",
+        "items",
+        "schema",
+        "required",
+        "default",
+        "value",
+        "description",
+        "style",
+        "explode",
+        "maxLength",
+        "minLength",
+        "minimum",
+        "maximum",
+        "pattern",
     };
 
     private static readonly string[] ShorthandKeys = { "type", "format", "enum", "items" };
@@ -56,67 +126,96 @@ internal static class CanonicalReader
     /// The keys each object of the format accepts, by the name connector.schema.json gives that object (a <c>$defs</c>
     /// entry, or the root), so a test can hold the reader and the schema to the same key sets.
     /// </summary>
-    internal static IReadOnlyDictionary<string, string[]> KeySets { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
-    {
-        ["#"] = RootKeys,
-        ["variable"] = VariableKeys,
-        ["field"] = FieldKeys,
-        ["field_mutation"] = MutationKeys,
-        ["scalekit_field_mutation"] = Scalekit.ScalekitReader.MutationKeys,
-        ["scope"] = ScopeKeys,
-        ["oauth"] = OAuthKeys,
-        ["auth_method"] = AuthKeys,
-        ["header"] = HeaderKeys,
-        ["schema"] = SchemaReader.SchemaKeys,
-        ["parameter"] = ParameterKeys,
-        ["request_body"] = RequestBodyKeys,
-        ["endpoint"] = EndpointKeys,
-        ["rate_limit"] = RateLimitKeys,
-        ["operations"] = OpenApi.OpenApiOverlay.OperationKeys,
-    };
+    internal static IReadOnlyDictionary<string, string[]> KeySets { get; } =
+        new Dictionary<string, string[]>(StringComparer.Ordinal)
+        {
+            ["#"] = RootKeys,
+            ["variable"] = VariableKeys,
+            ["field"] = FieldKeys,
+            ["field_mutation"] = MutationKeys,
+            ["scalekit_field_mutation"] = Scalekit.ScalekitReader.MutationKeys,
+            ["scope"] = ScopeKeys,
+            ["oauth"] = OAuthKeys,
+            ["auth_method"] = AuthKeys,
+            ["header"] = HeaderKeys,
+            ["schema"] = SchemaReader.SchemaKeys,
+            ["parameter"] = ParameterKeys,
+            ["request_body"] = RequestBodyKeys,
+            ["endpoint"] = EndpointKeys,
+            ["rate_limit"] = RateLimitKeys,
+            ["operations"] = OpenApi.OpenApiOverlay.OperationKeys,
+        };
 
     internal static readonly (string, ConnectorKind)[] ConnectorKinds =
     {
-        ("simple", ConnectorKind.Simple), ("enrichment", ConnectorKind.Enrichment), ("exporter", ConnectorKind.Exporter),
+        ("simple", ConnectorKind.Simple),
+        ("enrichment", ConnectorKind.Enrichment),
+        ("exporter", ConnectorKind.Exporter),
     };
 
     internal static readonly (string, AuthKind)[] AuthKinds =
     {
-        ("none", AuthKind.None), ("basic", AuthKind.Basic), ("bearer", AuthKind.Bearer), ("api_key", AuthKind.ApiKey),
-        ("oauth2", AuthKind.OAuth2), ("custom", AuthKind.Custom),
+        ("none", AuthKind.None),
+        ("basic", AuthKind.Basic),
+        ("bearer", AuthKind.Bearer),
+        ("api_key", AuthKind.ApiKey),
+        ("oauth2", AuthKind.OAuth2),
+        ("custom", AuthKind.Custom),
     };
 
     internal static readonly (string, ApiKeyLocation)[] Locations =
     {
-        ("header", ApiKeyLocation.Header), ("query", ApiKeyLocation.Query), ("cookie", ApiKeyLocation.Cookie),
+        ("header", ApiKeyLocation.Header),
+        ("query", ApiKeyLocation.Query),
+        ("cookie", ApiKeyLocation.Cookie),
     };
 
-    internal static readonly (string, FieldInputType)[] InputTypes = { ("text", FieldInputType.Text), ("password", FieldInputType.Password) };
+    internal static readonly (string, FieldInputType)[] InputTypes =
+    {
+        ("text", FieldInputType.Text),
+        ("password", FieldInputType.Password),
+    };
 
     internal static readonly (string, string)[] HttpMethods =
     {
-        ("get", "GET"), ("post", "POST"), ("put", "PUT"), ("patch", "PATCH"), ("delete", "DELETE"), ("head", "HEAD"), ("options", "OPTIONS"),
+        ("get", "GET"),
+        ("post", "POST"),
+        ("put", "PUT"),
+        ("patch", "PATCH"),
+        ("delete", "DELETE"),
+        ("head", "HEAD"),
+        ("options", "OPTIONS"),
     };
 
     internal static readonly (string, ParameterLocation)[] ParameterLocations =
     {
-        ("path", ParameterLocation.Path), ("query", ParameterLocation.Query), ("header", ParameterLocation.Header),
-        ("cookie", ParameterLocation.Cookie), ("body", ParameterLocation.Body),
+        ("path", ParameterLocation.Path),
+        ("query", ParameterLocation.Query),
+        ("header", ParameterLocation.Header),
+        ("cookie", ParameterLocation.Cookie),
+        ("body", ParameterLocation.Body),
     };
 
     internal static readonly (string, ResponseKind)[] ResponseKinds =
     {
-        ("json", ResponseKind.Json), ("text", ResponseKind.Text), ("stream", ResponseKind.Stream), ("none", ResponseKind.None),
+        ("json", ResponseKind.Json),
+        ("text", ResponseKind.Text),
+        ("stream", ResponseKind.Stream),
+        ("none", ResponseKind.None),
     };
 
     internal static readonly (string, OAuthClientAuthentication)[] ClientAuthentications =
     {
-        ("body", OAuthClientAuthentication.Body), ("basic", OAuthClientAuthentication.BasicHeader),
+        ("body", OAuthClientAuthentication.Body),
+        ("basic", OAuthClientAuthentication.BasicHeader),
     };
 
     /// <summary>True when the document looks like a canonical connector file rather than a platform payload.</summary>
-    public static bool Recognizes(DocObject root)
-        => root.Find("format_version") is not null || root.Find("endpoints") is not null || root.Find("base_url") is not null || root.Find("openapi") is not null;
+    public static bool Recognizes(DocObject root) =>
+        root.Find("format_version") is not null
+        || root.Find("endpoints") is not null
+        || root.Find("base_url") is not null
+        || root.Find("openapi") is not null;
 
     public static ConnectorSpec? Read(DocContext context, DocObject root)
     {
@@ -125,7 +224,12 @@ internal static class CanonicalReader
         // good: a later format must be asked for, so a file never changes meaning under a newer generator.
         if (context.Integer(root, "format_version") is { } version && version != FormatVersion)
         {
-            context.Report(DiagnosticDescriptors.UnsupportedFormatVersion, root.Get("format_version")!, version.ToString(System.Globalization.CultureInfo.InvariantCulture), FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            context.Report(
+                DiagnosticDescriptors.UnsupportedFormatVersion,
+                root.Get("format_version")!,
+                version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            );
             return null;
         }
 
@@ -136,7 +240,12 @@ internal static class CanonicalReader
         if (openApi is null && root.Find("operations") is { } operations && context.AsObject(operations.Value, "operations") is not null)
         {
             // Without a document there is nothing to select: the key would silently do nothing.
-            context.ReportKey(DiagnosticDescriptors.ValueOutOfRange, operations, "operations", "selects operations of the document named by \"openapi\", and this file names none");
+            context.ReportKey(
+                DiagnosticDescriptors.ValueOutOfRange,
+                operations,
+                "operations",
+                "selects operations of the document named by \"openapi\", and this file names none"
+            );
         }
         var name = context.String(root, "name", required: true, where: "a connector") ?? "";
         var schemas = new SchemaReader(context, context.Object(root, "types"));
@@ -166,7 +275,10 @@ internal static class CanonicalReader
             OpenApiReference = openApi,
         };
 
-        return spec with { Types = schemas.Types };
+        return spec with
+        {
+            Types = schemas.Types,
+        };
     }
 
     internal static EquatableArray<T> ReadList<T>(DocContext context, DocObject parent, string key, Func<DocObject, string, T?> read)
@@ -192,13 +304,18 @@ internal static class CanonicalReader
 
     internal static EquatableArray<HeaderSpec> ReadHeaders(DocContext context, DocObject parent, string key, string prefix = "")
     {
-        return ReadList(context, parent, key, (o, p) =>
-        {
-            context.CheckKeys(o, HeaderKeys, "a header");
-            var headerName = context.String(o, "name", required: true, where: "a header");
-            var value = context.Scalar(o, "value", ScalarKind.String, ScalarKind.Number, ScalarKind.Boolean) ?? "";
-            return headerName is null ? null : new HeaderSpec(headerName, value, prefix + p);
-        });
+        return ReadList(
+            context,
+            parent,
+            key,
+            (o, p) =>
+            {
+                context.CheckKeys(o, HeaderKeys, "a header");
+                var headerName = context.String(o, "name", required: true, where: "a header");
+                var value = context.Scalar(o, "value", ScalarKind.String, ScalarKind.Number, ScalarKind.Boolean) ?? "";
+                return headerName is null ? null : new HeaderSpec(headerName, value, prefix + p);
+            }
+        );
     }
 
     private static VariableSpec? ReadVariable(DocContext context, DocObject obj, string pointer)
@@ -226,7 +343,8 @@ internal static class CanonicalReader
         string pointer,
         IReadOnlyCollection<string>? keys = null,
         IReadOnlyList<(string Name, FieldInputType Value)>? inputTypes = null,
-        string what = "a field")
+        string what = "a field"
+    )
     {
         context.CheckKeys(obj, keys ?? FieldKeys, what);
         var name = context.String(obj, "field_name", required: true, where: "a field");
@@ -301,12 +419,13 @@ internal static class CanonicalReader
         return type is null ? null : method;
     }
 
-    internal static string DefaultKey(AuthKind kind) => kind switch
-    {
-        AuthKind.ApiKey => "api_key",
-        AuthKind.OAuth2 => "oauth2",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
+    internal static string DefaultKey(AuthKind kind) =>
+        kind switch
+        {
+            AuthKind.ApiKey => "api_key",
+            AuthKind.OAuth2 => "oauth2",
+            _ => kind.ToString().ToLowerInvariant(),
+        };
 
     internal static OAuthSpec ReadOAuth(DocContext context, DocObject obj, string pointer)
     {
@@ -356,7 +475,9 @@ internal static class CanonicalReader
             Scopes = scopes.ToImmutable(),
             PkceEnabled = context.Bool(obj, "pkce_enabled") ?? false,
             GrantTypes = grants.ToImmutable(),
-            ClientAuthentication = context.Enum(obj, "client_authentication", ClientAuthentications, "client authentication") ?? OAuthClientAuthentication.Body,
+            ClientAuthentication =
+                context.Enum(obj, "client_authentication", ClientAuthentications, "client authentication")
+                ?? OAuthClientAuthentication.Body,
             ExtraAuthorizeParameters = ReadPairs(context, obj, "authorize_parameters"),
             ExtraTokenParameters = ReadPairs(context, obj, "token_parameters"),
             Pointer = pointer,
@@ -370,8 +491,11 @@ internal static class CanonicalReader
             return EquatableArray<HeaderSpec>.Empty;
         }
 
-        return pairs.Properties
-            .Select(p => new HeaderSpec(p.Name, context.Scalar(pairs, p.Name, ScalarKind.String, ScalarKind.Number, ScalarKind.Boolean) ?? ""))
+        return pairs
+            .Properties.Select(p => new HeaderSpec(
+                p.Name,
+                context.Scalar(pairs, p.Name, ScalarKind.String, ScalarKind.Number, ScalarKind.Boolean) ?? ""
+            ))
             .ToEquatableArray();
     }
 
@@ -384,16 +508,34 @@ internal static class CanonicalReader
                 return null;
             case DocScalar { Kind: ScalarKind.Number }:
                 // A bare number is requests per minute, as the platforms write it.
-                return context.Integer(root, "rate_limit") is { } perMinute ? new RateLimitSpec((int)Math.Max(int.MinValue, Math.Min(int.MaxValue, perMinute)), 60) : null;
+                return context.Integer(root, "rate_limit") is { } perMinute
+                    ? new RateLimitSpec((int)Math.Max(int.MinValue, Math.Min(int.MaxValue, perMinute)), 60)
+                    : null;
             case DocObject obj:
                 context.CheckKeys(obj, RateLimitKeys, "a rate limit");
                 var requests = context.Integer(obj, "requests", required: true, where: "a rate limit");
                 var seconds = context.Integer(obj, "window_seconds");
-                var per = context.Enum(obj, "per", new[] { ("second", 1L), ("minute", 60L), ("hour", 3600L), ("day", 86400L) }, "rate limit window");
+                var per = context.Enum(
+                    obj,
+                    "per",
+                    new[] { ("second", 1L), ("minute", 60L), ("hour", 3600L), ("day", 86400L) },
+                    "rate limit window"
+                );
                 var window = seconds ?? per ?? 60;
-                return requests is null ? null : new RateLimitSpec((int)Math.Max(int.MinValue, Math.Min(int.MaxValue, requests.Value)), (int)Math.Max(int.MinValue, Math.Min(int.MaxValue, window)));
+                return requests is null
+                    ? null
+                    : new RateLimitSpec(
+                        (int)Math.Max(int.MinValue, Math.Min(int.MaxValue, requests.Value)),
+                        (int)Math.Max(int.MinValue, Math.Min(int.MaxValue, window))
+                    );
             case { } other:
-                context.Report(DiagnosticDescriptors.WrongValueType, other, "rate_limit", "a number (requests per minute) or an object", DocContext.Describe(other));
+                context.Report(
+                    DiagnosticDescriptors.WrongValueType,
+                    other,
+                    "rate_limit",
+                    "a number (requests per minute) or an object",
+                    DocContext.Describe(other)
+                );
                 return null;
         }
     }
@@ -408,18 +550,36 @@ internal static class CanonicalReader
         // Read to the end even when the endpoint cannot be generated, so the rest of it is checked in the same build.
         var typePrefix = Naming.ToPascal(name ?? "", "Endpoint");
         var contentTypeText = context.String(obj, "content_type");
-        var parameters = ReadList(context, obj, "parameters", (o, p) => ReadParameter(context, schemas, o, pointer + p, typePrefix)).ToList();
+        var parameters = ReadList(context, obj, "parameters", (o, p) => ReadParameter(context, schemas, o, pointer + p, typePrefix))
+            .ToList();
 
         BodySpec? body = null;
         var templateNode = obj.Get("body_template");
-        if (templateNode is not null && context.AsString(templateNode, "body_template") is { } template && templateNode is DocScalar templateScalar)
+        if (
+            templateNode is not null
+            && context.AsString(templateNode, "body_template") is { } template
+            && templateNode is DocScalar templateScalar
+        )
         {
             body = ReadTemplate(context, templateScalar, template, parameters, pointer + "/body_template", contentTypeText);
         }
         else if (context.Object(obj, "request_body") is { } requestBody)
         {
             context.CheckKeys(requestBody, RequestBodyKeys, "a request body");
-            var contentType = context.Enum(requestBody, "content_type", new[] { ("json", BodyKind.Json), ("form", BodyKind.Form), ("multipart", BodyKind.Multipart), ("binary", BodyKind.Binary), ("text", BodyKind.Text) }, "request body content type") ?? BodyKind.Json;
+            var contentType =
+                context.Enum(
+                    requestBody,
+                    "content_type",
+                    new[]
+                    {
+                        ("json", BodyKind.Json),
+                        ("form", BodyKind.Form),
+                        ("multipart", BodyKind.Multipart),
+                        ("binary", BodyKind.Binary),
+                        ("text", BodyKind.Text),
+                    },
+                    "request body content type"
+                ) ?? BodyKind.Json;
             body = new BodySpec
             {
                 Kind = contentType,
@@ -449,7 +609,8 @@ internal static class CanonicalReader
 
         var responseNode = obj.Get("response");
         var responseType = responseNode is null ? null : schemas.Read(responseNode, typePrefix + "Response");
-        var responseKind = context.Enum(obj, "response_type", ResponseKinds, "response type")
+        var responseKind =
+            context.Enum(obj, "response_type", ResponseKinds, "response type")
             ?? (responseType is null ? ResponseKind.None : ResponseKind.Json);
 
         var auth = ImmutableArray.CreateBuilder<string>();
@@ -502,14 +663,23 @@ internal static class CanonicalReader
     }
 
     /// <summary>Parses a body template; its variables become body parameters (typed when declared with "in": "body").</summary>
-    internal static BodySpec? ReadTemplate(DocContext context, DocScalar node, string template, List<ParameterSpec> parameters, string pointer, string? contentType)
+    internal static BodySpec? ReadTemplate(
+        DocContext context,
+        DocScalar node,
+        string template,
+        List<ParameterSpec> parameters,
+        string pointer,
+        string? contentType
+    )
     {
         var parsed = BodyTemplateParser.Parse(template);
         if (parsed.Error is not null)
         {
             var start = context.File.OffsetInString(node, parsed.ErrorIndex);
             var end = context.File.OffsetInString(node, parsed.ErrorIndex + parsed.ErrorLength);
-            context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBodyTemplate, context.File.Locate(start, end - start), parsed.Error));
+            context.Diagnostics.Add(
+                DiagnosticInfo.Create(DiagnosticDescriptors.InvalidBodyTemplate, context.File.Locate(start, end - start), parsed.Error)
+            );
             return null;
         }
 
@@ -518,15 +688,17 @@ internal static class CanonicalReader
             if (!parameters.Any(p => p.Location == ParameterLocation.Body && p.Name == variable))
             {
                 var segment = parsed.Segments.First(s => s.Variable == variable);
-                parameters.Add(new ParameterSpec
-                {
-                    Name = variable,
-                    Location = ParameterLocation.Body,
-                    Type = TypeRef.String,
-                    Required = segment.Default is null,
-                    Default = segment.Default,
-                    Pointer = pointer,
-                });
+                parameters.Add(
+                    new ParameterSpec
+                    {
+                        Name = variable,
+                        Location = ParameterLocation.Body,
+                        Type = TypeRef.String,
+                        Required = segment.Default is null,
+                        Default = segment.Default,
+                        Pointer = pointer,
+                    }
+                );
             }
         }
 
@@ -557,7 +729,12 @@ internal static class CanonicalReader
             {
                 if (obj.Find(key) is { } both)
                 {
-                    context.ReportKey(DiagnosticDescriptors.ValueOutOfRange, both, key, "cannot be given next to \"schema\": the parameter's type is in one place or the other");
+                    context.ReportKey(
+                        DiagnosticDescriptors.ValueOutOfRange,
+                        both,
+                        key,
+                        "cannot be given next to \"schema\": the parameter's type is in one place or the other"
+                    );
                 }
             }
         }
@@ -595,7 +772,20 @@ internal static class CanonicalReader
             Description = context.String(obj, "description"),
             Default = defaultText,
             Constant = string.IsNullOrEmpty(constant) ? null : constant,
-            Style = context.Enum(obj, "style", new[] { ("form", ParameterStyle.Form), ("spaceDelimited", ParameterStyle.SpaceDelimited), ("pipeDelimited", ParameterStyle.PipeDelimited), ("deepObject", ParameterStyle.DeepObject), ("simple", ParameterStyle.Simple) }, "parameter style") ?? ParameterStyle.Form,
+            Style =
+                context.Enum(
+                    obj,
+                    "style",
+                    new[]
+                    {
+                        ("form", ParameterStyle.Form),
+                        ("spaceDelimited", ParameterStyle.SpaceDelimited),
+                        ("pipeDelimited", ParameterStyle.PipeDelimited),
+                        ("deepObject", ParameterStyle.DeepObject),
+                        ("simple", ParameterStyle.Simple),
+                    },
+                    "parameter style"
+                ) ?? ParameterStyle.Form,
             Explode = context.Bool(obj, "explode") ?? true,
             Constraints = constraints,
             Pointer = pointer,

@@ -23,19 +23,37 @@ internal sealed class DatabarReader : IConnectorReader
     // "id" and "created_at" appear when the payload is a connector the Databar API returned.
     internal static readonly string[] RootKeys =
     {
-        "name", "type", "method", "url", "headers", "parameters", "body", "body_template", "rate_limit", "max_concurrency",
-        "id", "created_at",
+        "name",
+        "type",
+        "method",
+        "url",
+        "headers",
+        "parameters",
+        "body",
+        "body_template",
+        "rate_limit",
+        "max_concurrency",
+        "id",
+        "created_at",
     };
 
     internal static readonly string[] NameValueKeys = { "name", "value" };
 
     private static readonly (string, ConnectorKind)[] Kinds =
     {
-        ("simple", ConnectorKind.Simple), ("enrichment", ConnectorKind.Enrichment), ("exporter", ConnectorKind.Exporter),
+        ("simple", ConnectorKind.Simple),
+        ("enrichment", ConnectorKind.Enrichment),
+        ("exporter", ConnectorKind.Exporter),
     };
 
-    private static readonly Regex AuthorizationValue = new(@"^\s*(?<scheme>[A-Za-z][A-Za-z0-9_-]*)\s+(?<credential>\S.*?)\s*$", RegexOptions.CultureInvariant);
-    private static readonly Regex CredentialHeaderName = new(@"(^|[-_])(api[-_]?key|apikey|token|secret|access[-_]?key|auth[-_]?token)($|[-_])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex AuthorizationValue = new(
+        @"^\s*(?<scheme>[A-Za-z][A-Za-z0-9_-]*)\s+(?<credential>\S.*?)\s*$",
+        RegexOptions.CultureInvariant
+    );
+    private static readonly Regex CredentialHeaderName = new(
+        @"(^|[-_])(api[-_]?key|apikey|token|secret|access[-_]?key|auth[-_]?token)($|[-_])",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
+    );
 
     public string Dialect => "databar";
 
@@ -45,7 +63,14 @@ internal sealed class DatabarReader : IConnectorReader
     {
         context.CheckKeys(root, RootKeys, "a Databar connector");
         var name = context.String(root, "name", required: true, where: "a Databar connector") ?? "";
-        var method = context.OneOf(root, "method", CanonicalReader.HttpMethods, "HTTP method", required: true, where: "a Databar connector");
+        var method = context.OneOf(
+            root,
+            "method",
+            CanonicalReader.HttpMethods,
+            "HTTP method",
+            required: true,
+            where: "a Databar connector"
+        );
         var url = context.String(root, "url", required: true, where: "a Databar connector");
         _ = context.Integer(root, "id");
         _ = context.String(root, "created_at");
@@ -77,15 +102,17 @@ internal sealed class DatabarReader : IConnectorReader
                 continue;
             }
 
-            parameters.Add(new ParameterSpec
-            {
-                Name = header.Name,
-                Location = ParameterLocation.Header,
-                Type = TypeRef.String,
-                Required = header.Value.Length == 0,
-                Constant = header.Value.Length == 0 ? null : header.Value,
-                Pointer = pointer,
-            });
+            parameters.Add(
+                new ParameterSpec
+                {
+                    Name = header.Name,
+                    Location = ParameterLocation.Header,
+                    Type = TypeRef.String,
+                    Required = header.Value.Length == 0,
+                    Constant = header.Value.Length == 0 ? null : header.Value,
+                    Pointer = pointer,
+                }
+            );
         }
 
         foreach (var (parameter, pointer) in ReadNameValues(context, root, "parameters"))
@@ -114,7 +141,12 @@ internal sealed class DatabarReader : IConnectorReader
 
             if (parameters.Any(p => p.Location == ParameterLocation.Body))
             {
-                body = new BodySpec { Kind = BodyKind.JsonFields, ContentType = contentType ?? "application/json", Pointer = "/body" };
+                body = new BodySpec
+                {
+                    Kind = BodyKind.JsonFields,
+                    ContentType = contentType ?? "application/json",
+                    Pointer = "/body",
+                };
             }
         }
 
@@ -136,7 +168,12 @@ internal sealed class DatabarReader : IConnectorReader
             Path = path,
             Parameters = parameters.ToEquatableArray(),
             Body = body,
-            Response = new ResponseSpec { Kind = ResponseKind.Json, Type = TypeRef.Any, Description = "The endpoint's JSON response." },
+            Response = new ResponseSpec
+            {
+                Kind = ResponseKind.Json,
+                Type = TypeRef.Any,
+                Description = "The endpoint's JSON response.",
+            },
             Pointer = "",
         };
 
@@ -170,20 +207,19 @@ internal sealed class DatabarReader : IConnectorReader
         }
 
         var authorityEnd = url.IndexOfAny(new[] { '/', '?', '#' }, schemeEnd + 3);
-        return authorityEnd < 0
-            ? (url, "")
-            : (url.Substring(0, authorityEnd), url.Substring(authorityEnd).TrimStart('/'));
+        return authorityEnd < 0 ? (url, "") : (url.Substring(0, authorityEnd), url.Substring(authorityEnd).TrimStart('/'));
     }
 
-    private static ParameterSpec NameValueParameter(HeaderSpec entry, ParameterLocation location, string pointer) => new()
-    {
-        Name = entry.Name,
-        Location = location,
-        Type = TypeRef.String,
-        Required = entry.Value.Length == 0,
-        Default = entry.Value.Length == 0 ? null : entry.Value,
-        Pointer = pointer,
-    };
+    private static ParameterSpec NameValueParameter(HeaderSpec entry, ParameterLocation location, string pointer) =>
+        new()
+        {
+            Name = entry.Name,
+            Location = location,
+            Type = TypeRef.String,
+            Required = entry.Value.Length == 0,
+            Default = entry.Value.Length == 0 ? null : entry.Value,
+            Pointer = pointer,
+        };
 
     /// <summary>
     /// An auth method that replaces a credential written into a header: <c>Authorization: Bearer …</c> (or another
@@ -193,7 +229,10 @@ internal sealed class DatabarReader : IConnectorReader
     private static AuthMethodSpec? CredentialAuth(HeaderSpec header, string pointer)
     {
         var description = "Replaces the literal value of the connector's '" + header.Name + "' header with a secret of the connection.";
-        if (string.Equals(header.Name, "Authorization", StringComparison.OrdinalIgnoreCase) || string.Equals(header.Name, "Proxy-Authorization", StringComparison.OrdinalIgnoreCase))
+        if (
+            string.Equals(header.Name, "Authorization", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(header.Name, "Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
+        )
         {
             var headerName = string.Equals(header.Name, "Authorization", StringComparison.OrdinalIgnoreCase) ? null : header.Name;
             var match = AuthorizationValue.Match(header.Value);
@@ -209,8 +248,20 @@ internal sealed class DatabarReader : IConnectorReader
                     UsernameField = "username",
                     PasswordField = "password",
                     Fields = EquatableArray.Create(
-                        new FieldSpec { Name = "username", Label = "Username", Pointer = pointer + "/value" },
-                        new FieldSpec { Name = "password", Label = "Password", InputType = FieldInputType.Password, Pointer = pointer + "/value" }),
+                        new FieldSpec
+                        {
+                            Name = "username",
+                            Label = "Username",
+                            Pointer = pointer + "/value",
+                        },
+                        new FieldSpec
+                        {
+                            Name = "password",
+                            Label = "Password",
+                            InputType = FieldInputType.Password,
+                            Pointer = pointer + "/value",
+                        }
+                    ),
                     Pointer = pointer,
                 };
             }
@@ -228,14 +279,18 @@ internal sealed class DatabarReader : IConnectorReader
                 Prefix = scheme is null || string.Equals(scheme, "Bearer", StringComparison.Ordinal) ? null : scheme,
                 Location = ApiKeyLocation.Header,
                 TokenField = "token",
-                Fields = EquatableArray.Create(new FieldSpec
-                {
-                    Name = "token",
-                    Label = header.Name,
-                    Hint = scheme is null ? "The value of the '" + header.Name + "' header." : "The credential sent after '" + scheme + " ' in the '" + header.Name + "' header.",
-                    InputType = FieldInputType.Password,
-                    Pointer = pointer + "/value",
-                }),
+                Fields = EquatableArray.Create(
+                    new FieldSpec
+                    {
+                        Name = "token",
+                        Label = header.Name,
+                        Hint = scheme is null
+                            ? "The value of the '" + header.Name + "' header."
+                            : "The credential sent after '" + scheme + " ' in the '" + header.Name + "' header.",
+                        InputType = FieldInputType.Password,
+                        Pointer = pointer + "/value",
+                    }
+                ),
                 Pointer = pointer,
             };
         }
@@ -251,14 +306,16 @@ internal sealed class DatabarReader : IConnectorReader
                 HeaderName = header.Name,
                 Location = ApiKeyLocation.Header,
                 TokenField = "api_key",
-                Fields = EquatableArray.Create(new FieldSpec
-                {
-                    Name = "api_key",
-                    Label = header.Name,
-                    Hint = "The value of the '" + header.Name + "' header.",
-                    InputType = FieldInputType.Password,
-                    Pointer = pointer + "/value",
-                }),
+                Fields = EquatableArray.Create(
+                    new FieldSpec
+                    {
+                        Name = "api_key",
+                        Label = header.Name,
+                        Hint = "The value of the '" + header.Name + "' header.",
+                        InputType = FieldInputType.Password,
+                        Pointer = pointer + "/value",
+                    }
+                ),
                 Pointer = pointer,
             };
         }

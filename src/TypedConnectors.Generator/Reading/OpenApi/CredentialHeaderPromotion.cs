@@ -12,7 +12,9 @@ namespace TypedConnectors.Generator.Reading.OpenApi;
 internal static class CredentialHeaderPromotion
 {
     public static (EquatableArray<AuthMethodSpec> Auth, EquatableArray<OperationSpec> Operations) Apply(
-        EquatableArray<AuthMethodSpec> auth, EquatableArray<OperationSpec> operations)
+        EquatableArray<AuthMethodSpec> auth,
+        EquatableArray<OperationSpec> operations
+    )
     {
         if (!auth.IsEmpty || operations.IsEmpty)
         {
@@ -20,10 +22,14 @@ internal static class CredentialHeaderPromotion
         }
 
         // Only a header every operation requires is the API's credential; one that some operations take is a parameter.
-        var candidate = operations[0].Parameters
-            .Where(p => IsCredentialHeader(p))
+        var candidate = operations[0]
+            .Parameters.Where(p => IsCredentialHeader(p))
             .Select(p => p.Name)
-            .FirstOrDefault(name => operations.All(o => o.Parameters.Any(p => IsCredentialHeader(p) && string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))));
+            .FirstOrDefault(name =>
+                operations.All(o =>
+                    o.Parameters.Any(p => IsCredentialHeader(p) && string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+                )
+            );
         if (candidate is null)
         {
             return (auth, operations);
@@ -41,19 +47,41 @@ internal static class CredentialHeaderPromotion
             HeaderName = isAuthorization ? null : candidate,
             Location = ApiKeyLocation.Header,
             TokenField = "api_key",
-            Fields = EquatableArray.Create(new FieldSpec { Name = "api_key", Label = first.Description ?? candidate, InputType = FieldInputType.Password, Pointer = first.Pointer }),
+            Fields = EquatableArray.Create(
+                new FieldSpec
+                {
+                    Name = "api_key",
+                    Label = first.Description ?? candidate,
+                    InputType = FieldInputType.Password,
+                    Pointer = first.Pointer,
+                }
+            ),
             Pointer = first.Pointer,
         };
 
-        var rewritten = operations.Select(o => o with
-        {
-            Parameters = o.Parameters.Where(p => !(p.Location == ParameterLocation.Header && string.Equals(p.Name, candidate, StringComparison.OrdinalIgnoreCase))).ToEquatableArray(),
-            Anonymous = false,
-        }).ToImmutableArray();
+        var rewritten = operations
+            .Select(o =>
+                o with
+                {
+                    Parameters = o
+                        .Parameters.Where(p =>
+                            !(
+                                p.Location == ParameterLocation.Header
+                                && string.Equals(p.Name, candidate, StringComparison.OrdinalIgnoreCase)
+                            )
+                        )
+                        .ToEquatableArray(),
+                    Anonymous = false,
+                }
+            )
+            .ToImmutableArray();
         return (EquatableArray.Create(method), rewritten);
     }
 
-    private static bool IsCredentialHeader(ParameterSpec parameter)
-        => parameter.Location == ParameterLocation.Header && parameter.Required && parameter.Constant is null
-            && parameter.Type.Kind == TypeKind.String && ConnectorValidator.IsCredentialName(parameter.Name);
+    private static bool IsCredentialHeader(ParameterSpec parameter) =>
+        parameter.Location == ParameterLocation.Header
+        && parameter.Required
+        && parameter.Constant is null
+        && parameter.Type.Kind == TypeKind.String
+        && ConnectorValidator.IsCredentialName(parameter.Name);
 }

@@ -12,8 +12,8 @@ internal sealed record DocumentText(string Path, string Text);
 /// </summary>
 internal sealed record DocumentSet(EquatableArray<DocumentText> Documents)
 {
-    public static DocumentSet Create(IEnumerable<DocumentText> documents)
-        => new(documents.OrderBy(d => d.Path, StringComparer.Ordinal).ToEquatableArray());
+    public static DocumentSet Create(IEnumerable<DocumentText> documents) =>
+        new(documents.OrderBy(d => d.Path, StringComparer.Ordinal).ToEquatableArray());
 
     /// <summary>The document at <paramref name="path"/>: exact spelling first, then ignoring case and separators.</summary>
     public DocumentText? Find(string path)
@@ -42,9 +42,10 @@ internal sealed record DocumentSet(EquatableArray<DocumentText> Documents)
 internal static class DocumentPaths
 {
     /// <summary>True for references that would need the network or leave the project's files (URLs, file URIs).</summary>
-    public static bool IsRemote(string reference)
-        => reference.IndexOf("://", StringComparison.Ordinal) > 0 || reference.StartsWith("//", StringComparison.Ordinal)
-            || reference.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
+    public static bool IsRemote(string reference) =>
+        reference.IndexOf("://", StringComparison.Ordinal) > 0
+        || reference.StartsWith("//", StringComparison.Ordinal)
+        || reference.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Resolves <paramref name="relative"/> against the folder of <paramref name="fromPath"/>.</summary>
     public static string Combine(string fromPath, string relative)
@@ -85,9 +86,10 @@ internal static class DocumentPaths
         return (rooted ? "/" : "") + string.Join("/", segments);
     }
 
-    private static bool IsRooted(string path)
-        => path.StartsWith("/", StringComparison.Ordinal) || path.StartsWith("\\", StringComparison.Ordinal)
-            || (path.Length >= 2 && path[1] == ':' && char.IsLetter(path[0]));
+    private static bool IsRooted(string path) =>
+        path.StartsWith("/", StringComparison.Ordinal)
+        || path.StartsWith("\\", StringComparison.Ordinal)
+        || (path.Length >= 2 && path[1] == ':' && char.IsLetter(path[0]));
 
     public static string FileName(string path)
     {
@@ -102,7 +104,10 @@ internal static class DocumentPaths
 /// </summary>
 internal static class ReferenceScan
 {
-    private static readonly Regex OpenApiKey = new(@"(?m)(?:""openapi""|^openapi)\s*:\s*[""']?([^""'\r\n#,}]+?)[""']?\s*(?:,|}|\r|\n|#|$)", RegexOptions.CultureInvariant);
+    private static readonly Regex OpenApiKey = new(
+        @"(?m)(?:""openapi""|^openapi)\s*:\s*[""']?([^""'\r\n#,}]+?)[""']?\s*(?:,|}|\r|\n|#|$)",
+        RegexOptions.CultureInvariant
+    );
     private static readonly Regex ExternalRef = new(@"[""']?\$ref[""']?\s*:\s*[""']?(?!#)[^\s""'#,}]", RegexOptions.CultureInvariant);
     private static readonly Regex Version = new(@"^\d+(\.\d+)*(-[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant);
 
@@ -125,6 +130,6 @@ internal static class ReferenceScan
     }
 
     /// <summary>True when reading the file may need other AdditionalFiles.</summary>
-    public static bool MayReferenceOtherFiles(ConnectorInput input)
-        => ReferencedDocument(input) is not null || ExternalRef.IsMatch(input.Text);
+    public static bool MayReferenceOtherFiles(ConnectorInput input) =>
+        ReferencedDocument(input) is not null || ExternalRef.IsMatch(input.Text);
 }

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.OpenApi.Reader;
-using OpenApiReadResult = Microsoft.OpenApi.Reader.ReadResult;
 using TypedConnectors.Generator.Diagnostics;
+using OpenApiReadResult = Microsoft.OpenApi.Reader.ReadResult;
 
 namespace TypedConnectors.Generator.Reading.OpenApi;
 
@@ -21,8 +21,18 @@ internal static class MicrosoftOpenApiCheck
 
     private static readonly string[] BooleanKeys =
     {
-        "required", "explode", "allowEmptyValue", "deprecated", "nullable", "readOnly", "writeOnly", "allowReserved", "uniqueItems",
-        "exclusiveMinimum", "exclusiveMaximum", "x-nullable",
+        "required",
+        "explode",
+        "allowEmptyValue",
+        "deprecated",
+        "nullable",
+        "readOnly",
+        "writeOnly",
+        "allowReserved",
+        "uniqueItems",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "x-nullable",
     };
 
     private static readonly Dictionary<string, string[]> EnumKeys = new(StringComparer.Ordinal)
@@ -49,7 +59,11 @@ internal static class MicrosoftOpenApiCheck
         try
         {
             var settings = new OpenApiReaderSettings { LoadExternalRefs = false };
-            result = new OpenApiJsonReader().Read(node!, new Uri("https://typedconnectors.invalid/" + Uri.EscapeDataString(DocumentPaths.FileName(document.Path))), settings);
+            result = new OpenApiJsonReader().Read(
+                node!,
+                new Uri("https://typedconnectors.invalid/" + Uri.EscapeDataString(DocumentPaths.FileName(document.Path))),
+                settings
+            );
         }
         catch (OperationCanceledException)
         {
@@ -60,18 +74,27 @@ internal static class MicrosoftOpenApiCheck
             var suspect = FindSuspect(document, document.Root, ex.Message, 0) ?? (DocNode)document.Root;
             context.Warn(
                 document.File.Locate(suspect.Start, suspect == document.Root ? Math.Min(1, suspect.Length) : suspect.Length),
-                "Microsoft.OpenApi cannot read this document (" + ex.GetType().Name + ": " + ex.Message.Trim() + "); the client is generated from TypedConnectors' own reading of it");
+                "Microsoft.OpenApi cannot read this document ("
+                    + ex.GetType().Name
+                    + ": "
+                    + ex.Message.Trim()
+                    + "); the client is generated from TypedConnectors' own reading of it"
+            );
             return;
         }
 
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        var problems = (result.Diagnostic?.Errors ?? new List<Microsoft.OpenApi.OpenApiError>()).Concat(result.Diagnostic?.Warnings ?? new List<Microsoft.OpenApi.OpenApiError>());
+        var problems = (result.Diagnostic?.Errors ?? new List<Microsoft.OpenApi.OpenApiError>()).Concat(
+            result.Diagnostic?.Warnings ?? new List<Microsoft.OpenApi.OpenApiError>()
+        );
         foreach (var problem in problems)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
             var pointer = MapPointer(context, (problem.Pointer ?? "").TrimStart('#'));
             var message = (problem.Message ?? "").Trim();
-            if (pointer.EndsWith("/$ref", StringComparison.Ordinal) && (ResolvesForUs(context, pointer) || ReportedBroken(context, pointer)))
+            if (
+                pointer.EndsWith("/$ref", StringComparison.Ordinal) && (ResolvesForUs(context, pointer) || ReportedBroken(context, pointer))
+            )
             {
                 // Microsoft.OpenApi resolves only references to components; TypedConnectors follows any JSON pointer.
                 // One it cannot follow either already has its TC0033/TC0034 at the same place.
@@ -104,9 +127,11 @@ internal static class MicrosoftOpenApiCheck
         return pointer;
     }
 
-    private static bool ReportedBroken(OpenApiContext context, string pointer)
-        => context.Main.ResolvePointer(pointer) is { } reference
-            && context.BrokenReferences.Contains(context.Main.Path + "#" + reference.Start.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    private static bool ReportedBroken(OpenApiContext context, string pointer) =>
+        context.Main.ResolvePointer(pointer) is { } reference
+        && context.BrokenReferences.Contains(
+            context.Main.Path + "#" + reference.Start.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        );
 
     private static bool ResolvesForUs(OpenApiContext context, string pointer)
     {
@@ -124,7 +149,10 @@ internal static class MicrosoftOpenApiCheck
             foreach (Match match in Quoted.Matches(message))
             {
                 var key = match.Groups[1].Value;
-                var found = document.Find(obj, key) ?? obj.Properties.Select(p => p.Value is DocObject child ? document.Find(child, key) : null).FirstOrDefault(p => p is not null);
+                var found =
+                    document.Find(obj, key)
+                    ?? obj.Properties.Select(p => p.Value is DocObject child ? document.Find(child, key) : null)
+                        .FirstOrDefault(p => p is not null);
                 if (found is not null)
                 {
                     return document.File.LocateName(found);
@@ -150,12 +178,20 @@ internal static class MicrosoftOpenApiCheck
             {
                 if (property.Value is DocScalar scalar)
                 {
-                    if (BooleanKeys.Contains(property.Name) && scalar.Kind != ScalarKind.Boolean && (quoted.Count == 0 || quoted.Contains(scalar.Text)))
+                    if (
+                        BooleanKeys.Contains(property.Name)
+                        && scalar.Kind != ScalarKind.Boolean
+                        && (quoted.Count == 0 || quoted.Contains(scalar.Text))
+                    )
                     {
                         return scalar;
                     }
 
-                    if (EnumKeys.TryGetValue(property.Name, out var allowed) && scalar.Kind == ScalarKind.String && !allowed.Contains(scalar.Text))
+                    if (
+                        EnumKeys.TryGetValue(property.Name, out var allowed)
+                        && scalar.Kind == ScalarKind.String
+                        && !allowed.Contains(scalar.Text)
+                    )
                     {
                         return scalar;
                     }

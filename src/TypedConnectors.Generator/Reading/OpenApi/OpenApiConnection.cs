@@ -36,7 +36,10 @@ internal sealed class OpenApiConnection
         if (Document.Get(root, "schemes") is DocArray schemes)
         {
             var names = schemes.Items.OfType<DocScalar>().Select(s => s.Text.ToLowerInvariant()).ToList();
-            scheme = names.Contains("https") ? "https" : names.Contains("http") ? "http" : "https";
+            scheme =
+                names.Contains("https") ? "https"
+                : names.Contains("http") ? "http"
+                : "https";
         }
 
         if (basePath.Length > 0 && basePath[0] != '/')
@@ -54,8 +57,11 @@ internal sealed class OpenApiConnection
 
     private (string, ImmutableArray<VariableSpec>) ReadV3Server()
     {
-        if (Document.Get(Document.Root, "servers") is not DocArray { Items.Count: > 0 } servers || servers.Items[0] is not DocObject server
-            || Document.Get(server, "url") is not DocScalar { Kind: ScalarKind.String } urlNode)
+        if (
+            Document.Get(Document.Root, "servers") is not DocArray { Items.Count: > 0 } servers
+            || servers.Items[0] is not DocObject server
+            || Document.Get(server, "url") is not DocScalar { Kind: ScalarKind.String } urlNode
+        )
         {
             return ("https://{{" + HostVariable + "}}", ImmutableArray.Create(HostSpec("/servers")));
         }
@@ -65,7 +71,10 @@ internal sealed class OpenApiConnection
         {
             url = "https:" + url;
         }
-        else if (!url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        else if (
+            !url.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+        )
         {
             // A relative server URL is relative to where the document is served: the host becomes a connection value.
             url = "https://{{" + HostVariable + "}}" + (url.StartsWith("/", StringComparison.Ordinal) ? url : "/" + url);
@@ -76,68 +85,96 @@ internal sealed class OpenApiConnection
     }
 
     /// <summary>Turns <c>{name}</c> server variables into <c>{{name}}</c>; a default that could not be a safe value is written in.</summary>
-    public (string Url, ImmutableArray<VariableSpec> Variables) Template(DocObject server, string url, string pointer, bool writeInDefaults = false)
+    public (string Url, ImmutableArray<VariableSpec> Variables) Template(
+        DocObject server,
+        string url,
+        string pointer,
+        bool writeInDefaults = false
+    )
     {
         var declared = Document.Get(server, "variables") as DocObject;
         var variables = ImmutableArray.CreateBuilder<VariableSpec>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        var authorityEnd = schemeEnd < 0 ? 0 : url.IndexOfAny(new[] { '/', '?', '#' }, schemeEnd + 3) is var e and >= 0 ? e : url.Length;
-        var result = ServerVariable.Replace(url, match =>
-        {
-            var name = match.Groups[1].Value;
-            var definition = declared is null ? null : Document.Get(declared, name) as DocObject;
-            var defaultValue = definition is not null && Document.Get(definition, "default") is DocScalar { Kind: not ScalarKind.Null } d ? d.Text : null;
-            var part = schemeEnd >= 0 && match.Index < schemeEnd ? "scheme"
-                : schemeEnd >= 0 && match.Index < authorityEnd ? (url.LastIndexOf(':', match.Index) > schemeEnd + 2 ? "port" : "host")
-                : "path";
-            var valid = defaultValue is null || part switch
+        var authorityEnd =
+            schemeEnd < 0 ? 0
+            : url.IndexOfAny(new[] { '/', '?', '#' }, schemeEnd + 3) is var e and >= 0 ? e
+            : url.Length;
+        var result = ServerVariable.Replace(
+            url,
+            match =>
             {
-                "host" => HostValue.IsMatch(defaultValue),
-                "port" => PortValue.IsMatch(defaultValue),
-                "path" => PathValue.IsMatch(defaultValue) && defaultValue is not "." and not "..",
-                _ => false,
-            };
-            if (!valid || part is "scheme" or "port" || writeInDefaults)
-            {
-                // Values are validated per URL part at run time; a default such as "v1/api" cannot be one, and a scheme or
-                // port is not worth a connection value, so those are written in.
-                return defaultValue ?? (part == "scheme" ? "https" : "");
-            }
-
-            if (seen.Add(name))
-            {
-                var enumValues = definition is not null && Document.Get(definition, "enum") is DocArray values
-                    ? values.Items.OfType<DocScalar>().Select(v => Regex.Escape(v.Text)).ToList()
-                    : new List<string>();
-                variables.Add(new VariableSpec
+                var name = match.Groups[1].Value;
+                var definition = declared is null ? null : Document.Get(declared, name) as DocObject;
+                var defaultValue =
+                    definition is not null && Document.Get(definition, "default") is DocScalar { Kind: not ScalarKind.Null } d
+                        ? d.Text
+                        : null;
+                var part =
+                    schemeEnd >= 0 && match.Index < schemeEnd ? "scheme"
+                    : schemeEnd >= 0 && match.Index < authorityEnd ? (url.LastIndexOf(':', match.Index) > schemeEnd + 2 ? "port" : "host")
+                    : "path";
+                var valid =
+                    defaultValue is null
+                    || part switch
+                    {
+                        "host" => HostValue.IsMatch(defaultValue),
+                        "port" => PortValue.IsMatch(defaultValue),
+                        "path" => PathValue.IsMatch(defaultValue) && defaultValue is not "." and not "..",
+                        _ => false,
+                    };
+                if (!valid || part is "scheme" or "port" || writeInDefaults)
                 {
-                    Name = name,
-                    Description = definition is not null && Document.Get(definition, "description") is DocScalar { Kind: ScalarKind.String } description ? description.Text : null,
-                    Default = defaultValue,
-                    Pattern = enumValues.Count > 0 ? string.Join("|", enumValues) : null,
-                    Pointer = pointer + "/variables/" + Pointer.Escape(name),
-                });
-            }
+                    // Values are validated per URL part at run time; a default such as "v1/api" cannot be one, and a scheme or
+                    // port is not worth a connection value, so those are written in.
+                    return defaultValue ?? (part == "scheme" ? "https" : "");
+                }
 
-            return "{{" + name + "}}";
-        });
+                if (seen.Add(name))
+                {
+                    var enumValues =
+                        definition is not null && Document.Get(definition, "enum") is DocArray values
+                            ? values.Items.OfType<DocScalar>().Select(v => Regex.Escape(v.Text)).ToList()
+                            : new List<string>();
+                    variables.Add(
+                        new VariableSpec
+                        {
+                            Name = name,
+                            Description =
+                                definition is not null
+                                && Document.Get(definition, "description") is DocScalar { Kind: ScalarKind.String } description
+                                    ? description.Text
+                                    : null,
+                            Default = defaultValue,
+                            Pattern = enumValues.Count > 0 ? string.Join("|", enumValues) : null,
+                            Pointer = pointer + "/variables/" + Pointer.Escape(name),
+                        }
+                    );
+                }
+
+                return "{{" + name + "}}";
+            }
+        );
         return (result, variables.ToImmutable());
     }
 
-    private static VariableSpec HostSpec(string pointer) => new()
-    {
-        Name = HostVariable,
-        Description = "Host name of the API server (the OpenAPI document gives no absolute server URL).",
-        Pointer = pointer,
-    };
+    private static VariableSpec HostSpec(string pointer) =>
+        new()
+        {
+            Name = HostVariable,
+            Description = "Host name of the API server (the OpenAPI document gives no absolute server URL).",
+            Pointer = pointer,
+        };
 
     /// <summary>Security schemes in the order the document prefers them (its top-level requirement first).</summary>
     public ImmutableArray<AuthMethodSpec> ReadSecurity(string baseUrl)
     {
         var (schemes, pointer) = _context.IsV2
             ? (Document.Get(Document.Root, "securityDefinitions") as DocObject, "/securityDefinitions")
-            : (Document.Get(Document.Root, "components") is DocObject c ? Document.Get(c, "securitySchemes") as DocObject : null, "/components/securitySchemes");
+            : (
+                Document.Get(Document.Root, "components") is DocObject c ? Document.Get(c, "securitySchemes") as DocObject : null,
+                "/components/securitySchemes"
+            );
         if (schemes is null)
         {
             return ImmutableArray<AuthMethodSpec>.Empty;
@@ -160,7 +197,10 @@ internal sealed class OpenApiConnection
             }
         }
 
-        var ordered = methods.OrderBy(m => preferred.IndexOf(m.Key) is var i && i >= 0 ? i : int.MaxValue).ThenBy(m => methods.IndexOf(m)).ToList();
+        var ordered = methods
+            .OrderBy(m => preferred.IndexOf(m.Key) is var i && i >= 0 ? i : int.MaxValue)
+            .ThenBy(m => methods.IndexOf(m))
+            .ToList();
         if (ordered.Count > 0)
         {
             ordered[0] = ordered[0] with { IsDefault = true };
@@ -184,7 +224,11 @@ internal sealed class OpenApiConnection
             {
                 if (requirement.Properties.Count > 1)
                 {
-                    _context.Unsupported(Document, requirement, "a security requirement that combines several schemes (only one scheme is applied per request)");
+                    _context.Unsupported(
+                        Document,
+                        requirement,
+                        "a security requirement that combines several schemes (only one scheme is applied per request)"
+                    );
                 }
 
                 result.Add(requirement.Properties.Select(p => p.Name).ToList());
@@ -244,7 +288,11 @@ internal sealed class OpenApiConnection
 
                 if (httpScheme == "bearer")
                 {
-                    return Bearer(key, description ?? (Text("bearerFormat") is { } format ? "Bearer token (" + format + ")." : null), site.Pointer);
+                    return Bearer(
+                        key,
+                        description ?? (Text("bearerFormat") is { } format ? "Bearer token (" + format + ")." : null),
+                        site.Pointer
+                    );
                 }
 
                 _context.Unsupported(document, scheme, "the HTTP auth scheme '" + (httpScheme ?? "") + "' (only basic and bearer are)");
@@ -259,7 +307,14 @@ internal sealed class OpenApiConnection
                 // access token a login produced.
                 var url = Text("openIdConnectUrl");
                 _context.Unsupported(document, scheme, "OpenID Connect discovery (the method takes an access token instead)");
-                return Bearer(key, (description is null ? "" : description + "\n") + "OpenID Connect access token" + (url is null ? "" : "; discovery document: " + url) + ".", site.Pointer);
+                return Bearer(
+                    key,
+                    (description is null ? "" : description + "\n")
+                        + "OpenID Connect access token"
+                        + (url is null ? "" : "; discovery document: " + url)
+                        + ".",
+                    site.Pointer
+                );
             }
 
             case "mutualtls":
@@ -271,35 +326,38 @@ internal sealed class OpenApiConnection
         }
     }
 
-    private static FieldSpec Field(string name, string label, string pointer, bool secret = true, bool required = true) => new()
-    {
-        Name = name,
-        Label = label,
-        InputType = secret ? FieldInputType.Password : FieldInputType.Text,
-        Required = required,
-        Pointer = pointer,
-    };
+    private static FieldSpec Field(string name, string label, string pointer, bool secret = true, bool required = true) =>
+        new()
+        {
+            Name = name,
+            Label = label,
+            InputType = secret ? FieldInputType.Password : FieldInputType.Text,
+            Required = required,
+            Pointer = pointer,
+        };
 
-    private static AuthMethodSpec Basic(string key, string? description, string pointer) => new()
-    {
-        Key = key,
-        Kind = AuthKind.Basic,
-        Description = description,
-        UsernameField = "username",
-        PasswordField = "password",
-        Fields = EquatableArray.Create(Field("username", "User name", pointer, secret: false), Field("password", "Password", pointer)),
-        Pointer = pointer,
-    };
+    private static AuthMethodSpec Basic(string key, string? description, string pointer) =>
+        new()
+        {
+            Key = key,
+            Kind = AuthKind.Basic,
+            Description = description,
+            UsernameField = "username",
+            PasswordField = "password",
+            Fields = EquatableArray.Create(Field("username", "User name", pointer, secret: false), Field("password", "Password", pointer)),
+            Pointer = pointer,
+        };
 
-    private static AuthMethodSpec Bearer(string key, string? description, string pointer) => new()
-    {
-        Key = key,
-        Kind = AuthKind.Bearer,
-        Description = description,
-        TokenField = "token",
-        Fields = EquatableArray.Create(Field("token", "Access token", pointer)),
-        Pointer = pointer,
-    };
+    private static AuthMethodSpec Bearer(string key, string? description, string pointer) =>
+        new()
+        {
+            Key = key,
+            Kind = AuthKind.Bearer,
+            Description = description,
+            TokenField = "token",
+            Fields = EquatableArray.Create(Field("token", "Access token", pointer)),
+            Pointer = pointer,
+        };
 
     private AuthMethodSpec? OAuth(string key, Site site, string? description, string baseUrl)
     {
@@ -359,7 +417,10 @@ internal sealed class OpenApiConnection
             _context.Unsupported(document, scheme, "the OAuth 2.0 implicit flow (the other flows of the scheme are used)");
         }
 
-        string? Url(string name) => usable.Select(f => document.Get(f.Flow, name) is DocScalar { Kind: ScalarKind.String } s ? Absolute(s.Text, baseUrl) : null).FirstOrDefault(u => u is not null);
+        string? Url(string name) =>
+            usable
+                .Select(f => document.Get(f.Flow, name) is DocScalar { Kind: ScalarKind.String } s ? Absolute(s.Text, baseUrl) : null)
+                .FirstOrDefault(u => u is not null);
         var scopes = new List<OAuthScopeSpec>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var flow in usable)
@@ -370,7 +431,9 @@ internal sealed class OpenApiConnection
                 {
                     if (seen.Add(scope.Name))
                     {
-                        scopes.Add(new OAuthScopeSpec(scope.Name, scope.Value is DocScalar { Kind: ScalarKind.String } d ? d.Text : null, false));
+                        scopes.Add(
+                            new OAuthScopeSpec(scope.Name, scope.Value is DocScalar { Kind: ScalarKind.String } d ? d.Text : null, false)
+                        );
                     }
                 }
             }
@@ -387,7 +450,15 @@ internal sealed class OpenApiConnection
         var authorizeUrl = Url("authorizationUrl");
         if (tokenUrl is null || (grants.Contains("authorization_code") && authorizeUrl is null))
         {
-            _context.Warn(document, scheme, "OAuth scheme '" + key + "' lacks " + (tokenUrl is null ? "'tokenUrl'" : "'authorizationUrl'") + "; it takes an access token");
+            _context.Warn(
+                document,
+                scheme,
+                "OAuth scheme '"
+                    + key
+                    + "' lacks "
+                    + (tokenUrl is null ? "'tokenUrl'" : "'authorizationUrl'")
+                    + "; it takes an access token"
+            );
             return Bearer(key, description, site.Pointer);
         }
 

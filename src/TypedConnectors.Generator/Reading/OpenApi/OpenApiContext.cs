@@ -79,7 +79,11 @@ internal sealed class ApiDocument
             {
                 node = property.Value;
             }
-            else if (node is DocArray array && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < array.Items.Count)
+            else if (
+                node is DocArray array
+                && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                && index < array.Items.Count
+            )
             {
                 node = array.Items[index];
             }
@@ -114,10 +118,13 @@ internal readonly struct Site
 
     public DocObject? Object => Node as DocObject;
 
-    public Site? Child(string key)
-        => Node is DocObject obj && Document.Find(obj, key) is { } property ? new Site(Document, property.Value, Pointer + "/" + OpenApi.Pointer.Escape(key)) : null;
+    public Site? Child(string key) =>
+        Node is DocObject obj && Document.Find(obj, key) is { } property
+            ? new Site(Document, property.Value, Pointer + "/" + OpenApi.Pointer.Escape(key))
+            : null;
 
-    public Site Item(DocArray array, int index) => new(Document, array.Items[index], Pointer + "/" + index.ToString(CultureInfo.InvariantCulture));
+    public Site Item(DocArray array, int index) =>
+        new(Document, array.Items[index], Pointer + "/" + index.ToString(CultureInfo.InvariantCulture));
 }
 
 internal static class Pointer
@@ -198,7 +205,13 @@ internal sealed class OpenApiContext
             if (!_capReported)
             {
                 _capReported = true;
-                Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OpenApiWarning, Main.File.Locate(Main.Root.Start, Math.Min(1, Main.Root.Length)), "more than " + MaxWarnings + " problems in this document; the rest are not reported"));
+                Diagnostics.Add(
+                    DiagnosticInfo.Create(
+                        DiagnosticDescriptors.OpenApiWarning,
+                        Main.File.Locate(Main.Root.Start, Math.Min(1, Main.Root.Length)),
+                        "more than " + MaxWarnings + " problems in this document; the rest are not reported"
+                    )
+                );
             }
 
             return;
@@ -216,8 +229,8 @@ internal sealed class OpenApiContext
         }
     }
 
-    public void Error(ApiDocument document, DocNode node, string message)
-        => Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OpenApiError, document.File.Locate(node), message));
+    public void Error(ApiDocument document, DocNode node, string message) =>
+        Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OpenApiError, document.File.Locate(node), message));
 
     /// <summary>Follows <c>$ref</c> (and chains of them) from <paramref name="site"/>; returns the site itself when it has none.</summary>
     public bool TryResolve(Site site, out Site target)
@@ -260,7 +273,13 @@ internal sealed class OpenApiContext
         var fragment = hash >= 0 ? reference.Substring(hash + 1) : "";
         if (DocumentPaths.IsRemote(reference))
         {
-            Broken(from, refNode, DiagnosticDescriptors.UnresolvedReference, reference, "references to URLs are never fetched at build time; download the document, add it as an AdditionalFile and refer to it by relative path");
+            Broken(
+                from,
+                refNode,
+                DiagnosticDescriptors.UnresolvedReference,
+                reference,
+                "references to URLs are never fetched at build time; download the document, add it as an AdditionalFile and refer to it by relative path"
+            );
             return false;
         }
 
@@ -289,14 +308,26 @@ internal sealed class OpenApiContext
 
         if (pointer.Length > 0 && pointer[0] != '/')
         {
-            Broken(from, refNode, DiagnosticDescriptors.UnresolvedReference, reference, "only JSON pointer fragments (#/...) are supported, not anchors");
+            Broken(
+                from,
+                refNode,
+                DiagnosticDescriptors.UnresolvedReference,
+                reference,
+                "only JSON pointer fragments (#/...) are supported, not anchors"
+            );
             return false;
         }
 
         var node = document.ResolvePointer(pointer);
         if (node is null)
         {
-            Broken(from, refNode, DiagnosticDescriptors.UnresolvedReference, reference, "nothing exists at that location" + (filePart.Length > 0 ? " of " + filePart : " of this document"));
+            Broken(
+                from,
+                refNode,
+                DiagnosticDescriptors.UnresolvedReference,
+                reference,
+                "nothing exists at that location" + (filePart.Length > 0 ? " of " + filePart : " of this document")
+            );
             return false;
         }
 

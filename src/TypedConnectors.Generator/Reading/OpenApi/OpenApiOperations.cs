@@ -20,7 +20,12 @@ internal sealed class OpenApiOperations
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly HashSet<string> _securitySchemes;
 
-    public OpenApiOperations(OpenApiContext context, OpenApiSchemas schemas, OpenApiConnection connection, IEnumerable<string> securitySchemes)
+    public OpenApiOperations(
+        OpenApiContext context,
+        OpenApiSchemas schemas,
+        OpenApiConnection connection,
+        IEnumerable<string> securitySchemes
+    )
     {
         _context = context;
         _schemas = schemas;
@@ -77,7 +82,9 @@ internal sealed class OpenApiOperations
                 }
 
                 // Point at the operation where it is written in this document, even when the path item is a reference.
-                var located = OpenApiContext.IsReference(pathItemSite) ? operationSite : new Site(Document, operationSite.Node, Pointer.Of("paths", pathProperty.Name, property.Name));
+                var located = OpenApiContext.IsReference(pathItemSite)
+                    ? operationSite
+                    : new Site(Document, operationSite.Node, Pointer.Of("paths", pathProperty.Name, property.Name));
                 if (ReadOperation(pathProperty.Name, method.ToUpperInvariant(), located, pathLevel) is { } operation)
                 {
                     operations.Add(operation);
@@ -108,9 +115,15 @@ internal sealed class OpenApiOperations
         }
 
         var fullPath = RequestTarget(path, site);
-        if (site.Child("servers") is { Node: DocArray { Items.Count: > 0 } servers } serversSite && servers.Items[0] is DocObject server
+        if (
+            site.Child("servers") is { Node: DocArray { Items.Count: > 0 } servers } serversSite
+            && servers.Items[0] is DocObject server
             && document.Get(server, "url") is DocScalar { Kind: ScalarKind.String } serverUrl
-            && (serverUrl.Text.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || serverUrl.Text.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+            && (
+                serverUrl.Text.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+                || serverUrl.Text.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+            )
+        )
         {
             // An operation served elsewhere (an upload host, say) gets an absolute URL with the server's defaults written in.
             var (url, _) = _connection.Template(server, serverUrl.Text.Trim(), serversSite.Pointer + "/0", writeInDefaults: true);
@@ -157,7 +170,10 @@ internal sealed class OpenApiOperations
     /// is anonymous, an empty requirement <c>{}</c> among others makes the credential optional, and the schemes named
     /// are the ones accepted. No <c>security</c> anywhere leaves every method of the connector applicable.
     /// </summary>
-    private (EquatableArray<string> Methods, bool Anonymous, bool Optional, EquatableArray<string> Unsupported) OperationAuth(ApiDocument document, DocObject operation)
+    private (EquatableArray<string> Methods, bool Anonymous, bool Optional, EquatableArray<string> Unsupported) OperationAuth(
+        ApiDocument document,
+        DocObject operation
+    )
     {
         var owner = document.Get(operation, "security") is DocArray ? operation : Document.Root;
         if (Document.Get(owner, "security") is not DocArray)
@@ -190,7 +206,11 @@ internal sealed class OpenApiOperations
             if (_names.Add(candidate))
             {
                 var node = site.Node is DocObject obj && site.Document.Get(obj, "operationId") is { } id ? id : site.Node;
-                _context.Warn(site.Document, node, "operationId '" + wanted + "' is used by more than one operation; this one is generated as '" + candidate + "'");
+                _context.Warn(
+                    site.Document,
+                    node,
+                    "operationId '" + wanted + "' is used by more than one operation; this one is generated as '" + candidate + "'"
+                );
                 return candidate;
             }
         }
@@ -233,7 +253,14 @@ internal sealed class OpenApiOperations
         return node?.Items.OfType<DocScalar>().Select(s => s.Text.Trim().ToLowerInvariant()).ToList() ?? new List<string>();
     }
 
-    private List<ParameterSpec> ReadParameters(Site operation, Site? pathLevel, string typePrefix, List<string> consumes, out BodySpec? body, out List<(ParameterSpec Parameter, Site Site)> sites)
+    private List<ParameterSpec> ReadParameters(
+        Site operation,
+        Site? pathLevel,
+        string typePrefix,
+        List<string> consumes,
+        out BodySpec? body,
+        out List<(ParameterSpec Parameter, Site Site)> sites
+    )
     {
         body = null;
         sites = new List<(ParameterSpec, Site)>();
@@ -261,7 +288,9 @@ internal sealed class OpenApiOperations
                     continue;
                 }
 
-                var name = target.Document.Get(parameter, "name") is DocScalar { Kind: ScalarKind.String or ScalarKind.Number } n ? n.Text : null;
+                var name = target.Document.Get(parameter, "name") is DocScalar { Kind: ScalarKind.String or ScalarKind.Number } n
+                    ? n.Text
+                    : null;
                 var location = target.Document.Get(parameter, "in") is DocScalar { Kind: ScalarKind.String } l ? l.Text : null;
                 if (name is null || location is null)
                 {
@@ -274,7 +303,11 @@ internal sealed class OpenApiOperations
                 {
                     if (levelIndex == 0)
                     {
-                        _context.Warn(target.Document, parameter, "parameter '" + name + "' in " + location + " is declared twice; the first is used");
+                        _context.Warn(
+                            target.Document,
+                            parameter,
+                            "parameter '" + name + "' in " + location + " is declared twice; the first is used"
+                        );
                     }
 
                     continue;
@@ -286,7 +319,9 @@ internal sealed class OpenApiOperations
 
         var result = new List<ParameterSpec>();
         var formParameters = entries.Where(e => e.In == "formData").ToList();
-        var multipart = consumes.Contains("multipart/form-data") || formParameters.Any(e => e.Site.Document.Get(e.Parameter, "type") is DocScalar { Text: "file" });
+        var multipart =
+            consumes.Contains("multipart/form-data")
+            || formParameters.Any(e => e.Site.Document.Get(e.Parameter, "type") is DocScalar { Text: "file" });
         foreach (var (site, parameter, name, location) in entries)
         {
             var before = result.Count;
@@ -302,7 +337,12 @@ internal sealed class OpenApiOperations
                     {
                         Kind = kind,
                         ContentType = contentType,
-                        Type = kind switch { BodyKind.Binary => new TypeRef(TypeKind.Stream), BodyKind.Text => TypeRef.String, _ => type },
+                        Type = kind switch
+                        {
+                            BodyKind.Binary => new TypeRef(TypeKind.Stream),
+                            BodyKind.Text => TypeRef.String,
+                            _ => type,
+                        },
                         Required = Bool(site, parameter, "required") ?? false,
                         Description = Description(site, parameter),
                         ParameterName = name,
@@ -312,7 +352,9 @@ internal sealed class OpenApiOperations
                 }
 
                 case "formData":
-                    result.Add(Parameter(site, parameter, name, multipart ? ParameterLocation.Multipart : ParameterLocation.Form, typePrefix));
+                    result.Add(
+                        Parameter(site, parameter, name, multipart ? ParameterLocation.Multipart : ParameterLocation.Form, typePrefix)
+                    );
                     break;
                 case "path":
                     result.Add(Parameter(site, parameter, name, ParameterLocation.Path, typePrefix));
@@ -339,7 +381,15 @@ internal sealed class OpenApiOperations
                     result.Add(Parameter(site, parameter, name, ParameterLocation.Cookie, typePrefix));
                     break;
                 default:
-                    _context.Warn(document, document.Get(parameter, "in") ?? parameter, "'" + location + "' is not a parameter location (path, query, header, cookie" + (_context.IsV2 ? ", body, formData" : "") + "); the parameter is skipped");
+                    _context.Warn(
+                        document,
+                        document.Get(parameter, "in") ?? parameter,
+                        "'"
+                            + location
+                            + "' is not a parameter location (path, query, header, cookie"
+                            + (_context.IsV2 ? ", body, formData" : "")
+                            + "); the parameter is skipped"
+                    );
                     break;
             }
 
@@ -379,8 +429,11 @@ internal sealed class OpenApiOperations
             schemaSite = schema;
             type = _schemas.Map(schema, typeName);
         }
-        else if (site.Child("content") is { Node: DocObject content } contentSite && content.Properties.Count > 0
-            && contentSite.Child(content.Properties[0].Name)?.Child("schema") is { } contentSchema)
+        else if (
+            site.Child("content") is { Node: DocObject content } contentSite
+            && content.Properties.Count > 0
+            && contentSite.Child(content.Properties[0].Name)?.Child("schema") is { } contentSchema
+        )
         {
             schemaSite = contentSchema;
             type = _schemas.Map(contentSchema, typeName);
@@ -423,7 +476,10 @@ internal sealed class OpenApiOperations
             switch (format)
             {
                 case "csv":
-                    return (location is ParameterLocation.Path or ParameterLocation.Header ? ParameterStyle.Simple : ParameterStyle.Form, false);
+                    return (
+                        location is ParameterLocation.Path or ParameterLocation.Header ? ParameterStyle.Simple : ParameterStyle.Form,
+                        false
+                    );
                 case "ssv":
                     return (ParameterStyle.SpaceDelimited, false);
                 case "pipes":
@@ -431,10 +487,18 @@ internal sealed class OpenApiOperations
                 case "multi":
                     return (ParameterStyle.Form, true);
                 case "tsv":
-                    _context.Unsupported(document, document.Get(parameter, "collectionFormat")!, "collectionFormat 'tsv' (values are sent comma-separated)");
+                    _context.Unsupported(
+                        document,
+                        document.Get(parameter, "collectionFormat")!,
+                        "collectionFormat 'tsv' (values are sent comma-separated)"
+                    );
                     return (ParameterStyle.Form, false);
                 default:
-                    _context.Warn(document, document.Get(parameter, "collectionFormat")!, "'" + format + "' is not a collectionFormat (csv, ssv, tsv, pipes, multi); csv is used");
+                    _context.Warn(
+                        document,
+                        document.Get(parameter, "collectionFormat")!,
+                        "'" + format + "' is not a collectionFormat (csv, ssv, tsv, pipes, multi); csv is used"
+                    );
                     return (ParameterStyle.Form, false);
             }
         }
@@ -453,7 +517,11 @@ internal sealed class OpenApiOperations
         };
         if (style is null)
         {
-            _context.Unsupported(document, styleNode ?? parameter, "parameter style '" + styleText + "' (the " + defaultStyle + " style is used)");
+            _context.Unsupported(
+                document,
+                styleNode ?? parameter,
+                "parameter style '" + styleText + "' (the " + defaultStyle + " style is used)"
+            );
             style = defaultStyle == "simple" ? ParameterStyle.Simple : ParameterStyle.Form;
         }
 
@@ -471,7 +539,9 @@ internal sealed class OpenApiOperations
         var document = target.Document;
         var required = Bool(target, requestBody, "required") ?? false;
         var description = document.Get(requestBody, "description") is DocScalar { Kind: ScalarKind.String } d ? d.Text : null;
-        var parameterName = document.Get(requestBody, "x-codegen-request-body-name") is DocScalar { Kind: ScalarKind.String } n ? n.Text : "body";
+        var parameterName = document.Get(requestBody, "x-codegen-request-body-name") is DocScalar { Kind: ScalarKind.String } n
+            ? n.Text
+            : "body";
         if (target.Child("content") is not { Node: DocObject content } contentSite || content.Properties.Count == 0)
         {
             return null;
@@ -484,11 +554,25 @@ internal sealed class OpenApiOperations
             var multipart = mediaType == "multipart/form-data";
             if (schemaSite is not { } schema)
             {
-                return new BodySpec { Kind = BodyKind.Text, ContentType = mediaType, Type = TypeRef.String, Required = required, Description = description, ParameterName = parameterName, Pointer = target.Pointer };
+                return new BodySpec
+                {
+                    Kind = BodyKind.Text,
+                    ContentType = mediaType,
+                    Type = TypeRef.String,
+                    Required = required,
+                    Description = description,
+                    ParameterName = parameterName,
+                    Pointer = target.Pointer,
+                };
             }
 
             // An inline form schema becomes method parameters; a named one a record the caller fills in.
-            if (!OpenApiContext.IsReference(schema) && schema.Child("properties") is { Node: DocObject properties } propertiesSite && schema.Node is DocObject schemaObject && schemaObject.Properties.All(p => p.Name is "type" or "properties" or "required" or "description" or "title"))
+            if (
+                !OpenApiContext.IsReference(schema)
+                && schema.Child("properties") is { Node: DocObject properties } propertiesSite
+                && schema.Node is DocObject schemaObject
+                && schemaObject.Properties.All(p => p.Name is "type" or "properties" or "required" or "description" or "title")
+            )
             {
                 var requiredNames = new HashSet<string>(StringComparer.Ordinal);
                 if (document.Get(schemaObject, "required") is DocArray requiredArray)
@@ -503,19 +587,21 @@ internal sealed class OpenApiOperations
                 {
                     var propertySite = propertiesSite.Child(property.Name)!.Value;
                     var type = _schemas.Map(propertySite, typePrefix + Naming.ToPascal(property.Name, "Field"));
-                    parameters.Add(new ParameterSpec
-                    {
-                        Name = property.Name,
-                        Location = multipart ? ParameterLocation.Multipart : ParameterLocation.Form,
-                        Type = type,
-                        // The API needs its required fields whether or not the document marks the body itself required.
-                        Required = requiredNames.Contains(property.Name),
-                        Description = _schemas.Description(propertySite),
-                        Default = _schemas.Default(propertySite),
-                        Explode = true,
-                        Constraints = _schemas.Constraints(propertySite),
-                        Pointer = propertySite.Pointer,
-                    });
+                    parameters.Add(
+                        new ParameterSpec
+                        {
+                            Name = property.Name,
+                            Location = multipart ? ParameterLocation.Multipart : ParameterLocation.Form,
+                            Type = type,
+                            // The API needs its required fields whether or not the document marks the body itself required.
+                            Required = requiredNames.Contains(property.Name),
+                            Description = _schemas.Description(propertySite),
+                            Default = _schemas.Default(propertySite),
+                            Explode = true,
+                            Constraints = _schemas.Constraints(propertySite),
+                            Pointer = propertySite.Pointer,
+                        }
+                    );
                 }
 
                 return null;
@@ -524,11 +610,29 @@ internal sealed class OpenApiOperations
             var mapped = _schemas.Map(schema, typePrefix + "Request");
             if (_schemas.Find(mapped) is { Kind: TypeSpecKind.Object })
             {
-                return new BodySpec { Kind = multipart ? BodyKind.Multipart : BodyKind.Form, ContentType = mediaType, Type = mapped, Required = required, Description = description, ParameterName = parameterName, Pointer = target.Pointer };
+                return new BodySpec
+                {
+                    Kind = multipart ? BodyKind.Multipart : BodyKind.Form,
+                    ContentType = mediaType,
+                    Type = mapped,
+                    Required = required,
+                    Description = description,
+                    ParameterName = parameterName,
+                    Pointer = target.Pointer,
+                };
             }
 
             _context.Unsupported(document, schema.Node, "a form body whose schema is not an object (sent as text)");
-            return new BodySpec { Kind = BodyKind.Text, ContentType = mediaType, Type = TypeRef.String, Required = required, Description = description, ParameterName = parameterName, Pointer = target.Pointer };
+            return new BodySpec
+            {
+                Kind = BodyKind.Text,
+                ContentType = mediaType,
+                Type = TypeRef.String,
+                Required = required,
+                Description = description,
+                ParameterName = parameterName,
+                Pointer = target.Pointer,
+            };
         }
 
         var bodyType = schemaSite is { } s ? _schemas.Map(s, typePrefix + "Request") : TypeRef.Any;
@@ -563,33 +667,46 @@ internal sealed class OpenApiOperations
     /// <summary>The media type to use: JSON first, then forms, binary, text and anything else.</summary>
     private static (string MediaType, Site Site) PickMedia(Site contentSite, DocObject content, bool forRequest)
     {
-        int Rank(string mediaType) => mediaType switch
-        {
-            _ when IsJson(mediaType) => 0,
-            "multipart/form-data" when forRequest => 1,
-            "application/x-www-form-urlencoded" when forRequest => 2,
-            _ when IsBinary(mediaType) => 3,
-            _ when mediaType.StartsWith("text/", StringComparison.Ordinal) => 4,
-            _ => 5,
-        };
+        int Rank(string mediaType) =>
+            mediaType switch
+            {
+                _ when IsJson(mediaType) => 0,
+                "multipart/form-data" when forRequest => 1,
+                "application/x-www-form-urlencoded" when forRequest => 2,
+                _ when IsBinary(mediaType) => 3,
+                _ when mediaType.StartsWith("text/", StringComparison.Ordinal) => 4,
+                _ => 5,
+            };
 
-        var best = content.Properties
-            .Select((p, i) => (Name: p.Name, Media: p.Name.Split(';')[0].Trim().ToLowerInvariant(), Index: i))
+        var best = content
+            .Properties.Select((p, i) => (Name: p.Name, Media: p.Name.Split(';')[0].Trim().ToLowerInvariant(), Index: i))
             .OrderBy(p => Rank(p.Media))
             .ThenBy(p => p.Index)
             .First();
         return (best.Media, contentSite.Child(best.Name)!.Value);
     }
 
-    internal static bool IsJson(string mediaType)
-        => mediaType == "application/json" || mediaType.EndsWith("+json", StringComparison.Ordinal) || mediaType.EndsWith("/json", StringComparison.Ordinal)
-            || mediaType.StartsWith("application/json", StringComparison.Ordinal) || mediaType == "text/json";
+    internal static bool IsJson(string mediaType) =>
+        mediaType == "application/json"
+        || mediaType.EndsWith("+json", StringComparison.Ordinal)
+        || mediaType.EndsWith("/json", StringComparison.Ordinal)
+        || mediaType.StartsWith("application/json", StringComparison.Ordinal)
+        || mediaType == "text/json";
 
-    internal static bool IsBinary(string mediaType)
-        => mediaType is "application/octet-stream" or "application/pdf" or "application/zip" or "application/gzip" or "*/*" or "application/x-tar" or "application/vnd.ms-excel"
-            || mediaType.StartsWith("image/", StringComparison.Ordinal) || mediaType.StartsWith("audio/", StringComparison.Ordinal)
-            || mediaType.StartsWith("video/", StringComparison.Ordinal) || mediaType.StartsWith("font/", StringComparison.Ordinal)
-            || mediaType.StartsWith("application/vnd.openxmlformats", StringComparison.Ordinal);
+    internal static bool IsBinary(string mediaType) =>
+        mediaType
+            is "application/octet-stream"
+                or "application/pdf"
+                or "application/zip"
+                or "application/gzip"
+                or "*/*"
+                or "application/x-tar"
+                or "application/vnd.ms-excel"
+        || mediaType.StartsWith("image/", StringComparison.Ordinal)
+        || mediaType.StartsWith("audio/", StringComparison.Ordinal)
+        || mediaType.StartsWith("video/", StringComparison.Ordinal)
+        || mediaType.StartsWith("font/", StringComparison.Ordinal)
+        || mediaType.StartsWith("application/vnd.openxmlformats", StringComparison.Ordinal);
 
     /// <summary>
     /// Some documents spell the query in the path key (<c>/search?term={term}</c>, <c>/?Action=Foo</c>) and also declare
@@ -610,19 +727,33 @@ internal sealed class OpenApiOperations
             var equals = pair.IndexOf('=');
             var name = Uri.UnescapeDataString(equals < 0 ? pair : pair.Substring(0, equals));
             var index = parameters.FindIndex(p => p.Location == ParameterLocation.Query && p.Name == name);
-            var template = equals < 0 ? null : PathPlaceholder.Match(pair.Substring(equals + 1)) is { Success: true } m && m.Length == pair.Length - equals - 1 ? m.Groups[1].Value : null;
+            var template =
+                equals < 0 ? null
+                : PathPlaceholder.Match(pair.Substring(equals + 1)) is { Success: true } m && m.Length == pair.Length - equals - 1
+                    ? m.Groups[1].Value
+                : null;
             if (index < 0 && template is not null)
             {
                 // name={x} fills the query parameter 'name' with x, whatever the document says x is: some documents
                 // declare it "in: path", others not at all, and a path placeholder after '?' would never be filled.
-                var declared = parameters.FindIndex(p => p.Name == template && p.Location is ParameterLocation.Path or ParameterLocation.Query);
+                var declared = parameters.FindIndex(p =>
+                    p.Name == template && p.Location is ParameterLocation.Path or ParameterLocation.Query
+                );
                 if (declared >= 0)
                 {
                     parameters[declared] = parameters[declared] with { Name = name, Location = ParameterLocation.Query };
                 }
                 else
                 {
-                    parameters.Add(new ParameterSpec { Name = name, Location = ParameterLocation.Query, Type = TypeRef.String, Required = true });
+                    parameters.Add(
+                        new ParameterSpec
+                        {
+                            Name = name,
+                            Location = ParameterLocation.Query,
+                            Type = TypeRef.String,
+                            Required = true,
+                        }
+                    );
                 }
 
                 continue;
@@ -669,7 +800,10 @@ internal sealed class OpenApiOperations
             return before + (before.IndexOf('?') >= 0 ? "&" : "?") + fragment;
         }
 
-        var written = Document.Root is var root && Document.Get(root, "paths") is DocObject paths ? paths.Properties.FirstOrDefault(p => p.Name == key) : null;
+        var written =
+            Document.Root is var root && Document.Get(root, "paths") is DocObject paths
+                ? paths.Properties.FirstOrDefault(p => p.Name == key)
+                : null;
         var location = written is null ? site.Document.File.Locate(site.Node) : Document.File.LocateName(written);
         _context.Warn(location, "the fragment '#" + fragment + "' of path '" + key + "' is never sent to the server; it is left out");
         return before;
@@ -679,9 +813,16 @@ internal sealed class OpenApiOperations
     /// Every <c>{placeholder}</c> needs a path parameter and every path parameter a placeholder; documents get this wrong, so
     /// a missing parameter is added as a string and a stray one dropped, each with a warning, instead of failing.
     /// </summary>
-    private List<ParameterSpec> ReconcilePathParameters(string path, List<ParameterSpec> parameters, List<(ParameterSpec Parameter, Site Site)> sites, Site site)
+    private List<ParameterSpec> ReconcilePathParameters(
+        string path,
+        List<ParameterSpec> parameters,
+        List<(ParameterSpec Parameter, Site Site)> sites,
+        Site site
+    )
     {
-        var placeholders = PathPlaceholder.Matches(path).Cast<Match>()
+        var placeholders = PathPlaceholder
+            .Matches(path)
+            .Cast<Match>()
             .Where(m => !(m.Index > 0 && path[m.Index - 1] == '{'))
             .Select(m => m.Groups[1].Value)
             .Distinct()
@@ -692,7 +833,16 @@ internal sealed class OpenApiOperations
             if (parameter.Location == ParameterLocation.Path && !placeholders.Contains(parameter.Name))
             {
                 var where = sites.FirstOrDefault(e => ReferenceEquals(e.Parameter, parameter)).Site;
-                _context.Warn(where.Document is { } d ? d.File.Locate(where.Node) : site.Document.File.Locate(site.Node), "path parameter '" + parameter.Name + "' does not appear as '{" + parameter.Name + "}' in '" + path + "'; it is not generated");
+                _context.Warn(
+                    where.Document is { } d ? d.File.Locate(where.Node) : site.Document.File.Locate(site.Node),
+                    "path parameter '"
+                        + parameter.Name
+                        + "' does not appear as '{"
+                        + parameter.Name
+                        + "}' in '"
+                        + path
+                        + "'; it is not generated"
+                );
                 continue;
             }
 
@@ -703,17 +853,29 @@ internal sealed class OpenApiOperations
         {
             if (!result.Any(p => p.Location == ParameterLocation.Path && p.Name == placeholder))
             {
-                _context.Warn(site.Document, site.Node, "the path '" + path + "' contains '{" + placeholder + "}' but declares no path parameter '" + placeholder + "'; a string parameter is generated");
-                result.Add(new ParameterSpec
-                {
-                    Name = placeholder,
-                    Location = ParameterLocation.Path,
-                    Type = TypeRef.String,
-                    Required = true,
-                    Style = ParameterStyle.Simple,
-                    Explode = false,
-                    Pointer = site.Pointer,
-                });
+                _context.Warn(
+                    site.Document,
+                    site.Node,
+                    "the path '"
+                        + path
+                        + "' contains '{"
+                        + placeholder
+                        + "}' but declares no path parameter '"
+                        + placeholder
+                        + "'; a string parameter is generated"
+                );
+                result.Add(
+                    new ParameterSpec
+                    {
+                        Name = placeholder,
+                        Location = ParameterLocation.Path,
+                        Type = TypeRef.String,
+                        Required = true,
+                        Style = ParameterStyle.Simple,
+                        Explode = false,
+                        Pointer = site.Pointer,
+                    }
+                );
             }
         }
 
@@ -728,10 +890,13 @@ internal sealed class OpenApiOperations
         }
 
         var codes = responses.Properties.Where(p => !p.Name.StartsWith("x-", StringComparison.Ordinal)).Select(p => p.Name).ToList();
-        var success = codes.Where(c => c.Length == 3 && c[0] == '2').OrderBy(c => c, StringComparer.Ordinal)
+        var success = codes
+            .Where(c => c.Length == 3 && c[0] == '2')
+            .OrderBy(c => c, StringComparer.Ordinal)
             .Concat(codes.Where(c => c is "2XX" or "2xx"))
             .ToList();
-        var defaultIsSuccess = success.Count == 0 && !codes.Any(c => c.Length == 3 && c[0] is '3' or '4' or '5' || c is "4XX" or "5XX" or "4xx" or "5xx");
+        var defaultIsSuccess =
+            success.Count == 0 && !codes.Any(c => c.Length == 3 && c[0] is '3' or '4' or '5' || c is "4XX" or "5XX" or "4xx" or "5xx");
         if (defaultIsSuccess && codes.Contains("default"))
         {
             success.Add("default");
@@ -744,15 +909,27 @@ internal sealed class OpenApiOperations
             result ??= new ResponseSpec { Kind = ResponseKind.None, Description = description };
             if (kind != ResponseKind.None)
             {
-                result = new ResponseSpec { Kind = kind, Type = type, Description = description };
+                result = new ResponseSpec
+                {
+                    Kind = kind,
+                    Type = type,
+                    Description = description,
+                };
                 break;
             }
         }
 
         result ??= ResponseSpec.None;
         var errors = new List<ErrorResponseSpec>();
-        var errorCodes = codes.Where(c => (c.Length == 3 && c[0] is '4' or '5') || c is "4XX" or "5XX" or "4xx" or "5xx" || (c == "default" && !defaultIsSuccess))
-            .OrderBy(c => c == "default" ? 2 : char.IsDigit(c[1]) ? 0 : 1)
+        var errorCodes = codes
+            .Where(c =>
+                (c.Length == 3 && c[0] is '4' or '5') || c is "4XX" or "5XX" or "4xx" or "5xx" || (c == "default" && !defaultIsSuccess)
+            )
+            .OrderBy(c =>
+                c == "default" ? 2
+                : char.IsDigit(c[1]) ? 0
+                : 1
+            )
             .ThenBy(c => c, StringComparer.Ordinal);
         foreach (var code in errorCodes)
         {
@@ -776,7 +953,8 @@ internal sealed class OpenApiOperations
         }
 
         var document = target.Document;
-        var description = document.Get(response, "description") is DocScalar { Kind: ScalarKind.String } d && d.Text.Length > 0 ? d.Text : null;
+        var description =
+            document.Get(response, "description") is DocScalar { Kind: ScalarKind.String } d && d.Text.Length > 0 ? d.Text : null;
         if (_context.IsV2)
         {
             if (target.Child("schema") is not { } schema)
@@ -821,6 +999,6 @@ internal sealed class OpenApiOperations
 
     private bool? Bool(Site site, DocObject obj, string key) => _context.Bool(site.Document, obj, key);
 
-    private string? Description(Site site, DocObject obj)
-        => site.Document.Get(obj, "description") is DocScalar { Kind: ScalarKind.String } d && d.Text.Length > 0 ? d.Text : null;
+    private string? Description(Site site, DocObject obj) =>
+        site.Document.Get(obj, "description") is DocScalar { Kind: ScalarKind.String } d && d.Text.Length > 0 ? d.Text : null;
 }

@@ -34,7 +34,12 @@ internal static class OpenApiOverlay
         var referenceNode = root.Get("openapi") ?? root;
         if (DocumentPaths.IsRemote(reference))
         {
-            context.Report(DiagnosticDescriptors.UnresolvedReference, referenceNode, reference, "OpenAPI documents are never downloaded at build time; save it in the project, add it as an AdditionalFile and name it by relative path");
+            context.Report(
+                DiagnosticDescriptors.UnresolvedReference,
+                referenceNode,
+                reference,
+                "OpenAPI documents are never downloaded at build time; save it in the project, add it as an AdditionalFile and name it by relative path"
+            );
             return null;
         }
 
@@ -54,7 +59,10 @@ internal static class OpenApiOverlay
             return null;
         }
 
-        var documentContext = new DocContext(file, documentRoot, context.Diagnostics, context.CancellationToken) { Documents = context.Documents };
+        var documentContext = new DocContext(file, documentRoot, context.Diagnostics, context.CancellationToken)
+        {
+            Documents = context.Documents,
+        };
         if (documentRoot is not DocObject documentObject)
         {
             documentContext.Report(DiagnosticDescriptors.WrongRootType, documentRoot, "an " + documentRoot.KindName);
@@ -76,14 +84,23 @@ internal static class OpenApiOverlay
         {
             if (types.Any(t => t.Name == type.Name))
             {
-                context.Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OpenApiWarning, context.Locate("/types/" + Pointer.Escape(type.Name), preferKey: true), "type '" + type.Name + "' is also a schema of " + reference + "; the document's schema is used"));
+                context.Diagnostics.Add(
+                    DiagnosticInfo.Create(
+                        DiagnosticDescriptors.OpenApiWarning,
+                        context.Locate("/types/" + Pointer.Escape(type.Name), preferKey: true),
+                        "type '" + type.Name + "' is also a schema of " + reference + "; the document's schema is used"
+                    )
+                );
                 continue;
             }
 
             types.Add(type);
         }
 
-        var variables = imported.Variables.Where(v => !connector.Variables.Any(c => c.Name == v.Name)).Concat(connector.Variables).ToEquatableArray();
+        var variables = imported
+            .Variables.Where(v => !connector.Variables.Any(c => c.Name == v.Name))
+            .Concat(connector.Variables)
+            .ToEquatableArray();
         var merged = imported with
         {
             Name = connector.Name,
@@ -118,7 +135,8 @@ internal static class OpenApiOverlay
                 AuthMethods = connector.AuthMethods,
                 Operations = connector.Operations,
             },
-            context);
+            context
+        );
         return merged;
     }
 
@@ -126,12 +144,18 @@ internal static class OpenApiOverlay
     /// Auth methods the connector file adds are how its author authenticates against the document's API, so every
     /// operation that requires a credential accepts them too; anonymous operations stay anonymous.
     /// </summary>
-    private static IEnumerable<OperationSpec> WithOverlayAuth(IEnumerable<OperationSpec> operations, EquatableArray<AuthMethodSpec> imported, EquatableArray<AuthMethodSpec> overlay)
+    private static IEnumerable<OperationSpec> WithOverlayAuth(
+        IEnumerable<OperationSpec> operations,
+        EquatableArray<AuthMethodSpec> imported,
+        EquatableArray<AuthMethodSpec> overlay
+    )
     {
         var added = overlay.Select(m => m.Key).Where(k => !imported.Any(m => m.Key == k)).ToList();
         return added.Count == 0
             ? operations
-            : operations.Select(o => o.AuthMethods.IsEmpty ? o : o with { AuthMethods = o.AuthMethods.Concat(added).Distinct().ToEquatableArray() });
+            : operations.Select(o =>
+                o.AuthMethods.IsEmpty ? o : o with { AuthMethods = o.AuthMethods.Concat(added).Distinct().ToEquatableArray() }
+            );
     }
 
     private static EquatableArray<AuthMethodSpec> MergeAuth(EquatableArray<AuthMethodSpec> imported, EquatableArray<AuthMethodSpec> overlay)
@@ -210,7 +234,11 @@ internal static class OpenApiOverlay
 
                 if (!operations.Any(o => o.Name == property.Name))
                 {
-                    context.ReportKey(DiagnosticDescriptors.OpenApiWarning, property, "the document has no operation '" + property.Name + "' to rename" + Suggestion(property.Name, operations));
+                    context.ReportKey(
+                        DiagnosticDescriptors.OpenApiWarning,
+                        property,
+                        "the document has no operation '" + property.Name + "' to rename" + Suggestion(property.Name, operations)
+                    );
                     continue;
                 }
 
@@ -225,7 +253,12 @@ internal static class OpenApiOverlay
             .ToList();
     }
 
-    private static List<OperationPattern>? Patterns(DocContext context, DocObject overlay, string key, EquatableArray<OperationSpec> operations)
+    private static List<OperationPattern>? Patterns(
+        DocContext context,
+        DocObject overlay,
+        string key,
+        EquatableArray<OperationSpec> operations
+    )
     {
         if (context.Array(overlay, key) is not { } array)
         {
@@ -243,7 +276,14 @@ internal static class OpenApiOverlay
             var pattern = new OperationPattern(text);
             if (!operations.Any(pattern.IsMatch))
             {
-                context.Report(DiagnosticDescriptors.OpenApiWarning, item, "'" + text + "' matches no operation of the document" + (text.StartsWith("tag:", StringComparison.Ordinal) ? "" : Suggestion(text, operations)));
+                context.Report(
+                    DiagnosticDescriptors.OpenApiWarning,
+                    item,
+                    "'"
+                        + text
+                        + "' matches no operation of the document"
+                        + (text.StartsWith("tag:", StringComparison.Ordinal) ? "" : Suggestion(text, operations))
+                );
             }
 
             result.Add(pattern);
@@ -252,8 +292,8 @@ internal static class OpenApiOverlay
         return result;
     }
 
-    private static string Suggestion(string name, EquatableArray<OperationSpec> operations)
-        => DocContext.Suggest(name, operations.Select(o => o.Name)) is { } suggestion ? "; did you mean '" + suggestion + "'?" : "";
+    private static string Suggestion(string name, EquatableArray<OperationSpec> operations) =>
+        DocContext.Suggest(name, operations.Select(o => o.Name)) is { } suggestion ? "; did you mean '" + suggestion + "'?" : "";
 
     /// <summary>An operation name (operationId, or the synthesised one), with <c>*</c> wildcards, or <c>tag:name</c>.</summary>
     private sealed class OperationPattern
@@ -269,11 +309,15 @@ internal static class OpenApiOverlay
             }
             else
             {
-                _name = new Regex("^" + Regex.Escape(text).Replace("\\*", ".*") + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                _name = new Regex(
+                    "^" + Regex.Escape(text).Replace("\\*", ".*") + "$",
+                    RegexOptions.CultureInvariant,
+                    TimeSpan.FromSeconds(1)
+                );
             }
         }
 
-        public bool IsMatch(OperationSpec operation)
-            => _tag is not null ? string.Equals(operation.Group, _tag, StringComparison.Ordinal) : _name!.IsMatch(operation.Name);
+        public bool IsMatch(OperationSpec operation) =>
+            _tag is not null ? string.Equals(operation.Group, _tag, StringComparison.Ordinal) : _name!.IsMatch(operation.Name);
     }
 }

@@ -18,7 +18,15 @@ internal sealed class OpenApiConnectorReader : IConnectorReader
 /// </summary>
 internal static class OpenApiReader
 {
-    private static readonly string[] NameSuffixes = { ".openapi.json", ".openapi.yaml", ".openapi.yml", ".swagger.json", ".swagger.yaml", ".swagger.yml" };
+    private static readonly string[] NameSuffixes =
+    {
+        ".openapi.json",
+        ".openapi.yaml",
+        ".openapi.yml",
+        ".swagger.json",
+        ".swagger.yaml",
+        ".swagger.yml",
+    };
 
     /// <summary>The OpenAPI version the root declares; <paramref name="declared"/> is the version text, even when unsupported.</summary>
     public static OpenApiVersion? VersionOf(DocObject root, out string? declared)
@@ -58,7 +66,13 @@ internal static class OpenApiReader
             var message = declared is null
                 ? "this is not an OpenAPI document: it declares neither 'openapi: 3.x' nor 'swagger: \"2.0\"'"
                 : "version '" + declared + "' is not supported; OpenAPI 2.0, 3.0 and 3.1 are";
-            context.Diagnostics.Add(Diagnostics.DiagnosticInfo.Create(Diagnostics.DiagnosticDescriptors.OpenApiError, node == root ? context.File.Locate(root.Start, Math.Min(1, root.Length)) : context.File.Locate(node), message));
+            context.Diagnostics.Add(
+                Diagnostics.DiagnosticInfo.Create(
+                    Diagnostics.DiagnosticDescriptors.OpenApiError,
+                    node == root ? context.File.Locate(root.Start, Math.Min(1, root.Length)) : context.File.Locate(node),
+                    message
+                )
+            );
             return null;
         }
 
@@ -79,7 +93,12 @@ internal static class OpenApiReader
         MicrosoftOpenApiCheck.Run(openApi);
 
         var info = document.Get(root, "info") as DocObject;
-        string? Info(string key) => info is not null && document.Get(info, key) is DocScalar { Kind: ScalarKind.String or ScalarKind.Number } s && s.Text.Trim().Length > 0 ? s.Text.Trim() : null;
+        string? Info(string key) =>
+            info is not null
+            && document.Get(info, key) is DocScalar { Kind: ScalarKind.String or ScalarKind.Number } s
+            && s.Text.Trim().Length > 0
+                ? s.Text.Trim()
+                : null;
         var title = Info("title");
         var fileStem = FileStem(context.File.Path);
         return new ConnectorSpec

@@ -15,7 +15,22 @@ namespace TypedConnectors.Generator.Reading.OpenApi;
 /// </remarks>
 internal sealed class OpenApiSchemas
 {
-    private static readonly string[] Structural = { "components", "schemas", "definitions", "properties", "items", "allOf", "oneOf", "anyOf", "additionalProperties", "content", "schema", "paths", "$defs" };
+    private static readonly string[] Structural =
+    {
+        "components",
+        "schemas",
+        "definitions",
+        "properties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "additionalProperties",
+        "content",
+        "schema",
+        "paths",
+        "$defs",
+    };
 
     private readonly OpenApiContext _context;
     private readonly Dictionary<string, TypeSpec> _types = new(StringComparer.Ordinal);
@@ -93,7 +108,11 @@ internal sealed class OpenApiSchemas
 
         if (site.Node is not DocObject obj)
         {
-            _context.Warn(site.Document, site.Node, "a schema must be an object, not " + DocContext.Describe(site.Node) + "; typed as JsonElement");
+            _context.Warn(
+                site.Document,
+                site.Node,
+                "a schema must be an object, not " + DocContext.Describe(site.Node) + "; typed as JsonElement"
+            );
             return TypeRef.Any;
         }
 
@@ -161,7 +180,8 @@ internal sealed class OpenApiSchemas
         return _types.Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToImmutableArray();
     }
 
-    public TypeSpec? Find(TypeRef type) => type is { Kind: TypeKind.Named, Name: { } name } && _types.TryGetValue(name, out var spec) ? spec : null;
+    public TypeSpec? Find(TypeRef type) =>
+        type is { Kind: TypeKind.Named, Name: { } name } && _types.TryGetValue(name, out var spec) ? spec : null;
 
     public ConstraintsSpec? Constraints(Site site) => Constraints(site, 0);
 
@@ -173,8 +193,13 @@ internal sealed class OpenApiSchemas
         }
 
         var document = target.Document;
-        int? Int(string key) => document.Get(schema, key) is DocScalar { Kind: ScalarKind.Number } n
-            && long.TryParse(n.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) && v >= 0 && v <= int.MaxValue ? (int)v : null;
+        int? Int(string key) =>
+            document.Get(schema, key) is DocScalar { Kind: ScalarKind.Number } n
+            && long.TryParse(n.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
+            && v >= 0
+            && v <= int.MaxValue
+                ? (int)v
+                : null;
         string? Number(string key) => document.Get(schema, key) is DocScalar { Kind: ScalarKind.Number } n ? n.Text : null;
         // OpenAPI 3.1 states an exclusive bound as a number of its own; 3.0 and 2.0 as a flag on minimum/maximum.
         // With both a minimum and a numeric exclusiveMinimum, the stricter one applies.
@@ -184,8 +209,10 @@ internal sealed class OpenApiSchemas
             var exclusiveNode = document.Get(schema, exclusiveKey) as DocScalar;
             if (exclusiveNode is { Kind: ScalarKind.Number } exclusive)
             {
-                var stricter = inclusive is null
-                    || !Numbers.TryParse(inclusive, out _, out var a) || !Numbers.TryParse(exclusive.Text, out _, out var b)
+                var stricter =
+                    inclusive is null
+                    || !Numbers.TryParse(inclusive, out _, out var a)
+                    || !Numbers.TryParse(exclusive.Text, out _, out var b)
                     || (isMinimum ? b >= a : b <= a);
                 return stricter ? (exclusive.Text, true) : (inclusive, false);
             }
@@ -250,8 +277,12 @@ internal sealed class OpenApiSchemas
     }
 
     /// <summary>The schema's default as plain text, when it is a scalar.</summary>
-    public string? Default(Site site)
-        => _context.TryResolve(site, out var target) && target.Node is DocObject schema && target.Document.Get(schema, "default") is DocScalar { Kind: not ScalarKind.Null } d ? d.Text : null;
+    public string? Default(Site site) =>
+        _context.TryResolve(site, out var target)
+        && target.Node is DocObject schema
+        && target.Document.Get(schema, "default") is DocScalar { Kind: not ScalarKind.Null } d
+            ? d.Text
+            : null;
 
     public string? Description(Site site)
     {
@@ -333,13 +364,15 @@ internal sealed class OpenApiSchemas
             case "integer":
                 return new TypeRef(Numbers.IntegerKind(format, SchemaNumbers(document, obj)), Nullable: nullable);
             case "number":
-                return (format switch
-                {
-                    "decimal" => new TypeRef(TypeKind.Decimal),
-                    "int32" => new TypeRef(TypeKind.Int32),
-                    "int64" => new TypeRef(TypeKind.Int64),
-                    _ => new TypeRef(TypeKind.Double),
-                }).AsNullable(nullable);
+                return (
+                    format switch
+                    {
+                        "decimal" => new TypeRef(TypeKind.Decimal),
+                        "int32" => new TypeRef(TypeKind.Int32),
+                        "int64" => new TypeRef(TypeKind.Int64),
+                        _ => new TypeRef(TypeKind.Double),
+                    }
+                ).AsNullable(nullable);
             case "boolean":
                 return new TypeRef(TypeKind.Boolean, Nullable: nullable);
             case "file":
@@ -353,7 +386,10 @@ internal sealed class OpenApiSchemas
                 var item = site.Child("items") is { } items ? Map(items, name + "Item") : TypeRef.Any;
                 return TypeRef.ArrayOf(item).AsNullable(nullable);
             case "object":
-            case null when document.Get(obj, "properties") is not null || document.Get(obj, "additionalProperties") is not null || document.Get(obj, "discriminator") is not null:
+            case null
+                when document.Get(obj, "properties") is not null
+                    || document.Get(obj, "additionalProperties") is not null
+                    || document.Get(obj, "discriminator") is not null:
                 return MapObject(site, obj, name, named).AsNullable(nullable);
             case null when document.Get(obj, "items") is not null:
                 return TypeRef.ArrayOf(Map(site.Child("items")!.Value, name + "Item")).AsNullable(nullable);
@@ -379,16 +415,17 @@ internal sealed class OpenApiSchemas
         }
     }
 
-    private static TypeRef StringType(string? format) => format switch
-    {
-        "date-time" => new TypeRef(TypeKind.DateTime),
-        "date" => new TypeRef(TypeKind.Date),
-        "uuid" or "guid" => new TypeRef(TypeKind.Guid),
-        "uri" or "url" => new TypeRef(TypeKind.Uri),
-        "byte" => new TypeRef(TypeKind.Bytes),
-        "binary" => new TypeRef(TypeKind.Stream),
-        _ => TypeRef.String,
-    };
+    private static TypeRef StringType(string? format) =>
+        format switch
+        {
+            "date-time" => new TypeRef(TypeKind.DateTime),
+            "date" => new TypeRef(TypeKind.Date),
+            "uuid" or "guid" => new TypeRef(TypeKind.Guid),
+            "uri" or "url" => new TypeRef(TypeKind.Uri),
+            "byte" => new TypeRef(TypeKind.Bytes),
+            "binary" => new TypeRef(TypeKind.Stream),
+            _ => TypeRef.String,
+        };
 
     /// <summary>Non-null type names and nullability from <c>type</c> (string or 3.1 array), 3.0 <c>nullable</c> and 2.0 <c>x-nullable</c>.</summary>
     private (List<string> Types, bool Nullable) ReadTypes(Site site, DocObject obj)
@@ -443,8 +480,10 @@ internal sealed class OpenApiSchemas
 
     private bool? Bool(Site site, DocObject obj, string key) => _context.Bool(site.Document, obj, key);
 
-    private static string? Text(ApiDocument document, DocObject obj, string key)
-        => document.Get(obj, key) is DocScalar { Kind: ScalarKind.String or ScalarKind.Number or ScalarKind.Boolean } s && s.Text.Length > 0 ? s.Text : null;
+    private static string? Text(ApiDocument document, DocObject obj, string key) =>
+        document.Get(obj, key) is DocScalar { Kind: ScalarKind.String or ScalarKind.Number or ScalarKind.Boolean } s && s.Text.Length > 0
+            ? s.Text
+            : null;
 
     private List<Site>? Array(Site site, string key)
     {
@@ -482,10 +521,13 @@ internal sealed class OpenApiSchemas
             return true;
         }
 
-        return type is null && obj.Properties.All(p => p.Name is "nullable" or "description" or "title") && Bool(site, obj, "nullable") == true;
+        return type is null
+            && obj.Properties.All(p => p.Name is "nullable" or "description" or "title")
+            && Bool(site, obj, "nullable") == true;
     }
 
-    private bool HasNoProperties(Site site, DocObject obj) => site.Document.Get(obj, "properties") is not DocObject { Properties.Count: > 0 };
+    private bool HasNoProperties(Site site, DocObject obj) =>
+        site.Document.Get(obj, "properties") is not DocObject { Properties.Count: > 0 };
 
     private TypeRef? MapEnum(Site site, DocObject obj, DocArray values, List<string> types, string name, ref bool nullable)
     {
@@ -518,13 +560,18 @@ internal sealed class OpenApiSchemas
             return null;
         }
 
-        var integer = declared == "integer" || (declared is null && allIntegers && values.Items.All(v => v is DocScalar { Kind: ScalarKind.Number or ScalarKind.Null }));
+        var integer =
+            declared == "integer"
+            || (declared is null && allIntegers && values.Items.All(v => v is DocScalar { Kind: ScalarKind.Number or ScalarKind.Null }));
         if (integer && !allIntegers)
         {
             return null;
         }
 
-        if (declared is "number" or "boolean" || (declared is null && values.Items.All(v => v is DocScalar { Kind: ScalarKind.Boolean or ScalarKind.Null })))
+        if (
+            declared is "number" or "boolean"
+            || (declared is null && values.Items.All(v => v is DocScalar { Kind: ScalarKind.Boolean or ScalarKind.Null }))
+        )
         {
             return null;
         }
@@ -541,20 +588,27 @@ internal sealed class OpenApiSchemas
         {
             if (seen.Add(strings[i]))
             {
-                var description = descriptions is not null && i < descriptions.Items.Count && descriptions.Items[i] is DocScalar { Kind: ScalarKind.String } d ? d.Text : null;
+                var description =
+                    descriptions is not null
+                    && i < descriptions.Items.Count
+                    && descriptions.Items[i] is DocScalar { Kind: ScalarKind.String } d
+                        ? d.Text
+                        : null;
                 members.Add(new EnumValueSpec(strings[i], description));
             }
         }
 
         var typeName = Claim(name, site);
-        AddType(new TypeSpec
-        {
-            Name = typeName,
-            Kind = TypeSpecKind.Enum,
-            Description = Description(site),
-            EnumValues = members.ToEquatableArray(),
-            EnumIsInteger = integer,
-        });
+        AddType(
+            new TypeSpec
+            {
+                Name = typeName,
+                Kind = TypeSpecKind.Enum,
+                Description = Description(site),
+                EnumValues = members.ToEquatableArray(),
+                EnumIsInteger = integer,
+            }
+        );
         return TypeRef.Named(typeName);
     }
 
@@ -588,14 +642,16 @@ internal sealed class OpenApiSchemas
         var list = ReadProperties(site, typeName, excluded: null);
         _pendingObjects.Remove(typeName);
         var keepsExtra = additional is DocObject || additional is DocScalar { Kind: ScalarKind.Boolean, Text: "true" } || list.Count == 0;
-        AddType(new TypeSpec
-        {
-            Name = typeName,
-            Kind = TypeSpecKind.Object,
-            Description = Description(site),
-            Properties = list.ToEquatableArray(),
-            AdditionalProperties = keepsExtra ? TypeRef.Any : null,
-        });
+        AddType(
+            new TypeSpec
+            {
+                Name = typeName,
+                Kind = TypeSpecKind.Object,
+                Description = Description(site),
+                Properties = list.ToEquatableArray(),
+                AdditionalProperties = keepsExtra ? TypeRef.Any : null,
+            }
+        );
         RecordDiscriminator(site, obj, typeName, variants: null);
         return reference;
     }
@@ -625,16 +681,18 @@ internal sealed class OpenApiSchemas
             var propertySite = propertiesSite.Child(property.Name)!.Value;
             var type = Map(propertySite, typeName + Naming.ToPascal(property.Name, "Property"));
             var readOnly = propertySite.Node is DocObject p && Bool(propertySite, p, "readOnly") == true;
-            result.Add(new PropertySpec
-            {
-                JsonName = property.Name,
-                Type = type,
-                Required = required.Contains(property.Name),
-                Description = Description(propertySite),
-                Default = Default(propertySite),
-                ReadOnly = readOnly,
-                Constraints = Constraints(propertySite),
-            });
+            result.Add(
+                new PropertySpec
+                {
+                    JsonName = property.Name,
+                    Type = type,
+                    Required = required.Contains(property.Name),
+                    Description = Description(propertySite),
+                    Default = Default(propertySite),
+                    ReadOnly = readOnly,
+                    Constraints = Constraints(propertySite),
+                }
+            );
         }
 
         return result;
@@ -657,7 +715,11 @@ internal sealed class OpenApiSchemas
             }
             else if (node is not DocScalar { Kind: ScalarKind.Boolean })
             {
-                _context.Warn(site.Document, node, "'required' of a schema must be an array of property names, not " + DocContext.Describe(node));
+                _context.Warn(
+                    site.Document,
+                    node,
+                    "'required' of a schema must be an array of property names, not " + DocContext.Describe(node)
+                );
             }
         }
 
@@ -724,7 +786,14 @@ internal sealed class OpenApiSchemas
         return required.Any(r => !partRequired.Contains(r));
     }
 
-    private TypeRef MapComposition(Site site, DocObject obj, List<(Site Part, Site Target, bool IsReference, bool ObjectLike)> resolved, string typeName, bool nullable, bool inherit = true)
+    private TypeRef MapComposition(
+        Site site,
+        DocObject obj,
+        List<(Site Part, Site Target, bool IsReference, bool ObjectLike)> resolved,
+        string typeName,
+        bool nullable,
+        bool inherit = true
+    )
     {
         var document = site.Document;
         var self = TypeRef.Named(typeName);
@@ -732,11 +801,12 @@ internal sealed class OpenApiSchemas
         // One referenced object becomes the base record; with several, the one carrying a discriminator does. A record
         // that makes inherited properties required cannot derive (C# cannot tighten a base member), so it copies them.
         var references = inherit ? resolved.Where(r => r.IsReference && r.ObjectLike).ToList() : [];
-        (Site Part, Site Target, bool IsReference, bool ObjectLike)? baseEntry = references.Count == 1
-            ? references[0]
-            : references.Where(r => r.Target.Node is DocObject t && r.Target.Document.Get(t, "discriminator") is DocObject).Take(2).ToList() is { Count: 1 } withDiscriminator
+        (Site Part, Site Target, bool IsReference, bool ObjectLike)? baseEntry =
+            references.Count == 1 ? references[0]
+            : references.Where(r => r.Target.Node is DocObject t && r.Target.Document.Get(t, "discriminator") is DocObject).Take(2).ToList()
+                is { Count: 1 } withDiscriminator
                 ? withDiscriminator[0]
-                : null;
+            : null;
 
         string? baseName = null;
         var excluded = new HashSet<string>(StringComparer.Ordinal);
@@ -775,21 +845,32 @@ internal sealed class OpenApiSchemas
             }
         }
 
-        AddType(new TypeSpec
-        {
-            Name = typeName,
-            Kind = TypeSpecKind.Object,
-            Description = Description(site) ?? resolved.Select(r => Description(r.Part)).FirstOrDefault(d => d is not null),
-            Properties = properties.ToEquatableArray(),
-            BaseType = baseName,
-            AdditionalProperties = keepsExtra || document.Get(obj, "additionalProperties") is DocObject or DocScalar { Text: "true" } ? TypeRef.Any : null,
-        });
+        AddType(
+            new TypeSpec
+            {
+                Name = typeName,
+                Kind = TypeSpecKind.Object,
+                Description = Description(site) ?? resolved.Select(r => Description(r.Part)).FirstOrDefault(d => d is not null),
+                Properties = properties.ToEquatableArray(),
+                BaseType = baseName,
+                AdditionalProperties =
+                    keepsExtra || document.Get(obj, "additionalProperties") is DocObject or DocScalar { Text: "true" } ? TypeRef.Any : null,
+            }
+        );
         RecordDiscriminator(site, obj, typeName, variants: null);
         return self.AsNullable(nullable);
     }
 
     /// <summary>Flattens a schema's properties (through its own allOf parts) into <paramref name="properties"/>.</summary>
-    private void Collect(Site target, string typeName, List<PropertySpec> properties, HashSet<string> excluded, HashSet<string> required, ref bool keepsExtra, int depth)
+    private void Collect(
+        Site target,
+        string typeName,
+        List<PropertySpec> properties,
+        HashSet<string> excluded,
+        HashSet<string> required,
+        ref bool keepsExtra,
+        int depth
+    )
     {
         if (depth > 16 || target.Node is not DocObject obj)
         {
@@ -823,12 +904,17 @@ internal sealed class OpenApiSchemas
         properties.AddRange(ReadProperties(target, owner, excluded, required));
     }
 
-    private bool IsObjectType(string name) => _pendingObjects.Contains(name) || (_types.TryGetValue(name, out var spec) && spec.Kind == TypeSpecKind.Object);
+    private bool IsObjectType(string name) =>
+        _pendingObjects.Contains(name) || (_types.TryGetValue(name, out var spec) && spec.Kind == TypeSpecKind.Object);
 
     private IEnumerable<string> InheritedNames(string typeName)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var current = typeName; current is not null && seen.Add(current) && _types.TryGetValue(current, out var spec); current = spec.BaseType)
+        for (
+            var current = typeName;
+            current is not null && seen.Add(current) && _types.TryGetValue(current, out var spec);
+            current = spec.BaseType
+        )
         {
             foreach (var property in spec.Properties)
             {
@@ -840,7 +926,11 @@ internal sealed class OpenApiSchemas
     private bool DerivesFrom(string type, string ancestor)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var current = type; current is not null && seen.Add(current); current = _types.TryGetValue(current, out var spec) ? spec.BaseType : null)
+        for (
+            var current = type;
+            current is not null && seen.Add(current);
+            current = _types.TryGetValue(current, out var spec) ? spec.BaseType : null
+        )
         {
             if (current == ancestor)
             {
@@ -851,8 +941,11 @@ internal sealed class OpenApiSchemas
         return false;
     }
 
-    private bool IsEmptySchema(Site site)
-        => site.Node is DocObject obj && obj.Properties.All(p => p.Name is "description" or "title" or "example" or "examples" or "nullable" || p.Name.StartsWith("x-", StringComparison.Ordinal));
+    private bool IsEmptySchema(Site site) =>
+        site.Node is DocObject obj
+        && obj.Properties.All(p =>
+            p.Name is "description" or "title" or "example" or "examples" or "nullable" || p.Name.StartsWith("x-", StringComparison.Ordinal)
+        );
 
     /// <summary>Whether a schema maps to a record (so it can be a base type or merged into one).</summary>
     private bool IsObjectLike(Site site, int depth)
@@ -870,7 +963,8 @@ internal sealed class OpenApiSchemas
 
         if (document.Get(obj, "type") is DocScalar { Text: "object" })
         {
-            return document.Get(obj, "additionalProperties") is null || document.Get(obj, "additionalProperties") is DocScalar { Text: "false" };
+            return document.Get(obj, "additionalProperties") is null
+                || document.Get(obj, "additionalProperties") is DocScalar { Text: "false" };
         }
 
         if (Array(site, "allOf") is { } parts)
@@ -913,24 +1007,31 @@ internal sealed class OpenApiSchemas
             _bySignature[signature] = typeName;
         }
 
-        var polymorphic = discriminator is not null && mapped.All(v => !v.Nullable && v is { Kind: TypeKind.Named, Name: { } n } && IsObjectType(n));
+        var polymorphic =
+            discriminator is not null && mapped.All(v => !v.Nullable && v is { Kind: TypeKind.Named, Name: { } n } && IsObjectType(n));
         if (polymorphic)
         {
             var properties = ReadProperties(site, typeName, excluded: null);
-            AddType(new TypeSpec
-            {
-                Name = typeName,
-                Kind = TypeSpecKind.Object,
-                Description = Description(site),
-                Properties = properties.ToEquatableArray(),
-            });
+            AddType(
+                new TypeSpec
+                {
+                    Name = typeName,
+                    Kind = TypeSpecKind.Object,
+                    Description = Description(site),
+                    Properties = properties.ToEquatableArray(),
+                }
+            );
             RecordDiscriminator(site, obj, typeName, mapped.Select(v => v.Name!).ToList());
         }
         else
         {
             if (discriminator is not null)
             {
-                _context.Warn(site.Document, discriminator, "the discriminator applies only when every variant is an object schema; '" + typeName + "' is generated as a union");
+                _context.Warn(
+                    site.Document,
+                    discriminator,
+                    "the discriminator applies only when every variant is an object schema; '" + typeName + "' is generated as a union"
+                );
             }
 
             AddType(UnionOf(typeName, Description(site), mapped));
@@ -948,13 +1049,14 @@ internal sealed class OpenApiSchemas
         return property + "|" + string.Join(",", variants.Select(v => v.Name)) + "|" + mapping;
     }
 
-    private static TypeSpec UnionOf(string name, string? description, IEnumerable<TypeRef> variants) => new()
-    {
-        Name = name,
-        Kind = TypeSpecKind.Union,
-        Description = description,
-        Variants = variants.ToEquatableArray(),
-    };
+    private static TypeSpec UnionOf(string name, string? description, IEnumerable<TypeRef> variants) =>
+        new()
+        {
+            Name = name,
+            Kind = TypeSpecKind.Union,
+            Description = description,
+            Variants = variants.ToEquatableArray(),
+        };
 
     private void RecordDiscriminator(Site site, DocObject obj, string typeName, List<string>? variants)
     {
@@ -984,9 +1086,31 @@ internal sealed class OpenApiSchemas
                     }
 
                     // A mapping target is a reference or a bare schema name.
-                    var reference = value.IndexOf('#') >= 0 || value.IndexOf('/') >= 0 || value.IndexOf('.') >= 0 ? value : "#" + NamedSchemas(site.Document).Pointer + "/" + Pointer.Escape(value);
-                    var refSite = new Site(site.Document, new DocObject(entry.Value.Start, entry.Value.Length, new[] { new DocProperty("$ref", entry.Value.Start, entry.Value.Length, new DocScalar(entry.Value.Start, entry.Value.Length, ScalarKind.String, reference)) }), mapSite.Pointer + "/" + Pointer.Escape(entry.Name));
-                    if (_context.TryResolve(refSite, out var resolved) && MapTarget(resolved) is { Kind: TypeKind.Named, Name: { } mappedName })
+                    var reference =
+                        value.IndexOf('#') >= 0 || value.IndexOf('/') >= 0 || value.IndexOf('.') >= 0
+                            ? value
+                            : "#" + NamedSchemas(site.Document).Pointer + "/" + Pointer.Escape(value);
+                    var refSite = new Site(
+                        site.Document,
+                        new DocObject(
+                            entry.Value.Start,
+                            entry.Value.Length,
+                            new[]
+                            {
+                                new DocProperty(
+                                    "$ref",
+                                    entry.Value.Start,
+                                    entry.Value.Length,
+                                    new DocScalar(entry.Value.Start, entry.Value.Length, ScalarKind.String, reference)
+                                ),
+                            }
+                        ),
+                        mapSite.Pointer + "/" + Pointer.Escape(entry.Name)
+                    );
+                    if (
+                        _context.TryResolve(refSite, out var resolved)
+                        && MapTarget(resolved) is { Kind: TypeKind.Named, Name: { } mappedName }
+                    )
                     {
                         mapping.Add((entry.Name, mappedName));
                     }
@@ -1013,8 +1137,13 @@ internal sealed class OpenApiSchemas
         // 1. oneOf/anyOf with discriminator: variants derive from the base record.
         foreach (var intent in _intents.Where(i => i.Variants is not null))
         {
-            var conflict = intent.Variants!.FirstOrDefault(v => !_types.TryGetValue(v, out var t) || t.Kind != TypeSpecKind.Object
-                || (t.BaseType is not null && t.BaseType != intent.Base) || v == intent.Base || DerivesFrom(intent.Base, v));
+            var conflict = intent.Variants!.FirstOrDefault(v =>
+                !_types.TryGetValue(v, out var t)
+                || t.Kind != TypeSpecKind.Object
+                || (t.BaseType is not null && t.BaseType != intent.Base)
+                || v == intent.Base
+                || DerivesFrom(intent.Base, v)
+            );
             if (conflict is not null)
             {
                 // Variants that already share a polymorphic base (oneOf: [Cat, Lizard] over Pet's discriminator) are
@@ -1022,8 +1151,17 @@ internal sealed class OpenApiSchemas
                 var current = _types.TryGetValue(conflict, out var c) ? c.BaseType : null;
                 if (current is null || !Ancestors(conflict).Any(a => _intents.Any(i => i.Base == a && i.Variants is null)))
                 {
-                    _context.Unsupported(intent.Site.Document, intent.Node, "a oneOf discriminator whose variant '" + conflict + "' "
-                        + (current is null ? "is not an object schema" : "already inherits from '" + current + "'") + " (C# has single inheritance; '" + intent.Base + "' is generated as a union)");
+                    _context.Unsupported(
+                        intent.Site.Document,
+                        intent.Node,
+                        "a oneOf discriminator whose variant '"
+                            + conflict
+                            + "' "
+                            + (current is null ? "is not an object schema" : "already inherits from '" + current + "'")
+                            + " (C# has single inheritance; '"
+                            + intent.Base
+                            + "' is generated as a union)"
+                    );
                 }
 
                 var spec = _types[intent.Base];
@@ -1118,7 +1256,10 @@ internal sealed class OpenApiSchemas
                 var spec = _types[member];
                 if (spec.Properties.Any(p => p.JsonName == intent.Property))
                 {
-                    _types[member] = spec with { Properties = spec.Properties.Where(p => p.JsonName != intent.Property).ToEquatableArray() };
+                    _types[member] = spec with
+                    {
+                        Properties = spec.Properties.Where(p => p.JsonName != intent.Property).ToEquatableArray(),
+                    };
                 }
             }
         }
@@ -1239,5 +1380,12 @@ internal sealed class OpenApiSchemas
         return string.Concat(segments.Skip(Math.Max(0, segments.Count - 3)).Select(s => Naming.ToPascal(s, "Model")));
     }
 
-    private sealed record PolymorphicIntent(string Base, string Property, List<(string Value, string Type)> Mapping, List<string>? Variants, Site Site, DocNode Node);
+    private sealed record PolymorphicIntent(
+        string Base,
+        string Property,
+        List<(string Value, string Type)> Mapping,
+        List<string>? Variants,
+        Site Site,
+        DocNode Node
+    );
 }

@@ -22,15 +22,27 @@ internal sealed class ScalekitReader : IConnectorReader
 
     internal static readonly string[] PatternKeys =
     {
-        "type", "display_name", "description", "fields", "account_fields", "oauth_config", "auth_header_key_override",
-        "auth_field_mutations", "is_mcp",
+        "type",
+        "display_name",
+        "description",
+        "fields",
+        "account_fields",
+        "oauth_config",
+        "auth_header_key_override",
+        "auth_field_mutations",
+        "is_mcp",
     };
 
     internal static readonly string[] FieldKeys = { "field_name", "label", "input_type", "hint", "required", "is_path_param", "default" };
 
     internal static readonly string[] OAuthKeys =
     {
-        "authorize_uri", "token_uri", "user_info_uri", "available_scopes", "pkce_enabled", "allow_use_scalekit_credentials",
+        "authorize_uri",
+        "token_uri",
+        "user_info_uri",
+        "available_scopes",
+        "pkce_enabled",
+        "allow_use_scalekit_credentials",
         "custom_scope_name",
     };
 
@@ -46,13 +58,18 @@ internal sealed class ScalekitReader : IConnectorReader
 
     internal static readonly (string, AuthKind)[] PatternTypes =
     {
-        ("OAUTH", AuthKind.OAuth2), ("BASIC", AuthKind.Basic), ("BEARER", AuthKind.Bearer), ("API_KEY", AuthKind.ApiKey),
+        ("OAUTH", AuthKind.OAuth2),
+        ("BASIC", AuthKind.Basic),
+        ("BEARER", AuthKind.Bearer),
+        ("API_KEY", AuthKind.ApiKey),
     };
 
     // "select" fields are chosen from a list in Scalekit's UI; to a connection they are plain text.
     internal static readonly (string, FieldInputType)[] InputTypes =
     {
-        ("text", FieldInputType.Text), ("password", FieldInputType.Password), ("select", FieldInputType.Text),
+        ("text", FieldInputType.Text),
+        ("password", FieldInputType.Password),
+        ("select", FieldInputType.Text),
     };
 
     private static readonly Regex Placeholder = new(@"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}", RegexOptions.CultureInvariant);
@@ -78,8 +95,10 @@ internal sealed class ScalekitReader : IConnectorReader
             for (var i = 0; i < patterns.Items.Count; i++)
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
-                if (context.AsObject(patterns.Items[i], "auth_patterns item") is { } pattern
-                    && ReadPattern(context, pattern, "/auth_patterns/" + i, accountFields) is { } method)
+                if (
+                    context.AsObject(patterns.Items[i], "auth_patterns item") is { } pattern
+                    && ReadPattern(context, pattern, "/auth_patterns/" + i, accountFields) is { } method
+                )
                 {
                     var key = method.Key;
                     for (var n = 2; !keys.Add(key); n++)
@@ -98,12 +117,22 @@ internal sealed class ScalekitReader : IConnectorReader
             methods[0] = methods[0] with { IsDefault = true };
         }
 
-        var declared = new HashSet<string>(methods.SelectMany(m => m.Fields).Concat(accountFields).Select(f => f.Name), StringComparer.Ordinal);
-        var variables = Placeholder.Matches(proxyUrl).Cast<Match>()
+        var declared = new HashSet<string>(
+            methods.SelectMany(m => m.Fields).Concat(accountFields).Select(f => f.Name),
+            StringComparer.Ordinal
+        );
+        var variables = Placeholder
+            .Matches(proxyUrl)
+            .Cast<Match>()
             .Select(m => m.Groups[1].Value)
             .Where(v => BuiltInPlaceholders.Contains(v) && !declared.Contains(v))
             .Distinct(StringComparer.Ordinal)
-            .Select(v => new VariableSpec { Name = v, Description = "The '" + v + "' placeholder of the proxy URL.", Pointer = "/proxy_url" })
+            .Select(v => new VariableSpec
+            {
+                Name = v,
+                Description = "The '" + v + "' placeholder of the proxy URL.",
+                Pointer = "/proxy_url",
+            })
             .ToEquatableArray();
 
         return new ConnectorSpec
@@ -235,13 +264,15 @@ internal sealed class ScalekitReader : IConnectorReader
             }
 
             context.CheckKeys(mutation, MutationKeys, "a field mutation");
-            result.Add(new FieldMutationSpec
-            {
-                Field = property.Name,
-                Prefix = context.String(mutation, "prefix", allowScalars: true),
-                Suffix = context.String(mutation, "suffix", allowScalars: true),
-                Default = context.String(mutation, "default", allowScalars: true),
-            });
+            result.Add(
+                new FieldMutationSpec
+                {
+                    Field = property.Name,
+                    Prefix = context.String(mutation, "prefix", allowScalars: true),
+                    Suffix = context.String(mutation, "suffix", allowScalars: true),
+                    Default = context.String(mutation, "default", allowScalars: true),
+                }
+            );
         }
 
         return result;
@@ -265,7 +296,13 @@ internal sealed class ScalekitReader : IConnectorReader
                 context.CheckKeys(scope, ScopeKeys, "a scope");
                 if (context.String(scope, "scope", required: true, where: "a scope") is { Length: > 0 } value)
                 {
-                    scopes.Add(new OAuthScopeSpec(value, context.String(scope, "description") ?? context.String(scope, "display_name"), context.Bool(scope, "required") ?? false));
+                    scopes.Add(
+                        new OAuthScopeSpec(
+                            value,
+                            context.String(scope, "description") ?? context.String(scope, "display_name"),
+                            context.Bool(scope, "required") ?? false
+                        )
+                    );
                 }
             }
         }
