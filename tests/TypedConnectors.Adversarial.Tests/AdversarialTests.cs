@@ -144,6 +144,7 @@ public sealed class AdversarialTests(ITestOutputHelper output)
         // CI prints this file after the run (test output of passing tests is not shown).
         var findings = string.Join("\n", conformanceFindings.Take(10).Select(f => "  " + (f.Length > 300 ? f.Substring(0, 300) + "…" : f)));
         output.WriteLine("conformance findings (not asserted yet):\n" + findings);
+        File.WriteAllLines(Path.Combine(AppContext.BaseDirectory, "adversarial-conformance-findings.txt"), conformanceFindings);
         File.WriteAllText(
             Path.Combine(AppContext.BaseDirectory, "adversarial-summary.txt"),
             "Adversarial generation\n" + summary + "\nconformance findings (not asserted yet), first 10:\n" + findings + "\n"
