@@ -19,6 +19,7 @@ public sealed class LocalServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ConcurrentQueue<double> _arrivals = new();
+    private int _rejected;
     private readonly ConcurrentQueue<string> _problems = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _accessTokens = new(StringComparer.Ordinal);
     private readonly object _grantLock = new();
@@ -35,6 +36,9 @@ public sealed class LocalServer : IAsyncDisposable
 
     /// <summary>Seconds since the server started at which each API request arrived.</summary>
     public IReadOnlyList<double> Arrivals => _arrivals.ToArray();
+
+    /// <summary>API requests answered 401 because their access token had expired on the way.</summary>
+    public int Rejected => Volatile.Read(ref _rejected);
 
     /// <summary>Protocol violations seen: reused or unknown refresh tokens, unknown access tokens.</summary>
     public IReadOnlyList<string> Problems => _problems.ToArray();
@@ -73,6 +77,8 @@ public sealed class LocalServer : IAsyncDisposable
                 var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
                 if (!server._accessTokens.TryGetValue(token, out var expires) || expires <= DateTimeOffset.UtcNow)
                 {
+                    // A token that expired in flight: the client renews (once, for every process) and sends again.
+                    Interlocked.Increment(ref server._rejected);
                     return Results.Json(new { error = "invalid_token" }, statusCode: 401);
                 }
 
