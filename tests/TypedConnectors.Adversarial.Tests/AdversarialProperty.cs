@@ -91,46 +91,10 @@ public static class AdversarialProperty
     }
 
     /// <summary>The public async methods of the generated clients (the client and its operation groups).</summary>
-    public static List<IMethodSymbol> ClientMethods(GeneratorRun run)
-    {
-        var clients = new List<INamedTypeSymbol>();
-        foreach (var tree in run.OutputCompilation.SyntaxTrees)
-        {
-            var model = run.OutputCompilation.GetSemanticModel(tree);
-            foreach (
-                var declaration in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>()
-            )
-            {
-                if (model.GetDeclaredSymbol(declaration) is INamedTypeSymbol type && IsClient(type))
-                {
-                    clients.Add(type);
-                }
-            }
-        }
-
-        return clients
-            .Distinct(SymbolEqualityComparer.Default)
-            .Cast<INamedTypeSymbol>()
-            .SelectMany(c => c.GetMembers().OfType<IMethodSymbol>())
-            .Where(m =>
-                m.DeclaredAccessibility == Accessibility.Public
-                && m.MethodKind == MethodKind.Ordinary
-                && !m.IsStatic
-                && m.Parameters.LastOrDefault()?.Type.Name == "CancellationToken"
-                && !IsProxyMember(m.Name)
-            )
-            .ToList();
-    }
+    public static List<IMethodSymbol> ClientMethods(GeneratorRun run) => run.ClientMethods().Where(m => !IsProxyMember(m.Name)).ToList();
 
     private static bool IsProxyMember(string name) =>
         name is "SendAsync" or "GetAsync" or "PostAsync" or "PutAsync" or "PatchAsync" or "DeleteAsync" or "ConnectMcpAsync";
-
-    private static bool IsClient(INamedTypeSymbol type) =>
-        type.GetAttributes().Any(a => a.AttributeClass?.Name == "ConnectorAttribute")
-        || (
-            type.Name.EndsWith("Operations", StringComparison.Ordinal)
-            && type.AllInterfaces.Any(i => i.Name.StartsWith('I') && i.Name.EndsWith("Operations", StringComparison.Ordinal))
-        );
 
     /// <summary>A string argument with every character a URL gives a meaning to.</summary>
     public const string StringValue = "a b/c?d#e%f&g=h+i;j,k'l";

@@ -24,6 +24,53 @@ public sealed record GeneratorRun(
     public ImmutableArray<Diagnostic> CompileDiagnostics =>
         OutputCompilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
 
+    /// <summary>
+    /// The public async operation methods of the generated clients and their operation groups (every class deriving
+    /// from the runtime's ConnectorOperations), one per operation.
+    /// </summary>
+    public List<IMethodSymbol> ClientMethods()
+    {
+        var clients = new List<INamedTypeSymbol>();
+        foreach (var tree in OutputCompilation.SyntaxTrees)
+        {
+            var model = OutputCompilation.GetSemanticModel(tree);
+            foreach (
+                var declaration in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>()
+            )
+            {
+                if (model.GetDeclaredSymbol(declaration) is INamedTypeSymbol type && IsOperations(type))
+                {
+                    clients.Add(type);
+                }
+            }
+        }
+
+        return clients
+            .Distinct(SymbolEqualityComparer.Default)
+            .Cast<INamedTypeSymbol>()
+            .SelectMany(c => c.GetMembers().OfType<IMethodSymbol>())
+            .Where(m =>
+                m.DeclaredAccessibility == Accessibility.Public
+                && m.MethodKind == MethodKind.Ordinary
+                && !m.IsStatic
+                && m.Parameters.LastOrDefault()?.Type.Name == "CancellationToken"
+            )
+            .ToList();
+    }
+
+    private static bool IsOperations(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.Name == "ConnectorOperations" && current.ContainingNamespace?.ToDisplayString() == "TypedConnectors")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public string Source(string hintNameContains) =>
         Sources.Single(s => s.HintName.Contains(hintNameContains, StringComparison.Ordinal)).SourceText.ToString();
 

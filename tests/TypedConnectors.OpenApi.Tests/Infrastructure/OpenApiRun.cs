@@ -33,42 +33,5 @@ public static class OpenApiRun
     }
 
     /// <summary>The public async methods of the generated clients (the main client and its operation groups) — one per operation.</summary>
-    public static List<IMethodSymbol> ClientMethods(GeneratorRun run)
-    {
-        var clients = new List<INamedTypeSymbol>();
-        foreach (var tree in run.OutputCompilation.SyntaxTrees)
-        {
-            var model = run.OutputCompilation.GetSemanticModel(tree);
-            foreach (
-                var declaration in tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax>()
-            )
-            {
-                if (model.GetDeclaredSymbol(declaration) is INamedTypeSymbol type && IsClientClass(type))
-                {
-                    clients.Add(type);
-                }
-            }
-        }
-
-        return clients
-            .Distinct(SymbolEqualityComparer.Default)
-            .Cast<INamedTypeSymbol>()
-            .SelectMany(c => c.GetMembers().OfType<IMethodSymbol>())
-            .Where(m =>
-                m.DeclaredAccessibility == Accessibility.Public
-                && m.MethodKind == MethodKind.Ordinary
-                && !m.IsStatic
-                && m.Parameters.LastOrDefault()?.Type.Name == "CancellationToken"
-            )
-            .ToList();
-    }
-
-    private static bool IsClientClass(INamedTypeSymbol type) =>
-        type.GetAttributes().Any(a => a.AttributeClass?.Name == "ConnectorAttribute")
-        || (
-            type.Name.EndsWith("Operations", StringComparison.Ordinal)
-            && type.AllInterfaces.Any(i =>
-                i.Name.StartsWith("I", StringComparison.Ordinal) && i.Name.EndsWith("Operations", StringComparison.Ordinal)
-            )
-        );
+    public static List<IMethodSymbol> ClientMethods(GeneratorRun run) => run.ClientMethods();
 }
