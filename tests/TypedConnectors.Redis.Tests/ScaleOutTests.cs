@@ -214,10 +214,7 @@ public sealed class ScaleOutTests(RedisFixture redis, ITestOutputHelper output)
         // expiry (the other three follow one Redis round trip each, which a loaded machine stretches). The margin
         // is half a lease: CI runs test projects side by side on 2 cores, and a slot held by a dead process for
         // another whole lease time would still fail here.
-        Assert.True(
-            firstSlot <= leaseTime * 1.5,
-            $"first slot returned after {firstSlot}, all four after {recovered}"
-        );
+        Assert.True(firstSlot <= leaseTime * 1.5, $"first slot returned after {firstSlot}, all four after {recovered}");
         foreach (var lease in leases)
         {
             lease.Dispose();

@@ -22,6 +22,37 @@ public class ConnectorRequestTests
     }
 
     [Fact]
+    public void Call_options_headers_replace_the_operations_own_and_travel_with_the_message()
+    {
+        var options = new ConnectorCallOptions { Timeout = TimeSpan.FromSeconds(5), IdempotencyKey = "key-1" };
+        options.Headers["accept"] = "text/csv";
+        options.Headers["X-Trace"] = "t1";
+        options.Headers["Content-Language"] = "de";
+        var request = new ConnectorRequest("GET", "/reports") { CallOptions = options };
+        request.Header("Accept", "application/json");
+        using var message = request.Build(Base);
+
+        Assert.Equal(["text/csv"], message.Headers.GetValues("Accept"));
+        Assert.Equal(["t1"], message.Headers.GetValues("X-Trace"));
+        Assert.Equal(["de"], message.Content!.Headers.GetValues("Content-Language"));
+        Assert.Same(options, ConnectorCallOptions.Of(message));
+
+        using var plain = new ConnectorRequest("GET", "/reports").Build(Base);
+        Assert.Null(ConnectorCallOptions.Of(plain));
+    }
+
+    [Fact]
+    public void Call_options_headers_cannot_inject_lines_and_name_only_the_header()
+    {
+        var options = new ConnectorCallOptions();
+        options.Headers["X-Secret"] = "s3cr3t\r\nX-Evil: 1";
+        var request = new ConnectorRequest("GET", "/reports") { CallOptions = options };
+        var error = Assert.Throws<ConnectorConfigurationException>(() => request.Build(Base));
+        Assert.Contains("X-Secret", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Paths_are_appended_to_the_base_path_and_parameters_escaped()
     {
         var request = new ConnectorRequest("get", "/users/{id}/files/{name}");

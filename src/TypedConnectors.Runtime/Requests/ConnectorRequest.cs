@@ -137,6 +137,9 @@ public sealed class ConnectorRequest
     /// </summary>
     public OperationAuth? Auth { get; set; }
 
+    /// <summary>The caller's settings for this call; its headers are sent and handlers read the rest from the message.</summary>
+    public ConnectorCallOptions? CallOptions { get; set; }
+
     /// <summary>Sets a path placeholder's value, percent-escaped so it stays one path segment.</summary>
     /// <param name="name">The placeholder name.</param>
     /// <param name="value">The value; must not be empty, <c>.</c> or <c>..</c>, which would change the path after normalisation.</param>
@@ -487,6 +490,25 @@ public sealed class ConnectorRequest
             if (_cookies.Count > 0)
             {
                 message.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", _cookies));
+            }
+
+            if (CallOptions is not null)
+            {
+                CallOptions.AttachTo(message);
+                foreach (var (name, value) in CallOptions.Headers)
+                {
+                    HeaderValidation.Ensure(name, value);
+                    if (HeaderValidation.IsContentHeader(name))
+                    {
+                        message.Content ??= new ByteArrayContent([]);
+                        message.Content.Headers.Remove(name);
+                        message.Content.Headers.TryAddWithoutValidation(name, value);
+                    }
+                    else
+                    {
+                        HeaderValidation.Set(message, name, value);
+                    }
+                }
             }
 
             return message;

@@ -43,6 +43,13 @@ internal static class HeaderValidation
         return true;
     }
 
+    /// <summary>Whether HttpClient keeps this header on the content rather than on the request message.</summary>
+    public static bool IsContentHeader(string name) =>
+        name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Allow", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Expires", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Last-Modified", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Sets a request header, replacing earlier values so a resent request does not carry it twice.</summary>
     public static void Set(HttpRequestMessage request, string name, string value)
     {
