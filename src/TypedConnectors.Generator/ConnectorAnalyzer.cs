@@ -85,7 +85,7 @@ public sealed class ConnectorAnalyzer : DiagnosticAnalyzer
         // Only the namespace influences diagnostics (through the names the binder assigns); the HTTP/DI flags only steer emission.
         var rootNamespace = options.GlobalOptions.TryGetValue(ConnectorInputs.RootNamespaceProperty, out var ns) ? ns.Trim() : "";
         var documents = ReferenceScan.MayReferenceOtherFiles(input) ? project.Documents(cancellationToken) : null;
-        var result = ConnectorFileReader.Read(input, new GeneratorSettings(rootNamespace, false, false), cancellationToken, documents);
+        var result = ConnectorPipeline.Run(input, new GeneratorSettings(rootNamespace, false, false), cancellationToken, documents);
         return result.Diagnostics.Where(d => !d.StopsGeneration);
     }
 

@@ -104,7 +104,7 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
                 static (pair, ct) =>
                     IsOverlaid(pair.Left.Left.Input, pair.Left.Right)
                         ? new ReadResult(pair.Left.Left.Input.Path, null, EquatableArray<DiagnosticInfo>.Empty)
-                        : ConnectorFileReader.Read(pair.Left.Left.Input, pair.Right, ct, pair.Left.Left.Documents)
+                        : ConnectorPipeline.Run(pair.Left.Left.Input, pair.Right, ct, pair.Left.Left.Documents)
             )
             .WithTrackingName(TrackingNames.Parse);
 
@@ -192,7 +192,7 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
         }
 
         // Still emitted without an implementation, so the interface to implement shows up in the IDE.
-        var customAuthInterface = ConnectorEmitter.CustomAuthInterfaceName(spec.ClientName);
+        var customAuthInterface = spec.Names.CustomAuthInterface;
         if (CustomAuthDiscovery.Find(customAuth, spec.Namespace, customAuthInterface) is null)
         {
             foreach (var method in spec.AuthMethods.Where(m => m.Kind == AuthKind.Custom))

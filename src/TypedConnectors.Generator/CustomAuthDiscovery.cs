@@ -27,7 +27,7 @@ internal sealed record CustomAuthImplementation(
 /// </summary>
 internal static class CustomAuthDiscovery
 {
-    public const string InterfaceSuffix = "CustomAuth";
+    public const string InterfaceSuffix = GeneratedNames.CustomAuthSuffix;
 
     public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken) =>
         node is TypeDeclarationSyntax { BaseList: { } list } declaration

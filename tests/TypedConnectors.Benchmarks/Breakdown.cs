@@ -27,7 +27,7 @@ internal static class Breakdown
                     : JsonDocReader.Read(file, diagnostics, default);
                 var docTime = docStart.ElapsedMilliseconds;
                 var readStart = Stopwatch.StartNew();
-                var result = ConnectorFileReader.Read(input, settings, default);
+                var result = ConnectorPipeline.Run(input, settings, default);
                 var readTime = readStart.ElapsedMilliseconds;
                 var emitStart = Stopwatch.StartNew();
                 var files = ConnectorEmitter.Emit(result.Spec!, settings, "Bench", default).ToList();

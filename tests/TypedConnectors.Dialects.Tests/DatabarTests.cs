@@ -4,6 +4,7 @@ using DialectTests.Infrastructure;
 using DialectTests.LeadExporter;
 using DialectTests.MyScoringApi;
 using TypedConnectors;
+using TypedConnectors.Generator;
 using TypedConnectors.Generator.Reading;
 using TypedConnectors.Testing;
 
@@ -84,7 +85,7 @@ public class DatabarTests
     public void Literal_bearer_header_is_reported_at_its_value(string seed)
     {
         var text = Seeds.Text(seed);
-        var result = ConnectorFileReader.Read(
+        var result = ConnectorPipeline.Run(
             new ConnectorInput(Seeds.PathOf(seed), text, "databar", null, null),
             new GeneratorSettings("App", false, false),
             CancellationToken.None

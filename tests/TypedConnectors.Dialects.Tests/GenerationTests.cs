@@ -1,5 +1,6 @@
 using DialectTests.Infrastructure;
 using Microsoft.CodeAnalysis;
+using TypedConnectors.Generator;
 using TypedConnectors.Generator.Reading;
 using TypedConnectors.Testing;
 
@@ -11,7 +12,7 @@ public class GenerationTests
     public static TheoryData<string> AllSeeds => new(Seeds.ScalekitFiles.Concat(Seeds.DatabarFiles));
 
     private static ReadResult Read(string path, string text, string? dialect = null) =>
-        ConnectorFileReader.Read(
+        ConnectorPipeline.Run(
             new ConnectorInput(path, text, dialect, null, null),
             new GeneratorSettings("App", false, false),
             CancellationToken.None

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
+using TypedConnectors.Generator;
 using TypedConnectors.Generator.Model;
 using TypedConnectors.Generator.Reading;
 using TypedConnectors.Testing;
@@ -155,8 +156,8 @@ public class IncrementalTests
         var file = TestFiles.Connector("acme.connector.json");
         var input = new ConnectorInput(file.Path, file.Text, null, null, null);
 
-        var first = ConnectorFileReader.Read(input, settings, CancellationToken.None);
-        var second = ConnectorFileReader.Read(input with { Text = new string(file.Text.ToCharArray()) }, settings, CancellationToken.None);
+        var first = ConnectorPipeline.Run(input, settings, CancellationToken.None);
+        var second = ConnectorPipeline.Run(input with { Text = new string(file.Text.ToCharArray()) }, settings, CancellationToken.None);
 
         Assert.NotNull(first.Spec);
         Assert.Equal(first, second);

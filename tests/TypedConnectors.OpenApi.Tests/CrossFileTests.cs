@@ -150,10 +150,10 @@ public sealed class CrossFileTests
                     /// <returns>What came back.</returns>
                     public static async System.Threading.Tasks.Task<string> Run(System.Uri baseAddress)
                     {
-                        var connection = TestApp.Github.GithubConnection.Create("abc", options: new TypedConnectors.ConnectorConnectionOptions { BaseAddress = baseAddress });
-                        using var client = new TestApp.Github.GithubClient(connection);
+                        var connection = TestApp.GitHub.GitHubConnection.Create("abc", options: new TypedConnectors.ConnectorConnectionOptions { BaseAddress = baseAddress });
+                        using var client = new TestApp.GitHub.GitHubClient(connection);
                         var repository = await client.GetRepositoryAsync("octo", "hello world");
-                        return repository.Id + " " + repository.FullName + " " + TestApp.Github.GithubConnection.Create("abc").BaseAddress;
+                        return repository.Id + " " + repository.FullName + " " + TestApp.GitHub.GitHubConnection.Create("abc").BaseAddress;
                     }
                 }
             }

@@ -9,106 +9,23 @@ namespace TypedConnectors.Generator.Emit;
 /// </summary>
 internal sealed partial class ConnectorEmitter
 {
-    private static readonly string[] ClientIdNames = { "client_id", "clientid", "client_key", "app_id", "application_id", "consumer_key" };
-    private static readonly string[] ClientSecretNames =
-    {
-        "client_secret",
-        "clientsecret",
-        "app_secret",
-        "application_secret",
-        "consumer_secret",
-    };
-
     private EquatableArray<CustomAuthImplementation> _customAuthImplementations = EquatableArray<CustomAuthImplementation>.Empty;
 
-    /// <summary>The stem the emitter derives type names from: the client name without its <c>Client</c> suffix.</summary>
-    internal static string StemOf(string clientName) =>
-        clientName.EndsWith("Client", StringComparison.Ordinal) && clientName.Length > 6
-            ? clientName.Substring(0, clientName.Length - 6)
-            : clientName;
-
-    /// <summary>The interface a project implements for a connector's custom auth methods.</summary>
-    internal static string CustomAuthInterfaceName(string clientName) => "I" + StemOf(clientName) + CustomAuthDiscovery.InterfaceSuffix;
-
-    /// <summary>An OAuth 2.0 method whose tokens the runtime manages (MCP servers run their own OAuth through the MCP SDK).</summary>
-    internal static bool IsManagedOAuth(AuthMethodSpec method) =>
-        method.Kind == AuthKind.OAuth2 && !method.IsMcp && method.OAuth is not null;
-
-    private string CustomAuthInterface => CustomAuthInterfaceName(_spec.ClientName);
+    private string CustomAuthInterface => _spec.Names.CustomAuthInterface;
 
     private IEnumerable<AuthMethodSpec> CustomAuthMethods => _spec.AuthMethods.Where(m => m.Kind == AuthKind.Custom);
 
-    private bool HasManagedOAuth => _spec.AuthMethods.Any(IsManagedOAuth);
+    private bool HasManagedOAuth => _spec.AuthMethods.Any(m => m.IsManagedOAuth);
 
     private CustomAuthImplementation? CustomAuthImplementation =>
         CustomAuthDiscovery.Find(_customAuthImplementations, _spec.Namespace, CustomAuthInterface);
 
-    /// <summary>A method's fields plus, for managed OAuth, the client id and secret when the file does not declare them.</summary>
-    private IEnumerable<FieldSpec> AuthFields(AuthMethodSpec method)
-    {
-        foreach (var field in method.Fields)
-        {
-            yield return field;
-        }
-
-        if (!IsManagedOAuth(method))
-        {
-            yield break;
-        }
-
-        var (clientId, clientSecret) = OAuthClientFields(method);
-        if (!method.Fields.Any(f => f.Name == clientId))
-        {
-            yield return new FieldSpec
-            {
-                Name = clientId,
-                Label = "OAuth client id",
-                Hint = "The client (application) id registered with the provider.",
-                Identifier = OAuthFieldIdentifier(clientId, "ClientId"),
-            };
-        }
-
-        if (!method.Fields.Any(f => f.Name == clientSecret))
-        {
-            yield return new FieldSpec
-            {
-                Name = clientSecret,
-                Label = "OAuth client secret",
-                Hint = "Never printed or logged.",
-                InputType = FieldInputType.Password,
-                Required = UsesClientCredentials(method.OAuth!),
-                Identifier = OAuthFieldIdentifier(clientSecret, "ClientSecret"),
-            };
-        }
-    }
-
-    private static (string ClientId, string ClientSecret) OAuthClientFields(AuthMethodSpec method)
-    {
-        string Pick(string[] names, string fallback) =>
-            method.Fields.FirstOrDefault(f => names.Contains(f.Name, StringComparer.OrdinalIgnoreCase))?.Name ?? fallback;
-
-        return (Pick(ClientIdNames, "client_id"), Pick(ClientSecretNames, "client_secret"));
-    }
-
-    private static bool UsesClientCredentials(OAuthSpec oauth) =>
-        oauth.GrantTypes.IsEmpty ? oauth.AuthorizeUri is null : oauth.GrantTypes.Contains("client_credentials");
-
-    /// <summary>A property name for a synthesised OAuth value that no declared value of the connection uses yet.</summary>
-    private string OAuthFieldIdentifier(string name, string preferred)
-    {
-        var taken = _spec
-            .Variables.Select(v => (v.Name, v.Identifier))
-            .Concat(_spec.AccountFields.Select(f => (f.Name, f.Identifier)))
-            .Concat(_spec.AuthMethods.SelectMany(m => m.Fields).Select(f => (f.Name, f.Identifier)))
-            .Where(p => p.Name != name)
-            .Select(p => Naming.Unescaped(p.Identifier))
-            .ToList();
-        return taken.Contains(preferred) ? "OAuth" + preferred : preferred;
-    }
+    /// <summary>A method's connection values; SpecBinder has added the client id and secret of managed OAuth methods.</summary>
+    private static IEnumerable<FieldSpec> AuthFields(AuthMethodSpec method) => method.Fields;
 
     private void EmitOAuthAttribute(SourceWriter writer, AuthMethodSpec method)
     {
-        if (!IsManagedOAuth(method))
+        if (!method.IsManagedOAuth)
         {
             return;
         }
@@ -151,13 +68,12 @@ internal sealed partial class ConnectorEmitter
 
         Strings("AuthorizeParameters", oauth.ExtraAuthorizeParameters.SelectMany(p => new[] { p.Name, p.Value }));
         Strings("TokenParameters", oauth.ExtraTokenParameters.SelectMany(p => new[] { p.Name, p.Value }));
-        var (clientId, clientSecret) = OAuthClientFields(method);
-        if (clientId != "client_id")
+        if (method.OAuthClientIdField is { } clientId && clientId != "client_id")
         {
             Text("ClientIdField", clientId);
         }
 
-        if (clientSecret != "client_secret")
+        if (method.OAuthClientSecretField is { } clientSecret && clientSecret != "client_secret")
         {
             Text("ClientSecretField", clientSecret);
         }
@@ -173,7 +89,7 @@ internal sealed partial class ConnectorEmitter
             yield break;
         }
 
-        if (IsManagedOAuth(method))
+        if (method.IsManagedOAuth)
         {
             yield return "string? connectionId = null";
         }
@@ -186,7 +102,7 @@ internal sealed partial class ConnectorEmitter
     /// <summary>The names of <see cref="AuthFactoryParameters"/>, to forward them.</summary>
     private IEnumerable<string> AuthFactoryArguments(AuthMethodSpec? method)
     {
-        if (method is not null && IsManagedOAuth(method))
+        if (method is not null && method.IsManagedOAuth)
         {
             yield return "connectionId";
         }
@@ -203,7 +119,7 @@ internal sealed partial class ConnectorEmitter
             return;
         }
 
-        if (IsManagedOAuth(method))
+        if (method.IsManagedOAuth)
         {
             writer.Line("/// <param name=\"connectionId\">");
             writer.Line("/// The connection's stable identity (e.g. your tenant id): its OAuth tokens are stored under it in");
@@ -232,7 +148,7 @@ internal sealed partial class ConnectorEmitter
     private string AuthConstructorCall(AuthMethodSpec? method)
     {
         var head = "new " + ConnectionName + "(" + Literals.String(method?.Key ?? "none") + ", __values, options";
-        if (method is not null && IsManagedOAuth(method))
+        if (method is not null && method.IsManagedOAuth)
         {
             return head + ", connectionId, null)";
         }
@@ -307,10 +223,10 @@ internal sealed partial class ConnectorEmitter
             foreach (var method in custom)
             {
                 writer.Line("case " + Literals.String(method.Key) + ":");
-                writer.Line("    return _auth." + CustomAuthHandlerMethod(method) + "((" + ConnectionName + ")connection)");
+                writer.Line("    return _auth." + method.HandlerFactoryName + "((" + ConnectionName + ")connection)");
                 writer.Line(
                     "        ?? throw new global::System.InvalidOperationException("
-                        + Literals.String(CustomAuthInterface + "." + CustomAuthHandlerMethod(method) + " returned null.")
+                        + Literals.String(CustomAuthInterface + "." + method.HandlerFactoryName + " returned null.")
                         + ");"
                 );
             }
@@ -322,8 +238,6 @@ internal sealed partial class ConnectorEmitter
             writer.Close();
         }
     }
-
-    private static string CustomAuthHandlerMethod(AuthMethodSpec method) => "Create" + Naming.Unescaped(method.Identifier) + "Handler";
 
     private void EmitCustomAuthInterface(SourceWriter writer)
     {
@@ -364,9 +278,7 @@ internal sealed partial class ConnectorEmitter
             Literals.Summary(writer, what + (method.Description is { } d ? "\n" + d : ""), what);
             writer.Line("/// <param name=\"connection\">The connection; <c>GetValue</c> returns its credentials by field name.</param>");
             writer.Line("/// <returns>A new handler for one pipeline; it is disposed with the pipeline.</returns>");
-            writer.Line(
-                "global::System.Net.Http.DelegatingHandler " + CustomAuthHandlerMethod(method) + "(" + ConnectionName + " connection);"
-            );
+            writer.Line("global::System.Net.Http.DelegatingHandler " + method.HandlerFactoryName + "(" + ConnectionName + " connection);");
         }
 
         writer.Close();

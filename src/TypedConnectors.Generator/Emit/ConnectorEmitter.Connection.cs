@@ -8,6 +8,7 @@ internal sealed partial class ConnectorEmitter
     private sealed record ConnectionValue(
         string Name,
         string Identifier,
+        string Parameter,
         bool Required,
         bool Secret,
         string? Default,
@@ -22,6 +23,7 @@ internal sealed partial class ConnectorEmitter
             yield return new ConnectionValue(
                 variable.Name,
                 variable.Identifier,
+                variable.Parameter,
                 variable.Default is null,
                 false,
                 variable.Default,
@@ -37,7 +39,16 @@ internal sealed partial class ConnectorEmitter
     }
 
     private static ConnectionValue FromField(FieldSpec field) =>
-        new(field.Name, field.Identifier, field.Required && field.Default is null, field.IsSecret, field.Default, field.Label, field.Hint);
+        new(
+            field.Name,
+            field.Identifier,
+            field.Parameter,
+            field.Required && field.Default is null,
+            field.IsSecret,
+            field.Default,
+            field.Label,
+            field.Hint
+        );
 
     /// <summary>Values of one auth method's factory, de-duplicated by name (a field may also be a template variable).</summary>
     private List<ConnectionValue> FactoryValues(AuthMethodSpec? method)
@@ -98,16 +109,16 @@ internal sealed partial class ConnectorEmitter
         foreach (var method in methods)
         {
             writer.Line();
-            EmitFactory(writer, method, "Create" + (method is null ? "" : Naming.Unescaped(method.Identifier)));
+            EmitFactory(writer, method, method?.FactoryName ?? "Create");
         }
 
         if (_spec.AuthMethods.Count > 0)
         {
             var defaultMethod = _spec.AuthMethods.First(IsDefault);
-            if (!_spec.AuthMethods.Any(m => "Create" + Naming.Unescaped(m.Identifier) == "Create"))
+            if (!_spec.AuthMethods.Any(m => m.FactoryName == "Create"))
             {
                 writer.Line();
-                EmitFactory(writer, defaultMethod, "Create", delegateTo: "Create" + Naming.Unescaped(defaultMethod.Identifier));
+                EmitFactory(writer, defaultMethod, "Create", delegateTo: defaultMethod.FactoryName);
             }
         }
 
@@ -131,8 +142,7 @@ internal sealed partial class ConnectorEmitter
     private void EmitFactory(SourceWriter writer, AuthMethodSpec? method, string name, string? delegateTo = null)
     {
         var values = FactoryValues(method);
-        var scope = new Naming.Scope(new[] { "options", "connectionId", "customAuth" });
-        var parameters = values.Select(v => (Value: v, Parameter: scope.Claim(Naming.ToCamel(v.Name, "value")))).ToList();
+        var parameters = values.Select(v => (Value: v, v.Parameter)).ToList();
         var what = method is null
             ? "Creates a connection."
             : "Creates a connection that authenticates with "
@@ -188,7 +198,7 @@ internal sealed partial class ConnectorEmitter
             Literals.Element(
                 writer,
                 "param",
-                " name=\"" + Naming.Unescaped(parameter) + "\"",
+                " name=\"" + Identifier.Bare(parameter) + "\"",
                 doc.Length > 0 ? doc : null,
                 "The '" + value.Name + "' value."
             );
@@ -238,7 +248,7 @@ internal sealed partial class ConnectorEmitter
         var handlers = "global::Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions";
         Literals.Summary(writer, "Registers the " + ConnectorTitle + " client with IHttpClientFactory.", "");
         writer.Line(GeneratedCodeAttribute);
-        writer.Open("public static partial class " + _stem + "ServiceCollectionExtensions");
+        writer.Open("public static partial class " + _spec.Names.ServiceCollectionExtensions);
         writer.Line(
             "/// <summary>Registers <see cref=\""
                 + InterfaceName

@@ -123,7 +123,7 @@ internal sealed partial class ConnectorEmitter
 
         var name = Literals.String(parameter.Name);
         var id = parameter.Identifier;
-        var local = "__s_" + Naming.Unescaped(id);
+        var local = "__s_" + Identifier.Bare(id);
         var type = parameter.Type;
         var isObject = type.Kind == TypeKind.Map || _types.Find(type) is { Kind: TypeSpecKind.Object };
         if (parameter.Location is ParameterLocation.Query or ParameterLocation.Cookie && isObject)
@@ -265,7 +265,7 @@ internal sealed partial class ConnectorEmitter
             .Select(p =>
             {
                 var access = value + "." + p.Identifier;
-                var v = value + "_" + Naming.Unescaped(p.Identifier);
+                var v = value + "_" + Identifier.Bare(p.Identifier);
                 var nullable = !p.Required || p.Type.Nullable || !_types.IsValueType(p.Type);
                 var wire =
                     p.Type.Kind == TypeKind.Stream ? "null"

@@ -3,84 +3,36 @@ using TypedConnectors.Generator.Model;
 namespace TypedConnectors.Generator.Emit;
 
 /// <summary>
-/// Large APIs (more than <see cref="GroupingThreshold"/> operations) get one sub-client per group (an OpenAPI tag):
+/// Large APIs get one sub-client per operation group (names and grouping decided by <see cref="SpecBinder"/>):
 /// <c>client.Pets.ListPetsAsync(...)</c> instead of hundreds of methods on one class. Operations without a group stay
 /// on the client itself. Each operation is still exactly one method.
 /// </summary>
 internal sealed partial class ConnectorEmitter
 {
-    /// <summary>Up to this many operations, every operation is a method of the client itself.</summary>
-    internal const int GroupingThreshold = 30;
-
     private List<OperationGroup>? _groups;
 
-    private sealed record OperationGroup(string Name, string Property, string ClassName, List<OperationSpec> Operations)
-    {
-        public string InterfaceName => "I" + ClassName;
-    }
+    private sealed record OperationGroup(
+        string Name,
+        string Property,
+        string ClassName,
+        string InterfaceName,
+        List<OperationSpec> Operations
+    );
 
-    private List<OperationGroup> Groups => _groups ??= ComputeGroups();
+    private List<OperationGroup> Groups =>
+        _groups ??= _spec
+            .Names.Groups.Select(g => new OperationGroup(
+                g.Group,
+                g.Property,
+                g.ClassName,
+                g.InterfaceName,
+                _spec.Operations.Where(o => o.Group == g.Group).ToList()
+            ))
+            .ToList();
 
     /// <summary>The operations declared on the client itself.</summary>
     private IEnumerable<OperationSpec> TopLevelOperations =>
         Groups.Count == 0 ? _spec.Operations : _spec.Operations.Where(o => o.Group is null);
-
-    private List<OperationGroup> ComputeGroups()
-    {
-        var groups = new List<OperationGroup>();
-        if (_spec.Operations.Count <= GroupingThreshold || _spec.IsProxy || !_spec.Operations.Any(o => o.Group is not null))
-        {
-            return groups;
-        }
-
-        // Property names share the client's member scope; class names the namespace's type scope.
-        var members = new Naming.Scope(
-            _spec.Operations.Where(o => o.Group is null).Select(o => o.Identifier).Concat(Naming.ClientMembers).Append(_spec.ClientName)
-        );
-        var types = new Naming.Scope(
-            _spec
-                .Types.Select(t => t.Identifier)
-                .Concat(
-                    new[]
-                    {
-                        _spec.ClientName,
-                        InterfaceName,
-                        ConnectionName,
-                        JsonHelperName,
-                        _stem + "AuthMethod",
-                        _stem + "ServiceCollectionExtensions",
-                        CustomAuthInterfaceName(_spec.ClientName),
-                    }
-                )
-        );
-        foreach (var operation in _spec.Operations)
-        {
-            if (operation.Group is not { } name)
-            {
-                continue;
-            }
-
-            var group = groups.FirstOrDefault(g => g.Name == name);
-            if (group is null)
-            {
-                var property = members.Claim(Naming.EscapeKeyword(Naming.ToPascal(name, "Group")));
-                var className = _stem + Naming.Unescaped(property) + "Operations";
-                while (types.IsUsed(className) || types.IsUsed("I" + className))
-                {
-                    className += "Group";
-                }
-
-                types.Claim(className);
-                types.Claim("I" + className);
-                group = new OperationGroup(name, property, className, new List<OperationSpec>());
-                groups.Add(group);
-            }
-
-            group.Operations.Add(operation);
-        }
-
-        return groups;
-    }
 
     /// <summary>The group properties of the client interface (declarations) or class (lazily created sub-clients).</summary>
     private void EmitGroupProperties(SourceWriter writer, bool declarationsOnly, bool separate)
@@ -100,7 +52,7 @@ internal sealed partial class ConnectorEmitter
                 continue;
             }
 
-            var field = "__group" + Naming.Unescaped(group.Property);
+            var field = "__group" + Identifier.Bare(group.Property);
             writer.Line("/// <inheritdoc/>");
             writer.Line(
                 "public "
@@ -149,7 +101,7 @@ internal sealed partial class ConnectorEmitter
                     + " connector; reached through <see cref=\""
                     + _spec.ClientName
                     + "."
-                    + Naming.Unescaped(group.Property)
+                    + Identifier.Bare(group.Property)
                     + "\"/>.</summary>"
             );
             writer.Line(GeneratedCodeAttribute);

@@ -8,10 +8,7 @@ internal sealed partial class ConnectorEmitter
     private const string Ct = "global::System.Threading.CancellationToken cancellationToken = default";
 
     /// <summary>The session class an MCP connector's <c>ConnectMcpAsync</c> returns (reserved by the binder).</summary>
-    internal static string McpSessionName(string stem) =>
-        stem + (stem.EndsWith("Mcp", StringComparison.Ordinal) ? "Session" : "McpSession");
-
-    private string SessionName => McpSessionName(_stem);
+    private string SessionName => _spec.Names.McpSession;
 
     /// <summary>
     /// The MCP part of an MCP connector's client, emitted only when the compilation references ModelContextProtocol.Core:
@@ -131,10 +128,9 @@ internal sealed partial class ConnectorEmitter
         writer.Line("}");
         foreach (var method in methods)
         {
-            var name = methods.Count == 1 ? "CreateForMcpOAuth" : "Create" + Naming.Unescaped(method.Identifier) + "ForMcpOAuth";
+            var name = methods.Count == 1 ? "CreateForMcpOAuth" : method.McpFactoryName;
             var values = FactoryValues(method);
-            var scope = new Naming.Scope(new[] { "options" });
-            var parameters = values.Select(v => (Value: v, Parameter: scope.Claim(Naming.ToCamel(v.Name, "value")))).ToList();
+            var parameters = values.Select(v => (Value: v, v.Parameter)).ToList();
             writer.Line();
             Literals.Summary(
                 writer,

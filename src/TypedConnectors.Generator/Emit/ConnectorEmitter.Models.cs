@@ -46,7 +46,7 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitRecord(SourceWriter writer, TypeSpec type, bool isBase)
     {
-        Literals.Summary(writer, type.Description, "The " + Naming.Unescaped(type.Identifier) + " model.");
+        Literals.Summary(writer, type.Description, "The " + Identifier.Bare(type.Identifier) + " model.");
         writer.Line(GeneratedCodeAttribute);
         if (type.Deprecated)
         {
@@ -142,7 +142,7 @@ internal sealed partial class ConnectorEmitter
             );
             foreach (var property in AllProperties(type).Where(p => p.Constraints is not null))
             {
-                var local = "__" + Naming.Unescaped(property.Identifier);
+                var local = "__" + Identifier.Bare(property.Identifier);
                 var checks = ConstraintChecks(property.Constraints!, property.Type.AsNullable(false), local, property.JsonName).ToList();
                 if (checks.Count == 0)
                 {
@@ -166,7 +166,7 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitEnum(SourceWriter writer, TypeSpec type)
     {
-        Literals.Summary(writer, type.Description, "Values of " + Naming.Unescaped(type.Identifier) + ".");
+        Literals.Summary(writer, type.Description, "Values of " + Identifier.Bare(type.Identifier) + ".");
         writer.Line(GeneratedCodeAttribute);
         if (!type.EnumIsInteger)
         {
@@ -180,13 +180,13 @@ internal sealed partial class ConnectorEmitter
         }
 
         // An integer enum with a value outside int's range is backed by long (an int enum would not compile).
-        var wide = type.EnumIsInteger && type.EnumValues.Any(v => SpecBinder.IntegerEnumValue(v) is < int.MinValue or > int.MaxValue);
+        var wide = type.EnumIsInteger && type.EnumValues.Any(v => v.Number is < int.MinValue or > int.MaxValue);
         writer.Open("public enum " + type.Identifier + (wide ? " : long" : ""));
         if (type.EnumIsInteger)
         {
             foreach (var value in type.EnumValues)
             {
-                if (SpecBinder.IntegerEnumValue(value) is { } number)
+                if (value.Number is { } number)
                 {
                     Literals.Summary(writer, value.Description, "The value " + value.Value + ".");
                     writer.Line(value.Identifier + " = " + Literals.Int(number) + ",");
@@ -198,7 +198,7 @@ internal sealed partial class ConnectorEmitter
             writer.Line(
                 "/// <summary>A value this client does not know (sent by a newer server); also the value when none was given.</summary>"
             );
-            writer.Line(UnknownMember(type) + " = 0,");
+            writer.Line(type.UnknownMember + " = 0,");
             var index = 1;
             foreach (var value in type.EnumValues)
             {
@@ -210,19 +210,7 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
     }
 
-    private static string ConverterName(TypeSpec type) => Naming.Unescaped(type.Identifier) + "Converter";
-
-    /// <summary>The sentinel member for unknown values: "Unknown" unless the API already uses that name.</summary>
-    private static string UnknownMember(TypeSpec type)
-    {
-        var name = "Unknown";
-        while (type.EnumValues.Any(v => Naming.Unescaped(v.Identifier) == name))
-        {
-            name = "_" + name;
-        }
-
-        return name;
-    }
+    private static string ConverterName(TypeSpec type) => Identifier.Bare(type.Identifier) + "Converter";
 
     private void EmitUnion(SourceWriter writer, TypeSpec type)
     {
@@ -293,7 +281,7 @@ internal sealed partial class ConnectorEmitter
     private string VariantLabel(TypeRef variant, int index) =>
         variant.Kind switch
         {
-            TypeKind.Named => Naming.Unescaped(variant.Name ?? "Variant" + index),
+            TypeKind.Named => Identifier.Bare(variant.Name ?? "Variant" + index),
             TypeKind.Array => "Array" + (index == 0 ? "" : index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             _ => variant.Kind + (index == 0 ? "" : index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
@@ -313,7 +301,7 @@ internal sealed partial class ConnectorEmitter
 
             first = false;
             var qualified = _types.Qualified(type.Identifier);
-            var unknown = qualified + "." + UnknownMember(type);
+            var unknown = qualified + "." + type.UnknownMember;
             writer.Line("/// <summary>The wire text of a <see cref=\"" + qualified + "\"/> value.</summary>");
             writer.Line("/// <param name=\"value\">The value.</param>");
             writer.Line("/// <returns>The text the API uses for it.</returns>");

@@ -5,7 +5,7 @@ namespace TypedConnectors.Generator.Emit;
 
 internal sealed partial class ConnectorEmitter
 {
-    private static readonly Regex HeaderPlaceholder = new(@"\{\{\s*([^{}\s|]+)\s*\}\}", RegexOptions.CultureInvariant);
+    private static readonly Regex HeaderPlaceholder = TemplateSyntax.Placeholder;
 
     private void EmitOperation(SourceWriter writer, OperationSpec operation)
     {
@@ -137,7 +137,7 @@ internal sealed partial class ConnectorEmitter
             + ")";
     }
 
-    private static string AuthField(OperationSpec operation) => "__auth" + Naming.Unescaped(operation.Identifier);
+    private static string AuthField(OperationSpec operation) => "__auth" + Identifier.Bare(operation.Identifier);
 
     /// <summary>A template part through the runtime's factories, naming only the flags that are set.</summary>
     private static string TemplatePart(TemplateSegment segment)
@@ -168,7 +168,7 @@ internal sealed partial class ConnectorEmitter
 
     private static bool IsContentType(string header) => string.Equals(header, "Content-Type", StringComparison.OrdinalIgnoreCase);
 
-    private static string TemplateField(OperationSpec operation) => "__template" + Naming.Unescaped(operation.Identifier);
+    private static string TemplateField(OperationSpec operation) => "__template" + Identifier.Bare(operation.Identifier);
 
     /// <summary>A header value with <c>{{variable}}</c> placeholders becomes a concatenation of connection values.</summary>
     private static string TemplatedValue(string value)
@@ -218,7 +218,7 @@ internal sealed partial class ConnectorEmitter
         }
 
         var fallback = parameter.Default is { } text && ConstantDefault(parameter.Type, text) is null ? Literals.String(text) : "null";
-        return OptionalWire(parameter.Identifier, parameter.Type, "__p_" + Naming.Unescaped(parameter.Identifier), fallback);
+        return OptionalWire(parameter.Identifier, parameter.Type, "__p_" + Identifier.Bare(parameter.Identifier), fallback);
     }
 
     /// <summary>The wire text of an optional value, or <paramref name="fallback"/> when it is null; a string passes as it is.</summary>
@@ -439,11 +439,11 @@ internal sealed partial class ConnectorEmitter
                     "if ("
                         + access
                         + " is { } __file"
-                        + Naming.Unescaped(property.Identifier)
+                        + Identifier.Bare(property.Identifier)
                         + ") __request.MultipartFile("
                         + name
                         + ", __file"
-                        + Naming.Unescaped(property.Identifier)
+                        + Identifier.Bare(property.Identifier)
                         + ", "
                         + name
                         + ");"
@@ -451,7 +451,7 @@ internal sealed partial class ConnectorEmitter
                 continue;
             }
 
-            var wire = OptionalWire(access, property.Type, "__v" + Naming.Unescaped(property.Identifier));
+            var wire = OptionalWire(access, property.Type, "__v" + Identifier.Bare(property.Identifier));
             writer.Line((multipart ? "__request.MultipartField(" : "__request.FormField(") + name + ", " + wire + ");");
         }
 
@@ -489,8 +489,8 @@ internal sealed partial class ConnectorEmitter
             var parameter in operation.Parameters.Where(p => p.Constant is null && p.Constraints is not null && p.Identifier.Length > 0)
         )
         {
-            var target = parameter.Required ? parameter.Identifier : "__c_" + Naming.Unescaped(parameter.Identifier);
-            var checks = ConstraintChecks(parameter.Constraints!, parameter.Type, target, Naming.Unescaped(parameter.Identifier)).ToList();
+            var target = parameter.Required ? parameter.Identifier : "__c_" + Identifier.Bare(parameter.Identifier);
+            var checks = ConstraintChecks(parameter.Constraints!, parameter.Type, target, Identifier.Bare(parameter.Identifier)).ToList();
             if (checks.Count == 0)
             {
                 continue;

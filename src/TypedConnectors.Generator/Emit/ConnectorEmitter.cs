@@ -21,24 +21,19 @@ internal sealed partial class ConnectorEmitter
     private readonly ConnectorSpec _spec;
     private readonly GeneratorSettings _settings;
     private readonly TypeNames _types;
-    private readonly string _stem;
 
     private ConnectorEmitter(ConnectorSpec spec, GeneratorSettings settings)
     {
         _spec = spec;
         _settings = settings;
         _types = new TypeNames(spec);
-        _stem =
-            spec.ClientName.EndsWith("Client", StringComparison.Ordinal) && spec.ClientName.Length > 6
-                ? spec.ClientName.Substring(0, spec.ClientName.Length - 6)
-                : spec.ClientName;
     }
 
-    private string ConnectionName => _stem + "Connection";
+    private string ConnectionName => _spec.Names.Connection;
 
-    private string InterfaceName => "I" + _spec.ClientName;
+    private string InterfaceName => _spec.Names.Interface;
 
-    private string JsonHelperName => _stem + "Json";
+    private string JsonHelperName => _spec.Names.Json;
 
     public static IEnumerable<GeneratedFile> Emit(
         ConnectorSpec spec,
@@ -250,7 +245,7 @@ internal sealed partial class ConnectorEmitter
                 args.Add("ParameterName = " + Literals.String(parameterName));
             }
 
-            var (username, password, token) = Roles(method);
+            var (username, password, token) = CredentialNames.Roles(method);
             if (username is not null)
             {
                 args.Add("UsernameField = " + Literals.String(username));
@@ -313,34 +308,6 @@ internal sealed partial class ConnectorEmitter
             ? method.IsDefault && _spec.AuthMethods.First(m => m.IsDefault) == method
             : _spec.AuthMethods[0] == method;
 
-    /// <summary>Which declared fields carry the username, password and token, by explicit role or by convention.</summary>
-    internal static (string? Username, string? Password, string? Token) Roles(AuthMethodSpec method)
-    {
-        string? Pick(string? explicitName, params string[] conventional) =>
-            explicitName ?? method.Fields.FirstOrDefault(f => conventional.Contains(f.Name, StringComparer.OrdinalIgnoreCase))?.Name;
-
-        var secrets = method.Fields.Where(f => f.IsSecret).Select(f => f.Name).ToList();
-        switch (method.Kind)
-        {
-            case AuthKind.Basic:
-                var username = Pick(method.UsernameField, "username", "user", "user_name", "login", "email", "api_key", "client_id");
-                var password =
-                    Pick(method.PasswordField, "password", "pass", "secret", "client_secret")
-                    ?? method.Mutations.FirstOrDefault(m => m.Default is not null && m.Field != username)?.Field;
-                username ??= method.Fields.FirstOrDefault(f => f.Name != password)?.Name;
-                return (username, password, null);
-            case AuthKind.Bearer:
-            case AuthKind.ApiKey:
-                var token =
-                    Pick(method.TokenField, "token", "api_key", "apikey", "key", "access_token", "api_token", "bearer_token")
-                    ?? secrets.FirstOrDefault()
-                    ?? method.Fields.FirstOrDefault()?.Name;
-                return (null, null, token);
-            default:
-                return (null, null, method.TokenField);
-        }
-    }
-
     private void EmitOperationDocs(SourceWriter writer, OperationSpec operation)
     {
         var summary = operation.Summary ?? operation.Description;
@@ -355,7 +322,7 @@ internal sealed partial class ConnectorEmitter
             Literals.Element(
                 writer,
                 "param",
-                " name=\"" + Naming.Unescaped(parameter.Identifier) + "\"",
+                " name=\"" + Identifier.Bare(parameter.Identifier) + "\"",
                 parameter.Description,
                 ParameterFallbackDoc(parameter)
             );
@@ -363,7 +330,7 @@ internal sealed partial class ConnectorEmitter
 
         if (operation.Body is { Identifier.Length: > 0 } body)
         {
-            Literals.Element(writer, "param", " name=\"" + Naming.Unescaped(body.Identifier) + "\"", body.Description, "The request body.");
+            Literals.Element(writer, "param", " name=\"" + Identifier.Bare(body.Identifier) + "\"", body.Description, "The request body.");
         }
 
         writer.Line("/// <param name=\"cancellationToken\">Cancels the request.</param>");

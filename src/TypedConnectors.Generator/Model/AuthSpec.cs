@@ -39,6 +39,22 @@ internal sealed record AuthMethodSpec
     public Diagnostics.LocationInfo? TypeLocation { get; init; }
     public string Pointer { get; init; } = "";
     public string Identifier { get; init; } = "";
+
+    /// <summary>The connection's factory for this method (<c>CreateApiKey</c>), assigned by SpecBinder.</summary>
+    public string FactoryName { get; init; } = "";
+
+    /// <summary>The custom-auth interface's method that creates this method's handler (custom methods).</summary>
+    public string HandlerFactoryName { get; init; } = "";
+
+    /// <summary>The connection's factory for the MCP SDK's own OAuth flow with this method (MCP connectors).</summary>
+    public string McpFactoryName { get; init; } = "";
+
+    /// <summary>The fields holding a managed OAuth method's client id and secret, assigned by SpecBinder.</summary>
+    public string? OAuthClientIdField { get; init; }
+    public string? OAuthClientSecretField { get; init; }
+
+    /// <summary>An OAuth 2.0 method whose tokens the runtime manages (MCP servers run their own OAuth through the MCP SDK).</summary>
+    public bool IsManagedOAuth => Kind == AuthKind.OAuth2 && !IsMcp && OAuth is not null;
 }
 
 /// <summary>A value the user supplies when creating a connection.</summary>
@@ -52,6 +68,9 @@ internal sealed record FieldSpec
     public string? Default { get; init; }
     public string Pointer { get; init; } = "";
     public string Identifier { get; init; } = "";
+
+    /// <summary>The connection factories' parameter for this value, assigned by SpecBinder.</summary>
+    public string Parameter { get; init; } = "";
 
     public bool IsSecret => InputType == FieldInputType.Password;
 }

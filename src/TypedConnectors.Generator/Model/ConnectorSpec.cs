@@ -46,6 +46,12 @@ internal sealed record ConnectorSpec
     public RateLimitSpec? RateLimit { get; init; }
     public int? MaxConcurrency { get; init; }
     public EquatableArray<HeaderSpec> DefaultHeaders { get; init; } = EquatableArray<HeaderSpec>.Empty;
+
+    /// <summary>
+    /// Headers with a literal credential that a reader turned into an auth method (Databar): not sent as written, but
+    /// checked by the validator like every header, so the literal is reported where it is written.
+    /// </summary>
+    public EquatableArray<HeaderSpec> CredentialHeaders { get; init; } = EquatableArray<HeaderSpec>.Empty;
     public EquatableArray<OperationSpec> Operations { get; init; } = EquatableArray<OperationSpec>.Empty;
     public EquatableArray<TypeSpec> Types { get; init; } = EquatableArray<TypeSpec>.Empty;
 
@@ -58,7 +64,11 @@ internal sealed record ConnectorSpec
 
     // Assigned by SpecBinder.
     public string Namespace { get; init; } = "";
-    public string ClientName { get; init; } = "";
+
+    /// <summary>The generated type names (client, connection, groups...), assigned by SpecBinder.</summary>
+    public GeneratedNames Names { get; init; } = new();
+
+    public string ClientName => Names.Client;
 }
 
 /// <summary>A <c>{{name}}</c> template variable of the base URL.</summary>
@@ -72,6 +82,9 @@ internal sealed record VariableSpec
     public string? Pattern { get; init; }
     public string Pointer { get; init; } = "";
     public string Identifier { get; init; } = "";
+
+    /// <summary>The connection factories' parameter for this value, assigned by SpecBinder.</summary>
+    public string Parameter { get; init; } = "";
 }
 
 internal sealed record RateLimitSpec(int Permits, int WindowSeconds);

@@ -106,6 +106,31 @@ internal static class Naming
         return SyntaxFacts.IsIdentifierStartCharacter(result[0]) ? result : "_" + result;
     }
 
+    /// <summary>
+    /// <paramref name="name"/> without its leading words when they repeat the last words of <paramref name="owner"/>
+    /// ("VerifyV2Verification" under "TwilioVerifyV2" is "Verification"); unchanged when nothing would remain.
+    /// </summary>
+    public static string WithoutLeadingWordsOf(string name, string owner)
+    {
+        var words = Words(name).ToList();
+        var ownerWords = Words(owner).ToList();
+        for (var count = Math.Min(words.Count - 1, ownerWords.Count); count > 0; count--)
+        {
+            var repeats = true;
+            for (var i = 0; i < count && repeats; i++)
+            {
+                repeats = string.Equals(words[i], ownerWords[ownerWords.Count - count + i], StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (repeats)
+            {
+                return ToPascal(string.Join(" ", words.Skip(count)), name);
+            }
+        }
+
+        return name;
+    }
+
     /// <summary>Splits at separators, lower→upper and letter↔digit changes, and before the last capital of an acronym.</summary>
     private static IEnumerable<string> Words(string name)
     {
@@ -172,12 +197,31 @@ internal static class Naming
         return EscapeKeyword(pascal.Substring(0, end).ToLowerInvariant() + pascal.Substring(end));
     }
 
+    /// <summary>A slug from a connector's name: lower-case ASCII letters and digits separated by single dashes.</summary>
+    public static string Slugify(string name)
+    {
+        var builder = new System.Text.StringBuilder();
+        foreach (var c in name.ToLowerInvariant())
+        {
+            if (c is >= 'a' and <= 'z' or >= '0' and <= '9')
+            {
+                builder.Append(c);
+            }
+            else if (builder.Length > 0 && builder[builder.Length - 1] != '-')
+            {
+                builder.Append('-');
+            }
+        }
+
+        var slug = builder.ToString().Trim('-');
+        return slug.Length == 0 ? "connector" : slug;
+    }
+
     /// <summary>Prefixes C# keywords with <c>@</c> so they can be used as identifiers.</summary>
     public static string EscapeKeyword(string identifier) =>
         SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None ? "@" + identifier : identifier;
 
-    public static string Unescaped(string identifier) =>
-        identifier.StartsWith("@", StringComparison.Ordinal) ? identifier.Substring(1) : identifier;
+    public static string Unescaped(string identifier) => Identifier.Bare(identifier);
 
     /// <summary>Hands out unique names: the first comer keeps its name, later ones get a numeric suffix.</summary>
     internal sealed class Scope

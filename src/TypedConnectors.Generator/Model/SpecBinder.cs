@@ -9,7 +9,7 @@ namespace TypedConnectors.Generator.Model;
 /// scope. Collisions are resolved in document order (the first keeps the name) and reported, so the result is
 /// deterministic and the user learns why a name got a suffix.
 /// </summary>
-internal static class SpecBinder
+internal static partial class SpecBinder
 {
     public static ConnectorSpec Bind(
         ConnectorSpec spec,
@@ -33,36 +33,19 @@ internal static class SpecBinder
             return LocationInfo.WholeFile(input.Path);
         }
 
-        var slug = spec.Slug.Length > 0 ? spec.Slug : Slugify(spec.Name);
-        var baseName = Naming.ToPascal(slug, "Connector");
+        var slug = spec.Slug.Length > 0 ? spec.Slug : Naming.Slugify(spec.Name);
+        var baseName = BaseName(slug, spec.DisplayName, spec.Name);
         var clientName = input.ClientName is { Length: > 0 } requested
             ? Naming.ToPascal(requested, baseName + "Client")
             : baseName + "Client";
-        var stem =
-            clientName.EndsWith("Client", StringComparison.Ordinal) && clientName.Length > "Client".Length
-                ? clientName.Substring(0, clientName.Length - "Client".Length)
-                : clientName;
+        var names = GeneratedNames.For(clientName);
         var ns = input.Namespace is { Length: > 0 } nsOverride
             ? SanitizeNamespace(nsOverride)
             : SanitizeNamespace(
                 (settings.RootNamespace.Length > 0 ? settings.RootNamespace : "TypedConnectors.Generated") + "." + baseName
             );
 
-        var typeScope = new Naming.Scope(
-            Naming.TypeNames.Concat(
-                new[]
-                {
-                    clientName,
-                    "I" + clientName,
-                    stem + "Connection",
-                    stem + "AuthMethod",
-                    stem + "ServiceCollectionExtensions",
-                    stem + "Json",
-                    Emit.ConnectorEmitter.McpSessionName(stem),
-                    Emit.ConnectorEmitter.CustomAuthInterfaceName(clientName),
-                }
-            )
-        );
+        var typeScope = new Naming.Scope(Naming.TypeNames.Concat(names.TypeNames));
         var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var type in spec.Types)
         {
@@ -128,19 +111,44 @@ internal static class SpecBinder
         var methodIds = new Naming.Scope();
         var authIds = spec.AuthMethods.Select(a => methodIds.Claim(Naming.ToPascal(a.Key, "Auth"))).ToList();
         var connectionScope = new Naming.Scope(
-            Naming.ConnectionMembers.Append(stem + "Connection").Concat(authIds.Select(id => "Create" + Naming.Unescaped(id)))
+            Naming.ConnectionMembers.Append(names.Connection).Concat(authIds.Select(id => "Create" + Naming.Unescaped(id)))
         );
         var fieldIds = new Dictionary<string, string>(StringComparer.Ordinal);
-        string FieldId(string name)
+        string FieldId(string name, string? preferred = null)
         {
             if (!fieldIds.TryGetValue(name, out var id))
             {
-                id = connectionScope.Claim(Naming.ToPascal(name, "Value"));
+                id = connectionScope.Claim(
+                    preferred is not null && connectionScope.IsUsed(preferred)
+                        ? "OAuth" + preferred
+                        : preferred ?? Naming.ToPascal(name, "Value")
+                );
                 fieldIds[name] = id;
             }
 
             return id;
         }
+
+        // Factory parameters: one name per value across the connection, so every factory's parameters are distinct.
+        var parameterScope = new Naming.Scope(FactoryParameters);
+        var parameterIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        string ParameterId(string name)
+        {
+            if (!parameterIds.TryGetValue(name, out var id))
+            {
+                id = parameterScope.Claim(Naming.ToCamel(name, "value"));
+                parameterIds[name] = id;
+            }
+
+            return id;
+        }
+
+        FieldSpec BindField(FieldSpec field, string? preferred = null) =>
+            field with
+            {
+                Identifier = FieldId(field.Name, preferred),
+                Parameter = ParameterId(field.Name),
+            };
 
         var authMethods = spec
             .AuthMethods.Select(
@@ -148,22 +156,30 @@ internal static class SpecBinder
                     a with
                     {
                         Identifier = authIds[i],
-                        Fields = a.Fields.Select(f => f with { Identifier = FieldId(f.Name) }).ToEquatableArray(),
+                        FactoryName = "Create" + Naming.Unescaped(authIds[i]),
+                        Fields = a.Fields.Select(f => BindField(f)).ToEquatableArray(),
                         TypeLocation = a.Kind == AuthKind.Custom ? At(false, a.Pointer + "/type", a.Pointer) : null,
                     }
             )
+            .ToList();
+        var accountFields = spec.AccountFields.Select(f => BindField(f)).ToEquatableArray();
+        var variables = spec
+            .Variables.Select(v => v with { Identifier = FieldId(v.Name), Parameter = ParameterId(v.Name) })
             .ToEquatableArray();
+        // Synthesised last, so a declared value keeps its name and the OAuth one gives way.
+        var boundAuthMethods = authMethods.Select(m => WithOAuthClientFields(m, BindField)).ToEquatableArray();
 
+        var boundOperations = operations.ToImmutable();
         return spec with
         {
             Slug = slug,
             Namespace = ns,
-            ClientName = clientName,
+            Names = names with { Groups = BindGroups(spec, boundOperations, names, types, diagnostics, At) },
             Types = types,
-            Operations = operations.ToImmutable(),
-            AuthMethods = authMethods,
-            AccountFields = spec.AccountFields.Select(f => f with { Identifier = FieldId(f.Name) }).ToEquatableArray(),
-            Variables = spec.Variables.Select(v => v with { Identifier = FieldId(v.Name) }).ToEquatableArray(),
+            Operations = boundOperations,
+            AuthMethods = boundAuthMethods,
+            AccountFields = accountFields,
+            Variables = variables,
         };
     }
 
@@ -185,7 +201,7 @@ internal static class SpecBinder
         // An integer enum keeps the values a long can hold, once per number ("1" and "01" are one member), so every
         // member the model names is one the emitter declares.
         var distinct = type.EnumIsInteger
-            ? type.EnumValues.Where(v => IntegerEnumValue(v) is not null).GroupBy(v => IntegerEnumValue(v)!.Value).Select(g => g.First())
+            ? type.EnumValues.Where(v => v.Number is not null).GroupBy(v => v.Number!.Value).Select(g => g.First())
             : type.EnumValues.GroupBy(v => v.Value, StringComparer.Ordinal).Select(g => g.First());
         var values = distinct
             .Select(v =>
@@ -200,9 +216,16 @@ internal static class SpecBinder
             )
             .ToEquatableArray();
 
+        var unknown = "Unknown";
+        while (values.Any(v => Naming.Unescaped(v.Identifier) == unknown))
+        {
+            unknown = "_" + unknown;
+        }
+
         return type with
         {
             Identifier = identifier,
+            UnknownMember = unknown,
             Properties = properties,
             EnumValues = values,
             AdditionalProperties = type.AdditionalProperties is { } extra ? map(extra) : null,
@@ -213,17 +236,6 @@ internal static class SpecBinder
                 .ToEquatableArray(),
         };
     }
-
-    /// <summary>The number of an integer enum's member; null when a long cannot hold it.</summary>
-    internal static long? IntegerEnumValue(EnumValueSpec value) =>
-        long.TryParse(
-            value.Value,
-            System.Globalization.NumberStyles.AllowLeadingSign,
-            System.Globalization.CultureInfo.InvariantCulture,
-            out var number
-        )
-            ? number
-            : null;
 
     private static OperationSpec BindOperation(OperationSpec operation, string identifier, Func<TypeRef, TypeRef> map)
     {
@@ -258,25 +270,6 @@ internal static class SpecBinder
                 Errors = operation.Response.Errors.Select(e => e with { Type = map(e.Type) }).ToEquatableArray(),
             },
         };
-    }
-
-    internal static string Slugify(string name)
-    {
-        var builder = new System.Text.StringBuilder();
-        foreach (var c in name.ToLowerInvariant())
-        {
-            if (c is >= 'a' and <= 'z' or >= '0' and <= '9')
-            {
-                builder.Append(c);
-            }
-            else if (builder.Length > 0 && builder[builder.Length - 1] != '-')
-            {
-                builder.Append('-');
-            }
-        }
-
-        var slug = builder.ToString().Trim('-');
-        return slug.Length == 0 ? "connector" : slug;
     }
 
     private static string SanitizeNamespace(string ns)

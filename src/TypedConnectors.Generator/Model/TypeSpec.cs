@@ -143,6 +143,9 @@ internal sealed record TypeSpec
     public EquatableArray<TypeRef> Variants { get; init; } = EquatableArray<TypeRef>.Empty;
     public bool Deprecated { get; init; }
     public string Identifier { get; init; } = "";
+
+    /// <summary>An enum's member for values the definition does not list ("Unknown" unless a listed value has that name).</summary>
+    public string UnknownMember { get; init; } = "Unknown";
 }
 
 internal sealed record PropertySpec
@@ -160,6 +163,17 @@ internal sealed record PropertySpec
 internal sealed record EnumValueSpec(string Value, string? Description = null)
 {
     public string Identifier { get; init; } = "";
+
+    /// <summary>The number of an integer enum's member; null when a long cannot hold it.</summary>
+    public long? Number =>
+        long.TryParse(
+            Value,
+            System.Globalization.NumberStyles.AllowLeadingSign,
+            System.Globalization.CultureInfo.InvariantCulture,
+            out var number
+        )
+            ? number
+            : null;
 }
 
 internal sealed record DiscriminatorMapping(string Value, string TypeName);

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using TypedConnectors.Generator.Diagnostics;
 using TypedConnectors.Generator.Model;
 using TypedConnectors.Generator.Reading.Canonical;
-using TypedConnectors.Generator.Validation;
 
 namespace TypedConnectors.Generator.Reading;
 
@@ -18,6 +17,9 @@ internal sealed record GeneratorSettings(string RootNamespace, bool HasHttpClien
 
 /// <summary>What reading one file produced: a bound model (when generation can go ahead) and diagnostics.</summary>
 internal sealed record ReadResult(string Path, ConnectorSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>A part of a read model for the validator, with the file it is written in (an overlay has two).</summary>
+internal sealed record ValidationUnit(ConnectorSpec Spec, DocContext Context);
 
 /// <summary>A dialect: recognises its shape in a document and reads it into the common model.</summary>
 internal interface IConnectorReader
@@ -45,50 +47,23 @@ internal static class ConnectorFileReader
 
     public static bool IsYaml(string path) => YamlExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase));
 
-    public static ReadResult Read(
+    /// <summary>
+    /// Reads one file into the model, reporting what reading finds; records in <paramref name="toValidate"/> the
+    /// parts the validator checks and the file each is written in. Never validates or binds: the pipeline does.
+    /// </summary>
+    public static ConnectorSpec? Read(
         ConnectorInput input,
-        GeneratorSettings settings,
-        CancellationToken cancellationToken,
-        OpenApi.DocumentSet? documents = null
-    )
-    {
-        var diagnostics = new List<DiagnosticInfo>();
-        ConnectorSpec? spec = null;
-        try
-        {
-            spec = ReadSpec(input, diagnostics, out var context, documents, cancellationToken);
-
-            // Bound even when the file has errors: the names it would clash on are warnings of the same build.
-            if (spec is not null)
-            {
-                spec = SpecBinder.Bind(spec, input, settings, diagnostics, context);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            diagnostics.Add(
-                DiagnosticInfo.Create(
-                    DiagnosticDescriptors.InternalError,
-                    LocationInfo.WholeFile(input.Path),
-                    System.IO.Path.GetFileName(input.Path),
-                    ex.GetType().FullName ?? "Exception",
-                    ex.Message
-                )
-            );
-            spec = null;
-        }
-
-        var hasErrors = diagnostics.Any(d => d.StopsGeneration);
-        return new ReadResult(input.Path, hasErrors ? null : spec, diagnostics.ToEquatableArray());
-    }
+        List<DiagnosticInfo> diagnostics,
+        List<ValidationUnit> toValidate,
+        out DocContext? context,
+        OpenApi.DocumentSet? documents,
+        CancellationToken cancellationToken
+    ) => ReadSpec(input, diagnostics, toValidate, out context, documents, cancellationToken);
 
     private static ConnectorSpec? ReadSpec(
         ConnectorInput input,
         List<DiagnosticInfo> diagnostics,
+        List<ValidationUnit> toValidate,
         out DocContext? context,
         OpenApi.DocumentSet? documents,
         CancellationToken cancellationToken
@@ -134,12 +109,12 @@ internal static class ConnectorFileReader
         if (spec is { OpenApiReference: not null })
         {
             // A connector file over an OpenAPI document: each part is validated in its own file.
-            return OpenApi.OpenApiOverlay.Apply(spec, context, obj);
+            return OpenApi.OpenApiOverlay.Apply(spec, context, obj, toValidate);
         }
 
         if (spec is not null)
         {
-            ConnectorValidator.Validate(spec, context);
+            toValidate.Add(new ValidationUnit(spec, context));
         }
 
         return spec;

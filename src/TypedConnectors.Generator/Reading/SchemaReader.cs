@@ -439,26 +439,9 @@ internal sealed class SchemaReader
         }
 
         // The pattern is compiled into the generated validation; one that does not compile would fail every call.
-        if (constraints.Pattern is { } pattern && !IsValidRegex(pattern))
+        if (constraints.Pattern is { } pattern && !TemplateSyntax.IsValidRegex(pattern))
         {
             _context.Report(DiagnosticDescriptors.ValueOutOfRange, schema.Get("pattern")!, "pattern", "is not a valid regular expression");
-        }
-    }
-
-    private static bool IsValidRegex(string pattern)
-    {
-        try
-        {
-            _ = new System.Text.RegularExpressions.Regex(
-                pattern,
-                System.Text.RegularExpressions.RegexOptions.None,
-                TimeSpan.FromSeconds(1)
-            );
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 

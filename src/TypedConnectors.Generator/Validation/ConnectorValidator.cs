@@ -19,25 +19,12 @@ internal static class ConnectorValidator
     public const int MaxUrlLength = 512;
     public const int MaxBodyTemplateLength = 2048;
 
-    private static readonly Regex Placeholder = new(@"\{\{\s*([^{}\s|]*)\s*(?:\|[^{}]*)?\}\}", RegexOptions.CultureInvariant);
-    private static readonly Regex PathPlaceholder = new(@"\{([^{}]+)\}", RegexOptions.CultureInvariant);
+    private static readonly Regex Placeholder = TemplateSyntax.Placeholder;
+    private static readonly Regex PathPlaceholder = TemplateSyntax.PathParameter;
     private static readonly Regex CredentialValue = new(
         @"^\s*(Bearer|Basic|Token|Bot|ApiKey|Api-Key|Key)\s+\S{4,}",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
     );
-
-    // Names whose value is a secret, compared with separators removed: "X-API-Key", "api_key", "clientSecret", "access-token".
-    private static readonly string[] CredentialNameEndings =
-    {
-        "apikey",
-        "token",
-        "secret",
-        "password",
-        "passwd",
-        "authorization",
-        "accesskey",
-        "privatekey",
-    };
 
     public static void Validate(ConnectorSpec spec, DocContext context)
     {
@@ -66,6 +53,11 @@ internal static class ConnectorValidator
             CheckHeader(context, header.Name, header.Value, header.Pointer, declared, used);
         }
 
+        foreach (var header in spec.CredentialHeaders)
+        {
+            CheckHeader(context, header.Name, header.Value, header.Pointer, new HashSet<string>(), new HashSet<string>());
+        }
+
         // Endpoint header constants are filled from connection values too, so they count as uses.
         CheckOperations(spec, context, declared, used);
 
@@ -81,7 +73,7 @@ internal static class ConnectorValidator
                 );
             }
 
-            if (variable.Pattern is { } pattern && !IsValidRegex(pattern))
+            if (variable.Pattern is { } pattern && !TemplateSyntax.IsValidRegex(pattern))
             {
                 Report(
                     context,
@@ -92,7 +84,7 @@ internal static class ConnectorValidator
                 );
             }
 
-            if (!string.IsNullOrEmpty(variable.Default) && IsCredentialName(variable.Name))
+            if (!string.IsNullOrEmpty(variable.Default) && CredentialNames.IsCredentialName(variable.Name))
             {
                 Report(
                     context,
@@ -191,7 +183,7 @@ internal static class ConnectorValidator
                 }
             }
 
-            if (method.HeaderName is { } header && !IsToken(header))
+            if (method.HeaderName is { } header && !TemplateSyntax.IsToken(header))
             {
                 Report(
                     context,
@@ -240,7 +232,7 @@ internal static class ConnectorValidator
 
     private static void CheckFieldDefault(DocContext context, FieldSpec field)
     {
-        if (!string.IsNullOrEmpty(field.Default) && (field.IsSecret || IsCredentialName(field.Name)))
+        if (!string.IsNullOrEmpty(field.Default) && (field.IsSecret || CredentialNames.IsCredentialName(field.Name)))
         {
             Report(
                 context,
@@ -305,7 +297,7 @@ internal static class ConnectorValidator
         {
             foreach (var parameter in parameters)
             {
-                if (parameter.Value.Length > 0 && IsCredentialName(parameter.Name) && !Placeholder.IsMatch(parameter.Value))
+                if (parameter.Value.Length > 0 && CredentialNames.IsCredentialName(parameter.Name) && !Placeholder.IsMatch(parameter.Value))
                 {
                     Report(
                         context,
@@ -387,7 +379,7 @@ internal static class ConnectorValidator
                     CheckHeader(context, parameter.Name, parameter.Constant ?? parameter.Default ?? "", parameter.Pointer, declared, used);
                     CheckHeaderEnum(spec, context, parameter);
                 }
-                else if (parameter.Location == ParameterLocation.Cookie && !IsToken(parameter.Name))
+                else if (parameter.Location == ParameterLocation.Cookie && !TemplateSyntax.IsToken(parameter.Name))
                 {
                     Report(
                         context,
@@ -400,7 +392,7 @@ internal static class ConnectorValidator
                 }
                 else if (
                     (parameter.Constant ?? parameter.Default) is { Length: > 0 } literal
-                    && IsCredentialName(parameter.Name)
+                    && CredentialNames.IsCredentialName(parameter.Name)
                     && !Placeholder.IsMatch(literal)
                 )
                 {
@@ -478,7 +470,7 @@ internal static class ConnectorValidator
         }
     }
 
-    internal static void CheckHeader(
+    private static void CheckHeader(
         DocContext context,
         string name,
         string value,
@@ -487,7 +479,7 @@ internal static class ConnectorValidator
         HashSet<string> used
     )
     {
-        if (!IsToken(name))
+        if (!TemplateSyntax.IsToken(name))
         {
             Report(
                 context,
@@ -543,7 +535,11 @@ internal static class ConnectorValidator
             !Placeholder.IsMatch(value)
             && (
                 CredentialValue.IsMatch(value)
-                || (value.Length > 0 && IsCredentialName(name) && !string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase))
+                || (
+                    value.Length > 0
+                    && CredentialNames.IsCredentialName(name)
+                    && !string.Equals(name, "Content-Type", StringComparison.OrdinalIgnoreCase)
+                )
             )
         )
         {
@@ -675,29 +671,6 @@ internal static class ConnectorValidator
         }
 
         return context.File.Locate(node);
-    }
-
-    internal static bool IsCredentialName(string name)
-    {
-        var compact = new string(name.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
-        return CredentialNameEndings.Any(e => compact.EndsWith(e, StringComparison.Ordinal));
-    }
-
-    /// <summary>RFC 9110 token: the characters allowed in a header name.</summary>
-    internal static bool IsToken(string name) =>
-        name.Length > 0 && name.All(c => c < 127 && (char.IsLetterOrDigit(c) || "!#$%&'*+-.^_`|~".IndexOf(c) >= 0));
-
-    private static bool IsValidRegex(string pattern)
-    {
-        try
-        {
-            _ = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 
     private static string Escape(string segment) => segment.Replace("~", "~0").Replace("/", "~1");

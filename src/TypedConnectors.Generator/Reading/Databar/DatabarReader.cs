@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using TypedConnectors.Generator.Diagnostics;
 using TypedConnectors.Generator.Model;
 using TypedConnectors.Generator.Reading.Canonical;
-using TypedConnectors.Generator.Validation;
 
 namespace TypedConnectors.Generator.Reading.Databar;
 
@@ -86,6 +85,7 @@ internal sealed class DatabarReader : IConnectorReader
         var parameters = new List<ParameterSpec>();
         var auth = ImmutableArray.CreateBuilder<AuthMethodSpec>();
         string? contentType = null;
+        var credentialHeaders = new List<HeaderSpec>();
         foreach (var (header, pointer) in ReadNameValues(context, root, "headers"))
         {
             if (string.Equals(header.Name, "Content-Type", StringComparison.OrdinalIgnoreCase))
@@ -96,8 +96,8 @@ internal sealed class DatabarReader : IConnectorReader
 
             if (header.Value.Length > 0 && auth.Count == 0 && CredentialAuth(header, pointer) is { } credential)
             {
-                // Same check (and TC0021 location) as every other header; the literal itself is dropped.
-                ConnectorValidator.CheckHeader(context, header.Name, header.Value, pointer, new HashSet<string>(), new HashSet<string>());
+                // The validator checks it like every other header (TC0021 at its value); the literal itself is dropped.
+                credentialHeaders.Add(new HeaderSpec(header.Name, header.Value, pointer));
                 auth.Add(credential);
                 continue;
             }
@@ -185,6 +185,7 @@ internal sealed class DatabarReader : IConnectorReader
             Kind = kind,
             BaseUrlPointer = "/url",
             Dialect = SourceDialect.Databar,
+            CredentialHeaders = credentialHeaders.ToEquatableArray(),
             BaseUrl = baseUrl,
             AuthMethods = auth.ToImmutable(),
             RateLimit = CanonicalReader.ReadRateLimit(context, root),

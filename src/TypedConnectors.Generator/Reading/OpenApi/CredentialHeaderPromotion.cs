@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using TypedConnectors.Generator.Model;
-using TypedConnectors.Generator.Validation;
 
 namespace TypedConnectors.Generator.Reading.OpenApi;
 
@@ -83,5 +82,5 @@ internal static class CredentialHeaderPromotion
         && parameter.Required
         && parameter.Constant is null
         && parameter.Type.Kind == TypeKind.String
-        && ConnectorValidator.IsCredentialName(parameter.Name);
+        && CredentialNames.IsCredentialName(parameter.Name);
 }

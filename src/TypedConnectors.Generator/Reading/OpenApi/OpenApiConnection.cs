@@ -10,7 +10,7 @@ internal sealed class OpenApiConnection
     /// <summary>Name of the variable that stands for the host when the document gives no absolute server URL.</summary>
     internal const string HostVariable = "host";
 
-    private static readonly Regex ServerVariable = new(@"\{([^{}]+)\}", RegexOptions.CultureInvariant);
+    private static readonly Regex ServerVariable = TemplateSyntax.PathParameter;
     private static readonly Regex HostValue = new(@"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$", RegexOptions.CultureInvariant);
     private static readonly Regex PortValue = new(@"^[0-9]{1,5}$", RegexOptions.CultureInvariant);
     private static readonly Regex PathValue = new(@"^[A-Za-z0-9._~-]+$", RegexOptions.CultureInvariant);
@@ -336,17 +336,24 @@ internal sealed class OpenApiConnection
             Pointer = pointer,
         };
 
-    private static AuthMethodSpec Basic(string key, string? description, string pointer) =>
-        new()
+    /// <summary>A basic scheme; its two values are named as the scheme's name or description calls them (see <see cref="CredentialNames.BasicFields"/>).</summary>
+    private static AuthMethodSpec Basic(string key, string? description, string pointer)
+    {
+        var (user, password) = CredentialNames.BasicFields(key, description);
+        return new()
         {
             Key = key,
             Kind = AuthKind.Basic,
             Description = description,
-            UsernameField = "username",
-            PasswordField = "password",
-            Fields = EquatableArray.Create(Field("username", "User name", pointer, secret: false), Field("password", "Password", pointer)),
+            UsernameField = user.Name,
+            PasswordField = password.Name,
+            Fields = EquatableArray.Create(
+                Field(user.Name, user.Label, pointer, secret: false),
+                Field(password.Name, password.Label, pointer)
+            ),
             Pointer = pointer,
         };
+    }
 
     private static AuthMethodSpec Bearer(string key, string? description, string pointer) =>
         new()

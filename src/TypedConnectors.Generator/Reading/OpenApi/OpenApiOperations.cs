@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TypedConnectors.Generator.Model;
-using TypedConnectors.Generator.Validation;
 
 namespace TypedConnectors.Generator.Reading.OpenApi;
 
@@ -11,7 +10,7 @@ internal sealed class OpenApiOperations
 {
     internal static readonly string[] Methods = { "get", "put", "post", "delete", "options", "head", "patch", "trace" };
 
-    private static readonly Regex PathPlaceholder = new(@"\{([^{}]+)\}", RegexOptions.CultureInvariant);
+    private static readonly Regex PathPlaceholder = TemplateSyntax.PathParameter;
     private static readonly string[] IgnoredHeaders = { "Accept", "Content-Type", "Authorization" };
 
     private readonly OpenApiContext _context;
@@ -369,7 +368,7 @@ internal sealed class OpenApiOperations
                         break;
                     }
 
-                    if (!ConnectorValidator.IsToken(name))
+                    if (!TemplateSyntax.IsToken(name))
                     {
                         _context.Warn(document, parameter, "'" + name + "' is not a valid HTTP header name; the parameter is skipped");
                         break;

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using TypedConnectors.Generator.Diagnostics;
 using TypedConnectors.Generator.Model;
-using TypedConnectors.Generator.Validation;
 
 namespace TypedConnectors.Generator.Reading.OpenApi;
 
@@ -28,7 +27,7 @@ internal static class OpenApiOverlay
 {
     internal static readonly string[] OperationKeys = { "include", "exclude", "rename" };
 
-    public static ConnectorSpec? Apply(ConnectorSpec connector, DocContext context, DocObject root)
+    public static ConnectorSpec? Apply(ConnectorSpec connector, DocContext context, DocObject root, List<ValidationUnit> toValidate)
     {
         var reference = connector.OpenApiReference!;
         var referenceNode = root.Get("openapi") ?? root;
@@ -75,7 +74,7 @@ internal static class OpenApiOverlay
             return null;
         }
 
-        ConnectorValidator.Validate(imported, documentContext);
+        toValidate.Add(new ValidationUnit(imported, documentContext));
 
         var hasBaseUrl = root.Get("base_url") is not null;
         var operations = WithOverlayAuth(SelectOperations(imported.Operations, context, root), imported.AuthMethods, connector.AuthMethods);
@@ -127,15 +126,17 @@ internal static class OpenApiOverlay
         };
 
         // The document's operations were validated in the document; here the connector file's own parts are.
-        ConnectorValidator.Validate(
-            merged with
-            {
-                BaseUrl = hasBaseUrl ? merged.BaseUrl : "",
-                Variables = hasBaseUrl ? merged.Variables : connector.Variables,
-                AuthMethods = connector.AuthMethods,
-                Operations = connector.Operations,
-            },
-            context
+        toValidate.Add(
+            new ValidationUnit(
+                merged with
+                {
+                    BaseUrl = hasBaseUrl ? merged.BaseUrl : "",
+                    Variables = hasBaseUrl ? merged.Variables : connector.Variables,
+                    AuthMethods = connector.AuthMethods,
+                    Operations = connector.Operations,
+                },
+                context
+            )
         );
         return merged;
     }

@@ -104,7 +104,7 @@ internal static class OpenApiReader
         return new ConnectorSpec
         {
             Name = title ?? fileStem ?? "OpenAPI",
-            Slug = fileStem is not null && HasOpenApiSuffix(context.File.Path) ? SpecBinder.Slugify(fileStem) : "",
+            Slug = fileStem is not null && HasOpenApiSuffix(context.File.Path) ? Naming.Slugify(fileStem) : "",
             DisplayName = title,
             Description = Info("description"),
             Version = Info("version"),
