@@ -1535,14 +1535,7 @@ internal sealed class CheckSession(
         }
         else if (media.StartsWith("multipart/", StringComparison.Ordinal))
         {
-            present = System
-                .Text.RegularExpressions.Regex.Matches(
-                    request.BodyText,
-                    "name=\"?([^\";\r\n]+)\"?",
-                    System.Text.RegularExpressions.RegexOptions.IgnoreCase
-                )
-                .Select(m => m.Groups[1].Value.Split('[')[0])
-                .ToHashSet(StringComparer.Ordinal);
+            present = MultipartNames(request.BodyText).Select(n => n.Split('[')[0]).ToHashSet(StringComparer.Ordinal);
         }
 
         if (present is null)
@@ -1847,6 +1840,30 @@ internal sealed class CheckSession(
     }
 
     /// <summary>Every place of the request a credential could be, less the one it belongs in.</summary>
+    /// <summary>
+    /// The field names of a <c>multipart/form-data</c> body as RFC 7578 has them: the <c>name</c> parameter of each
+    /// part's <c>Content-Disposition</c>, a quoted string of UTF-8 in which <c>"</c>, CR and LF are percent-encoded (an
+    /// RFC 2047 encoded word is not a name RFC 7578 allows, so it stays as written and fails the check).
+    /// </summary>
+    internal static IEnumerable<string> MultipartNames(string body)
+    {
+        foreach (
+            System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(
+                body,
+                "^Content-Disposition:[ \t]*form-data(?:;[ \t]*(?!name=)[^;\r\n]*)*;[ \t]*name=(?:\"([^\"\r\n]*)\"|([^;\r\n]*))",
+                System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Multiline
+            )
+        )
+        {
+            yield return m.Groups[1].Success
+                ? m.Groups[1]
+                    .Value.Replace("%22", "\"", StringComparison.Ordinal)
+                    .Replace("%0D", "\r", StringComparison.OrdinalIgnoreCase)
+                    .Replace("%0A", "\n", StringComparison.OrdinalIgnoreCase)
+                : m.Groups[2].Value.Trim();
+        }
+    }
+
     private static string Surface(RecordedRequest request, string? skipHeader, string? skipQuery, string? skipCookie)
     {
         var text = new StringBuilder();

@@ -319,9 +319,14 @@ internal sealed class OpenApiOperations
 
         var result = new List<ParameterSpec>();
         var formParameters = entries.Where(e => e.In == "formData").ToList();
+        // The declared media type decides; without one, a file needs multipart. A file in a form declared only as
+        // application/x-www-form-urlencoded goes as that form's field (its bytes percent-encoded).
         var multipart =
             consumes.Contains("multipart/form-data")
-            || formParameters.Any(e => e.Site.Document.Get(e.Parameter, "type") is DocScalar { Text: "file" });
+            || (
+                !consumes.Contains("application/x-www-form-urlencoded")
+                && formParameters.Any(e => e.Site.Document.Get(e.Parameter, "type") is DocScalar { Text: "file" })
+            );
         foreach (var (site, parameter, name, location) in entries)
         {
             var before = result.Count;
@@ -406,7 +411,8 @@ internal sealed class OpenApiOperations
     {
         if (type.Kind == TypeKind.Stream)
         {
-            return (BodyKind.Binary, consumes.FirstOrDefault(c => !IsJson(c)) ?? "application/octet-stream");
+            // Bytes go with a declared media type: a binary one if there is one, else the one declared (even JSON).
+            return (BodyKind.Binary, consumes.FirstOrDefault(c => !IsJson(c)) ?? consumes.FirstOrDefault() ?? "application/octet-stream");
         }
 
         if (consumes.Count == 0 || consumes.Any(IsJson))
