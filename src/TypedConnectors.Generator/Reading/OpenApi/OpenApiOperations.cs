@@ -793,17 +793,10 @@ internal sealed class OpenApiOperations
     /// </summary>
     private string RequestTarget(string key, Site site)
     {
-        var hash = key.IndexOf('#');
-        if (hash < 0)
+        var target = PathKeys.RequestTarget(key, out var fragment);
+        if (fragment is null)
         {
-            return key;
-        }
-
-        var before = key.Substring(0, hash);
-        var fragment = key.Substring(hash + 1);
-        if (fragment.IndexOf('=') > 0)
-        {
-            return before + (before.IndexOf('?') >= 0 ? "&" : "?") + fragment;
+            return target;
         }
 
         var written =
@@ -812,7 +805,7 @@ internal sealed class OpenApiOperations
                 : null;
         var location = written is null ? site.Document.File.Locate(site.Node) : Document.File.LocateName(written);
         _context.Warn(location, "the fragment '#" + fragment + "' of path '" + key + "' is never sent to the server; it is left out");
-        return before;
+        return target;
     }
 
     /// <summary>
