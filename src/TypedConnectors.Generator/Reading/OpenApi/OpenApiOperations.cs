@@ -411,8 +411,9 @@ internal sealed class OpenApiOperations
     {
         if (type.Kind == TypeKind.Stream)
         {
-            // Bytes go with a declared media type: a binary one if there is one, else the one declared (even JSON).
-            return (BodyKind.Binary, consumes.FirstOrDefault(c => !IsJson(c)) ?? consumes.FirstOrDefault() ?? "application/octet-stream");
+            // Bytes go with a declared media type: a binary one if there is one, else the one declared, else the
+            // JSON that 2.0 assumes for every body without consumes.
+            return (BodyKind.Binary, consumes.FirstOrDefault(c => !IsJson(c)) ?? consumes.FirstOrDefault() ?? "application/json");
         }
 
         if (consumes.Count == 0 || consumes.Any(IsJson))
