@@ -1472,9 +1472,11 @@ internal sealed class CheckSession(
             return;
         }
 
+        // An exploded array is one pair per item whatever the style: OpenAPI gives spaceDelimited and pipeDelimited only
+        // for explode: false, and clients (swagger-js among them) repeat the name for the exploded form of each.
         var (expectCount, delimiter) = p.Style switch
         {
-            "form" when p.Explode => (2, (char?)null),
+            "form" or "spaceDelimited" or "pipeDelimited" when p.Explode => (2, (char?)null),
             "form" => (1, ','),
             "spaceDelimited" => (1, ' '),
             "pipeDelimited" => (1, '|'),
