@@ -415,6 +415,9 @@ internal sealed partial class ConnectorEmitter
             writer.Open("if (" + body.Identifier + " is { } __body)");
         }
 
+        // A required body is sent even when every field is left out: an empty form, not no body.
+        writer.Line(multipart ? "__request.MultipartBody();" : "__request.FormBody();");
+
         foreach (var property in AllProperties(model))
         {
             var access = target + "." + property.Identifier;

@@ -346,6 +346,12 @@ public sealed class ConnectorRequest
         }
     }
 
+    /// <summary>Starts an <c>application/x-www-form-urlencoded</c> body, sent (empty) even when no field is added.</summary>
+    public void FormBody() => SetBodyKind(BodyKind.Form);
+
+    /// <summary>Starts a <c>multipart/form-data</c> body, sent (without parts) even when no field is added.</summary>
+    public void MultipartBody() => SetBodyKind(BodyKind.Multipart);
+
     /// <summary>
     /// Adds a file to an <c>application/x-www-form-urlencoded</c> body: its bytes, percent-encoded, are the field's value.
     /// </summary>

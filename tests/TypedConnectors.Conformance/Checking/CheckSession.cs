@@ -1106,6 +1106,11 @@ internal sealed class CheckSession(
             return parameter.Schema;
         }
 
+        if (UnnamedParameter(p, op) is { } unnamed)
+        {
+            return unnamed.Schema;
+        }
+
         if (op.Body is { } body)
         {
             var schema = body.Schemas.Values.FirstOrDefault(s => s is not null);
@@ -1120,6 +1125,29 @@ internal sealed class CheckSession(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The definition parameter behind a C# parameter whose name is the generator's fallback: a wire name without a
+    /// letter or digit (" ", "%", "+") has no C# name to compare, so such parameters pair up in order with the C#
+    /// parameters (value, value2, …) that match no definition parameter by name.
+    /// </summary>
+    private static DefParameter? UnnamedParameter(ParameterInfo p, DefOperation op)
+    {
+        var unnamed = op.Parameters.Where(d => d.Constant is null && Json.Norm(d.Name).Length == 0).ToList();
+        if (unnamed.Count == 0 || p.Member is not MethodBase member)
+        {
+            return null;
+        }
+
+        var named = op.Parameters.Select(d => Json.Norm(d.Name)).ToHashSet(StringComparer.Ordinal);
+        var leftOver = member
+            .GetParameters()
+            .Where(x => x.ParameterType != typeof(CancellationToken) && !named.Contains(Json.Norm(x.Name ?? "")))
+            .Where(x => Json.Norm(x.Name ?? "").StartsWith("value", StringComparison.Ordinal))
+            .ToList();
+        var index = leftOver.FindIndex(x => x.Position == p.Position);
+        return index >= 0 && index < unnamed.Count && leftOver.Count == unnamed.Count ? unnamed[index] : null;
     }
 
     private void Evaluate(
@@ -1402,13 +1430,17 @@ internal sealed class CheckSession(
         var schema = refs.Resolve(p.Schema) as JsonObject;
         var type = JsonSynthesizer.Type(schema);
         if (
-            requiredOnly
-            && (type == "object" || (type is null && schema?["properties"] is JsonObject))
-            && !Json.Items(schema, "required").Any()
+            (type == "object" || (type is null && schema?["properties"] is JsonObject))
             && p.Constant is null
+            && !query.Any(q => q.Name == p.Name)
+            && (
+                (requiredOnly && !Json.Items(schema, "required").Any())
+                || (!Json.Props(schema, "properties").Any() && schema?["additionalProperties"] is not JsonObject)
+            )
         )
         {
-            // The required-only call passes an object without members, which RFC 6570 leaves out of the query (undefined).
+            // An object without members (the required-only call's, or one whose schema declares none) is undefined to
+            // RFC 6570 and left out of the query; sent as anything else (é={}) it is still checked below.
             return;
         }
 

@@ -199,7 +199,9 @@ internal sealed class JsonSynthesizer(RefResolver refs)
         switch (type)
         {
             case "integer":
-                return JsonValue.Create(Number(s, integer: true));
+                // A long where one holds the value (what readers expect of a JSON integer), else the exact decimal.
+                var whole = Number(s, integer: true);
+                return whole is >= long.MinValue and <= long.MaxValue ? JsonValue.Create((long)whole) : JsonValue.Create(whole);
             case "number":
                 return JsonValue.Create(Number(s, integer: false));
             case "boolean":

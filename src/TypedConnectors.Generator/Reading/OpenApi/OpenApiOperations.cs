@@ -457,6 +457,13 @@ internal sealed class OpenApiOperations
             type = TypeRef.String;
         }
 
+        if (type.Kind == TypeKind.Stream && location is not (ParameterLocation.Form or ParameterLocation.Multipart))
+        {
+            // A path, query, header or cookie value is text whatever its format says ("binary" octets): a string, which
+            // is sent, not a Stream that no URL or header can carry.
+            type = TypeRef.String.AsNullable(type.Nullable);
+        }
+
         var (style, explode) = Style(site, parameter, location);
         var required = location == ParameterLocation.Path || (Bool(site, parameter, "required") ?? false);
         return new ParameterSpec
