@@ -1108,7 +1108,7 @@ internal sealed class CheckSession(
 
         if (UnnamedParameter(p, op) is { } unnamed)
         {
-            return unnamed.Schema;
+            return unnamed;
         }
 
         if (op.Body is { } body)
@@ -1132,22 +1132,31 @@ internal sealed class CheckSession(
     /// letter or digit (" ", "%", "+") has no C# name to compare, so such parameters pair up in order with the C#
     /// parameters (value, value2, …) that match no definition parameter by name.
     /// </summary>
-    private static DefParameter? UnnamedParameter(ParameterInfo p, DefOperation op)
+    private JsonNode? UnnamedParameter(ParameterInfo p, DefOperation op)
     {
-        var unnamed = op.Parameters.Where(d => d.Constant is null && Json.Norm(d.Name).Length == 0).ToList();
+        // Parameters first, then the fields of a form body, as the generator orders a method's parameters.
+        var bodySchema = refs.Resolve(op.Body?.Schemas.Values.FirstOrDefault(s => s is not null)) as JsonObject;
+        var unnamed = op
+            .Parameters.Where(d => d.Constant is null && Json.Norm(d.Name).Length == 0)
+            .Select(d => d.Schema)
+            .Concat(Json.Props(bodySchema, "properties").Where(kv => Json.Norm(kv.Key).Length == 0).Select(kv => kv.Value))
+            .ToList();
         if (unnamed.Count == 0 || p.Member is not MethodBase member)
         {
             return null;
         }
 
-        var named = op.Parameters.Select(d => Json.Norm(d.Name)).ToHashSet(StringComparer.Ordinal);
+        var named = op
+            .Parameters.Select(d => Json.Norm(d.Name))
+            .Concat(Json.Props(bodySchema, "properties").Select(kv => Json.Norm(kv.Key)))
+            .ToHashSet(StringComparer.Ordinal);
         var leftOver = member
             .GetParameters()
             .Where(x => x.ParameterType != typeof(CancellationToken) && !named.Contains(Json.Norm(x.Name ?? "")))
             .Where(x => Json.Norm(x.Name ?? "").StartsWith("value", StringComparison.Ordinal))
             .ToList();
         var index = leftOver.FindIndex(x => x.Position == p.Position);
-        return index >= 0 && index < unnamed.Count && leftOver.Count == unnamed.Count ? unnamed[index] : null;
+        return index >= 0 && leftOver.Count == unnamed.Count ? unnamed[index] : null;
     }
 
     private void Evaluate(
