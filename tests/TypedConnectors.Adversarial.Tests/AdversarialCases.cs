@@ -327,17 +327,19 @@ public static class AdversarialCases
             5,
             Pick(NumericPool.Where(n => !n.Text.Contains('.') && !n.Text.Contains('e') && !n.Text.Contains('E')).ToArray())
         )
-        select new Sch
-        {
-            Type = integer ? "integer" : "number",
-            Format = format,
-            Minimum = min,
-            Maximum = max,
-            ExclusiveMinimum = exMin && min is not null,
-            ExclusiveMaximum = exMax && max is not null,
-            Default = hasDefault ? defaultValue : null,
-            Enum = hasEnum ? enumValues.DistinctBy(v => v.Text).Cast<object>().ToList() : null,
-        };
+        select Satisfiable.Numbers(
+            new Sch
+            {
+                Type = integer ? "integer" : "number",
+                Format = format,
+                Minimum = min,
+                Maximum = max,
+                ExclusiveMinimum = exMin && min is not null,
+                ExclusiveMaximum = exMax && max is not null,
+                Default = hasDefault ? defaultValue : null,
+                Enum = hasEnum ? enumValues.DistinctBy(v => v.Text).Cast<object>().ToList() : null,
+            }
+        );
 
     private static Gen<Sch> StringSchema(string title) =>
         from format in Pick<string?>(null, null, null, "date-time", "date", "uuid", "uri", "byte", "email", "binary")
@@ -345,14 +347,16 @@ public static class AdversarialCases
         from values in Between(1, 6, Name(title))
         from hasDefault in Chance(20)
         from maxLength in Maybe(20, Pick<object>(0, 1, 255, int.MaxValue))
-        select new Sch
-        {
-            Type = "string",
-            Format = hasEnum ? null : format,
-            Enum = hasEnum ? values.Distinct(StringComparer.Ordinal).Cast<object>().ToList() : null,
-            Default = hasDefault ? (hasEnum ? values[0] : "d\"e\\f{x}") : null,
-            MaxLength = maxLength is int m ? m : null,
-        };
+        select Satisfiable.Strings(
+            new Sch
+            {
+                Type = "string",
+                Format = hasEnum ? null : format,
+                Enum = hasEnum ? values.Distinct(StringComparer.Ordinal).Cast<object>().ToList() : null,
+                Default = hasDefault ? (hasEnum ? values[0] : "d\"e\\f{x}") : null,
+                MaxLength = maxLength is int m ? m : null,
+            }
+        );
 
     private static Gen<Sch> Primitive(string title) =>
         Freq(
@@ -485,7 +489,12 @@ public static class AdversarialCases
             _ =>
                 Freq(
                     (4, Gen.Constant(new Sch { Type = "string" })),
-                    (2, Primitive(title).Where(p => p.Type != "boolean" && p.Format is not "binary" and not "byte"))
+                    (
+                        2,
+                        Primitive(title)
+                            .Where(p => p.Type != "boolean" && p.Format is not "binary" and not "byte")
+                            .Select(Satisfiable.PathValue)
+                    )
                 )
         )
         from style in Pick<string?>(null, null, "simple")

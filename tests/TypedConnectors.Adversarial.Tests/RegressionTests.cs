@@ -168,4 +168,108 @@ public sealed class RegressionTests
 
         await AssertSentOrDiagnosedAsync(Document(DocKind.OpenApi30, new[] { op }), name);
     }
+
+    /// <summary>The document generates, compiles, and every operation passes the conformance check.</summary>
+    private static async Task<GeneratorRunInfo> AssertConformsAsync(Doc doc)
+    {
+        var file = Dialects.ToFile(doc, "regression");
+        var outcome = AdversarialProperty.CheckGeneration("regression", new[] { file }, doc.Ops.Count);
+        Assert.True(outcome.Failure is null && !outcome.ReportedErrors, outcome.Failure + "\n" + file.Text);
+        var report = await TypedConnectors.Conformance.ConformanceChecker.CheckAsync(
+            new TypedConnectors.Conformance.ConformanceInput("regression", new[] { file })
+        );
+        Assert.True(
+            !report.Failures.Any() && report.OperationsPassed == doc.Ops.Count,
+            string.Join("\n", report.Failures.Select(f => f.Operation + " [" + f.Connection + "] " + f.Failure)) + "\n" + file.Text
+        );
+        return new GeneratorRunInfo(AdversarialProperty.ClientMethods(outcome.Run!));
+    }
+
+    /// <summary>The generated methods of a run, for asserting on parameter types.</summary>
+    private sealed record GeneratorRunInfo(List<IMethodSymbol> Methods)
+    {
+        public string ParameterType(string name) => Methods.SelectMany(m => m.Parameters).First(p => p.Name == name).Type.ToDisplayString();
+    }
+
+    private static Op Get(string path, params Param[] parameters) => new("get", path, "list", null, null, parameters, null, null);
+
+    [Theory]
+    [InlineData(DocKind.OpenApi30)]
+    [InlineData(DocKind.OpenApi31)]
+    [InlineData(DocKind.Swagger20)]
+    public async Task Integer_beyond_an_exclusive_Int32_bound_is_a_long(DocKind kind)
+    {
+        // exclusiveMaximum -2147483648 allows only integers below Int32's range: an int parameter could hold none.
+        var below = new Sch
+        {
+            Type = "integer",
+            Maximum = new Num("-2147483648"),
+            ExclusiveMaximum = true,
+        };
+        var run = await AssertConformsAsync(
+            Document(kind, new[] { Get("/things", new Param("page", "query", below, true, null, null, null)) })
+        );
+
+        Assert.Equal("long", run.ParameterType("page"));
+    }
+
+    [Fact]
+    public async Task Swagger_file_in_a_form_declared_urlencoded_is_sent_urlencoded()
+    {
+        var form = new Sch
+        {
+            Type = "object",
+            Properties = new[] { new Prop("name", Text, true), new Prop("file", new Sch { Type = "string", Format = "binary" }, false) },
+        };
+        var op = new Op("post", "/things", "create", null, null, Array.Empty<Param>(), new Body("form", form, true), null);
+
+        await AssertConformsAsync(Document(DocKind.Swagger20, new[] { op }));
+    }
+
+    [Theory]
+    [InlineData("é")]
+    [InlineData("e\u0301")]
+    [InlineData(" ")]
+    [InlineData("q\"uote")]
+    public async Task Multipart_field_names_go_as_RFC_7578_quoted_UTF8(string name)
+    {
+        // MultipartFormDataContent writes non-ASCII names as RFC 2047 words and refuses a blank one.
+        var form = new Sch { Type = "object", Properties = new[] { new Prop(name, Text, true) } };
+        var op = new Op("post", "/things", "create", null, null, Array.Empty<Param>(), new Body("multipart", form, true), null);
+
+        await AssertConformsAsync(Document(DocKind.OpenApi30, new[] { op }));
+    }
+
+    [Fact]
+    public async Task Canonical_path_fragment_that_names_a_query_is_sent_as_that_query()
+    {
+        await AssertConformsAsync(Document(DocKind.Canonical, new[] { Get("/things/#Action=List") }));
+    }
+
+    [Fact]
+    public async Task Required_form_body_without_given_fields_is_still_sent()
+    {
+        // Canonical request_body: a model the caller passes. (An OpenAPI inline form schema becomes method parameters
+        // and does not yet carry the body's own required flag.)
+        const DocKind kind = DocKind.Canonical;
+        var form = new Sch
+        {
+            Type = "object",
+            Properties = new[] { new Prop("file", new Sch { Type = "string", Format = "binary" }, false) },
+        };
+        var op = new Op("post", "/things", "create", null, null, Array.Empty<Param>(), new Body("form", form, true), null);
+
+        await AssertConformsAsync(Document(kind, new[] { op }));
+    }
+
+    [Fact]
+    public async Task Header_parameter_of_binary_format_is_sent_as_text()
+    {
+        var binary = new Sch { Type = "string", Format = "binary" };
+        var run = await AssertConformsAsync(
+            Document(DocKind.Swagger20, new[] { Get("/things", new Param("X-Blob", "header", binary, false, null, null, null)) })
+        );
+
+        Assert.Equal("string?", run.ParameterType("xBlob"));
+    }
 }

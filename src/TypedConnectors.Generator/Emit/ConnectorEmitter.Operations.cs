@@ -278,29 +278,15 @@ internal sealed partial class ConnectorEmitter
             case ParameterLocation.Cookie:
                 writer.Line("__request.Cookie(" + name + ", " + WireValue(parameter) + ");");
                 break;
+            case ParameterLocation.Form or ParameterLocation.Multipart when parameter.Type.Kind == TypeKind.Stream:
+            {
+                var call = FileCall(parameter.Location == ParameterLocation.Multipart, name, parameter.Identifier);
+                writer.Line(parameter.Required ? call : "if (" + parameter.Identifier + " is not null) " + call);
+                break;
+            }
+
             case ParameterLocation.Form:
                 writer.Line("__request.FormField(" + name + ", " + WireValue(parameter) + ");");
-                break;
-            case ParameterLocation.Multipart when parameter.Type.Kind == TypeKind.Stream:
-                if (parameter.Required)
-                {
-                    writer.Line("__request.MultipartFile(" + name + ", " + parameter.Identifier + ", " + name + ");");
-                }
-                else
-                {
-                    writer.Line(
-                        "if ("
-                            + parameter.Identifier
-                            + " is not null) __request.MultipartFile("
-                            + name
-                            + ", "
-                            + parameter.Identifier
-                            + ", "
-                            + name
-                            + ");"
-                    );
-                }
-
                 break;
             case ParameterLocation.Multipart:
                 writer.Line("__request.MultipartField(" + name + ", " + WireValue(parameter) + ");");
@@ -429,25 +415,17 @@ internal sealed partial class ConnectorEmitter
             writer.Open("if (" + body.Identifier + " is { } __body)");
         }
 
+        // A required body is sent even when every field is left out: an empty form, not no body.
+        writer.Line(multipart ? "__request.MultipartBody();" : "__request.FormBody();");
+
         foreach (var property in AllProperties(model))
         {
             var access = target + "." + property.Identifier;
             var name = Literals.String(property.JsonName);
-            if (multipart && property.Type.Kind == TypeKind.Stream)
+            if (property.Type.Kind == TypeKind.Stream)
             {
-                writer.Line(
-                    "if ("
-                        + access
-                        + " is { } __file"
-                        + Identifier.Bare(property.Identifier)
-                        + ") __request.MultipartFile("
-                        + name
-                        + ", __file"
-                        + Identifier.Bare(property.Identifier)
-                        + ", "
-                        + name
-                        + ");"
-                );
+                var file = "__file" + Identifier.Bare(property.Identifier);
+                writer.Line("if (" + access + " is { } " + file + ") " + FileCall(multipart, name, file));
                 continue;
             }
 
@@ -460,6 +438,15 @@ internal sealed partial class ConnectorEmitter
             writer.Close();
         }
     }
+
+    /// <summary>
+    /// The statement that adds a file: a multipart part (the field name as its file name), or a form field whose value
+    /// is the file's bytes.
+    /// </summary>
+    private static string FileCall(bool multipart, string name, string stream) =>
+        multipart
+            ? "__request.MultipartFile(" + name + ", " + stream + ", " + name + ");"
+            : "__request.FormFile(" + name + ", " + stream + ");";
 
     /// <summary>Properties of a model including those it inherits.</summary>
     private IEnumerable<PropertySpec> AllProperties(TypeSpec model)

@@ -33,7 +33,7 @@ public sealed class ConnectorRequest
     private BodyKind _bodyKind;
     private byte[]? _jsonBody;
     private List<KeyValuePair<string, byte[]>>? _jsonFields;
-    private List<KeyValuePair<string, string>>? _formFields;
+    private List<FormPart>? _formFields;
     private List<MultipartPart>? _multipart;
     private HttpContent? _rawBody;
     private string? _templateText;
@@ -342,8 +342,27 @@ public sealed class ConnectorRequest
         SetBodyKind(BodyKind.Form);
         if (value is not null)
         {
-            (_formFields ??= []).Add(new(name, value));
+            (_formFields ??= []).Add(new(name, value, null));
         }
+    }
+
+    /// <summary>Starts an <c>application/x-www-form-urlencoded</c> body, sent (empty) even when no field is added.</summary>
+    public void FormBody() => SetBodyKind(BodyKind.Form);
+
+    /// <summary>Starts a <c>multipart/form-data</c> body, sent (without parts) even when no field is added.</summary>
+    public void MultipartBody() => SetBodyKind(BodyKind.Multipart);
+
+    /// <summary>
+    /// Adds a file to an <c>application/x-www-form-urlencoded</c> body: its bytes, percent-encoded, are the field's value.
+    /// </summary>
+    /// <param name="name">The field name.</param>
+    /// <param name="content">The file content, read when the request is sent; it stays the caller's and is not disposed.</param>
+    public void FormFile(string name, Stream content)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(content);
+        SetBodyKind(BodyKind.Form);
+        (_formFields ??= []).Add(new(name, null, content));
     }
 
     /// <summary>Adds a text field to a <c>multipart/form-data</c> body.</summary>
@@ -643,27 +662,26 @@ public sealed class ConnectorRequest
 
                 return JsonContent(buffer.WrittenSpan.ToArray());
             case BodyKind.Form:
-                return new FormUrlEncodedContent(_formFields ?? []);
+                return FormContent(_formFields ?? []);
             case BodyKind.Multipart:
-                var multipart = new MultipartFormDataContent();
+                // RFC 7578: field and file names go as UTF-8 in a quoted string, not as RFC 2047 encoded words (which
+                // MultipartFormDataContent writes for non-ASCII names), and any name the definition has is sent.
+                var multipart = new MultipartContent("form-data") { HeaderEncodingSelector = static (_, _) => Encoding.UTF8 };
                 foreach (var part in _multipart ?? [])
                 {
+                    HttpContent partContent;
                     if (part.Stream is null)
                     {
-                        multipart.Add(new StringContent(part.Value!, Encoding.UTF8), part.Name);
-                        continue;
-                    }
-
-                    var file = new CallerStreamContent(part.Stream);
-                    file.Headers.ContentType = MediaTypeHeaderValue.Parse(part.ContentType ?? "application/octet-stream");
-                    if (part.FileName is null)
-                    {
-                        multipart.Add(file, part.Name);
+                        partContent = new StringContent(part.Value!, Encoding.UTF8);
                     }
                     else
                     {
-                        multipart.Add(file, part.Name, part.FileName);
+                        partContent = new CallerStreamContent(part.Stream);
+                        partContent.Headers.ContentType = MediaTypeHeaderValue.Parse(part.ContentType ?? "application/octet-stream");
                     }
+
+                    partContent.Headers.TryAddWithoutValidation("Content-Disposition", FormDataDisposition(part.Name, part.FileName));
+                    multipart.Add(partContent);
                 }
 
                 return multipart;
@@ -687,12 +705,94 @@ public sealed class ConnectorRequest
         }
     }
 
+    /// <summary>
+    /// A part's <c>Content-Disposition</c> as RFC 7578 (and the HTML form encoding) writes it: names as quoted strings,
+    /// with <c>"</c>, CR and LF percent-encoded so that no name can end the string or the header.
+    /// </summary>
+    internal static string FormDataDisposition(string name, string? fileName) =>
+        "form-data; name=\"" + QuoteFormName(name) + "\"" + (fileName is null ? "" : "; filename=\"" + QuoteFormName(fileName) + "\"");
+
+    private static string QuoteFormName(string name) =>
+        name.Replace("\"", "%22", StringComparison.Ordinal)
+            .Replace("\r", "%0D", StringComparison.Ordinal)
+            .Replace("\n", "%0A", StringComparison.Ordinal);
+
+    /// <summary>
+    /// An <c>application/x-www-form-urlencoded</c> body, encoded as <see cref="FormUrlEncodedContent"/> encodes text
+    /// (UTF-8; letters, digits and <c>-._~</c> as they are, space as <c>+</c>, every other byte as <c>%XX</c>), with a file's
+    /// bytes encoded the same way. A seekable file is read from where it stands and put back, so a retry sends it again.
+    /// </summary>
+    private static ByteArrayContent FormContent(List<FormPart> fields)
+    {
+        var body = new StringBuilder();
+        foreach (var field in fields)
+        {
+            if (body.Length > 0)
+            {
+                body.Append('&');
+            }
+
+            AppendFormEncoded(body, Encoding.UTF8.GetBytes(field.Name));
+            body.Append('=');
+            if (field.File is { } file)
+            {
+                var start = file.CanSeek ? file.Position : -1;
+                using var buffer = new MemoryStream();
+                file.CopyTo(buffer);
+                if (start >= 0)
+                {
+                    file.Position = start;
+                }
+
+                AppendFormEncoded(body, buffer.ToArray());
+            }
+            else
+            {
+                AppendFormEncoded(body, Encoding.UTF8.GetBytes(field.Value!));
+            }
+        }
+
+        var content = new ByteArrayContent(Encoding.ASCII.GetBytes(body.ToString()));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+        return content;
+    }
+
+    private static void AppendFormEncoded(StringBuilder text, byte[] bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (
+                b
+                is (>= (byte)'a' and <= (byte)'z')
+                    or (>= (byte)'A' and <= (byte)'Z')
+                    or (>= (byte)'0' and <= (byte)'9')
+                    or (byte)'-'
+                    or (byte)'.'
+                    or (byte)'_'
+                    or (byte)'~'
+            )
+            {
+                text.Append((char)b);
+            }
+            else if (b == (byte)' ')
+            {
+                text.Append('+');
+            }
+            else
+            {
+                text.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
     private static ByteArrayContent JsonContent(byte[] json)
     {
         var content = new ByteArrayContent(json);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         return content;
     }
+
+    private sealed record FormPart(string Name, string? Value, Stream? File);
 
     private sealed record MultipartPart(string Name, string? Value, Stream? Stream, string? FileName, string? ContentType);
 }

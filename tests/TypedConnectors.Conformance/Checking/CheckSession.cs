@@ -1106,6 +1106,11 @@ internal sealed class CheckSession(
             return parameter.Schema;
         }
 
+        if (UnnamedParameter(p, op) is { } unnamed)
+        {
+            return unnamed;
+        }
+
         if (op.Body is { } body)
         {
             var schema = body.Schemas.Values.FirstOrDefault(s => s is not null);
@@ -1120,6 +1125,38 @@ internal sealed class CheckSession(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The definition parameter behind a C# parameter whose name is the generator's fallback: a wire name without a
+    /// letter or digit (" ", "%", "+") has no C# name to compare, so such parameters pair up in order with the C#
+    /// parameters (value, value2, …) that match no definition parameter by name.
+    /// </summary>
+    private JsonNode? UnnamedParameter(ParameterInfo p, DefOperation op)
+    {
+        // Parameters first, then the fields of a form body, as the generator orders a method's parameters.
+        var bodySchema = refs.Resolve(op.Body?.Schemas.Values.FirstOrDefault(s => s is not null)) as JsonObject;
+        var unnamed = op
+            .Parameters.Where(d => d.Constant is null && Json.Norm(d.Name).Length == 0)
+            .Select(d => d.Schema)
+            .Concat(Json.Props(bodySchema, "properties").Where(kv => Json.Norm(kv.Key).Length == 0).Select(kv => kv.Value))
+            .ToList();
+        if (unnamed.Count == 0 || p.Member is not MethodBase member)
+        {
+            return null;
+        }
+
+        var named = op
+            .Parameters.Select(d => Json.Norm(d.Name))
+            .Concat(Json.Props(bodySchema, "properties").Select(kv => Json.Norm(kv.Key)))
+            .ToHashSet(StringComparer.Ordinal);
+        var leftOver = member
+            .GetParameters()
+            .Where(x => x.ParameterType != typeof(CancellationToken) && !named.Contains(Json.Norm(x.Name ?? "")))
+            .Where(x => Json.Norm(x.Name ?? "").StartsWith("value", StringComparison.Ordinal))
+            .ToList();
+        var index = leftOver.FindIndex(x => x.Position == p.Position);
+        return index >= 0 && leftOver.Count == unnamed.Count ? unnamed[index] : null;
     }
 
     private void Evaluate(
@@ -1278,7 +1315,15 @@ internal sealed class CheckSession(
                 "cookie" => Cookies(request).GetValueOrDefault(p.Name),
                 _ => null,
             };
-            if (actual is not null && actual != expected)
+            if (
+                actual is not null
+                && actual != expected
+                && !(
+                    p.In == "path"
+                    && request.RawPath.StartsWith(BasePath, StringComparison.Ordinal)
+                    && _router.Holds(op, "/" + request.RawPath[BasePath.Length..], p.Name, expected)
+                )
+            )
             {
                 Fail(
                     op,
@@ -1320,11 +1365,18 @@ internal sealed class CheckSession(
 
                     break;
                 case "query":
-                    CheckQuery(op, label, p, query, call);
+                    CheckQuery(op, label, p, query, call, requiredOnly);
                     break;
                 case "header":
+                    if (!IsHttpToken(p.Name))
+                    {
+                        // No request can carry it (RFC 9110 field names are tokens): the generator warns and leaves it out.
+                        break;
+                    }
+
                     var header = request.Header(p.Name);
-                    if (string.IsNullOrEmpty(header))
+                    var mustBeEmpty = Json.Num(refs.Resolve(p.Schema), "maxLength") is 0;
+                    if (header is null || (header.Length == 0 && !mustBeEmpty))
                     {
                         Fail(
                             op,
@@ -1371,10 +1423,36 @@ internal sealed class CheckSession(
         }
     }
 
-    private void CheckQuery(DefOperation op, string label, DefParameter p, List<(string Name, string Value)> query, string call)
+    /// <summary>An RFC 9110 token, what a header field name has to be.</summary>
+    private static bool IsHttpToken(string name) =>
+        name.Length > 0 && name.All(c => c < 127 && (char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c)));
+
+    private void CheckQuery(
+        DefOperation op,
+        string label,
+        DefParameter p,
+        List<(string Name, string Value)> query,
+        string call,
+        bool requiredOnly
+    )
     {
         var schema = refs.Resolve(p.Schema) as JsonObject;
         var type = JsonSynthesizer.Type(schema);
+        if (
+            (type == "object" || (type is null && schema?["properties"] is JsonObject))
+            && p.Constant is null
+            && !query.Any(q => q.Name == p.Name)
+            && (
+                (requiredOnly && !Json.Items(schema, "required").Any())
+                || (!Json.Props(schema, "properties").Any() && schema?["additionalProperties"] is not JsonObject)
+            )
+        )
+        {
+            // An object without members (the required-only call's, or one whose schema declares none) is undefined to
+            // RFC 6570 and left out of the query; sent as anything else (é={}) it is still checked below.
+            return;
+        }
+
         var named = query.Where(q => q.Name == p.Name).ToList();
         var what = (p.Required ? "required" : "optional") + " query parameter '" + p.Name + "'";
         if (p.Constant is not null)
@@ -1435,9 +1513,11 @@ internal sealed class CheckSession(
             return;
         }
 
+        // An exploded array is one pair per item whatever the style: OpenAPI gives spaceDelimited and pipeDelimited only
+        // for explode: false, and clients (swagger-js among them) repeat the name for the exploded form of each.
         var (expectCount, delimiter) = p.Style switch
         {
-            "form" when p.Explode => (2, (char?)null),
+            "form" or "spaceDelimited" or "pipeDelimited" when p.Explode => (2, (char?)null),
             "form" => (1, ','),
             "spaceDelimited" => (1, ' '),
             "pipeDelimited" => (1, '|'),
@@ -1535,14 +1615,7 @@ internal sealed class CheckSession(
         }
         else if (media.StartsWith("multipart/", StringComparison.Ordinal))
         {
-            present = System
-                .Text.RegularExpressions.Regex.Matches(
-                    request.BodyText,
-                    "name=\"?([^\";\r\n]+)\"?",
-                    System.Text.RegularExpressions.RegexOptions.IgnoreCase
-                )
-                .Select(m => m.Groups[1].Value.Split('[')[0])
-                .ToHashSet(StringComparer.Ordinal);
+            present = MultipartNames(request.BodyText).Select(n => n.Split('[')[0]).ToHashSet(StringComparer.Ordinal);
         }
 
         if (present is null)
@@ -1847,6 +1920,30 @@ internal sealed class CheckSession(
     }
 
     /// <summary>Every place of the request a credential could be, less the one it belongs in.</summary>
+    /// <summary>
+    /// The field names of a <c>multipart/form-data</c> body as RFC 7578 has them: the <c>name</c> parameter of each
+    /// part's <c>Content-Disposition</c>, a quoted string of UTF-8 in which <c>"</c>, CR and LF are percent-encoded (an
+    /// RFC 2047 encoded word is not a name RFC 7578 allows, so it stays as written and fails the check).
+    /// </summary>
+    internal static IEnumerable<string> MultipartNames(string body)
+    {
+        foreach (
+            System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(
+                body,
+                "^Content-Disposition:[ \t]*form-data(?:;[ \t]*(?!name=)[^;\r\n]*)*;[ \t]*name=(?:\"([^\"\r\n]*)\"|([^;\r\n]*))",
+                System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Multiline
+            )
+        )
+        {
+            yield return m.Groups[1].Success
+                ? m.Groups[1]
+                    .Value.Replace("%22", "\"", StringComparison.Ordinal)
+                    .Replace("%0D", "\r", StringComparison.OrdinalIgnoreCase)
+                    .Replace("%0A", "\n", StringComparison.OrdinalIgnoreCase)
+                : m.Groups[2].Value.Trim();
+        }
+    }
+
     private static string Surface(RecordedRequest request, string? skipHeader, string? skipQuery, string? skipCookie)
     {
         var text = new StringBuilder();

@@ -123,6 +123,31 @@ internal sealed class Router
     }
 
     /// <summary>
+    /// Whether <paramref name="op"/>'s template matches the path with placeholder <paramref name="name"/> holding exactly
+    /// <paramref name="value"/>: a segment of several placeholders ({a}.{b}) splits ambiguously when a value contains
+    /// the separator (a date-time, an e-mail address), and the split the router picked first need not be the one sent.
+    /// </summary>
+    public bool Holds(DefOperation op, string relativeRawPath, string name, string value)
+    {
+        var decoded = relativeRawPath.TrimStart('/').Split('/').Select(s => Uri.UnescapeDataString(s)).ToArray();
+        var route = _routes.FirstOrDefault(r => ReferenceEquals(r.Op, op));
+        if (route.Segments is null || route.Segments.Length != decoded.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < decoded.Length; i++)
+        {
+            if (route.Segments[i].Names.Contains(name, StringComparer.Ordinal))
+            {
+                return Segment.Parse(route.Segments[i].Text, (name, value)).Regex!.IsMatch(decoded[i]);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// A key's query pair in the request: <c>name=value</c> exactly, a bare <c>name</c> as any value of it; a
     /// <c>name={x}</c> template constrains nothing here.
     /// </summary>
@@ -146,11 +171,19 @@ internal sealed class Router
 
     private sealed record Segment(string Literal, Regex? Regex, string[] Names, int LiteralLength)
     {
-        public static Segment Parse(string text)
+        /// <summary>The segment as the template writes it.</summary>
+        public string Text { get; init; } = Literal;
+
+        public static Segment Parse(string text) => Parse(text, null);
+
+        /// <summary>The segment's pattern; <paramref name="fixedValue"/> pins one placeholder to a value.</summary>
+        public static Segment Parse(string text, (string Name, string Value)? fixedValue)
         {
+            // A template's literal text is a URI path as written (caf%C3%A9, %20x, a%2Fb): compared decoded, as the request.
             if (!text.Contains('{', StringComparison.Ordinal))
             {
-                return new Segment(text, null, Array.Empty<string>(), text.Length);
+                var literalText = Uri.UnescapeDataString(text);
+                return new Segment(literalText, null, Array.Empty<string>(), literalText.Length);
             }
 
             var names = new List<string>();
@@ -163,15 +196,15 @@ internal sealed class Router
                 var close = open < 0 ? -1 : text.IndexOf('}', open);
                 if (open < 0 || close < 0)
                 {
-                    pattern += Regex.Escape(text[i..]);
+                    pattern += Regex.Escape(Uri.UnescapeDataString(text[i..]));
                     literal += text.Length - i;
                     break;
                 }
 
-                pattern += Regex.Escape(text[i..open]);
+                pattern += Regex.Escape(Uri.UnescapeDataString(text[i..open]));
                 literal += open - i;
                 names.Add(text[(open + 1)..close]);
-                pattern += "(.+?)";
+                pattern += fixedValue is { } f && f.Name == names[^1] ? "(" + Regex.Escape(f.Value) + ")" : "(.+?)";
                 i = close + 1;
             }
 
@@ -180,7 +213,10 @@ internal sealed class Router
                 new Regex(pattern + "$", RegexOptions.CultureInvariant | RegexOptions.Singleline),
                 names.ToArray(),
                 literal
-            );
+            )
+            {
+                Text = text,
+            };
         }
     }
 }

@@ -295,7 +295,8 @@ internal static partial class ConnectorDefinitionReader
                     location,
                     required || constant is not null,
                     style,
-                    Json.Bool(parameter, "explode") ?? style == "form",
+                    // connector.schema.json: explode defaults to true (unlike OpenAPI, also for the delimited styles).
+                    Json.Bool(parameter, "explode") ?? style is "form" or "spaceDelimited" or "pipeDelimited",
                     schema
                 )
                 {

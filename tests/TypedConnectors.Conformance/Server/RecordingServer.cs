@@ -65,6 +65,11 @@ internal sealed class RecordingServer : IAsyncDisposable
         {
             k.Listen(IPAddress.Loopback, 0);
             k.Limits.MaxRequestBodySize = null;
+
+            // Definitions may name parameters with hundreds of characters; the request line and headers that carry
+            // them are the definition's, not a defect the checker should answer 414 or 431 for.
+            k.Limits.MaxRequestLineSize = 1024 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = 1024 * 1024;
         });
         var app = builder.Build();
         var server = new RecordingServer(app);

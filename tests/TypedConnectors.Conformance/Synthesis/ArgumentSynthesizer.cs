@@ -73,11 +73,19 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
             || type == typeof(ushort)
         )
         {
-            var n = s is null ? 2 : JsonSynthesizer.Number(s, integer: true);
+            var (low, high) = IntegerRange(type);
+            var n = s is null ? 2 : JsonSynthesizer.Number(s, integer: true, low, high);
             if (
                 s?["enum"] is JsonArray ints
                 && ints.FirstOrDefault() is JsonValue iv
-                && double.TryParse(iv.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture, out var first)
+                && decimal.TryParse(
+                    iv.ToJsonString(),
+                    System.Globalization.NumberStyles.Float,
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    out var first
+                )
+                && first >= low
+                && first <= high
             )
             {
                 n = first;
@@ -88,7 +96,7 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
 
         if (type == typeof(double) || type == typeof(float) || type == typeof(decimal))
         {
-            var n = s is null ? 2.5 : JsonSynthesizer.Number(s, integer: false);
+            var n = s is null ? 2.5m : JsonSynthesizer.Number(s, integer: false);
             return Convert.ChangeType(n, type, System.Globalization.CultureInfo.InvariantCulture);
         }
 
@@ -200,6 +208,13 @@ internal sealed class ArgumentSynthesizer(RefResolver refs)
     }
 
     private int Next() => Interlocked.Increment(ref _counter);
+
+    /// <summary>The values an integer type holds, as decimals (every integer type's range fits in decimal's).</summary>
+    private static (decimal Low, decimal High) IntegerRange(Type type) =>
+        (
+            Convert.ToDecimal(type.GetField("MinValue")!.GetValue(null), System.Globalization.CultureInfo.InvariantCulture),
+            Convert.ToDecimal(type.GetField("MaxValue")!.GetValue(null), System.Globalization.CultureInfo.InvariantCulture)
+        );
 
     private static object EnumValue(Type type, JsonObject? schema)
     {

@@ -199,7 +199,9 @@ internal sealed class JsonSynthesizer(RefResolver refs)
         switch (type)
         {
             case "integer":
-                return JsonValue.Create((long)Number(s, integer: true));
+                // A long where one holds the value (what readers expect of a JSON integer), else the exact decimal.
+                var whole = Number(s, integer: true);
+                return whole is >= long.MinValue and <= long.MaxValue ? JsonValue.Create((long)whole) : JsonValue.Create(whole);
             case "number":
                 return JsonValue.Create(Number(s, integer: false));
             case "boolean":
@@ -211,46 +213,97 @@ internal sealed class JsonSynthesizer(RefResolver refs)
         return JsonValue.Create(StringValue(s, "s"));
     }
 
-    public static double Number(JsonObject s, bool integer)
+    /// <summary>
+    /// A number the schema allows, near 2, within <paramref name="low"/>..<paramref name="high"/> (the range of the C#
+    /// type that receives it) and the range its format names. Bounds are read exactly (a decimal, not a double, so
+    /// 9223372036854775807 stays itself); a bound beyond decimal's range is beyond the type's and clamps to it.
+    /// </summary>
+    public static decimal Number(JsonObject s, bool integer, decimal low = decimal.MinValue, decimal high = decimal.MaxValue)
     {
-        var min = Json.Num(s, "minimum");
-        var max = Json.Num(s, "maximum");
+        switch (Json.Str(s, "format"))
+        {
+            case "int32":
+                (low, high) = (Math.Max(low, int.MinValue), Math.Min(high, int.MaxValue));
+                integer = true;
+                break;
+            case "int64":
+                (low, high) = (Math.Max(low, long.MinValue), Math.Min(high, long.MaxValue));
+                integer = true;
+                break;
+        }
+
+        var min = Bound(s, "minimum", low, high);
+        var max = Bound(s, "maximum", low, high);
         var exclusiveMin =
-            s["exclusiveMinimum"] is JsonValue em && em.TryGetValue<bool>(out var b1) ? (b1 ? min : null) : Json.Num(s, "exclusiveMinimum");
+            s["exclusiveMinimum"] is JsonValue em && em.TryGetValue<bool>(out var b1)
+                ? (b1 ? min : null)
+                : Bound(s, "exclusiveMinimum", low, high);
         var exclusiveMax =
-            s["exclusiveMaximum"] is JsonValue ex && ex.TryGetValue<bool>(out var b2) ? (b2 ? max : null) : Json.Num(s, "exclusiveMaximum");
-        double value = 2;
-        if (min is { } lo)
+            s["exclusiveMaximum"] is JsonValue ex && ex.TryGetValue<bool>(out var b2)
+                ? (b2 ? max : null)
+                : Bound(s, "exclusiveMaximum", low, high);
+        var lower = exclusiveMin ?? min;
+        var upper = exclusiveMax ?? max;
+        try
         {
-            value = lo;
+            var value = Math.Clamp(2m, low, high);
+            if (lower is { } lo && (value < lo || (exclusiveMin is not null && value == lo)))
+            {
+                value =
+                    exclusiveMin is null ? lo
+                    : integer ? decimal.Floor(lo) + 1
+                    : upper is { } u ? lo + (u - lo) / 2
+                    : lo + 0.5m;
+            }
+
+            if (integer)
+            {
+                value = decimal.Ceiling(value);
+            }
+
+            if (upper is { } hi && (value > hi || (exclusiveMax is not null && value == hi)))
+            {
+                value =
+                    exclusiveMax is null ? hi
+                    : integer ? decimal.Ceiling(hi) - 1
+                    : lower is { } l ? l + (hi - l) / 2
+                    : hi - 0.5m;
+                if (integer)
+                {
+                    value = decimal.Floor(value);
+                }
+            }
+
+            if (Json.Num(s, "multipleOf") is > 0 and < 1e20 and var multiple && (decimal)multiple is var m)
+            {
+                value = decimal.Ceiling(value / m) * m;
+            }
+
+            return value;
         }
-        else if (max is { } hi && hi < 2)
+        catch (OverflowException)
         {
-            value = hi;
+            return lower ?? upper ?? 2m;
+        }
+    }
+
+    /// <summary>A bound of the schema clamped to <paramref name="low"/>..<paramref name="high"/>; null when not a number.</summary>
+    private static decimal? Bound(JsonObject s, string key, decimal low, decimal high)
+    {
+        if (s[key] is not JsonValue v)
+        {
+            return null;
         }
 
-        if (exclusiveMin is { } elo && value <= elo)
+        var text = v.ToJsonString().Trim('"');
+        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var exact))
         {
-            value = integer ? Math.Floor(elo) + 1 : elo + 0.5;
+            return Math.Clamp(exact, low, high);
         }
 
-        if (exclusiveMax is { } ehi && value >= ehi)
-        {
-            value = integer ? Math.Ceiling(ehi) - 1 : ehi - 0.5;
-        }
-
-        if (integer)
-        {
-            value = Math.Ceiling(value);
-        }
-
-        var multiple = Json.Num(s, "multipleOf");
-        if (multiple is > 0)
-        {
-            value = Math.Ceiling(value / multiple.Value) * multiple.Value;
-        }
-
-        return value;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var approximate) && !double.IsNaN(approximate)
+            ? (approximate < 0 ? low : high)
+            : null;
     }
 
     /// <summary>A string for the schema's format and length limits; <paramref name="seed"/> keeps values distinguishable.</summary>
@@ -287,5 +340,5 @@ internal sealed class JsonSynthesizer(RefResolver refs)
         return text;
     }
 
-    public static string Invariant(double d) => d.ToString(CultureInfo.InvariantCulture);
+    public static string Invariant(decimal d) => d.ToString(CultureInfo.InvariantCulture);
 }

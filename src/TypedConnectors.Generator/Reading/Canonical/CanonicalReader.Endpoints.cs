@@ -106,7 +106,8 @@ internal static partial class CanonicalReader
             Summary = context.String(obj, "summary"),
             Description = context.String(obj, "description"),
             Method = method ?? "",
-            Path = path ?? "",
+            // A fragment never reaches the server: /#Action=Foo goes as the query it stands for, any other is left out.
+            Path = PathKeys.RequestTarget(path ?? "", out _),
             Parameters = parameters.ToEquatableArray(),
             Body = body,
             Response = new ResponseSpec

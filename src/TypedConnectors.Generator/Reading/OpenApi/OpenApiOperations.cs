@@ -318,9 +318,14 @@ internal sealed class OpenApiOperations
 
         var result = new List<ParameterSpec>();
         var formParameters = entries.Where(e => e.In == "formData").ToList();
+        // The declared media type decides; without one, a file needs multipart. A file in a form declared only as
+        // application/x-www-form-urlencoded goes as that form's field (its bytes percent-encoded).
         var multipart =
             consumes.Contains("multipart/form-data")
-            || formParameters.Any(e => e.Site.Document.Get(e.Parameter, "type") is DocScalar { Text: "file" });
+            || (
+                !consumes.Contains("application/x-www-form-urlencoded")
+                && formParameters.Any(e => e.Site.Document.Get(e.Parameter, "type") is DocScalar { Text: "file" })
+            );
         foreach (var (site, parameter, name, location) in entries)
         {
             var before = result.Count;
@@ -405,7 +410,9 @@ internal sealed class OpenApiOperations
     {
         if (type.Kind == TypeKind.Stream)
         {
-            return (BodyKind.Binary, consumes.FirstOrDefault(c => !IsJson(c)) ?? "application/octet-stream");
+            // Bytes go with a declared media type: a binary one if there is one, else the one declared, else the
+            // JSON that 2.0 assumes for every body without consumes.
+            return (BodyKind.Binary, consumes.FirstOrDefault(c => !IsJson(c)) ?? consumes.FirstOrDefault() ?? "application/json");
         }
 
         if (consumes.Count == 0 || consumes.Any(IsJson))
@@ -447,6 +454,13 @@ internal sealed class OpenApiOperations
         {
             schemaSite = site;
             type = TypeRef.String;
+        }
+
+        if (type.Kind == TypeKind.Stream && location is not (ParameterLocation.Form or ParameterLocation.Multipart))
+        {
+            // A path, query, header or cookie value is text whatever its format says ("binary" octets): a string, which
+            // is sent, not a Stream that no URL or header can carry.
+            type = TypeRef.String.AsNullable(type.Nullable);
         }
 
         var (style, explode) = Style(site, parameter, location);
@@ -786,17 +800,10 @@ internal sealed class OpenApiOperations
     /// </summary>
     private string RequestTarget(string key, Site site)
     {
-        var hash = key.IndexOf('#');
-        if (hash < 0)
+        var target = PathKeys.RequestTarget(key, out var fragment);
+        if (fragment is null)
         {
-            return key;
-        }
-
-        var before = key.Substring(0, hash);
-        var fragment = key.Substring(hash + 1);
-        if (fragment.IndexOf('=') > 0)
-        {
-            return before + (before.IndexOf('?') >= 0 ? "&" : "?") + fragment;
+            return target;
         }
 
         var written =
@@ -805,7 +812,7 @@ internal sealed class OpenApiOperations
                 : null;
         var location = written is null ? site.Document.File.Locate(site.Node) : Document.File.LocateName(written);
         _context.Warn(location, "the fragment '#" + fragment + "' of path '" + key + "' is never sent to the server; it is left out");
-        return before;
+        return target;
     }
 
     /// <summary>

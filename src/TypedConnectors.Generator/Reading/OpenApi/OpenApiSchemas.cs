@@ -406,6 +406,23 @@ internal sealed partial class OpenApiSchemas
             yield return document.Get(obj, key) is DocScalar { Kind: ScalarKind.Number } n ? n.Text : null;
         }
 
+        // An exclusive bound excludes itself: the integer next to it must fit too (exclusiveMaximum: -2147483648 allows
+        // only values below Int32's range). 3.1 writes the bound as a number of its own, 2.0 and 3.0 as a flag.
+        foreach (var (bound, flag, step) in new[] { ("minimum", "exclusiveMinimum", 1), ("maximum", "exclusiveMaximum", -1) })
+        {
+            var text =
+                document.Get(obj, flag) is DocScalar { Kind: ScalarKind.Number } own ? own.Text
+                : document.Get(obj, flag) is DocScalar { Kind: ScalarKind.Boolean, Text: "true" }
+                && document.Get(obj, bound) is DocScalar { Kind: ScalarKind.Number } flagged
+                    ? flagged.Text
+                : null;
+            if (text is not null && Numbers.TryParse(text, out var exact, out _) && exact is { } value)
+            {
+                var next = step > 0 ? decimal.Floor(value) + 1 : decimal.Ceiling(value) - 1;
+                yield return next.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
         if (document.Get(obj, "enum") is DocArray values)
         {
             foreach (var value in values.Items)
