@@ -59,7 +59,10 @@ internal sealed partial class ConnectorEmitter
                 + Literals.String(operation.Method)
                 + ", "
                 + Literals.String(operation.Path)
-                + ");"
+                + ") { OperationId = "
+                + Literals.String(operation.Name)
+                + (IdempotencyKeyHeader(operation) is { } key ? ", IdempotencyKeyHeader = " + Literals.String(key) : "")
+                + " };"
         );
         if (auth is not null)
         {
@@ -136,6 +139,14 @@ internal sealed partial class ConnectorEmitter
             + string.Join(", ", keys.Select(Literals.String))
             + ")";
     }
+
+    /// <summary>The header parameter that carries an idempotency key (OpenAPI's <c>Idempotency-Key</c> convention), or null.</summary>
+    private static string? IdempotencyKeyHeader(OperationSpec operation) =>
+        operation
+            .Parameters.FirstOrDefault(p =>
+                p.Location == ParameterLocation.Header && string.Equals(p.Name, "Idempotency-Key", StringComparison.OrdinalIgnoreCase)
+            )
+            ?.Name;
 
     private static string AuthField(OperationSpec operation) => "__auth" + Naming.Unescaped(operation.Identifier);
 
