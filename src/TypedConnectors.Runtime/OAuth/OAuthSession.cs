@@ -426,7 +426,9 @@ public sealed class OAuthSession
             request.Headers.Accept.ParseAdd("application/json");
             using var timeout = new CancellationTokenSource(_options.TokenRequestTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            using var response = await _http.SendAsync(request, linked.Token).ConfigureAwait(false);
+            using var response = await _http
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token)
+                .ConfigureAwait(false);
             if (attempt == 0 && _options.RenewOnStatusCodes.Contains(response.StatusCode) && CanRenew(token))
             {
                 token = await RenewAsync(token.AccessToken, cancellationToken).ConfigureAwait(false);
@@ -741,7 +743,7 @@ public sealed class OAuthSession
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, linked.Token).ConfigureAwait(false);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
