@@ -51,7 +51,11 @@ internal sealed class CallState
 
     public int Attempts { get; set; }
 
-    public int Retries { get; set; }
+    /// <summary>Retries made: attempts after the first (a retry scheduled but cut short by the deadline does not count).</summary>
+    public int Retries => Math.Max(0, Attempts - 1);
+
+    /// <summary>The tags of the retry about to be made: the call's, and the status or error that caused it.</summary>
+    public TagList RetryTags { get; set; }
 
     public Activity? Activity { get; init; }
 
@@ -276,6 +280,10 @@ internal sealed class ResilienceCore
         }
 
         var attempt = state.Attempts++;
+        if (attempt > 0)
+        {
+            ConnectorTelemetry.Retries.Add(1, state.RetryTags);
+        }
         HttpResponseMessage response;
         try
         {
@@ -376,7 +384,6 @@ internal sealed class ResilienceCore
     private void OnRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attempt, TimeSpan delay)
     {
         var state = context.Properties.GetValue(StateKey, null!);
-        state.Retries++;
         var request = outcome.Result?.RequestMessage;
         var tags = state.Tags;
         if (outcome.Result is { } response)
@@ -388,7 +395,7 @@ internal sealed class ResilienceCore
             tags.Add("error.type", exception.GetType().FullName);
         }
 
-        ConnectorTelemetry.Retries.Add(1, tags);
+        state.RetryTags = tags;
         if (_settings.Logger is { } logger)
         {
             if (outcome.Result is { } failed)
