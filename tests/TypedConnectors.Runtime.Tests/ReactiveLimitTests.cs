@@ -2,6 +2,12 @@ using TypedConnectors.Tests.Infrastructure;
 
 namespace TypedConnectors.Tests;
 
+#pragma warning disable CA1812 // Only used through typeof.
+[Connector("vendor-limits", BaseUrl = "http://{{host}}:{{port}}/api")]
+[RateLimitHeaders("X-Quota-Left", "X-Quota-Reset")]
+internal sealed class VendorLimitsClient;
+#pragma warning restore CA1812
+
 /// <summary>Remaining/reset headers pause the connection for every caller before the server has to answer 429.</summary>
 public sealed class ReactiveLimitTests : IAsyncLifetime
 {
@@ -97,6 +103,31 @@ public sealed class ReactiveLimitTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromSeconds(7));
         await next;
         Assert.Equal(start.AddSeconds(7), _server.Requests[1].At);
+    }
+
+    [Fact]
+    public async Task Vendor_header_names_declared_on_the_connector_pause_it_too()
+    {
+        _server.Then(200, "{}", ("X-Quota-Left", "0"), ("X-Quota-Reset", "4"));
+        using var connection = TestConnection.For<VendorLimitsClient>(
+            _server.Server,
+            "none",
+            options: new()
+            {
+                TimeProvider = _time,
+                AttemptTimeout = Timeout.InfiniteTimeSpan,
+                CallTimeout = Timeout.InfiniteTimeSpan,
+            }
+        );
+        Assert.Equal([("X-Quota-Left", "X-Quota-Reset")], connection.Descriptor.RateLimitHeaders);
+        using var client = connection.CreateHttpClient();
+        var start = _time.GetUtcNow();
+        await Get(client, "a");
+        var next = Get(client, "b");
+        await FakeTimeProvider.WaitUntilAsync(() => _time.PendingTimerCount == 1, what: "the pause");
+        _time.Advance(TimeSpan.FromSeconds(4));
+        await next;
+        Assert.Equal(start.AddSeconds(4), _server.Requests[1].At);
     }
 
     [Fact]

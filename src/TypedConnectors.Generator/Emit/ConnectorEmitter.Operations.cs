@@ -140,13 +140,27 @@ internal sealed partial class ConnectorEmitter
             + ")";
     }
 
-    /// <summary>The header parameter that carries an idempotency key (OpenAPI's <c>Idempotency-Key</c> convention), or null.</summary>
-    private static string? IdempotencyKeyHeader(OperationSpec operation) =>
+    /// <summary>
+    /// The header that carries the operation's idempotency key: its own <c>Idempotency-Key</c> header parameter (the
+    /// OpenAPI convention), else the connector's <c>idempotency_key_header</c> for POST and PATCH; null for none.
+    /// </summary>
+    private string? IdempotencyKeyHeader(OperationSpec operation) =>
         operation
             .Parameters.FirstOrDefault(p =>
-                p.Location == ParameterLocation.Header && string.Equals(p.Name, "Idempotency-Key", StringComparison.OrdinalIgnoreCase)
+                p.Location == ParameterLocation.Header
+                && (
+                    string.Equals(p.Name, "Idempotency-Key", StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(p.Name, _spec.IdempotencyKeyHeader, StringComparison.OrdinalIgnoreCase)
+                )
             )
-            ?.Name;
+            ?.Name
+        ?? (
+            _spec.IdempotencyKeyHeader is { } header
+            && Validation.ConnectorValidator.IsToken(header)
+            && operation.Method is "POST" or "PATCH"
+                ? header
+                : null
+        );
 
     private static string AuthField(OperationSpec operation) => "__auth" + Naming.Unescaped(operation.Identifier);
 

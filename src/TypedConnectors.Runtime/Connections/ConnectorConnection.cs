@@ -155,7 +155,9 @@ public abstract class ConnectorConnection : IDisposable
                 Logger = _logger,
                 CoolDown = _coolDown,
                 Slug = Descriptor.Slug,
-                VendorRateLimitHeaders = options.RateLimitHeaders.Count == 0 ? null : options.RateLimitHeaders.ToArray(),
+                VendorRateLimitHeaders = Descriptor.RateLimitHeaders.Concat(options.RateLimitHeaders).ToArray() is { Length: > 0 } pairs
+                    ? pairs
+                    : null,
                 Secrets = SecretValues,
             }
         );
