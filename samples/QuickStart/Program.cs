@@ -161,6 +161,23 @@ static async Task WeatherAsync(Report report, ConnectorConnectionOptions options
     Console.WriteLine("  GetAlertsAsync: the server answers the first attempt with 429 + Retry-After: 1; the runtime waits and retries:");
     before = report.Server.Seen.Count;
     started = report.Now;
+
+    // The runtime reports one span per logical call on the ActivitySource "TypedConnectors" (ConnectorTelemetry.Name).
+    // An OpenTelemetry app adds it with AddSource(ConnectorTelemetry.Name); here a plain listener collects it.
+    var spans = new List<Activity>();
+    using var listener = new ActivityListener
+    {
+        ShouldListenTo = source => source.Name == ConnectorTelemetry.Name,
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        ActivityStopped = activity =>
+        {
+            lock (spans)
+            {
+                spans.Add(activity);
+            }
+        },
+    };
+    ActivitySource.AddActivityListener(listener);
     var alerts = await weather.GetAlertsAsync("north-sea");
     var attempts = report.Server.Seen.Skip(before).ToList();
     for (var i = 0; i < attempts.Count; i++)
@@ -181,6 +198,39 @@ static async Task WeatherAsync(Report report, ConnectorConnectionOptions options
     report.Check(attempts.Count == 2 && attempts[0].Status == 429 && attempts[1].Status == 200, "one 429, then a successful retry");
     report.Check(attempts.Count == 2 && attempts[1].At - attempts[0].At >= TimeSpan.FromSeconds(0.9), "the retry waited for Retry-After");
     report.Check(alerts.Count == 2 && alerts[0].Severity == GetAlertsResponseItemSeverity.Moderate, "GetAlertsAsync returns typed alerts");
+
+    Activity? span;
+    lock (spans)
+    {
+        span = spans.SingleOrDefault(a => (string?)a.GetTagItem(ConnectorTelemetry.OperationAttribute) == "get_alerts");
+    }
+
+    Console.WriteLine("  Its span (one per logical call, an event per attempt):");
+    if (span is not null)
+    {
+        Console.WriteLine(
+            $"    span \"{span.DisplayName}\" kind={span.Kind} status={span.Status} duration={span.Duration.TotalSeconds:0.00}s"
+        );
+        foreach (var (key, value) in span.TagObjects)
+        {
+            Console.WriteLine($"      {key} = {value}");
+        }
+
+        foreach (var attempt in span.Events)
+        {
+            Console.WriteLine(
+                $"      event {attempt.Name} at +{(attempt.Timestamp - span.StartTimeUtc).TotalSeconds:0.00}s: {string.Join(", ", attempt.Tags.Select(t => $"{t.Key}={t.Value}"))}"
+            );
+        }
+    }
+
+    report.Check(
+        span is not null
+            && (int?)span.GetTagItem(ConnectorTelemetry.RetryCountAttribute) == 1
+            && (int?)span.GetTagItem("http.response.status_code") == 200
+            && span.Events.Count() == 2,
+        "one span for the call: retry count 1, final status 200, two attempt events"
+    );
 }
 
 // notes.connector.json: bearer token; one POST body from a body_template, one from body fields.

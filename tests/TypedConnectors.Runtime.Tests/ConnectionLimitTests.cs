@@ -23,6 +23,9 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
             {
                 TimeProvider = _time,
                 AttemptTimeout = Timeout.InfiniteTimeSpan,
+
+                // A hundred calls at ten a minute queue for ten minutes: longer than the default call deadline.
+                CallTimeout = Timeout.InfiniteTimeSpan,
                 SharedRateLimiter = shared?.Limiter,
             }
         );

@@ -25,6 +25,9 @@ public sealed class RetryAfterHandlerTests : IAsyncLifetime
                 MaxRetries = maxRetries,
                 MaxRetryDelay = maxDelay ?? TimeSpan.FromMinutes(1),
                 AttemptTimeout = Timeout.InfiniteTimeSpan,
+
+                // Only the retry delays are timers these tests count.
+                CallTimeout = Timeout.InfiniteTimeSpan,
             }
         );
         return connection.CreateHttpClient();
@@ -124,7 +127,10 @@ public sealed class RetryAfterHandlerTests : IAsyncLifetime
 
         using var response = await call;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal([TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5)], delays);
+        // 500 ms and 1 s medians, ±20 % jitter, then the cap.
+        Assert.InRange(delays[0], TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(600));
+        Assert.InRange(delays[1], TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1200));
+        Assert.Equal(TimeSpan.FromSeconds(1.5), delays[2]);
     }
 
     [Fact]

@@ -59,7 +59,10 @@ internal sealed partial class ConnectorEmitter
                 + Literals.String(operation.Method)
                 + ", "
                 + Literals.String(operation.Path)
-                + ");"
+                + ") { OperationId = "
+                + Literals.String(operation.Name)
+                + (IdempotencyKeyHeader(operation) is { } key ? ", IdempotencyKeyHeader = " + Literals.String(key) : "")
+                + " };"
         );
         if (auth is not null)
         {
@@ -138,6 +141,26 @@ internal sealed partial class ConnectorEmitter
     }
 
     private static string AuthField(OperationSpec operation) => "__auth" + Identifier.Bare(operation.Identifier);
+
+    /// <summary>
+    /// The header that carries the operation's idempotency key: its own <c>Idempotency-Key</c> header parameter (the
+    /// OpenAPI convention), else the connector's <c>idempotency_key_header</c> for POST and PATCH; null for none.
+    /// </summary>
+    private string? IdempotencyKeyHeader(OperationSpec operation) =>
+        operation
+            .Parameters.FirstOrDefault(p =>
+                p.Location == ParameterLocation.Header
+                && (
+                    string.Equals(p.Name, "Idempotency-Key", StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(p.Name, _spec.IdempotencyKeyHeader, StringComparison.OrdinalIgnoreCase)
+                )
+            )
+            ?.Name
+        ?? (
+            _spec.IdempotencyKeyHeader is { } header && TemplateSyntax.IsToken(header) && operation.Method is "POST" or "PATCH"
+                ? header
+                : null
+        );
 
     /// <summary>A template part through the runtime's factories, naming only the flags that are set.</summary>
     private static string TemplatePart(TemplateSegment segment)

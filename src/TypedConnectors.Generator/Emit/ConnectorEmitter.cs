@@ -217,6 +217,21 @@ internal sealed partial class ConnectorEmitter
             writer.Line("[global::TypedConnectors.MaxConcurrency(" + Literals.Int(max) + ")]");
         }
 
+        if (
+            _spec.RateLimitHeaders is { } rateLimitHeaders
+            && TemplateSyntax.IsToken(rateLimitHeaders.Remaining)
+            && TemplateSyntax.IsToken(rateLimitHeaders.Reset)
+        )
+        {
+            writer.Line(
+                "[global::TypedConnectors.RateLimitHeaders("
+                    + Literals.String(rateLimitHeaders.Remaining)
+                    + ", "
+                    + Literals.String(rateLimitHeaders.Reset)
+                    + ")]"
+            );
+        }
+
         foreach (var method in _spec.AuthMethods)
         {
             var args = new List<string> { Literals.String(method.Key), "global::TypedConnectors.AuthKind." + method.Kind };

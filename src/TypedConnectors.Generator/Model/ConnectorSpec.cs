@@ -45,6 +45,12 @@ internal sealed record ConnectorSpec
     public EquatableArray<FieldSpec> AccountFields { get; init; } = EquatableArray<FieldSpec>.Empty;
     public RateLimitSpec? RateLimit { get; init; }
     public int? MaxConcurrency { get; init; }
+
+    /// <summary>The header that carries an idempotency key on the connector's POST and PATCH operations, or null.</summary>
+    public string? IdempotencyKeyHeader { get; init; }
+
+    /// <summary>Vendor header names that report the remaining budget and its reset (seconds or a Unix time), or null.</summary>
+    public RateLimitHeadersSpec? RateLimitHeaders { get; init; }
     public EquatableArray<HeaderSpec> DefaultHeaders { get; init; } = EquatableArray<HeaderSpec>.Empty;
 
     /// <summary>
@@ -90,3 +96,6 @@ internal sealed record VariableSpec
 internal sealed record RateLimitSpec(int Permits, int WindowSeconds);
 
 internal sealed record HeaderSpec(string Name, string Value, string Pointer = "");
+
+/// <summary>A vendor's names for the remaining-budget and reset headers of its responses.</summary>
+internal sealed record RateLimitHeadersSpec(string Remaining, string Reset);

@@ -57,6 +57,9 @@ internal static class ConnectorValidator
         {
             CheckHeader(context, header.Name, header.Value, header.Pointer, new HashSet<string>(), new HashSet<string>());
         }
+        CheckHeaderName(context, spec.IdempotencyKeyHeader, "/idempotency_key_header");
+        CheckHeaderName(context, spec.RateLimitHeaders?.Remaining, "/rate_limit_headers/remaining");
+        CheckHeaderName(context, spec.RateLimitHeaders?.Reset, "/rate_limit_headers/reset");
 
         // Endpoint header constants are filled from connection values too, so they count as uses.
         CheckOperations(spec, context, declared, used);
@@ -467,6 +470,22 @@ internal static class ConnectorValidator
                 );
                 return;
             }
+        }
+    }
+
+    /// <summary>A header name the runtime sends or reads (idempotency key, rate-limit headers) must be an HTTP token.</summary>
+    private static void CheckHeaderName(DocContext context, string? name, string pointer)
+    {
+        if (name is not null && !TemplateSyntax.IsToken(name))
+        {
+            Report(
+                context,
+                DiagnosticDescriptors.InvalidHeader,
+                LocateFirst(context, false, pointer),
+                "name",
+                Printable(name),
+                "contains characters HTTP header names may not contain (only letters, digits and !#$%&'*+-.^_`|~)"
+            );
         }
     }
 

@@ -27,9 +27,9 @@ public abstract class ConnectorConnection : IDisposable
     private readonly AuthMethodDescriptor? _authMethod;
     private readonly IReadOnlyList<IAuthHandlerFactory> _authHandlerFactories;
     private readonly TimeProvider _timeProvider;
-    private readonly int _maxRetries;
-    private readonly TimeSpan _maxRetryDelay;
     private readonly TimeSpan _attemptTimeout;
+    private readonly long _maxResponseBytes;
+    private readonly ResilienceCore _resilience;
     private readonly ILogger? _logger;
     private readonly ConcurrencyLimiter? _concurrencyLimiter;
     private readonly RateLimiter? _sharedConcurrencyLimiter;
@@ -90,13 +90,22 @@ public abstract class ConnectorConnection : IDisposable
         ArgumentNullException.ThrowIfNull(options.TimeProvider, "options.TimeProvider");
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxRetries, "options.MaxRetries");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRetryDelay, TimeSpan.Zero, "options.MaxRetryDelay");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RetryBaseDelay, TimeSpan.Zero, "options.RetryBaseDelay");
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxResponseBytes, 0, "options.MaxResponseBytes");
+        if (options.CallTimeout <= TimeSpan.Zero && options.CallTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(
+                "options.CallTimeout",
+                options.CallTimeout,
+                "The call timeout must be positive or infinite."
+            );
+        }
 
         Descriptor = ConnectorDescriptor.For(clientType);
         _values = new Dictionary<string, string?>(values, StringComparer.Ordinal);
         _timeProvider = options.TimeProvider;
-        _maxRetries = options.MaxRetries;
-        _maxRetryDelay = options.MaxRetryDelay;
         _attemptTimeout = options.AttemptTimeout;
+        _maxResponseBytes = options.MaxResponseBytes;
         _logger = options.Logger;
         _authHandlerFactories = authHandlerFactory is null
             ? options.AuthHandlerFactories.ToArray()
@@ -122,7 +131,7 @@ public abstract class ConnectorConnection : IDisposable
             options.SharedRateLimiter
             ?? (Descriptor.RateLimit is { } limit ? new SlidingWindowLogRateLimiter(limit.PermitLimit, limit.Window, _timeProvider) : null);
         _sharedConcurrencyLimiter = options.SharedConcurrencyLimiter;
-        _coolDown = options.SharedCoolDown;
+        _coolDown = options.SharedCoolDown ?? new LocalCoolDown(_timeProvider);
         _concurrencyLimiter =
             _sharedConcurrencyLimiter is null && Descriptor.MaxConcurrency is { } max
                 ? ConcurrencyLimitingHandler.CreateLimiter(max)
@@ -134,6 +143,24 @@ public abstract class ConnectorConnection : IDisposable
         }
 
         AuthHandlers.Validate(this, _authMethod, _authHandlerFactories);
+        _resilience = new ResilienceCore(
+            new ResilienceSettings
+            {
+                TimeProvider = _timeProvider,
+                MaxRetries = options.MaxRetries,
+                MaxRetryDelay = options.MaxRetryDelay,
+                BaseDelay = options.RetryBaseDelay,
+                CallTimeout = options.CallTimeout,
+                MaxResponseBytes = options.MaxResponseBytes,
+                Logger = _logger,
+                CoolDown = _coolDown,
+                Slug = Descriptor.Slug,
+                VendorRateLimitHeaders = Descriptor.RateLimitHeaders.Concat(options.RateLimitHeaders).ToArray() is { Length: > 0 } pairs
+                    ? pairs
+                    : null,
+                Secrets = SecretValues,
+            }
+        );
     }
 
     /// <summary>The connector's attributes.</summary>
@@ -170,6 +197,27 @@ public abstract class ConnectorConnection : IDisposable
     public OAuthSession? OAuthSession { get; }
 
     internal ILogger? Logger => _logger;
+
+    /// <summary>The largest response body the connection reads, in bytes.</summary>
+    internal long MaxResponseBytes => _maxResponseBytes;
+
+    /// <summary>Every secret value the connection holds (as given and as sent), and its OAuth tokens: scrubbed from what servers echo.</summary>
+    internal IEnumerable<string?> SecretValues()
+    {
+        foreach (var name in _secretFields)
+        {
+            yield return GetValue(name);
+            yield return GetAuthValue(name);
+        }
+
+        if (OAuthSession is { } session)
+        {
+            foreach (var token in session.CurrentSecrets())
+            {
+                yield return token;
+            }
+        }
+    }
 
     /// <summary>Returns a field value by wire name.</summary>
     /// <param name="name">The field's wire name.</param>
@@ -208,8 +256,8 @@ public abstract class ConnectorConnection : IDisposable
     }
 
     /// <summary>
-    /// Creates the connection's handler pipeline: the operation's auth scope → retry on 429/503 (and the shared
-    /// cool-down) → redirects → auth → concurrency limit → rate limit → per-attempt timeout and logging →
+    /// Creates the connection's handler pipeline: the operation's auth scope → resilience (the call's deadline,
+    /// idempotency key, retries of transient failures, the connection's pause, bounded response body, telemetry) → redirects → auth → concurrency limit → rate limit → per-attempt timeout and logging →
     /// <paramref name="innerHandler"/>. The rate permit is taken right before sending, so the API's count of arrivals
     /// matches it even when requests wait for a concurrency slot or a token renewal.
     /// </summary>
@@ -314,7 +362,7 @@ public abstract class ConnectorConnection : IDisposable
         HttpMessageHandler limited = transport;
         if (RateLimiter is not null)
         {
-            limited = new RateLimitingHandler(RateLimiter) { InnerHandler = limited };
+            limited = new RateLimitingHandler(RateLimiter) { InnerHandler = limited, Time = _timeProvider };
         }
 
         if (_sharedConcurrencyLimiter is not null)
@@ -339,12 +387,7 @@ public abstract class ConnectorConnection : IDisposable
         // Redirects to another origin bypass the auth handler (and this API's limits), so the redirect step needs the
         // path below them.
         next = new RedirectHandler(transport) { InnerHandler = next };
-        next = new RetryAfterHandler(_maxRetries, _maxRetryDelay, _timeProvider)
-        {
-            Logger = _logger,
-            CoolDown = _coolDown,
-            InnerHandler = next,
-        };
+        next = new ResilienceHandler(_resilience) { InnerHandler = next };
         return new AuthScopeHandler(_authMethod?.Key, Descriptor.Slug) { InnerHandler = next };
     }
 

@@ -16,8 +16,41 @@ public sealed class ConnectorConnectionOptions
     /// <summary>The clock for rate limits, Retry-After dates, delays and timeouts. Tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    /// <summary>Retries after a 429 or 503 response; 0 disables retrying. 3 by default.</summary>
+    /// <summary>
+    /// Retries after a transient failure (408, 429, 500, 502, 503, 504, a connection failure, an attempt timeout); 0
+    /// disables retrying. 3 by default. Only idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) and requests with an
+    /// idempotency key are retried after failures the server may have acted on; a 429, a 503 with <c>Retry-After</c>
+    /// and a refused connection are retried for every method. <see cref="ConnectorCallOptions.MaxRetries"/> overrides it per call.
+    /// </summary>
     public int MaxRetries { get; set; } = 3;
+
+    /// <summary>
+    /// The median delay before the first retry when the server names no wait; doubled for each further retry, moved
+    /// ±20 % at random (jitter) and capped at <see cref="MaxRetryDelay"/>. Half a second by default.
+    /// </summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// The longest one logical call may take: every attempt, the waits between them, rate-limit waits and reading the
+    /// response body. When it passes the call throws a <see cref="TimeoutException"/> naming connector and operation
+    /// (a cancellation by the caller stays an <see cref="OperationCanceledException"/>). Five minutes by default;
+    /// <see cref="Timeout.InfiniteTimeSpan"/> disables it; <see cref="ConnectorCallOptions.Timeout"/> overrides it per call.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The largest response body read, in bytes, counted after decompression: JSON, text, stream and error bodies and
+    /// OAuth token responses. A larger body fails with <see cref="ConnectorResponseException"/> while it is read.
+    /// 32 MiB by default.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// Remaining/reset header pairs an API uses besides <c>RateLimit-*</c>, <c>X-RateLimit-*</c> and the IETF
+    /// <c>RateLimit</c> field, e.g. <c>("X-Vendor-Calls-Left", "X-Vendor-Reset-Seconds")</c>. A response reporting 0
+    /// remaining pauses every caller of the connection until the reset.
+    /// </summary>
+    public IList<(string Remaining, string Reset)> RateLimitHeaders { get; } = new List<(string Remaining, string Reset)>();
 
     /// <summary>
     /// The longest wait before one retry. A server asking for longer gets its response returned to the caller instead. One minute by default.
@@ -44,9 +77,10 @@ public sealed class ConnectorConnectionOptions
 
     /// <summary>
     /// A pause shared by everyone who sends through this connection's budget, e.g. every process of a service: each
-    /// attempt first waits for it, and a 429 or 503 with a <c>Retry-After</c> no longer than <see cref="MaxRetryDelay"/>
-    /// (or a response reporting <c>RateLimit-Remaining: 0</c> with a reset within it) extends it, so one process's
-    /// rejection pauses them all. Null keeps Retry-After waits local to the request.
+    /// attempt first waits for it, and a transient failure with a <c>Retry-After</c> or reset no longer than
+    /// <see cref="MaxRetryDelay"/> (or a response reporting <c>RateLimit-Remaining: 0</c> with a reset within it) extends
+    /// it, so one process's rejection pauses them all. Null gives the connection a pause of its own, which every caller of
+    /// the connection in this process observes.
     /// </summary>
     public ISharedCoolDown? SharedCoolDown { get; set; }
 

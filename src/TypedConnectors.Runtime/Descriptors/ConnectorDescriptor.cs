@@ -36,6 +36,10 @@ public sealed class ConnectorDescriptor
         var rateLimit = clientType.GetCustomAttribute<RateLimitAttribute>(inherit: true);
         RateLimit = rateLimit is null ? null : new RateLimitDescriptor(rateLimit.PermitLimit, rateLimit.WindowSeconds);
         MaxConcurrency = clientType.GetCustomAttribute<MaxConcurrencyAttribute>(inherit: true)?.Limit;
+        RateLimitHeaders = clientType
+            .GetCustomAttributes<RateLimitHeadersAttribute>(inherit: true)
+            .Select(a => (a.Remaining, a.Reset))
+            .ToArray();
 
         var mutations = clientType.GetCustomAttributes<AuthFieldMutationAttribute>(inherit: true).ToList();
         var methods = new List<AuthMethodDescriptor>();
@@ -132,6 +136,9 @@ public sealed class ConnectorDescriptor
 
     /// <summary>The declared maximum number of requests in flight, or null when unlimited.</summary>
     public int? MaxConcurrency { get; }
+
+    /// <summary>The connector's own remaining/reset header names (<see cref="RateLimitHeadersAttribute"/>); empty when it uses only the standard ones.</summary>
+    public IReadOnlyList<(string Remaining, string Reset)> RateLimitHeaders { get; }
 
     /// <summary>The declared auth methods, ordered by key, each with its field mutations.</summary>
     public IReadOnlyList<AuthMethodDescriptor> AuthMethods { get; }

@@ -51,4 +51,17 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "HTTP {Method} {Uri} timed out after {ElapsedMilliseconds:0.0} ms")]
     public static partial void RequestTimedOut(ILogger logger, string method, string uri, double elapsedMilliseconds);
+
+    [LoggerMessage(
+        EventId = 6,
+        Level = LogLevel.Information,
+        Message = "HTTP attempt failed with {ExceptionType}; retry {Attempt} of {MaxRetries} in {DelayMilliseconds:0} ms"
+    )]
+    public static partial void RetryingAfterFailure(
+        ILogger logger,
+        string exceptionType,
+        double delayMilliseconds,
+        int attempt,
+        int maxRetries
+    );
 }

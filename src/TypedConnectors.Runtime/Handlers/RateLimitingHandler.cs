@@ -21,13 +21,18 @@ public sealed class RateLimitingHandler : DelegatingHandler
         _limiter = limiter;
     }
 
+    /// <summary>The clock the wait for a permit is measured with, for the call's telemetry.</summary>
+    internal TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The limiter the handler waits on.</summary>
     public RateLimiter Limiter => _limiter;
 
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var start = Time.GetTimestamp();
         using var lease = await AcquireAsync(_limiter, cancellationToken).ConfigureAwait(false);
+        CallState.Of(request)?.AddLimiterWait(Time.GetElapsedTime(start));
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 

@@ -426,7 +426,9 @@ public sealed class OAuthSession
             request.Headers.Accept.ParseAdd("application/json");
             using var timeout = new CancellationTokenSource(_options.TokenRequestTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-            using var response = await _http.SendAsync(request, linked.Token).ConfigureAwait(false);
+            using var response = await _http
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token)
+                .ConfigureAwait(false);
             if (attempt == 0 && _options.RenewOnStatusCodes.Contains(response.StatusCode) && CanRenew(token))
             {
                 token = await RenewAsync(token.AccessToken, cancellationToken).ConfigureAwait(false);
@@ -443,7 +445,7 @@ public sealed class OAuthSession
                 );
             }
 
-            var body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
+            var body = await BoundedContent.ReadStringAsync(response, _connection.MaxResponseBytes, linked.Token).ConfigureAwait(false);
             using var document = JsonDocument.Parse(body);
             return document.RootElement.Clone();
         }
@@ -741,7 +743,7 @@ public sealed class OAuthSession
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, linked.Token).ConfigureAwait(false);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -754,20 +756,35 @@ public sealed class OAuthSession
 
         using (response)
         {
-            var body = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
+            string body;
+            try
+            {
+                body = await BoundedContent.ReadStringAsync(response, _connection.MaxResponseBytes, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new OAuthException($"The {grant} response from {where} was not read in time.", ex);
+            }
+            catch (ConnectorResponseException ex)
+            {
+                throw new OAuthException($"The {grant} response from {where} could not be read: {ex.InnerException?.Message}", ex);
+            }
+
             var values = ParseTokenResponse(body, response.Content.Headers.ContentType?.MediaType);
             var error = values.GetValueOrDefault("error");
             var accessToken = values.GetValueOrDefault("access_token");
             if (!response.IsSuccessStatusCode || error is not null || string.IsNullOrEmpty(accessToken))
             {
+                // Whatever the server echoes (a client secret in `error`, say) is scrubbed before it reaches a message or log.
+                var echoed = secrets.Append(clientSecret).Append(accessToken).ToArray();
                 var code =
-                    error
+                    Scrub(error, echoed)
                     ?? (
                         response.IsSuccessStatusCode
                             ? "invalid_response"
                             : "http_" + ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)
                     );
-                var description = Scrub(values.GetValueOrDefault("error_description"), secrets.Append(clientSecret).Append(accessToken));
+                var description = Scrub(values.GetValueOrDefault("error_description"), echoed);
                 if (_logger is not null)
                 {
                     OAuthLog.TokenRequestFailed(_logger, grant, _connection.ConnectionId, where, (int)response.StatusCode, code);
@@ -877,20 +894,20 @@ public sealed class OAuthSession
 
     private static string? Scrub(string? text, IEnumerable<string?> secrets)
     {
-        if (string.IsNullOrEmpty(text))
+        text = SecretScrubber.Scrub(text, secrets);
+        return text is { Length: > 300 } ? text[..300] + "…" : text;
+    }
+
+    /// <summary>The client secret and the current token's values, for scrubbing what servers echo.</summary>
+    internal IEnumerable<string?> CurrentSecrets()
+    {
+        OAuthToken? current;
+        lock (_state.Gate)
         {
-            return text;
+            current = _state.Current;
         }
 
-        foreach (var secret in secrets)
-        {
-            if (!string.IsNullOrEmpty(secret) && secret.Length >= 4)
-            {
-                text = text.Replace(secret, Redacted, StringComparison.Ordinal);
-            }
-        }
-
-        return text.Length > 300 ? text[..300] + "…" : text;
+        return [ClientSecret, current?.AccessToken, current?.RefreshToken, current?.IdToken];
     }
 
     private static string RandomToken() => Base64Url(RandomNumberGenerator.GetBytes(32));

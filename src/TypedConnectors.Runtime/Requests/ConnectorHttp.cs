@@ -62,7 +62,7 @@ public static class ConnectorHttp
     /// <param name="ct">Cancels the call.</param>
     /// <returns>The deserialized body, or <c>default</c> when the body is empty (e.g. 204).</returns>
     /// <exception cref="ConnectorApiException">The status code is not 2xx.</exception>
-    /// <exception cref="JsonException">The body is not valid JSON for <typeparamref name="T"/>.</exception>
+    /// <exception cref="ConnectorResponseException">The body is not valid JSON for <typeparamref name="T"/>, or too large.</exception>
     [RequiresUnreferencedCode(ReflectionMessage)]
     [RequiresDynamicCode(ReflectionMessage)]
     public static Task<T> SendAsync<T>(HttpClient http, Uri baseAddress, ConnectorRequest request, CancellationToken ct) =>
@@ -77,7 +77,7 @@ public static class ConnectorHttp
     /// <param name="ct">Cancels the call.</param>
     /// <returns>The deserialized body, or <c>default</c> when the body is empty (e.g. 204).</returns>
     /// <exception cref="ConnectorApiException">The status code is not 2xx.</exception>
-    /// <exception cref="JsonException">The body is not valid JSON for <typeparamref name="T"/>.</exception>
+    /// <exception cref="ConnectorResponseException">The body is not valid JSON for <typeparamref name="T"/>, or too large.</exception>
     [RequiresUnreferencedCode(ReflectionMessage)]
     [RequiresDynamicCode(ReflectionMessage)]
     public static Task<T> SendAsync<T>(
@@ -98,7 +98,7 @@ public static class ConnectorHttp
     /// <param name="ct">Cancels the call.</param>
     /// <returns>The deserialized body, or <c>default</c> when the body is empty (e.g. 204).</returns>
     /// <exception cref="ConnectorApiException">The status code is not 2xx.</exception>
-    /// <exception cref="JsonException">The body is not valid JSON for <typeparamref name="T"/>.</exception>
+    /// <exception cref="ConnectorResponseException">The body is not valid JSON for <typeparamref name="T"/>, or too large.</exception>
     public static async Task<T> SendAsync<T>(
         HttpClient http,
         Uri baseAddress,
@@ -116,7 +116,14 @@ public static class ConnectorHttp
             return default!;
         }
 
-        return JsonSerializer.Deserialize(body, typeInfo)!;
+        try
+        {
+            return JsonSerializer.Deserialize(body, typeInfo)!;
+        }
+        catch (JsonException ex)
+        {
+            throw ConnectorResponseException.For(response, ex);
+        }
     }
 
     /// <summary>Sends the request and returns the response body as text.</summary>

@@ -140,6 +140,17 @@ public sealed class ConnectorRequest
     /// <summary>The caller's settings for this call; its headers are sent and handlers read the rest from the message.</summary>
     public ConnectorCallOptions? CallOptions { get; set; }
 
+    /// <summary>The operation's id as the definition names it, for telemetry and timeout messages; null for untyped calls.</summary>
+    public string? OperationId { get; init; }
+
+    /// <summary>
+    /// The header that carries the operation's idempotency key (e.g. <c>Idempotency-Key</c>), or null when it declares
+    /// none. The connection sends a new key per logical call (or the caller's, from a parameter or
+    /// <see cref="ConnectorCallOptions.IdempotencyKey"/>), the same on each retry, and retries such a call like an
+    /// idempotent one.
+    /// </summary>
+    public string? IdempotencyKeyHeader { get; init; }
+
     /// <summary>Sets a path placeholder's value, percent-escaped so it stays one path segment.</summary>
     /// <param name="name">The placeholder name.</param>
     /// <param name="value">The value; must not be empty, <c>.</c> or <c>..</c>, which would change the path after normalisation.</param>
@@ -484,6 +495,7 @@ public sealed class ConnectorRequest
         }
 
         var message = new HttpRequestMessage(Method, new Uri(uri.ToString(), UriKind.Absolute));
+        new OperationInfo(OperationId, PathTemplate, IdempotencyKeyHeader).AttachTo(message);
         if (Auth is not null)
         {
             message.Options.Set(OperationAuth.OptionKey, Auth);

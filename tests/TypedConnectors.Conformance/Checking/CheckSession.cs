@@ -886,7 +886,15 @@ internal sealed class CheckSession(
         {
             // fine: the documented example was read
         }
-        else if (failure is JsonException or NotSupportedException && usedExample && useExamples && error is null)
+        else if (
+            failure
+                is JsonException
+                    or NotSupportedException
+                    or ConnectorResponseException { InnerException: JsonException or NotSupportedException }
+            && usedExample
+            && useExamples
+            && error is null
+        )
         {
             // The document's example did not read; try a body synthesised from the schema, and say so.
             var retry = await CallAsync(method, connection, op, requiredOnly, error, useExamples: false, redirect);

@@ -94,7 +94,7 @@ namespace TestApp.Acme
         /// <inheritdoc/>
         public global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> GetCustomerAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers/{customer_id}");
+            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers/{customer_id}") { OperationId = "get_customer" };
             __request.Header("Accept", "application/json");
             __request.PathParameter("customer_id", global::TypedConnectors.ConnectorFormat.ToString(customerId));
             __request.Query("include", (include is { } __p_include ? global::TestApp.Acme.AcmeJson.ToWire(__p_include) : null));
@@ -104,7 +104,7 @@ namespace TestApp.Acme
         /// <inheritdoc/>
         public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> ListCustomersAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers");
+            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers") { OperationId = "list_customers" };
             __request.Header("Accept", "application/json");
             __request.Query("limit", global::TypedConnectors.ConnectorFormat.ToString(limit));
             __request.QueryValues("status", status, global::TypedConnectors.ParameterStyle.Form, explode: false);
@@ -117,7 +117,7 @@ namespace TestApp.Acme
         {
             global::System.ArgumentNullException.ThrowIfNull(body);
             body.Validate();
-            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers");
+            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers") { OperationId = "create_customer" };
             __request.Header("Accept", "application/json");
             __request.JsonBody(body);
             return global::TypedConnectors.ConnectorHttp.SendAsync<global::TestApp.Acme.Customer>(HttpClient, Connection.BaseAddress, __request, cancellationToken);
@@ -137,7 +137,7 @@ namespace TestApp.Acme
         {
             global::System.ArgumentNullException.ThrowIfNull(text);
             global::System.ArgumentNullException.ThrowIfNull(author);
-            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers/{customer_id}/notes");
+            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers/{customer_id}/notes") { OperationId = "add_note" };
             __request.Header("Accept", "application/json");
             __request.PathParameter("customer_id", global::TypedConnectors.ConnectorFormat.ToString(customerId));
             __request.TemplateBody("application/json", __templateAddNoteAsync, new global::System.Collections.Generic.Dictionary<string, object?>(global::System.StringComparer.Ordinal)
@@ -152,7 +152,7 @@ namespace TestApp.Acme
         /// <inheritdoc/>
         public global::System.Threading.Tasks.Task DeleteCustomerAsync(long customerId, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("DELETE", "/customers/{customer_id}");
+            var __request = new global::TypedConnectors.ConnectorRequest("DELETE", "/customers/{customer_id}") { OperationId = "delete_customer" };
             __request.Header("Accept", "application/json");
             __request.PathParameter("customer_id", global::TypedConnectors.ConnectorFormat.ToString(customerId));
             return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);

@@ -46,7 +46,7 @@ namespace TestApp.Enums
         /// <inheritdoc/>
         public global::System.Threading.Tasks.Task ListOrdersAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/orders");
+            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/orders") { OperationId = "listOrders" };
             __request.Query("state", global::TestApp.Enums.EnumsJson.ToWire(state));
             __request.Query("priority", (priority is { } __p_priority ? global::TypedConnectors.ConnectorFormat.ToString((long)__p_priority) : null));
             return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);

@@ -67,7 +67,7 @@ namespace TestApp.Files
         public global::System.Threading.Tasks.Task UploadFilesAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             global::System.ArgumentNullException.ThrowIfNull(file);
-            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/files");
+            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/files") { OperationId = "uploadFiles" };
             __request.MultipartFile("file", file, "file");
             if (attachments is { } __s_attachments)
             {
@@ -90,7 +90,7 @@ namespace TestApp.Files
         /// <inheritdoc/>
         public global::System.Threading.Tasks.Task<global::TestApp.Files.CreateTokenResponse> CreateTokenAsync(global::TestApp.Files.TokenRequest? body = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/tokens");
+            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/tokens") { OperationId = "createToken" };
             if (body is { } __body)
             {
                 __request.FormField("grant_type", __body.GrantType);
@@ -102,7 +102,7 @@ namespace TestApp.Files
         /// <inheritdoc/>
         public global::System.Threading.Tasks.Task<string> PutRawAsync(global::System.IO.Stream? body = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("PUT", "/raw");
+            var __request = new global::TypedConnectors.ConnectorRequest("PUT", "/raw") { OperationId = "putRaw" };
             if (body is not null) __request.RawBody(global::TypedConnectors.ConnectorContent.Stream(body, "application/octet-stream"));
             return global::TypedConnectors.ConnectorHttp.SendForStringAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }

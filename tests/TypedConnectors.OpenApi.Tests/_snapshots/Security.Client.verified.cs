@@ -54,7 +54,7 @@ namespace TestApp.Secure
         /// <inheritdoc/>
         public global::System.Threading.Tasks.Task GetMeAsync(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/me");
+            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/me") { OperationId = "getMe" };
             __request.Auth = __authGetMeAsync;
             return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }

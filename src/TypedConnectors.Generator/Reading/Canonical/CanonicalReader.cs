@@ -27,6 +27,8 @@ internal static partial class CanonicalReader
         "account_fields",
         "rate_limit",
         "max_concurrency",
+        "idempotency_key_header",
+        "rate_limit_headers",
         "headers",
         "endpoints",
         "types",
@@ -34,6 +36,8 @@ internal static partial class CanonicalReader
         "operations",
         "is_mcp",
     };
+
+    internal static readonly string[] RateLimitHeaderKeys = { "remaining", "reset" };
 
     internal static readonly string[] VariableKeys = { "name", "description", "default", "pattern" };
 
@@ -269,6 +273,8 @@ internal static partial class CanonicalReader
             AccountFields = ReadList(context, root, "account_fields", (o, p) => ReadField(context, o, p)),
             RateLimit = ReadRateLimit(context, root),
             MaxConcurrency = (int?)context.Integer(root, "max_concurrency"),
+            IdempotencyKeyHeader = context.String(root, "idempotency_key_header"),
+            RateLimitHeaders = ReadRateLimitHeaders(context, root),
             DefaultHeaders = ReadHeaders(context, root, "headers"),
             Operations = ReadList(context, root, "endpoints", (o, p) => ReadEndpoint(context, schemas, o, p)),
             IsMcp = context.Bool(root, "is_mcp") ?? false,
@@ -279,6 +285,19 @@ internal static partial class CanonicalReader
         {
             Types = schemas.Types,
         };
+    }
+
+    private static RateLimitHeadersSpec? ReadRateLimitHeaders(DocContext context, DocObject root)
+    {
+        if (context.Object(root, "rate_limit_headers") is not { } headers)
+        {
+            return null;
+        }
+
+        context.CheckKeys(headers, RateLimitHeaderKeys, "rate_limit_headers");
+        var remaining = context.String(headers, "remaining", required: true, where: "rate_limit_headers");
+        var reset = context.String(headers, "reset", required: true, where: "rate_limit_headers");
+        return remaining is null || reset is null ? null : new RateLimitHeadersSpec(remaining, reset);
     }
 
     internal static EquatableArray<T> ReadList<T>(DocContext context, DocObject parent, string key, Func<DocObject, string, T?> read)
