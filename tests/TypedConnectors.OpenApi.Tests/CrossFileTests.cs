@@ -229,7 +229,7 @@ public sealed class CrossFileTests
         Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
         var client = run.Source(".Client.g.cs");
         Assert.Contains("Task<global::TestApp.Store.Order> GetOrderAsync(global::System.Guid id,", client, StringComparison.Ordinal);
-        Assert.Contains("404 => __e.WithError<global::TestApp.Store.Problem>()", client, StringComparison.Ordinal);
+        Assert.Contains("404 => __e.WithError(global::TestApp.Store.StoreJson.ProblemTypeInfo)", client, StringComparison.Ordinal);
         Assert.Contains("public sealed partial record Line", run.Source(".Models.g.cs"), StringComparison.Ordinal);
     }
 

@@ -95,7 +95,11 @@ public sealed class PolymorphismRuntimeTests
     {
         var run = GeneratorHarness.Run(new[] { new InputFile("/p/zoo.openapi.yaml", Document) }, userSource: Scenario);
         Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
-        Assert.Contains("__request.JsonBody<global::TestApp.Zoo.Animal>(body);", run.Source(".Client.g.cs"), StringComparison.Ordinal);
+        Assert.Contains(
+            "__request.JsonBody<global::TestApp.Zoo.Animal>(body, global::TestApp.Zoo.ZooJson.AnimalTypeInfo);",
+            run.Source(".Client.g.cs"),
+            StringComparison.Ordinal
+        );
         await using var server = await LoopbackServer.StartAsync(
             (context, _) =>
             {

@@ -22,7 +22,7 @@ internal sealed partial class ConnectorEmitter
             var pattern = StatusPattern(error.StatusCode);
             if (pattern is not null && patterns.Add(pattern))
             {
-                arms.Add(pattern + " => __e.WithError<" + _types.Of(error.Type.AsNullable(false)) + ">()");
+                arms.Add(pattern + " => __e.WithError(" + TypeInfoOf(error.Type.AsNullable(false)) + ")");
             }
         }
 
@@ -83,34 +83,6 @@ internal sealed partial class ConnectorEmitter
                     + ".</exception>"
             );
         }
-    }
-
-    /// <summary>
-    /// <c>&lt;Base&gt;</c> when a body's type derives from a polymorphic record: System.Text.Json writes the discriminator
-    /// only when it serialises through the base type, and the server needs it to know what it received.
-    /// </summary>
-    private string PolymorphicRootArgument(TypeRef? type)
-    {
-        if (type is not { Kind: TypeKind.Named, Nullable: false } || _types.Find(type) is not { } spec)
-        {
-            return "";
-        }
-
-        string? root = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (
-            var current = spec.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null;
-            current is not null && seen.Add(current.Identifier);
-            current = current.BaseType is { } next ? _types.Find(TypeRef.Named(next)) : null
-        )
-        {
-            if (current.Discriminator is not null && current.DerivedTypes.Any(d => d.TypeName == spec.Identifier))
-            {
-                root = current.Identifier;
-            }
-        }
-
-        return root is null ? "" : "<" + _types.Qualified(root) + ">";
     }
 
     /// <summary>Parameters whose value is a collection or an object; false when the ordinary single-value path applies.</summary>

@@ -252,9 +252,7 @@ internal sealed partial class ConnectorEmitter
             );
             writer.Open("try");
             writer.Line(
-                "value = global::System.Text.Json.JsonSerializer.Deserialize<"
-                    + typeName
-                    + ">(Json.GetRawText(), global::TypedConnectors.ConnectorJson.Options);"
+                "value = global::System.Text.Json.JsonSerializer.Deserialize(Json, " + TypeInfoOf(variant.AsNullable(false)) + ");"
             );
             writer.Line("return value is not null;");
             writer.Close();
@@ -273,7 +271,9 @@ internal sealed partial class ConnectorEmitter
         writer.Line(
             "public static "
                 + type.Identifier
-                + " From<T>(T value) => new(global::System.Text.Json.JsonSerializer.SerializeToElement(value, global::TypedConnectors.ConnectorJson.Options));"
+                + " From<T>(T value) => new(global::System.Text.Json.JsonSerializer.SerializeToElement(value, "
+                + ProxyTypeInfo("T")
+                + "));"
         );
         writer.Close();
     }
@@ -288,8 +288,7 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitJsonHelper(SourceWriter writer, List<TypeSpec> enums, List<TypeSpec> unions)
     {
-        writer.Line("/// <summary>JSON converters and wire names for the " + Literals.Xml(ConnectorTitle) + " models.</summary>");
-        writer.Line(GeneratedCodeAttribute);
+        // The class's documentation and attributes are on its part in the Json file, which every connector with models has.
         writer.Open("public static partial class " + JsonHelperName);
         var first = true;
         foreach (var type in enums)

@@ -96,13 +96,18 @@ internal sealed partial class ConnectorEmitter
             ResponseKind.None => "SendAsync",
             ResponseKind.Text => "SendForStringAsync",
             ResponseKind.Stream => "SendForStreamAsync",
-            _ => "SendAsync<" + _types.Of(operation.Response.Type ?? TypeRef.Any) + ">",
+            _ => "SendAsync",
         };
+        var errorMapper = ErrorMapper(operation);
+        var typeInfo = operation.Response.Kind is ResponseKind.None or ResponseKind.Text or ResponseKind.Stream
+            ? ""
+            : TypeInfoOf(operation.Response.Type ?? TypeRef.Any) + ", " + (errorMapper.Length == 0 ? "errorMapper: null, " : "");
         writer.Line(
             "return global::TypedConnectors.ConnectorHttp."
                 + send
                 + "(HttpClient, Connection.BaseAddress, __request, "
-                + ErrorMapper(operation)
+                + typeInfo
+                + errorMapper
                 + "cancellationToken);"
         );
         writer.Close();
@@ -335,17 +340,29 @@ internal sealed partial class ConnectorEmitter
                 {
                     if (field.Constant is { } constant)
                     {
+                        var literal = ConstantDefault(field.Type, constant);
+                        var constantType = literal is null ? TypeRef.String : field.Type.AsNullable(false);
                         writer.Line(
                             "__request.JsonField("
                                 + Literals.String(field.Name)
                                 + ", "
-                                + (ConstantDefault(field.Type, constant) ?? Literals.String(constant))
+                                + (literal ?? Literals.String(constant))
+                                + ", "
+                                + TypeInfoOf(constantType)
                                 + ");"
                         );
                     }
                     else if (field.Required || field.Default is not null && ConstantDefault(field.Type, field.Default) is not null)
                     {
-                        writer.Line("__request.JsonField(" + Literals.String(field.Name) + ", " + field.Identifier + ");");
+                        writer.Line(
+                            "__request.JsonField("
+                                + Literals.String(field.Name)
+                                + ", "
+                                + field.Identifier
+                                + ", "
+                                + TypeInfoOf(field.Type)
+                                + ");"
+                        );
                     }
                     else
                     {
@@ -356,6 +373,8 @@ internal sealed partial class ConnectorEmitter
                                 + Literals.String(field.Name)
                                 + ", "
                                 + field.Identifier
+                                + ", "
+                                + InputTypeInfo(field.Type, guarded: true)
                                 + ");"
                         );
                     }
@@ -379,10 +398,10 @@ internal sealed partial class ConnectorEmitter
                     writer.Line("    " + entry + ",");
                 }
 
-                writer.Line("});");
+                writer.Line("}, " + JsonOptions + ");");
                 break;
             case BodyKind.Json:
-                WriteIfPresent(writer, body, "__request.JsonBody" + PolymorphicRootArgument(body.Type) + "(" + body.Identifier + ");");
+                WriteIfPresent(writer, body, JsonBody(body));
                 break;
             case BodyKind.Binary:
                 WriteIfPresent(
@@ -428,7 +447,7 @@ internal sealed partial class ConnectorEmitter
         var multipart = body.Kind == BodyKind.Multipart;
         if (body.Type is not { } type || _types.Find(type) is not { Kind: TypeSpecKind.Object } model)
         {
-            WriteIfPresent(writer, body, "__request.JsonBody(" + body.Identifier + ");");
+            WriteIfPresent(writer, body, JsonBody(body));
             return;
         }
 
@@ -648,7 +667,9 @@ internal sealed partial class ConnectorEmitter
             (
                 "Sends GET to a path relative to the connector's base URL and reads the JSON response.",
                 "global::System.Threading.Tasks.Task<TResponse> GetAsync<TResponse>(" + relative + ", " + ct + ")",
-                "return global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, global::TypedConnectors.ConnectorRequest.Relative(\"GET\", relativePath), cancellationToken);"
+                "return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, global::TypedConnectors.ConnectorRequest.Relative(\"GET\", relativePath), "
+                    + ProxyTypeInfo("TResponse")
+                    + ", errorMapper: null, cancellationToken);"
             ),
             (
                 "Sends a JSON body with POST to a path relative to the connector's base URL and reads the JSON response.",
@@ -657,12 +678,20 @@ internal sealed partial class ConnectorEmitter
                     + ", TRequest body, "
                     + ct
                     + ")",
-                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"POST\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);"
+                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"POST\", relativePath);\n__request.JsonBody(body, "
+                    + ProxyTypeInfo("TRequest")
+                    + ");\nreturn global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, "
+                    + ProxyTypeInfo("TResponse")
+                    + ", errorMapper: null, cancellationToken);"
             ),
             (
                 "Sends a JSON body with PUT to a path relative to the connector's base URL and reads the JSON response.",
                 "global::System.Threading.Tasks.Task<TResponse> PutAsync<TRequest, TResponse>(" + relative + ", TRequest body, " + ct + ")",
-                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PUT\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);"
+                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PUT\", relativePath);\n__request.JsonBody(body, "
+                    + ProxyTypeInfo("TRequest")
+                    + ");\nreturn global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, "
+                    + ProxyTypeInfo("TResponse")
+                    + ", errorMapper: null, cancellationToken);"
             ),
             (
                 "Sends a JSON body with PATCH to a path relative to the connector's base URL and reads the JSON response.",
@@ -671,7 +700,11 @@ internal sealed partial class ConnectorEmitter
                     + ", TRequest body, "
                     + ct
                     + ")",
-                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PATCH\", relativePath);\n__request.JsonBody(body);\nreturn global::TypedConnectors.ConnectorHttp.SendAsync<TResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);"
+                "var __request = global::TypedConnectors.ConnectorRequest.Relative(\"PATCH\", relativePath);\n__request.JsonBody(body, "
+                    + ProxyTypeInfo("TRequest")
+                    + ");\nreturn global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, "
+                    + ProxyTypeInfo("TResponse")
+                    + ", errorMapper: null, cancellationToken);"
             ),
             (
                 "Sends DELETE to a path relative to the connector's base URL.",

@@ -27,6 +27,7 @@ internal sealed partial class ConnectorEmitter
         _spec = spec;
         _settings = settings;
         _types = new TypeNames(spec);
+        _types.TypeInfo = type => TypeInfoOf(type);
     }
 
     private string ConnectionName => _spec.Names.Connection;
@@ -53,6 +54,12 @@ internal sealed partial class ConnectorEmitter
         if (spec.IsMcp && settings.HasMcpSdk)
         {
             yield return new GeneratedFile(hintPrefix + ".Mcp.g.cs", emitter.EmitMcpFile(cancellationToken));
+        }
+
+        // Last: the files above record which JSON contracts they use.
+        if (emitter._json is not null || spec.Types.Count > 0)
+        {
+            yield return new GeneratedFile(hintPrefix + ".Json.g.cs", emitter.EmitJsonFile(cancellationToken));
         }
     }
 

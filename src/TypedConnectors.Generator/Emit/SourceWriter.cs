@@ -8,6 +8,15 @@ internal sealed class SourceWriter
     private readonly StringBuilder _builder = new();
     private int _indent;
 
+    public SourceWriter(int indent = 0) => _indent = indent;
+
+    /// <summary>Appends text another writer produced (already indented).</summary>
+    public SourceWriter Append(SourceWriter other)
+    {
+        _builder.Append(other._builder);
+        return this;
+    }
+
     public SourceWriter Line(string text = "")
     {
         if (text.Length > 0)

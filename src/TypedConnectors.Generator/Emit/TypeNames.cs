@@ -14,6 +14,9 @@ internal sealed class TypeNames
         _types = spec.Types.ToDictionary(t => t.Identifier, StringComparer.Ordinal);
     }
 
+    /// <summary>The expression for a type's JSON contract (the connector's generated metadata).</summary>
+    public Func<TypeRef, string> TypeInfo { get; set; } = _ => throw new InvalidOperationException("No JSON metadata.");
+
     public TypeSpec? Find(TypeRef type) =>
         type is { Kind: TypeKind.Named, Name: { } name } && _types.TryGetValue(name, out var spec) ? spec : null;
 
@@ -76,7 +79,9 @@ internal sealed class TypeNames
             TypeKind.Named when IsEnum(type) => Qualified(helperClass) + ".ToWire(" + value + ")",
             TypeKind.Named or TypeKind.Array or TypeKind.Map or TypeKind.Any => "global::System.Text.Json.JsonSerializer.Serialize("
                 + value
-                + ", global::TypedConnectors.ConnectorJson.Options)",
+                + ", "
+                + TypeInfo(type)
+                + ")",
             TypeKind.Stream => "string.Empty",
             _ => "global::TypedConnectors.ConnectorFormat.ToString(" + value + ")",
         };

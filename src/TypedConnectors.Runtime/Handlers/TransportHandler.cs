@@ -15,11 +15,11 @@ internal sealed class TransportHandler(ILogger? logger, TimeProvider timeProvide
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var start = timeProvider.GetTimestamp();
-        using var timeout = attemptTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(attemptTimeout, timeProvider);
-        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var timeout = CreateTimeout(cancellationToken, out var linked);
+        using var _ = linked;
         try
         {
-            var response = await base.SendAsync(request, linked?.Token ?? cancellationToken).ConfigureAwait(false);
+            var response = await base.SendAsync(request, (linked ?? timeout)?.Token ?? cancellationToken).ConfigureAwait(false);
             if (logger is not null)
             {
                 Log.RequestCompleted(
@@ -62,5 +62,35 @@ internal sealed class TransportHandler(ILogger? logger, TimeProvider timeProvide
             );
             throw;
         }
+    }
+
+    /// <summary>
+    /// The attempt's timeout with as few token sources as it takes: none without a timeout, one when the caller's token
+    /// cannot be canceled or the clock is the system's (a linked source that cancels itself after the timeout), two only
+    /// for a custom <see cref="TimeProvider"/> with a cancelable caller token.
+    /// </summary>
+    private CancellationTokenSource? CreateTimeout(CancellationToken cancellationToken, out CancellationTokenSource? linked)
+    {
+        linked = null;
+        if (attemptTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return null;
+        }
+
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return new CancellationTokenSource(attemptTimeout, timeProvider);
+        }
+
+        if (timeProvider == TimeProvider.System)
+        {
+            var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            source.CancelAfter(attemptTimeout);
+            return source;
+        }
+
+        var timeout = new CancellationTokenSource(attemptTimeout, timeProvider);
+        linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        return timeout;
     }
 }

@@ -110,19 +110,28 @@ public static class ConnectorHttp
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         using var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-        if (IsBlank(body))
+        if (response.Content.Headers.ContentLength == 0)
         {
             return default!;
         }
 
-        try
+        // Read as it arrives, not copied into one array first; a body of only whitespace (e.g. a 200 with no content
+        // and no length) still reads as default.
+        var stream = new BlankTrackingStream(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false));
+        await using (stream.ConfigureAwait(false))
         {
-            return JsonSerializer.Deserialize(body, typeInfo)!;
-        }
-        catch (JsonException ex)
-        {
-            throw ConnectorResponseException.For(response, ex);
+            try
+            {
+                return (await JsonSerializer.DeserializeAsync(stream, typeInfo, ct).ConfigureAwait(false))!;
+            }
+            catch (JsonException) when (!stream.SawContent)
+            {
+                return default!;
+            }
+            catch (JsonException ex)
+            {
+                throw ConnectorResponseException.For(response, ex);
+            }
         }
     }
 
@@ -340,17 +349,67 @@ public static class ConnectorHttp
         return Encoding.UTF8;
     }
 
-    private static bool IsBlank(byte[] body)
+    /// <summary>Passes a response body through, noting whether anything but JSON whitespace went by.</summary>
+    private sealed class BlankTrackingStream(Stream inner) : Stream
     {
-        foreach (var b in body)
+        public bool SawContent { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
         {
-            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-            {
-                return false;
-            }
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
         }
 
-        return true;
+        public override void Flush() { }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer) => Note(buffer[..inner.Read(buffer)]);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return Note(buffer.Span[..read]);
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        public override ValueTask DisposeAsync() => inner.DisposeAsync();
+
+        private int Note(ReadOnlySpan<byte> read)
+        {
+            if (!SawContent && read.IndexOfAnyExcept(" \t\r\n"u8) >= 0)
+            {
+                SawContent = true;
+            }
+
+            return read.Length;
+        }
     }
 
     /// <summary>Keeps the response alive while the body is read, and disposes it with the stream.</summary>

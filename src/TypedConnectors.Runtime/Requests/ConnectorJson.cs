@@ -26,6 +26,20 @@ public static class ConnectorJson
     private static void AllowOutOfOrderDiscriminators(JsonSerializerOptions options) =>
         typeof(JsonSerializerOptions).GetProperty("AllowOutOfOrderMetadataProperties")?.SetValue(options, true);
 
+    /// <summary>
+    /// New options with the settings of <see cref="Options"/> whose contracts come from <paramref name="resolver"/> (for
+    /// example a generated connector's <c>TypeInfoResolver</c>, combined with your own through
+    /// <see cref="JsonTypeInfoResolver.Combine(IJsonTypeInfoResolver[])"/>), falling back to reflection only where the app
+    /// allows reflection-based serialization. The options are not read-only: change them before their first use.
+    /// </summary>
+    /// <param name="resolver">Where contracts come from.</param>
+    /// <returns>The options.</returns>
+    public static JsonSerializerOptions CreateOptions(IJsonTypeInfoResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        return Build(Fallback(resolver));
+    }
+
     [UnconditionalSuppressMessage(
         "Trimming",
         "IL2026",
@@ -36,22 +50,32 @@ public static class ConnectorJson
         "IL3050",
         Justification = "As above: guarded by JsonSerializer.IsReflectionEnabledByDefault; AOT callers use the JsonTypeInfo overloads."
     )]
-    private static JsonSerializerOptions CreateOptions()
+    private static IJsonTypeInfoResolver Fallback(IJsonTypeInfoResolver? first) =>
+        JsonSerializer.IsReflectionEnabledByDefault
+            ? (first is null ? new DefaultJsonTypeInfoResolver() : JsonTypeInfoResolver.Combine(first, new DefaultJsonTypeInfoResolver()))
+            : first ?? JsonTypeInfoResolver.Combine();
+
+    private static JsonSerializerOptions CreateOptions() => ReadOnly(Build(Fallback(null)));
+
+    private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
+    {
+        options.MakeReadOnly();
+        return options;
+    }
+
+    private static JsonSerializerOptions Build(IJsonTypeInfoResolver resolver)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             PropertyNamingPolicy = null,
             PropertyNameCaseInsensitive = false,
             DictionaryKeyPolicy = null,
-            Converters = { new Base64StreamConverter() },
+            Converters = { ConnectorJsonConverters.Stream },
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             NumberHandling = JsonNumberHandling.Strict,
-            TypeInfoResolver = JsonSerializer.IsReflectionEnabledByDefault
-                ? new DefaultJsonTypeInfoResolver()
-                : JsonTypeInfoResolver.Combine(),
+            TypeInfoResolver = resolver,
         };
         AllowOutOfOrderDiscriminators(options);
-        options.MakeReadOnly();
         return options;
     }
 }

@@ -81,8 +81,6 @@ namespace TestApp.Enums
         Value_3 = 3,
     }
 
-    /// <summary>JSON converters and wire names for the Enums models.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public static partial class EnumsJson
     {
         /// <summary>The wire text of a <see cref="global::TestApp.Enums.Color"/> value.</summary>

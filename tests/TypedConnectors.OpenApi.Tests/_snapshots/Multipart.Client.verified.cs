@@ -96,7 +96,7 @@ namespace TestApp.Files
                 __request.FormField("grant_type", __body.GrantType);
                 __request.FormField("scope", __body.Scope);
             }
-            return global::TypedConnectors.ConnectorHttp.SendAsync<global::TestApp.Files.CreateTokenResponse>(HttpClient, Connection.BaseAddress, __request, cancellationToken);
+            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, global::TestApp.Files.FilesJson.CreateTokenResponseTypeInfo, errorMapper: null, cancellationToken);
         }
 
         /// <inheritdoc/>

@@ -74,7 +74,7 @@ namespace TestApp.Zoo
         {
             try
             {
-                value = global::System.Text.Json.JsonSerializer.Deserialize<long>(Json.GetRawText(), global::TypedConnectors.ConnectorJson.Options);
+                value = global::System.Text.Json.JsonSerializer.Deserialize(Json, global::TestApp.Zoo.ZooJson.Int64TypeInfo);
                 return value is not null;
             }
             catch (global::System.Text.Json.JsonException)
@@ -91,7 +91,7 @@ namespace TestApp.Zoo
         {
             try
             {
-                value = global::System.Text.Json.JsonSerializer.Deserialize<string>(Json.GetRawText(), global::TypedConnectors.ConnectorJson.Options);
+                value = global::System.Text.Json.JsonSerializer.Deserialize(Json, global::TestApp.Zoo.ZooJson.StringTypeInfo);
                 return value is not null;
             }
             catch (global::System.Text.Json.JsonException)
@@ -108,7 +108,7 @@ namespace TestApp.Zoo
         {
             try
             {
-                value = global::System.Text.Json.JsonSerializer.Deserialize<global::TestApp.Zoo.Cat>(Json.GetRawText(), global::TypedConnectors.ConnectorJson.Options);
+                value = global::System.Text.Json.JsonSerializer.Deserialize(Json, global::TestApp.Zoo.ZooJson.CatTypeInfo);
                 return value is not null;
             }
             catch (global::System.Text.Json.JsonException)
@@ -122,7 +122,7 @@ namespace TestApp.Zoo
         /// <typeparam name="T">The variant's type.</typeparam>
         /// <param name="value">The value.</param>
         /// <returns>The union holding the value's JSON.</returns>
-        public static IdOrName From<T>(T value) => new(global::System.Text.Json.JsonSerializer.SerializeToElement(value, global::TypedConnectors.ConnectorJson.Options));
+        public static IdOrName From<T>(T value) => new(global::System.Text.Json.JsonSerializer.SerializeToElement(value, (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)global::TestApp.Zoo.ZooJson.Options.GetTypeInfo(typeof(T))));
     }
 
     /// <summary>
@@ -149,8 +149,6 @@ namespace TestApp.Zoo
         public decimal? Side { get; init; }
     }
 
-    /// <summary>JSON converters and wire names for the Zoo models.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public static partial class ZooJson
     {
         /// <summary>Keeps <see cref="global::TestApp.Zoo.IdOrName"/> as raw JSON.</summary>

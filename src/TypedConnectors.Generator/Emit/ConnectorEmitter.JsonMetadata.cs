@@ -1,0 +1,713 @@
+using TypedConnectors.Generator.Model;
+
+namespace TypedConnectors.Generator.Emit;
+
+/// <summary>
+/// System.Text.Json metadata for every type a connector reads or writes, so generated clients never use reflection
+/// (trimmed and native AOT apps work, and nothing is discovered at run time). Each model gets a converter written with
+/// <c>Utf8JsonReader</c>/<c>Utf8JsonWriter</c>; the connector's resolver turns them into <c>JsonTypeInfo</c> through
+/// <c>JsonMetadataServices</c>. Call sites ask <see cref="TypeInfoOf"/> for the contract they need, which records the
+/// type; the Json file is emitted last and declares everything that was recorded.
+/// </summary>
+internal sealed partial class ConnectorEmitter
+{
+    private const string Converters = "global::TypedConnectors.ConnectorJsonConverters";
+    private const string Metadata = "global::System.Text.Json.Serialization.Metadata.JsonMetadataServices";
+    private const string Reader = "global::System.Text.Json.Utf8JsonReader";
+    private const string Writer = "global::System.Text.Json.Utf8JsonWriter";
+    private const string Options = "global::System.Text.Json.JsonSerializerOptions";
+    private const string TokenType = "global::System.Text.Json.JsonTokenType";
+
+    private JsonRegistry? _json;
+
+    private JsonRegistry Json => _json ??= new JsonRegistry(this);
+
+    /// <summary>The expression for the contract of <paramref name="type"/> spelled as <see cref="TypeNames.Of"/> spells it.</summary>
+    private string TypeInfoOf(TypeRef type, bool nullable = false) =>
+        _types.Qualified(JsonHelperName) + "." + Json.TypeInfo(type, nullable);
+
+    /// <summary>The connector's read-only options (its resolver first), for the paths that take options.</summary>
+    private string JsonOptions
+    {
+        get
+        {
+            _ = Json;
+            return _types.Qualified(JsonHelperName) + ".Options";
+        }
+    }
+
+    private string EmitJsonFile(CancellationToken cancellationToken)
+    {
+        var json = Json;
+
+        // Converters first: writing them records the converters of their property types.
+        var converters = new SourceWriter(indent: 2);
+        foreach (var type in _spec.Types)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (type.Kind == TypeSpecKind.Object)
+            {
+                EmitRecordConverter(converters, type);
+            }
+            else if (type.Kind == TypeSpecKind.Enum && type.EnumIsInteger)
+            {
+                EmitIntegerEnumConverter(converters, type);
+            }
+        }
+
+        var writer = Begin(_spec.Namespace);
+        writer.Line(
+            "/// <summary>JSON contracts, converters and wire names for the "
+                + Literals.Xml(ConnectorTitle)
+                + " models, with no reflection.</summary>"
+        );
+        writer.Line(GeneratedCodeAttribute);
+        writer.Open("public static partial class " + JsonHelperName);
+        writer.Line(
+            "/// <summary>Contracts for every type the connector reads or writes; combine it with your own through <see cref=\"global::System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver[])\"/>.</summary>"
+        );
+        writer.Line(
+            "public static global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver TypeInfoResolver { get; } = new __Resolver();"
+        );
+        writer.Line();
+        writer.Line(
+            "/// <summary>The options the client uses: <see cref=\"global::TypedConnectors.ConnectorJson.Options\"/>'s settings with <see cref=\"TypeInfoResolver\"/>; read-only.</summary>"
+        );
+        writer.Line("public static " + Options + " Options { get; } = __CreateOptions();");
+        foreach (var info in json.TypeInfos)
+        {
+            writer.Line();
+            writer.Line("/// <summary>The JSON contract of <c>" + Literals.Xml(info.Declared.Replace("global::", "")) + "</c>.</summary>");
+            writer.Line(
+                "public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<"
+                    + info.Declared
+                    + "> "
+                    + info.Property
+                    + " => "
+                    + info.Field
+                    + " ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<"
+                    + info.Declared
+                    + ">)Options.GetTypeInfo(typeof("
+                    + info.Runtime
+                    + "));"
+            );
+        }
+
+        writer.Line();
+        writer.Open("private static " + Options + " __CreateOptions()");
+        writer.Line("var options = global::TypedConnectors.ConnectorJson.CreateOptions(TypeInfoResolver);");
+        writer.Line("options.MakeReadOnly();");
+        writer.Line("return options;");
+        writer.Close();
+        foreach (var info in json.TypeInfos)
+        {
+            writer.Line(
+                "private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<" + info.Declared + ">? " + info.Field + ";"
+            );
+        }
+
+        // The converters' own code is nullable-oblivious: a converter of List<Pet> serves both List<Pet> and List<Pet?>.
+        writer.Line("#nullable disable");
+        foreach (var converter in json.ConverterFields)
+        {
+            writer.Line(
+                "private static readonly global::System.Text.Json.Serialization.JsonConverter<"
+                    + converter.Runtime
+                    + "> "
+                    + converter.Field
+                    + " = "
+                    + converter.Create
+                    + ";"
+            );
+        }
+
+        writer.Line();
+        writer.Open("private sealed class __Resolver : global::System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver");
+        writer.Open(
+            "public global::System.Text.Json.Serialization.Metadata.JsonTypeInfo GetTypeInfo(global::System.Type type, "
+                + Options
+                + " options)"
+        );
+        foreach (var (runtime, converter) in json.RuntimeTypes)
+        {
+            writer.Open("if (type == typeof(" + runtime + "))");
+            writer.Line("return " + Converters + ".TypeInfo<" + runtime + ">(options, " + converter + ");");
+            writer.Close();
+            writer.Line();
+        }
+
+        writer.Line("return null;");
+        writer.Close();
+        writer.Close();
+        writer.Append(converters);
+        writer.Line("#nullable restore");
+        writer.Close();
+        writer.Close();
+        return writer.ToString();
+    }
+
+    /// <summary>
+    /// Sets a JSON body. A body whose type derives from a polymorphic record is written through the root's contract, which
+    /// writes the discriminator the server needs to know what it received. Optional bodies are written only when present,
+    /// so a reference type's contract is the non-null one.
+    /// </summary>
+    private string JsonBody(BodySpec body)
+    {
+        var type = body.Type ?? TypeRef.Any;
+        if (
+            type is { Kind: TypeKind.Named, Nullable: false }
+            && _types.Find(type) is { } spec
+            && PolymorphicRoot(spec) is { } root
+            && root.Identifier != spec.Identifier
+            && root.DerivedTypes.Any(d => d.TypeName == spec.Identifier)
+        )
+        {
+            return "__request.JsonBody<"
+                + _types.Qualified(root.Identifier)
+                + ">("
+                + body.Identifier
+                + ", "
+                + TypeInfoOf(TypeRef.Named(root.Identifier))
+                + ");";
+        }
+
+        return "__request.JsonBody(" + body.Identifier + ", " + InputTypeInfo(type, guarded: !body.Required) + ");";
+    }
+
+    /// <summary>
+    /// The contract for a value passed in: as declared when it is not checked for null first; after an
+    /// <c>is not null</c> check a reference type's non-null contract, a value type's nullable one.
+    /// </summary>
+    private string InputTypeInfo(TypeRef type, bool guarded) =>
+        !guarded ? TypeInfoOf(type)
+        : _types.IsValueType(type) ? TypeInfoOf(type, nullable: true)
+        : TypeInfoOf(type.AsNullable(false));
+
+    /// <summary>The contract of a generic helper's type argument, from the connector's options (its models, then reflection where allowed).</summary>
+    private string ProxyTypeInfo(string typeParameter) =>
+        "(global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<"
+        + typeParameter
+        + ">)"
+        + JsonOptions
+        + ".GetTypeInfo(typeof("
+        + typeParameter
+        + "))";
+
+    /// <summary>The root of the polymorphic hierarchy <paramref name="type"/> belongs to, if any.</summary>
+    private TypeSpec? PolymorphicRoot(TypeSpec type)
+    {
+        TypeSpec? root = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (
+            var current = type;
+            current is not null && seen.Add(current.Identifier);
+            current = current.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null
+        )
+        {
+            if (current.Discriminator is not null && current.DerivedTypes.Count > 0)
+            {
+                root = current;
+            }
+        }
+
+        return root;
+    }
+
+    private TypeRef? ExtensionData(TypeSpec type)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (
+            var current = type;
+            current is not null && seen.Add(current.Identifier);
+            current = current.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null
+        )
+        {
+            if (current.AdditionalProperties is { } extra)
+            {
+                return extra;
+            }
+        }
+
+        return null;
+    }
+
+    private void EmitRecordConverter(SourceWriter writer, TypeSpec type)
+    {
+        var qualified = _types.Qualified(type.Identifier);
+        var properties = AllProperties(type).ToList();
+        var root = PolymorphicRoot(type);
+        var isRoot = root is not null && ReferenceEquals(root, type) || root?.Identifier == type.Identifier;
+        var extension = ExtensionData(type) is not null;
+        writer.Line();
+        writer.Line("/// <summary>Reads and writes <see cref=\"" + qualified + "\"/>.</summary>");
+        writer.Open(
+            "internal sealed class " + ConverterName(type) + " : global::System.Text.Json.Serialization.JsonConverter<" + qualified + ">"
+        );
+        for (var i = 0; i < properties.Count; i++)
+        {
+            writer.Line(
+                "private static readonly global::System.Text.Json.JsonEncodedText __n"
+                    + i
+                    + " = global::System.Text.Json.JsonEncodedText.Encode("
+                    + Literals.String(properties[i].JsonName)
+                    + ");"
+            );
+        }
+
+        if (isRoot)
+        {
+            writer.Line(
+                "private static readonly global::System.Text.Json.JsonEncodedText __d = global::System.Text.Json.JsonEncodedText.Encode("
+                    + Literals.String(root!.Discriminator!)
+                    + ");"
+            );
+            for (var i = 0; i < root.DerivedTypes.Count; i++)
+            {
+                writer.Line(
+                    "private static readonly global::System.Text.Json.JsonEncodedText __d"
+                        + i
+                        + " = global::System.Text.Json.JsonEncodedText.Encode("
+                        + Literals.String(root.DerivedTypes[i].Value)
+                        + ");"
+                );
+            }
+        }
+
+        // Read: dispatch on the discriminator wherever it is, then the concrete type's properties.
+        writer.Line();
+        writer.Line("/// <inheritdoc/>");
+        writer.Open(
+            "public override " + qualified + " Read(ref " + Reader + " reader, global::System.Type typeToConvert, " + Options + " options)"
+        );
+        writer.Open("if (reader.TokenType != " + TokenType + ".StartObject)");
+        writer.Line("throw " + Converters + ".ExpectedObject(typeof(" + qualified + "), reader.TokenType);");
+        writer.Close();
+        if (isRoot)
+        {
+            writer.Line();
+            writer.Open("switch (" + Converters + ".FindDiscriminator(reader, " + Utf8(root!.Discriminator!) + "))");
+            foreach (var mapping in root.DerivedTypes)
+            {
+                if (_types.Find(TypeRef.Named(mapping.TypeName)) is not { Kind: TypeSpecKind.Object } derived)
+                {
+                    continue;
+                }
+
+                writer.Line("case " + Literals.String(mapping.Value) + ":");
+                writer.Line(
+                    "    return " + _types.Qualified(JsonHelperName) + "." + ConverterName(derived) + ".ReadObject(ref reader, options);"
+                );
+            }
+
+            writer.Close();
+        }
+
+        writer.Line();
+        writer.Line("return ReadObject(ref reader, options);");
+        writer.Close();
+        writer.Line();
+        writer.Open("internal static " + qualified + " ReadObject(ref " + Reader + " reader, " + Options + " options)");
+        for (var i = 0; i < properties.Count; i++)
+        {
+            var property = properties[i];
+            var initial =
+                !property.Required && property.Default is { } d && ConstantDefault(property.Type, d) is { } literal ? literal : "default";
+            writer.Line(Json.Runtime(property.Type, DeclaredNullable(property)) + " __v" + i + " = " + initial + ";");
+            if (property.Required)
+            {
+                writer.Line("var __has" + i + " = false;");
+            }
+        }
+
+        if (extension)
+        {
+            writer.Line("global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement> __extra = null;");
+        }
+
+        var ignored = root?.Discriminator;
+        writer.Open("while (reader.Read() && reader.TokenType == " + TokenType + ".PropertyName)");
+        var branch = "if";
+        for (var i = 0; i < properties.Count; i++)
+        {
+            var property = properties[i];
+            writer.Open(branch + " (reader.ValueTextEquals(" + Utf8(property.JsonName) + "))");
+            writer.Line("reader.Read();");
+            writer.Line(
+                "__v"
+                    + i
+                    + " = "
+                    + Converters
+                    + ".Read(ref reader, "
+                    + Json.Converter(property.Type, DeclaredNullable(property))
+                    + ", options);"
+            );
+            if (property.Required)
+            {
+                writer.Line("__has" + i + " = true;");
+            }
+
+            writer.Close();
+            branch = "else if";
+        }
+
+        if (ignored is not null && !properties.Any(p => p.JsonName == ignored))
+        {
+            writer.Open(branch + " (reader.ValueTextEquals(" + Utf8(ignored) + "))");
+            writer.Line("reader.Read();");
+            writer.Line("reader.Skip();");
+            writer.Close();
+            branch = "else if";
+        }
+
+        OpenElse(writer, branch);
+        if (extension)
+        {
+            writer.Line("var __name = reader.GetString();");
+            writer.Line("reader.Read();");
+            writer.Line(
+                "(__extra ??= new global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>(global::System.StringComparer.Ordinal))[__name] = global::System.Text.Json.JsonElement.ParseValue(ref reader);"
+            );
+        }
+        else
+        {
+            writer.Line("reader.Read();");
+            writer.Line("reader.Skip();");
+        }
+
+        CloseElse(writer, branch);
+        writer.Close();
+        for (var i = 0; i < properties.Count; i++)
+        {
+            if (properties[i].Required)
+            {
+                writer.Open("if (!__has" + i + ")");
+                writer.Line(
+                    "throw " + Converters + ".MissingRequired(typeof(" + qualified + "), " + Literals.String(properties[i].JsonName) + ");"
+                );
+                writer.Close();
+            }
+        }
+
+        writer.Line();
+        writer.Open("return new " + qualified);
+        for (var i = 0; i < properties.Count; i++)
+        {
+            writer.Line(properties[i].Identifier + " = __v" + i + ",");
+        }
+
+        if (extension)
+        {
+            writer.Line("AdditionalProperties = __extra,");
+        }
+
+        writer.Close(";");
+        writer.Close();
+
+        // Write: a root writes its subtypes with their discriminator first; every type writes its own properties.
+        writer.Line();
+        writer.Line("/// <inheritdoc/>");
+        writer.Open("public override void Write(" + Writer + " writer, " + qualified + " value, " + Options + " options)");
+        writer.Line("writer.WriteStartObject();");
+        if (isRoot)
+        {
+            writer.Line("var __type = value.GetType();");
+            var branchWrite = "if";
+            var rootValue = -1;
+            for (var i = 0; i < root!.DerivedTypes.Count; i++)
+            {
+                var mapping = root.DerivedTypes[i];
+                if (_types.Find(TypeRef.Named(mapping.TypeName)) is not { Kind: TypeSpecKind.Object } derived)
+                {
+                    continue;
+                }
+
+                if (derived.Identifier == type.Identifier)
+                {
+                    rootValue = i;
+                    continue;
+                }
+
+                var derivedQualified = _types.Qualified(derived.Identifier);
+                writer.Open(branchWrite + " (__type == typeof(" + derivedQualified + "))");
+                writer.Line("writer.WriteString(__d, __d" + i + ");");
+                writer.Line(
+                    _types.Qualified(JsonHelperName)
+                        + "."
+                        + ConverterName(derived)
+                        + ".WriteProperties(writer, ("
+                        + derivedQualified
+                        + ")value, options);"
+                );
+                writer.Close();
+                branchWrite = "else if";
+            }
+
+            OpenElse(writer, branchWrite);
+            if (rootValue >= 0)
+            {
+                writer.Line("writer.WriteString(__d, __d" + rootValue + ");");
+            }
+
+            writer.Line("WriteProperties(writer, value, options);");
+            CloseElse(writer, branchWrite);
+        }
+        else
+        {
+            writer.Line("WriteProperties(writer, value, options);");
+        }
+
+        writer.Line("writer.WriteEndObject();");
+        writer.Close();
+        writer.Line();
+        writer.Open("internal static void WriteProperties(" + Writer + " writer, " + qualified + " value, " + Options + " options)");
+        for (var i = 0; i < properties.Count; i++)
+        {
+            var property = properties[i];
+            var nullable = DeclaredNullable(property);
+            var access = "value." + property.Identifier;
+
+            // Required and nullable: always on the wire, null included; other nulls are left out.
+            if (property.Required && property.Type.Nullable || !nullable && _types.IsValueType(property.Type))
+            {
+                writer.Line("writer.WritePropertyName(__n" + i + ");");
+                writer.Line(Converters + ".Write(writer, " + access + ", " + Json.Converter(property.Type, nullable) + ", options);");
+                continue;
+            }
+
+            writer.Open("if (" + access + " is { } __x" + i + ")");
+            writer.Line("writer.WritePropertyName(__n" + i + ");");
+            writer.Line(Json.Converter(property.Type.AsNullable(false), nullable: false) + ".Write(writer, __x" + i + ", options);");
+            writer.Close();
+        }
+
+        if (extension)
+        {
+            writer.Open("if (value.AdditionalProperties is { } __extra)");
+            writer.Open("foreach (var __pair in __extra)");
+            writer.Line("writer.WritePropertyName(__pair.Key);");
+            writer.Line("__pair.Value.WriteTo(writer);");
+            writer.Close();
+            writer.Close();
+        }
+
+        writer.Close();
+        writer.Close();
+    }
+
+    /// <summary>The final branch of an if/else-if chain; with no chain before it, its statements stand alone.</summary>
+    private static void OpenElse(SourceWriter writer, string branch)
+    {
+        if (branch != "if")
+        {
+            writer.Open("else");
+        }
+    }
+
+    private static void CloseElse(SourceWriter writer, string branch)
+    {
+        if (branch != "if")
+        {
+            writer.Close();
+        }
+    }
+
+    /// <summary>Integer enums travel as their numbers; values the client does not know are kept, as numbers are.</summary>
+    private void EmitIntegerEnumConverter(SourceWriter writer, TypeSpec type)
+    {
+        var qualified = _types.Qualified(type.Identifier);
+        var wide = type.EnumValues.Any(v => v.Number is < int.MinValue or > int.MaxValue);
+        writer.Line();
+        writer.Line("/// <summary>Reads and writes <see cref=\"" + qualified + "\"/> as its number.</summary>");
+        writer.Open(
+            "internal sealed class " + ConverterName(type) + " : global::System.Text.Json.Serialization.JsonConverter<" + qualified + ">"
+        );
+        writer.Line("/// <inheritdoc/>");
+        writer.Line(
+            "public override "
+                + qualified
+                + " Read(ref "
+                + Reader
+                + " reader, global::System.Type typeToConvert, "
+                + Options
+                + " options) => ("
+                + qualified
+                + ")"
+                + (wide ? "reader.GetInt64()" : "reader.GetInt32()")
+                + ";"
+        );
+        writer.Line();
+        writer.Line("/// <inheritdoc/>");
+        writer.Line(
+            "public override void Write("
+                + Writer
+                + " writer, "
+                + qualified
+                + " value, "
+                + Options
+                + " options) => writer.WriteNumberValue(("
+                + (wide ? "long" : "int")
+                + ")value);"
+        );
+        writer.Close();
+    }
+
+    /// <summary>Whether a model property is declared with <c>?</c> (optional or nullable), as EmitRecord declares it.</summary>
+    private static bool DeclaredNullable(PropertySpec property) => !property.Required || property.Type.Nullable;
+
+    /// <summary>A UTF-8 literal of a JSON name; names that are not valid UTF-16 are compared as strings.</summary>
+    private static string Utf8(string name) => name.Any(char.IsSurrogate) ? Literals.String(name) : Literals.String(name) + "u8";
+
+    /// <summary>The types, converters and contracts a connector's generated code uses, in the order first asked for.</summary>
+    private sealed class JsonRegistry
+    {
+        private readonly ConnectorEmitter _emitter;
+        private readonly Dictionary<string, TypeInfoEntry> _typeInfos = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _converters = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _names = new(StringComparer.Ordinal) { "ToWire", "TypeInfoResolver", "Options" };
+
+        public JsonRegistry(ConnectorEmitter emitter)
+        {
+            _emitter = emitter;
+
+            // Every model has a contract, named after it, whether or not an operation uses it.
+            foreach (var type in emitter._spec.Types)
+            {
+                TypeInfo(TypeRef.Named(type.Identifier), nullable: false);
+            }
+        }
+
+        public List<TypeInfoEntry> TypeInfos { get; } = new();
+
+        public List<ConverterField> ConverterFields { get; } = new();
+
+        public List<(string Runtime, string Converter)> RuntimeTypes { get; } = new();
+
+        private TypeNames Types => _emitter._types;
+
+        public string TypeInfo(TypeRef type, bool nullable)
+        {
+            var declared = Types.Of(type, nullable);
+            if (!_typeInfos.TryGetValue(declared, out var entry))
+            {
+                Converter(type, nullable);
+                var name = Name(type) + (nullable || type.Nullable ? "OrNull" : "") + "TypeInfo";
+                var unique = name;
+                for (var n = 2; !_names.Add(unique); n++)
+                {
+                    unique = name + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                entry = new TypeInfoEntry(declared, Runtime(type, nullable), unique, "__t" + TypeInfos.Count);
+                _typeInfos.Add(declared, entry);
+                TypeInfos.Add(entry);
+            }
+
+            return entry.Property;
+        }
+
+        /// <summary>The C# type as the run time sees it: reference types lose <c>?</c>, value types keep it.</summary>
+        public string Runtime(TypeRef type, bool nullable)
+        {
+            var name = type.Kind switch
+            {
+                TypeKind.Array => "global::System.Collections.Generic.IReadOnlyList<" + Item(type) + ">",
+                TypeKind.Map => "global::System.Collections.Generic.IReadOnlyDictionary<string, " + Item(type) + ">",
+                _ => Types.Of(type.AsNullable(false)),
+            };
+            return (nullable || type.Nullable) && Types.IsValueType(type) ? name + "?" : name;
+        }
+
+        private string Item(TypeRef type) => Runtime(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false);
+
+        /// <summary>An expression for the converter of <paramref name="type"/>, recording it (and what it is built on).</summary>
+        public string Converter(TypeRef type, bool nullable)
+        {
+            var runtime = Runtime(type, nullable);
+            if (_converters.TryGetValue(runtime, out var existing))
+            {
+                return existing;
+            }
+
+            string? create = null;
+            string expression;
+            if ((nullable || type.Nullable) && Types.IsValueType(type))
+            {
+                var inner = type.AsNullable(false);
+                create = Converters + ".Nullable<" + Runtime(inner, nullable: false) + ">(" + Converter(inner, nullable: false) + ")";
+                expression = "";
+            }
+            else
+            {
+                expression = type.Kind switch
+                {
+                    TypeKind.String => Metadata + ".StringConverter",
+                    TypeKind.Boolean => Metadata + ".BooleanConverter",
+                    TypeKind.Int32 => Metadata + ".Int32Converter",
+                    TypeKind.Int64 => Metadata + ".Int64Converter",
+                    TypeKind.Double => Metadata + ".DoubleConverter",
+                    TypeKind.Decimal => Metadata + ".DecimalConverter",
+                    TypeKind.DateTime => Metadata + ".DateTimeOffsetConverter",
+                    TypeKind.Date => Metadata + ".DateOnlyConverter",
+                    TypeKind.Guid => Metadata + ".GuidConverter",
+                    TypeKind.Uri => Metadata + ".UriConverter",
+                    TypeKind.Bytes => Metadata + ".ByteArrayConverter",
+                    TypeKind.Stream => Converters + ".Stream",
+                    TypeKind.Any => Metadata + ".JsonElementConverter",
+                    _ => "",
+                };
+                if (expression.Length == 0)
+                {
+                    create = type.Kind switch
+                    {
+                        TypeKind.Array => Converters
+                            + ".List<"
+                            + Item(type)
+                            + ">("
+                            + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
+                            + ")",
+                        TypeKind.Map => Converters
+                            + ".Map<"
+                            + Item(type)
+                            + ">("
+                            + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
+                            + ")",
+                        _ => "new " + Types.Qualified(_emitter.JsonHelperName) + "." + ConverterFor(type) + "()",
+                    };
+                }
+            }
+
+            if (create is not null)
+            {
+                var field = "__c" + ConverterFields.Count;
+                ConverterFields.Add(new ConverterField(runtime, field, create));
+                expression = Types.Qualified(_emitter.JsonHelperName) + "." + field;
+            }
+
+            _converters.Add(runtime, expression);
+            RuntimeTypes.Add((runtime, expression));
+            return expression;
+        }
+
+        private string ConverterFor(TypeRef type) =>
+            Types.Find(type) is { } spec
+                ? ConnectorEmitter.ConverterName(spec)
+                : throw new InvalidOperationException("Unknown type " + type.Name);
+
+        private string Name(TypeRef type) =>
+            type.Kind switch
+            {
+                TypeKind.Named => Types.Find(type) is { } spec ? Identifier.Bare(spec.Identifier) : "Model",
+                TypeKind.Array => "ListOf" + Name(type.Item ?? TypeRef.Any) + ((type.Item?.Nullable ?? false) ? "OrNull" : ""),
+                TypeKind.Map => "MapOf" + Name(type.Item ?? TypeRef.Any) + ((type.Item?.Nullable ?? false) ? "OrNull" : ""),
+                TypeKind.Any => "JsonElement",
+                TypeKind.DateTime => "DateTimeOffset",
+                TypeKind.Date => "DateOnly",
+                TypeKind.Bytes => "Bytes",
+                _ => type.Kind.ToString(),
+            };
+    }
+
+    private sealed record TypeInfoEntry(string Declared, string Runtime, string Property, string Field);
+
+    private sealed record ConverterField(string Runtime, string Field, string Create);
+}
