@@ -35,7 +35,11 @@ internal sealed partial class ConnectorEmitter
 
         // Property names share the client's member scope; class names the namespace's type scope.
         var members = new Naming.Scope(
-            _spec.Operations.Where(o => o.Group is null).Select(o => o.Identifier).Concat(Naming.ClientMembers).Append(_spec.ClientName)
+            _spec
+                .Operations.Where(o => o.Group is null)
+                .SelectMany(o => o.MethodIdentifiers)
+                .Concat(Naming.ClientMembers)
+                .Append(_spec.ClientName)
         );
         var types = new Naming.Scope(
             _spec
@@ -135,8 +139,7 @@ internal sealed partial class ConnectorEmitter
                 }
 
                 first = false;
-                EmitOperationDocs(writer, operation);
-                writer.Line(Signature(operation) + ";");
+                EmitOperationDeclarations(writer, operation);
             }
 
             writer.Close();

@@ -52,6 +52,12 @@ internal sealed record OperationSpec
     /// <summary>JSON pointer of the definition in its source file, for located diagnostics.</summary>
     public string Pointer { get; init; } = "";
     public string Identifier { get; init; } = "";
+
+    /// <summary>The method returning status and headers with the body (<c>…WithResponseAsync</c>).</summary>
+    public string ResponseIdentifier { get; init; } = "";
+
+    /// <summary>Every public method name the operation takes on its client, for member scopes.</summary>
+    public IEnumerable<string> MethodIdentifiers => new[] { Identifier, ResponseIdentifier }.Where(i => i.Length > 0);
 }
 
 internal sealed record ParameterSpec

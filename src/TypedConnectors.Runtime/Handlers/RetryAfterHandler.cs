@@ -164,44 +164,8 @@ public sealed class RetryAfterHandler : DelegatingHandler
     /// <c>X-RateLimit-Remaining: 0</c>) and when it resets (<c>RateLimit-Reset</c> / <c>X-RateLimit-Reset</c>: seconds, or
     /// a Unix time as some APIs send); null otherwise.
     /// </summary>
-    internal static TimeSpan? GetExhaustedReset(HttpResponseMessage response, DateTimeOffset now)
-    {
-        foreach (
-            var (remainingName, resetName) in new[]
-            {
-                ("RateLimit-Remaining", "RateLimit-Reset"),
-                ("X-RateLimit-Remaining", "X-RateLimit-Reset"),
-            }
-        )
-        {
-            if (
-                !response.Headers.TryGetValues(remainingName, out var remaining)
-                || !long.TryParse(
-                    remaining.FirstOrDefault()?.Trim(),
-                    System.Globalization.NumberStyles.None,
-                    System.Globalization.CultureInfo.InvariantCulture,
-                    out var left
-                )
-                || left != 0
-                || !response.Headers.TryGetValues(resetName, out var reset)
-                || !long.TryParse(
-                    reset.FirstOrDefault()?.Trim(),
-                    System.Globalization.NumberStyles.None,
-                    System.Globalization.CultureInfo.InvariantCulture,
-                    out var value
-                )
-            )
-            {
-                continue;
-            }
-
-            // A value this large cannot be a delay in seconds (it would be decades): it is a Unix time.
-            var wait = value > 1_000_000_000 ? DateTimeOffset.FromUnixTimeSeconds(value) - now : TimeSpan.FromSeconds(value);
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
-    }
+    internal static TimeSpan? GetExhaustedReset(HttpResponseMessage response, DateTimeOffset now) =>
+        ConnectorRateLimit.FromResponse(response, now) is { IsExhausted: true, ResetAfter: { } reset } ? reset : null;
 
     private static bool IsRetryable(HttpStatusCode status) => status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
 

@@ -20,7 +20,7 @@ namespace TypedConnectors;
 /// </code>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class ConnectorHttp
+public static partial class ConnectorHttp
 {
     private const string ReflectionMessage =
         "Deserializes T with reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.";
@@ -51,7 +51,7 @@ public static class ConnectorHttp
         CancellationToken ct
     )
     {
-        using var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
+        await CallAsync(http, baseAddress, request, errorMapper, 0, static (response, _, _) => Discard(response), ct).ConfigureAwait(false);
     }
 
     /// <summary>Sends the request and deserializes the JSON response body with <see cref="ConnectorJson.Options"/>.</summary>
@@ -109,7 +109,13 @@ public static class ConnectorHttp
     )
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        using var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
+        return await CallAsync(http, baseAddress, request, errorMapper, typeInfo, ReadJsonAsync, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads and disposes a success response: its JSON body, or <c>default</c> when the body is empty.</summary>
+    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken ct)
+    {
+        using var owned = response;
         var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
         if (IsBlank(body))
         {
@@ -145,8 +151,20 @@ public static class ConnectorHttp
         CancellationToken ct
     )
     {
-        using var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
+        return await CallAsync(http, baseAddress, request, errorMapper, 0, static (response, _, t) => ReadStringAsync(response, t), ct)
+            .ConfigureAwait(false);
+    }
+
+    private static async Task<string> ReadStringAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        using var owned = response;
         return await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+    }
+
+    private static Task<int> Discard(HttpResponseMessage response)
+    {
+        response.Dispose();
+        return Task.FromResult(0);
     }
 
     /// <summary>Sends the request and returns the response body as a stream that is read as it arrives.</summary>
@@ -175,7 +193,12 @@ public static class ConnectorHttp
         CancellationToken ct
     )
     {
-        var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
+        return await CallAsync(http, baseAddress, request, errorMapper, 0, static (response, _, t) => OpenStreamAsync(response, t), ct)
+            .ConfigureAwait(false);
+    }
+
+    private static async Task<Stream> OpenStreamAsync(HttpResponseMessage response, CancellationToken ct)
+    {
         try
         {
             var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
@@ -244,12 +267,7 @@ public static class ConnectorHttp
             readError = ex;
         }
 
-        var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in response.Headers.Concat(response.Content.Headers))
-        {
-            headers[header.Key] = header.Value.ToArray();
-        }
-
+        var headers = ConnectorResponse.CopyHeaders(response);
         var requestMessage = response.RequestMessage;
         return new ConnectorApiException(
             (int)response.StatusCode,
@@ -260,6 +278,32 @@ public static class ConnectorHttp
             headers,
             readError
         );
+    }
+
+    /// <summary>
+    /// The one send path of the typed methods: the call's deadline (<see cref="ConnectorCallOptions.Timeout"/>) covers
+    /// sending and <paramref name="read"/>, which receives the success response and owns it.
+    /// </summary>
+    private static async Task<TResult> CallAsync<TState, TResult>(
+        HttpClient http,
+        Uri baseAddress,
+        ConnectorRequest request,
+        Func<ConnectorApiException, ConnectorApiException?>? errorMapper,
+        TState state,
+        Func<HttpResponseMessage, TState, CancellationToken, Task<TResult>> read,
+        CancellationToken ct
+    )
+    {
+        using var deadline = CallDeadline.Start(request.CallOptions, ct);
+        try
+        {
+            var response = await SendCoreAsync(http, baseAddress, request, errorMapper, deadline.Token).ConfigureAwait(false);
+            return await read(response, state, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (deadline.HasExpired(ct))
+        {
+            throw deadline.TimeoutError(ex);
+        }
     }
 
     private static async Task<HttpResponseMessage> SendCoreAsync(
