@@ -23,6 +23,7 @@ internal sealed partial class ConnectorEmitter
                 : "The response's status code, headers and rate-limit state, with its body in <c>Body</c>."
         );
         writer.Line(ResponseSignature(operation) + ";");
+        EmitPagingDeclarations(writer, operation);
     }
 
     /// <summary>Class members of an operation (the interface holds the docs).</summary>
@@ -36,6 +37,7 @@ internal sealed partial class ConnectorEmitter
         writer.Line("/// <inheritdoc/>");
         writer.Line("public " + ResponseSignature(operation) + " =>");
         writer.Line("    " + ResponseSendCall(operation, request) + ";");
+        EmitPagingMethods(writer, operation);
     }
 
     private string ResponseSignature(OperationSpec operation) =>

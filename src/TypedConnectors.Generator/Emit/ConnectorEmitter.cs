@@ -341,7 +341,8 @@ internal sealed partial class ConnectorEmitter
     }
 
     /// <param name="returns">The returns text; null for the operation's own (its response body).</param>
-    private void EmitOperationDocs(SourceWriter writer, OperationSpec operation, string? returns = null)
+    /// <param name="pagingDoc">Documents the <c>paging</c> guard parameter of the paging methods.</param>
+    private void EmitOperationDocs(SourceWriter writer, OperationSpec operation, string? returns = null, bool pagingDoc = false)
     {
         var summary = operation.Summary ?? operation.Description;
         Literals.Summary(writer, summary, operation.Method + " " + operation.Path);
@@ -364,6 +365,13 @@ internal sealed partial class ConnectorEmitter
         if (operation.Body is { Identifier.Length: > 0 } body)
         {
             Literals.Element(writer, "param", " name=\"" + Naming.Unescaped(body.Identifier) + "\"", body.Description, "The request body.");
+        }
+
+        if (pagingDoc)
+        {
+            writer.Line(
+                "/// <param name=\"paging\">The most pages and items to enumerate; null for the defaults (1000 pages, no item limit).</param>"
+            );
         }
 
         writer.Line(

@@ -128,7 +128,12 @@ internal static class SpecBinder
         for (var i = 0; i < operations.Count; i++)
         {
             var op = operations[i];
-            operations[i] = op with { ResponseIdentifier = methodScope.Claim(DerivedName(op.Identifier, "WithResponseAsync")) };
+            operations[i] = op with
+            {
+                ResponseIdentifier = methodScope.Claim(DerivedName(op.Identifier, "WithResponseAsync")),
+                AllIdentifier = op.Pagination is null ? "" : methodScope.Claim(DerivedName(op.Identifier, "AllAsync")),
+                PagesIdentifier = op.Pagination is null ? "" : methodScope.Claim(DerivedName(op.Identifier, "PagesAsync")),
+            };
         }
 
         // Each auth method gets a Create<Method> factory on the connection, so field properties must avoid those too.
@@ -242,7 +247,7 @@ internal static class SpecBinder
     private static OperationSpec BindOperation(OperationSpec operation, string identifier, Func<TypeRef, TypeRef> map)
     {
         // Locals of generated methods start with "__", so parameter names only need to avoid each other and the token.
-        var scope = new Naming.Scope(new[] { "cancellationToken", "options" });
+        var scope = new Naming.Scope(new[] { "cancellationToken", "options", "paging" });
         var parameters = operation
             .Parameters.Select(p =>
                 p with

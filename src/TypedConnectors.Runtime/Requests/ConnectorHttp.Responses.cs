@@ -151,4 +151,29 @@ public static partial class ConnectorHttp
             },
             ct
         );
+
+    /// <summary>Sends the request and returns status, headers and the whole body, for the paging enumerators.</summary>
+    internal static Task<(ConnectorResponse Head, byte[] Body)> SendForBytesAsync(
+        HttpClient http,
+        Uri baseAddress,
+        ConnectorRequest request,
+        Func<ConnectorApiException, ConnectorApiException?>? errorMapper,
+        CancellationToken ct
+    ) =>
+        CallAsync(
+            http,
+            baseAddress,
+            request,
+            errorMapper,
+            0,
+            static async (response, _, t) =>
+            {
+                using (response)
+                {
+                    var head = ConnectorResponse.From(response);
+                    return (head, await response.Content.ReadAsByteArrayAsync(t).ConfigureAwait(false));
+                }
+            },
+            ct
+        );
 }

@@ -377,7 +377,7 @@ public static partial class ConnectorHttp
         return Encoding.UTF8;
     }
 
-    private static bool IsBlank(byte[] body)
+    internal static bool IsBlank(byte[] body)
     {
         foreach (var b in body)
         {

@@ -91,6 +91,7 @@ internal static class CanonicalReader
         "group",
         "deprecated",
         "auth",
+        "pagination",
     };
 
     internal static readonly string[] ParameterKeys =
@@ -144,6 +145,7 @@ internal static class CanonicalReader
             ["endpoint"] = EndpointKeys,
             ["rate_limit"] = RateLimitKeys,
             ["operations"] = OpenApi.OpenApiOverlay.OperationKeys,
+            ["pagination"] = PaginationReader.Keys,
         };
 
     internal static readonly (string, ConnectorKind)[] ConnectorKinds =
@@ -657,6 +659,7 @@ internal static class CanonicalReader
             Deprecated = context.Bool(obj, "deprecated") ?? false,
             AuthMethods = auth.ToImmutable(),
             Anonymous = anonymous,
+            Pagination = obj.Get("pagination") is { } paging ? PaginationReader.Read(context, paging, pointer + "/pagination") : null,
             Pointer = pointer,
         };
         return name is null || method is null || path is null ? null : operation;
