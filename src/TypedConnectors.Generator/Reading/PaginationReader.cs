@@ -42,6 +42,7 @@ internal static class PaginationReader
             return null;
         }
 
+        var reported = context.Diagnostics.Count;
         context.CheckKeys(obj, Keys, "a pagination block");
         var style = context.Enum(obj, "style", Styles, "pagination style", required: true, where: "a pagination block");
         var spec = new PaginationSpec
@@ -71,7 +72,8 @@ internal static class PaginationReader
             );
         }
 
-        return style is null ? null : spec;
+        // A block with a mistake is reported where it is written and not checked further against the operation.
+        return style is null || context.Diagnostics.Count > reported ? null : spec;
     }
 
     /// <summary>A JSON pointer value: empty, or starting with '/'.</summary>
