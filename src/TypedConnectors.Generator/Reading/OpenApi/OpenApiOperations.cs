@@ -161,6 +161,9 @@ internal sealed class OpenApiOperations
             Anonymous = auth.Anonymous,
             AuthOptional = auth.Optional,
             UnsupportedAuth = auth.Unsupported,
+            Pagination = document.Get(obj, "x-pagination") is { } declared
+                ? PaginationReader.Read(document.Context, declared, site.Pointer + "/x-pagination")
+                : null,
             Pointer = site.Pointer,
         };
     }
