@@ -166,6 +166,52 @@ public class DiagnosticLocationTests
         Assert.Empty(run.Sources);
     }
 
+    private const string PagedEndpoint = """
+        {
+          "format_version": 1,
+          "name": "Acme CRM",
+          "base_url": "https://api.acme.com/v2",
+          "types": { "Page": { "type": "object", "properties": { "data": { "type": "array", "items": { "type": "string" } },
+            "next": { "type": "string" }, "more": { "type": "string" } } } },
+          "endpoints": [
+            { "name": "list_contacts", "method": "get", "path": "/contacts",
+              "parameters": [ { "name": "cursor", "in": "query" }, { "name": "limit", "in": "query", "type": "boolean" } ],
+              "response": { "$ref": "#/types/Page" },
+              "pagination": { "style": "cursor", "items": "/data", "cursor": "/next", PAGING } }
+          ]
+        }
+        """;
+
+    [Theory]
+    [InlineData(
+        "\"cursor_param\": [|\"after\"|]",
+        "'cursor_param' names 'after', which is not a query or body parameter of operation 'list_contacts' (it has: cursor, limit)"
+    )]
+    [InlineData(
+        "\"cursor_param\": \"cursor\", \"limit_param\": [|\"limit\"|]",
+        "'limit_param' names parameter 'limit' of type boolean; it must be an integer"
+    )]
+    [InlineData(
+        "\"cursor_param\": \"cursor\", \"total\": [|\"/count\"|]",
+        "'total' points at '/count', but the response schema has no property 'count' there"
+    )]
+    [InlineData(
+        "\"cursor_param\": \"cursor\", \"has_more\": [|\"/more\"|]",
+        "'has_more' points at '/more', which is string in the response schema, not a Boolean"
+    )]
+    [InlineData(
+        "\"cursor_param\": \"cursor\", \"has_more\": [|\"more\"|]",
+        "'has_more' must be a JSON pointer into the response body, starting with '/' (for example \"/data\")"
+    )]
+    public void TC0060_pagination_naming_a_missing_or_mistyped_parameter_or_property_points_at_the_name(string paging, string message)
+    {
+        var marked = PagedEndpoint.Replace("PAGING", paging, StringComparison.Ordinal);
+        var run = DiagnosticsRun.Of(Expect.File("crm.connector.json", Markup.Parse(marked).Text));
+        var found = Expect.Diagnostic(marked, "TC0060", Error);
+        Assert.Equal("Pagination: " + message, found.Message);
+        Assert.Empty(run.Sources);
+    }
+
     [Theory]
     [InlineData("HTTP method", "get, post, put, patch, delete")]
     [InlineData("auth type", "none, basic, bearer, api_key, oauth2, custom")]

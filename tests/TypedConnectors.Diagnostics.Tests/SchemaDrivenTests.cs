@@ -52,7 +52,9 @@ public class SchemaDrivenTests
           "types": {
             "Contact": { "$comment": "c", "type": "object", "title": "Contact", "description": "A contact.", "required": [ "id" ], "nullable": false,
               "readOnly": false, "deprecated": false, "additionalProperties": false, "examples": [ { "id": "1" } ],
-              "properties": { "id": { "type": "string", "minLength": 1, "maxLength": 10, "pattern": "^.+$" } } }
+              "properties": { "id": { "type": "string", "minLength": 1, "maxLength": 10, "pattern": "^.+$" } } },
+            "ContactPage": { "type": "object", "properties": { "data": { "type": "array", "items": { "$ref": "#/types/Contact" } },
+              "next": { "type": "string" }, "has_more": { "type": "boolean" }, "total": { "type": "integer" } } }
           },
           "is_mcp": false,
           "endpoints": [
@@ -61,7 +63,14 @@ public class SchemaDrivenTests
               "parameters": [ { "$comment": "c", "name": "id", "in": "path", "type": "string", "format": "uuid", "description": "Id.", "required": true,
                 "style": "simple", "explode": false, "minLength": 1, "maxLength": 40, "pattern": "^.+$", "minimum": 0, "maximum": 9, "default": "a" } ],
               "request_body": { "$comment": "c", "schema": { "$ref": "#/types/Contact" }, "content_type": "json", "required": true, "description": "The contact." },
-              "response": { "$ref": "#/types/Contact" } }
+              "response": { "$ref": "#/types/Contact" } },
+            { "name": "list_contacts", "method": "get", "path": "/contacts",
+              "parameters": [ { "name": "cursor", "in": "query" }, { "name": "offset", "in": "query", "type": "integer" },
+                { "name": "page", "in": "query", "type": "integer" }, { "name": "limit", "in": "query", "type": "integer" } ],
+              "response": { "$ref": "#/types/ContactPage" },
+              "pagination": { "$comment": "c", "style": "cursor", "items": "/data", "cursor": "/next", "last_item_cursor": "/id",
+                "cursor_param": "cursor", "next_url": "/next", "offset_param": "offset", "page_param": "page", "limit_param": "limit",
+                "start": 0, "has_more": "/has_more", "total": "/total" } }
           ]
         }
         """;

@@ -59,9 +59,18 @@ public class GenerationTests
         var client = run.OutputCompilation.GetTypeByMetadataName("App.Acme.AcmeClient")!;
 
         var get = (IMethodSymbol)client.GetMembers("GetCustomerAsync").Single();
-        Assert.Equal(new[] { "customerId", "include", "cancellationToken" }, get.Parameters.Select(p => p.Name));
+        Assert.Equal(new[] { "customerId", "include", "options", "cancellationToken" }, get.Parameters.Select(p => p.Name));
         Assert.Equal("System.Threading.Tasks.Task<App.Acme.Customer>", get.ReturnType.ToDisplayString());
         Assert.True(get.Parameters[1].HasExplicitDefaultValue);
+        Assert.Equal("TypedConnectors.ConnectorCallOptions?", get.Parameters[2].Type.ToDisplayString());
+        Assert.True(get.Parameters[2].HasExplicitDefaultValue);
+
+        // The twin takes the same parameters and returns status and headers with the body.
+        var raw = (IMethodSymbol)client.GetMembers("GetCustomerWithResponseAsync").Single();
+        Assert.Equal(get.Parameters.Select(p => p.Name + ":" + p.Type), raw.Parameters.Select(p => p.Name + ":" + p.Type));
+        Assert.Equal("System.Threading.Tasks.Task<TypedConnectors.ConnectorResponse<App.Acme.Customer>>", raw.ReturnType.ToDisplayString());
+        var delete = (IMethodSymbol)client.GetMembers("DeleteCustomerWithResponseAsync").Single();
+        Assert.Equal("System.Threading.Tasks.Task<TypedConnectors.ConnectorResponse>", delete.ReturnType.ToDisplayString());
 
         var list = (IMethodSymbol)client.GetMembers("ListCustomersAsync").Single();
         Assert.Equal(25, list.Parameters.Single(p => p.Name == "limit").ExplicitDefaultValue);

@@ -26,9 +26,26 @@ public sealed record GeneratorRun(
 
     /// <summary>
     /// The public async operation methods of the generated clients and their operation groups (every class deriving
-    /// from the runtime's ConnectorOperations), one per operation.
+    /// from the runtime's ConnectorOperations), one per operation: the plain call, not its raw-response twin or its
+    /// paging and streaming variants (see <see cref="DerivedMethods"/>).
     /// </summary>
-    public List<IMethodSymbol> ClientMethods()
+    public List<IMethodSymbol> ClientMethods() => AllClientMethods().Where(m => !IsDerived(m)).ToList();
+
+    /// <summary>
+    /// The methods generated next to an operation's plain call: <c>…WithResponseAsync</c> (returning ConnectorResponse)
+    /// and the paging and streaming variants (returning IAsyncEnumerable).
+    /// </summary>
+    public List<IMethodSymbol> DerivedMethods() => AllClientMethods().Where(IsDerived).ToList();
+
+    private static bool IsDerived(IMethodSymbol method) =>
+        method.ReturnType is INamedTypeSymbol returned
+        && (
+            returned.Name == "IAsyncEnumerable"
+            || returned.TypeArguments.FirstOrDefault() is INamedTypeSymbol { Name: "ConnectorResponse" } argument
+                && argument.ContainingNamespace.ToDisplayString() == "TypedConnectors"
+        );
+
+    private List<IMethodSymbol> AllClientMethods()
     {
         var clients = new List<INamedTypeSymbol>();
         foreach (var tree in OutputCompilation.SyntaxTrees)

@@ -387,6 +387,16 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpBase + "TC0050.md"
     );
 
+    public static readonly DiagnosticDescriptor InvalidPagination = new(
+        "TC0060",
+        "Pagination does not match the operation",
+        "Pagination: {0}",
+        "TypedConnectors.Schema",
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "TC0060.md"
+    );
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = new DiagnosticDescriptor[]
     {
         MalformedDocument,
@@ -427,6 +437,7 @@ internal static class DiagnosticDescriptors
         UnknownCanonicalKey,
         CustomAuthNotImplemented,
         McpSdkNotReferenced,
+        InvalidPagination,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static DiagnosticDescriptor ById(string id) => ByIdMap[id];

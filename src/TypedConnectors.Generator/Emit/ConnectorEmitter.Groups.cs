@@ -87,8 +87,7 @@ internal sealed partial class ConnectorEmitter
                 }
 
                 first = false;
-                EmitOperationDocs(writer, operation);
-                writer.Line(Signature(operation) + ";");
+                EmitOperationDeclarations(writer, operation);
             }
 
             writer.Close();

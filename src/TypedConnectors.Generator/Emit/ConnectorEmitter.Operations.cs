@@ -37,8 +37,13 @@ internal sealed partial class ConnectorEmitter
             writer.Line();
         }
 
-        writer.Line("/// <inheritdoc/>");
-        writer.Open("public " + Signature(operation));
+        EmitOperationMethods(writer, operation);
+        writer.Line();
+        var builderParameters = SignatureParameters(operation);
+        builderParameters.RemoveAt(builderParameters.Count - 1);
+        writer.Open(
+            "private global::TypedConnectors.ConnectorRequest " + BuilderName(operation) + "(" + string.Join(", ", builderParameters) + ")"
+        );
 
         foreach (var parameter in OrderedParameters(operation).Where(p => p.Required && !_types.IsValueType(p.Type) && !p.Type.Nullable))
         {
@@ -91,6 +96,14 @@ internal sealed partial class ConnectorEmitter
         }
 
         EmitBody(writer, operation);
+        writer.Line("__request.CallOptions = options;");
+        writer.Line("return __request;");
+        writer.Close();
+    }
+
+    /// <summary>The call of ConnectorHttp that sends an operation's request and reads its response body.</summary>
+    private string SendCall(OperationSpec operation, string request)
+    {
         var send = operation.Response.Kind switch
         {
             ResponseKind.None => "SendAsync",
@@ -102,16 +115,18 @@ internal sealed partial class ConnectorEmitter
         var typeInfo = operation.Response.Kind is ResponseKind.None or ResponseKind.Text or ResponseKind.Stream
             ? ""
             : TypeInfoOf(operation.Response.Type ?? TypeRef.Any) + ", " + (errorMapper.Length == 0 ? "errorMapper: null, " : "");
-        writer.Line(
-            "return global::TypedConnectors.ConnectorHttp."
-                + send
-                + "(HttpClient, Connection.BaseAddress, __request, "
-                + typeInfo
-                + errorMapper
-                + "cancellationToken);"
-        );
-        writer.Close();
+        return "global::TypedConnectors.ConnectorHttp."
+            + send
+            + "(HttpClient, Connection.BaseAddress, "
+            + request
+            + ", "
+            + typeInfo
+            + errorMapper
+            + "cancellationToken)";
     }
+
+    /// <summary>The private method that validates an operation's arguments and builds its request.</summary>
+    private static string BuilderName(OperationSpec operation) => "__Request" + Identifier.Bare(operation.Identifier);
 
     /// <summary>The operation's credential requirement, or null when the connection's credential simply applies.</summary>
     private string? AuthScope(OperationSpec operation)

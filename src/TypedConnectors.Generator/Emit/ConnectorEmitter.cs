@@ -118,8 +118,7 @@ internal sealed partial class ConnectorEmitter
             }
 
             first = false;
-            EmitOperationDocs(writer, operation);
-            writer.Line(Signature(operation) + ";");
+            EmitOperationDeclarations(writer, operation);
         }
 
         EmitGroupProperties(writer, declarationsOnly: true, separate: !first);
@@ -330,7 +329,9 @@ internal sealed partial class ConnectorEmitter
             ? method.IsDefault && _spec.AuthMethods.First(m => m.IsDefault) == method
             : _spec.AuthMethods[0] == method;
 
-    private void EmitOperationDocs(SourceWriter writer, OperationSpec operation)
+    /// <param name="returns">The returns text; null for the operation's own (its response body).</param>
+    /// <param name="pagingDoc">Documents the <c>paging</c> guard parameter of the paging methods.</param>
+    private void EmitOperationDocs(SourceWriter writer, OperationSpec operation, string? returns = null, bool pagingDoc = false)
     {
         var summary = operation.Summary ?? operation.Description;
         Literals.Summary(writer, summary, operation.Method + " " + operation.Path);
@@ -355,8 +356,22 @@ internal sealed partial class ConnectorEmitter
             Literals.Element(writer, "param", " name=\"" + Identifier.Bare(body.Identifier) + "\"", body.Description, "The request body.");
         }
 
+        if (pagingDoc)
+        {
+            writer.Line(
+                "/// <param name=\"paging\">The most pages and items to enumerate; null for the defaults (1000 pages, no item limit).</param>"
+            );
+        }
+
+        writer.Line(
+            "/// <param name=\"options\">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>"
+        );
         writer.Line("/// <param name=\"cancellationToken\">Cancels the request.</param>");
-        if (operation.Response.Kind != ResponseKind.None)
+        if (returns is not null)
+        {
+            writer.Line("/// <returns>" + returns + "</returns>");
+        }
+        else if (operation.Response.Kind != ResponseKind.None)
         {
             Literals.Element(writer, "returns", "", operation.Response.Description, "The response body.");
         }
@@ -388,7 +403,11 @@ internal sealed partial class ConnectorEmitter
             .Concat(operation.Parameters.Where(p => p.Constant is null && p.Required && p.Location != ParameterLocation.Path))
             .Concat(operation.Parameters.Where(p => p.Constant is null && !p.Required));
 
-    private string Signature(OperationSpec operation)
+    private string Signature(OperationSpec operation) =>
+        ReturnType(operation) + " " + operation.Identifier + "(" + string.Join(", ", SignatureParameters(operation)) + ")";
+
+    /// <summary>The parameters every method of an operation takes, in order; the last two are <c>options</c> and the token.</summary>
+    private List<string> SignatureParameters(OperationSpec operation)
     {
         var parameters = new List<string>();
         var body = operation.Body;
@@ -412,8 +431,28 @@ internal sealed partial class ConnectorEmitter
             parameters.Add(_types.Of(body.Type ?? TypeRef.Any, nullable: true) + " " + body.Identifier + " = null");
         }
 
+        parameters.Add("global::TypedConnectors.ConnectorCallOptions? options = null");
         parameters.Add("global::System.Threading.CancellationToken cancellationToken = default");
-        return ReturnType(operation) + " " + operation.Identifier + "(" + string.Join(", ", parameters) + ")";
+        return parameters;
+    }
+
+    /// <summary>The names of <see cref="SignatureParameters"/> without the token, as arguments of the request builder.</summary>
+    private List<string> BuilderArguments(OperationSpec operation)
+    {
+        var arguments = OrderedParameters(operation).Where(p => p.Required).Select(p => p.Identifier).ToList();
+        if (operation.Body is { Identifier.Length: > 0 } body && body.Required)
+        {
+            arguments.Add(body.Identifier);
+        }
+
+        arguments.AddRange(OrderedParameters(operation).Where(p => !p.Required).Select(p => p.Identifier));
+        if (operation.Body is { Identifier.Length: > 0 } optional && !optional.Required)
+        {
+            arguments.Add(optional.Identifier);
+        }
+
+        arguments.Add("options");
+        return arguments;
     }
 
     private string ReturnType(OperationSpec operation) =>

@@ -52,6 +52,20 @@ internal sealed record OperationSpec
     /// <summary>JSON pointer of the definition in its source file, for located diagnostics.</summary>
     public string Pointer { get; init; } = "";
     public string Identifier { get; init; } = "";
+
+    /// <summary>How the operation pages through a list, when it does.</summary>
+    public PaginationSpec? Pagination { get; init; }
+
+    /// <summary>The method returning status and headers with the body (<c>…WithResponseAsync</c>).</summary>
+    public string ResponseIdentifier { get; init; } = "";
+
+    /// <summary>The methods enumerating every item (<c>…AllAsync</c>) and every page (<c>…PagesAsync</c>) of a paged operation.</summary>
+    public string AllIdentifier { get; init; } = "";
+    public string PagesIdentifier { get; init; } = "";
+
+    /// <summary>Every public method name the operation takes on its client, for member scopes.</summary>
+    public IEnumerable<string> MethodIdentifiers =>
+        new[] { Identifier, ResponseIdentifier, AllIdentifier, PagesIdentifier }.Where(i => i.Length > 0);
 }
 
 internal sealed record ParameterSpec

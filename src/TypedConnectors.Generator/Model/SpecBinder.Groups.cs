@@ -54,7 +54,7 @@ internal static partial class SpecBinder
         }
 
         var members = new Naming.Scope(
-            operations.Where(o => o.Group is null).Select(o => o.Identifier).Concat(Naming.ClientMembers).Append(names.Client)
+            operations.Where(o => o.Group is null).SelectMany(o => o.MethodIdentifiers).Concat(Naming.ClientMembers).Append(names.Client)
         );
         var typeScope = new Naming.Scope(types.Select(t => t.Identifier).Concat(names.TypeNames));
         var groups = new List<GroupNames>();

@@ -107,6 +107,18 @@ internal static partial class SpecBinder
             operations.Add(BindOperation(operation, claimed, Map));
         }
 
+        // Derived methods are named after every operation has its own name, so adding them renames no operation.
+        for (var i = 0; i < operations.Count; i++)
+        {
+            var op = operations[i];
+            operations[i] = op with
+            {
+                ResponseIdentifier = methodScope.Claim(DerivedName(op.Identifier, "WithResponseAsync")),
+                AllIdentifier = op.Pagination is null ? "" : methodScope.Claim(DerivedName(op.Identifier, "AllAsync")),
+                PagesIdentifier = op.Pagination is null ? "" : methodScope.Claim(DerivedName(op.Identifier, "PagesAsync")),
+            };
+        }
+
         // Each auth method gets a Create<Method> factory on the connection, so field properties must avoid those too.
         var methodIds = new Naming.Scope();
         var authIds = spec.AuthMethods.Select(a => methodIds.Claim(Naming.ToPascal(a.Key, "Auth"))).ToList();
@@ -237,10 +249,17 @@ internal static partial class SpecBinder
         };
     }
 
+    /// <summary><c>ListPetsAsync</c> with <c>WithResponseAsync</c> is <c>ListPetsWithResponseAsync</c>.</summary>
+    internal static string DerivedName(string identifier, string suffix)
+    {
+        var bare = Naming.Unescaped(identifier);
+        return (bare.EndsWith("Async", StringComparison.Ordinal) ? bare.Substring(0, bare.Length - "Async".Length) : bare) + suffix;
+    }
+
     private static OperationSpec BindOperation(OperationSpec operation, string identifier, Func<TypeRef, TypeRef> map)
     {
         // Locals of generated methods start with "__", so parameter names only need to avoid each other and the token.
-        var scope = new Naming.Scope(new[] { "cancellationToken" });
+        var scope = new Naming.Scope(new[] { "cancellationToken", "options", "paging" });
         var parameters = operation
             .Parameters.Select(p =>
                 p with

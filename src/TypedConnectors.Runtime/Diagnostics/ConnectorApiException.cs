@@ -81,6 +81,9 @@ public class ConnectorApiException : Exception
     /// <summary>Response and content headers by name (case-insensitive).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Headers { get; }
 
+    /// <summary>The rate-limit state the response headers report (e.g. of a 429), or null when they report none.</summary>
+    public ConnectorRateLimit? RateLimit => ConnectorRateLimit.FromHeaders(Headers, DateTimeOffset.UtcNow);
+
     /// <summary>
     /// Creates a typed exception whose <see cref="ConnectorApiException{TError}.Error"/> is the response body deserialized
     /// with <see cref="ConnectorJson.Options"/>; for use in an error mapper passed to <see cref="ConnectorHttp"/>.

@@ -20,7 +20,7 @@ namespace TypedConnectors;
 /// </code>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class ConnectorHttp
+public static partial class ConnectorHttp
 {
     private const string ReflectionMessage =
         "Deserializes T with reflection-based System.Text.Json; use the JsonTypeInfo overload for trimmed or AOT apps.";
@@ -51,7 +51,7 @@ public static class ConnectorHttp
         CancellationToken ct
     )
     {
-        using var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
+        await CallAsync(http, baseAddress, request, errorMapper, 0, static (response, _, _) => Discard(response), ct).ConfigureAwait(false);
     }
 
     /// <summary>Sends the request and deserializes the JSON response body with <see cref="ConnectorJson.Options"/>.</summary>
@@ -109,7 +109,13 @@ public static class ConnectorHttp
     )
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        using var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
+        return await CallAsync(http, baseAddress, request, errorMapper, typeInfo, ReadJsonAsync, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads and disposes a success response: its JSON body, or <c>default</c> when the body is empty.</summary>
+    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> typeInfo, CancellationToken ct)
+    {
+        using var owned = response;
         if (response.Content.Headers.ContentLength == 0)
         {
             return default!;
@@ -161,8 +167,20 @@ public static class ConnectorHttp
         CancellationToken ct
     )
     {
-        using var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
+        return await CallAsync(http, baseAddress, request, errorMapper, 0, static (response, _, t) => ReadStringAsync(response, t), ct)
+            .ConfigureAwait(false);
+    }
+
+    private static async Task<string> ReadStringAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        using var owned = response;
         return await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+    }
+
+    private static Task<int> Discard(HttpResponseMessage response)
+    {
+        response.Dispose();
+        return Task.FromResult(0);
     }
 
     /// <summary>Sends the request and returns the response body as a stream that is read as it arrives.</summary>
@@ -191,7 +209,12 @@ public static class ConnectorHttp
         CancellationToken ct
     )
     {
-        var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
+        return await CallAsync(http, baseAddress, request, errorMapper, 0, static (response, _, t) => OpenStreamAsync(response, t), ct)
+            .ConfigureAwait(false);
+    }
+
+    private static async Task<Stream> OpenStreamAsync(HttpResponseMessage response, CancellationToken ct)
+    {
         try
         {
             var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
@@ -260,12 +283,7 @@ public static class ConnectorHttp
             readError = ex;
         }
 
-        var headers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in response.Headers.Concat(response.Content.Headers))
-        {
-            headers[header.Key] = header.Value.ToArray();
-        }
-
+        var headers = ConnectorResponse.CopyHeaders(response);
         var requestMessage = response.RequestMessage;
         return new ConnectorApiException(
             (int)response.StatusCode,
@@ -276,6 +294,25 @@ public static class ConnectorHttp
             headers,
             readError
         );
+    }
+
+    /// <summary>
+    /// The one send path of the typed methods: <paramref name="read"/> receives the success response and owns it.
+    /// </summary>
+    private static async Task<TResult> CallAsync<TState, TResult>(
+        HttpClient http,
+        Uri baseAddress,
+        ConnectorRequest request,
+        Func<ConnectorApiException, ConnectorApiException?>? errorMapper,
+        TState state,
+        Func<HttpResponseMessage, TState, CancellationToken, Task<TResult>> read,
+        CancellationToken ct
+    )
+    {
+        // The call's deadline (ConnectorCallOptions.Timeout) is kept by the connection's resilience handler, which also
+        // bounds reading the body.
+        var response = await SendCoreAsync(http, baseAddress, request, errorMapper, ct).ConfigureAwait(false);
+        return await read(response, state, ct).ConfigureAwait(false);
     }
 
     private static async Task<HttpResponseMessage> SendCoreAsync(
@@ -347,6 +384,19 @@ public static class ConnectorHttp
         }
 
         return Encoding.UTF8;
+    }
+
+    internal static bool IsBlank(byte[] body)
+    {
+        foreach (var b in body)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Passes a response body through, noting whether anything but JSON whitespace went by.</summary>

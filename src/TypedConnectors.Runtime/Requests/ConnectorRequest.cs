@@ -457,6 +457,11 @@ public sealed class ConnectorRequest
 
         // An operation served elsewhere (OpenAPI operation-level servers) carries an absolute URL from the definition:
         // it replaces the base address instead of being appended to it.
+        if (PageTarget is { } target)
+        {
+            return BuildMessage(target);
+        }
+
         var absolute = IsAbsoluteHttpUrl(_path);
         StringBuilder uri;
         if (absolute)
@@ -494,7 +499,64 @@ public sealed class ConnectorRequest
             uri.Append('?').AppendJoin('&', query);
         }
 
-        var message = new HttpRequestMessage(Method, new Uri(uri.ToString(), UriKind.Absolute));
+        return BuildMessage(new Uri(uri.ToString(), UriKind.Absolute));
+    }
+
+    /// <summary>The URL of the next page as the server named it (a next link); replaces path and query when set.</summary>
+    internal Uri? PageTarget { get; set; }
+
+    /// <summary>Sets a paging parameter, replacing the value the caller gave: a query parameter, or a JSON body field.</summary>
+    internal void SetPageParameter(string name, string value, bool inBody, bool isNumber)
+    {
+        if (inBody)
+        {
+            var json = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(json))
+            {
+                if (
+                    isNumber
+                    && decimal.TryParse(
+                        value,
+                        System.Globalization.NumberStyles.Float,
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        out var number
+                    )
+                )
+                {
+                    writer.WriteNumberValue(number);
+                }
+                else
+                {
+                    writer.WriteStringValue(value);
+                }
+            }
+
+            AddJsonField(name, json.WrittenSpan.ToArray());
+            return;
+        }
+
+        var prefix = Uri.EscapeDataString(name) + "=";
+        _query.RemoveAll(q => q.StartsWith(prefix, StringComparison.Ordinal));
+        Query(name, value);
+    }
+
+    /// <summary>The value of a paging parameter as the caller gave it, or null.</summary>
+    internal string? PageParameter(string name, bool inBody)
+    {
+        if (inBody)
+        {
+            var field = _jsonFields?.FirstOrDefault(f => string.Equals(f.Key, name, StringComparison.Ordinal)).Value;
+            return field is null ? null : Encoding.UTF8.GetString(field).Trim('"');
+        }
+
+        var prefix = Uri.EscapeDataString(name) + "=";
+        var entry = _query.FirstOrDefault(q => q.StartsWith(prefix, StringComparison.Ordinal));
+        return entry is null ? null : Uri.UnescapeDataString(entry[prefix.Length..]);
+    }
+
+    private HttpRequestMessage BuildMessage(Uri target)
+    {
+        var message = new HttpRequestMessage(Method, target);
         new OperationInfo(OperationId, PathTemplate, IdempotencyKeyHeader).AttachTo(message);
         if (Auth is not null)
         {

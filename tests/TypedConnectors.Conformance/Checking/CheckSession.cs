@@ -572,6 +572,8 @@ internal sealed class CheckSession(
     {
         var name = Json.Norm(method.Method.Name);
         name = name.EndsWith("async", StringComparison.Ordinal) ? name[..^5] : name;
+        // The raw-response twin sends what its operation sends.
+        name = IsResponseTwin(method.Method) && name.EndsWith("withresponse", StringComparison.Ordinal) ? name[..^12] : name;
         if (definition.IsProxy)
         {
             var verb = name == "send" ? "get" : name;
@@ -596,6 +598,10 @@ internal sealed class CheckSession(
             .ToList();
         return synthesised.Count == 1 ? synthesised[0] : null;
     }
+
+    /// <summary>A <c>…WithResponseAsync</c> method: its task's result is a ConnectorResponse.</summary>
+    private static bool IsResponseTwin(MethodInfo method) =>
+        method.ReturnType.IsGenericType && typeof(ConnectorResponse).IsAssignableFrom(method.ReturnType.GetGenericArguments()[0]);
 
     private async Task CheckMethodAsync(ClientMethod method, List<ConnectionUnderTest> connections)
     {
@@ -733,6 +739,12 @@ internal sealed class CheckSession(
     {
         /// <summary>The text of each scalar string or number argument, by normalised parameter name.</summary>
         public IReadOnlyDictionary<string, string> Scalars { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        /// <summary>The status a raw-response twin reported, and the status the server answered with.</summary>
+        public (int Reported, int Answered)? RawStatus { get; init; }
+
+        /// <summary>The value of the header the call's ConnectorCallOptions asked for, when it was given options.</summary>
+        public string? OptionsHeader { get; init; }
     }
 
     private async Task<CallOutcome> CallAsync(
@@ -749,7 +761,15 @@ internal sealed class CheckSession(
         RouteMatch? match = null;
         string? unmatched = null;
         var usedExample = false;
+        var answered = 0;
         _answer = request =>
+        {
+            var canned = AnswerFor(request);
+            answered = answered == 0 ? canned.Status : answered;
+            return canned;
+        };
+
+        CannedResponse AnswerFor(RecordedRequest request)
         {
             var (relative, ownServer) = Relative(request);
             var m = relative is null ? null : _router.Match(request.Method, relative, request.RawQuery, op);
@@ -791,7 +811,7 @@ internal sealed class CheckSession(
             return success is null
                 ? new CannedResponse(200, null, Array.Empty<byte>())
                 : Answer(SuccessStatus(success), success, useExamples);
-        };
+        }
 
         var target =
             (op?.OwnServer is not null || redirect ? connection.RedirectingClient : connection.Client) is var t
@@ -863,6 +883,13 @@ internal sealed class CheckSession(
 #pragma warning restore CA1031
         {
             failure = e;
+        }
+
+        (int, int)? rawStatus = null;
+        if (result is ConnectorResponse raw)
+        {
+            rawStatus = (raw.StatusCode, answered);
+            result = raw.GetType().GetProperty(nameof(ConnectorResponse<int>.Body))?.GetValue(raw);
         }
 
         if (result is Stream stream)
@@ -937,7 +964,12 @@ internal sealed class CheckSession(
             }
         }
 
-        return new CallOutcome(requests, match, failure, result, schemaObject, unmatched, timeout, usedExample) { Scalars = scalars };
+        return new CallOutcome(requests, match, failure, result, schemaObject, unmatched, timeout, usedExample)
+        {
+            Scalars = scalars,
+            RawStatus = rawStatus,
+            OptionsHeader = arguments.OfType<ConnectorCallOptions>().FirstOrDefault()?.Headers[OptionsHeaderName],
+        };
     }
 
     private RouteMatch? RefusedRequest(ConnectorConfigurationException refused, DefOperation? op)
@@ -1048,6 +1080,13 @@ internal sealed class CheckSession(
             if (p.ParameterType == typeof(CancellationToken))
             {
                 values[i] = CancellationToken.None;
+                continue;
+            }
+
+            if (p.ParameterType == typeof(ConnectorCallOptions))
+            {
+                // With every argument, one header through the call's options: it must reach the server.
+                values[i] = requiredOnly ? null : new ConnectorCallOptions { Headers = { [OptionsHeaderName] = Random() } };
                 continue;
             }
 
@@ -1185,7 +1224,12 @@ internal sealed class CheckSession(
                 _reachedBy[match.Operation] = set = new HashSet<string>(StringComparer.Ordinal);
             }
 
-            set.Add(method.Path);
+            // An operation's raw-response twin is the same operation, not a second method sending it.
+            set.Add(
+                IsResponseTwin(method.Method) && method.Path.EndsWith("WithResponseAsync", StringComparison.Ordinal)
+                    ? method.Path[..^"WithResponseAsync".Length] + "Async"
+                    : method.Path
+            );
         }
 
         if (outcome.UnmatchedPath is { } path)
@@ -1294,6 +1338,30 @@ internal sealed class CheckSession(
         CheckBody(op, label, request, requiredOnly, call);
         CheckCredentials(op, connection, request, expectation, call);
         CheckResponse(op, label, outcome, error, call);
+        CheckRawResponse(op, label, request, outcome, call);
+    }
+
+    private const string OptionsHeaderName = "X-Conformance-Call";
+
+    /// <summary>
+    /// The per-call options' header arrives on the request; a raw-response twin reports the status the server answered.
+    /// </summary>
+    private void CheckRawResponse(DefOperation op, string label, RecordedRequest request, CallOutcome outcome, string call)
+    {
+        if (outcome.OptionsHeader is { } expected && request.Header(OptionsHeaderName) != expected)
+        {
+            Fail(op, label, "call-options", "the header of the call's ConnectorCallOptions did not reach the server (" + call + ")");
+        }
+
+        if (outcome.Error is null && outcome.RawStatus is var (reported, answered) && reported != answered)
+        {
+            Fail(
+                op,
+                label,
+                "raw-response",
+                "the ConnectorResponse reports status " + reported + " but the server answered " + answered + " (" + call + ")"
+            );
+        }
     }
 
     /// <summary>

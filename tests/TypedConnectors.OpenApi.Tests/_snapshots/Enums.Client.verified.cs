@@ -14,9 +14,21 @@ namespace TestApp.Enums
         /// </summary>
         /// <param name="state">The 'state' query parameter.</param>
         /// <param name="priority">The 'priority' query parameter.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
-        global::System.Threading.Tasks.Task ListOrdersAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::System.Threading.CancellationToken cancellationToken = default);
+        global::System.Threading.Tasks.Task ListOrdersAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
+
+        /// <summary>
+        /// GET /orders
+        /// </summary>
+        /// <param name="state">The 'state' query parameter.</param>
+        /// <param name="priority">The 'priority' query parameter.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <returns>The response's status code, headers and rate-limit state.</returns>
+        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> ListOrdersWithResponseAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
     }
 
     /// <summary>
@@ -44,12 +56,20 @@ namespace TestApp.Enums
         public EnumsClient(EnumsConnection connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task ListOrdersAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task ListOrdersAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestListOrdersAsync(state, priority, options), cancellationToken);
+
+        /// <inheritdoc/>
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> ListOrdersWithResponseAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestListOrdersAsync(state, priority, options), null, cancellationToken);
+
+        private global::TypedConnectors.ConnectorRequest __RequestListOrdersAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
             var __request = new global::TypedConnectors.ConnectorRequest("GET", "/orders") { OperationId = "listOrders" };
             __request.Query("state", global::TestApp.Enums.EnumsJson.ToWire(state));
             __request.Query("priority", (priority is { } __p_priority ? global::TypedConnectors.ConnectorFormat.ToString((long)__p_priority) : null));
-            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
+            __request.CallOptions = options;
+            return __request;
         }
     }
 

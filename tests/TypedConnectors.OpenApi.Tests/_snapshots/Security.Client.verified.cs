@@ -12,9 +12,19 @@ namespace TestApp.Secure
         /// <summary>
         /// GET /me
         /// </summary>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
-        global::System.Threading.Tasks.Task GetMeAsync(global::System.Threading.CancellationToken cancellationToken = default);
+        global::System.Threading.Tasks.Task GetMeAsync(global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
+
+        /// <summary>
+        /// GET /me
+        /// </summary>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <returns>The response's status code, headers and rate-limit state.</returns>
+        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> GetMeWithResponseAsync(global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
     }
 
     /// <summary>
@@ -52,11 +62,19 @@ namespace TestApp.Secure
         private static readonly global::TypedConnectors.OperationAuth __authGetMeAsync = global::TypedConnectors.OperationAuth.OneOf("oauth");
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task GetMeAsync(global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task GetMeAsync(global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestGetMeAsync(options), cancellationToken);
+
+        /// <inheritdoc/>
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> GetMeWithResponseAsync(global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestGetMeAsync(options), null, cancellationToken);
+
+        private global::TypedConnectors.ConnectorRequest __RequestGetMeAsync(global::TypedConnectors.ConnectorCallOptions? options = null)
         {
             var __request = new global::TypedConnectors.ConnectorRequest("GET", "/me") { OperationId = "getMe" };
             __request.Auth = __authGetMeAsync;
-            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
+            __request.CallOptions = options;
+            return __request;
         }
     }
 

@@ -125,6 +125,7 @@ internal static partial class CanonicalReader
             Deprecated = context.Bool(obj, "deprecated") ?? false,
             AuthMethods = auth.ToImmutable(),
             Anonymous = anonymous,
+            Pagination = obj.Get("pagination") is { } paging ? PaginationReader.Read(context, paging, pointer + "/pagination") : null,
             Pointer = pointer,
         };
         return name is null || method is null || path is null ? null : operation;

@@ -95,6 +95,7 @@ internal static partial class CanonicalReader
         "group",
         "deprecated",
         "auth",
+        "pagination",
     };
 
     internal static readonly string[] ParameterKeys =
@@ -148,6 +149,7 @@ internal static partial class CanonicalReader
             ["endpoint"] = EndpointKeys,
             ["rate_limit"] = RateLimitKeys,
             ["operations"] = OpenApi.OpenApiOverlay.OperationKeys,
+            ["pagination"] = PaginationReader.Keys,
         };
 
     internal static readonly (string, ConnectorKind)[] ConnectorKinds =

@@ -160,6 +160,9 @@ internal sealed class OpenApiOperations
             Anonymous = auth.Anonymous,
             AuthOptional = auth.Optional,
             UnsupportedAuth = auth.Unsupported,
+            Pagination = document.Get(obj, "x-pagination") is { } declared and not DocScalar { Kind: ScalarKind.Boolean }
+                ? PaginationReader.Read(document.Context, declared, site.Pointer + "/x-pagination")
+                : null,
             Pointer = site.Pointer,
         };
     }

@@ -25,7 +25,7 @@ namespace TypedConnectors.Generator.Reading.OpenApi;
 /// </remarks>
 internal static class OpenApiOverlay
 {
-    internal static readonly string[] OperationKeys = { "include", "exclude", "rename" };
+    internal static readonly string[] OperationKeys = { "include", "exclude", "rename", "pagination" };
 
     public static ConnectorSpec? Apply(ConnectorSpec connector, DocContext context, DocObject root, List<ValidationUnit> toValidate)
     {
@@ -247,7 +247,31 @@ internal static class OpenApiOverlay
             }
         }
 
+        var paginators = new Dictionary<string, PaginationSpec>(StringComparer.Ordinal);
+        if (context.Object(overlay, "pagination") is { } pagination)
+        {
+            foreach (var property in pagination.Properties)
+            {
+                if (!operations.Any(o => o.Name == property.Name))
+                {
+                    context.ReportKey(
+                        DiagnosticDescriptors.OpenApiWarning,
+                        property,
+                        "the document has no operation '" + property.Name + "' to paginate" + Suggestion(property.Name, operations)
+                    );
+                    continue;
+                }
+
+                var pointer = "/operations/pagination/" + property.Name.Replace("~", "~0").Replace("/", "~1");
+                if (PaginationReader.Read(context, property.Value, pointer) is { } paginator)
+                {
+                    paginators[property.Name] = paginator;
+                }
+            }
+        }
+
         return operations
+            .Select(o => paginators.TryGetValue(o.Name, out var paginator) ? o with { Pagination = paginator } : o)
             .Where(o => include is null || include.Any(p => p.IsMatch(o)))
             .Where(o => exclude is null || !exclude.Any(p => p.IsMatch(o)))
             .Select(o => renames.TryGetValue(o.Name, out var name) ? o with { Name = name } : o)

@@ -88,6 +88,7 @@ internal static class OpenApiReader
         var operations = new OpenApiOperations(openApi, schemas, connection, auth.Select(a => a.Key)).Read();
         var (authMethods, boundOperations) = CredentialHeaderPromotion.Apply(auth, operations);
         var types = schemas.Finish();
+        boundOperations = PaginationInference.Apply(boundOperations, types, context);
 
         // After our own reading, so that references we resolve are not reported as Microsoft.OpenApi's "missing" ones.
         MicrosoftOpenApiCheck.Run(openApi);
