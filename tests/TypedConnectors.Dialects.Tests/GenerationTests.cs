@@ -97,7 +97,7 @@ public class GenerationTests
             StringComparison.Ordinal
         );
         Assert.Empty(run.CompileDiagnostics);
-        var source = Assert.Single(run.Sources).SourceText.ToString();
+        var source = Assert.Single(run.Sources, s => s.HintName.EndsWith(".Client.g.cs", StringComparison.Ordinal)).SourceText.ToString();
         Assert.Contains("GetAsync<TResponse>(", source, StringComparison.Ordinal);
         Assert.DoesNotContain("ModelContextProtocol", source, StringComparison.Ordinal);
     }
@@ -301,7 +301,7 @@ public class GenerationTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileDiagnostics);
         Assert.Contains(
-            "ExportAsync(string first, string second = \"3\", global::System.Threading.CancellationToken cancellationToken = default)",
+            "ExportAsync(string first, string second = \"3\", global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)",
             run.AllSources,
             StringComparison.Ordinal
         );

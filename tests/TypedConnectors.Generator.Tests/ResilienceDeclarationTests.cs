@@ -73,7 +73,7 @@ public class ResilienceDeclarationTests
         var run = Run();
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
-        var shop = run.Source("Shop");
+        var shop = run.Source("ShopClient.Client");
         Assert.Contains(
             "new global::TypedConnectors.ConnectorRequest(\"POST\", \"/orders\") { OperationId = \"create_order\", IdempotencyKeyHeader = \"Idempotency-Key\" };",
             shop,
@@ -90,7 +90,7 @@ public class ResilienceDeclarationTests
             StringComparison.Ordinal
         );
 
-        var payments = run.Source("Payments");
+        var payments = run.Source("PaymentsClient.Client");
         Assert.Contains(
             "{ OperationId = \"createCharge\", IdempotencyKeyHeader = \"Idempotency-Key\" }",
             payments,

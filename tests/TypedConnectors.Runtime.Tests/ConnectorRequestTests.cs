@@ -436,7 +436,7 @@ public sealed class ConnectorHttpTests : IAsyncLifetime
         var echo = await ConnectorHttp.SendAsync<Echo>(_client, _base, request, CancellationToken.None);
         Assert.StartsWith("multipart/form-data", echo.ContentType, StringComparison.Ordinal);
         Assert.Contains("file-content", echo.Body, StringComparison.Ordinal);
-        Assert.Contains("filename=r.txt", echo.Body, StringComparison.Ordinal);
+        Assert.Contains("filename=\"r.txt\"", echo.Body, StringComparison.Ordinal);
         Assert.Contains("Report", echo.Body, StringComparison.Ordinal);
     }
 
