@@ -93,6 +93,7 @@ namespace TestApp.Files
             var __request = new global::TypedConnectors.ConnectorRequest("POST", "/tokens");
             if (body is { } __body)
             {
+                __request.FormBody();
                 __request.FormField("grant_type", __body.GrantType);
                 __request.FormField("scope", __body.Scope);
             }
