@@ -139,6 +139,7 @@ public sealed class PetstoreEndToEndTests
         Assert.Equal("POST", request.Method);
         Assert.Equal("/v1/pets/42/photo", request.Path);
         Assert.StartsWith("multipart/form-data", request.ContentType, StringComparison.Ordinal);
+        // RFC 7578: the field name as a quoted string.
         Assert.Contains("name=\"file\"", request.Body, StringComparison.Ordinal);
         Assert.Contains("PHOTO", request.Body, StringComparison.Ordinal);
         Assert.Contains("name=\"caption\"", request.Body, StringComparison.Ordinal);

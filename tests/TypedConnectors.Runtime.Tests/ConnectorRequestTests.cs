@@ -436,8 +436,47 @@ public sealed class ConnectorHttpTests : IAsyncLifetime
         var echo = await ConnectorHttp.SendAsync<Echo>(_client, _base, request, CancellationToken.None);
         Assert.StartsWith("multipart/form-data", echo.ContentType, StringComparison.Ordinal);
         Assert.Contains("file-content", echo.Body, StringComparison.Ordinal);
-        Assert.Contains("filename=\"r.txt\"", echo.Body, StringComparison.Ordinal);
+        Assert.Contains("form-data; name=\"file\"; filename=\"r.txt\"", echo.Body, StringComparison.Ordinal);
         Assert.Contains("Report", echo.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("é", "é")]
+    [InlineData("名前", "名前")]
+    [InlineData(" ", " ")]
+    [InlineData("q\"uote", "q%22uote")]
+    [InlineData("line\r\nbreak", "line%0D%0Abreak")]
+    public async Task Multipart_field_names_go_as_RFC_7578_quoted_UTF8(string name, string written)
+    {
+        // MultipartFormDataContent writes non-ASCII names as RFC 2047 words (=?utf-8?B?...?=) and refuses blank ones.
+        var request = new ConnectorRequest("POST", "echo");
+        request.MultipartField(name, "v");
+        var echo = await ConnectorHttp.SendAsync<Echo>(_client, _base, request, CancellationToken.None);
+        Assert.Contains("Content-Disposition: form-data; name=\"" + written + "\"\r\n", echo.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("=?utf-8?", echo.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Form_files_go_as_their_percent_encoded_bytes_and_again_on_a_retry()
+    {
+        var request = new ConnectorRequest("POST", "echo");
+        request.FormField("a b", "c&d");
+        using var file = new MemoryStream(new byte[] { 0x00, 0x41, 0xFF, 0x20 });
+        request.FormFile("file", file);
+        var first = await ConnectorHttp.SendAsync<Echo>(_client, _base, request, CancellationToken.None);
+        Assert.Equal("application/x-www-form-urlencoded", first.ContentType);
+        Assert.Equal("a+b=c%26d&file=%00A%FF+", first.Body);
+        Assert.Equal(0, file.Position);
+    }
+
+    [Fact]
+    public async Task An_empty_form_body_is_sent_with_its_media_type()
+    {
+        var request = new ConnectorRequest("POST", "echo");
+        request.FormBody();
+        var echo = await ConnectorHttp.SendAsync<Echo>(_client, _base, request, CancellationToken.None);
+        Assert.Equal("application/x-www-form-urlencoded", echo.ContentType);
+        Assert.Equal("", echo.Body);
     }
 
     [Fact]
