@@ -180,6 +180,31 @@ public sealed class HostileResponseTests(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task An_event_stream_is_open_ended_and_not_bounded_by_the_body_limit()
+    {
+        _server.Then(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            var line = System.Text.Encoding.UTF8.GetBytes("data: " + new string('x', 1000) + "\n\n");
+            for (var i = 0; i < 2 * Limit / line.Length; i++)
+            {
+                await context.Response.Body.WriteAsync(line);
+            }
+        });
+        using var connection = Connection();
+        using var client = connection.CreateHttpClient();
+        await using var stream = await ConnectorHttp.SendForStreamAsync(
+            client,
+            Base,
+            new ConnectorRequest("GET", "events"),
+            CancellationToken.None
+        );
+        var counting = new MemoryStream();
+        await stream.CopyToAsync(counting);
+        Assert.True(counting.Length > Limit);
+    }
+
+    [Fact]
     public async Task An_endless_error_body_is_cut_at_the_kept_length()
     {
         _server.Then(async context =>

@@ -214,8 +214,12 @@ internal sealed class ResilienceCore
         }
 
         Finish(state, start, response, null);
-        if (_settings.MaxResponseBytes == long.MaxValue && !deadline.Token.CanBeCanceled)
+        if (
+            (_settings.MaxResponseBytes == long.MaxValue && !deadline.Token.CanBeCanceled)
+            || string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase)
+        )
         {
+            // An event stream (MCP's, say) is open-ended by design: the deadline and the size limit end at its headers.
             deadline.Dispose();
         }
         else
