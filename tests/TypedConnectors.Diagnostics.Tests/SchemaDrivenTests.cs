@@ -48,6 +48,8 @@ public class SchemaDrivenTests
           "account_fields": [ { "field_name": "account_id" } ],
           "rate_limit": { "$comment": "c", "requests": 10, "per": "minute" },
           "max_concurrency": 2,
+          "idempotency_key_header": "Idempotency-Key",
+          "rate_limit_headers": { "remaining": "X-Calls-Left", "reset": "X-Calls-Reset-In" },
           "headers": [ { "$comment": "c", "name": "Accept", "value": "application/json" } ],
           "types": {
             "Contact": { "$comment": "c", "type": "object", "title": "Contact", "description": "A contact.", "required": [ "id" ], "nullable": false,
