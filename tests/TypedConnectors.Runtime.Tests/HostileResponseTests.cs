@@ -205,6 +205,28 @@ public sealed class HostileResponseTests(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task An_error_body_declared_over_the_limit_still_reports_the_status()
+    {
+        _server.Then(async context =>
+        {
+            context.Response.StatusCode = 422;
+            context.Response.ContentLength = 8 * Limit;
+            try
+            {
+                await context.Response.Body.WriteAsync(new byte[64 * 1024], context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionAbortedException) { }
+        });
+        using var connection = Connection();
+        using var client = connection.CreateHttpClient();
+        var ex = await Assert.ThrowsAsync<ConnectorApiException>(() =>
+            ConnectorHttp.SendAsync(client, Base, new ConnectorRequest("GET", "invalid"), CancellationToken.None)
+        );
+        Assert.Equal(422, ex.StatusCode);
+        Assert.IsType<ConnectorResponseException>(ex.InnerException);
+    }
+
+    [Fact]
     public async Task An_endless_error_body_is_cut_at_the_kept_length()
     {
         _server.Then(async context =>
