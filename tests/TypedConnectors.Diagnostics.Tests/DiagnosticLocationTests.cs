@@ -793,6 +793,40 @@ public class DiagnosticLocationTests
     }
 
     [Fact]
+    public void TC0022_idempotency_key_header_with_a_colon()
+    {
+        Expect.Diagnostic(
+            """
+            {
+              "format_version": 1,
+              "name": "Acme CRM",
+              "base_url": "https://api.acme.com/v2",
+              "idempotency_key_header": [|"Idempotency:Key"|]
+            }
+            """,
+            "TC0022",
+            Error
+        );
+    }
+
+    [Fact]
+    public void TC0022_rate_limit_reset_header_with_a_space()
+    {
+        Expect.Diagnostic(
+            """
+            {
+              "format_version": 1,
+              "name": "Acme CRM",
+              "base_url": "https://api.acme.com/v2",
+              "rate_limit_headers": { "remaining": "X-Left", "reset": [|"X Reset"|] }
+            }
+            """,
+            "TC0022",
+            Error
+        );
+    }
+
+    [Fact]
     public void TC0023_unknown_filter_in_a_body_template_points_inside_the_escaped_string()
     {
         var found = Expect.Diagnostic(

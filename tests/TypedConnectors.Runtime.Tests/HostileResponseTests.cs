@@ -180,6 +180,53 @@ public sealed class HostileResponseTests(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task An_event_stream_is_open_ended_and_not_bounded_by_the_body_limit()
+    {
+        _server.Then(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            var line = System.Text.Encoding.UTF8.GetBytes("data: " + new string('x', 1000) + "\n\n");
+            for (var i = 0; i < 2 * Limit / line.Length; i++)
+            {
+                await context.Response.Body.WriteAsync(line);
+            }
+        });
+        using var connection = Connection();
+        using var client = connection.CreateHttpClient();
+        await using var stream = await ConnectorHttp.SendForStreamAsync(
+            client,
+            Base,
+            new ConnectorRequest("GET", "events"),
+            CancellationToken.None
+        );
+        var counting = new MemoryStream();
+        await stream.CopyToAsync(counting);
+        Assert.True(counting.Length > Limit);
+    }
+
+    [Fact]
+    public async Task An_error_body_declared_over_the_limit_still_reports_the_status()
+    {
+        _server.Then(async context =>
+        {
+            context.Response.StatusCode = 422;
+            context.Response.ContentLength = 8 * Limit;
+            try
+            {
+                await context.Response.Body.WriteAsync(new byte[64 * 1024], context.RequestAborted);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or ConnectionAbortedException) { }
+        });
+        using var connection = Connection();
+        using var client = connection.CreateHttpClient();
+        var ex = await Assert.ThrowsAsync<ConnectorApiException>(() =>
+            ConnectorHttp.SendAsync(client, Base, new ConnectorRequest("GET", "invalid"), CancellationToken.None)
+        );
+        Assert.Equal(422, ex.StatusCode);
+        Assert.IsType<ConnectorResponseException>(ex.InnerException);
+    }
+
+    [Fact]
     public async Task An_endless_error_body_is_cut_at_the_kept_length()
     {
         _server.Then(async context =>

@@ -277,7 +277,7 @@ public static partial class ConnectorHttp
         {
             body = await ReadTruncatedAsync(response.Content, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or DecoderFallbackException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or DecoderFallbackException or ConnectorResponseException)
         {
             // The status code is the real news; a body that cannot be read is attached as the cause, not thrown instead.
             readError = ex;

@@ -153,6 +153,14 @@ internal sealed class ResilienceCore
         }
 
         var keyed = ApplyIdempotencyKey(request, operation, options);
+
+        // Byte-array content (JSON, text, form) and seekable caller streams can be sent again as they are; anything
+        // else may be a one-shot stream.
+        if (maxRetries > 0 && request.Content is not (null or ByteArrayContent or CallerStreamContent { IsRewindable: true }))
+        {
+            await request.Content.LoadIntoBufferAsync().ConfigureAwait(false);
+        }
+
         var activity = StartActivity(request, operation);
         var state = new CallState
         {
@@ -162,13 +170,6 @@ internal sealed class ResilienceCore
             Tags = CallTags(request, operation),
         };
         state.AttachTo(request);
-
-        // Byte-array content (JSON, text, form) and seekable caller streams can be sent again as they are; anything
-        // else may be a one-shot stream.
-        if (maxRetries > 0 && request.Content is not (null or ByteArrayContent or CallerStreamContent { IsRewindable: true }))
-        {
-            await request.Content.LoadIntoBufferAsync().ConfigureAwait(false);
-        }
 
         var name = operation?.OperationId ?? request.Method.Method + " " + (operation?.UrlTemplate ?? Log.Redact(request.RequestUri));
         var deadline = new CallDeadline(timeout, _settings.TimeProvider, _settings.Slug, name);
@@ -214,8 +215,12 @@ internal sealed class ResilienceCore
         }
 
         Finish(state, start, response, null);
-        if (_settings.MaxResponseBytes == long.MaxValue && !deadline.Token.CanBeCanceled)
+        if (
+            (_settings.MaxResponseBytes == long.MaxValue && !deadline.Token.CanBeCanceled)
+            || string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase)
+        )
         {
+            // An event stream (MCP's, say) is open-ended by design: the deadline and the size limit end at its headers.
             deadline.Dispose();
         }
         else

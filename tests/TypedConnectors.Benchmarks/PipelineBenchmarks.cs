@@ -1,0 +1,58 @@
+using System.Net;
+using BenchmarkDotNet.Attributes;
+
+namespace TypedConnectors.Benchmarks;
+
+/// <summary>
+/// What the connection's pipeline (resilience step on Polly.Core with its deadline, idempotency check, pause, bounded
+/// body and span; redirects; limits; attempt timeout) costs per call over sending straight to the inner handler.
+/// </summary>
+[MemoryDiagnoser]
+public class PipelineBenchmarks
+{
+    private static readonly Uri Target = new("http://127.0.0.1:1/api/items");
+    private HttpMessageInvoker _bare = null!;
+    private HttpMessageInvoker _pipeline = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _bare = new HttpMessageInvoker(new StubHandler());
+        _pipeline = new HttpMessageInvoker(new BenchConnection().CreateHandler(new StubHandler()));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _bare.Dispose();
+        _pipeline.Dispose();
+    }
+
+    [Benchmark(Baseline = true, Description = "inner handler only")]
+    public Task<int> Bare() => SendAsync(_bare);
+
+    [Benchmark(Description = "connection pipeline")]
+    public Task<int> Pipeline() => SendAsync(_pipeline);
+
+    private static async Task<int> SendAsync(HttpMessageInvoker invoker)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Target);
+        using var response = await invoker.SendAsync(request, CancellationToken.None).ConfigureAwait(false);
+        var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+        return (int)response.StatusCode + body.Length;
+    }
+
+    private sealed class StubHandler : HttpMessageHandler
+    {
+        private static readonly byte[] Body = "{\"id\":1}"u8.ToArray();
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Body), RequestMessage = request });
+    }
+}
+
+[Connector("bench", BaseUrl = "http://127.0.0.1:1/api")]
+internal sealed class BenchClient;
+
+internal sealed class BenchConnection()
+    : ConnectorConnection(typeof(BenchClient), "", new Dictionary<string, string?>(), [], new ConnectorConnectionOptions());
