@@ -88,6 +88,11 @@ internal sealed partial class ConnectorEmitter
         }
 
         EmitBody(writer, operation);
+        if (AcceptFor(operation.Response.Kind) is { } accept)
+        {
+            writer.Line("__request.Accept = " + Literals.String(accept) + ";");
+        }
+
         var send = operation.Response.Kind switch
         {
             ResponseKind.None => "SendAsync",

@@ -30,6 +30,7 @@ public abstract class ConnectorConnection : IDisposable
     private readonly int _maxRetries;
     private readonly TimeSpan _maxRetryDelay;
     private readonly TimeSpan _attemptTimeout;
+    private readonly string? _userAgent;
     private readonly ILogger? _logger;
     private readonly ConcurrencyLimiter? _concurrencyLimiter;
     private readonly RateLimiter? _sharedConcurrencyLimiter;
@@ -97,6 +98,7 @@ public abstract class ConnectorConnection : IDisposable
         _maxRetries = options.MaxRetries;
         _maxRetryDelay = options.MaxRetryDelay;
         _attemptTimeout = options.AttemptTimeout;
+        _userAgent = string.IsNullOrEmpty(options.UserAgent) ? null : options.UserAgent;
         _logger = options.Logger;
         _authHandlerFactories = authHandlerFactory is null
             ? options.AuthHandlerFactories.ToArray()
@@ -306,7 +308,7 @@ public abstract class ConnectorConnection : IDisposable
 
     internal HttpMessageHandler BuildChain(HttpMessageHandler innermost)
     {
-        var transport = new TransportHandler(_logger, _timeProvider, _attemptTimeout) { InnerHandler = innermost };
+        var transport = new TransportHandler(_logger, _timeProvider, _attemptTimeout, _userAgent) { InnerHandler = innermost };
 
         // The rate permit is taken last, right before the request goes out: a permit taken earlier and then held while
         // waiting for a concurrency slot or an OAuth renewal would let requests bunch up, and the API, which counts

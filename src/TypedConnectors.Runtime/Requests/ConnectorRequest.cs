@@ -140,6 +140,9 @@ public sealed class ConnectorRequest
     /// <summary>The caller's settings for this call; its headers are sent and handlers read the rest from the message.</summary>
     public ConnectorCallOptions? CallOptions { get; set; }
 
+    /// <summary>The <c>Accept</c> header the operation's responses call for, sent unless a header of the request sets one.</summary>
+    public string? Accept { get; set; }
+
     /// <summary>Sets a path placeholder's value, percent-escaped so it stays one path segment.</summary>
     /// <param name="name">The placeholder name.</param>
     /// <param name="value">The value; must not be empty, <c>.</c> or <c>..</c>, which would change the path after normalisation.</param>
@@ -509,6 +512,11 @@ public sealed class ConnectorRequest
                         HeaderValidation.Set(message, name, value);
                     }
                 }
+            }
+
+            if (Accept is not null && !message.Headers.NonValidated.Contains("Accept"))
+            {
+                message.Headers.TryAddWithoutValidation("Accept", Accept);
             }
 
             return message;

@@ -98,6 +98,7 @@ namespace TestApp.Acme
             __request.Header("Accept", "application/json");
             __request.PathParameter("customer_id", global::TypedConnectors.ConnectorFormat.ToString(customerId));
             __request.Query("include", (include is { } __p_include ? global::TestApp.Acme.AcmeJson.ToWire(__p_include) : null));
+            __request.Accept = "application/json";
             return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, global::TestApp.Acme.AcmeJson.CustomerTypeInfo, errorMapper: null, cancellationToken);
         }
 
@@ -109,6 +110,7 @@ namespace TestApp.Acme
             __request.Query("limit", global::TypedConnectors.ConnectorFormat.ToString(limit));
             __request.QueryValues("status", status, global::TypedConnectors.ParameterStyle.Form, explode: false);
             __request.Header("X-Request-Id", xRequestId);
+            __request.Accept = "application/json";
             return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, global::TestApp.Acme.AcmeJson.ListOfCustomerTypeInfo, errorMapper: null, cancellationToken);
         }
 
@@ -120,6 +122,7 @@ namespace TestApp.Acme
             var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers");
             __request.Header("Accept", "application/json");
             __request.JsonBody(body, global::TestApp.Acme.AcmeJson.CustomerTypeInfo);
+            __request.Accept = "application/json";
             return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, global::TestApp.Acme.AcmeJson.CustomerTypeInfo, errorMapper: null, cancellationToken);
         }
 

@@ -96,6 +96,7 @@ namespace TestApp.Files
                 __request.FormField("grant_type", __body.GrantType);
                 __request.FormField("scope", __body.Scope);
             }
+            __request.Accept = "application/json";
             return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, global::TestApp.Files.FilesJson.CreateTokenResponseTypeInfo, errorMapper: null, cancellationToken);
         }
 
@@ -104,6 +105,7 @@ namespace TestApp.Files
         {
             var __request = new global::TypedConnectors.ConnectorRequest("PUT", "/raw");
             if (body is not null) __request.RawBody(global::TypedConnectors.ConnectorContent.Stream(body, "application/octet-stream"));
+            __request.Accept = "text/plain, */*;q=0.5";
             return global::TypedConnectors.ConnectorHttp.SendForStringAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
         }
     }
