@@ -22,6 +22,21 @@ public class ConnectorRequestTests
     }
 
     [Fact]
+    public void The_accept_header_is_sent_unless_a_header_of_the_request_sets_one()
+    {
+        using var plain = new ConnectorRequest("GET", "/items") { Accept = "application/json" }.Build(Base);
+        Assert.Equal("application/json", plain.Headers.Accept.ToString());
+
+        var declared = new ConnectorRequest("GET", "/items") { Accept = "application/json" };
+        declared.Header("Accept", "application/vnd.api+json");
+        using var message = declared.Build(Base);
+        Assert.Equal("application/vnd.api+json", message.Headers.Accept.ToString());
+
+        using var none = new ConnectorRequest("GET", "/items").Build(Base);
+        Assert.Empty(none.Headers.Accept);
+    }
+
+    [Fact]
     public void Call_options_headers_replace_the_operations_own_and_travel_with_the_message()
     {
         var options = new ConnectorCallOptions { Timeout = TimeSpan.FromSeconds(5), IdempotencyKey = "key-1" };

@@ -211,6 +211,30 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.Found, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Requests_carry_the_default_user_agent_unless_the_request_or_the_options_set_another()
+    {
+        Assert.Matches(@"^TypedConnectors/\d+\.\d+\.\d+", ConnectorConnectionOptions.DefaultUserAgent);
+        using (var client = TestConnection.For<PlainClient>(_server, "none").CreateHttpClient())
+        {
+            Assert.Equal(
+                ConnectorConnectionOptions.DefaultUserAgent,
+                (await EchoServer.GetEchoAsync(client, "echo")).Headers["User-Agent"]
+            );
+            var own = new HttpRequestMessage(HttpMethod.Get, "echo");
+            own.Headers.TryAddWithoutValidation("User-Agent", "mine/1.0");
+            Assert.Equal("mine/1.0", (await EchoServer.GetEchoAsync(client, request: own)).Headers["User-Agent"]);
+        }
+
+        using (var custom = TestConnection.For<PlainClient>(_server, "none", options: new() { UserAgent = "app/2.0" }).CreateHttpClient())
+        {
+            Assert.Equal("app/2.0", (await EchoServer.GetEchoAsync(custom, "echo")).Headers["User-Agent"]);
+        }
+
+        using var none = TestConnection.For<PlainClient>(_server, "none", options: new() { UserAgent = null }).CreateHttpClient();
+        Assert.False((await EchoServer.GetEchoAsync(none, "echo")).Headers.ContainsKey("User-Agent"));
+    }
+
     private sealed class RecordingHandler : DelegatingHandler
     {
         public List<string> Authorizations { get; } = [];

@@ -193,6 +193,19 @@ internal sealed partial class ConnectorEmitter
         + typeParameter
         + "))";
 
+    /// <summary>
+    /// The <c>Accept</c> header for what the generated method reads: JSON for a typed response, text for a string. The
+    /// readers do not keep an operation's response media types, so a binary download (any type) and a bodiless response
+    /// send none.
+    /// </summary>
+    private static string? AcceptFor(ResponseKind kind) =>
+        kind switch
+        {
+            ResponseKind.None or ResponseKind.Stream => null,
+            ResponseKind.Text => "text/plain, */*;q=0.5",
+            _ => "application/json",
+        };
+
     /// <summary>The root of the polymorphic hierarchy <paramref name="type"/> belongs to, if any.</summary>
     private TypeSpec? PolymorphicRoot(TypeSpec type)
     {

@@ -96,6 +96,11 @@ internal sealed partial class ConnectorEmitter
         }
 
         EmitBody(writer, operation);
+        if (AcceptFor(operation.Response.Kind) is { } accept)
+        {
+            writer.Line("__request.Accept = " + Literals.String(accept) + ";");
+        }
+
         writer.Line("__request.CallOptions = options;");
         writer.Line("return __request;");
         writer.Close();

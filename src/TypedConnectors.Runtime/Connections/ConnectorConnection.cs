@@ -30,6 +30,7 @@ public abstract class ConnectorConnection : IDisposable
     private readonly TimeSpan _attemptTimeout;
     private readonly long _maxResponseBytes;
     private readonly ResilienceCore _resilience;
+    private readonly string? _userAgent;
     private readonly ILogger? _logger;
     private readonly ConcurrencyLimiter? _concurrencyLimiter;
     private readonly RateLimiter? _sharedConcurrencyLimiter;
@@ -106,6 +107,7 @@ public abstract class ConnectorConnection : IDisposable
         _timeProvider = options.TimeProvider;
         _attemptTimeout = options.AttemptTimeout;
         _maxResponseBytes = options.MaxResponseBytes;
+        _userAgent = string.IsNullOrEmpty(options.UserAgent) ? null : options.UserAgent;
         _logger = options.Logger;
         _authHandlerFactories = authHandlerFactory is null
             ? options.AuthHandlerFactories.ToArray()
@@ -354,7 +356,7 @@ public abstract class ConnectorConnection : IDisposable
 
     internal HttpMessageHandler BuildChain(HttpMessageHandler innermost)
     {
-        var transport = new TransportHandler(_logger, _timeProvider, _attemptTimeout) { InnerHandler = innermost };
+        var transport = new TransportHandler(_logger, _timeProvider, _attemptTimeout, _userAgent) { InnerHandler = innermost };
 
         // The rate permit is taken last, right before the request goes out: a permit taken earlier and then held while
         // waiting for a concurrency slot or an OAuth renewal would let requests bunch up, and the API, which counts

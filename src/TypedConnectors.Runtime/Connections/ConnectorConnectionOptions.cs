@@ -91,6 +91,24 @@ public sealed class ConnectorConnectionOptions
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
     /// <summary>
+    /// The <c>User-Agent</c> sent with requests that do not carry one: <see cref="DefaultUserAgent"/> unless changed;
+    /// null or empty sends none.
+    /// </summary>
+    public string? UserAgent { get; set; } = DefaultUserAgent;
+
+    /// <summary><c>TypedConnectors/&lt;version&gt;</c>, the runtime's version.</summary>
+    public static string DefaultUserAgent { get; } =
+        "TypedConnectors/"
+        + (
+            typeof(ConnectorConnectionOptions)
+                .Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), inherit: false)
+                .OfType<System.Reflection.AssemblyInformationalVersionAttribute>()
+                .FirstOrDefault()
+                ?.InformationalVersion.Split('+')[0]
+            ?? "0.0.0"
+        );
+
+    /// <summary>
     /// A base address to use instead of resolving the connector's base URL template, e.g. a sandbox or a local test
     /// server. It is trusted as given: do not fill it from customer input.
     /// </summary>

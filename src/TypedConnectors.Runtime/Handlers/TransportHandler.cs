@@ -10,10 +10,17 @@ namespace TypedConnectors;
 /// timeouts; HttpClient's own timeout would cover the whole call including those waits, which is why the connection's
 /// clients switch it off.
 /// </remarks>
-internal sealed class TransportHandler(ILogger? logger, TimeProvider timeProvider, TimeSpan attemptTimeout) : DelegatingHandler
+internal sealed class TransportHandler(ILogger? logger, TimeProvider timeProvider, TimeSpan attemptTimeout, string? userAgent = null)
+    : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // Looked up without parsing (NonValidated), so a request that sets its own pays nothing.
+        if (userAgent is not null && !request.Headers.NonValidated.Contains("User-Agent"))
+        {
+            request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        }
+
         var start = timeProvider.GetTimestamp();
         using var timeout = CreateTimeout(cancellationToken, out var linked);
         using var _ = linked;

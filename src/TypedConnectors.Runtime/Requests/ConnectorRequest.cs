@@ -151,6 +151,9 @@ public sealed class ConnectorRequest
     /// </summary>
     public string? IdempotencyKeyHeader { get; init; }
 
+    /// <summary>The <c>Accept</c> header the operation's responses call for, sent unless a header of the request sets one.</summary>
+    public string? Accept { get; set; }
+
     /// <summary>Sets a path placeholder's value, percent-escaped so it stays one path segment.</summary>
     /// <param name="name">The placeholder name.</param>
     /// <param name="value">The value; must not be empty, <c>.</c> or <c>..</c>, which would change the path after normalisation.</param>
@@ -602,6 +605,11 @@ public sealed class ConnectorRequest
                         HeaderValidation.Set(message, name, value);
                     }
                 }
+            }
+
+            if (Accept is not null && !message.Headers.NonValidated.Contains("Accept"))
+            {
+                message.Headers.TryAddWithoutValidation("Accept", Accept);
             }
 
             return message;

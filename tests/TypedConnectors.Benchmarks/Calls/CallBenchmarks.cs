@@ -53,6 +53,7 @@ public class CallBenchmarks
     private HttpClient _http = null!;
     private BenchConnection _connection = null!;
     private BenchClient _generated = null!;
+    private BenchClient _generatedBare = null!;
     private IBenchApi _refit = null!;
     private RestClient _restSharp = null!;
 
@@ -79,6 +80,9 @@ public class CallBenchmarks
         _http = new HttpClient(transport()) { BaseAddress = baseAddress };
         _connection = BenchConnection.Create(new ConnectorConnectionOptions { BaseAddress = baseAddress });
         _generated = new BenchClient(_connection, _connection.CreateHttpClient(transport()));
+
+        // The same client on a plain HttpClient, without the connection's handlers: what the pipeline costs.
+        _generatedBare = new BenchClient(_connection, new HttpClient(transport()));
         var jsonOptions = new JsonSerializerOptions { TypeInfoResolver = HwJson.Default };
         _refit = RestService.For<IBenchApi>(
             new HttpClient(transport()) { BaseAddress = new Uri(baseAddress.ToString().TrimEnd('/')) },
@@ -94,6 +98,7 @@ public class CallBenchmarks
     public void Cleanup()
     {
         _generated.Dispose();
+        _generatedBare.Dispose();
         _connection.Dispose();
         _http.Dispose();
         _restSharp.Dispose();
@@ -107,6 +112,9 @@ public class CallBenchmarks
     public Task<Item> GetOne_Generated() => _generated.GetItemAsync(1);
 
     [BenchmarkCategory("GET one"), Benchmark]
+    public Task<Item> GetOne_GeneratedNoPipeline() => _generatedBare.GetItemAsync(1);
+
+    [BenchmarkCategory("GET one"), Benchmark]
     public Task<HwItem> GetOne_Refit() => _refit.GetItem(1);
 
     [BenchmarkCategory("GET one"), Benchmark]
@@ -117,6 +125,9 @@ public class CallBenchmarks
 
     [BenchmarkCategory("GET page of 20"), Benchmark]
     public Task<IReadOnlyList<Item>> GetPage_Generated() => _generated.ListItemsAsync(20);
+
+    [BenchmarkCategory("GET page of 20"), Benchmark]
+    public Task<IReadOnlyList<Item>> GetPage_GeneratedNoPipeline() => _generatedBare.ListItemsAsync(20);
 
     [BenchmarkCategory("GET page of 20"), Benchmark]
     public Task<List<HwItem>> GetPage_Refit() => _refit.ListItems(20);
