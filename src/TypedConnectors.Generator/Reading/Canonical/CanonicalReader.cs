@@ -92,6 +92,7 @@ internal static class CanonicalReader
         "deprecated",
         "auth",
         "pagination",
+        "stream_format",
     };
 
     internal static readonly string[] ParameterKeys =
@@ -204,6 +205,12 @@ internal static class CanonicalReader
         ("text", ResponseKind.Text),
         ("stream", ResponseKind.Stream),
         ("none", ResponseKind.None),
+    };
+
+    internal static readonly (string, StreamFormat)[] StreamFormats =
+    {
+        ("sse", StreamFormat.ServerSentEvents),
+        ("json_lines", StreamFormat.JsonLines),
     };
 
     internal static readonly (string, OAuthClientAuthentication)[] ClientAuthentications =
@@ -614,6 +621,12 @@ internal static class CanonicalReader
         var responseKind =
             context.Enum(obj, "response_type", ResponseKinds, "response type")
             ?? (responseType is null ? ResponseKind.None : ResponseKind.Json);
+        var streamFormat = context.Enum(obj, "stream_format", StreamFormats, "stream format");
+        if (streamFormat is not null)
+        {
+            // The plain method returns the stream; the event type is the response schema.
+            responseKind = ResponseKind.Stream;
+        }
 
         var auth = ImmutableArray.CreateBuilder<string>();
         var anonymous = false;
@@ -659,6 +672,7 @@ internal static class CanonicalReader
             Deprecated = context.Bool(obj, "deprecated") ?? false,
             AuthMethods = auth.ToImmutable(),
             Anonymous = anonymous,
+            Streaming = streamFormat is { } format ? new StreamingSpec(format, responseType ?? TypeRef.Any) : null,
             Pagination = obj.Get("pagination") is { } paging ? PaginationReader.Read(context, paging, pointer + "/pagination") : null,
             Pointer = pointer,
         };
