@@ -168,7 +168,7 @@ internal sealed class LocalApiServer : IAsyncDisposable
             context.Response.Headers.RetryAfter = retryAfter;
         }
 
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = segments is ["notes", "v1", "activity"] ? "text/event-stream" : "application/json";
         await context.Response.WriteAsync(json, context.RequestAborted);
     }
 
@@ -254,6 +254,28 @@ internal sealed class LocalApiServer : IAsyncDisposable
                 note["id"] = 1001;
                 note["created_at"] = "2025-06-01T12:00:00Z";
                 return (201, Json(note), null);
+
+            case ("GET", ["notes", "v1", "notes"]):
+                // Five notes, paged with ?page= and ?per_page=.
+                var number = int.TryParse(request.Query["page"], out var p) ? p : 1;
+                var size = int.TryParse(request.Query["per_page"], out var n) ? n : 2;
+                var page = new JsonArray(
+                    Enumerable
+                        .Range(1, 5)
+                        .Skip((number - 1) * size)
+                        .Take(size)
+                        .Select(i => (JsonNode)new JsonObject { ["id"] = 2000 + i, ["title"] = "Note " + i })
+                        .ToArray()
+                );
+                return (200, Json(new JsonObject { ["notes"] = page }), null);
+
+            case ("GET", ["notes", "v1", "activity"]):
+                // Server-sent events, ending with OpenAI's [DONE] marker.
+                return (
+                    200,
+                    "id: 1\ndata: {\"kind\":\"created\",\"note_id\":1001}\n\nid: 2\ndata: {\"kind\":\"pinned\",\"note_id\":1001}\n\ndata: [DONE]\n\n",
+                    null
+                );
 
             case ("POST", ["notes", "v1", "contacts"]):
                 var contact = JsonNode.Parse(body)!.AsObject();

@@ -264,6 +264,34 @@ static async Task NotesAsync(Report report, ConnectorConnectionOptions options)
         contact is { Name: "Grace Hopper", Company: "Navy", Vip: false },
         "body fields (with the default for vip) sent as a JSON object"
     );
+
+    report.Call("await foreach (var n in notes.ListNotesAllAsync()) ...");
+    var titles = new List<string>();
+    await foreach (var listed in notes.ListNotesAllAsync())
+    {
+        titles.Add(listed.Title);
+    }
+
+    report.ServerSaw(showBody: false);
+    report.Returned(string.Join(", ", titles));
+    report.Check(
+        titles.Count == 5 && titles[0] == "Note 1" && titles[4] == "Note 5",
+        "five notes read across pages of two, one request at a time; the short third page was the last"
+    );
+
+    report.Call("await foreach (var e in notes.WatchActivityStreamAsync()) ...");
+    var activity = new List<string>();
+    await foreach (var e in notes.WatchActivityStreamAsync())
+    {
+        activity.Add(e.Kind + " #" + e.NoteId);
+    }
+
+    report.ServerSaw(showBody: false);
+    report.Returned(string.Join(", ", activity));
+    report.Check(
+        activity.SequenceEqual(new[] { "created #1001", "pinned #1001" }),
+        "server-sent events read as typed Activity until [DONE]"
+    );
 }
 
 // ledger.connector.json: OAuth 2.0 client credentials. One connector, two customers: each connection has its own

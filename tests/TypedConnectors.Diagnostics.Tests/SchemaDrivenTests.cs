@@ -72,7 +72,8 @@ public class SchemaDrivenTests
               "response": { "$ref": "#/types/ContactPage" },
               "pagination": { "$comment": "c", "style": "cursor", "items": "/data", "cursor": "/next", "last_item_cursor": "/id",
                 "cursor_param": "cursor", "next_url": "/next", "offset_param": "offset", "page_param": "page", "limit_param": "limit",
-                "start": 0, "has_more": "/has_more", "total": "/total" } }
+                "start": 0, "has_more": "/has_more", "total": "/total" } },
+            { "name": "watch_contacts", "method": "get", "path": "/contacts/events", "response": { "$ref": "#/types/Contact" }, "stream_format": "sse" }
           ]
         }
         """;

@@ -24,6 +24,7 @@ internal sealed partial class ConnectorEmitter
         );
         writer.Line(ResponseSignature(operation) + ";");
         EmitPagingDeclarations(writer, operation);
+        EmitStreamingDeclaration(writer, operation);
     }
 
     /// <summary>Class members of an operation (the interface holds the docs).</summary>
@@ -38,6 +39,7 @@ internal sealed partial class ConnectorEmitter
         writer.Line("public " + ResponseSignature(operation) + " =>");
         writer.Line("    " + ResponseSendCall(operation, request) + ";");
         EmitPagingMethods(writer, operation);
+        EmitStreamingMethod(writer, operation);
     }
 
     private string ResponseSignature(OperationSpec operation) =>

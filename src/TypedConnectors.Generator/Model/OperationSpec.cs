@@ -56,6 +56,12 @@ internal sealed record OperationSpec
     /// <summary>How the operation pages through a list, when it does.</summary>
     public PaginationSpec? Pagination { get; init; }
 
+    /// <summary>How the operation's streamed response is read as events, when it is.</summary>
+    public StreamingSpec? Streaming { get; init; }
+
+    /// <summary>The method enumerating a streamed response's events (<c>…StreamAsync</c>).</summary>
+    public string StreamIdentifier { get; init; } = "";
+
     /// <summary>The method returning status and headers with the body (<c>…WithResponseAsync</c>).</summary>
     public string ResponseIdentifier { get; init; } = "";
 
@@ -65,7 +71,7 @@ internal sealed record OperationSpec
 
     /// <summary>Every public method name the operation takes on its client, for member scopes.</summary>
     public IEnumerable<string> MethodIdentifiers =>
-        new[] { Identifier, ResponseIdentifier, AllIdentifier, PagesIdentifier }.Where(i => i.Length > 0);
+        new[] { Identifier, ResponseIdentifier, AllIdentifier, PagesIdentifier, StreamIdentifier }.Where(i => i.Length > 0);
 }
 
 internal sealed record ParameterSpec

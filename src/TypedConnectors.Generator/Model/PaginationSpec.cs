@@ -1,5 +1,18 @@
 namespace TypedConnectors.Generator.Model;
 
+/// <summary>How a streamed response is framed.</summary>
+internal enum StreamFormat
+{
+    /// <summary>Server-sent events (<c>text/event-stream</c>); each event's data is one JSON value.</summary>
+    ServerSentEvents,
+
+    /// <summary>JSON Lines / NDJSON: one JSON value a line.</summary>
+    JsonLines,
+}
+
+/// <summary>A streamed response read as typed events.</summary>
+internal sealed record StreamingSpec(StreamFormat Format, TypeRef EventType);
+
 /// <summary>How an operation's next page is requested; the runtime's <c>ConnectorPagingStyle</c> has the same members.</summary>
 internal enum PagingStyle
 {

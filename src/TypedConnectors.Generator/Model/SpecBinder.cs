@@ -116,6 +116,7 @@ internal static partial class SpecBinder
                 ResponseIdentifier = methodScope.Claim(DerivedName(op.Identifier, "WithResponseAsync")),
                 AllIdentifier = op.Pagination is null ? "" : methodScope.Claim(DerivedName(op.Identifier, "AllAsync")),
                 PagesIdentifier = op.Pagination is null ? "" : methodScope.Claim(DerivedName(op.Identifier, "PagesAsync")),
+                StreamIdentifier = op.Streaming is null ? "" : methodScope.Claim(DerivedName(op.Identifier, "StreamAsync")),
             };
         }
 
@@ -283,6 +284,7 @@ internal static partial class SpecBinder
             Identifier = identifier,
             Parameters = parameters,
             Body = body,
+            Streaming = operation.Streaming is { } streaming ? streaming with { EventType = map(streaming.EventType) } : null,
             Response = operation.Response with
             {
                 Type = operation.Response.Type is { } r ? map(r) : null,

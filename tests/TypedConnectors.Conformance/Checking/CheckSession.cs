@@ -611,7 +611,10 @@ internal sealed class CheckSession(
         var errorsChecked = false;
         foreach (var connection in ordered)
         {
-            foreach (var requiredOnly in new[] { true, false })
+            // A raw-response twin sends what its operation sends: one call with every argument (and call options) checks
+            // it, without doubling the calls a rate-limited connector allows.
+            var twin = IsResponseTwin(method.Method);
+            foreach (var requiredOnly in twin ? new[] { false } : new[] { true, false })
             {
                 var outcome = await CallAsync(method, connection, op, requiredOnly, null);
                 if (outcome.Match is { } m)
@@ -622,7 +625,7 @@ internal sealed class CheckSession(
                 Evaluate(method, connection, op, outcome, requiredOnly, null);
             }
 
-            if (options.CheckErrorResponses && !errorsChecked && op is not null && Expect(op, connection) != Expectation.Reject)
+            if (options.CheckErrorResponses && !twin && !errorsChecked && op is not null && Expect(op, connection) != Expectation.Reject)
             {
                 errorsChecked = true;
                 foreach (var error in ErrorResponses(op).Take(3))

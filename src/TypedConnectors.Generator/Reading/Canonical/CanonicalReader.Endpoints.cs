@@ -79,6 +79,12 @@ internal static partial class CanonicalReader
         var responseKind =
             context.Enum(obj, "response_type", ResponseKinds, "response type")
             ?? (responseType is null ? ResponseKind.None : ResponseKind.Json);
+        var streamFormat = context.Enum(obj, "stream_format", StreamFormats, "stream format");
+        if (streamFormat is not null)
+        {
+            // The plain method returns the stream; the event type is the response schema.
+            responseKind = ResponseKind.Stream;
+        }
 
         var auth = ImmutableArray.CreateBuilder<string>();
         var anonymous = false;
@@ -125,6 +131,7 @@ internal static partial class CanonicalReader
             Deprecated = context.Bool(obj, "deprecated") ?? false,
             AuthMethods = auth.ToImmutable(),
             Anonymous = anonymous,
+            Streaming = streamFormat is { } format ? new StreamingSpec(format, responseType ?? TypeRef.Any) : null,
             Pagination = obj.Get("pagination") is { } paging ? PaginationReader.Read(context, paging, pointer + "/pagination") : null,
             Pointer = pointer,
         };

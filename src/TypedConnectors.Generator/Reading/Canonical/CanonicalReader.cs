@@ -96,6 +96,7 @@ internal static partial class CanonicalReader
         "deprecated",
         "auth",
         "pagination",
+        "stream_format",
     };
 
     internal static readonly string[] ParameterKeys =
@@ -208,6 +209,12 @@ internal static partial class CanonicalReader
         ("text", ResponseKind.Text),
         ("stream", ResponseKind.Stream),
         ("none", ResponseKind.None),
+    };
+
+    internal static readonly (string, StreamFormat)[] StreamFormats =
+    {
+        ("sse", StreamFormat.ServerSentEvents),
+        ("json_lines", StreamFormat.JsonLines),
     };
 
     internal static readonly (string, OAuthClientAuthentication)[] ClientAuthentications =
