@@ -272,4 +272,18 @@ public sealed class RegressionTests
 
         Assert.Equal("string?", run.ParameterType("xBlob"));
     }
+
+    [Theory]
+    [InlineData(DocKind.OpenApi30)]
+    [InlineData(DocKind.OpenApi31)]
+    public async Task Free_form_object_in_a_deepObject_query_is_sent_by_its_members(DocKind kind)
+    {
+        // type: object without properties is a JsonElement; it went as filter={} instead of filter[key]=value.
+        var freeForm = new Sch { Type = "object" };
+        var run = await AssertConformsAsync(
+            Document(kind, new[] { Get("/things", new Param("filter", "query", freeForm, false, "deepObject", true, null)) })
+        );
+
+        Assert.Contains("JsonElement", run.ParameterType("filter"), StringComparison.Ordinal);
+    }
 }

@@ -97,7 +97,11 @@ internal sealed partial class ConnectorEmitter
         var id = parameter.Identifier;
         var local = "__s_" + Identifier.Bare(id);
         var type = parameter.Type;
-        var isObject = type.Kind == TypeKind.Map || _types.Find(type) is { Kind: TypeSpecKind.Object };
+        // A free-form object (type: object, no properties) is a JsonElement; as a deepObject it is sent by its members.
+        var isObject =
+            type.Kind == TypeKind.Map
+            || _types.Find(type) is { Kind: TypeSpecKind.Object }
+            || (type.Kind == TypeKind.Any && parameter.Style == ParameterStyle.DeepObject);
         if (parameter.Location is ParameterLocation.Query or ParameterLocation.Cookie && isObject)
         {
             if (parameter.Location == ParameterLocation.Cookie)
@@ -215,6 +219,29 @@ internal sealed partial class ConnectorEmitter
     private string ObjectPairs(TypeRef type, string value)
     {
         const string Pair = "global::System.Collections.Generic.KeyValuePair<string, string?>";
+        if (type.Kind == TypeKind.Any)
+        {
+            // Members as given: strings as their text, anything else as its JSON; a value that is not an object sends nothing.
+            var member = value + "_m";
+            return "("
+                + value
+                + ".ValueKind == global::System.Text.Json.JsonValueKind.Object ? global::System.Linq.Enumerable.Select("
+                + value
+                + ".EnumerateObject(), "
+                + member
+                + " => new "
+                + Pair
+                + "("
+                + member
+                + ".Name, "
+                + member
+                + ".Value.ValueKind == global::System.Text.Json.JsonValueKind.String ? "
+                + member
+                + ".Value.GetString() : "
+                + member
+                + ".Value.GetRawText())) : null)";
+        }
+
         if (type.Kind == TypeKind.Map)
         {
             var item = type.Item ?? TypeRef.Any;

@@ -16,10 +16,22 @@ namespace TestApp.Acme
         /// </summary>
         /// <param name="customerId">The customer's id.</param>
         /// <param name="include">The 'include' query parameter.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <returns>The response body.</returns>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
-        global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> GetCustomerAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::System.Threading.CancellationToken cancellationToken = default);
+        global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> GetCustomerAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
+
+        /// <summary>
+        /// Gets one customer.
+        /// </summary>
+        /// <param name="customerId">The customer's id.</param>
+        /// <param name="include">The 'include' query parameter.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <returns>The response's status code, headers and rate-limit state, with its body in <c>Body</c>.</returns>
+        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Acme.Customer>> GetCustomerWithResponseAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
 
         /// <summary>
         /// GET /customers
@@ -27,19 +39,43 @@ namespace TestApp.Acme
         /// <param name="limit">The 'limit' query parameter.</param>
         /// <param name="status">The 'status' query parameter.</param>
         /// <param name="xRequestId">The 'X-Request-Id' header.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <returns>The response body.</returns>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
-        global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> ListCustomersAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::System.Threading.CancellationToken cancellationToken = default);
+        global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> ListCustomersAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
+
+        /// <summary>
+        /// GET /customers
+        /// </summary>
+        /// <param name="limit">The 'limit' query parameter.</param>
+        /// <param name="status">The 'status' query parameter.</param>
+        /// <param name="xRequestId">The 'X-Request-Id' header.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <returns>The response's status code, headers and rate-limit state, with its body in <c>Body</c>.</returns>
+        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>> ListCustomersWithResponseAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
 
         /// <summary>
         /// POST /customers
         /// </summary>
         /// <param name="body">The request body.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <returns>The response body.</returns>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
-        global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> CreateCustomerAsync(global::TestApp.Acme.Customer body, global::System.Threading.CancellationToken cancellationToken = default);
+        global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> CreateCustomerAsync(global::TestApp.Acme.Customer body, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
+
+        /// <summary>
+        /// POST /customers
+        /// </summary>
+        /// <param name="body">The request body.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <returns>The response's status code, headers and rate-limit state, with its body in <c>Body</c>.</returns>
+        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Acme.Customer>> CreateCustomerWithResponseAsync(global::TestApp.Acme.Customer body, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
 
         /// <summary>
         /// POST /customers/{customer_id}/notes
@@ -48,17 +84,42 @@ namespace TestApp.Acme
         /// <param name="text">The 'text' body field.</param>
         /// <param name="author">The 'author' body field.</param>
         /// <param name="pinned">The 'pinned' body field.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
-        global::System.Threading.Tasks.Task AddNoteAsync(long customerId, string text, string author, bool pinned = false, global::System.Threading.CancellationToken cancellationToken = default);
+        global::System.Threading.Tasks.Task AddNoteAsync(long customerId, string text, string author, bool pinned = false, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
+
+        /// <summary>
+        /// POST /customers/{customer_id}/notes
+        /// </summary>
+        /// <param name="customerId">The 'customer_id' path segment.</param>
+        /// <param name="text">The 'text' body field.</param>
+        /// <param name="author">The 'author' body field.</param>
+        /// <param name="pinned">The 'pinned' body field.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <returns>The response's status code, headers and rate-limit state.</returns>
+        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> AddNoteWithResponseAsync(long customerId, string text, string author, bool pinned = false, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
 
         /// <summary>
         /// DELETE /customers/{customer_id}
         /// </summary>
         /// <param name="customerId">The 'customer_id' path segment.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
-        global::System.Threading.Tasks.Task DeleteCustomerAsync(long customerId, global::System.Threading.CancellationToken cancellationToken = default);
+        global::System.Threading.Tasks.Task DeleteCustomerAsync(long customerId, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
+
+        /// <summary>
+        /// DELETE /customers/{customer_id}
+        /// </summary>
+        /// <param name="customerId">The 'customer_id' path segment.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <returns>The response's status code, headers and rate-limit state.</returns>
+        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> DeleteCustomerWithResponseAsync(long customerId, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
     }
 
     /// <summary>
@@ -92,38 +153,62 @@ namespace TestApp.Acme
         public AcmeClient(AcmeConnection connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> GetCustomerAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> GetCustomerAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestGetCustomerAsync(customerId, include, options), global::TestApp.Acme.AcmeJson.CustomerTypeInfo, errorMapper: null, cancellationToken);
+
+        /// <inheritdoc/>
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Acme.Customer>> GetCustomerWithResponseAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync<global::TestApp.Acme.Customer>(HttpClient, Connection.BaseAddress, __RequestGetCustomerAsync(customerId, include, options), global::TestApp.Acme.AcmeJson.CustomerTypeInfo, null, cancellationToken);
+
+        private global::TypedConnectors.ConnectorRequest __RequestGetCustomerAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers/{customer_id}");
+            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers/{customer_id}") { OperationId = "get_customer" };
             __request.Header("Accept", "application/json");
             __request.PathParameter("customer_id", global::TypedConnectors.ConnectorFormat.ToString(customerId));
             __request.Query("include", (include is { } __p_include ? global::TestApp.Acme.AcmeJson.ToWire(__p_include) : null));
             __request.Accept = "application/json";
-            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, global::TestApp.Acme.AcmeJson.CustomerTypeInfo, errorMapper: null, cancellationToken);
+            __request.CallOptions = options;
+            return __request;
         }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> ListCustomersAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> ListCustomersAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestListCustomersAsync(limit, status, xRequestId, options), global::TestApp.Acme.AcmeJson.ListOfCustomerTypeInfo, errorMapper: null, cancellationToken);
+
+        /// <inheritdoc/>
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>> ListCustomersWithResponseAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>(HttpClient, Connection.BaseAddress, __RequestListCustomersAsync(limit, status, xRequestId, options), global::TestApp.Acme.AcmeJson.ListOfCustomerTypeInfo, null, cancellationToken);
+
+        private global::TypedConnectors.ConnectorRequest __RequestListCustomersAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers");
+            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers") { OperationId = "list_customers" };
             __request.Header("Accept", "application/json");
             __request.Query("limit", global::TypedConnectors.ConnectorFormat.ToString(limit));
             __request.QueryValues("status", status, global::TypedConnectors.ParameterStyle.Form, explode: false);
             __request.Header("X-Request-Id", xRequestId);
             __request.Accept = "application/json";
-            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, global::TestApp.Acme.AcmeJson.ListOfCustomerTypeInfo, errorMapper: null, cancellationToken);
+            __request.CallOptions = options;
+            return __request;
         }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> CreateCustomerAsync(global::TestApp.Acme.Customer body, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> CreateCustomerAsync(global::TestApp.Acme.Customer body, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestCreateCustomerAsync(body, options), global::TestApp.Acme.AcmeJson.CustomerTypeInfo, errorMapper: null, cancellationToken);
+
+        /// <inheritdoc/>
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Acme.Customer>> CreateCustomerWithResponseAsync(global::TestApp.Acme.Customer body, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync<global::TestApp.Acme.Customer>(HttpClient, Connection.BaseAddress, __RequestCreateCustomerAsync(body, options), global::TestApp.Acme.AcmeJson.CustomerTypeInfo, null, cancellationToken);
+
+        private global::TypedConnectors.ConnectorRequest __RequestCreateCustomerAsync(global::TestApp.Acme.Customer body, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(body);
             body.Validate();
-            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers");
+            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers") { OperationId = "create_customer" };
             __request.Header("Accept", "application/json");
             __request.JsonBody(body, global::TestApp.Acme.AcmeJson.CustomerTypeInfo);
             __request.Accept = "application/json";
-            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, global::TestApp.Acme.AcmeJson.CustomerTypeInfo, errorMapper: null, cancellationToken);
+            __request.CallOptions = options;
+            return __request;
         }
 
         private static readonly global::TypedConnectors.BodyTemplate __templateAddNoteAsync = new global::TypedConnectors.BodyTemplate(
@@ -136,11 +221,18 @@ namespace TestApp.Acme
             global::TypedConnectors.BodyTemplatePart.Text("}"));
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task AddNoteAsync(long customerId, string text, string author, bool pinned = false, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task AddNoteAsync(long customerId, string text, string author, bool pinned = false, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestAddNoteAsync(customerId, text, author, pinned, options), cancellationToken);
+
+        /// <inheritdoc/>
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> AddNoteWithResponseAsync(long customerId, string text, string author, bool pinned = false, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestAddNoteAsync(customerId, text, author, pinned, options), null, cancellationToken);
+
+        private global::TypedConnectors.ConnectorRequest __RequestAddNoteAsync(long customerId, string text, string author, bool pinned = false, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(text);
             global::System.ArgumentNullException.ThrowIfNull(author);
-            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers/{customer_id}/notes");
+            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers/{customer_id}/notes") { OperationId = "add_note" };
             __request.Header("Accept", "application/json");
             __request.PathParameter("customer_id", global::TypedConnectors.ConnectorFormat.ToString(customerId));
             __request.TemplateBody("application/json", __templateAddNoteAsync, new global::System.Collections.Generic.Dictionary<string, object?>(global::System.StringComparer.Ordinal)
@@ -149,16 +241,25 @@ namespace TestApp.Acme
                 ["text"] = text,
                 ["author"] = author,
             }, global::TestApp.Acme.AcmeJson.Options);
-            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
+            __request.CallOptions = options;
+            return __request;
         }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task DeleteCustomerAsync(long customerId, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task DeleteCustomerAsync(long customerId, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestDeleteCustomerAsync(customerId, options), cancellationToken);
+
+        /// <inheritdoc/>
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> DeleteCustomerWithResponseAsync(long customerId, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestDeleteCustomerAsync(customerId, options), null, cancellationToken);
+
+        private global::TypedConnectors.ConnectorRequest __RequestDeleteCustomerAsync(long customerId, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("DELETE", "/customers/{customer_id}");
+            var __request = new global::TypedConnectors.ConnectorRequest("DELETE", "/customers/{customer_id}") { OperationId = "delete_customer" };
             __request.Header("Accept", "application/json");
             __request.PathParameter("customer_id", global::TypedConnectors.ConnectorFormat.ToString(customerId));
-            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
+            __request.CallOptions = options;
+            return __request;
         }
     }
 

@@ -16,27 +16,63 @@ namespace TestApp.Files
         /// <param name="attachments">The 'attachments' body field.</param>
         /// <param name="description">The 'description' body field.</param>
         /// <param name="labels">The 'labels' body field.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
-        global::System.Threading.Tasks.Task UploadFilesAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::System.Threading.CancellationToken cancellationToken = default);
+        global::System.Threading.Tasks.Task UploadFilesAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
+
+        /// <summary>
+        /// POST /files
+        /// </summary>
+        /// <param name="file">The 'file' body field.</param>
+        /// <param name="attachments">The 'attachments' body field.</param>
+        /// <param name="description">The 'description' body field.</param>
+        /// <param name="labels">The 'labels' body field.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <returns>The response's status code, headers and rate-limit state.</returns>
+        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> UploadFilesWithResponseAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
 
         /// <summary>
         /// POST /tokens
         /// </summary>
         /// <param name="body">The request body.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <returns>The token.</returns>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
-        global::System.Threading.Tasks.Task<global::TestApp.Files.CreateTokenResponse> CreateTokenAsync(global::TestApp.Files.TokenRequest? body = null, global::System.Threading.CancellationToken cancellationToken = default);
+        global::System.Threading.Tasks.Task<global::TestApp.Files.CreateTokenResponse> CreateTokenAsync(global::TestApp.Files.TokenRequest? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
+
+        /// <summary>
+        /// POST /tokens
+        /// </summary>
+        /// <param name="body">The request body.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <returns>The response's status code, headers and rate-limit state, with its body in <c>Body</c>.</returns>
+        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Files.CreateTokenResponse>> CreateTokenWithResponseAsync(global::TestApp.Files.TokenRequest? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
 
         /// <summary>
         /// PUT /raw
         /// </summary>
         /// <param name="body">The request body.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <returns>Echo.</returns>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
-        global::System.Threading.Tasks.Task<string> PutRawAsync(global::System.IO.Stream? body = null, global::System.Threading.CancellationToken cancellationToken = default);
+        global::System.Threading.Tasks.Task<string> PutRawAsync(global::System.IO.Stream? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
+
+        /// <summary>
+        /// PUT /raw
+        /// </summary>
+        /// <param name="body">The request body.</param>
+        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
+        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <returns>The response's status code, headers and rate-limit state, with its body in <c>Body</c>.</returns>
+        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
+        global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<string>> PutRawWithResponseAsync(global::System.IO.Stream? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
     }
 
     /// <summary>
@@ -64,10 +100,17 @@ namespace TestApp.Files
         public FilesClient(FilesConnection connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task UploadFilesAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task UploadFilesAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestUploadFilesAsync(file, attachments, description, labels, options), cancellationToken);
+
+        /// <inheritdoc/>
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> UploadFilesWithResponseAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestUploadFilesAsync(file, attachments, description, labels, options), null, cancellationToken);
+
+        private global::TypedConnectors.ConnectorRequest __RequestUploadFilesAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(file);
-            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/files");
+            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/files") { OperationId = "uploadFiles" };
             __request.MultipartFile("file", file, "file");
             if (attachments is { } __s_attachments)
             {
@@ -84,29 +127,47 @@ namespace TestApp.Files
                     __request.MultipartField("labels", (__s_labels_item is { } __s_labels_item_v ? __s_labels_item_v : null));
                 }
             }
-            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
+            __request.CallOptions = options;
+            return __request;
         }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TestApp.Files.CreateTokenResponse> CreateTokenAsync(global::TestApp.Files.TokenRequest? body = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<global::TestApp.Files.CreateTokenResponse> CreateTokenAsync(global::TestApp.Files.TokenRequest? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestCreateTokenAsync(body, options), global::TestApp.Files.FilesJson.CreateTokenResponseTypeInfo, errorMapper: null, cancellationToken);
+
+        /// <inheritdoc/>
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Files.CreateTokenResponse>> CreateTokenWithResponseAsync(global::TestApp.Files.TokenRequest? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync<global::TestApp.Files.CreateTokenResponse>(HttpClient, Connection.BaseAddress, __RequestCreateTokenAsync(body, options), global::TestApp.Files.FilesJson.CreateTokenResponseTypeInfo, null, cancellationToken);
+
+        private global::TypedConnectors.ConnectorRequest __RequestCreateTokenAsync(global::TestApp.Files.TokenRequest? body = null, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/tokens");
+            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/tokens") { OperationId = "createToken" };
             if (body is { } __body)
             {
+                __request.FormBody();
                 __request.FormField("grant_type", __body.GrantType);
                 __request.FormField("scope", __body.Scope);
             }
             __request.Accept = "application/json";
-            return global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __request, global::TestApp.Files.FilesJson.CreateTokenResponseTypeInfo, errorMapper: null, cancellationToken);
+            __request.CallOptions = options;
+            return __request;
         }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<string> PutRawAsync(global::System.IO.Stream? body = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public global::System.Threading.Tasks.Task<string> PutRawAsync(global::System.IO.Stream? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendForStringAsync(HttpClient, Connection.BaseAddress, __RequestPutRawAsync(body, options), cancellationToken);
+
+        /// <inheritdoc/>
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<string>> PutRawWithResponseAsync(global::System.IO.Stream? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::TypedConnectors.ConnectorHttp.SendForStringWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestPutRawAsync(body, options), null, cancellationToken);
+
+        private global::TypedConnectors.ConnectorRequest __RequestPutRawAsync(global::System.IO.Stream? body = null, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("PUT", "/raw");
+            var __request = new global::TypedConnectors.ConnectorRequest("PUT", "/raw") { OperationId = "putRaw" };
             if (body is not null) __request.RawBody(global::TypedConnectors.ConnectorContent.Stream(body, "application/octet-stream"));
             __request.Accept = "text/plain, */*;q=0.5";
-            return global::TypedConnectors.ConnectorHttp.SendForStringAsync(HttpClient, Connection.BaseAddress, __request, cancellationToken);
+            __request.CallOptions = options;
+            return __request;
         }
     }
 
