@@ -13,12 +13,29 @@ public class PipelineBenchmarks
     private static readonly Uri Target = new("http://127.0.0.1:1/api/items");
     private HttpMessageInvoker _bare = null!;
     private HttpMessageInvoker _pipeline = null!;
+    private HttpMessageInvoker _unbounded = null!;
+    private HttpMessageInvoker _noTimers = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _bare = new HttpMessageInvoker(new StubHandler());
-        _pipeline = new HttpMessageInvoker(new BenchConnection().CreateHandler(new StubHandler()));
+        _pipeline = new HttpMessageInvoker(new BenchConnection(new ConnectorConnectionOptions()).CreateHandler(new StubHandler()));
+        _noTimers = new HttpMessageInvoker(
+            new BenchConnection(
+                new ConnectorConnectionOptions { CallTimeout = Timeout.InfiniteTimeSpan, AttemptTimeout = Timeout.InfiniteTimeSpan }
+            ).CreateHandler(new StubHandler())
+        );
+        _unbounded = new HttpMessageInvoker(
+            new BenchConnection(
+                new ConnectorConnectionOptions
+                {
+                    CallTimeout = Timeout.InfiniteTimeSpan,
+                    AttemptTimeout = Timeout.InfiniteTimeSpan,
+                    MaxResponseBytes = long.MaxValue,
+                }
+            ).CreateHandler(new StubHandler())
+        );
     }
 
     [GlobalCleanup]
@@ -26,6 +43,8 @@ public class PipelineBenchmarks
     {
         _bare.Dispose();
         _pipeline.Dispose();
+        _unbounded.Dispose();
+        _noTimers.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "inner handler only")]
@@ -33,6 +52,12 @@ public class PipelineBenchmarks
 
     [Benchmark(Description = "connection pipeline")]
     public Task<int> Pipeline() => SendAsync(_pipeline);
+
+    [Benchmark(Description = "connection pipeline, body limit but no timeouts")]
+    public Task<int> NoTimers() => SendAsync(_noTimers);
+
+    [Benchmark(Description = "connection pipeline, no timeouts or body limit")]
+    public Task<int> Unbounded() => SendAsync(_unbounded);
 
     private static async Task<int> SendAsync(HttpMessageInvoker invoker)
     {
@@ -54,5 +79,5 @@ public class PipelineBenchmarks
 [Connector("bench", BaseUrl = "http://127.0.0.1:1/api")]
 internal sealed class BenchClient;
 
-internal sealed class BenchConnection()
-    : ConnectorConnection(typeof(BenchClient), "", new Dictionary<string, string?>(), [], new ConnectorConnectionOptions());
+internal sealed class BenchConnection(ConnectorConnectionOptions options)
+    : ConnectorConnection(typeof(BenchClient), "", new Dictionary<string, string?>(), [], options);
