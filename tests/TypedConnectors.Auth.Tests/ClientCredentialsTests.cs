@@ -69,10 +69,10 @@ public sealed class ClientCredentialsTests : IAsyncLifetime
         var fromB = new List<GetMeResponse>();
         for (var i = 0; i < 3; i++)
         {
-            fromB.Add(await clientB.GetMeAsync(guard.Token));
+            fromB.Add(await clientB.GetMeAsync(cancellationToken: guard.Token));
         }
 
-        var fromSameApp = await clientSameApp.GetMeAsync(guard.Token);
+        var fromSameApp = await clientSameApp.GetMeAsync(cancellationToken: guard.Token);
 
         Assert.All(fromA, r => Assert.Equal("ledger-a", r.Client));
         Assert.All(fromB, r => Assert.Equal("ledger-b", r.Client));
