@@ -300,7 +300,7 @@ public class GenerationTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileDiagnostics);
         Assert.Contains(
-            "ExportAsync(string first, string second = \"3\", global::System.Threading.CancellationToken cancellationToken = default)",
+            "ExportAsync(string first, string second = \"3\", global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)",
             run.AllSources,
             StringComparison.Ordinal
         );
