@@ -58,7 +58,10 @@ public class PagingTests
                         var p = Int(request, "p", 0);
                         var size = Int(request, "size", 3);
                         var page = Ids.Skip(p * size).Take(size).ToList();
-                        var next = (p + 1) * size < Ids.Length ? baseUrl + "/next?p=" + (p + 1) + "&size=" + size : null;
+                        var next =
+                            size == 99 ? "http://attacker.example/api/next?p=1"
+                            : (p + 1) * size < Ids.Length ? baseUrl + "/next?p=" + (p + 1) + "&size=" + size
+                            : null;
                         body = new JsonObject
                         {
                             ["items"] = Items(page),
@@ -172,6 +175,26 @@ public class PagingTests
         Assert.Equal(Ids, pages.SelectMany(p => p.Body.Items!).Select(i => i.Id));
         Assert.Equal(new[] { "-", "1", "2" }, Sent(server, "p"));
         Assert.EndsWith("/api/next", pages[2].RequestUri!.AbsolutePath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_next_url_on_another_origin_is_refused_so_credentials_stay_with_the_api()
+    {
+        await using var server = await Api();
+        using var client = new FeedClient(RawResponseTests.Connection(server));
+
+        var seen = new List<string>();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var item in client.ListNextAllAsync(size: 99))
+            {
+                seen.Add(item.Id);
+            }
+        });
+
+        Assert.Equal(Ids, seen);
+        Assert.Contains("http://attacker.example", error.Message, StringComparison.Ordinal);
+        Assert.Single(server.Requests);
     }
 
     [Fact]
