@@ -164,7 +164,7 @@ static async Task WeatherAsync(Report report, ConnectorConnectionOptions options
 
     // The runtime reports one span per logical call on the ActivitySource "TypedConnectors" (ConnectorTelemetry.Name).
     // An OpenTelemetry app adds it with AddSource(ConnectorTelemetry.Name); here a plain listener collects it.
-    var spans = new List<Activity>();
+    var spans = new List<System.Diagnostics.Activity>();
     using var listener = new ActivityListener
     {
         ShouldListenTo = source => source.Name == ConnectorTelemetry.Name,
@@ -199,7 +199,7 @@ static async Task WeatherAsync(Report report, ConnectorConnectionOptions options
     report.Check(attempts.Count == 2 && attempts[1].At - attempts[0].At >= TimeSpan.FromSeconds(0.9), "the retry waited for Retry-After");
     report.Check(alerts.Count == 2 && alerts[0].Severity == GetAlertsResponseItemSeverity.Moderate, "GetAlertsAsync returns typed alerts");
 
-    Activity? span;
+    System.Diagnostics.Activity? span;
     lock (spans)
     {
         span = spans.SingleOrDefault(a => (string?)a.GetTagItem(ConnectorTelemetry.OperationAttribute) == "get_alerts");
