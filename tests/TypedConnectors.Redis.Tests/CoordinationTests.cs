@@ -54,25 +54,26 @@ public sealed class CoordinationTests(RedisFixture redis)
                 scope
             )
         );
-        using var b = QuotaConnection.CreateApiKey(
-            "b",
-            new RedisConnectorCoordination(redisB).Apply(
-                new ConnectorConnectionOptions { BaseAddress = app.Api },
-                typeof(QuotaClient),
-                scope
-            )
+        var optionsB = new RedisConnectorCoordination(redisB).Apply(
+            new ConnectorConnectionOptions { BaseAddress = app.Api },
+            typeof(QuotaClient),
+            scope
         );
+        using var b = QuotaConnection.CreateApiKey("b", optionsB);
         using var clientA = new QuotaClient(a);
         using var clientB = new QuotaClient(b);
 
         var callA = clientA.PingAsync();
-        while (Volatile.Read(ref rejected) == 0)
+        // B starts once A's 429 has reached A and its pause is in Redis (on a loaded machine that takes longer than the
+        // server's answer); B has never seen a 429 itself.
+        var coolDown = Assert.IsType<RedisCoolDown>(optionsB.SharedCoolDown);
+        var waiting = Stopwatch.StartNew();
+        while (await coolDown.GetRemainingAsync() <= TimeSpan.Zero && waiting.Elapsed < TimeSpan.FromSeconds(10))
         {
             await Task.Delay(5);
         }
 
-        // B starts after A was told to wait; it has never seen a 429 itself.
-        await Task.Delay(100);
+        Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(10), "A's 429 never became a pause in Redis");
         await clientB.PingAsync();
         await callA;
 
