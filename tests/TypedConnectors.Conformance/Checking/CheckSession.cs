@@ -37,6 +37,7 @@ internal sealed class CheckSession(
     private readonly ArgumentSynthesizer _args = new(refs);
     private readonly Dictionary<DefOperation, Dictionary<string, List<string>>> _failures = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<DefOperation, HashSet<string>> _reachedBy = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, DefOperation> _operationOf = new(StringComparer.Ordinal);
     private readonly List<OperationResult> _extra = new();
     private readonly List<string> _notes = new();
     private Router _router = null!;
@@ -103,7 +104,8 @@ internal sealed class CheckSession(
                 + " methods, connections "
                 + string.Join(", ", connections.Select(c => c.AuthMethod + " (" + c.Factory + ")"))
         );
-        foreach (var method in methods)
+        // Raw-response twins after their operations' methods, so each twin starts from the operation its method sent.
+        foreach (var method in methods.OrderBy(m => IsResponseTwin(m.Method) ? 1 : 0))
         {
             ct.ThrowIfCancellationRequested();
             await CheckMethodAsync(method, connections);
@@ -606,6 +608,13 @@ internal sealed class CheckSession(
     private async Task CheckMethodAsync(ClientMethod method, List<ConnectionUnderTest> connections)
     {
         var hint = Hint(method);
+        if (IsResponseTwin(method.Method) && method.Path.EndsWith("WithResponseAsync", StringComparison.Ordinal))
+        {
+            // A name the definition cannot be matched by (PutRootAsync, OperationAsync) still has the operation its plain
+            // method was seen to send.
+            hint ??= _operationOf.GetValueOrDefault(method.Path[..^"WithResponseAsync".Length] + "Async");
+        }
+
         var ordered = connections.OrderBy(c => hint is null || Expect(hint, c) == Expectation.Reject ? 1 : 0).ToList();
         DefOperation? op = hint;
         var errorsChecked = false;
@@ -623,6 +632,11 @@ internal sealed class CheckSession(
                 }
 
                 Evaluate(method, connection, op, outcome, requiredOnly, null);
+            }
+
+            if (op is not null)
+            {
+                _operationOf[method.Path] = op;
             }
 
             if (options.CheckErrorResponses && !twin && !errorsChecked && op is not null && Expect(op, connection) != Expectation.Reject)
