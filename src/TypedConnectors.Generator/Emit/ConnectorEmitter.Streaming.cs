@@ -44,6 +44,8 @@ internal sealed partial class ConnectorEmitter
                 + "("
                 + string.Join(", ", BuilderArguments(operation))
                 + "), "
+                + TypeInfoOf(streaming.EventType)
+                + ", "
                 + (mapper.Length == 0 ? "null, " : mapper)
                 + "cancellationToken);"
         );
