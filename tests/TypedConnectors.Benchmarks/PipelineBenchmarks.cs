@@ -20,14 +20,14 @@ public class PipelineBenchmarks
     public void Setup()
     {
         _bare = new HttpMessageInvoker(new StubHandler());
-        _pipeline = new HttpMessageInvoker(new BenchConnection(new ConnectorConnectionOptions()).CreateHandler(new StubHandler()));
+        _pipeline = new HttpMessageInvoker(new PipelineBenchConnection(new ConnectorConnectionOptions()).CreateHandler(new StubHandler()));
         _noTimers = new HttpMessageInvoker(
-            new BenchConnection(
+            new PipelineBenchConnection(
                 new ConnectorConnectionOptions { CallTimeout = Timeout.InfiniteTimeSpan, AttemptTimeout = Timeout.InfiniteTimeSpan }
             ).CreateHandler(new StubHandler())
         );
         _unbounded = new HttpMessageInvoker(
-            new BenchConnection(
+            new PipelineBenchConnection(
                 new ConnectorConnectionOptions
                 {
                     CallTimeout = Timeout.InfiniteTimeSpan,
@@ -77,7 +77,7 @@ public class PipelineBenchmarks
 }
 
 [Connector("bench", BaseUrl = "http://127.0.0.1:1/api")]
-internal sealed class BenchClient;
+internal sealed class PipelineBenchClient;
 
-internal sealed class BenchConnection(ConnectorConnectionOptions options)
-    : ConnectorConnection(typeof(BenchClient), "", new Dictionary<string, string?>(), [], options);
+internal sealed class PipelineBenchConnection(ConnectorConnectionOptions options)
+    : ConnectorConnection(typeof(PipelineBenchClient), "", new Dictionary<string, string?>(), [], options);
