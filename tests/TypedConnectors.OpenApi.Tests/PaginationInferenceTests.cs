@@ -135,17 +135,99 @@ public sealed class PaginationInferenceTests
         Assert.Equal(new[] { "?limit=2", "?limit=2&starting_after=ch_2" }, server.Requests.Select(r => r.QueryString));
     }
 
+    private const string TrainScenario = """
+        namespace TestApp
+        {
+            /// <summary>Pages through the Train Travel API's stations.</summary>
+            public static class TrainScenario
+            {
+                /// <summary>Runs.</summary>
+                /// <param name="baseAddress">The server.</param>
+                /// <param name="limiter">The connection's rate limiter.</param>
+                /// <returns>Station names, then the page count.</returns>
+                public static async System.Threading.Tasks.Task<string> Run(System.Uri baseAddress, System.Threading.RateLimiting.RateLimiter limiter)
+                {
+                    var options = new TypedConnectors.ConnectorConnectionOptions { BaseAddress = baseAddress, SharedRateLimiter = limiter };
+                    options.AddAuthHandler(TypedConnectors.AuthKind.OAuth2, (_, _) => new TypedConnectors.BearerTokenHandler("tok-train"));
+                    using var client = new TestApp.Train.TrainClient(TestApp.Train.TrainConnection.CreateOAuth2("client-1", options: options));
+                    var seen = new System.Collections.Generic.List<string>();
+                    await foreach (var station in client.GetStationsAllAsync(limit: 2, country: "DE"))
+                    {
+                        seen.Add(station.Name);
+                    }
+
+                    var pages = 0;
+                    await foreach (var page in client.GetStationsPagesAsync(limit: 2, country: "DE"))
+                    {
+                        pages++;
+                    }
+
+                    return string.Join(",", seen) + ";" + pages;
+                }
+            }
+        }
+        """;
+
     [Fact]
-    public void Train_travel_api_of_the_dev_corpus_is_not_paged_while_its_next_link_is_untyped()
+    public async Task Train_travel_api_of_the_dev_corpus_pages_its_collections_by_links_next_through_the_rate_limiter()
     {
         var run = GeneratorHarness.Run(
-            new[] { new InputFile("/project/train.openapi.yaml", Corpus.Text("bump-sh__train-travel-api__openapi.yaml")) }
+            new[] { new InputFile("/project/train.openapi.yaml", Corpus.Text("bump-sh__train-travel-api__openapi.yaml")) },
+            userSource: TrainScenario
         );
         Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
 
-        // Its collections carry data plus links.next, but links is an allOf of two references that the reader types
-        // as JsonElement: the next link's type is not known, so the rule does not apply rather than guess.
-        Assert.Empty(Paged(run));
+        // Its collections answer `data` (the one array) and `links`, an allOf of Links-Self and Links-Pagination whose
+        // merged `next` is a `format: uri` string: the next-URL rule. Single resources (links.self only) are not paged.
+        Assert.Equal(new[] { "GetBookingsAllAsync", "GetStationsAllAsync", "GetTripsAllAsync" }, Paged(run));
+
+        string[] names = { "Berlin Hbf", "Paris Nord", "Milano Centrale", "Wien Hbf", "Praha hl.n." };
+        await using var server = await LoopbackServer.StartAsync(
+            async (context, request) =>
+            {
+                var page = int.Parse(request.Query("page") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+                var size = int.Parse(request.Query("limit") ?? "10", System.Globalization.CultureInfo.InvariantCulture);
+                var slice = names
+                    .Skip((page - 1) * size)
+                    .Take(size)
+                    .Select(
+                        (n, i) =>
+                            new
+                            {
+                                id = Guid.NewGuid(),
+                                name = n,
+                                address = "Platz " + i,
+                                country_code = "DE",
+                            }
+                    );
+                var self = "http://" + context.Request.Host + "/v1/stations?page=" + page + "&limit=" + size + "&country=DE";
+                var next =
+                    page * size < names.Length
+                        ? "http://" + context.Request.Host + "/v1/stations?page=" + (page + 1) + "&limit=" + size + "&country=DE"
+                        : null;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(
+                    System.Text.Json.JsonSerializer.Serialize(new { data = slice, links = new { self, next } })
+                );
+            }
+        );
+        var scenario = GeneratorHarness
+            .Load(run)
+            .GetType("TestApp.TrainScenario")!
+            .GetMethod("Run", BindingFlags.Public | BindingFlags.Static)!;
+        var limiter = new CountingRateLimiter();
+
+        var result = await (Task<string>)scenario.Invoke(null, new object[] { new Uri(server.BaseAddress, "v1/"), limiter })!;
+
+        // Items in order across three pages, then the page without `next` ends it; the same again page by page.
+        Assert.Equal(string.Join(",", names) + ";3", result);
+        var sent = server.Requests.Select(r => r.Path + r.QueryString).ToList();
+        Assert.Equal(6, sent.Count);
+        Assert.Equal("/v1/stations?page=1&limit=2&country=DE", sent[0]);
+        Assert.Equal("/v1/stations?page=2&limit=2&country=DE", sent[1]);
+        Assert.Equal("/v1/stations?page=3&limit=2&country=DE", sent[2]);
+        Assert.All(server.Requests, r => Assert.Equal("Bearer tok-train", r.Header("Authorization")));
+        Assert.Equal(server.Requests.Count, limiter.Granted);
     }
 
     [Fact]

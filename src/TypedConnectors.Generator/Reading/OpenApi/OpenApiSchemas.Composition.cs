@@ -81,6 +81,9 @@ internal sealed partial class OpenApiSchemas
 
         // One referenced object becomes the base record; with several, the one carrying a discriminator does. A record
         // that makes inherited properties required cannot derive (C# cannot tighten a base member), so it copies them.
+        // A property that one part declares loosely (`links: { type: object }` in a shared wrapper) and a later part types
+        // (`links: { allOf: [...] }`) is the typed one: allOf asks for both, and the typed schema says more.
+        var narrowed = Narrowed(site, resolved);
         var references = inherit ? resolved.Where(r => r.IsReference && r.ObjectLike).ToList() : [];
         (Site Part, Site Target, bool IsReference, bool ObjectLike)? baseEntry =
             references.Count == 1 ? references[0]
@@ -88,6 +91,18 @@ internal sealed partial class OpenApiSchemas
                 is { Count: 1 } withDiscriminator
                 ? withDiscriminator[0]
             : null;
+
+        if (
+            baseEntry is { } narrowedBase
+            && narrowed.Count > 0
+            && narrowedBase.Target.Node is DocObject baseObject
+            && narrowedBase.Target.Document.Get(baseObject, "discriminator") is null
+            && Declarations(narrowedBase.Target).Any(d => narrowed.Contains(d.Name))
+        )
+        {
+            // C# cannot change the type of an inherited property: a record of its own with every part's properties.
+            baseEntry = null;
+        }
 
         string? baseName = null;
         var excluded = new HashSet<string>(StringComparer.Ordinal);
@@ -114,10 +129,10 @@ internal sealed partial class OpenApiSchemas
                 continue;
             }
 
-            Collect(target, typeName, properties, excluded, required, ref keepsExtra, 0);
+            Collect(target, typeName, properties, excluded, required, ref keepsExtra, 0, narrowed);
         }
 
-        properties.AddRange(ReadProperties(site, typeName, excluded, required));
+        properties.AddRange(ReadProperties(site, typeName, excluded, required, narrowed));
         foreach (var i in Enumerable.Range(0, properties.Count))
         {
             if (!properties[i].Required && required.Contains(properties[i].JsonName))
@@ -150,7 +165,8 @@ internal sealed partial class OpenApiSchemas
         HashSet<string> excluded,
         HashSet<string> required,
         ref bool keepsExtra,
-        int depth
+        int depth,
+        HashSet<string>? narrowed = null
     )
     {
         if (depth > 16 || target.Node is not DocObject obj)
@@ -170,7 +186,7 @@ internal sealed partial class OpenApiSchemas
             {
                 if (_context.TryResolve(part, out var resolved))
                 {
-                    Collect(resolved, typeName, properties, excluded, required, ref keepsExtra, depth + 1);
+                    Collect(resolved, typeName, properties, excluded, required, ref keepsExtra, depth + 1, narrowed);
                 }
             }
         }
@@ -182,8 +198,108 @@ internal sealed partial class OpenApiSchemas
 
         // Properties of a named part keep that part's naming (so a shared inline enum is one type).
         var owner = _componentNames.TryGetValue(target.Key, out var component) ? component : typeName;
-        properties.AddRange(ReadProperties(target, owner, excluded, required));
+        properties.AddRange(ReadProperties(target, owner, excluded, required, narrowed));
     }
+
+    /// <summary>
+    /// The property names of an allOf whose first declaration is loose (see <see cref="IsLoose"/>) while a later one
+    /// is not: the loose declarations of those names are left out of the merge.
+    /// </summary>
+    private HashSet<string> Narrowed(Site site, List<(Site Part, Site Target, bool IsReference, bool ObjectLike)> resolved)
+    {
+        var declarations = resolved.SelectMany(r => Declarations(r.Target)).ToList();
+        if (site.Child("properties") is { Node: DocObject own } ownSite)
+        {
+            declarations.AddRange(own.Properties.Select(p => (p.Name, ownSite.Child(p.Name)!.Value)));
+        }
+
+        return new HashSet<string>(
+            declarations
+                .GroupBy(d => d.Name, StringComparer.Ordinal)
+                .Where(g => IsLoose(g.First().Site, 0) && g.Skip(1).Any(d => !IsLoose(d.Site, 0)))
+                .Select(g => g.Key),
+            StringComparer.Ordinal
+        );
+    }
+
+    /// <summary>The properties a schema declares, through its own allOf parts, in the order <see cref="Collect"/> reads them.</summary>
+    private List<(string Name, Site Site)> Declarations(Site target, int depth = 0)
+    {
+        var result = new List<(string Name, Site Site)>();
+        if (depth > 16 || target.Node is not DocObject)
+        {
+            return result;
+        }
+
+        foreach (var part in Array(target, "allOf") ?? [])
+        {
+            if (_context.TryResolve(part, out var resolved))
+            {
+                result.AddRange(Declarations(resolved, depth + 1));
+            }
+        }
+
+        if (target.Child("properties") is { Node: DocObject properties } propertiesSite)
+        {
+            result.AddRange(properties.Properties.Select(p => (p.Name, propertiesSite.Child(p.Name)!.Value)));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A schema that says nothing about its value beyond "an object" or "an array of such": no properties, composition,
+    /// enum or items of its own (<c>{}</c>, <c>{ type: object }</c>, <c>{ type: array, items: { type: object } }</c>).
+    /// </summary>
+    private bool IsLoose(Site site, int depth)
+    {
+        if (depth > 8 || !_context.TryResolve(site, out var target))
+        {
+            return false;
+        }
+
+        if (target.Node is not DocObject obj)
+        {
+            return target.Node is DocScalar { Kind: ScalarKind.Boolean, Text: "true" };
+        }
+
+        var document = target.Document;
+        var type = document.Get(obj, "type");
+        if (type is DocScalar { Text: "array" })
+        {
+            return target.Child("items") is not { } items || IsLoose(items, depth + 1);
+        }
+
+        if (type is not null and not DocScalar { Text: "object" })
+        {
+            return false;
+        }
+
+        foreach (var keyword in LooseExcludes)
+        {
+            if (document.Get(obj, keyword) is not null)
+            {
+                return false;
+            }
+        }
+
+        return document.Get(obj, "additionalProperties") is null or DocScalar;
+    }
+
+    private static readonly string[] LooseExcludes =
+    {
+        "properties",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "not",
+        "enum",
+        "const",
+        "discriminator",
+        "items",
+        "patternProperties",
+        "$ref",
+    };
 
     private bool IsObjectType(string name) =>
         _pendingObjects.Contains(name) || (_types.TryGetValue(name, out var spec) && spec.Kind == TypeSpecKind.Object);

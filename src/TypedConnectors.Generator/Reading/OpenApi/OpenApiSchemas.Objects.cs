@@ -135,7 +135,14 @@ internal sealed partial class OpenApiSchemas
     }
 
     /// <summary>The declared properties of one schema object (not of its allOf parts).</summary>
-    private List<PropertySpec> ReadProperties(Site site, string typeName, HashSet<string>? excluded, HashSet<string>? extraRequired = null)
+    /// <param name="narrowed">Names whose loose declarations are left out (an allOf part types them).</param>
+    private List<PropertySpec> ReadProperties(
+        Site site,
+        string typeName,
+        HashSet<string>? excluded,
+        HashSet<string>? extraRequired = null,
+        HashSet<string>? narrowed = null
+    )
     {
         var result = new List<PropertySpec>();
         if (site.Child("properties") is not { Node: DocObject properties } propertiesSite)
@@ -151,12 +158,17 @@ internal sealed partial class OpenApiSchemas
 
         foreach (var property in properties.Properties)
         {
+            var propertySite = propertiesSite.Child(property.Name)!.Value;
+            if (narrowed is not null && narrowed.Contains(property.Name) && IsLoose(propertySite, 0))
+            {
+                continue;
+            }
+
             if (excluded is not null && !excluded.Add(property.Name))
             {
                 continue;
             }
 
-            var propertySite = propertiesSite.Child(property.Name)!.Value;
             var type = Map(propertySite, typeName + Naming.ToPascal(property.Name, "Property"));
             var readOnly = propertySite.Node is DocObject p && Bool(propertySite, p, "readOnly") == true;
             result.Add(
