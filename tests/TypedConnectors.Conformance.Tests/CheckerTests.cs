@@ -88,4 +88,50 @@ public sealed class CheckerTests
         Assert.Equal(10, json.Value(JsonNode.Parse("""{ "$ref": "#/components/schemas/Page" }"""))!.GetValue<long>());
         Assert.Equal("b", json.Value(JsonNode.Parse("""{ "$ref": "#/components/schemas/Kind" }"""))!.GetValue<string>());
     }
+
+    [Fact]
+    public void The_checker_infers_pagination_from_the_documented_rules_on_its_own_reading()
+    {
+        var (definition, _) = ConformanceChecker.ReadDefinition(
+            Inputs.Owned("tests/TypedConnectors.OpenApi.Tests/Documents/paging.openapi.yaml")
+        );
+        string Paged(string path) =>
+            definition.Operations.Single(o => o.Path == path).Pagination is { } p
+                ? p.Style
+                    + " "
+                    + p.Items
+                    + " "
+                    + (p.Cursor ?? p.LastItemCursor ?? p.NextUrl ?? "")
+                    + " "
+                    + (p.CursorParam ?? p.HasMore ?? "")
+                : "-";
+
+        Assert.Equal("cursor /data /id starting_after", Paged("/charges"));
+        Assert.Equal("cursor /events /next_cursor cursor", Paged("/events"));
+        Assert.Equal("cursor /tokens /nextPageToken pageToken", Paged("/tokens"));
+        Assert.Equal("next_url /logs /next_page_url ", Paged("/logs"));
+        Assert.Equal("next_url /files /next ", Paged("/files"));
+        Assert.Equal("next_url /data /links/next ", Paged("/stations"));
+        Assert.Equal("next_url /orders /_links/next ", Paged("/orders"));
+        Assert.Equal("link_header   ", Paged("/photos"));
+        Assert.Equal("next_url /value /nextLink ", Paged("/users"));
+        Assert.Equal("-", Paged("/mixed"));
+        Assert.Equal("-", Paged("/untyped"));
+        Assert.Equal("-", Paged("/refunds"));
+
+        // The dev corpus: Train Travel's collections through their allOf wrapper, its single resources not.
+        var (train, _) = ConformanceChecker.ReadDefinition(Inputs.Corpus("bump-sh__train-travel-api__openapi.yaml"));
+        Assert.Equal(
+            new[]
+            {
+                "GET /bookings next_url /data /links/next",
+                "GET /stations next_url /data /links/next",
+                "GET /trips next_url /data /links/next",
+            },
+            train
+                .Operations.Where(o => o.Pagination is not null)
+                .Select(o => o.Label + " " + o.Pagination!.Style + " " + o.Pagination.Items + " " + o.Pagination.NextUrl)
+                .Order(StringComparer.Ordinal)
+        );
+    }
 }

@@ -23,7 +23,7 @@ internal sealed record ConnectionUnderTest(
 internal sealed record ClientMethod(MethodInfo Method, string Path, Func<object, object?> Target);
 
 /// <summary>Calls every generated method through every connection and checks what reaches the server.</summary>
-internal sealed class CheckSession(
+internal sealed partial class CheckSession(
     Definition definition,
     RefResolver refs,
     Assembly assembly,
@@ -104,12 +104,28 @@ internal sealed class CheckSession(
                 + " methods, connections "
                 + string.Join(", ", connections.Select(c => c.AuthMethod + " (" + c.Factory + ")"))
         );
-        // Raw-response twins after their operations' methods, so each twin starts from the operation its method sent.
-        foreach (var method in methods.OrderBy(m => IsResponseTwin(m.Method) ? 1 : 0))
+        // Raw-response twins, then paging and streaming methods, after their operations' methods, so each starts from
+        // the operation its plain method sent.
+        foreach (
+            var method in methods.OrderBy(m =>
+                IsAsyncEnumerable(m.Method) ? 2
+                : IsResponseTwin(m.Method) ? 1
+                : 0
+            )
+        )
         {
             ct.ThrowIfCancellationRequested();
-            await CheckMethodAsync(method, connections);
+            if (IsAsyncEnumerable(method.Method))
+            {
+                await CheckEnumerableAsync(method, connections);
+            }
+            else
+            {
+                await CheckMethodAsync(method, connections);
+            }
         }
+
+        CheckFeatureMethodsExist();
 
         if (mcp is not null)
         {
@@ -378,6 +394,8 @@ internal sealed class CheckSession(
                 BaseAddress = new Uri(server.Address, BasePath),
                 MaxRetries = 0,
                 AttemptTimeout = options.CallTimeout,
+                // Counts the permits, so paging can show each page went through the connection's rate limiter.
+                SharedRateLimiter = _limiter,
             };
             connectionOptions.OAuth.TokenStore = new FixedTokenStore(tokenMarker);
             var arguments = new List<object?>();
@@ -525,7 +543,7 @@ internal sealed class CheckSession(
             if (
                 method.IsGenericMethodDefinition
                 || method.IsSpecialName
-                || !typeof(Task).IsAssignableFrom(method.ReturnType)
+                || !(typeof(Task).IsAssignableFrom(method.ReturnType) || IsAsyncEnumerable(method))
                 || method.GetParameters().LastOrDefault()?.ParameterType != typeof(CancellationToken)
                 || method.Name == "ConnectMcpAsync"
             )

@@ -42,6 +42,15 @@ internal static partial class ConnectorDefinitionReader
                 tags.TryGetValue(op.Label, out var tag);
                 if ((include.Count == 0 || include.Any(p => Matches(p, name, tag))) && !exclude.Any(p => Matches(p, name, tag)))
                 {
+                    // An overlay's block names the operation by its operationId and wins over the document.
+                    if (
+                        op.OperationId is { } id
+                        && DefPagination.Read(Json.Props(operations, "pagination").FirstOrDefault(kv => kv.Key == id).Value) is { } overlay
+                    )
+                    {
+                        op.Pagination = overlay;
+                    }
+
                     definition.Operations.Add(op);
                 }
             }
@@ -347,6 +356,9 @@ internal static partial class ConnectorDefinitionReader
             _ => null,
         };
         op.Responses.Add(new DefResponse("200", responseMedia, responseType == "json" ? endpoint["response"] : null, null, false));
+
+        op.Pagination = DefPagination.Read(endpoint["pagination"]);
+        op.StreamFormat = Json.Str(endpoint, "stream_format") is { } format && format is "sse" or "json_lines" ? format : null;
 
         var auth = endpoint["auth"];
         if (auth is JsonValue v && v.TryGetValue<string>(out var text) && text.Equals("none", StringComparison.OrdinalIgnoreCase))

@@ -23,6 +23,61 @@ internal sealed record DefResponse(string Status, string? MediaType, JsonNode? S
 /// <param name="Prefix">Text before the credential in the header (Bearer, Basic, a custom word, or empty).</param>
 internal sealed record DefAuth(string Key, string Kind, string In, string Name, string Prefix);
 
+/// <summary>A pagination block (canonical <c>pagination</c>, OpenAPI <c>x-pagination</c> or overlay, or inferred).</summary>
+internal sealed record DefPagination(string Style)
+{
+    public string Items { get; init; } = "";
+
+    public string? Cursor { get; init; }
+
+    public string? LastItemCursor { get; init; }
+
+    public string? CursorParam { get; init; }
+
+    public string? NextUrl { get; init; }
+
+    public string? OffsetParam { get; init; }
+
+    public string? PageParam { get; init; }
+
+    public string? LimitParam { get; init; }
+
+    public long? Start { get; init; }
+
+    public string? HasMore { get; init; }
+
+    public string? Total { get; init; }
+
+    /// <summary>Inferred from the document's shape rather than declared.</summary>
+    public bool Inferred { get; init; }
+
+    public override string ToString() => Style + (Inferred ? " (inferred)" : "");
+
+    /// <summary>A declared block; null when it is no object or names no known style.</summary>
+    public static DefPagination? Read(JsonNode? node)
+    {
+        if (node is not JsonObject o || Json.Str(o, "style") is not ("cursor" or "next_url" or "link_header" or "offset" or "page"))
+        {
+            return null;
+        }
+
+        return new DefPagination(Json.Str(o, "style")!)
+        {
+            Items = Json.Str(o, "items") ?? "",
+            Cursor = Json.Str(o, "cursor"),
+            LastItemCursor = Json.Str(o, "last_item_cursor"),
+            CursorParam = Json.Str(o, "cursor_param"),
+            NextUrl = Json.Str(o, "next_url"),
+            OffsetParam = Json.Str(o, "offset_param"),
+            PageParam = Json.Str(o, "page_param"),
+            LimitParam = Json.Str(o, "limit_param"),
+            Start = Json.Num(o, "start") is { } start ? (long)start : null,
+            HasMore = Json.Str(o, "has_more"),
+            Total = Json.Str(o, "total"),
+        };
+    }
+}
+
 /// <summary>One operation of the definition.</summary>
 internal sealed class DefOperation
 {
@@ -47,6 +102,12 @@ internal sealed class DefOperation
 
     /// <summary>The operation sends its requests to a URL of its own (OpenAPI operation- or path-level <c>servers</c>).</summary>
     public string? OwnServer { get; init; }
+
+    /// <summary>How the operation pages (declared or, for OpenAPI, inferred as docs/pagination.md says), or null.</summary>
+    public DefPagination? Pagination { get; set; }
+
+    /// <summary>The framing of a streamed response (<c>sse</c>, <c>json_lines</c>), or null.</summary>
+    public string? StreamFormat { get; set; }
 
     public string Label => Method.ToUpperInvariant() + " " + Path;
 

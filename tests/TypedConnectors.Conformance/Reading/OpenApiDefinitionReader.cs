@@ -205,6 +205,7 @@ internal static class OpenApiDefinitionReader
                     operation.Responses.Add(new DefResponse(status, chosen.Key, body?["schema"], exampleNode, hasExample));
                 }
 
+                operation.Pagination = PaginationRules.For(refs, root, op, operation);
                 definition.Operations.Add(operation);
             }
         }

@@ -40,7 +40,11 @@ internal sealed record RecordedRequest(
 }
 
 /// <summary>What the server answers.</summary>
-internal sealed record CannedResponse(int Status, string? ContentType, byte[] Body);
+internal sealed record CannedResponse(int Status, string? ContentType, byte[] Body)
+{
+    /// <summary>Response headers to send (a paging <c>Link</c>, …).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+}
 
 /// <summary>
 /// Kestrel on 127.0.0.1 (random port) recording each request exactly as received, answering through a responder the
@@ -97,6 +101,11 @@ internal sealed class RecordingServer : IAsyncDisposable
             if (response.ContentType is not null)
             {
                 context.Response.ContentType = response.ContentType;
+            }
+
+            foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
+            {
+                context.Response.Headers[name] = value;
             }
 
             if (response.Body.Length > 0 && !HttpMethods.IsHead(context.Request.Method))
