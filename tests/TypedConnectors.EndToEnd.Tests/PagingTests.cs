@@ -10,6 +10,9 @@ namespace EndToEnd;
 /// <summary>Every declared pagination style end to end: a loopback API of seven items, paged as real APIs page.</summary>
 public class PagingTests
 {
+    /// <summary>The connection's rate limiter: every request (every page, every stream) takes one permit.</summary>
+    private readonly CountingRateLimiter _limiter = new();
+
     private static readonly string[] Ids = { "i1", "i2", "i3", "i4", "i5", "i6", "i7" };
 
     private static JsonArray Items(IEnumerable<string> ids) => new(ids.Select(id => (JsonNode)new JsonObject { ["id"] = id }).ToArray());
@@ -135,11 +138,12 @@ public class PagingTests
     public async Task Cursor_from_the_response_feeds_the_request_parameter_through_auth_and_a_429_retry()
     {
         await using var server = await Api(throttleFirst: true);
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
 
         var ids = await All(client.ListCursorAllAsync());
 
         Assert.Equal(Ids, ids);
+        Assert.Equal(server.Requests.Count, _limiter.Granted);
         // The throttled first request was retried by the pipeline; then one request per page, one at a time.
         Assert.Equal(new[] { "-", "-", "c2", "c4", "c6" }, Sent(server, "cursor"));
         Assert.All(server.Requests, r => Assert.Equal("Bearer tok-1", r.Header("Authorization")));
@@ -150,11 +154,12 @@ public class PagingTests
     public async Task Stripe_style_last_item_id_cursor_stops_when_has_more_is_false()
     {
         await using var server = await Api();
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
 
         var ids = await All(client.ListStripeAllAsync(limit: 3));
 
         Assert.Equal(Ids, ids);
+        Assert.Equal(server.Requests.Count, _limiter.Granted);
         Assert.Equal(new[] { "-", "i3", "i6" }, Sent(server, "starting_after"));
     }
 
@@ -162,7 +167,7 @@ public class PagingTests
     public async Task Next_url_in_the_body_is_followed_and_pages_expose_each_raw_response()
     {
         await using var server = await Api();
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
 
         var pages = new List<ConnectorResponse<NextPage>>();
         await foreach (var page in client.ListNextPagesAsync(size: 3))
@@ -171,6 +176,7 @@ public class PagingTests
         }
 
         Assert.Equal(3, pages.Count);
+        Assert.Equal(3, _limiter.Granted);
         Assert.All(pages, p => Assert.Equal(200, p.StatusCode));
         Assert.Equal(Ids, pages.SelectMany(p => p.Body.Items!).Select(i => i.Id));
         Assert.Equal(new[] { "-", "1", "2" }, Sent(server, "p"));
@@ -181,7 +187,7 @@ public class PagingTests
     public async Task A_next_url_on_another_origin_is_refused_so_credentials_stay_with_the_api()
     {
         await using var server = await Api();
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
 
         var seen = new List<string>();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
@@ -201,11 +207,12 @@ public class PagingTests
     public async Task Link_header_next_relation_is_followed_until_absent()
     {
         await using var server = await Api();
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
 
         var ids = await All(client.ListLinkAllAsync());
 
         Assert.Equal(Ids, ids);
+        Assert.Equal(server.Requests.Count, _limiter.Granted);
         Assert.Equal(new[] { "-", "2", "3" }, Sent(server, "page"));
     }
 
@@ -213,11 +220,12 @@ public class PagingTests
     public async Task Offset_advances_by_the_items_received_and_stops_at_the_total()
     {
         await using var server = await Api();
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
 
         var ids = await All(client.ListOffsetAllAsync());
 
         Assert.Equal(Ids, ids);
+        Assert.Equal(server.Requests.Count, _limiter.Granted);
         Assert.Equal(new[] { "-", "3", "6" }, Sent(server, "offset"));
     }
 
@@ -225,11 +233,12 @@ public class PagingTests
     public async Task Page_numbers_advance_by_one_and_a_short_page_is_the_last()
     {
         await using var server = await Api();
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
 
         var ids = await All(client.ListPageAllAsync());
 
         Assert.Equal(Ids, ids);
+        Assert.Equal(server.Requests.Count, _limiter.Granted);
         // Page 3 holds one item, fewer than per_page=3: no fourth request.
         Assert.Equal(new[] { "-", "2", "3" }, Sent(server, "page"));
     }
@@ -238,11 +247,12 @@ public class PagingTests
     public async Task Cursor_in_a_json_body_is_replaced_per_page_and_the_other_fields_kept()
     {
         await using var server = await Api();
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
 
         var ids = await All(client.SearchAllAsync(query: "lamp"));
 
         Assert.Equal(Ids, ids);
+        Assert.Equal(server.Requests.Count, _limiter.Granted);
         var bodies = server.Requests.Select(r => JsonNode.Parse(r.Body)!).ToList();
         Assert.Equal(new[] { "lamp", "lamp" }, bodies.Select(b => b["query"]!.GetValue<string>()));
         Assert.Null(bodies[0]["cursor"]);
@@ -253,7 +263,7 @@ public class PagingTests
     public async Task Max_items_and_max_pages_guards_stop_requesting()
     {
         await using var server = await Api();
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
 
         var five = await All(client.ListCursorAllAsync(paging: new ConnectorPagingOptions { MaxItems = 3 }));
         var requestsForThree = server.Requests.Count;
@@ -273,7 +283,7 @@ public class PagingTests
     public async Task Cancellation_ends_the_enumeration_without_another_request()
     {
         await using var server = await Api();
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
         using var cts = new CancellationTokenSource();
 
         var seen = new List<string>();

@@ -9,8 +9,11 @@ namespace EndToEnd;
 /// <summary>The <c>…WithResponseAsync</c> twins and per-call options of every operation kind, against a loopback server.</summary>
 public class RawResponseTests
 {
-    internal static FeedConnection Connection(LoopbackServer server) =>
-        FeedConnection.CreateBearer("tok-1", new ConnectorConnectionOptions { BaseAddress = new Uri(server.BaseAddress, "api/") });
+    internal static FeedConnection Connection(LoopbackServer server, System.Threading.RateLimiting.RateLimiter? limiter = null) =>
+        FeedConnection.CreateBearer(
+            "tok-1",
+            new ConnectorConnectionOptions { BaseAddress = new Uri(server.BaseAddress, "api/"), SharedRateLimiter = limiter }
+        );
 
     private static Task<LoopbackServer> Server() =>
         LoopbackServer.StartAsync(

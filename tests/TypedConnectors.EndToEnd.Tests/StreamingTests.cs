@@ -9,6 +9,9 @@ namespace EndToEnd;
 /// <summary>Server-sent events and JSON Lines read as typed events from a loopback server.</summary>
 public class StreamingTests
 {
+    /// <summary>The connection's rate limiter: every request (every page, every stream) takes one permit.</summary>
+    private readonly CountingRateLimiter _limiter = new();
+
     private sealed class Seen
     {
         public TaskCompletionSource Aborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -71,12 +74,13 @@ public class StreamingTests
     {
         var seen = new Seen();
         await using var server = await Api(seen);
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
 
         var texts = await Texts(client.ChatStreamAsync(prompt: "hi"));
 
         Assert.Equal(new[] { "hi", "second" }, texts);
         Assert.Equal("Bearer tok-1", server.Single().Header("Authorization"));
+        Assert.Equal(1, _limiter.Granted);
     }
 
     [Fact]
@@ -84,9 +88,10 @@ public class StreamingTests
     {
         var seen = new Seen();
         await using var server = await Api(seen);
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
 
         Assert.Equal(new[] { "a", "b", "c" }, await Texts(client.ExportStreamAsync()));
+        Assert.Equal(1, _limiter.Granted);
     }
 
     [Fact]
@@ -94,7 +99,7 @@ public class StreamingTests
     {
         var seen = new Seen();
         await using var server = await Api(seen);
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
         using var cts = new CancellationTokenSource();
 
         var first = "";
@@ -117,11 +122,13 @@ public class StreamingTests
     {
         var seen = new Seen();
         await using var server = await Api(seen);
-        using var client = new FeedClient(RawResponseTests.Connection(server));
+        using var client = new FeedClient(RawResponseTests.Connection(server, _limiter));
 
         var texts = await Texts(client.ResumeStreamAsync());
 
         Assert.Equal(new[] { "one", "two", "after 2" }, texts);
         Assert.Equal(new string?[] { null, "2" }, server.Requests.Select(r => r.Header("Last-Event-ID")));
+        // The reconnection is a request of its own through the pipeline.
+        Assert.Equal(2, _limiter.Granted);
     }
 }
