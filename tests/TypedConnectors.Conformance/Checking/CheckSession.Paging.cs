@@ -57,7 +57,13 @@ internal sealed partial class CheckSession
         }
 
         seen.Add(feature);
-        _reachedBy[op].Add(plain!);
+        if (!_reachedBy.TryGetValue(op, out var reached))
+        {
+            _reachedBy[op] = reached = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        // The paging and streaming methods are the operation's own, not more methods sending it.
+        reached.Add(plain!);
         var expected = feature == "StreamAsync" ? op.StreamFormat is not null : op.Pagination is not null;
         if (!expected)
         {
