@@ -363,10 +363,7 @@ internal sealed class OpenApiContext
         }
         else
         {
-            var file = new SourceFile(text.Path, text.Text);
-            var root = ConnectorFileReader.IsYaml(text.Path)
-                ? YamlDocReader.Read(file, Diagnostics, CancellationToken)
-                : JsonDocReader.Read(file, Diagnostics, CancellationToken);
+            var root = DocTrees.Read(text.Path, text.Text, Diagnostics, CancellationToken, out var file);
             if (root is DocObject obj)
             {
                 result = new ApiDocument(new DocContext(file, obj, Diagnostics, CancellationToken), obj);
