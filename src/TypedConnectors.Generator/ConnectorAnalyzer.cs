@@ -10,7 +10,8 @@ namespace TypedConnectors.Generator;
 
 /// <summary>
 /// Live feedback on connector files: runs the generator's reading and validation on every connector AdditionalFile
-/// and reports what the generator leaves out. The generator reports what stops generation (errors) and what only
+/// (on the tree the generator parsed, see Reading/DocTrees.cs) and reports what the generator leaves out, with
+/// Microsoft.OpenApi's findings on OpenAPI documents (unless <c>TypedConnectorsOpenApiValidation</c> is false). The generator reports what stops generation (errors) and what only
 /// emission can know (names clashing across files, the compilation's references); this analyzer every other warning
 /// of the file — also when the file has errors, since reading goes on to the end — so one build shows every problem
 /// once.
@@ -85,7 +86,14 @@ public sealed class ConnectorAnalyzer : DiagnosticAnalyzer
         // Only the namespace influences diagnostics (through the names the binder assigns); the HTTP/DI flags only steer emission.
         var rootNamespace = options.GlobalOptions.TryGetValue(ConnectorInputs.RootNamespaceProperty, out var ns) ? ns.Trim() : "";
         var documents = ReferenceScan.MayReferenceOtherFiles(input) ? project.Documents(cancellationToken) : null;
-        var result = ConnectorPipeline.Run(input, new GeneratorSettings(rootNamespace, false, false), cancellationToken, documents);
+        // The text was parsed by the generator already in this compiler process (Reading/DocTrees.cs): this reuses its tree.
+        var result = ConnectorPipeline.Run(
+            input,
+            new GeneratorSettings(rootNamespace, false, false),
+            cancellationToken,
+            documents,
+            ConnectorInputs.OpenApiValidation(options.GlobalOptions)
+        );
         return result.Diagnostics.Where(d => !d.StopsGeneration);
     }
 

@@ -12,6 +12,19 @@ internal static class ConnectorInputs
     public const string ClientNameMetadata = "build_metadata.AdditionalFiles.TypedConnectorsClientName";
     public const string RootNamespaceProperty = "build_property.RootNamespace";
 
+    /// <summary>
+    /// <c>false</c> turns off Microsoft.OpenApi's reading and validation of OpenAPI documents in the analyzer (its
+    /// findings are warnings); anything else, or unset, leaves it on. The generator never runs it.
+    /// </summary>
+    public const string OpenApiValidationProperty = "build_property.TypedConnectorsOpenApiValidation";
+
+    /// <summary>Whether the analyzer runs Microsoft.OpenApi's validation (see <see cref="OpenApiValidationProperty"/>).</summary>
+    public static bool OpenApiValidation(AnalyzerConfigOptions globalOptions) =>
+        !(
+            globalOptions.TryGetValue(OpenApiValidationProperty, out var value)
+            && string.Equals(value?.Trim(), "false", StringComparison.OrdinalIgnoreCase)
+        );
+
     private static readonly string[] ConnectorSuffixes = { ".connector.json", ".connector.yaml", ".connector.yml" };
 
     private static readonly string[] OpenApiSuffixes =

@@ -8,7 +8,9 @@ namespace TypedConnectors.Generator;
 /// <summary>
 /// The steps one connector file goes through, in order and one way: read (<c>Reading/</c>) → validate
 /// (<c>Validation/</c>) → bind (<c>Model/SpecBinder</c>). Emitting (<c>Emit/</c>) follows in the generator. No step calls
-/// a later one; the generator and the analyzer both run this, so they see the same model and the same diagnostics.
+/// a later one; the generator and the analyzer both run this, so they see the same model and the same diagnostics —
+/// except Microsoft.OpenApi's warnings, which only the analyzer asks for (<c>microsoftOpenApiValidation</c>).
+/// Both read the file's text through <see cref="DocTrees"/>, so in one compiler process it is parsed once.
 /// </summary>
 internal static class ConnectorPipeline
 {
@@ -16,7 +18,8 @@ internal static class ConnectorPipeline
         ConnectorInput input,
         GeneratorSettings settings,
         CancellationToken cancellationToken,
-        Reading.OpenApi.DocumentSet? documents = null
+        Reading.OpenApi.DocumentSet? documents = null,
+        bool microsoftOpenApiValidation = false
     )
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -24,7 +27,15 @@ internal static class ConnectorPipeline
         try
         {
             var toValidate = new List<ValidationUnit>();
-            spec = ConnectorFileReader.Read(input, diagnostics, toValidate, out var context, documents, cancellationToken);
+            spec = ConnectorFileReader.Read(
+                input,
+                diagnostics,
+                toValidate,
+                out var context,
+                documents,
+                cancellationToken,
+                microsoftOpenApiValidation
+            );
             foreach (var unit in toValidate)
             {
                 ConnectorValidator.Validate(unit.Spec, unit.Context);

@@ -57,8 +57,9 @@ internal static class ConnectorFileReader
         List<ValidationUnit> toValidate,
         out DocContext? context,
         OpenApi.DocumentSet? documents,
-        CancellationToken cancellationToken
-    ) => ReadSpec(input, diagnostics, toValidate, out context, documents, cancellationToken);
+        CancellationToken cancellationToken,
+        bool microsoftOpenApiValidation = false
+    ) => ReadSpec(input, diagnostics, toValidate, out context, documents, cancellationToken, microsoftOpenApiValidation);
 
     private static ConnectorSpec? ReadSpec(
         ConnectorInput input,
@@ -66,7 +67,8 @@ internal static class ConnectorFileReader
         List<ValidationUnit> toValidate,
         out DocContext? context,
         OpenApi.DocumentSet? documents,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        bool microsoftOpenApiValidation
     )
     {
         context = null;
@@ -82,16 +84,17 @@ internal static class ConnectorFileReader
             return null;
         }
 
-        var file = new SourceFile(input.Path, input.Text);
-        var root = IsYaml(input.Path)
-            ? YamlDocReader.Read(file, diagnostics, cancellationToken)
-            : JsonDocReader.Read(file, diagnostics, cancellationToken);
+        var root = DocTrees.Read(input.Path, input.Text, diagnostics, cancellationToken, out var file);
         if (root is null)
         {
             return null;
         }
 
-        context = new DocContext(file, root, diagnostics, cancellationToken) { Documents = documents };
+        context = new DocContext(file, root, diagnostics, cancellationToken)
+        {
+            Documents = documents,
+            MicrosoftOpenApiValidation = microsoftOpenApiValidation,
+        };
         if (root is not DocObject obj)
         {
             context.Report(DiagnosticDescriptors.WrongRootType, root, "an " + root.KindName);

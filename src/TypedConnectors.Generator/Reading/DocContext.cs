@@ -27,6 +27,13 @@ internal sealed class DocContext
     public OpenApi.DocumentSet? Documents { get; init; }
 
     /// <summary>
+    /// Run Microsoft.OpenApi's reader and validation rules over an OpenAPI document and report its findings (warnings
+    /// only). The analyzer does, unless <c>TypedConnectorsOpenApiValidation</c> is false; the generator never does, since it
+    /// reports no warnings and its client comes from TypedConnectors' own reading.
+    /// </summary>
+    public bool MicrosoftOpenApiValidation { get; init; }
+
+    /// <summary>
     /// The file is in the project's own format, which connector.schema.json describes exactly: an unknown key is an error
     /// (TC0036) and ignored keywords are still type-checked. Platform payloads are third-party documents, so their extra
     /// keys stay warnings (TC0005).

@@ -45,7 +45,7 @@ internal sealed class DocObject : DocNode
     {
         if (Properties.Count > IndexThreshold)
         {
-            var index = _index;
+            var index = Volatile.Read(ref _index);
             if (index is null)
             {
                 index = new Dictionary<string, DocProperty>(StringComparer.Ordinal);
@@ -57,7 +57,8 @@ internal sealed class DocObject : DocNode
                     }
                 }
 
-                _index = index;
+                // Trees are shared between threads (Reading/DocTrees.cs): publish the index once, atomically.
+                index = Interlocked.CompareExchange(ref _index, index, null) ?? index;
             }
 
             return index.TryGetValue(name, out var found) ? found : null;

@@ -95,8 +95,7 @@ internal static class JsonDocReader
                     reader.Read();
                     var value = ReadValue(ref reader, cursor, file, diagnostics, cancellationToken);
                     var property = new DocProperty(name, nameStart, nameEnd - nameStart, value);
-                    seen ??= new HashSet<string>(StringComparer.Ordinal);
-                    if (!seen.Add(name))
+                    if (IsDuplicate(properties, name, ref seen))
                     {
                         diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateKey, file.LocateName(property), name));
                     }
@@ -150,6 +149,35 @@ internal static class JsonDocReader
                 return new DocScalar(start, 4, ScalarKind.Null, "null");
             }
         }
+    }
+
+    /// <summary>Whether an earlier property has this name: a scan for small objects, a set once an object is large.</summary>
+    private static bool IsDuplicate(List<DocProperty> properties, string name, ref HashSet<string>? seen)
+    {
+        const int ScanLimit = 8;
+        if (seen is null)
+        {
+            if (properties.Count < ScanLimit)
+            {
+                foreach (var property in properties)
+                {
+                    if (string.Equals(property.Name, name, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
+            seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in properties)
+            {
+                seen.Add(property.Name);
+            }
+        }
+
+        return !seen.Add(name);
     }
 
     private static string CleanMessage(string message)

@@ -186,8 +186,10 @@ internal static class YamlDocReader
         private readonly CancellationToken _cancellationToken;
         private readonly Dictionary<string, DocNode> _anchors = new(StringComparer.Ordinal);
 
-        // Expanded size of every node (aliases count in full), so alias use is bounded without expanding anything.
+        // Expanded size of every anchored node (aliases count in full), so alias use is bounded without expanding anything;
+        // the size of the node ReadNode just read is in _lastSize (no per-node table for documents without anchors).
         private readonly Dictionary<DocNode, long> _sizes = new();
+        private long _lastSize;
         private long _total;
 
         public Builder(SourceFile file, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
@@ -298,7 +300,9 @@ internal static class YamlDocReader
                         );
                     }
 
-                    Count(_sizes.TryGetValue(target, out var size) ? size : 1, alias.Start);
+                    var size = _sizes.TryGetValue(target, out var known) ? known : 1;
+                    Count(size, alias.Start);
+                    _lastSize = size;
                     return target;
                 }
 
@@ -312,7 +316,7 @@ internal static class YamlDocReader
                     while (parser.Current is not SequenceEnd)
                     {
                         var item = ReadNode(parser, depth + 1);
-                        size += SizeOf(item);
+                        size += _lastSize;
                         items.Add(item);
                     }
 
@@ -346,7 +350,7 @@ internal static class YamlDocReader
 
                         Next(parser);
                         var value = ReadNode(parser, depth + 1);
-                        size += SizeOf(value);
+                        size += _lastSize;
                         var name = key.Value ?? "";
                         if (name == "<<" && key.Style == ScalarStyle.Plain)
                         {
@@ -422,8 +426,6 @@ internal static class YamlDocReader
             }
         }
 
-        private long SizeOf(DocNode node) => _sizes.TryGetValue(node, out var size) ? size : 1;
-
         private void Count(long nodes, Mark mark)
         {
             _total += nodes;
@@ -441,14 +443,14 @@ internal static class YamlDocReader
         private DocNode Register(NodeEvent nodeEvent, DocNode node, long size)
         {
             Count(1, nodeEvent.Start);
-            if (node is not DocScalar)
-            {
-                _sizes[node] = size;
-            }
-
+            _lastSize = size;
             if (!nodeEvent.Anchor.IsEmpty)
             {
                 _anchors[nodeEvent.Anchor.Value] = node;
+                if (node is not DocScalar)
+                {
+                    _sizes[node] = size;
+                }
             }
 
             return node;

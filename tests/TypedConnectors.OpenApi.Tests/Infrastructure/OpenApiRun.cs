@@ -28,7 +28,7 @@ public static class OpenApiRun
         var input = new ConnectorInput(path, text, ConnectorInputs.IsConnectorFileName(path) ? null : "openapi", null, null);
         var documents = DocumentSet.Create(files.Select(f => new DocumentText(f.Path, f.Text)).Append(new DocumentText(path, text)));
         return ConnectorPipeline
-            .Run(input, new GeneratorSettings("TestApp", false, false), CancellationToken.None, documents)
+            .Run(input, new GeneratorSettings("TestApp", false, false), CancellationToken.None, documents, microsoftOpenApiValidation: true)
             .Diagnostics.ToList();
     }
 

@@ -14,10 +14,6 @@ internal enum OpenApiVersion
 /// <summary>One parsed document (the main one or a file an external <c>$ref</c> names) with fast key lookup.</summary>
 internal sealed class ApiDocument
 {
-    // DocObject.Find is a linear scan; documents with thousands of paths or schemas are looked up by name through an index.
-    private const int IndexThreshold = 12;
-    private readonly Dictionary<DocObject, Dictionary<string, DocProperty>> _index = new();
-
     public ApiDocument(DocContext context, DocObject root)
     {
         Context = context;
@@ -32,29 +28,8 @@ internal sealed class ApiDocument
 
     public string Path => Context.File.Path;
 
-    public DocProperty? Find(DocObject obj, string name)
-    {
-        if (obj.Properties.Count < IndexThreshold)
-        {
-            return obj.Find(name);
-        }
-
-        if (!_index.TryGetValue(obj, out var map))
-        {
-            map = new Dictionary<string, DocProperty>(StringComparer.Ordinal);
-            foreach (var property in obj.Properties)
-            {
-                if (!map.ContainsKey(property.Name))
-                {
-                    map.Add(property.Name, property);
-                }
-            }
-
-            _index.Add(obj, map);
-        }
-
-        return map.TryGetValue(name, out var found) ? found : null;
-    }
+    /// <summary>First property of this name; large objects (thousands of paths or schemas) are indexed by the node itself.</summary>
+    public DocProperty? Find(DocObject obj, string name) => obj.Find(name);
 
     public DocNode? Get(DocObject obj, string name) => Find(obj, name)?.Value;
 
@@ -363,10 +338,7 @@ internal sealed class OpenApiContext
         }
         else
         {
-            var file = new SourceFile(text.Path, text.Text);
-            var root = ConnectorFileReader.IsYaml(text.Path)
-                ? YamlDocReader.Read(file, Diagnostics, CancellationToken)
-                : JsonDocReader.Read(file, Diagnostics, CancellationToken);
+            var root = DocTrees.Read(text.Path, text.Text, Diagnostics, CancellationToken, out var file);
             if (root is DocObject obj)
             {
                 result = new ApiDocument(new DocContext(file, obj, Diagnostics, CancellationToken), obj);

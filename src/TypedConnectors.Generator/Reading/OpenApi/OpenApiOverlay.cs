@@ -49,10 +49,7 @@ internal static class OpenApiOverlay
             return null;
         }
 
-        var file = new SourceFile(text.Path, text.Text);
-        var documentRoot = ConnectorFileReader.IsYaml(text.Path)
-            ? YamlDocReader.Read(file, context.Diagnostics, context.CancellationToken)
-            : JsonDocReader.Read(file, context.Diagnostics, context.CancellationToken);
+        var documentRoot = DocTrees.Read(text.Path, text.Text, context.Diagnostics, context.CancellationToken, out var file);
         if (documentRoot is null)
         {
             return null;
@@ -61,6 +58,7 @@ internal static class OpenApiOverlay
         var documentContext = new DocContext(file, documentRoot, context.Diagnostics, context.CancellationToken)
         {
             Documents = context.Documents,
+            MicrosoftOpenApiValidation = context.MicrosoftOpenApiValidation,
         };
         if (documentRoot is not DocObject documentObject)
         {

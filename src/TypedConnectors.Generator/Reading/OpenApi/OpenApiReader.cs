@@ -14,7 +14,8 @@ internal sealed class OpenApiConnectorReader : IConnectorReader
 
 /// <summary>
 /// Reads an OpenAPI document into the connector model. The document's own tree (with positions) is the source of truth,
-/// so every element points back at its JSON pointer; Microsoft.OpenApi reads it alongside and its findings are reported.
+/// so every element points back at its JSON pointer; Microsoft.OpenApi reads it alongside (in the analyzer, see
+/// <see cref="DocContext.MicrosoftOpenApiValidation"/>) and its findings are reported.
 /// </summary>
 internal static class OpenApiReader
 {
@@ -91,7 +92,10 @@ internal static class OpenApiReader
         boundOperations = PaginationInference.Apply(boundOperations, types, context);
 
         // After our own reading, so that references we resolve are not reported as Microsoft.OpenApi's "missing" ones.
-        MicrosoftOpenApiCheck.Run(openApi);
+        if (context.MicrosoftOpenApiValidation)
+        {
+            MicrosoftOpenApiCheck.Run(openApi);
+        }
 
         var info = document.Get(root, "info") as DocObject;
         string? Info(string key) =>

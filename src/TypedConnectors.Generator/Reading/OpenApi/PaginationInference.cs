@@ -43,7 +43,17 @@ internal static class PaginationInference
             return operations;
         }
 
-        TypeSpec? Find(TypeRef type) => type.Name is { } name ? types.FirstOrDefault(t => t.Name == name) : null;
+        // The first type of each name, as a linear search would find it: thousands of operations look up their responses.
+        var byName = new Dictionary<string, TypeSpec>(StringComparer.Ordinal);
+        foreach (var type in types)
+        {
+            if (!byName.ContainsKey(type.Name))
+            {
+                byName.Add(type.Name, type);
+            }
+        }
+
+        TypeSpec? Find(TypeRef type) => type.Name is { } name && byName.TryGetValue(name, out var found) ? found : null;
         return operations.Select(o => o.Pagination is null ? o with { Pagination = Infer(o, context, Find) } : o).ToEquatableArray();
     }
 
