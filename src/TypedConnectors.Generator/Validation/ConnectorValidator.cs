@@ -327,7 +327,7 @@ internal static class ConnectorValidator
             }
 
             CheckLength(context, operation.Name, MaxNameLength, "name", LocateFirst(context, false, namePointers));
-            PaginationValidator.Check(spec, operation, context);
+            Features.OperationFeatures.Validate(spec, operation, context);
             var pathPointer = context.TryLocate(operation.Pointer + "/path", false, out _)
                 ? operation.Pointer + "/path"
                 : spec.BaseUrlPointer;

@@ -122,4 +122,8 @@ internal sealed partial class OpenApiOperations
 
         return (ResponseKind.Text, TypeRef.String, description);
     }
+
+    /// <summary>What the operation-level features (Features/) read of one operation.</summary>
+    private Features.OpenApiFeatureSite FeatureSite(Site operation) =>
+        new(operation.Document.Context, (DocObject)operation.Node, operation.Pointer, [], _ => null);
 }
