@@ -64,13 +64,13 @@ internal sealed record StreamedMedia(StreamFormat Format, string MediaType, Type
 /// <param name="Operation">The operation object.</param>
 /// <param name="Pointer">Its JSON pointer.</param>
 /// <param name="Streamed">The streamed success media it declares (<c>text/event-stream</c>, NDJSON, JSON Lines), first first.</param>
-/// <param name="RequestProperty">The type of a top-level property of the JSON request body, null when it has none of that name.</param>
+/// <param name="RequestPropertyType">The JSON schema <c>type</c> of a top-level property of the JSON request body ("" when not written), null when it has no property of that name.</param>
 internal sealed record OpenApiFeatureSite(
     DocContext Context,
     DocObject Operation,
     string Pointer,
     IReadOnlyList<StreamedMedia> Streamed,
-    Func<string, TypeRef?> RequestProperty
+    Func<string, string?> RequestPropertyType
 );
 
 /// <summary>

@@ -162,7 +162,7 @@ internal sealed partial class OpenApiOperations
             UnsupportedAuth = auth.Unsupported,
             Pointer = site.Pointer,
         };
-        return Features.OperationFeatures.ReadOpenApiOperation(FeatureSite(site), operation);
+        return Features.OperationFeatures.ReadOpenApiOperation(FeatureSite(site, typePrefix), operation);
     }
 
     /// <summary>
