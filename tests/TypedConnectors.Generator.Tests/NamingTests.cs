@@ -161,6 +161,104 @@ public class NamingTests
         Assert.True(uses.Count == 0, folder + " uses a later step:\n" + string.Join("\n", uses));
     }
 
+    /// <summary>
+    /// A feature descriptor (Features/&lt;Feature&gt;/) holds all four steps of one operation-level feature, one method
+    /// each: <c>Read…</c>, <c>Validate…</c>, <c>Bind…</c>, <c>Emit…</c>. Every method of a descriptor says its step by its
+    /// name; no method uses a later step (its names, or a later method of the descriptors), and the emit methods derive
+    /// no name.
+    /// </summary>
+    [Fact]
+    public void Each_feature_step_uses_no_later_step()
+    {
+        string[] steps = ["Read", "Validate", "Bind", "Emit"];
+        var later = new Dictionary<string, string[]>(StringComparer.Ordinal)
+        {
+            ["Read"] =
+            [
+                "ConnectorValidator",
+                "SpecBinder",
+                "ConnectorEmitter",
+                "ConnectorPipeline",
+                "FeatureBinding",
+                "IFeatureEmitter",
+                "SourceWriter",
+            ],
+            ["Validate"] =
+            [
+                "SpecBinder",
+                "ConnectorEmitter",
+                "ConnectorPipeline",
+                "FeatureBinding",
+                "IFeatureEmitter",
+                "SourceWriter",
+                "SourceDialect",
+                "Dialect",
+            ],
+            ["Bind"] =
+            [
+                "ConnectorValidator",
+                "ConnectorEmitter",
+                "ConnectorPipeline",
+                "ConnectorFileReader",
+                "IFeatureEmitter",
+                "SourceWriter",
+            ],
+            ["Emit"] =
+            [
+                "ConnectorValidator",
+                "SpecBinder",
+                "ConnectorFileReader",
+                "ConnectorPipeline",
+                "Naming",
+                "SyntaxFacts",
+                "GeneratedNames",
+                "DocContext",
+                "FeatureBinding",
+            ],
+        };
+        var root = Path.Combine(RepositoryRoot(), "src", "TypedConnectors.Generator", "Features");
+        var files = Directory.GetFiles(root, "*.cs", SearchOption.AllDirectories).Where(f => Path.GetDirectoryName(f) != root).ToList();
+        Assert.NotEmpty(files);
+        string? StepOf(string name) => steps.FirstOrDefault(s => name.StartsWith(s, StringComparison.Ordinal));
+        var problems = new List<string>();
+        var methods = 0;
+        foreach (var file in files)
+        {
+            var syntax = CSharpSyntaxTree.ParseText(File.ReadAllText(file)).GetRoot();
+            foreach (var method in syntax.DescendantNodes().OfType<MethodDeclarationSyntax>())
+            {
+                methods++;
+                var name = method.Identifier.ValueText;
+                var where = Path.GetFileName(file) + ":" + (method.GetLocation().GetLineSpan().StartLinePosition.Line + 1) + " " + name;
+                if (name == "MethodIdentifiers")
+                {
+                    continue; // the bound names, read back for member scopes
+                }
+
+                if (StepOf(name) is not { } step)
+                {
+                    problems.Add(where + ": the name says no step (Read, Validate, Bind, Emit)");
+                    continue;
+                }
+
+                var laterMethods = steps.SkipWhile(s => s != step).Skip(1).ToArray();
+                foreach (
+                    var used in method.DescendantNodes().OfType<SimpleNameSyntax>().Where(n => !n.Ancestors().OfType<CrefSyntax>().Any())
+                )
+                {
+                    var text = used.Identifier.ValueText;
+                    if (later[step].Contains(text) || laterMethods.Any(l => text.StartsWith(l, StringComparison.Ordinal) && text != l))
+                    {
+                        problems.Add(where + " uses " + text);
+                    }
+                }
+            }
+        }
+
+        Assert.True(methods >= 8, "the descriptors' methods were found");
+        Assert.True(problems.Count == 0, "feature steps out of order:\n" + string.Join("\n", problems));
+    }
+
     private static IEnumerable<Diagnostic> AnalyzerDiagnostics(InputFile file)
     {
         var compilation = GeneratorHarness.CreateCompilation("", withHttpClientFactory: false);

@@ -214,6 +214,52 @@ public class ConnectorRequestTests
     }
 
     [Fact]
+    public async Task A_json_flag_replaces_the_callers_member_of_an_object_body_and_keeps_the_rest()
+    {
+        var request = new ConnectorRequest("POST", "x");
+        request.JsonBody(
+            new Dictionary<string, object?>
+            {
+                ["prompt"] = "hi",
+                ["stream"] = true,
+                ["n"] = 2,
+            }
+        );
+        request.JsonFlag("stream", false).JsonFlag("stream", true).JsonFlag("stream", false);
+        using var message = request.Build(Base);
+        Assert.Equal("{\"prompt\":\"hi\",\"n\":2,\"stream\":false}", await message.Content!.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_json_flag_joins_json_fields_and_gives_a_bodiless_request_a_body_only_when_true()
+    {
+        var fields = new ConnectorRequest("POST", "x");
+        fields.JsonField("prompt", "hi");
+        fields.JsonFlag("stream", true);
+        using (var message = fields.Build(Base))
+        {
+            Assert.Equal("{\"prompt\":\"hi\",\"stream\":true}", await message.Content!.ReadAsStringAsync());
+        }
+
+        using (var message = new ConnectorRequest("POST", "x").JsonFlag("stream", true).Build(Base))
+        {
+            Assert.Equal("{\"stream\":true}", await message.Content!.ReadAsStringAsync());
+        }
+
+        using (var message = new ConnectorRequest("POST", "x").JsonFlag("stream", false).Build(Base))
+        {
+            Assert.Null(message.Content);
+        }
+
+        var array = new ConnectorRequest("POST", "x");
+        array.JsonBody(new[] { 1, 2 });
+        using (var message = array.JsonFlag("stream", true).Build(Base))
+        {
+            Assert.Equal("[1,2]", await message.Content!.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
     public void Mixing_body_kinds_is_refused()
     {
         var request = new ConnectorRequest("POST", "x");

@@ -397,6 +397,16 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpBase + "TC0060.md"
     );
 
+    public static readonly DiagnosticDescriptor InvalidStreaming = new(
+        "TC0061",
+        "Streaming does not match the operation",
+        "Streaming: {0}",
+        "TypedConnectors.Schema",
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpBase + "TC0061.md"
+    );
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = new DiagnosticDescriptor[]
     {
         MalformedDocument,
@@ -438,6 +448,7 @@ internal static class DiagnosticDescriptors
         CustomAuthNotImplemented,
         McpSdkNotReferenced,
         InvalidPagination,
+        InvalidStreaming,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static DiagnosticDescriptor ById(string id) => ByIdMap[id];

@@ -96,6 +96,7 @@ internal sealed partial class ConnectorEmitter
         }
 
         EmitBody(writer, operation);
+        Features.OperationFeatures.EmitRequest(this, writer, operation);
         if (AcceptFor(operation.Response.Kind) is { } accept)
         {
             writer.Line("__request.Accept = " + Literals.String(accept) + ";");

@@ -23,8 +23,7 @@ internal sealed partial class ConnectorEmitter
                 : "The response's status code, headers and rate-limit state, with its body in <c>Body</c>."
         );
         writer.Line(ResponseSignature(operation) + ";");
-        EmitPagingDeclarations(writer, operation);
-        EmitStreamingDeclaration(writer, operation);
+        Features.OperationFeatures.EmitDeclarations(this, writer, operation);
     }
 
     /// <summary>Class members of an operation (the interface holds the docs).</summary>
@@ -38,8 +37,7 @@ internal sealed partial class ConnectorEmitter
         writer.Line("/// <inheritdoc/>");
         writer.Line("public " + ResponseSignature(operation) + " =>");
         writer.Line("    " + ResponseSendCall(operation, request) + ";");
-        EmitPagingMethods(writer, operation);
-        EmitStreamingMethod(writer, operation);
+        Features.OperationFeatures.EmitMethods(this, writer, operation);
     }
 
     private string ResponseSignature(OperationSpec operation) =>

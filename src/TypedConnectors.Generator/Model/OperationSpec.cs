@@ -53,25 +53,20 @@ internal sealed record OperationSpec
     public string Pointer { get; init; } = "";
     public string Identifier { get; init; } = "";
 
+    // Operation-level features (Features/): each one's record, read, checked, named and printed by its descriptor.
+
     /// <summary>How the operation pages through a list, when it does.</summary>
     public PaginationSpec? Pagination { get; init; }
 
     /// <summary>How the operation's streamed response is read as events, when it is.</summary>
     public StreamingSpec? Streaming { get; init; }
 
-    /// <summary>The method enumerating a streamed response's events (<c>…StreamAsync</c>).</summary>
-    public string StreamIdentifier { get; init; } = "";
-
     /// <summary>The method returning status and headers with the body (<c>…WithResponseAsync</c>).</summary>
     public string ResponseIdentifier { get; init; } = "";
 
-    /// <summary>The methods enumerating every item (<c>…AllAsync</c>) and every page (<c>…PagesAsync</c>) of a paged operation.</summary>
-    public string AllIdentifier { get; init; } = "";
-    public string PagesIdentifier { get; init; } = "";
-
     /// <summary>Every public method name the operation takes on its client, for member scopes.</summary>
     public IEnumerable<string> MethodIdentifiers =>
-        new[] { Identifier, ResponseIdentifier, AllIdentifier, PagesIdentifier, StreamIdentifier }.Where(i => i.Length > 0);
+        new[] { Identifier, ResponseIdentifier }.Concat(Features.OperationFeatures.MethodIdentifiers(this)).Where(i => i.Length > 0);
 }
 
 internal sealed record ParameterSpec

@@ -111,13 +111,11 @@ internal static partial class SpecBinder
         for (var i = 0; i < operations.Count; i++)
         {
             var op = operations[i];
-            operations[i] = op with
-            {
-                ResponseIdentifier = methodScope.Claim(DerivedName(op.Identifier, "WithResponseAsync")),
-                AllIdentifier = op.Pagination is null ? "" : methodScope.Claim(DerivedName(op.Identifier, "AllAsync")),
-                PagesIdentifier = op.Pagination is null ? "" : methodScope.Claim(DerivedName(op.Identifier, "PagesAsync")),
-                StreamIdentifier = op.Streaming is null ? "" : methodScope.Claim(DerivedName(op.Identifier, "StreamAsync")),
-            };
+            op = op with { ResponseIdentifier = methodScope.Claim(DerivedName(op.Identifier, "WithResponseAsync")) };
+            operations[i] = Features.OperationFeatures.Bind(
+                op,
+                new Features.FeatureBinding(suffix => methodScope.Claim(DerivedName(op.Identifier, suffix)), Map)
+            );
         }
 
         // Each auth method gets a Create<Method> factory on the connection, so field properties must avoid those too.
@@ -284,7 +282,6 @@ internal static partial class SpecBinder
             Identifier = identifier,
             Parameters = parameters,
             Body = body,
-            Streaming = operation.Streaming is { } streaming ? streaming with { EventType = map(streaming.EventType) } : null,
             Response = operation.Response with
             {
                 Type = operation.Response.Type is { } r ? map(r) : null,

@@ -154,6 +154,16 @@ public sealed class ConnectorRequest
     /// <summary>The <c>Accept</c> header the operation's responses call for, sent unless a header of the request sets one.</summary>
     public string? Accept { get; set; }
 
+    /// <summary>Sets <see cref="Accept"/>: a streaming method asks for the streamed media type its operation declares.</summary>
+    /// <param name="accept">The media type.</param>
+    /// <returns>This request.</returns>
+    public ConnectorRequest WithAccept(string accept)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(accept);
+        Accept = accept;
+        return this;
+    }
+
     /// <summary>Sets a path placeholder's value, percent-escaped so it stays one path segment.</summary>
     /// <param name="name">The placeholder name.</param>
     /// <param name="value">The value; must not be empty, <c>.</c> or <c>..</c>, which would change the path after normalisation.</param>
@@ -345,6 +355,54 @@ public sealed class ConnectorRequest
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         AddJsonField(name, value is null ? JsonNull : JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
+    }
+
+    /// <summary>
+    /// Sets a Boolean member of the JSON object body, replacing the caller's value: the request flag that switches an
+    /// operation's response to a stream (OpenAI's <c>stream</c>). A request without a body gets an object holding only
+    /// the flag when it is true, and stays without one when it is false; a body that is not a JSON object is left as is.
+    /// </summary>
+    /// <param name="name">The member name.</param>
+    /// <param name="value">The flag's value.</param>
+    /// <returns>This request.</returns>
+    public ConnectorRequest JsonFlag(string name, bool value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var json = value ? "true"u8.ToArray() : "false"u8.ToArray();
+        if (_bodyKind == BodyKind.JsonFields || (_bodyKind == BodyKind.None && value))
+        {
+            AddJsonField(name, json);
+        }
+        else if (_bodyKind == BodyKind.Json && _jsonBody is { } body)
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object || (root.ValueKind == JsonValueKind.Null && value))
+            {
+                var buffer = new ArrayBufferWriter<byte>(body.Length + name.Length + 8);
+                using (var writer = new Utf8JsonWriter(buffer))
+                {
+                    writer.WriteStartObject();
+                    if (root.ValueKind == JsonValueKind.Object)
+                    {
+                        foreach (var member in root.EnumerateObject())
+                        {
+                            if (!string.Equals(member.Name, name, StringComparison.Ordinal))
+                            {
+                                member.WriteTo(writer);
+                            }
+                        }
+                    }
+
+                    writer.WriteBoolean(name, value);
+                    writer.WriteEndObject();
+                }
+
+                _jsonBody = buffer.WrittenSpan.ToArray();
+            }
+        }
+
+        return this;
     }
 
     /// <summary>Adds a field to an <c>application/x-www-form-urlencoded</c> body.</summary>

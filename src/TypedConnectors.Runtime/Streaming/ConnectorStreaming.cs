@@ -146,7 +146,7 @@ public static class ConnectorStreaming
         }
     }
 
-    /// <summary>Enumerates the values of a JSON Lines (NDJSON) response, one a line; blank lines are skipped.</summary>
+    /// <summary>Enumerates the values of a JSON Lines (NDJSON) response, one a line; blank lines and record separators (JSON text sequences) are skipped.</summary>
     /// <typeparam name="TEvent">The type of one line's value.</typeparam>
     /// <param name="http">The client whose handler pipeline sends the request.</param>
     /// <param name="baseAddress">The connection's base address.</param>
@@ -196,8 +196,10 @@ public static class ConnectorStreaming
         await using (stream.ConfigureAwait(false))
         {
             using var reader = new StreamReader(stream, Encoding.UTF8);
-            while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+            while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } read)
             {
+                // A JSON text sequence (RFC 7464, application/json-seq) starts each value with a record separator.
+                var line = read.TrimStart('\u001e');
                 if (!string.IsNullOrWhiteSpace(line))
                 {
                     yield return JsonSerializer.Deserialize(line, eventType)!;

@@ -79,13 +79,6 @@ internal static partial class CanonicalReader
         var responseKind =
             context.Enum(obj, "response_type", ResponseKinds, "response type")
             ?? (responseType is null ? ResponseKind.None : ResponseKind.Json);
-        var streamFormat = context.Enum(obj, "stream_format", StreamFormats, "stream format");
-        if (streamFormat is not null)
-        {
-            // The plain method returns the stream; the event type is the response schema.
-            responseKind = ResponseKind.Stream;
-        }
-
         var auth = ImmutableArray.CreateBuilder<string>();
         var anonymous = false;
         if (obj.Get("auth") is { } authNode)
@@ -131,11 +124,11 @@ internal static partial class CanonicalReader
             Deprecated = context.Bool(obj, "deprecated") ?? false,
             AuthMethods = auth.ToImmutable(),
             Anonymous = anonymous,
-            Streaming = streamFormat is { } format ? new StreamingSpec(format, responseType ?? TypeRef.Any) : null,
-            Pagination = obj.Get("pagination") is { } paging ? PaginationReader.Read(context, paging, pointer + "/pagination") : null,
             Pointer = pointer,
         };
-        return name is null || method is null || path is null ? null : operation;
+        return name is null || method is null || path is null
+            ? null
+            : Features.OperationFeatures.ReadEndpoint(context, obj, pointer, operation);
     }
 
     /// <summary>Parses a body template; its variables become body parameters (typed when declared with "in": "body").</summary>

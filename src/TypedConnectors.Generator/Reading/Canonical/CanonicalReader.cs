@@ -79,7 +79,8 @@ internal static partial class CanonicalReader
         "token_parameters",
     };
 
-    internal static readonly string[] EndpointKeys =
+    /// <summary>An endpoint's keys: the common ones, then each operation-level feature's (Features/).</summary>
+    internal static readonly string[] EndpointKeys = new[]
     {
         "name",
         "summary",
@@ -95,9 +96,9 @@ internal static partial class CanonicalReader
         "group",
         "deprecated",
         "auth",
-        "pagination",
-        "stream_format",
-    };
+    }
+        .Concat(Features.OperationFeatures.EndpointKeys)
+        .ToArray();
 
     internal static readonly string[] ParameterKeys =
     {
@@ -150,8 +151,9 @@ internal static partial class CanonicalReader
             ["endpoint"] = EndpointKeys,
             ["rate_limit"] = RateLimitKeys,
             ["operations"] = OpenApi.OpenApiOverlay.OperationKeys,
-            ["pagination"] = PaginationReader.Keys,
-        };
+        }
+            .Concat(Features.OperationFeatures.All.SelectMany(f => f.KeySets))
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 
     internal static readonly (string, ConnectorKind)[] ConnectorKinds =
     {
@@ -209,12 +211,6 @@ internal static partial class CanonicalReader
         ("text", ResponseKind.Text),
         ("stream", ResponseKind.Stream),
         ("none", ResponseKind.None),
-    };
-
-    internal static readonly (string, StreamFormat)[] StreamFormats =
-    {
-        ("sse", StreamFormat.ServerSentEvents),
-        ("json_lines", StreamFormat.JsonLines),
     };
 
     internal static readonly (string, OAuthClientAuthentication)[] ClientAuthentications =

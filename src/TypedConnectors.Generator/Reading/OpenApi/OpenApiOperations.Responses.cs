@@ -107,7 +107,19 @@ internal sealed partial class OpenApiOperations
             return (ResponseKind.None, null, description);
         }
 
-        var (mediaType, mediaSite) = PickMedia(contentSite, content, forRequest: false);
+        // A streamed media type (text/event-stream, NDJSON) is the streaming feature's; the plain method reads another
+        // media type when there is one, else returns the raw stream.
+        var plain = content.Properties.Where(p => StreamedFormat(p.Name) is null).ToList();
+        if (plain.Count == 0)
+        {
+            return (ResponseKind.Stream, new TypeRef(TypeKind.Stream), description);
+        }
+
+        var (mediaType, mediaSite) = PickMedia(
+            contentSite,
+            plain.Count == content.Properties.Count ? content : new DocObject(content.Start, content.Length, plain),
+            forRequest: false
+        );
         var schemaSite = mediaSite.Child("schema");
         var mapped = schemaSite is { } s ? _schemas.Map(s, typeName) : null;
         if (mapped?.Kind == TypeKind.Stream || (IsBinary(mediaType) && !(mediaType == "*/*" && mapped is { Kind: not TypeKind.String })))
@@ -121,5 +133,142 @@ internal sealed partial class OpenApiOperations
         }
 
         return (ResponseKind.Text, TypeRef.String, description);
+    }
+
+    /// <summary>The framing of a streamed media type: server-sent events, or one JSON value a line (NDJSON, JSON Lines, JSON text sequences).</summary>
+    internal static StreamFormat? StreamedFormat(string mediaType) =>
+        mediaType.Split(';')[0].Trim().ToLowerInvariant() switch
+        {
+            "text/event-stream" => StreamFormat.ServerSentEvents,
+            "application/x-ndjson"
+            or "application/ndjson"
+            or "application/jsonl"
+            or "application/x-jsonl"
+            or "application/jsonlines"
+            or "application/x-jsonlines"
+            or "application/json-seq"
+            or "application/stream+json"
+            or "application/x-json-stream" => StreamFormat.JsonLines,
+            _ => null,
+        };
+
+    /// <summary>What the operation-level features (Features/) read of one operation.</summary>
+    private Features.OpenApiFeatureSite FeatureSite(Site operation, string typePrefix) =>
+        new(
+            operation.Document.Context,
+            (DocObject)operation.Node,
+            operation.Pointer,
+            _context.IsV2 ? [] : StreamedMedia(operation, typePrefix),
+            name => RequestPropertyType(operation, name)
+        );
+
+    /// <summary>
+    /// The streamed media of the success responses, first code first: one event's type is the media's
+    /// <c>itemSchema</c> (OpenAPI 3.2; for server-sent events the schema of its <c>data</c>, or data's
+    /// <c>contentSchema</c>) or else its <c>schema</c>, an array unwrapped to its items; no schema, or a string one (an
+    /// event stream described as text), leaves the events untyped JSON.
+    /// </summary>
+    private List<Features.StreamedMedia> StreamedMedia(Site operation, string typePrefix)
+    {
+        var found = new List<Features.StreamedMedia>();
+        if (operation.Child("responses") is not { Node: DocObject responses } responsesSite)
+        {
+            return found;
+        }
+
+        foreach (
+            var code in responses
+                .Properties.Select(p => p.Name)
+                .Where(c => c.Length == 3 && c[0] == '2' || c is "2XX" or "2xx")
+                .OrderBy(c => c, StringComparer.Ordinal)
+        )
+        {
+            if (
+                !_context.TryResolve(responsesSite.Child(code)!.Value, out var response)
+                || response.Child("content") is not { Node: DocObject content } contentSite
+            )
+            {
+                continue;
+            }
+
+            foreach (var media in content.Properties)
+            {
+                if (StreamedFormat(media.Name) is not { } format || contentSite.Child(media.Name) is not { } mediaSite)
+                {
+                    continue;
+                }
+
+                var schema = mediaSite.Child("itemSchema") is { } item ? EventSchema(item, format) : mediaSite.Child("schema");
+                var type = schema is { } s ? _schemas.Map(s, typePrefix + "Event") : TypeRef.Any;
+                if (type.Kind == TypeKind.Array)
+                {
+                    type = type.Item ?? TypeRef.Any;
+                }
+
+                if (type.Kind is TypeKind.String or TypeKind.Stream)
+                {
+                    type = TypeRef.Any;
+                }
+
+                found.Add(new Features.StreamedMedia(format, media.Name.Split(';')[0].Trim().ToLowerInvariant(), type, mediaSite.Pointer));
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>An OpenAPI 3.2 <c>itemSchema</c> of an event stream describes the event (data, event, id, retry): its data is the event type.</summary>
+    private Site? EventSchema(Site itemSchema, StreamFormat format)
+    {
+        if (
+            format == StreamFormat.ServerSentEvents
+            && _context.TryResolve(itemSchema, out var target)
+            && target.Child("properties") is { } properties
+            && properties.Child("data") is { } data
+        )
+        {
+            return data.Child("contentSchema") ?? data;
+        }
+
+        return itemSchema;
+    }
+
+    /// <summary>The JSON schema <c>type</c> of a top-level property of the operation's JSON request body, when written.</summary>
+    private string? RequestPropertyType(Site operation, string name)
+    {
+        if (
+            operation.Child("requestBody") is not { } body
+            || !_context.TryResolve(body, out var requestBody)
+            || requestBody.Child("content") is not { Node: DocObject content } contentSite
+        )
+        {
+            return null;
+        }
+
+        var json = content.Properties.FirstOrDefault(p =>
+            IsJson(p.Name.Split(';')[0].Trim().ToLowerInvariant()) && StreamedFormat(p.Name) is null
+        );
+        if (
+            json is null
+            || contentSite.Child(json.Name)?.Child("schema") is not { } schema
+            || !_context.TryResolve(schema, out var resolved)
+            || resolved.Child("properties") is not { } properties
+            || properties.Child(name) is not { } property
+            || !_context.TryResolve(property, out var declared)
+        )
+        {
+            return null;
+        }
+
+        return declared.Child("type")?.Node switch
+        {
+            DocScalar { Kind: ScalarKind.String } type => type.Text,
+            // OpenAPI 3.1: ["boolean", "null"]
+            DocArray types
+                when types.Items.OfType<DocScalar>().Where(t => t.Text != "null").Select(t => t.Text).ToList() is { Count: 1 } only => only[
+                0
+            ],
+            _ => "",
+        };
     }
 }

@@ -144,7 +144,7 @@ internal sealed partial class OpenApiOperations
         var tags = document.Get(obj, "tags") as DocArray;
         var group = tags?.Items.OfType<DocScalar>().Select(t => t.Text).FirstOrDefault(t => t.Length > 0);
         var auth = OperationAuth(document, obj);
-        return new OperationSpec
+        var operation = new OperationSpec
         {
             Name = name,
             Summary = Text("summary"),
@@ -160,11 +160,9 @@ internal sealed partial class OpenApiOperations
             Anonymous = auth.Anonymous,
             AuthOptional = auth.Optional,
             UnsupportedAuth = auth.Unsupported,
-            Pagination = document.Get(obj, "x-pagination") is { } declared and not DocScalar { Kind: ScalarKind.Boolean }
-                ? PaginationReader.Read(document.Context, declared, site.Pointer + "/x-pagination")
-                : null,
             Pointer = site.Pointer,
         };
+        return Features.OperationFeatures.ReadOpenApiOperation(FeatureSite(site, typePrefix), operation);
     }
 
     /// <summary>

@@ -25,7 +25,9 @@ namespace TypedConnectors.Generator.Reading.OpenApi;
 /// </remarks>
 internal static class OpenApiOverlay
 {
-    internal static readonly string[] OperationKeys = { "include", "exclude", "rename", "pagination" };
+    internal static readonly string[] OperationKeys = new[] { "include", "exclude", "rename" }
+        .Concat(Features.OperationFeatures.OverlayKeys)
+        .ToArray();
 
     public static ConnectorSpec? Apply(ConnectorSpec connector, DocContext context, DocObject root, List<ValidationUnit> toValidate)
     {
@@ -245,31 +247,39 @@ internal static class OpenApiOverlay
             }
         }
 
-        var paginators = new Dictionary<string, PaginationSpec>(StringComparer.Ordinal);
-        if (context.Object(overlay, "pagination") is { } pagination)
+        // Each operation-level feature's block per operationId (operations.pagination.<operationId>, ...).
+        var blocks = new List<(Features.OperationFeature Feature, string Operation, DocNode Block, string Pointer)>();
+        foreach (var feature in Features.OperationFeatures.All)
         {
-            foreach (var property in pagination.Properties)
+            if (feature.OverlayKey is not { } key || context.Object(overlay, key) is not { } perOperation)
+            {
+                continue;
+            }
+
+            foreach (var property in perOperation.Properties)
             {
                 if (!operations.Any(o => o.Name == property.Name))
                 {
                     context.ReportKey(
                         DiagnosticDescriptors.OpenApiWarning,
                         property,
-                        "the document has no operation '" + property.Name + "' to paginate" + Suggestion(property.Name, operations)
+                        "the document has no operation '" + property.Name + "' for '" + key + "'" + Suggestion(property.Name, operations)
                     );
                     continue;
                 }
 
-                var pointer = "/operations/pagination/" + property.Name.Replace("~", "~0").Replace("/", "~1");
-                if (PaginationReader.Read(context, property.Value, pointer) is { } paginator)
-                {
-                    paginators[property.Name] = paginator;
-                }
+                var pointer = "/operations/" + key + "/" + property.Name.Replace("~", "~0").Replace("/", "~1");
+                blocks.Add((feature, property.Name, property.Value, pointer));
             }
         }
 
+        OperationSpec WithBlocks(OperationSpec operation) =>
+            blocks
+                .Where(b => b.Operation == operation.Name)
+                .Aggregate(operation, (op, b) => b.Feature.ReadOverlay(context, b.Block, b.Pointer, op));
+
         return operations
-            .Select(o => paginators.TryGetValue(o.Name, out var paginator) ? o with { Pagination = paginator } : o)
+            .Select(WithBlocks)
             .Where(o => include is null || include.Any(p => p.IsMatch(o)))
             .Where(o => exclude is null || !exclude.Any(p => p.IsMatch(o)))
             .Select(o => renames.TryGetValue(o.Name, out var name) ? o with { Name = name } : o)

@@ -1,17 +1,6 @@
 namespace TypedConnectors.Generator.Model;
 
-/// <summary>How a streamed response is framed.</summary>
-internal enum StreamFormat
-{
-    /// <summary>Server-sent events (<c>text/event-stream</c>); each event's data is one JSON value.</summary>
-    ServerSentEvents,
-
-    /// <summary>JSON Lines / NDJSON: one JSON value a line.</summary>
-    JsonLines,
-}
-
-/// <summary>A streamed response read as typed events.</summary>
-internal sealed record StreamingSpec(StreamFormat Format, TypeRef EventType);
+// The pagination feature's model (Features/Pagination/PaginationFeature.cs); in the Model namespace, as every step reads it.
 
 /// <summary>How an operation's next page is requested; the runtime's <c>ConnectorPagingStyle</c> has the same members.</summary>
 internal enum PagingStyle
@@ -75,4 +64,8 @@ internal sealed record PaginationSpec
 
     /// <summary>JSON pointer of the block in its source file, for located diagnostics.</summary>
     public string Pointer { get; init; } = "";
+
+    /// <summary>The methods enumerating every item (<c>…AllAsync</c>) and every page (<c>…PagesAsync</c>); set by the binder.</summary>
+    public string AllIdentifier { get; init; } = "";
+    public string PagesIdentifier { get; init; } = "";
 }
