@@ -19,9 +19,17 @@ internal sealed class BoundedContent : HttpContent
         _inner = response.Content;
         _maxBytes = maxBytes;
         _deadline = deadline;
-        foreach (var header in _inner.Headers)
+        // Copied as they were received, without parsing them (the typed view parses on first use, as it would have).
+        foreach (var (name, values) in _inner.Headers.NonValidated)
         {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
+            if (values.Count == 1)
+            {
+                Headers.TryAddWithoutValidation(name, values.ToString());
+            }
+            else
+            {
+                Headers.TryAddWithoutValidation(name, values);
+            }
         }
     }
 
@@ -64,11 +72,12 @@ internal sealed class BoundedContent : HttpContent
         }
 
         Stream inner;
-        using (var linked = Link(cancellationToken))
+        var token = TokenFor(cancellationToken, out var link);
+        using (link)
         {
             try
             {
-                inner = await _inner.ReadAsStreamAsync(linked?.Token ?? cancellationToken).ConfigureAwait(false);
+                inner = await _inner.ReadAsStreamAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex) when (_deadline?.Expired(cancellationToken) == true)
             {
@@ -96,10 +105,11 @@ internal sealed class BoundedContent : HttpContent
         base.Dispose(disposing);
     }
 
-    private CancellationTokenSource? Link(CancellationToken cancellationToken) =>
-        _deadline is { Token.CanBeCanceled: true } deadline
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token)
-            : null;
+    private CancellationToken TokenFor(CancellationToken cancellationToken, out CancellationTokenSource? link)
+    {
+        link = null;
+        return _deadline is null ? cancellationToken : _deadline.ForReader(cancellationToken, out link);
+    }
 
     private ConnectorResponseException TooLarge() =>
         ConnectorResponseException.For(
@@ -135,12 +145,36 @@ internal sealed class BoundedContent : HttpContent
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            using var linked = owner.Link(cancellationToken);
+            var token = owner.TokenFor(cancellationToken, out var link);
+            ValueTask<int> pending;
             try
             {
-                return Count(await inner.ReadAsync(Limit(buffer), linked?.Token ?? cancellationToken).ConfigureAwait(false));
+                pending = inner.ReadAsync(Limit(buffer), token);
+            }
+            catch
+            {
+                link?.Dispose();
+                throw;
+            }
+
+            // A read the transport completed at once (the body already buffered) needs no state machine.
+            return link is null && pending.IsCompletedSuccessfully
+                ? new ValueTask<int>(Count(pending.Result))
+                : CompleteAsync(pending, link, cancellationToken);
+        }
+
+        private async ValueTask<int> CompleteAsync(
+            ValueTask<int> pending,
+            CancellationTokenSource? link,
+            CancellationToken cancellationToken
+        )
+        {
+            using var owned = link;
+            try
+            {
+                return Count(await pending.ConfigureAwait(false));
             }
             catch (OperationCanceledException ex) when (owner._deadline?.Expired(cancellationToken) == true)
             {

@@ -18,17 +18,19 @@ namespace TypedConnectors;
 /// the caller and throws.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class ConnectorRequest
+public sealed partial class ConnectorRequest
 {
     private static readonly byte[] JsonNull = "null"u8.ToArray();
 
     private readonly string _path;
     private readonly string? _templateQuery;
-    private readonly HashSet<string> _pathNames = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _pathValues = new(StringComparer.Ordinal);
-    private readonly List<string> _query = [];
-    private readonly List<KeyValuePair<string, string>> _headers = [];
-    private readonly List<string> _cookies = [];
+    private readonly int _placeholders;
+
+    // Allocated on first use: most operations set a few of these kinds, none sets all.
+    private KeyValuePair<string, string>[]? _pathValues;
+    private List<string>? _query;
+    private List<KeyValuePair<string, string>>? _headers;
+    private List<string>? _cookies;
 
     private BodyKind _bodyKind;
     private byte[]? _jsonBody;
@@ -47,7 +49,7 @@ public sealed class ConnectorRequest
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(method);
         ArgumentNullException.ThrowIfNull(pathTemplate);
-        Method = new HttpMethod(method.Trim().ToUpperInvariant());
+        Method = ParseMethod(method);
         var queryStart = pathTemplate.IndexOf('?', StringComparison.Ordinal);
         _path = queryStart < 0 ? pathTemplate : pathTemplate[..queryStart];
         _templateQuery = queryStart < 0 ? null : pathTemplate[(queryStart + 1)..];
@@ -65,7 +67,7 @@ public sealed class ConnectorRequest
                 );
             }
 
-            _pathNames.Add(_path.Substring(position + 1, close - position - 1));
+            _placeholders++;
             position = close + 1;
         }
     }
@@ -162,7 +164,7 @@ public sealed class ConnectorRequest
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
-        if (!_pathNames.Contains(name))
+        if (!HasPlaceholder(name))
         {
             throw new ArgumentException($"The path template '{PathTemplate}' has no parameter '{name}'.", nameof(name));
         }
@@ -172,7 +174,7 @@ public sealed class ConnectorRequest
             throw new ArgumentException($"The path parameter '{name}' may not be empty, '.' or '..'.", nameof(value));
         }
 
-        _pathValues[name] = Uri.EscapeDataString(value);
+        SetPathValue(name, Uri.EscapeDataString(value));
     }
 
     /// <summary>Adds a query parameter.</summary>
@@ -183,7 +185,7 @@ public sealed class ConnectorRequest
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (value is not null)
         {
-            _query.Add(Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value));
+            (_query ??= []).Add(Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value));
         }
     }
 
@@ -211,7 +213,7 @@ public sealed class ConnectorRequest
         {
             foreach (var item in items)
             {
-                _query.Add(escapedName + "=" + item);
+                (_query ??= []).Add(escapedName + "=" + item);
             }
 
             return;
@@ -223,7 +225,7 @@ public sealed class ConnectorRequest
             ParameterStyle.PipeDelimited => "%7C",
             _ => ",",
         };
-        _query.Add(escapedName + "=" + string.Join(separator, items));
+        (_query ??= []).Add(escapedName + "=" + string.Join(separator, items));
     }
 
     /// <summary>Adds an object query parameter in an OpenAPI style.</summary>
@@ -250,11 +252,11 @@ public sealed class ConnectorRequest
 
             if (style == ParameterStyle.DeepObject)
             {
-                _query.Add(escapedName + "%5B" + Uri.EscapeDataString(key) + "%5D=" + Uri.EscapeDataString(value));
+                (_query ??= []).Add(escapedName + "%5B" + Uri.EscapeDataString(key) + "%5D=" + Uri.EscapeDataString(value));
             }
             else if (explode)
             {
-                _query.Add(Uri.EscapeDataString(key) + "=" + Uri.EscapeDataString(value));
+                (_query ??= []).Add(Uri.EscapeDataString(key) + "=" + Uri.EscapeDataString(value));
             }
             else
             {
@@ -265,7 +267,7 @@ public sealed class ConnectorRequest
 
         if (flat.Count > 0)
         {
-            _query.Add(escapedName + "=" + string.Join(",", flat));
+            (_query ??= []).Add(escapedName + "=" + string.Join(",", flat));
         }
     }
 
@@ -281,8 +283,16 @@ public sealed class ConnectorRequest
             HeaderValidation.Ensure(name, value);
 
             // Connector-wide headers are set first; an operation's own header of the same name is the more specific one.
-            _headers.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
-            _headers.Add(new(name, value));
+            var headers = _headers ??= [];
+            for (var i = headers.Count - 1; i >= 0; i--)
+            {
+                if (string.Equals(headers[i].Key, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    headers.RemoveAt(i);
+                }
+            }
+
+            headers.Add(new(name, value));
         }
     }
 
@@ -295,7 +305,7 @@ public sealed class ConnectorRequest
         ArgumentNullException.ThrowIfNull(name);
         if (value is not null)
         {
-            _cookies.Add(CookieText(name, value));
+            (_cookies ??= []).Add(CookieText(name, value));
         }
     }
 
@@ -446,65 +456,6 @@ public sealed class ConnectorRequest
         TemplateBody(contentType, template.Render(values, options));
     }
 
-    /// <summary>Builds the request message.</summary>
-    /// <param name="baseAddress">The connection's base address; the request path is appended to its path.</param>
-    /// <returns>A new message; the caller sends and disposes it.</returns>
-    /// <exception cref="InvalidOperationException">A path placeholder has no value.</exception>
-    public HttpRequestMessage Build(Uri baseAddress)
-    {
-        ArgumentNullException.ThrowIfNull(baseAddress);
-        if (!baseAddress.IsAbsoluteUri)
-        {
-            throw new ArgumentException("The base address must be absolute.", nameof(baseAddress));
-        }
-
-        // An operation served elsewhere (OpenAPI operation-level servers) carries an absolute URL from the definition:
-        // it replaces the base address instead of being appended to it.
-        if (PageTarget is { } target)
-        {
-            return BuildMessage(target);
-        }
-
-        var absolute = IsAbsoluteHttpUrl(_path);
-        StringBuilder uri;
-        if (absolute)
-        {
-            uri = new StringBuilder(FillPath());
-        }
-        else
-        {
-            uri = new StringBuilder(
-                baseAddress.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/')
-            );
-            var path = FillPath().TrimStart('/');
-            if (path.Length > 0 || _path.Length > 0)
-            {
-                // A root path ("/") is the base address with its slash: servers may route "/v1/" and "/v1" apart.
-                uri.Append('/').Append(path);
-            }
-        }
-
-        var query = new List<string>();
-        var baseQuery = absolute ? "" : baseAddress.Query.TrimStart('?');
-        if (baseQuery.Length > 0)
-        {
-            query.Add(baseQuery);
-        }
-
-        if (!string.IsNullOrEmpty(_templateQuery))
-        {
-            query.Add(_templateQuery);
-        }
-
-        query.AddRange(_query);
-        if (query.Count > 0)
-        {
-            uri.Append('?').AppendJoin('&', query);
-        }
-
-        return BuildMessage(new Uri(uri.ToString(), UriKind.Absolute));
-    }
-
     /// <summary>The URL of the next page as the server named it (a next link); replaces path and query when set.</summary>
     internal Uri? PageTarget { get; set; }
 
@@ -539,7 +490,7 @@ public sealed class ConnectorRequest
         }
 
         var prefix = Uri.EscapeDataString(name) + "=";
-        _query.RemoveAll(q => q.StartsWith(prefix, StringComparison.Ordinal));
+        _query?.RemoveAll(q => q.StartsWith(prefix, StringComparison.Ordinal));
         Query(name, value);
     }
 
@@ -553,7 +504,7 @@ public sealed class ConnectorRequest
         }
 
         var prefix = Uri.EscapeDataString(name) + "=";
-        var entry = _query.FirstOrDefault(q => q.StartsWith(prefix, StringComparison.Ordinal));
+        var entry = _query?.FirstOrDefault(q => q.StartsWith(prefix, StringComparison.Ordinal));
         return entry is null ? null : Uri.UnescapeDataString(entry[prefix.Length..]);
     }
 
@@ -569,21 +520,24 @@ public sealed class ConnectorRequest
         try
         {
             message.Content = BuildContent();
-            foreach (var (name, value) in _headers)
+            if (_headers is not null)
             {
-                if (message.Headers.TryAddWithoutValidation(name, value))
+                foreach (var (name, value) in _headers)
                 {
-                    continue;
-                }
+                    if (message.Headers.TryAddWithoutValidation(name, value))
+                    {
+                        continue;
+                    }
 
-                // Content-Range, Content-Type and friends belong to the content. An operation that declares one without
-                // a body (a zero-length chunk, say) still sends it, on empty content.
-                message.Content ??= new ByteArrayContent([]);
-                message.Content.Headers.Remove(name);
-                message.Content.Headers.TryAddWithoutValidation(name, value);
+                    // Content-Range, Content-Type and friends belong to the content. An operation that declares one without
+                    // a body (a zero-length chunk, say) still sends it, on empty content.
+                    message.Content ??= new ByteArrayContent([]);
+                    message.Content.Headers.Remove(name);
+                    message.Content.Headers.TryAddWithoutValidation(name, value);
+                }
             }
 
-            if (_cookies.Count > 0)
+            if (_cookies is { Count: > 0 })
             {
                 message.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", _cookies));
             }
@@ -685,41 +639,6 @@ public sealed class ConnectorRequest
         }
 
         _bodyKind = kind;
-    }
-
-    private static bool IsAbsoluteHttpUrl(string path) =>
-        path.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
-
-    private string FillPath()
-    {
-        if (_pathNames.Count == 0)
-        {
-            return _path;
-        }
-
-        var builder = new StringBuilder(_path.Length + 32);
-        var position = 0;
-        while (position < _path.Length)
-        {
-            var open = _path.IndexOf('{', position);
-            if (open < 0)
-            {
-                builder.Append(_path, position, _path.Length - position);
-                break;
-            }
-
-            var close = _path.IndexOf('}', open + 1);
-            var name = _path.Substring(open + 1, close - open - 1);
-            if (!_pathValues.TryGetValue(name, out var value))
-            {
-                throw new InvalidOperationException($"The path parameter '{name}' of '{PathTemplate}' has no value.");
-            }
-
-            builder.Append(_path, position, open - position).Append(value);
-            position = close + 1;
-        }
-
-        return builder.ToString();
     }
 
     private HttpContent? BuildContent()
