@@ -63,29 +63,68 @@ internal sealed class BoundedContent : HttpContent
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
-    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
+    protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
+        OpenAsync(_response, _inner, _maxBytes, _deadline, cancellationToken).AsTask();
+
+    /// <summary>
+    /// Opens a response body bounded by <paramref name="maxBytes"/> and <paramref name="deadline"/>, for a reader that
+    /// reads it at once (the typed JSON calls) without replacing the response's content; the deadline stays the caller's.
+    /// </summary>
+    internal static ValueTask<Stream> OpenAsync(
+        HttpResponseMessage response,
+        HttpContent content,
+        long maxBytes,
+        CallDeadline? deadline,
+        CancellationToken cancellationToken
+    )
     {
-        if (_inner.Headers.ContentLength is { } declared && declared > _maxBytes)
+        if (content.Headers.ContentLength is { } declared && declared > maxBytes)
         {
             // Refused before a byte is read: the server says it will send more than allowed.
-            throw TooLarge();
+            throw TooLarge(response, maxBytes);
         }
 
-        Stream inner;
-        var token = TokenFor(cancellationToken, out var link);
+        var link = default(CancellationTokenSource);
+        var token = deadline is null ? cancellationToken : deadline.ForReader(cancellationToken, out link);
+        Task<Stream> pending;
+        try
+        {
+            pending = content.ReadAsStreamAsync(token);
+        }
+        catch
+        {
+            link?.Dispose();
+            throw;
+        }
+
+        if (link is null && pending.IsCompletedSuccessfully)
+        {
+            return new ValueTask<Stream>(new BoundedStream(pending.Result, response, maxBytes, deadline));
+        }
+
+        return OpenSlowAsync(pending, link, response, maxBytes, deadline, cancellationToken);
+    }
+
+    private static async ValueTask<Stream> OpenSlowAsync(
+        Task<Stream> pending,
+        CancellationTokenSource? link,
+        HttpResponseMessage response,
+        long maxBytes,
+        CallDeadline? deadline,
+        CancellationToken cancellationToken
+    )
+    {
         using (link)
         {
             try
             {
-                inner = await _inner.ReadAsStreamAsync(token).ConfigureAwait(false);
+                return new BoundedStream(await pending.ConfigureAwait(false), response, maxBytes, deadline);
             }
-            catch (OperationCanceledException ex) when (_deadline?.Expired(cancellationToken) == true)
+            catch (OperationCanceledException ex) when (deadline?.Expired(cancellationToken) == true)
             {
-                throw _deadline.Exception(ex);
+                throw deadline.Exception(ex);
             }
         }
-
-        return new BoundedStream(inner, this);
     }
 
     protected override bool TryComputeLength(out long length)
@@ -105,20 +144,14 @@ internal sealed class BoundedContent : HttpContent
         base.Dispose(disposing);
     }
 
-    private CancellationToken TokenFor(CancellationToken cancellationToken, out CancellationTokenSource? link)
-    {
-        link = null;
-        return _deadline is null ? cancellationToken : _deadline.ForReader(cancellationToken, out link);
-    }
-
-    private ConnectorResponseException TooLarge() =>
+    private static ConnectorResponseException TooLarge(HttpResponseMessage response, long maxBytes) =>
         ConnectorResponseException.For(
-            _response,
-            new InvalidDataException($"The response body is larger than the allowed {_maxBytes} bytes.")
+            response,
+            new InvalidDataException($"The response body is larger than the allowed {maxBytes} bytes.")
         );
 
     /// <summary>Counts what is read and stops at the limit; reads observe the deadline.</summary>
-    private sealed class BoundedStream(Stream inner, BoundedContent owner) : Stream
+    private sealed class BoundedStream(Stream inner, HttpResponseMessage response, long maxBytes, CallDeadline? deadline) : Stream
     {
         private long _read;
 
@@ -147,7 +180,8 @@ internal sealed class BoundedContent : HttpContent
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            var token = owner.TokenFor(cancellationToken, out var link);
+            var link = default(CancellationTokenSource);
+            var token = deadline is null ? cancellationToken : deadline.ForReader(cancellationToken, out link);
             ValueTask<int> pending;
             try
             {
@@ -176,14 +210,14 @@ internal sealed class BoundedContent : HttpContent
             {
                 return Count(await pending.ConfigureAwait(false));
             }
-            catch (OperationCanceledException ex) when (owner._deadline?.Expired(cancellationToken) == true)
+            catch (OperationCanceledException ex) when (deadline?.Expired(cancellationToken) == true)
             {
-                throw owner._deadline.Exception(ex);
+                throw deadline.Exception(ex);
             }
-            catch (IOException ex) when (owner._deadline?.Expired(cancellationToken) == true)
+            catch (IOException ex) when (deadline?.Expired(cancellationToken) == true)
             {
                 // Some transports report a read canceled mid-frame as an IOException.
-                throw owner._deadline.Exception(ex);
+                throw deadline.Exception(ex);
             }
         }
 
@@ -210,16 +244,16 @@ internal sealed class BoundedContent : HttpContent
         }
 
         // One byte beyond the limit is asked for, so a body of exactly the limit is allowed and one byte more is not.
-        private Span<byte> Limit(Span<byte> buffer) => buffer[..(int)Math.Min(buffer.Length, owner._maxBytes - _read + 1)];
+        private Span<byte> Limit(Span<byte> buffer) => buffer[..(int)Math.Min(buffer.Length, maxBytes - _read + 1)];
 
-        private Memory<byte> Limit(Memory<byte> buffer) => buffer[..(int)Math.Min(buffer.Length, owner._maxBytes - _read + 1)];
+        private Memory<byte> Limit(Memory<byte> buffer) => buffer[..(int)Math.Min(buffer.Length, maxBytes - _read + 1)];
 
         private int Count(int read)
         {
             _read += read;
-            if (_read > owner._maxBytes)
+            if (_read > maxBytes)
             {
-                throw owner.TooLarge();
+                throw TooLarge(response, maxBytes);
             }
 
             return read;

@@ -113,34 +113,47 @@ public static partial class ConnectorHttp
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(typeInfo);
 
-        // The most common call, sent and read in one async method (CallAsync's send-then-read is two).
+        // The most common call, sent and read in one async method (CallAsync's send-then-read is two). The connection's
+        // pipeline hands the body's limit and deadline over instead of wrapping the content, since it is read here at once.
         using var message = request.Build(baseAddress);
-        using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        var own = message as ConnectorRequestMessage;
+        own?.ReaderBoundsBody = true;
+        try
         {
-            throw await ErrorAsync(response, errorMapper, ct).ConfigureAwait(false);
-        }
-
-        if (response.Content.Headers.ContentLength == 0)
-        {
-            return default!;
-        }
-
-        var stream = new BlankTrackingStream(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false));
-        await using (stream.ConfigureAwait(false))
-        {
-            try
+            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
             {
-                return (await JsonSerializer.DeserializeAsync(stream, typeInfo, ct).ConfigureAwait(false))!;
+                throw await ErrorAsync(response, errorMapper, ct).ConfigureAwait(false);
             }
-            catch (JsonException) when (!stream.SawContent)
+
+            if (response.Content.Headers.ContentLength == 0)
             {
                 return default!;
             }
-            catch (JsonException ex)
+
+            var body = own is { BodyBound: true }
+                ? await BoundedContent.OpenAsync(response, response.Content, own.BodyMaxBytes, own.BodyDeadline, ct).ConfigureAwait(false)
+                : await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            var stream = new BlankTrackingStream(body);
+            await using (stream.ConfigureAwait(false))
             {
-                throw ConnectorResponseException.For(response, ex);
+                try
+                {
+                    return (await JsonSerializer.DeserializeAsync(stream, typeInfo, ct).ConfigureAwait(false))!;
+                }
+                catch (JsonException) when (!stream.SawContent)
+                {
+                    return default!;
+                }
+                catch (JsonException ex)
+                {
+                    throw ConnectorResponseException.For(response, ex);
+                }
             }
+        }
+        finally
+        {
+            own?.BodyDeadline?.Dispose();
         }
     }
 

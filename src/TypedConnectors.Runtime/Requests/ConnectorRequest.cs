@@ -510,10 +510,11 @@ public sealed partial class ConnectorRequest
 
     private HttpRequestMessage BuildMessage(Uri target)
     {
-        var message = new HttpRequestMessage(Method, target);
+        var message = new ConnectorRequestMessage(Method, target);
         new OperationInfo(OperationId, PathTemplate, IdempotencyKeyHeader).AttachTo(message);
         if (Auth is not null)
         {
+            message.Auth = Auth;
             message.Options.Set(OperationAuth.OptionKey, Auth);
         }
 

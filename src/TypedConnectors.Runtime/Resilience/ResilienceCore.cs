@@ -100,9 +100,22 @@ internal sealed class CallState
 
     public TimeSpan LimiterWait => TimeSpan.FromTicks(Interlocked.Read(ref _limiterWaitTicks));
 
-    public static CallState? Of(HttpRequestMessage request) => request.Options.TryGetValue(Key, out var state) ? state : null;
+    public static CallState? Of(HttpRequestMessage request) =>
+        request is ConnectorRequestMessage message ? message.State
+        : request.Options.TryGetValue(Key, out var state) ? state
+        : null;
 
-    public void AttachTo(HttpRequestMessage request) => request.Options.Set(Key, this);
+    public void AttachTo(HttpRequestMessage request)
+    {
+        if (request is ConnectorRequestMessage message)
+        {
+            message.State = this;
+        }
+        else
+        {
+            request.Options.Set(Key, this);
+        }
+    }
 
     public void AddLimiterWait(TimeSpan wait)
     {
@@ -263,6 +276,13 @@ internal sealed class ResilienceCore
         {
             // An event stream (MCP's, say) is open-ended by design: the deadline and the size limit end at its headers.
             deadline.Dispose();
+        }
+        else if (request is ConnectorRequestMessage { ReaderBoundsBody: true } own && response.IsSuccessStatusCode)
+        {
+            // The typed call reads the body right away and bounds it itself, without a content wrapper.
+            own.BodyBound = true;
+            own.BodyMaxBytes = _settings.MaxResponseBytes;
+            own.BodyDeadline = deadline;
         }
         else
         {
