@@ -10,7 +10,9 @@ namespace TypedConnectors;
 /// </summary>
 /// <remarks>
 /// A source is returned only by its one owner once the operation that used its token has completed, as
-/// <see cref="CancellationTokenSource.TryReset"/> requires; the reset drops registrations left on it.
+/// <see cref="CancellationTokenSource.TryReset"/> requires; the reset drops registrations left on it. The runtime resets
+/// a source only when its timer never came due (so a timer firing while the source is returned cannot cancel its next
+/// use), and only on the system clock: with a custom <see cref="TimeProvider"/> every rent makes a new source.
 /// </remarks>
 internal sealed class TimerSourcePool(TimeProvider time)
 {
