@@ -20,7 +20,12 @@ internal sealed class TransportHandler(
 {
     private readonly TimerSourcePool _timers = timers ?? new TimerSourcePool(timeProvider);
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        AttemptAsync(request, cancellationToken).AsTask();
+
+    // Pooled: an attempt that waits on the network reuses the state machine's box instead of allocating one.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         // Looked up without parsing (NonValidated), so a request that sets its own pays nothing.
         if (userAgent is not null && !request.Headers.NonValidated.Contains("User-Agent"))

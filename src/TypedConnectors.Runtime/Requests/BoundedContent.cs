@@ -105,6 +105,7 @@ internal sealed class BoundedContent : HttpContent
         return OpenSlowAsync(pending, link, response, maxBytes, deadline, cancellationToken);
     }
 
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<Stream> OpenSlowAsync(
         Task<Stream> pending,
         CancellationTokenSource? link,
@@ -199,6 +200,7 @@ internal sealed class BoundedContent : HttpContent
                 : CompleteAsync(pending, link, cancellationToken);
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> CompleteAsync(
             ValueTask<int> pending,
             CancellationTokenSource? link,

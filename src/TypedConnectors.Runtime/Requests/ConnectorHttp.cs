@@ -492,6 +492,7 @@ public static partial class ConnectorHttp
             return pending.IsCompletedSuccessfully ? new ValueTask<int>(Note(buffer.Span[..pending.Result])) : NoteAsync(pending, buffer);
         }
 
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> NoteAsync(ValueTask<int> pending, Memory<byte> buffer)
         {
             var read = await pending.ConfigureAwait(false);
