@@ -22,6 +22,9 @@ public sealed partial class ConnectorRequest
 {
     private static readonly byte[] JsonNull = "null"u8.ToArray();
 
+    /// <summary>Operation records by operation id; see <see cref="OperationRecord"/>.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, OperationInfo> s_operations = new();
+
     private readonly string _path;
     private readonly string? _templateQuery;
     private readonly int _placeholders;
@@ -33,13 +36,9 @@ public sealed partial class ConnectorRequest
     private List<string>? _cookies;
 
     private BodyKind _bodyKind;
-    private byte[]? _jsonBody;
-    private List<KeyValuePair<string, byte[]>>? _jsonFields;
-    private List<FormPart>? _formFields;
-    private List<MultipartPart>? _multipart;
-    private HttpContent? _rawBody;
-    private string? _templateText;
-    private MediaTypeHeaderValue? _templateContentType;
+
+    // A request has one kind of body (SetBodyKind enforces it), so one field holds whichever it is.
+    private object? _body;
 
     /// <summary>Creates a request.</summary>
     /// <param name="method">The HTTP method, e.g. <c>GET</c>.</param>
@@ -324,7 +323,7 @@ public sealed partial class ConnectorRequest
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         SetBodyKind(BodyKind.Json);
-        _jsonBody = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+        JsonBodyBytes = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
     }
 
     /// <summary>Adds a member to a JSON object body built from fields; null is written as <c>null</c>.</summary>
@@ -366,7 +365,7 @@ public sealed partial class ConnectorRequest
         SetBodyKind(BodyKind.Form);
         if (value is not null)
         {
-            (_formFields ??= []).Add(new(name, value, null));
+            (FormFieldList ??= []).Add(new(name, value, null));
         }
     }
 
@@ -386,7 +385,7 @@ public sealed partial class ConnectorRequest
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(content);
         SetBodyKind(BodyKind.Form);
-        (_formFields ??= []).Add(new(name, null, content));
+        (FormFieldList ??= []).Add(new(name, null, content));
     }
 
     /// <summary>Adds a text field to a <c>multipart/form-data</c> body.</summary>
@@ -398,7 +397,7 @@ public sealed partial class ConnectorRequest
         SetBodyKind(BodyKind.Multipart);
         if (value is not null)
         {
-            (_multipart ??= []).Add(new MultipartPart(name, value, null, null, null));
+            (MultipartList ??= []).Add(new MultipartPart(name, value, null, null, null));
         }
     }
 
@@ -412,7 +411,7 @@ public sealed partial class ConnectorRequest
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(content);
         SetBodyKind(BodyKind.Multipart);
-        (_multipart ??= []).Add(new MultipartPart(name, null, content, fileName, contentType));
+        (MultipartList ??= []).Add(new MultipartPart(name, null, content, fileName, contentType));
     }
 
     /// <summary>Sets a body the caller built.</summary>
@@ -421,7 +420,7 @@ public sealed partial class ConnectorRequest
     {
         ArgumentNullException.ThrowIfNull(content);
         SetBodyKind(BodyKind.Raw);
-        _rawBody = content;
+        RawBodyContent = content;
     }
 
     /// <summary>Sets a body rendered from a <c>body_template</c>.</summary>
@@ -499,7 +498,7 @@ public sealed partial class ConnectorRequest
     {
         if (inBody)
         {
-            var field = _jsonFields?.FirstOrDefault(f => string.Equals(f.Key, name, StringComparison.Ordinal)).Value;
+            var field = JsonFieldList?.FirstOrDefault(f => string.Equals(f.Key, name, StringComparison.Ordinal)).Value;
             return field is null ? null : Encoding.UTF8.GetString(field).Trim('"');
         }
 
@@ -511,7 +510,7 @@ public sealed partial class ConnectorRequest
     private HttpRequestMessage BuildMessage(Uri target)
     {
         var message = new ConnectorRequestMessage(Method, target);
-        new OperationInfo(OperationId, PathTemplate, IdempotencyKeyHeader).AttachTo(message);
+        OperationRecord().AttachTo(message);
         if (Auth is not null)
         {
             message.Auth = Auth;
@@ -576,6 +575,31 @@ public sealed partial class ConnectorRequest
         }
     }
 
+    /// <summary>
+    /// The operation's record, shared by its calls: generated code names each operation by one string literal, so the
+    /// record is kept per operation id (weakly) and made again only when the id comes with another template or key header.
+    /// </summary>
+    private OperationInfo OperationRecord()
+    {
+        if (OperationId is not { } id)
+        {
+            return new OperationInfo(null, PathTemplate, IdempotencyKeyHeader);
+        }
+
+        if (
+            s_operations.TryGetValue(id, out var known)
+            && string.Equals(known.PathTemplate, PathTemplate, StringComparison.Ordinal)
+            && string.Equals(known.IdempotencyKeyHeader, IdempotencyKeyHeader, StringComparison.Ordinal)
+        )
+        {
+            return known;
+        }
+
+        var record = new OperationInfo(id, PathTemplate, IdempotencyKeyHeader);
+        s_operations.AddOrUpdate(id, record);
+        return record;
+    }
+
     internal static string CookieText(string name, string value)
     {
         if (!HeaderValidation.IsToken(name))
@@ -611,24 +635,23 @@ public sealed partial class ConnectorRequest
 
         SetBodyKind(BodyKind.Template);
         mediaType.CharSet = "utf-8";
-        _templateContentType = mediaType;
-        _templateText = text;
+        _body = new TemplateParts(text, mediaType);
     }
 
     private void AddJsonField(string name, byte[] json)
     {
         ArgumentNullException.ThrowIfNull(name);
         SetBodyKind(BodyKind.JsonFields);
-        _jsonFields ??= [];
-        var index = _jsonFields.FindIndex(f => string.Equals(f.Key, name, StringComparison.Ordinal));
+        JsonFieldList ??= [];
+        var index = JsonFieldList.FindIndex(f => string.Equals(f.Key, name, StringComparison.Ordinal));
         if (index >= 0)
         {
             // A duplicate member would be read differently by different JSON parsers; the last call wins instead.
-            _jsonFields[index] = new(name, json);
+            JsonFieldList[index] = new(name, json);
         }
         else
         {
-            _jsonFields.Add(new(name, json));
+            JsonFieldList.Add(new(name, json));
         }
     }
 
@@ -647,13 +670,13 @@ public sealed partial class ConnectorRequest
         switch (_bodyKind)
         {
             case BodyKind.Json:
-                return JsonContent(_jsonBody!);
+                return JsonContent(JsonBodyBytes!);
             case BodyKind.JsonFields:
                 var buffer = new ArrayBufferWriter<byte>();
                 using (var writer = new Utf8JsonWriter(buffer))
                 {
                     writer.WriteStartObject();
-                    foreach (var (name, json) in _jsonFields!)
+                    foreach (var (name, json) in JsonFieldList!)
                     {
                         writer.WritePropertyName(name);
                         writer.WriteRawValue(json, skipInputValidation: true);
@@ -664,12 +687,12 @@ public sealed partial class ConnectorRequest
 
                 return JsonContent(buffer.WrittenSpan.ToArray());
             case BodyKind.Form:
-                return FormContent(_formFields ?? []);
+                return FormContent(FormFieldList ?? []);
             case BodyKind.Multipart:
                 // RFC 7578: field and file names go as UTF-8 in a quoted string, not as RFC 2047 encoded words (which
                 // MultipartFormDataContent writes for non-ASCII names), and any name the definition has is sent.
                 var multipart = new MultipartContent("form-data") { HeaderEncodingSelector = static (_, _) => Encoding.UTF8 };
-                foreach (var part in _multipart ?? [])
+                foreach (var part in MultipartList ?? [])
                 {
                     HttpContent partContent;
                     if (part.Stream is null)
@@ -688,12 +711,13 @@ public sealed partial class ConnectorRequest
 
                 return multipart;
             case BodyKind.Raw:
-                return _rawBody;
+                return RawBodyContent;
             case BodyKind.Template:
-                var content = new ByteArrayContent(Encoding.UTF8.GetBytes(_templateText!));
-                content.Headers.ContentType = new MediaTypeHeaderValue(_templateContentType!.MediaType!) { CharSet = "utf-8" };
+                var (templateText, templateContentType) = (TemplateParts)_body!;
+                var content = new ByteArrayContent(Encoding.UTF8.GetBytes(templateText));
+                content.Headers.ContentType = new MediaTypeHeaderValue(templateContentType.MediaType!) { CharSet = "utf-8" };
                 foreach (
-                    var parameter in _templateContentType.Parameters.Where(p =>
+                    var parameter in templateContentType.Parameters.Where(p =>
                         !string.Equals(p.Name, "charset", StringComparison.OrdinalIgnoreCase)
                     )
                 )
@@ -793,6 +817,38 @@ public sealed partial class ConnectorRequest
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         return content;
     }
+
+    private byte[]? JsonBodyBytes
+    {
+        get => _body as byte[];
+        set => _body = value;
+    }
+
+    private List<KeyValuePair<string, byte[]>>? JsonFieldList
+    {
+        get => _body as List<KeyValuePair<string, byte[]>>;
+        set => _body = value;
+    }
+
+    private List<FormPart>? FormFieldList
+    {
+        get => _body as List<FormPart>;
+        set => _body = value;
+    }
+
+    private List<MultipartPart>? MultipartList
+    {
+        get => _body as List<MultipartPart>;
+        set => _body = value;
+    }
+
+    private HttpContent? RawBodyContent
+    {
+        get => _body as HttpContent;
+        set => _body = value;
+    }
+
+    private sealed record TemplateParts(string Text, MediaTypeHeaderValue ContentType);
 
     private sealed record FormPart(string Name, string? Value, Stream? File);
 
