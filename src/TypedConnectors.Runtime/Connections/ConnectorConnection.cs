@@ -356,7 +356,10 @@ public abstract class ConnectorConnection : IDisposable
 
     internal HttpMessageHandler BuildChain(HttpMessageHandler innermost)
     {
-        var transport = new TransportHandler(_logger, _timeProvider, _attemptTimeout, _userAgent) { InnerHandler = innermost };
+        var transport = new TransportHandler(_logger, _timeProvider, _attemptTimeout, _userAgent, _resilience.Timers)
+        {
+            InnerHandler = innermost,
+        };
 
         // The rate permit is taken last, right before the request goes out: a permit taken earlier and then held while
         // waiting for a concurrency slot or an OAuth renewal would let requests bunch up, and the API, which counts

@@ -12,9 +12,20 @@ internal sealed class AuthScopeHandler(string? authMethod, string slug) : Delega
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Options.TryGetValue(OperationAuth.OptionKey, out var auth) && !auth.SendsCredential(authMethod, slug, request))
+        var auth =
+            request is ConnectorRequestMessage message ? message.Auth
+            : request.Options.TryGetValue(OperationAuth.OptionKey, out var given) ? given
+            : null;
+        if (auth is not null && !auth.SendsCredential(authMethod, slug, request))
         {
-            request.Options.Set(Anonymous, true);
+            if (request is ConnectorRequestMessage own)
+            {
+                own.Anonymous = true;
+            }
+            else
+            {
+                request.Options.Set(Anonymous, true);
+            }
         }
 
         return base.SendAsync(request, cancellationToken);
@@ -33,7 +44,11 @@ internal sealed class AuthGateHandler : DelegatingHandler
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        request.Options.TryGetValue(AuthScopeHandler.Anonymous, out var anonymous) && anonymous
+        (
+            request is ConnectorRequestMessage message
+                ? message.Anonymous
+                : request.Options.TryGetValue(AuthScopeHandler.Anonymous, out var anonymous) && anonymous
+        )
             ? _unauthenticated.SendAsync(request, cancellationToken)
             : base.SendAsync(request, cancellationToken);
 }

@@ -24,12 +24,27 @@ internal sealed class RedirectHandler : DelegatingHandler
         _unauthenticated = new HttpMessageInvoker(unauthenticated, disposeHandler: false);
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var origin = request.RequestUri!;
+        var pending = base.SendAsync(request, cancellationToken);
+
+        // A response that is already there and no redirect is passed on as it is, without a state machine of this step's.
+        return pending.IsCompletedSuccessfully && !IsRedirect(pending.Result.StatusCode)
+            ? pending
+            : FollowAsync(request, origin, pending, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> FollowAsync(
+        HttpRequestMessage request,
+        Uri origin,
+        Task<HttpResponseMessage> pending,
+        CancellationToken cancellationToken
+    )
+    {
         var current = request;
         var leftOrigin = false;
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await pending.ConfigureAwait(false);
         for (var hop = 0; hop < MaxRedirects && IsRedirect(response.StatusCode); hop++)
         {
             if (response.Headers.Location is not { } location)

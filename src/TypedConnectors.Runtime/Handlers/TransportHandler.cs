@@ -10,10 +10,22 @@ namespace TypedConnectors;
 /// timeouts; HttpClient's own timeout would cover the whole call including those waits, which is why the connection's
 /// clients switch it off.
 /// </remarks>
-internal sealed class TransportHandler(ILogger? logger, TimeProvider timeProvider, TimeSpan attemptTimeout, string? userAgent = null)
-    : DelegatingHandler
+internal sealed class TransportHandler(
+    ILogger? logger,
+    TimeProvider timeProvider,
+    TimeSpan attemptTimeout,
+    string? userAgent = null,
+    TimerSourcePool? timers = null
+) : DelegatingHandler
 {
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private readonly TimerSourcePool _timers = timers ?? new TimerSourcePool(timeProvider);
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        AttemptAsync(request, cancellationToken).AsTask();
+
+    // Pooled: an attempt that waits on the network reuses the state machine's box instead of allocating one.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         // Looked up without parsing (NonValidated), so a request that sets its own pays nothing.
         if (userAgent is not null && !request.Headers.NonValidated.Contains("User-Agent"))
@@ -22,11 +34,16 @@ internal sealed class TransportHandler(ILogger? logger, TimeProvider timeProvide
         }
 
         var start = timeProvider.GetTimestamp();
-        using var timeout = CreateTimeout(cancellationToken, out var linked);
-        using var _ = linked;
+
+        // One pooled timer source per attempt, canceled through a registration when the caller's token is.
+        var timeout = attemptTimeout == Timeout.InfiniteTimeSpan ? null : _timers.Rent(attemptTimeout);
+        var link =
+            timeout is not null && cancellationToken.CanBeCanceled
+                ? cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout)
+                : default;
         try
         {
-            var response = await base.SendAsync(request, (linked ?? timeout)?.Token ?? cancellationToken).ConfigureAwait(false);
+            var response = await base.SendAsync(request, timeout?.Token ?? cancellationToken).ConfigureAwait(false);
             if (logger is not null)
             {
                 Log.RequestCompleted(
@@ -69,35 +86,14 @@ internal sealed class TransportHandler(ILogger? logger, TimeProvider timeProvide
             );
             throw;
         }
-    }
-
-    /// <summary>
-    /// The attempt's timeout with as few token sources as it takes: none without a timeout, one when the caller's token
-    /// cannot be canceled or the clock is the system's (a linked source that cancels itself after the timeout), two only
-    /// for a custom <see cref="TimeProvider"/> with a cancelable caller token.
-    /// </summary>
-    private CancellationTokenSource? CreateTimeout(CancellationToken cancellationToken, out CancellationTokenSource? linked)
-    {
-        linked = null;
-        if (attemptTimeout == Timeout.InfiniteTimeSpan)
+        finally
         {
-            return null;
+            // The attempt is over (its body is read with the call's token, not this one): the source can be reused.
+            link.Dispose();
+            if (timeout is not null)
+            {
+                _timers.Return(timeout);
+            }
         }
-
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return new CancellationTokenSource(attemptTimeout, timeProvider);
-        }
-
-        if (timeProvider == TimeProvider.System)
-        {
-            var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            source.CancelAfter(attemptTimeout);
-            return source;
-        }
-
-        var timeout = new CancellationTokenSource(attemptTimeout, timeProvider);
-        linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        return timeout;
     }
 }

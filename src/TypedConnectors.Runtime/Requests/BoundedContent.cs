@@ -19,9 +19,17 @@ internal sealed class BoundedContent : HttpContent
         _inner = response.Content;
         _maxBytes = maxBytes;
         _deadline = deadline;
-        foreach (var header in _inner.Headers)
+        // Copied as they were received, without parsing them (the typed view parses on first use, as it would have).
+        foreach (var (name, values) in _inner.Headers.NonValidated)
         {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
+            if (values.Count == 1)
+            {
+                Headers.TryAddWithoutValidation(name, values.ToString());
+            }
+            else
+            {
+                Headers.TryAddWithoutValidation(name, values);
+            }
         }
     }
 
@@ -55,28 +63,69 @@ internal sealed class BoundedContent : HttpContent
 
     protected override Task<Stream> CreateContentReadStreamAsync() => CreateContentReadStreamAsync(CancellationToken.None);
 
-    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
+    protected override Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
+        OpenAsync(_response, _inner, _maxBytes, _deadline, cancellationToken).AsTask();
+
+    /// <summary>
+    /// Opens a response body bounded by <paramref name="maxBytes"/> and <paramref name="deadline"/>, for a reader that
+    /// reads it at once (the typed JSON calls) without replacing the response's content; the deadline stays the caller's.
+    /// </summary>
+    internal static ValueTask<Stream> OpenAsync(
+        HttpResponseMessage response,
+        HttpContent content,
+        long maxBytes,
+        CallDeadline? deadline,
+        CancellationToken cancellationToken
+    )
     {
-        if (_inner.Headers.ContentLength is { } declared && declared > _maxBytes)
+        if (content.Headers.ContentLength is { } declared && declared > maxBytes)
         {
             // Refused before a byte is read: the server says it will send more than allowed.
-            throw TooLarge();
+            throw TooLarge(response, maxBytes);
         }
 
-        Stream inner;
-        using (var linked = Link(cancellationToken))
+        var link = default(CancellationTokenSource);
+        var token = deadline is null ? cancellationToken : deadline.ForReader(cancellationToken, out link);
+        Task<Stream> pending;
+        try
+        {
+            pending = content.ReadAsStreamAsync(token);
+        }
+        catch
+        {
+            link?.Dispose();
+            throw;
+        }
+
+        if (link is null && pending.IsCompletedSuccessfully)
+        {
+            return new ValueTask<Stream>(new BoundedStream(pending.Result, response, maxBytes, deadline));
+        }
+
+        return OpenSlowAsync(pending, link, response, maxBytes, deadline, cancellationToken);
+    }
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<Stream> OpenSlowAsync(
+        Task<Stream> pending,
+        CancellationTokenSource? link,
+        HttpResponseMessage response,
+        long maxBytes,
+        CallDeadline? deadline,
+        CancellationToken cancellationToken
+    )
+    {
+        using (link)
         {
             try
             {
-                inner = await _inner.ReadAsStreamAsync(linked?.Token ?? cancellationToken).ConfigureAwait(false);
+                return new BoundedStream(await pending.ConfigureAwait(false), response, maxBytes, deadline);
             }
-            catch (OperationCanceledException ex) when (_deadline?.Expired(cancellationToken) == true)
+            catch (OperationCanceledException ex) when (deadline?.Expired(cancellationToken) == true)
             {
-                throw _deadline.Exception(ex);
+                throw deadline.Exception(ex);
             }
         }
-
-        return new BoundedStream(inner, this);
     }
 
     protected override bool TryComputeLength(out long length)
@@ -96,19 +145,14 @@ internal sealed class BoundedContent : HttpContent
         base.Dispose(disposing);
     }
 
-    private CancellationTokenSource? Link(CancellationToken cancellationToken) =>
-        _deadline is { Token.CanBeCanceled: true } deadline
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token)
-            : null;
-
-    private ConnectorResponseException TooLarge() =>
+    private static ConnectorResponseException TooLarge(HttpResponseMessage response, long maxBytes) =>
         ConnectorResponseException.For(
-            _response,
-            new InvalidDataException($"The response body is larger than the allowed {_maxBytes} bytes.")
+            response,
+            new InvalidDataException($"The response body is larger than the allowed {maxBytes} bytes.")
         );
 
     /// <summary>Counts what is read and stops at the limit; reads observe the deadline.</summary>
-    private sealed class BoundedStream(Stream inner, BoundedContent owner) : Stream
+    private sealed class BoundedStream(Stream inner, HttpResponseMessage response, long maxBytes, CallDeadline? deadline) : Stream
     {
         private long _read;
 
@@ -135,21 +179,47 @@ internal sealed class BoundedContent : HttpContent
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            using var linked = owner.Link(cancellationToken);
+            var link = default(CancellationTokenSource);
+            var token = deadline is null ? cancellationToken : deadline.ForReader(cancellationToken, out link);
+            ValueTask<int> pending;
             try
             {
-                return Count(await inner.ReadAsync(Limit(buffer), linked?.Token ?? cancellationToken).ConfigureAwait(false));
+                pending = inner.ReadAsync(Limit(buffer), token);
             }
-            catch (OperationCanceledException ex) when (owner._deadline?.Expired(cancellationToken) == true)
+            catch
             {
-                throw owner._deadline.Exception(ex);
+                link?.Dispose();
+                throw;
             }
-            catch (IOException ex) when (owner._deadline?.Expired(cancellationToken) == true)
+
+            // A read the transport completed at once (the body already buffered) needs no state machine.
+            return link is null && pending.IsCompletedSuccessfully
+                ? new ValueTask<int>(Count(pending.Result))
+                : CompleteAsync(pending, link, cancellationToken);
+        }
+
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<int> CompleteAsync(
+            ValueTask<int> pending,
+            CancellationTokenSource? link,
+            CancellationToken cancellationToken
+        )
+        {
+            using var owned = link;
+            try
+            {
+                return Count(await pending.ConfigureAwait(false));
+            }
+            catch (OperationCanceledException ex) when (deadline?.Expired(cancellationToken) == true)
+            {
+                throw deadline.Exception(ex);
+            }
+            catch (IOException ex) when (deadline?.Expired(cancellationToken) == true)
             {
                 // Some transports report a read canceled mid-frame as an IOException.
-                throw owner._deadline.Exception(ex);
+                throw deadline.Exception(ex);
             }
         }
 
@@ -176,16 +246,16 @@ internal sealed class BoundedContent : HttpContent
         }
 
         // One byte beyond the limit is asked for, so a body of exactly the limit is allowed and one byte more is not.
-        private Span<byte> Limit(Span<byte> buffer) => buffer[..(int)Math.Min(buffer.Length, owner._maxBytes - _read + 1)];
+        private Span<byte> Limit(Span<byte> buffer) => buffer[..(int)Math.Min(buffer.Length, maxBytes - _read + 1)];
 
-        private Memory<byte> Limit(Memory<byte> buffer) => buffer[..(int)Math.Min(buffer.Length, owner._maxBytes - _read + 1)];
+        private Memory<byte> Limit(Memory<byte> buffer) => buffer[..(int)Math.Min(buffer.Length, maxBytes - _read + 1)];
 
         private int Count(int read)
         {
             _read += read;
-            if (_read > owner._maxBytes)
+            if (_read > maxBytes)
             {
-                throw owner.TooLarge();
+                throw TooLarge(response, maxBytes);
             }
 
             return read;

@@ -36,8 +36,21 @@ public sealed class ConnectorCallOptions
     public static ConnectorCallOptions? Of(HttpRequestMessage request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request is ConnectorRequestMessage { CallOptions: { } own })
+        {
+            return own;
+        }
+
         return request.Options.TryGetValue(OptionKey, out var options) ? options : null;
     }
 
-    internal void AttachTo(HttpRequestMessage message) => message.Options.Set(OptionKey, this);
+    internal void AttachTo(HttpRequestMessage message)
+    {
+        if (message is ConnectorRequestMessage own)
+        {
+            own.CallOptions = this;
+        }
+
+        message.Options.Set(OptionKey, this);
+    }
 }

@@ -108,8 +108,53 @@ public static partial class ConnectorHttp
         CancellationToken ct
     )
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(typeInfo);
-        return await CallAsync(http, baseAddress, request, errorMapper, typeInfo, ReadJsonAsync, ct).ConfigureAwait(false);
+
+        // The most common call, sent and read in one async method (CallAsync's send-then-read is two). The connection's
+        // pipeline hands the body's limit and deadline over instead of wrapping the content, since it is read here at once.
+        using var message = request.Build(baseAddress);
+        var own = message as ConnectorRequestMessage;
+        own?.ReaderBoundsBody = true;
+        try
+        {
+            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ErrorAsync(response, errorMapper, ct).ConfigureAwait(false);
+            }
+
+            if (response.Content.Headers.ContentLength == 0)
+            {
+                return default!;
+            }
+
+            var body = own is { BodyBound: true }
+                ? await BoundedContent.OpenAsync(response, response.Content, own.BodyMaxBytes, own.BodyDeadline, ct).ConfigureAwait(false)
+                : await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            var stream = new BlankTrackingStream(body);
+            await using (stream.ConfigureAwait(false))
+            {
+                try
+                {
+                    return (await JsonSerializer.DeserializeAsync(stream, typeInfo, ct).ConfigureAwait(false))!;
+                }
+                catch (JsonException) when (!stream.SawContent)
+                {
+                    return default!;
+                }
+                catch (JsonException ex)
+                {
+                    throw ConnectorResponseException.For(response, ex);
+                }
+            }
+        }
+        finally
+        {
+            own?.BodyDeadline?.Dispose();
+        }
     }
 
     /// <summary>Reads and disposes a success response: its JSON body, or <c>default</c> when the body is empty.</summary>
@@ -335,13 +380,21 @@ public static partial class ConnectorHttp
             return response;
         }
 
-        ConnectorApiException error;
         using (response)
         {
-            error = await CreateApiExceptionAsync(response, ct).ConfigureAwait(false);
+            throw await ErrorAsync(response, errorMapper, ct).ConfigureAwait(false);
         }
+    }
 
-        throw errorMapper?.Invoke(error) ?? error;
+    /// <summary>The exception for a non-success response, as the error mapper turns it; the caller disposes the response.</summary>
+    private static async Task<ConnectorApiException> ErrorAsync(
+        HttpResponseMessage response,
+        Func<ConnectorApiException, ConnectorApiException?>? errorMapper,
+        CancellationToken ct
+    )
+    {
+        var error = await CreateApiExceptionAsync(response, ct).ConfigureAwait(false);
+        return errorMapper?.Invoke(error) ?? error;
     }
 
     private static async Task<string> ReadTruncatedAsync(HttpContent content, CancellationToken ct)
@@ -427,9 +480,22 @@ public static partial class ConnectorHttp
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var pending = inner.ReadAsync(buffer, cancellationToken);
+            if (SawContent)
+            {
+                // Past the first token there is nothing left to note: straight through.
+                return pending;
+            }
+
+            return pending.IsCompletedSuccessfully ? new ValueTask<int>(Note(buffer.Span[..pending.Result])) : NoteAsync(pending, buffer);
+        }
+
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<int> NoteAsync(ValueTask<int> pending, Memory<byte> buffer)
+        {
+            var read = await pending.ConfigureAwait(false);
             return Note(buffer.Span[..read]);
         }
 

@@ -18,26 +18,27 @@ namespace TypedConnectors;
 /// the caller and throws.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class ConnectorRequest
+public sealed partial class ConnectorRequest
 {
     private static readonly byte[] JsonNull = "null"u8.ToArray();
 
+    /// <summary>Operation records by operation id; see <see cref="OperationRecord"/>.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<string, OperationInfo> s_operations = new();
+
     private readonly string _path;
     private readonly string? _templateQuery;
-    private readonly HashSet<string> _pathNames = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _pathValues = new(StringComparer.Ordinal);
-    private readonly List<string> _query = [];
-    private readonly List<KeyValuePair<string, string>> _headers = [];
-    private readonly List<string> _cookies = [];
+    private readonly int _placeholders;
+
+    // Allocated on first use: most operations set a few of these kinds, none sets all.
+    private KeyValuePair<string, string>[]? _pathValues;
+    private List<string>? _query;
+    private List<KeyValuePair<string, string>>? _headers;
+    private List<string>? _cookies;
 
     private BodyKind _bodyKind;
-    private byte[]? _jsonBody;
-    private List<KeyValuePair<string, byte[]>>? _jsonFields;
-    private List<FormPart>? _formFields;
-    private List<MultipartPart>? _multipart;
-    private HttpContent? _rawBody;
-    private string? _templateText;
-    private MediaTypeHeaderValue? _templateContentType;
+
+    // A request has one kind of body (SetBodyKind enforces it), so one field holds whichever it is.
+    private object? _body;
 
     /// <summary>Creates a request.</summary>
     /// <param name="method">The HTTP method, e.g. <c>GET</c>.</param>
@@ -47,7 +48,7 @@ public sealed class ConnectorRequest
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(method);
         ArgumentNullException.ThrowIfNull(pathTemplate);
-        Method = new HttpMethod(method.Trim().ToUpperInvariant());
+        Method = ParseMethod(method);
         var queryStart = pathTemplate.IndexOf('?', StringComparison.Ordinal);
         _path = queryStart < 0 ? pathTemplate : pathTemplate[..queryStart];
         _templateQuery = queryStart < 0 ? null : pathTemplate[(queryStart + 1)..];
@@ -65,7 +66,7 @@ public sealed class ConnectorRequest
                 );
             }
 
-            _pathNames.Add(_path.Substring(position + 1, close - position - 1));
+            _placeholders++;
             position = close + 1;
         }
     }
@@ -172,7 +173,7 @@ public sealed class ConnectorRequest
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
-        if (!_pathNames.Contains(name))
+        if (!HasPlaceholder(name))
         {
             throw new ArgumentException($"The path template '{PathTemplate}' has no parameter '{name}'.", nameof(name));
         }
@@ -182,7 +183,7 @@ public sealed class ConnectorRequest
             throw new ArgumentException($"The path parameter '{name}' may not be empty, '.' or '..'.", nameof(value));
         }
 
-        _pathValues[name] = Uri.EscapeDataString(value);
+        SetPathValue(name, Uri.EscapeDataString(value));
     }
 
     /// <summary>Adds a query parameter.</summary>
@@ -193,7 +194,7 @@ public sealed class ConnectorRequest
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (value is not null)
         {
-            _query.Add(Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value));
+            (_query ??= []).Add(Uri.EscapeDataString(name) + "=" + Uri.EscapeDataString(value));
         }
     }
 
@@ -221,7 +222,7 @@ public sealed class ConnectorRequest
         {
             foreach (var item in items)
             {
-                _query.Add(escapedName + "=" + item);
+                (_query ??= []).Add(escapedName + "=" + item);
             }
 
             return;
@@ -233,7 +234,7 @@ public sealed class ConnectorRequest
             ParameterStyle.PipeDelimited => "%7C",
             _ => ",",
         };
-        _query.Add(escapedName + "=" + string.Join(separator, items));
+        (_query ??= []).Add(escapedName + "=" + string.Join(separator, items));
     }
 
     /// <summary>Adds an object query parameter in an OpenAPI style.</summary>
@@ -260,11 +261,11 @@ public sealed class ConnectorRequest
 
             if (style == ParameterStyle.DeepObject)
             {
-                _query.Add(escapedName + "%5B" + Uri.EscapeDataString(key) + "%5D=" + Uri.EscapeDataString(value));
+                (_query ??= []).Add(escapedName + "%5B" + Uri.EscapeDataString(key) + "%5D=" + Uri.EscapeDataString(value));
             }
             else if (explode)
             {
-                _query.Add(Uri.EscapeDataString(key) + "=" + Uri.EscapeDataString(value));
+                (_query ??= []).Add(Uri.EscapeDataString(key) + "=" + Uri.EscapeDataString(value));
             }
             else
             {
@@ -275,7 +276,7 @@ public sealed class ConnectorRequest
 
         if (flat.Count > 0)
         {
-            _query.Add(escapedName + "=" + string.Join(",", flat));
+            (_query ??= []).Add(escapedName + "=" + string.Join(",", flat));
         }
     }
 
@@ -291,8 +292,16 @@ public sealed class ConnectorRequest
             HeaderValidation.Ensure(name, value);
 
             // Connector-wide headers are set first; an operation's own header of the same name is the more specific one.
-            _headers.RemoveAll(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase));
-            _headers.Add(new(name, value));
+            var headers = _headers ??= [];
+            for (var i = headers.Count - 1; i >= 0; i--)
+            {
+                if (string.Equals(headers[i].Key, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    headers.RemoveAt(i);
+                }
+            }
+
+            headers.Add(new(name, value));
         }
     }
 
@@ -305,7 +314,7 @@ public sealed class ConnectorRequest
         ArgumentNullException.ThrowIfNull(name);
         if (value is not null)
         {
-            _cookies.Add(CookieText(name, value));
+            (_cookies ??= []).Add(CookieText(name, value));
         }
     }
 
@@ -324,7 +333,7 @@ public sealed class ConnectorRequest
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         SetBodyKind(BodyKind.Json);
-        _jsonBody = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+        JsonBodyBytes = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
     }
 
     /// <summary>Adds a member to a JSON object body built from fields; null is written as <c>null</c>.</summary>
@@ -414,7 +423,7 @@ public sealed class ConnectorRequest
         SetBodyKind(BodyKind.Form);
         if (value is not null)
         {
-            (_formFields ??= []).Add(new(name, value, null));
+            (FormFieldList ??= []).Add(new(name, value, null));
         }
     }
 
@@ -434,7 +443,7 @@ public sealed class ConnectorRequest
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(content);
         SetBodyKind(BodyKind.Form);
-        (_formFields ??= []).Add(new(name, null, content));
+        (FormFieldList ??= []).Add(new(name, null, content));
     }
 
     /// <summary>Adds a text field to a <c>multipart/form-data</c> body.</summary>
@@ -446,7 +455,7 @@ public sealed class ConnectorRequest
         SetBodyKind(BodyKind.Multipart);
         if (value is not null)
         {
-            (_multipart ??= []).Add(new MultipartPart(name, value, null, null, null));
+            (MultipartList ??= []).Add(new MultipartPart(name, value, null, null, null));
         }
     }
 
@@ -460,7 +469,7 @@ public sealed class ConnectorRequest
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(content);
         SetBodyKind(BodyKind.Multipart);
-        (_multipart ??= []).Add(new MultipartPart(name, null, content, fileName, contentType));
+        (MultipartList ??= []).Add(new MultipartPart(name, null, content, fileName, contentType));
     }
 
     /// <summary>Sets a body the caller built.</summary>
@@ -469,7 +478,7 @@ public sealed class ConnectorRequest
     {
         ArgumentNullException.ThrowIfNull(content);
         SetBodyKind(BodyKind.Raw);
-        _rawBody = content;
+        RawBodyContent = content;
     }
 
     /// <summary>Sets a body rendered from a <c>body_template</c>.</summary>
@@ -502,65 +511,6 @@ public sealed class ConnectorRequest
     {
         ArgumentNullException.ThrowIfNull(template);
         TemplateBody(contentType, template.Render(values, options));
-    }
-
-    /// <summary>Builds the request message.</summary>
-    /// <param name="baseAddress">The connection's base address; the request path is appended to its path.</param>
-    /// <returns>A new message; the caller sends and disposes it.</returns>
-    /// <exception cref="InvalidOperationException">A path placeholder has no value.</exception>
-    public HttpRequestMessage Build(Uri baseAddress)
-    {
-        ArgumentNullException.ThrowIfNull(baseAddress);
-        if (!baseAddress.IsAbsoluteUri)
-        {
-            throw new ArgumentException("The base address must be absolute.", nameof(baseAddress));
-        }
-
-        // An operation served elsewhere (OpenAPI operation-level servers) carries an absolute URL from the definition:
-        // it replaces the base address instead of being appended to it.
-        if (PageTarget is { } target)
-        {
-            return BuildMessage(target);
-        }
-
-        var absolute = IsAbsoluteHttpUrl(_path);
-        StringBuilder uri;
-        if (absolute)
-        {
-            uri = new StringBuilder(FillPath());
-        }
-        else
-        {
-            uri = new StringBuilder(
-                baseAddress.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/')
-            );
-            var path = FillPath().TrimStart('/');
-            if (path.Length > 0 || _path.Length > 0)
-            {
-                // A root path ("/") is the base address with its slash: servers may route "/v1/" and "/v1" apart.
-                uri.Append('/').Append(path);
-            }
-        }
-
-        var query = new List<string>();
-        var baseQuery = absolute ? "" : baseAddress.Query.TrimStart('?');
-        if (baseQuery.Length > 0)
-        {
-            query.Add(baseQuery);
-        }
-
-        if (!string.IsNullOrEmpty(_templateQuery))
-        {
-            query.Add(_templateQuery);
-        }
-
-        query.AddRange(_query);
-        if (query.Count > 0)
-        {
-            uri.Append('?').AppendJoin('&', query);
-        }
-
-        return BuildMessage(new Uri(uri.ToString(), UriKind.Absolute));
     }
 
     /// <summary>The URL of the next page as the server named it (a next link); replaces path and query when set.</summary>
@@ -597,7 +547,7 @@ public sealed class ConnectorRequest
         }
 
         var prefix = Uri.EscapeDataString(name) + "=";
-        _query.RemoveAll(q => q.StartsWith(prefix, StringComparison.Ordinal));
+        _query?.RemoveAll(q => q.StartsWith(prefix, StringComparison.Ordinal));
         Query(name, value);
     }
 
@@ -606,42 +556,46 @@ public sealed class ConnectorRequest
     {
         if (inBody)
         {
-            var field = _jsonFields?.FirstOrDefault(f => string.Equals(f.Key, name, StringComparison.Ordinal)).Value;
+            var field = JsonFieldList?.FirstOrDefault(f => string.Equals(f.Key, name, StringComparison.Ordinal)).Value;
             return field is null ? null : Encoding.UTF8.GetString(field).Trim('"');
         }
 
         var prefix = Uri.EscapeDataString(name) + "=";
-        var entry = _query.FirstOrDefault(q => q.StartsWith(prefix, StringComparison.Ordinal));
+        var entry = _query?.FirstOrDefault(q => q.StartsWith(prefix, StringComparison.Ordinal));
         return entry is null ? null : Uri.UnescapeDataString(entry[prefix.Length..]);
     }
 
     private HttpRequestMessage BuildMessage(Uri target)
     {
-        var message = new HttpRequestMessage(Method, target);
-        new OperationInfo(OperationId, PathTemplate, IdempotencyKeyHeader).AttachTo(message);
+        var message = new ConnectorRequestMessage(Method, target);
+        OperationRecord().AttachTo(message);
         if (Auth is not null)
         {
+            message.Auth = Auth;
             message.Options.Set(OperationAuth.OptionKey, Auth);
         }
 
         try
         {
             message.Content = BuildContent();
-            foreach (var (name, value) in _headers)
+            if (_headers is not null)
             {
-                if (message.Headers.TryAddWithoutValidation(name, value))
+                foreach (var (name, value) in _headers)
                 {
-                    continue;
-                }
+                    if (message.Headers.TryAddWithoutValidation(name, value))
+                    {
+                        continue;
+                    }
 
-                // Content-Range, Content-Type and friends belong to the content. An operation that declares one without
-                // a body (a zero-length chunk, say) still sends it, on empty content.
-                message.Content ??= new ByteArrayContent([]);
-                message.Content.Headers.Remove(name);
-                message.Content.Headers.TryAddWithoutValidation(name, value);
+                    // Content-Range, Content-Type and friends belong to the content. An operation that declares one without
+                    // a body (a zero-length chunk, say) still sends it, on empty content.
+                    message.Content ??= new ByteArrayContent([]);
+                    message.Content.Headers.Remove(name);
+                    message.Content.Headers.TryAddWithoutValidation(name, value);
+                }
             }
 
-            if (_cookies.Count > 0)
+            if (_cookies is { Count: > 0 })
             {
                 message.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", _cookies));
             }
@@ -679,6 +633,31 @@ public sealed class ConnectorRequest
         }
     }
 
+    /// <summary>
+    /// The operation's record, shared by its calls: generated code names each operation by one string literal, so the
+    /// record is kept per operation id (weakly) and made again only when the id comes with another template or key header.
+    /// </summary>
+    private OperationInfo OperationRecord()
+    {
+        if (OperationId is not { } id)
+        {
+            return new OperationInfo(null, PathTemplate, IdempotencyKeyHeader);
+        }
+
+        if (
+            s_operations.TryGetValue(id, out var known)
+            && string.Equals(known.PathTemplate, PathTemplate, StringComparison.Ordinal)
+            && string.Equals(known.IdempotencyKeyHeader, IdempotencyKeyHeader, StringComparison.Ordinal)
+        )
+        {
+            return known;
+        }
+
+        var record = new OperationInfo(id, PathTemplate, IdempotencyKeyHeader);
+        s_operations.AddOrUpdate(id, record);
+        return record;
+    }
+
     internal static string CookieText(string name, string value)
     {
         if (!HeaderValidation.IsToken(name))
@@ -714,24 +693,23 @@ public sealed class ConnectorRequest
 
         SetBodyKind(BodyKind.Template);
         mediaType.CharSet = "utf-8";
-        _templateContentType = mediaType;
-        _templateText = text;
+        _body = new TemplateParts(text, mediaType);
     }
 
     private void AddJsonField(string name, byte[] json)
     {
         ArgumentNullException.ThrowIfNull(name);
         SetBodyKind(BodyKind.JsonFields);
-        _jsonFields ??= [];
-        var index = _jsonFields.FindIndex(f => string.Equals(f.Key, name, StringComparison.Ordinal));
+        JsonFieldList ??= [];
+        var index = JsonFieldList.FindIndex(f => string.Equals(f.Key, name, StringComparison.Ordinal));
         if (index >= 0)
         {
             // A duplicate member would be read differently by different JSON parsers; the last call wins instead.
-            _jsonFields[index] = new(name, json);
+            JsonFieldList[index] = new(name, json);
         }
         else
         {
-            _jsonFields.Add(new(name, json));
+            JsonFieldList.Add(new(name, json));
         }
     }
 
@@ -745,53 +723,18 @@ public sealed class ConnectorRequest
         _bodyKind = kind;
     }
 
-    private static bool IsAbsoluteHttpUrl(string path) =>
-        path.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
-
-    private string FillPath()
-    {
-        if (_pathNames.Count == 0)
-        {
-            return _path;
-        }
-
-        var builder = new StringBuilder(_path.Length + 32);
-        var position = 0;
-        while (position < _path.Length)
-        {
-            var open = _path.IndexOf('{', position);
-            if (open < 0)
-            {
-                builder.Append(_path, position, _path.Length - position);
-                break;
-            }
-
-            var close = _path.IndexOf('}', open + 1);
-            var name = _path.Substring(open + 1, close - open - 1);
-            if (!_pathValues.TryGetValue(name, out var value))
-            {
-                throw new InvalidOperationException($"The path parameter '{name}' of '{PathTemplate}' has no value.");
-            }
-
-            builder.Append(_path, position, open - position).Append(value);
-            position = close + 1;
-        }
-
-        return builder.ToString();
-    }
-
     private HttpContent? BuildContent()
     {
         switch (_bodyKind)
         {
             case BodyKind.Json:
-                return JsonContent(_jsonBody!);
+                return JsonContent(JsonBodyBytes!);
             case BodyKind.JsonFields:
                 var buffer = new ArrayBufferWriter<byte>();
                 using (var writer = new Utf8JsonWriter(buffer))
                 {
                     writer.WriteStartObject();
-                    foreach (var (name, json) in _jsonFields!)
+                    foreach (var (name, json) in JsonFieldList!)
                     {
                         writer.WritePropertyName(name);
                         writer.WriteRawValue(json, skipInputValidation: true);
@@ -802,12 +745,12 @@ public sealed class ConnectorRequest
 
                 return JsonContent(buffer.WrittenSpan.ToArray());
             case BodyKind.Form:
-                return FormContent(_formFields ?? []);
+                return FormContent(FormFieldList ?? []);
             case BodyKind.Multipart:
                 // RFC 7578: field and file names go as UTF-8 in a quoted string, not as RFC 2047 encoded words (which
                 // MultipartFormDataContent writes for non-ASCII names), and any name the definition has is sent.
                 var multipart = new MultipartContent("form-data") { HeaderEncodingSelector = static (_, _) => Encoding.UTF8 };
-                foreach (var part in _multipart ?? [])
+                foreach (var part in MultipartList ?? [])
                 {
                     HttpContent partContent;
                     if (part.Stream is null)
@@ -826,12 +769,13 @@ public sealed class ConnectorRequest
 
                 return multipart;
             case BodyKind.Raw:
-                return _rawBody;
+                return RawBodyContent;
             case BodyKind.Template:
-                var content = new ByteArrayContent(Encoding.UTF8.GetBytes(_templateText!));
-                content.Headers.ContentType = new MediaTypeHeaderValue(_templateContentType!.MediaType!) { CharSet = "utf-8" };
+                var (templateText, templateContentType) = (TemplateParts)_body!;
+                var content = new ByteArrayContent(Encoding.UTF8.GetBytes(templateText));
+                content.Headers.ContentType = new MediaTypeHeaderValue(templateContentType.MediaType!) { CharSet = "utf-8" };
                 foreach (
-                    var parameter in _templateContentType.Parameters.Where(p =>
+                    var parameter in templateContentType.Parameters.Where(p =>
                         !string.Equals(p.Name, "charset", StringComparison.OrdinalIgnoreCase)
                     )
                 )
@@ -931,6 +875,38 @@ public sealed class ConnectorRequest
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         return content;
     }
+
+    private byte[]? JsonBodyBytes
+    {
+        get => _body as byte[];
+        set => _body = value;
+    }
+
+    private List<KeyValuePair<string, byte[]>>? JsonFieldList
+    {
+        get => _body as List<KeyValuePair<string, byte[]>>;
+        set => _body = value;
+    }
+
+    private List<FormPart>? FormFieldList
+    {
+        get => _body as List<FormPart>;
+        set => _body = value;
+    }
+
+    private List<MultipartPart>? MultipartList
+    {
+        get => _body as List<MultipartPart>;
+        set => _body = value;
+    }
+
+    private HttpContent? RawBodyContent
+    {
+        get => _body as HttpContent;
+        set => _body = value;
+    }
+
+    private sealed record TemplateParts(string Text, MediaTypeHeaderValue ContentType);
 
     private sealed record FormPart(string Name, string? Value, Stream? File);
 

@@ -18,7 +18,20 @@ internal sealed record OperationInfo(string? OperationId, string PathTemplate, s
         }
     }
 
-    public static OperationInfo? Of(HttpRequestMessage request) => request.Options.TryGetValue(Key, out var info) ? info : null;
+    public static OperationInfo? Of(HttpRequestMessage request) =>
+        request is ConnectorRequestMessage message ? message.Operation
+        : request.Options.TryGetValue(Key, out var info) ? info
+        : null;
 
-    public void AttachTo(HttpRequestMessage message) => message.Options.Set(Key, this);
+    public void AttachTo(HttpRequestMessage message)
+    {
+        if (message is ConnectorRequestMessage own)
+        {
+            own.Operation = this;
+        }
+        else
+        {
+            message.Options.Set(Key, this);
+        }
+    }
 }

@@ -7,29 +7,106 @@ namespace TypedConnectors;
 /// passes, the call fails with a <see cref="TimeoutException"/> naming connector and operation; a cancellation by the
 /// caller stays an <see cref="OperationCanceledException"/>.
 /// </summary>
+/// <remarks>
+/// The timer is a pooled token source of the connection (<see cref="TimerSourcePool"/>), given back when the deadline is
+/// disposed: with the response, once its body has been read. The caller's token is linked to it at most once per call,
+/// and only when the caller's token can be canceled; a body read with that same token (or with none) reuses the link.
+/// </remarks>
 internal sealed class CallDeadline : IDisposable
 {
-    private readonly CancellationTokenSource? _timer;
+    private readonly TimerSourcePool? _pool;
     private readonly TimeSpan _timeout;
-    private readonly string _what;
+    private readonly CancellationToken _caller;
+    private readonly string _slug;
+    private readonly OperationInfo? _operation;
+    private readonly HttpMethod _method;
+    private readonly Uri? _uri;
+    private CancellationTokenSource? _timer;
+    private CancellationTokenSource? _linked;
 
-    public CallDeadline(TimeSpan timeout, TimeProvider time, string slug, string operation)
+    public CallDeadline(
+        TimeSpan timeout,
+        TimerSourcePool pool,
+        CancellationToken caller,
+        string slug,
+        OperationInfo? operation,
+        HttpRequestMessage request
+    )
     {
         _timeout = timeout;
-        _what = $"{operation} of connector '{slug}'";
-        _timer = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout, time);
+        _caller = caller;
+        _slug = slug;
+        _operation = operation;
+        _method = request.Method;
+        _uri = request.RequestUri;
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return;
+        }
+
+        _pool = pool;
+        _timer = pool.Rent(timeout);
+        if (caller.CanBeCanceled)
+        {
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(caller, _timer.Token);
+        }
     }
 
+    /// <summary>The deadline alone: <see cref="CancellationToken.None"/> when the call has none.</summary>
     public CancellationToken Token => _timer?.Token ?? CancellationToken.None;
+
+    /// <summary>What the call's attempts observe: the caller's token and the deadline.</summary>
+    public CancellationToken CallToken => _linked?.Token ?? _timer?.Token ?? _caller;
+
+    /// <summary>
+    /// The token a read of the body observes for a reader's token: the deadline with it. <paramref name="link"/> is a
+    /// new linked source, to be disposed after the read, only when the reader's token is neither the call's nor none.
+    /// </summary>
+    public CancellationToken ForReader(CancellationToken reader, out CancellationTokenSource? link)
+    {
+        link = null;
+        var timer = _timer;
+        if (timer is null)
+        {
+            return reader;
+        }
+
+        if (!reader.CanBeCanceled)
+        {
+            return timer.Token;
+        }
+
+        if (reader == _caller && _linked is { } linked)
+        {
+            return linked.Token;
+        }
+
+        link = CancellationTokenSource.CreateLinkedTokenSource(reader, timer.Token);
+        return link.Token;
+    }
 
     /// <summary>Whether an operation that was canceled with a token linked to <paramref name="callerToken"/> stopped for the deadline.</summary>
     public bool Expired(CancellationToken callerToken) => _timer?.IsCancellationRequested == true && !callerToken.IsCancellationRequested;
 
-    public TimeoutException Exception(Exception? inner) =>
-        new(
-            $"The call {_what} did not complete within its deadline of {_timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.",
+    public TimeoutException Exception(Exception? inner)
+    {
+        var operation = _operation?.OperationId ?? _method.Method + " " + (_operation?.UrlTemplate ?? Log.Redact(_uri));
+        return new(
+            $"The call {operation} of connector '{_slug}' did not complete within its deadline of {_timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.",
             inner
         );
+    }
 
-    public void Dispose() => _timer?.Dispose();
+    /// <summary>Gives the timer back to the pool (once; later calls do nothing).</summary>
+    public void Dispose()
+    {
+        var timer = Interlocked.Exchange(ref _timer, null);
+        if (timer is null)
+        {
+            return;
+        }
+
+        _linked?.Dispose();
+        _pool!.Return(timer);
+    }
 }

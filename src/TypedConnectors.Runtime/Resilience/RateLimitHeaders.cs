@@ -48,15 +48,17 @@ internal static class RateLimitHeaders
     )
     {
         TimeSpan? longest = null;
-        foreach (var (remainingName, resetName) in vendorPairs is null ? StandardPairs : StandardPairs.Concat(vendorPairs))
+        foreach (var pair in StandardPairs)
         {
-            var remaining = Number(response, remainingName);
-            if ((exhaustedOnly && remaining != 0) || Number(response, resetName) is not { } value)
-            {
-                continue;
-            }
+            longest = Max(longest, PairWait(response, pair, now, exhaustedOnly));
+        }
 
-            longest = Max(longest, ToWait(value, now));
+        if (vendorPairs is not null)
+        {
+            foreach (var pair in vendorPairs)
+            {
+                longest = Max(longest, PairWait(response, pair, now, exhaustedOnly));
+            }
         }
 
         if (response.Headers.TryGetValues("RateLimit", out var structured))
@@ -72,6 +74,17 @@ internal static class RateLimitHeaders
         }
 
         return longest;
+    }
+
+    private static TimeSpan? PairWait(
+        HttpResponseMessage response,
+        (string Remaining, string Reset) pair,
+        DateTimeOffset now,
+        bool exhaustedOnly
+    )
+    {
+        var remaining = Number(response, pair.Remaining);
+        return (exhaustedOnly && remaining != 0) || Number(response, pair.Reset) is not { } value ? null : ToWait(value, now);
     }
 
     public static TimeSpan? Max(TimeSpan? a, TimeSpan? b) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -38,45 +39,6 @@ internal sealed record ResilienceSettings
     public Func<double> Random { get; init; } = System.Random.Shared.NextDouble;
 }
 
-/// <summary>The mutable state of one logical call, shared by its attempts and the handlers below the resilience step.</summary>
-internal sealed class CallState
-{
-    private static readonly HttpRequestOptionsKey<CallState> Key = new("TypedConnectors.CallState");
-    private long _limiterWaitTicks;
-
-    public int MaxRetries { get; init; }
-
-    /// <summary>The method is idempotent or the request carries an idempotency key: any transient failure may be retried.</summary>
-    public bool Idempotent { get; init; }
-
-    public int Attempts { get; set; }
-
-    /// <summary>Retries made: attempts after the first (a retry scheduled but cut short by the deadline does not count).</summary>
-    public int Retries => Math.Max(0, Attempts - 1);
-
-    /// <summary>The tags of the retry about to be made: the call's, and the status or error that caused it.</summary>
-    public TagList RetryTags { get; set; }
-
-    public Activity? Activity { get; init; }
-
-    /// <summary>The tags every metric of this call carries: connector, operation, method, server.</summary>
-    public TagList Tags { get; init; }
-
-    public TimeSpan LimiterWait => TimeSpan.FromTicks(Interlocked.Read(ref _limiterWaitTicks));
-
-    public static CallState? Of(HttpRequestMessage request) => request.Options.TryGetValue(Key, out var state) ? state : null;
-
-    public void AttachTo(HttpRequestMessage request) => request.Options.Set(Key, this);
-
-    public void AddLimiterWait(TimeSpan wait)
-    {
-        if (wait > TimeSpan.Zero)
-        {
-            Interlocked.Add(ref _limiterWaitTicks, wait.Ticks);
-        }
-    }
-}
-
 /// <summary>
 /// One logical call around its attempts: the overall deadline, the idempotency key, transient-fault retries with
 /// jittered exponential backoff (a Polly.Core retry strategy), the server's requested waits, the connection's pause,
@@ -88,12 +50,16 @@ internal sealed class ResilienceCore
     internal const double Jitter = 0.2;
 
     private static readonly ResiliencePropertyKey<CallState> StateKey = new("TypedConnectors.CallState");
+
+    /// <summary>The standard reason phrase per status code, filled as codes are seen.</summary>
+    private static readonly string?[] StandardReasons = new string?[600];
     private readonly ResilienceSettings _settings;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
     public ResilienceCore(ResilienceSettings settings)
     {
         _settings = settings;
+        Timers = new TimerSourcePool(settings.TimeProvider);
         _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = settings.TimeProvider }
             .AddRetry(
                 new RetryStrategyOptions<HttpResponseMessage>
@@ -117,6 +83,9 @@ internal sealed class ResilienceCore
 
     public ResilienceSettings Settings => _settings;
 
+    /// <summary>The connection's reusable timers: call deadlines here, attempt timeouts in the transport step.</summary>
+    public TimerSourcePool Timers { get; }
+
     /// <summary>Whether a method may be sent twice without changing the outcome (RFC 9110 §9.2.2).</summary>
     internal static bool IsIdempotent(HttpMethod method) =>
         method == HttpMethod.Get
@@ -135,7 +104,15 @@ internal sealed class ResilienceCore
                 or HttpStatusCode.ServiceUnavailable
                 or HttpStatusCode.GatewayTimeout;
 
-    public async Task<HttpResponseMessage> SendAsync(
+    public Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request,
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> next,
+        CancellationToken cancellationToken
+    ) => SendCoreAsync(request, next, cancellationToken).AsTask();
+
+    // Pooled: a call that waits on the network reuses the state machine's box instead of allocating one per call.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpResponseMessage> SendCoreAsync(
         HttpRequestMessage request,
         Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> next,
         CancellationToken cancellationToken
@@ -167,25 +144,23 @@ internal sealed class ResilienceCore
             MaxRetries = maxRetries,
             Idempotent = keyed || IsIdempotent(request.Method),
             Activity = activity,
-            Tags = CallTags(request, operation),
+            Slug = _settings.Slug,
+            Operation = operation,
+            Method = request.Method,
+            RequestUri = request.RequestUri,
         };
         state.AttachTo(request);
 
-        var name = operation?.OperationId ?? request.Method.Method + " " + (operation?.UrlTemplate ?? Log.Redact(request.RequestUri));
-        var deadline = new CallDeadline(timeout, _settings.TimeProvider, _settings.Slug, name);
+        var deadline = new CallDeadline(timeout, Timers, cancellationToken, _settings.Slug, operation, request);
         var start = _settings.TimeProvider.GetTimestamp();
-        using var linked = deadline.Token.CanBeCanceled
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token)
-            : null;
-        var context = ResilienceContextPool.Shared.Get(linked?.Token ?? cancellationToken);
+        var context = ResilienceContextPool.Shared.Get(deadline.CallToken);
         context.Properties.Set(StateKey, state);
         HttpResponseMessage response;
         try
         {
             response = await _pipeline
                 .ExecuteAsync(
-                    static (ctx, s) =>
-                        new ValueTask<HttpResponseMessage>(s.Core.AttemptAsync(s.Request, s.Next, s.State, ctx.CancellationToken)),
+                    static (ctx, s) => s.Core.AttemptAsync(s.Request, s.Next, s.State, ctx.CancellationToken),
                     context,
                     (Core: this, Request: request, Next: next, State: state)
                 )
@@ -209,7 +184,7 @@ internal sealed class ResilienceCore
             ResilienceContextPool.Shared.Return(context);
         }
 
-        if (!string.IsNullOrEmpty(response.ReasonPhrase))
+        if (!string.IsNullOrEmpty(response.ReasonPhrase) && !IsStandardReason(response))
         {
             response.ReasonPhrase = SecretScrubber.Scrub(response.ReasonPhrase, SecretsOf(request));
         }
@@ -222,6 +197,13 @@ internal sealed class ResilienceCore
         {
             // An event stream (MCP's, say) is open-ended by design: the deadline and the size limit end at its headers.
             deadline.Dispose();
+        }
+        else if (request is ConnectorRequestMessage { ReaderBoundsBody: true } own && response.IsSuccessStatusCode)
+        {
+            // The typed call reads the body right away and bounds it itself, without a content wrapper.
+            own.BodyBound = true;
+            own.BodyMaxBytes = _settings.MaxResponseBytes;
+            own.BodyDeadline = deadline;
         }
         else
         {
@@ -257,7 +239,7 @@ internal sealed class ResilienceCore
         if (operation?.IdempotencyKeyHeader is not { } header)
         {
             // A key the caller set by hand (a header of the call options) makes the request safe to send again too.
-            return request.Headers.Contains("Idempotency-Key");
+            return request.Headers.NonValidated.Contains("Idempotency-Key");
         }
 
         var key =
@@ -270,7 +252,8 @@ internal sealed class ResilienceCore
         return true;
     }
 
-    private async Task<HttpResponseMessage> AttemptAsync(
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpResponseMessage> AttemptAsync(
         HttpRequestMessage request,
         Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> next,
         CallState state,
@@ -287,7 +270,10 @@ internal sealed class ResilienceCore
         var attempt = state.Attempts++;
         if (attempt > 0)
         {
-            ConnectorTelemetry.Retries.Add(1, state.RetryTags);
+            if (ConnectorTelemetry.Retries.Enabled)
+            {
+                ConnectorTelemetry.Retries.Add(1, state.RetryTags is { } retry ? retry.Value : state.Tags);
+            }
         }
         HttpResponseMessage response;
         try
@@ -301,7 +287,7 @@ internal sealed class ResilienceCore
         }
 
         state.Activity?.AddEvent(AttemptEvent(attempt, response, null));
-        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        if (response.StatusCode == HttpStatusCode.TooManyRequests && ConnectorTelemetry.RateLimited.Enabled)
         {
             ConnectorTelemetry.RateLimited.Add(1, state.Tags);
         }
@@ -400,7 +386,7 @@ internal sealed class ResilienceCore
             tags.Add("error.type", exception.GetType().FullName);
         }
 
-        state.RetryTags = tags;
+        state.RetryTags = new StrongBox<TagList>(tags);
         if (_settings.Logger is { } logger)
         {
             if (outcome.Result is { } failed)
@@ -428,11 +414,38 @@ internal sealed class ResilienceCore
         }
     }
 
+    /// <summary>
+    /// Whether the reason phrase is the standard one for the status (as HttpResponseMessage gives it when the server sent
+    /// none, and as most servers send it): such a phrase echoes nothing, so it is not scrubbed.
+    /// </summary>
+    private static bool IsStandardReason(HttpResponseMessage response)
+    {
+        var code = (int)response.StatusCode;
+        if (code is < 100 or > 599)
+        {
+            return false;
+        }
+
+        var standard = StandardReasons[code] ??= StandardReason(response.StatusCode);
+        return string.Equals(response.ReasonPhrase, standard, StringComparison.Ordinal);
+    }
+
+    private static string StandardReason(HttpStatusCode status)
+    {
+        using var probe = new HttpResponseMessage(status);
+        return probe.ReasonPhrase ?? "";
+    }
+
     private IEnumerable<string?> SecretsOf(HttpRequestMessage request) =>
         (_settings.Secrets?.Invoke() ?? []).Concat(SecretScrubber.CredentialsOf(request));
 
     private Activity? StartActivity(HttpRequestMessage request, OperationInfo? operation)
     {
+        if (!ConnectorTelemetry.Source.HasListeners())
+        {
+            return null;
+        }
+
         var template = operation?.UrlTemplate;
         var method = ConnectorTelemetry.MethodName(request.Method);
         var activity = ConnectorTelemetry.Source.StartActivity(
@@ -489,33 +502,11 @@ internal sealed class ResilienceCore
         return new ActivityEvent("typedconnectors.attempt", tags: tags);
     }
 
-    private TagList CallTags(HttpRequestMessage request, OperationInfo? operation)
-    {
-        var tags = new TagList
-        {
-            { ConnectorTelemetry.ConnectorAttribute, _settings.Slug },
-            { "http.request.method", ConnectorTelemetry.MethodName(request.Method) },
-        };
-        if (operation?.OperationId is { } id)
-        {
-            tags.Add(ConnectorTelemetry.OperationAttribute, id);
-        }
-
-        if (request.RequestUri is { IsAbsoluteUri: true } uri)
-        {
-            tags.Add("server.address", uri.Host);
-        }
-
-        return tags;
-    }
-
     private void Finish(CallState state, long start, HttpResponseMessage? response, Exception? exception)
     {
-        var tags = state.Tags;
         string? errorType = null;
         if (response is not null)
         {
-            tags.Add("http.response.status_code", (int)response.StatusCode);
             if ((int)response.StatusCode >= 400)
             {
                 errorType = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -526,13 +517,26 @@ internal sealed class ResilienceCore
             errorType = exception.GetType().FullName;
         }
 
-        if (errorType is not null)
+        if (ConnectorTelemetry.CallDuration.Enabled)
         {
-            tags.Add("error.type", errorType);
+            var tags = state.Tags;
+            if (response is not null)
+            {
+                tags.Add("http.response.status_code", (int)response.StatusCode);
+            }
+
+            if (errorType is not null)
+            {
+                tags.Add("error.type", errorType);
+            }
+
+            ConnectorTelemetry.CallDuration.Record(_settings.TimeProvider.GetElapsedTime(start).TotalSeconds, tags);
         }
 
-        ConnectorTelemetry.CallDuration.Record(_settings.TimeProvider.GetElapsedTime(start).TotalSeconds, tags);
-        ConnectorTelemetry.LimiterWait.Record(state.LimiterWait.TotalSeconds, state.Tags);
+        if (ConnectorTelemetry.LimiterWait.Enabled)
+        {
+            ConnectorTelemetry.LimiterWait.Record(state.LimiterWait.TotalSeconds, state.Tags);
+        }
 
         if (state.Activity is not { } activity)
         {
