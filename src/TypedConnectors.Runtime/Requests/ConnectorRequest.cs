@@ -382,7 +382,7 @@ public sealed partial class ConnectorRequest
         {
             AddJsonField(name, json);
         }
-        else if (_bodyKind == BodyKind.Json && _jsonBody is { } body)
+        else if (_bodyKind == BodyKind.Json && JsonBodyBytes is { } body)
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
@@ -407,7 +407,7 @@ public sealed partial class ConnectorRequest
                     writer.WriteEndObject();
                 }
 
-                _jsonBody = buffer.WrittenSpan.ToArray();
+                JsonBodyBytes = buffer.WrittenSpan.ToArray();
             }
         }
 
