@@ -359,13 +359,10 @@ namespace TestApp.Acme
 
         /// <summary>The JSON contract of <c>TestApp.Acme.Customer</c>.</summary>
         public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.Customer> CustomerTypeInfo => __t0 ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.Customer>)Options.GetTypeInfo(typeof(global::TestApp.Acme.Customer));
-
         /// <summary>The JSON contract of <c>TestApp.Acme.CustomerStatus</c>.</summary>
         public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.CustomerStatus> CustomerStatusTypeInfo => __t1 ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.CustomerStatus>)Options.GetTypeInfo(typeof(global::TestApp.Acme.CustomerStatus));
-
         /// <summary>The JSON contract of <c>TestApp.Acme.GetCustomerInclude</c>.</summary>
         public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.GetCustomerInclude> GetCustomerIncludeTypeInfo => __t2 ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.GetCustomerInclude>)Options.GetTypeInfo(typeof(global::TestApp.Acme.GetCustomerInclude));
-
         /// <summary>The JSON contract of <c>System.Collections.Generic.IReadOnlyList&lt;TestApp.Acme.Customer&gt;</c>.</summary>
         public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> ListOfCustomerTypeInfo => __t3 ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>)Options.GetTypeInfo(typeof(global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>));
 
@@ -380,9 +377,9 @@ namespace TestApp.Acme
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.GetCustomerInclude>? __t2;
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>? __t3;
         #nullable disable
-        private static readonly global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Acme.Customer> __c0 = new global::TestApp.Acme.AcmeJson.CustomerConverter();
-        private static readonly global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Acme.CustomerStatus> __c1 = new global::TestApp.Acme.AcmeJson.CustomerStatusConverter();
-        private static readonly global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Acme.GetCustomerInclude> __c2 = new global::TestApp.Acme.AcmeJson.GetCustomerIncludeConverter();
+        private static readonly global::TestApp.Acme.AcmeJson.CustomerConverter __c0 = new global::TestApp.Acme.AcmeJson.CustomerConverter();
+        private static readonly global::TestApp.Acme.AcmeJson.CustomerStatusConverter __c1 = new global::TestApp.Acme.AcmeJson.CustomerStatusConverter();
+        private static readonly global::TestApp.Acme.AcmeJson.GetCustomerIncludeConverter __c2 = new global::TestApp.Acme.AcmeJson.GetCustomerIncludeConverter();
         private static readonly global::System.Text.Json.Serialization.JsonConverter<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> __c3 = global::TypedConnectors.ConnectorJsonConverters.List<global::TestApp.Acme.Customer>(global::TestApp.Acme.AcmeJson.__c0);
         private static readonly global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Acme.CustomerStatus?> __c4 = global::TypedConnectors.ConnectorJsonConverters.Nullable<global::TestApp.Acme.CustomerStatus>(global::TestApp.Acme.AcmeJson.__c1);
         private static readonly global::System.Text.Json.Serialization.JsonConverter<global::System.DateTimeOffset?> __c5 = global::TypedConnectors.ConnectorJsonConverters.Nullable<global::System.DateTimeOffset>(global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.DateTimeOffsetConverter);
@@ -392,188 +389,52 @@ namespace TestApp.Acme
         {
             public global::System.Text.Json.Serialization.Metadata.JsonTypeInfo GetTypeInfo(global::System.Type type, global::System.Text.Json.JsonSerializerOptions options)
             {
-                if (type == typeof(global::TestApp.Acme.Customer))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.Customer>(options, global::TestApp.Acme.AcmeJson.__c0);
-                }
-
-                if (type == typeof(global::TestApp.Acme.CustomerStatus))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.CustomerStatus>(options, global::TestApp.Acme.AcmeJson.__c1);
-                }
-
-                if (type == typeof(global::TestApp.Acme.GetCustomerInclude))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.GetCustomerInclude>(options, global::TestApp.Acme.AcmeJson.__c2);
-                }
-
-                if (type == typeof(global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>(options, global::TestApp.Acme.AcmeJson.__c3);
-                }
-
-                if (type == typeof(long))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<long>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter);
-                }
-
-                if (type == typeof(string))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<string>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter);
-                }
-
-                if (type == typeof(global::TestApp.Acme.CustomerStatus?))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.CustomerStatus?>(options, global::TestApp.Acme.AcmeJson.__c4);
-                }
-
-                if (type == typeof(global::System.DateTimeOffset))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.DateTimeOffset>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.DateTimeOffsetConverter);
-                }
-
-                if (type == typeof(global::System.DateTimeOffset?))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.DateTimeOffset?>(options, global::TestApp.Acme.AcmeJson.__c5);
-                }
-
-                if (type == typeof(global::System.Collections.Generic.IReadOnlyList<string>))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.Collections.Generic.IReadOnlyList<string>>(options, global::TestApp.Acme.AcmeJson.__c6);
-                }
-
+                if (type == typeof(global::TestApp.Acme.Customer)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.Customer>(options, global::TestApp.Acme.AcmeJson.__c0);
+                if (type == typeof(global::TestApp.Acme.CustomerStatus)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.CustomerStatus>(options, global::TestApp.Acme.AcmeJson.__c1);
+                if (type == typeof(global::TestApp.Acme.GetCustomerInclude)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.GetCustomerInclude>(options, global::TestApp.Acme.AcmeJson.__c2);
+                if (type == typeof(global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>(options, global::TestApp.Acme.AcmeJson.__c3);
+                if (type == typeof(long)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<long>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter);
+                if (type == typeof(string)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<string>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter);
+                if (type == typeof(global::TestApp.Acme.CustomerStatus?)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.CustomerStatus?>(options, global::TestApp.Acme.AcmeJson.__c4);
+                if (type == typeof(global::System.DateTimeOffset)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.DateTimeOffset>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.DateTimeOffsetConverter);
+                if (type == typeof(global::System.DateTimeOffset?)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.DateTimeOffset?>(options, global::TestApp.Acme.AcmeJson.__c5);
+                if (type == typeof(global::System.Collections.Generic.IReadOnlyList<string>)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.Collections.Generic.IReadOnlyList<string>>(options, global::TestApp.Acme.AcmeJson.__c6);
                 return null;
             }
         }
 
-        /// <summary>Reads and writes <see cref="global::TestApp.Acme.Customer"/>.</summary>
-        internal sealed class CustomerConverter : global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Acme.Customer>
+        internal sealed class CustomerConverter : global::TypedConnectors.ConnectorObjectConverter<global::TestApp.Acme.Customer>
         {
-            private static readonly global::System.Text.Json.JsonEncodedText __n0 = global::System.Text.Json.JsonEncodedText.Encode("id");
-            private static readonly global::System.Text.Json.JsonEncodedText __n1 = global::System.Text.Json.JsonEncodedText.Encode("name");
-            private static readonly global::System.Text.Json.JsonEncodedText __n2 = global::System.Text.Json.JsonEncodedText.Encode("email");
-            private static readonly global::System.Text.Json.JsonEncodedText __n3 = global::System.Text.Json.JsonEncodedText.Encode("status");
-            private static readonly global::System.Text.Json.JsonEncodedText __n4 = global::System.Text.Json.JsonEncodedText.Encode("created_at");
-            private static readonly global::System.Text.Json.JsonEncodedText __n5 = global::System.Text.Json.JsonEncodedText.Encode("tags");
+            private static readonly global::TypedConnectors.ConnectorJsonShape __shape = new global::TypedConnectors.ConnectorJsonShape(typeof(global::TestApp.Acme.Customer), new string[] { "id", "name", "email", "status", "created_at", "tags" }, required: new int[] { 0, 1 });
 
-            /// <inheritdoc/>
-            public override global::TestApp.Acme.Customer Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+            public override global::TestApp.Acme.Customer ReadObject(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions options)
             {
-                if (reader.TokenType != global::System.Text.Json.JsonTokenType.StartObject)
+                long __v0 = default; string __v1 = default; string __v2 = default; global::TestApp.Acme.CustomerStatus? __v3 = default; global::System.DateTimeOffset? __v4 = default; global::System.Collections.Generic.IReadOnlyList<string> __v5 = default;
+                global::System.Span<bool> __seen = stackalloc bool[6];
+                while (__shape.Next(ref reader, __seen, out var __i))
                 {
-                    throw global::TypedConnectors.ConnectorJsonConverters.ExpectedObject(typeof(global::TestApp.Acme.Customer), reader.TokenType);
+                    switch (__i)
+                    {
+                        case 0: __v0 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter, options); break;
+                        case 1: __v1 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter, options); break;
+                        case 2: __v2 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter, options); break;
+                        case 3: __v3 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::TestApp.Acme.AcmeJson.__c4, options); break;
+                        case 4: __v4 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::TestApp.Acme.AcmeJson.__c5, options); break;
+                        case 5: __v5 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::TestApp.Acme.AcmeJson.__c6, options); break;
+                    }
                 }
-
-                return ReadObject(ref reader, options);
+                __shape.ThrowIfMissing(__seen);
+                return new global::TestApp.Acme.Customer { Id = __v0, Name = __v1, Email = __v2, Status = __v3, CreatedAt = __v4, Tags = __v5 };
             }
 
-            internal static global::TestApp.Acme.Customer ReadObject(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions options)
+            public override void WriteProperties(global::System.Text.Json.Utf8JsonWriter writer, global::TestApp.Acme.Customer value, global::System.Text.Json.JsonSerializerOptions options)
             {
-                long __v0 = default;
-                var __has0 = false;
-                string __v1 = default;
-                var __has1 = false;
-                string __v2 = default;
-                global::TestApp.Acme.CustomerStatus? __v3 = default;
-                global::System.DateTimeOffset? __v4 = default;
-                global::System.Collections.Generic.IReadOnlyList<string> __v5 = default;
-                while (reader.Read() && reader.TokenType == global::System.Text.Json.JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals("id"u8))
-                    {
-                        reader.Read();
-                        __v0 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter, options);
-                        __has0 = true;
-                    }
-                    else if (reader.ValueTextEquals("name"u8))
-                    {
-                        reader.Read();
-                        __v1 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter, options);
-                        __has1 = true;
-                    }
-                    else if (reader.ValueTextEquals("email"u8))
-                    {
-                        reader.Read();
-                        __v2 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter, options);
-                    }
-                    else if (reader.ValueTextEquals("status"u8))
-                    {
-                        reader.Read();
-                        __v3 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::TestApp.Acme.AcmeJson.__c4, options);
-                    }
-                    else if (reader.ValueTextEquals("created_at"u8))
-                    {
-                        reader.Read();
-                        __v4 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::TestApp.Acme.AcmeJson.__c5, options);
-                    }
-                    else if (reader.ValueTextEquals("tags"u8))
-                    {
-                        reader.Read();
-                        __v5 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::TestApp.Acme.AcmeJson.__c6, options);
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
-                }
-                if (!__has0)
-                {
-                    throw global::TypedConnectors.ConnectorJsonConverters.MissingRequired(typeof(global::TestApp.Acme.Customer), "id");
-                }
-                if (!__has1)
-                {
-                    throw global::TypedConnectors.ConnectorJsonConverters.MissingRequired(typeof(global::TestApp.Acme.Customer), "name");
-                }
-
-                return new global::TestApp.Acme.Customer
-                {
-                    Id = __v0,
-                    Name = __v1,
-                    Email = __v2,
-                    Status = __v3,
-                    CreatedAt = __v4,
-                    Tags = __v5,
-                };
-            }
-
-            /// <inheritdoc/>
-            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::TestApp.Acme.Customer value, global::System.Text.Json.JsonSerializerOptions options)
-            {
-                writer.WriteStartObject();
-                WriteProperties(writer, value, options);
-                writer.WriteEndObject();
-            }
-
-            internal static void WriteProperties(global::System.Text.Json.Utf8JsonWriter writer, global::TestApp.Acme.Customer value, global::System.Text.Json.JsonSerializerOptions options)
-            {
-                writer.WritePropertyName(__n0);
-                global::TypedConnectors.ConnectorJsonConverters.Write(writer, value.Id, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter, options);
-                if (value.Name is { } __x1)
-                {
-                    writer.WritePropertyName(__n1);
-                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter.Write(writer, __x1, options);
-                }
-                if (value.Email is { } __x2)
-                {
-                    writer.WritePropertyName(__n2);
-                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter.Write(writer, __x2, options);
-                }
-                if (value.Status is { } __x3)
-                {
-                    writer.WritePropertyName(__n3);
-                    global::TestApp.Acme.AcmeJson.__c1.Write(writer, __x3, options);
-                }
-                if (value.CreatedAt is { } __x4)
-                {
-                    writer.WritePropertyName(__n4);
-                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.DateTimeOffsetConverter.Write(writer, __x4, options);
-                }
-                if (value.Tags is { } __x5)
-                {
-                    writer.WritePropertyName(__n5);
-                    global::TestApp.Acme.AcmeJson.__c6.Write(writer, __x5, options);
-                }
+                __shape.Write(writer, 0, value.Id, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter, options);
+                __shape.WriteIfNotNull(writer, 1, value.Name, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter, options);
+                __shape.WriteIfNotNull(writer, 2, value.Email, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter, options);
+                __shape.WriteIfNotNull(writer, 3, value.Status, global::TestApp.Acme.AcmeJson.__c4, options);
+                __shape.WriteIfNotNull(writer, 4, value.CreatedAt, global::TestApp.Acme.AcmeJson.__c5, options);
+                __shape.WriteIfNotNull(writer, 5, value.Tags, global::TestApp.Acme.AcmeJson.__c6, options);
             }
         }
         #nullable restore
