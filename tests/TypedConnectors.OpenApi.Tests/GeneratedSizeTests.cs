@@ -12,8 +12,9 @@ namespace OpenApiTests;
 /// or blank.
 /// </summary>
 /// <remarks>
-/// Measured medians: 111 before raw-response twins and reflection-free JSON converters were added; 254 with them
-/// (interface 75, client 63, JSON metadata 59, models 40 lines per operation, about a third of all lines doc comments).
+/// Measured medians (lines per operation): 111 before raw-response twins and reflection-free JSON converters; 254.0 with
+/// them (JSON metadata 137.9, models 37.0, client 26.5, interface 25.2, connection 8.3; doc comments 64.7 of them, blank
+/// lines 25.9); 166.8 once model converters read and write through the runtime's ConnectorJsonShape.
 /// </remarks>
 public sealed class GeneratedSizeTests(ITestOutputHelper output)
 {

@@ -67,12 +67,10 @@ internal sealed partial class ConnectorEmitter
                 + ") { OperationId = "
                 + Literals.String(operation.Name)
                 + (IdempotencyKeyHeader(operation) is { } key ? ", IdempotencyKeyHeader = " + Literals.String(key) : "")
-                + " };"
+                + (auth is null ? "" : ", Auth = " + (operation.Anonymous ? auth : AuthField(operation)))
+                + (AcceptFor(operation.Response.Kind) is { } accept ? ", Accept = " + Literals.String(accept) : "")
+                + ", CallOptions = options };"
         );
-        if (auth is not null)
-        {
-            writer.Line("__request.Auth = " + (operation.Anonymous ? auth : AuthField(operation)) + ";");
-        }
 
         foreach (var header in _spec.DefaultHeaders)
         {
@@ -96,12 +94,6 @@ internal sealed partial class ConnectorEmitter
         }
 
         EmitBody(writer, operation);
-        if (AcceptFor(operation.Response.Kind) is { } accept)
-        {
-            writer.Line("__request.Accept = " + Literals.String(accept) + ";");
-        }
-
-        writer.Line("__request.CallOptions = options;");
         writer.Line("return __request;");
         writer.Close();
     }

@@ -241,3 +241,61 @@ public sealed class ConnectorJsonShape
         return false;
     }
 }
+
+/// <summary>
+/// The base of the converters generated clients carry for string enums: members 1…N are the wire texts in order, 0 is the
+/// unknown value. Text the client does not know, and a value that is not a string, read as the unknown value; the unknown
+/// value has no wire text and cannot be written.
+/// </summary>
+/// <typeparam name="TEnum">The enum, backed by <see cref="int"/>.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract class ConnectorEnumConverter<TEnum> : JsonConverter<TEnum>
+    where TEnum : struct, Enum
+{
+    private readonly string[] _texts;
+    private readonly Dictionary<string, int> _values;
+
+    /// <summary>Describes the enum's wire texts.</summary>
+    /// <param name="texts">The wire texts of members 1…N, in order.</param>
+    protected ConnectorEnumConverter(params string[] texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (System.Runtime.CompilerServices.Unsafe.SizeOf<TEnum>() != sizeof(int))
+        {
+            throw new ArgumentException("The enum must be backed by int.", nameof(texts));
+        }
+
+        _texts = texts;
+        _values = new Dictionary<string, int>(texts.Length, StringComparer.Ordinal);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            _values.TryAdd(texts[i], i + 1);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return default;
+        }
+
+        var number = _values.TryGetValue(reader.GetString()!, out var known) ? known : 0;
+        return System.Runtime.CompilerServices.Unsafe.As<int, TEnum>(ref number);
+    }
+
+    /// <inheritdoc/>
+    public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var number = System.Runtime.CompilerServices.Unsafe.As<TEnum, int>(ref value);
+        if (number < 1 || number > _texts.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "This value has no wire text.");
+        }
+
+        writer.WriteStringValue(_texts[number - 1]);
+    }
+}
