@@ -77,9 +77,16 @@ internal sealed partial class ConnectorEmitter
         writer.Line();
         foreach (var info in json.TypeInfos)
         {
-            writer.Line("/// <summary>The JSON contract of <c>" + Literals.Xml(info.Declared.Replace("global::", "")) + "</c>.</summary>");
+            if (info.Public)
+            {
+                writer.Line(
+                    "/// <summary>The JSON contract of <c>" + Literals.Xml(info.Declared.Replace("global::", "")) + "</c>.</summary>"
+                );
+            }
+
             writer.Line(
-                "public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<"
+                (info.Public ? "public" : "internal")
+                    + " static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<"
                     + info.Declared
                     + "> "
                     + info.Property
@@ -255,11 +262,15 @@ internal sealed partial class ConnectorEmitter
         private readonly ConnectorEmitter _emitter;
         private readonly Dictionary<string, TypeInfoEntry> _typeInfos = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _converters = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _names = new(StringComparer.Ordinal) { "ToWire", "TypeInfoResolver", "Options" };
+        private readonly Dictionary<TypeRef, string> _bound = new();
 
         public JsonRegistry(ConnectorEmitter emitter)
         {
             _emitter = emitter;
+            foreach (var name in emitter._spec.Names.TypeInfos)
+            {
+                _bound[name.Type] = name.Name;
+            }
 
             // Every model has a contract, named after it, whether or not an operation uses it.
             foreach (var type in emitter._spec.Types)
@@ -282,14 +293,11 @@ internal sealed partial class ConnectorEmitter
             if (!_typeInfos.TryGetValue(declared, out var entry))
             {
                 Converter(type, nullable);
-                var name = Name(type) + (nullable || type.Nullable ? "OrNull" : "") + "TypeInfo";
-                var unique = name;
-                for (var n = 2; !_names.Add(unique); n++)
-                {
-                    unique = name + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                entry = new TypeInfoEntry(declared, Runtime(type, nullable), unique, "__t" + TypeInfos.Count);
+                // Named by the binder; a type it did not foresee gets an internal contract no user sees.
+                var key = type.AsNullable(type.Nullable || nullable);
+                var isBound = _bound.TryGetValue(key, out var bound);
+                var unique = bound ?? "__TypeInfo" + TypeInfos.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                entry = new TypeInfoEntry(declared, Runtime(type, nullable), unique, "__t" + TypeInfos.Count, isBound);
                 _typeInfos.Add(declared, entry);
                 TypeInfos.Add(entry);
             }
@@ -391,22 +399,9 @@ internal sealed partial class ConnectorEmitter
             Types.Find(type) is { } spec
                 ? ConnectorEmitter.ConverterName(spec)
                 : throw new InvalidOperationException("Unknown type " + type.Name);
-
-        private string Name(TypeRef type) =>
-            type.Kind switch
-            {
-                TypeKind.Named => Types.Find(type) is { } spec ? Identifier.Bare(spec.Identifier) : "Model",
-                TypeKind.Array => "ListOf" + Name(type.Item ?? TypeRef.Any) + ((type.Item?.Nullable ?? false) ? "OrNull" : ""),
-                TypeKind.Map => "MapOf" + Name(type.Item ?? TypeRef.Any) + ((type.Item?.Nullable ?? false) ? "OrNull" : ""),
-                TypeKind.Any => "JsonElement",
-                TypeKind.DateTime => "DateTimeOffset",
-                TypeKind.Date => "DateOnly",
-                TypeKind.Bytes => "Bytes",
-                _ => type.Kind.ToString(),
-            };
     }
 
-    private sealed record TypeInfoEntry(string Declared, string Runtime, string Property, string Field);
+    private sealed record TypeInfoEntry(string Declared, string Runtime, string Property, string Field, bool Public);
 
     private sealed record ConverterField(string Runtime, string Field, string Create, string? FieldType);
 }
