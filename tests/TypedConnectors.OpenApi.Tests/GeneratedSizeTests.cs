@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using OpenApiTests.Infrastructure;
@@ -20,6 +21,11 @@ public sealed class GeneratedSizeTests(ITestOutputHelper output)
 {
     private const string Overhead = "file overhead";
 
+    private static readonly Regex Identity = new(@"is \{ \} (\w+) \? \1 :", RegexOptions.CultureInvariant);
+
+    /// <summary>A literal true/false passed positionally (attribute arguments such as NotNullWhen(true) aside).</summary>
+    private static readonly Regex UnlabelledBoolean = new(@"(?<!NotNullWhen)[(,] ?(true|false)\s*[,)]", RegexOptions.CultureInvariant);
+
     [Fact]
     public void Median_generated_lines_per_operation_over_the_dev_corpus()
     {
@@ -37,6 +43,14 @@ public sealed class GeneratedSizeTests(ITestOutputHelper output)
 
             // Every contract a call site asks for was named by the binder (a fallback contract is internal and unnamed).
             Assert.All(run.Sources, s => Assert.DoesNotContain("__TypeInfo", s.SourceText.ToString(), StringComparison.Ordinal));
+
+            // Thin also means no identity expressions (x is { } v ? v : …) and no unlabelled boolean arguments.
+            foreach (var source in run.Sources)
+            {
+                var text = source.SourceText.ToString();
+                Assert.False(Identity.IsMatch(text), name + ": " + Identity.Match(text).Value);
+                Assert.False(UnlabelledBoolean.IsMatch(text), name + ": " + UnlabelledBoolean.Match(text).Value);
+            }
             ratios.Add((name, operations, lines, (double)lines / operations, Split(run.Sources)));
         }
 
