@@ -87,7 +87,7 @@ namespace TestApp.Files
             {
                 foreach (var __s_labels_item in __s_labels)
                 {
-                    __request.MultipartField("labels", (__s_labels_item is { } __s_labels_item_v ? __s_labels_item_v : null));
+                    __request.MultipartField("labels", __s_labels_item);
                 }
             }
             return __request;
