@@ -75,15 +75,16 @@ public class ResilienceDeclarationTests
         Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
         var shop = run.Source("ShopClient.Client");
         Assert.Contains(
-            "new global::TypedConnectors.ConnectorRequest(\"POST\", \"/orders\") { OperationId = \"create_order\", IdempotencyKeyHeader = \"Idempotency-Key\" };",
+            "new global::TypedConnectors.ConnectorRequest(\"POST\", \"/orders\") { OperationId = \"create_order\", IdempotencyKeyHeader = \"Idempotency-Key\", ",
             shop,
             StringComparison.Ordinal
         );
         Assert.Contains(
-            "new global::TypedConnectors.ConnectorRequest(\"GET\", \"/orders\") { OperationId = \"list_orders\" };",
+            "new global::TypedConnectors.ConnectorRequest(\"GET\", \"/orders\") { OperationId = \"list_orders\", ",
             shop,
             StringComparison.Ordinal
         );
+        Assert.DoesNotContain("OperationId = \"list_orders\", IdempotencyKeyHeader", shop, StringComparison.Ordinal);
         Assert.Contains(
             "[global::TypedConnectors.RateLimitHeaders(\"X-Calls-Left\", \"X-Calls-Reset-In\")]",
             shop,
@@ -92,11 +93,12 @@ public class ResilienceDeclarationTests
 
         var payments = run.Source("PaymentsClient.Client");
         Assert.Contains(
-            "{ OperationId = \"createCharge\", IdempotencyKeyHeader = \"Idempotency-Key\" }",
+            "{ OperationId = \"createCharge\", IdempotencyKeyHeader = \"Idempotency-Key\", ",
             payments,
             StringComparison.Ordinal
         );
-        Assert.Contains("{ OperationId = \"listCharges\" }", payments, StringComparison.Ordinal);
+        Assert.Contains("{ OperationId = \"listCharges\", ", payments, StringComparison.Ordinal);
+        Assert.DoesNotContain("OperationId = \"listCharges\", IdempotencyKeyHeader", payments, StringComparison.Ordinal);
     }
 
     [Fact]

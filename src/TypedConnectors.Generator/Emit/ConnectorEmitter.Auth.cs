@@ -248,8 +248,10 @@ internal sealed partial class ConnectorEmitter
         }
 
         writer.Line();
-        Literals.Summary(
+        Literals.Element(
             writer,
+            "summary",
+            "",
             "Custom authentication of the " + ConnectorTitle + " connector: implement this interface in your project.",
             ""
         );
@@ -275,7 +277,7 @@ internal sealed partial class ConnectorEmitter
                 + "' auth method"
                 + (method.DisplayName is { } name ? " (" + name + ")" : "")
                 + ".";
-            Literals.Summary(writer, what + (method.Description is { } d ? "\n" + d : ""), what);
+            Literals.Element(writer, "summary", "", what + (method.Description is { } d ? "\n" + d : ""), what);
             writer.Line("/// <param name=\"connection\">The connection; <c>GetValue</c> returns its credentials by field name.</param>");
             writer.Line("/// <returns>A new handler for one pipeline; it is disposed with the pipeline.</returns>");
             writer.Line("global::System.Net.Http.DelegatingHandler " + method.HandlerFactoryName + "(" + ConnectionName + " connection);");

@@ -81,8 +81,10 @@ internal sealed partial class ConnectorEmitter
             .Distinct()
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToList();
-        Literals.Summary(
+        Literals.Element(
             writer,
+            "summary",
+            "",
             "One authenticated connection to " + ConnectorTitle + ": the credentials and settings of one account.",
             ""
         );
@@ -131,7 +133,7 @@ internal sealed partial class ConnectorEmitter
             }
 
             writer.Line();
-            Literals.Summary(writer, value.Label ?? value.Hint, "The '" + value.Name + "' value of this connection.");
+            Literals.Element(writer, "summary", "", value.Label ?? value.Hint, "The '" + value.Name + "' value of this connection.");
             writer.Line("public string? " + value.Identifier + " => GetValue(" + Literals.String(value.Name) + ");");
         }
 
@@ -151,7 +153,7 @@ internal sealed partial class ConnectorEmitter
                 + method.Kind
                 + ")"
                 + (IsDefault(method) && name == "Create" ? ", the default method." : ".");
-        Literals.Summary(writer, what + (method?.Description is { } d ? "\n" + d : ""), what);
+        Literals.Element(writer, "summary", "", what + (method?.Description is { } d ? "\n" + d : ""), what);
         EmitValueParameterDocs(writer, parameters);
         EmitAuthFactoryDocs(writer, method);
         writer.Line(
@@ -246,7 +248,7 @@ internal sealed partial class ConnectorEmitter
         var builder = "global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder";
         var extensions = "global::Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions";
         var handlers = "global::Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions";
-        Literals.Summary(writer, "Registers the " + ConnectorTitle + " client with IHttpClientFactory.", "");
+        Literals.Element(writer, "summary", "", "Registers the " + ConnectorTitle + " client with IHttpClientFactory.", "");
         writer.Line(GeneratedCodeAttribute);
         writer.Open("public static partial class " + _spec.Names.ServiceCollectionExtensions);
         writer.Line(

@@ -172,13 +172,7 @@ internal sealed partial class ConnectorEmitter
                 {
                     var wire =
                         item.Nullable || !_types.IsValueType(item)
-                            ? "("
-                                + itemLocal
-                                + " is { } "
-                                + itemLocal
-                                + "_v ? "
-                                + _types.ToWire(item.AsNullable(false), itemLocal + "_v", JsonHelperName)
-                                + " : null)"
+                            ? OptionalWire(itemLocal, item, itemLocal + "_v")
                             : _types.ToWire(item, itemLocal, JsonHelperName);
                     writer.Line(
                         (parameter.Location == ParameterLocation.Multipart ? "__request.MultipartField(" : "__request.FormField(")
@@ -204,14 +198,7 @@ internal sealed partial class ConnectorEmitter
     {
         var x = local + "_x";
         return item.Nullable || !_types.IsValueType(item)
-            ? x
-                + " => "
-                + x
-                + " is { } "
-                + x
-                + "_v ? "
-                + _types.ToWire(item.AsNullable(false), x + "_v", JsonHelperName)
-                + " : string.Empty"
+            ? x + " => " + OptionalWire(x, item, x + "_v", "string.Empty")
             : x + " => " + _types.ToWire(item, x, JsonHelperName);
     }
 
@@ -248,13 +235,7 @@ internal sealed partial class ConnectorEmitter
             var kv = value + "_kv";
             var wire =
                 item.Nullable || !_types.IsValueType(item)
-                    ? "("
-                        + kv
-                        + ".Value is { } "
-                        + kv
-                        + "_v ? "
-                        + _types.ToWire(item.AsNullable(false), kv + "_v", JsonHelperName)
-                        + " : null)"
+                    ? OptionalWire(kv + ".Value", item, kv + "_v")
                     : _types.ToWire(item, kv + ".Value", JsonHelperName);
             return "global::System.Linq.Enumerable.Select(" + value + ", " + kv + " => new " + Pair + "(" + kv + ".Key, " + wire + "))";
         }
@@ -268,8 +249,7 @@ internal sealed partial class ConnectorEmitter
                 var nullable = !p.Required || p.Type.Nullable || !_types.IsValueType(p.Type);
                 var wire =
                     p.Type.Kind == TypeKind.Stream ? "null"
-                    : nullable
-                        ? "(" + access + " is { } " + v + " ? " + _types.ToWire(p.Type.AsNullable(false), v, JsonHelperName) + " : null)"
+                    : nullable ? OptionalWire(access, p.Type, v)
                     : _types.ToWire(p.Type, access, JsonHelperName);
                 return "new " + Pair + "(" + Literals.String(p.JsonName) + ", " + wire + ")";
             });

@@ -47,7 +47,7 @@ internal sealed partial class ConnectorEmitter
             separate = true;
             if (declarationsOnly)
             {
-                Literals.Summary(writer, "Operations tagged '" + group.Name + "'.", "");
+                Literals.Element(writer, "summary", "", "Operations tagged '" + group.Name + "'.", "");
                 writer.Line(group.InterfaceName + " " + group.Property + " { get; }");
                 continue;
             }
@@ -75,7 +75,7 @@ internal sealed partial class ConnectorEmitter
         foreach (var group in Groups)
         {
             writer.Line();
-            Literals.Summary(writer, "Operations tagged '" + group.Name + "' of the " + ConnectorTitle + " connector.", "");
+            Literals.Element(writer, "summary", "", "Operations tagged '" + group.Name + "' of the " + ConnectorTitle + " connector.", "");
             writer.Line(GeneratedCodeAttribute);
             writer.Open("public partial interface " + group.InterfaceName);
             var first = true;

@@ -74,12 +74,19 @@ internal sealed partial class ConnectorEmitter
             "/// <summary>The options the client uses: <see cref=\"global::TypedConnectors.ConnectorJson.Options\"/>'s settings with <see cref=\"TypeInfoResolver\"/>; read-only.</summary>"
         );
         writer.Line("public static " + Options + " Options { get; } = __CreateOptions();");
+        writer.Line();
         foreach (var info in json.TypeInfos)
         {
-            writer.Line();
-            writer.Line("/// <summary>The JSON contract of <c>" + Literals.Xml(info.Declared.Replace("global::", "")) + "</c>.</summary>");
+            if (info.Public)
+            {
+                writer.Line(
+                    "/// <summary>The JSON contract of <c>" + Literals.Xml(info.Declared.Replace("global::", "")) + "</c>.</summary>"
+                );
+            }
+
             writer.Line(
-                "public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<"
+                (info.Public ? "public" : "internal")
+                    + " static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<"
                     + info.Declared
                     + "> "
                     + info.Property
@@ -111,9 +118,9 @@ internal sealed partial class ConnectorEmitter
         foreach (var converter in json.ConverterFields)
         {
             writer.Line(
-                "private static readonly global::System.Text.Json.Serialization.JsonConverter<"
-                    + converter.Runtime
-                    + "> "
+                "private static readonly "
+                    + (converter.FieldType ?? "global::System.Text.Json.Serialization.JsonConverter<" + converter.Runtime + ">")
+                    + " "
                     + converter.Field
                     + " = "
                     + converter.Create
@@ -130,10 +137,9 @@ internal sealed partial class ConnectorEmitter
         );
         foreach (var (runtime, converter) in json.RuntimeTypes)
         {
-            writer.Open("if (type == typeof(" + runtime + "))");
-            writer.Line("return " + Converters + ".TypeInfo<" + runtime + ">(options, " + converter + ");");
-            writer.Close();
-            writer.Line();
+            writer.Line(
+                "if (type == typeof(" + runtime + ")) return " + Converters + ".TypeInfo<" + runtime + ">(options, " + converter + ");"
+            );
         }
 
         writer.Line("return null;");
@@ -244,326 +250,6 @@ internal sealed partial class ConnectorEmitter
         return null;
     }
 
-    private void EmitRecordConverter(SourceWriter writer, TypeSpec type)
-    {
-        var qualified = _types.Qualified(type.Identifier);
-        var properties = AllProperties(type).ToList();
-        var root = PolymorphicRoot(type);
-        var isRoot = root is not null && ReferenceEquals(root, type) || root?.Identifier == type.Identifier;
-        var extension = ExtensionData(type) is not null;
-        writer.Line();
-        writer.Line("/// <summary>Reads and writes <see cref=\"" + qualified + "\"/>.</summary>");
-        writer.Open(
-            "internal sealed class " + ConverterName(type) + " : global::System.Text.Json.Serialization.JsonConverter<" + qualified + ">"
-        );
-        for (var i = 0; i < properties.Count; i++)
-        {
-            writer.Line(
-                "private static readonly global::System.Text.Json.JsonEncodedText __n"
-                    + i
-                    + " = global::System.Text.Json.JsonEncodedText.Encode("
-                    + Literals.String(properties[i].JsonName)
-                    + ");"
-            );
-        }
-
-        if (isRoot)
-        {
-            writer.Line(
-                "private static readonly global::System.Text.Json.JsonEncodedText __d = global::System.Text.Json.JsonEncodedText.Encode("
-                    + Literals.String(root!.Discriminator!)
-                    + ");"
-            );
-            for (var i = 0; i < root.DerivedTypes.Count; i++)
-            {
-                writer.Line(
-                    "private static readonly global::System.Text.Json.JsonEncodedText __d"
-                        + i
-                        + " = global::System.Text.Json.JsonEncodedText.Encode("
-                        + Literals.String(root.DerivedTypes[i].Value)
-                        + ");"
-                );
-            }
-        }
-
-        // Read: dispatch on the discriminator wherever it is, then the concrete type's properties.
-        writer.Line();
-        writer.Line("/// <inheritdoc/>");
-        writer.Open(
-            "public override " + qualified + " Read(ref " + Reader + " reader, global::System.Type typeToConvert, " + Options + " options)"
-        );
-        writer.Open("if (reader.TokenType != " + TokenType + ".StartObject)");
-        writer.Line("throw " + Converters + ".ExpectedObject(typeof(" + qualified + "), reader.TokenType);");
-        writer.Close();
-        if (isRoot)
-        {
-            writer.Line();
-            writer.Open("switch (" + Converters + ".FindDiscriminator(reader, " + Utf8(root!.Discriminator!) + "))");
-            foreach (var mapping in root.DerivedTypes)
-            {
-                if (_types.Find(TypeRef.Named(mapping.TypeName)) is not { Kind: TypeSpecKind.Object } derived)
-                {
-                    continue;
-                }
-
-                writer.Line("case " + Literals.String(mapping.Value) + ":");
-                writer.Line(
-                    "    return " + _types.Qualified(JsonHelperName) + "." + ConverterName(derived) + ".ReadObject(ref reader, options);"
-                );
-            }
-
-            writer.Close();
-        }
-
-        writer.Line();
-        writer.Line("return ReadObject(ref reader, options);");
-        writer.Close();
-        writer.Line();
-        writer.Open("internal static " + qualified + " ReadObject(ref " + Reader + " reader, " + Options + " options)");
-        for (var i = 0; i < properties.Count; i++)
-        {
-            var property = properties[i];
-            var initial =
-                !property.Required && property.Default is { } d && ConstantDefault(property.Type, d) is { } literal ? literal : "default";
-            writer.Line(Json.Runtime(property.Type, DeclaredNullable(property)) + " __v" + i + " = " + initial + ";");
-            if (property.Required)
-            {
-                writer.Line("var __has" + i + " = false;");
-            }
-        }
-
-        if (extension)
-        {
-            writer.Line("global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement> __extra = null;");
-        }
-
-        var ignored = root?.Discriminator;
-        writer.Open("while (reader.Read() && reader.TokenType == " + TokenType + ".PropertyName)");
-        var branch = "if";
-        for (var i = 0; i < properties.Count; i++)
-        {
-            var property = properties[i];
-            writer.Open(branch + " (reader.ValueTextEquals(" + Utf8(property.JsonName) + "))");
-            writer.Line("reader.Read();");
-            writer.Line(
-                "__v"
-                    + i
-                    + " = "
-                    + Converters
-                    + ".Read(ref reader, "
-                    + Json.Converter(property.Type, DeclaredNullable(property))
-                    + ", options);"
-            );
-            if (property.Required)
-            {
-                writer.Line("__has" + i + " = true;");
-            }
-
-            writer.Close();
-            branch = "else if";
-        }
-
-        if (ignored is not null && !properties.Any(p => p.JsonName == ignored))
-        {
-            writer.Open(branch + " (reader.ValueTextEquals(" + Utf8(ignored) + "))");
-            writer.Line("reader.Read();");
-            writer.Line("reader.Skip();");
-            writer.Close();
-            branch = "else if";
-        }
-
-        OpenElse(writer, branch);
-        if (extension)
-        {
-            writer.Line("var __name = reader.GetString();");
-            writer.Line("reader.Read();");
-            writer.Line(
-                "(__extra ??= new global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>(global::System.StringComparer.Ordinal))[__name] = global::System.Text.Json.JsonElement.ParseValue(ref reader);"
-            );
-        }
-        else
-        {
-            writer.Line("reader.Read();");
-            writer.Line("reader.Skip();");
-        }
-
-        CloseElse(writer, branch);
-        writer.Close();
-        for (var i = 0; i < properties.Count; i++)
-        {
-            if (properties[i].Required)
-            {
-                writer.Open("if (!__has" + i + ")");
-                writer.Line(
-                    "throw " + Converters + ".MissingRequired(typeof(" + qualified + "), " + Literals.String(properties[i].JsonName) + ");"
-                );
-                writer.Close();
-            }
-        }
-
-        writer.Line();
-        writer.Open("return new " + qualified);
-        for (var i = 0; i < properties.Count; i++)
-        {
-            writer.Line(properties[i].Identifier + " = __v" + i + ",");
-        }
-
-        if (extension)
-        {
-            writer.Line("AdditionalProperties = __extra,");
-        }
-
-        writer.Close(";");
-        writer.Close();
-
-        // Write: a root writes its subtypes with their discriminator first; every type writes its own properties.
-        writer.Line();
-        writer.Line("/// <inheritdoc/>");
-        writer.Open("public override void Write(" + Writer + " writer, " + qualified + " value, " + Options + " options)");
-        writer.Line("writer.WriteStartObject();");
-        if (isRoot)
-        {
-            writer.Line("var __type = value.GetType();");
-            var branchWrite = "if";
-            var rootValue = -1;
-            for (var i = 0; i < root!.DerivedTypes.Count; i++)
-            {
-                var mapping = root.DerivedTypes[i];
-                if (_types.Find(TypeRef.Named(mapping.TypeName)) is not { Kind: TypeSpecKind.Object } derived)
-                {
-                    continue;
-                }
-
-                if (derived.Identifier == type.Identifier)
-                {
-                    rootValue = i;
-                    continue;
-                }
-
-                var derivedQualified = _types.Qualified(derived.Identifier);
-                writer.Open(branchWrite + " (__type == typeof(" + derivedQualified + "))");
-                writer.Line("writer.WriteString(__d, __d" + i + ");");
-                writer.Line(
-                    _types.Qualified(JsonHelperName)
-                        + "."
-                        + ConverterName(derived)
-                        + ".WriteProperties(writer, ("
-                        + derivedQualified
-                        + ")value, options);"
-                );
-                writer.Close();
-                branchWrite = "else if";
-            }
-
-            OpenElse(writer, branchWrite);
-            if (rootValue >= 0)
-            {
-                writer.Line("writer.WriteString(__d, __d" + rootValue + ");");
-            }
-
-            writer.Line("WriteProperties(writer, value, options);");
-            CloseElse(writer, branchWrite);
-        }
-        else
-        {
-            writer.Line("WriteProperties(writer, value, options);");
-        }
-
-        writer.Line("writer.WriteEndObject();");
-        writer.Close();
-        writer.Line();
-        writer.Open("internal static void WriteProperties(" + Writer + " writer, " + qualified + " value, " + Options + " options)");
-        for (var i = 0; i < properties.Count; i++)
-        {
-            var property = properties[i];
-            var nullable = DeclaredNullable(property);
-            var access = "value." + property.Identifier;
-
-            // Required and nullable: always on the wire, null included; other nulls are left out.
-            if (property.Required && property.Type.Nullable || !nullable && _types.IsValueType(property.Type))
-            {
-                writer.Line("writer.WritePropertyName(__n" + i + ");");
-                writer.Line(Converters + ".Write(writer, " + access + ", " + Json.Converter(property.Type, nullable) + ", options);");
-                continue;
-            }
-
-            writer.Open("if (" + access + " is { } __x" + i + ")");
-            writer.Line("writer.WritePropertyName(__n" + i + ");");
-            writer.Line(Json.Converter(property.Type.AsNullable(false), nullable: false) + ".Write(writer, __x" + i + ", options);");
-            writer.Close();
-        }
-
-        if (extension)
-        {
-            writer.Open("if (value.AdditionalProperties is { } __extra)");
-            writer.Open("foreach (var __pair in __extra)");
-            writer.Line("writer.WritePropertyName(__pair.Key);");
-            writer.Line("__pair.Value.WriteTo(writer);");
-            writer.Close();
-            writer.Close();
-        }
-
-        writer.Close();
-        writer.Close();
-    }
-
-    /// <summary>The final branch of an if/else-if chain; with no chain before it, its statements stand alone.</summary>
-    private static void OpenElse(SourceWriter writer, string branch)
-    {
-        if (branch != "if")
-        {
-            writer.Open("else");
-        }
-    }
-
-    private static void CloseElse(SourceWriter writer, string branch)
-    {
-        if (branch != "if")
-        {
-            writer.Close();
-        }
-    }
-
-    /// <summary>Integer enums travel as their numbers; values the client does not know are kept, as numbers are.</summary>
-    private void EmitIntegerEnumConverter(SourceWriter writer, TypeSpec type)
-    {
-        var qualified = _types.Qualified(type.Identifier);
-        var wide = type.EnumValues.Any(v => v.Number is < int.MinValue or > int.MaxValue);
-        writer.Line();
-        writer.Line("/// <summary>Reads and writes <see cref=\"" + qualified + "\"/> as its number.</summary>");
-        writer.Open(
-            "internal sealed class " + ConverterName(type) + " : global::System.Text.Json.Serialization.JsonConverter<" + qualified + ">"
-        );
-        writer.Line("/// <inheritdoc/>");
-        writer.Line(
-            "public override "
-                + qualified
-                + " Read(ref "
-                + Reader
-                + " reader, global::System.Type typeToConvert, "
-                + Options
-                + " options) => ("
-                + qualified
-                + ")"
-                + (wide ? "reader.GetInt64()" : "reader.GetInt32()")
-                + ";"
-        );
-        writer.Line();
-        writer.Line("/// <inheritdoc/>");
-        writer.Line(
-            "public override void Write("
-                + Writer
-                + " writer, "
-                + qualified
-                + " value, "
-                + Options
-                + " options) => writer.WriteNumberValue(("
-                + (wide ? "long" : "int")
-                + ")value);"
-        );
-        writer.Close();
-    }
-
     /// <summary>Whether a model property is declared with <c>?</c> (optional or nullable), as EmitRecord declares it.</summary>
     private static bool DeclaredNullable(PropertySpec property) => !property.Required || property.Type.Nullable;
 
@@ -576,11 +262,15 @@ internal sealed partial class ConnectorEmitter
         private readonly ConnectorEmitter _emitter;
         private readonly Dictionary<string, TypeInfoEntry> _typeInfos = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _converters = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _names = new(StringComparer.Ordinal) { "ToWire", "TypeInfoResolver", "Options" };
+        private readonly Dictionary<TypeRef, string> _bound = new();
 
         public JsonRegistry(ConnectorEmitter emitter)
         {
             _emitter = emitter;
+            foreach (var name in emitter._spec.Names.TypeInfos)
+            {
+                _bound[name.Type] = name.Name;
+            }
 
             // Every model has a contract, named after it, whether or not an operation uses it.
             foreach (var type in emitter._spec.Types)
@@ -603,14 +293,11 @@ internal sealed partial class ConnectorEmitter
             if (!_typeInfos.TryGetValue(declared, out var entry))
             {
                 Converter(type, nullable);
-                var name = Name(type) + (nullable || type.Nullable ? "OrNull" : "") + "TypeInfo";
-                var unique = name;
-                for (var n = 2; !_names.Add(unique); n++)
-                {
-                    unique = name + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                entry = new TypeInfoEntry(declared, Runtime(type, nullable), unique, "__t" + TypeInfos.Count);
+                // Named by the binder; a type it did not foresee gets an internal contract no user sees.
+                var key = type.AsNullable(type.Nullable || nullable);
+                var isBound = _bound.TryGetValue(key, out var bound);
+                var unique = bound ?? "__TypeInfo" + TypeInfos.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                entry = new TypeInfoEntry(declared, Runtime(type, nullable), unique, "__t" + TypeInfos.Count, isBound);
                 _typeInfos.Add(declared, entry);
                 TypeInfos.Add(entry);
             }
@@ -642,6 +329,7 @@ internal sealed partial class ConnectorEmitter
             }
 
             string? create = null;
+            string? fieldType = null;
             string expression;
             if ((nullable || type.Nullable) && Types.IsValueType(type))
             {
@@ -686,13 +374,19 @@ internal sealed partial class ConnectorEmitter
                             + ")",
                         _ => "new " + Types.Qualified(_emitter.JsonHelperName) + "." + ConverterFor(type) + "()",
                     };
+
+                    // A model's converter is kept as its own class: a polymorphic root calls its subtypes' ReadObject/WriteProperties.
+                    if (type.Kind == TypeKind.Named)
+                    {
+                        fieldType = Types.Qualified(_emitter.JsonHelperName) + "." + ConverterFor(type);
+                    }
                 }
             }
 
             if (create is not null)
             {
                 var field = "__c" + ConverterFields.Count;
-                ConverterFields.Add(new ConverterField(runtime, field, create));
+                ConverterFields.Add(new ConverterField(runtime, field, create, fieldType));
                 expression = Types.Qualified(_emitter.JsonHelperName) + "." + field;
             }
 
@@ -705,22 +399,9 @@ internal sealed partial class ConnectorEmitter
             Types.Find(type) is { } spec
                 ? ConnectorEmitter.ConverterName(spec)
                 : throw new InvalidOperationException("Unknown type " + type.Name);
-
-        private string Name(TypeRef type) =>
-            type.Kind switch
-            {
-                TypeKind.Named => Types.Find(type) is { } spec ? Identifier.Bare(spec.Identifier) : "Model",
-                TypeKind.Array => "ListOf" + Name(type.Item ?? TypeRef.Any) + ((type.Item?.Nullable ?? false) ? "OrNull" : ""),
-                TypeKind.Map => "MapOf" + Name(type.Item ?? TypeRef.Any) + ((type.Item?.Nullable ?? false) ? "OrNull" : ""),
-                TypeKind.Any => "JsonElement",
-                TypeKind.DateTime => "DateTimeOffset",
-                TypeKind.Date => "DateOnly",
-                TypeKind.Bytes => "Bytes",
-                _ => type.Kind.ToString(),
-            };
     }
 
-    private sealed record TypeInfoEntry(string Declared, string Runtime, string Property, string Field);
+    private sealed record TypeInfoEntry(string Declared, string Runtime, string Property, string Field, bool Public);
 
-    private sealed record ConverterField(string Runtime, string Field, string Create);
+    private sealed record ConverterField(string Runtime, string Field, string Create, string? FieldType);
 }

@@ -132,8 +132,10 @@ internal sealed partial class ConnectorEmitter
             var values = FactoryValues(method);
             var parameters = values.Select(v => (Value: v, v.Parameter)).ToList();
             writer.Line();
-            Literals.Summary(
+            Literals.Element(
                 writer,
+                "summary",
+                "",
                 "Creates a connection for the MCP SDK's own OAuth 2.1 flow with "
                     + (method.DisplayName ?? method.Key)
                     + ": pass the SDK's ClientOAuthOptions as the oauth argument of ConnectMcpAsync. The connection adds no credential; the SDK authorizes every MCP request with the token it obtains (discovery, dynamic client registration, PKCE).",
@@ -181,8 +183,10 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitConnectDocs(SourceWriter writer)
     {
-        Literals.Summary(
+        Literals.Element(
             writer,
+            "summary",
+            "",
             "Opens an MCP session with " + ConnectorTitle + " over streamable HTTP, authenticated by the connection.",
             ""
         );
@@ -210,7 +214,7 @@ internal sealed partial class ConnectorEmitter
         // Tool arguments and results are the caller's own types in the MCP SDK's JSON conventions, not connector models.
         var options = Mcp + ".McpJsonUtilities.DefaultOptions";
 
-        Literals.Summary(writer, "An MCP session with " + ConnectorTitle + ": lists the server's tools and calls them.", "");
+        Literals.Element(writer, "summary", "", "An MCP session with " + ConnectorTitle + ": lists the server's tools and calls them.", "");
         writer.Line(GeneratedCodeAttribute);
         writer.Open("public sealed partial class " + SessionName + " : global::System.IAsyncDisposable");
         writer.Line("internal " + SessionName + "(" + Mcp + ".Client.McpClient client)");

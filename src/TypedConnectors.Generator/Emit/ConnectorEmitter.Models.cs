@@ -46,7 +46,7 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitRecord(SourceWriter writer, TypeSpec type, bool isBase)
     {
-        Literals.Summary(writer, type.Description, "The " + Identifier.Bare(type.Identifier) + " model.");
+        Literals.Element(writer, "summary", "", type.Description, "The " + Identifier.Bare(type.Identifier) + " model.");
         writer.Line(GeneratedCodeAttribute);
         if (type.Deprecated)
         {
@@ -80,25 +80,21 @@ internal sealed partial class ConnectorEmitter
 
         writer.Open(declaration);
         var firstMember = true;
+        // Properties follow each other without blank lines: each is a one-line summary and a one-line declaration.
         foreach (var property in type.Properties)
         {
-            if (!firstMember)
-            {
-                writer.Line();
-            }
-
             firstMember = false;
-            Literals.Summary(writer, property.Description, "The '" + property.JsonName + "' property.");
-            writer.Line("[global::System.Text.Json.Serialization.JsonPropertyName(" + Literals.String(property.JsonName) + ")]");
+            Literals.Element(writer, "summary", "", property.Description, "The '" + property.JsonName + "' property.");
+            // The attributes share the property's line; they are for callers who serialise the models with reflection.
+            var attributes = "[global::System.Text.Json.Serialization.JsonPropertyName(" + Literals.String(property.JsonName) + ")] ";
             var optional = !property.Required || property.Type.Nullable;
             var typeName = _types.Of(property.Type, nullable: optional);
 
             // Required and nullable: always present on the wire, null included (the connector-wide options omit nulls).
             if (property.Required && property.Type.Nullable)
             {
-                writer.Line(
-                    "[global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)]"
-                );
+                attributes +=
+                    "[global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)] ";
             }
 
             var required = property.Required ? "required " : "";
@@ -106,7 +102,7 @@ internal sealed partial class ConnectorEmitter
                 property.Default is { } d && ConstantDefault(property.Type, d) is { } literal && required.Length == 0
                     ? " = " + literal + ";"
                     : "";
-            writer.Line("public " + required + typeName + " " + property.Identifier + " { get; init; }" + initializer);
+            writer.Line(attributes + "public " + required + typeName + " " + property.Identifier + " { get; init; }" + initializer);
         }
 
         if (type.AdditionalProperties is not null)
@@ -166,7 +162,7 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitEnum(SourceWriter writer, TypeSpec type)
     {
-        Literals.Summary(writer, type.Description, "Values of " + Identifier.Bare(type.Identifier) + ".");
+        Literals.Element(writer, "summary", "", type.Description, "Values of " + Identifier.Bare(type.Identifier) + ".");
         writer.Line(GeneratedCodeAttribute);
         if (!type.EnumIsInteger)
         {
@@ -188,7 +184,7 @@ internal sealed partial class ConnectorEmitter
             {
                 if (value.Number is { } number)
                 {
-                    Literals.Summary(writer, value.Description, "The value " + value.Value + ".");
+                    Literals.Element(writer, "summary", "", value.Description, "The value " + value.Value + ".");
                     writer.Line(value.Identifier + " = " + Literals.Int(number) + ",");
                 }
             }
@@ -202,7 +198,7 @@ internal sealed partial class ConnectorEmitter
             var index = 1;
             foreach (var value in type.EnumValues)
             {
-                Literals.Summary(writer, value.Description, "The wire value \"" + value.Value + "\".");
+                Literals.Element(writer, "summary", "", value.Description, "The wire value \"" + value.Value + "\".");
                 writer.Line(value.Identifier + " = " + Literals.Int(index++) + ",");
             }
         }
@@ -214,8 +210,10 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitUnion(SourceWriter writer, TypeSpec type)
     {
-        Literals.Summary(
+        Literals.Element(
             writer,
+            "summary",
+            "",
             type.Description,
             "One of several shapes; the JSON is kept as received and read as the variant you ask for."
         );
@@ -300,7 +298,6 @@ internal sealed partial class ConnectorEmitter
 
             first = false;
             var qualified = _types.Qualified(type.Identifier);
-            var unknown = qualified + "." + type.UnknownMember;
             writer.Line("/// <summary>The wire text of a <see cref=\"" + qualified + "\"/> value.</summary>");
             writer.Line("/// <param name=\"value\">The value.</param>");
             writer.Line("/// <returns>The text the API uses for it.</returns>");
@@ -324,36 +321,16 @@ internal sealed partial class ConnectorEmitter
                     + "\"/> as its wire text; unknown text reads as the unknown value.</summary>"
             );
             writer.Open(
-                "public sealed class " + ConverterName(type) + " : global::System.Text.Json.Serialization.JsonConverter<" + qualified + ">"
+                "public sealed class " + ConverterName(type) + " : global::TypedConnectors.ConnectorEnumConverter<" + qualified + ">"
             );
-            writer.Line("/// <inheritdoc/>");
-            writer.Open(
-                "public override "
-                    + qualified
-                    + " Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)"
+            writer.Line("/// <summary>Creates the converter.</summary>");
+            writer.Line(
+                "public "
+                    + ConverterName(type)
+                    + "() : base("
+                    + string.Join(", ", type.EnumValues.Select(v => Literals.String(v.Value)))
+                    + ") { }"
             );
-            writer.Open("if (reader.TokenType != global::System.Text.Json.JsonTokenType.String)");
-            writer.Line("reader.Skip();");
-            writer.Line("return " + unknown + ";");
-            writer.Close();
-            writer.Open("return reader.GetString() switch");
-            foreach (var value in type.EnumValues)
-            {
-                writer.Line(Literals.String(value.Value) + " => " + qualified + "." + value.Identifier + ",");
-            }
-
-            writer.Line("_ => " + unknown + ",");
-            writer.Close(";");
-            writer.Close();
-            writer.Line();
-            writer.Line("/// <inheritdoc/>");
-            writer.Open(
-                "public override void Write(global::System.Text.Json.Utf8JsonWriter writer, "
-                    + qualified
-                    + " value, global::System.Text.Json.JsonSerializerOptions options)"
-            );
-            writer.Line("writer.WriteStringValue(ToWire(value));");
-            writer.Close();
             writer.Close();
         }
 

@@ -14,29 +14,37 @@ internal sealed partial class ConnectorEmitter
     {
         EmitOperationDocs(writer, operation);
         writer.Line(Signature(operation) + ";");
-        writer.Line();
-        EmitOperationDocs(
-            writer,
-            operation,
-            operation.Response.Kind == ResponseKind.None
-                ? "The response's status code, headers and rate-limit state."
-                : "The response's status code, headers and rate-limit state, with its body in <c>Body</c>."
-        );
+        EmitResponseDocs(writer, operation);
         writer.Line(ResponseSignature(operation) + ";");
         Features.OperationFeatures.EmitDeclarations(this, writer, operation);
     }
 
-    /// <summary>Class members of an operation (the interface holds the docs).</summary>
+    /// <summary>
+    /// The twin's docs are the plain method's but for what it returns: its parameters, summary and exceptions are
+    /// inherited, so they are written once.
+    /// </summary>
+    private static void EmitResponseDocs(SourceWriter writer, OperationSpec operation)
+    {
+        writer.Line("/// <inheritdoc cref=\"" + operation.Identifier + "\" path=\"/*[not(self::returns)]\"/>");
+        writer.Line(
+            operation.Response.Kind == ResponseKind.None
+                ? "/// <returns>The response's status code, headers and rate-limit state.</returns>"
+                : "/// <returns>The response's status code, headers and rate-limit state, with its body in <c>Body</c>.</returns>"
+        );
+        if (operation.Deprecated)
+        {
+            writer.Line("[global::System.Obsolete(\"This operation is deprecated by the API.\")]");
+        }
+    }
+
+    /// <summary>Class members of an operation (the interface holds the docs), one line each.</summary>
     private void EmitOperationMethods(SourceWriter writer, OperationSpec operation)
     {
         var request = BuilderName(operation) + "(" + string.Join(", ", BuilderArguments(operation)) + ")";
         writer.Line("/// <inheritdoc/>");
-        writer.Line("public " + Signature(operation) + " =>");
-        writer.Line("    " + SendCall(operation, request) + ";");
-        writer.Line();
+        writer.Line("public " + Signature(operation) + " => " + SendCall(operation, request) + ";");
         writer.Line("/// <inheritdoc/>");
-        writer.Line("public " + ResponseSignature(operation) + " =>");
-        writer.Line("    " + ResponseSendCall(operation, request) + ";");
+        writer.Line("public " + ResponseSignature(operation) + " => " + ResponseSendCall(operation, request) + ";");
         Features.OperationFeatures.EmitMethods(this, writer, operation);
     }
 

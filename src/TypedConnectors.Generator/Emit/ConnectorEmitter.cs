@@ -99,8 +99,10 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitInterface(SourceWriter writer)
     {
-        Literals.Summary(
+        Literals.Element(
             writer,
+            "summary",
+            "",
             "Operations of the "
                 + ConnectorTitle
                 + " connector."
@@ -138,8 +140,10 @@ internal sealed partial class ConnectorEmitter
 
     private void EmitClient(SourceWriter writer, CancellationToken cancellationToken)
     {
-        Literals.Summary(
+        Literals.Element(
             writer,
+            "summary",
+            "",
             "Client for the "
                 + ConnectorTitle
                 + " connector."
@@ -334,7 +338,7 @@ internal sealed partial class ConnectorEmitter
     private void EmitOperationDocs(SourceWriter writer, OperationSpec operation, string? returns = null, bool pagingDoc = false)
     {
         var summary = operation.Summary ?? operation.Description;
-        Literals.Summary(writer, summary, operation.Method + " " + operation.Path);
+        Literals.Element(writer, "summary", "", summary, operation.Method + " " + operation.Path);
         if (operation.Summary is not null && operation.Description is not null && operation.Description != operation.Summary)
         {
             Literals.Element(writer, "remarks", "", operation.Description, "");

@@ -22,6 +22,9 @@ internal sealed record GeneratedNames
     /// <summary>The interface a project implements for the connector's custom auth methods.</summary>
     public string CustomAuthInterface { get; init; } = "";
 
+    /// <summary>The JSON contracts' property names on the JSON helper, by type (nullability included).</summary>
+    public EquatableArray<TypeInfoName> TypeInfos { get; init; } = EquatableArray<TypeInfoName>.Empty;
+
     /// <summary>The sub-clients of a large API, one per operation group, in document order; empty when not grouped.</summary>
     public EquatableArray<GroupNames> Groups { get; init; } = EquatableArray<GroupNames>.Empty;
 
@@ -53,3 +56,6 @@ internal sealed record GeneratedNames
 
 /// <summary>One operation group's sub-client: the group key operations carry, the client property and the class.</summary>
 internal sealed record GroupNames(string Group, string Property, string ClassName, string InterfaceName);
+
+/// <summary>The name of the JSON contract of <paramref name="Type"/> (a nullable type has its own).</summary>
+internal sealed record TypeInfoName(TypeRef Type, string Name);

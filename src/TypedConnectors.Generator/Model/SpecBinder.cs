@@ -185,7 +185,11 @@ internal static partial class SpecBinder
         {
             Slug = slug,
             Namespace = ns,
-            Names = names with { Groups = BindGroups(spec, boundOperations, names, types, diagnostics, At) },
+            Names = names with
+            {
+                Groups = BindGroups(spec, boundOperations, names, types, diagnostics, At),
+                TypeInfos = BindTypeInfoNames(types, boundOperations),
+            },
             Types = types,
             Operations = boundOperations,
             AuthMethods = boundAuthMethods,

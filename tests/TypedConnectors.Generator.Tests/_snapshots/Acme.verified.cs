@@ -11,9 +11,7 @@ namespace TestApp.Acme
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public partial interface IAcmeClient
     {
-        /// <summary>
-        /// Gets one customer.
-        /// </summary>
+        /// <summary>Gets one customer.</summary>
         /// <param name="customerId">The customer's id.</param>
         /// <param name="include">The 'include' query parameter.</param>
         /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
@@ -21,21 +19,11 @@ namespace TestApp.Acme
         /// <returns>The response body.</returns>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> GetCustomerAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
-
-        /// <summary>
-        /// Gets one customer.
-        /// </summary>
-        /// <param name="customerId">The customer's id.</param>
-        /// <param name="include">The 'include' query parameter.</param>
-        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <inheritdoc cref="GetCustomerAsync" path="/*[not(self::returns)]"/>
         /// <returns>The response's status code, headers and rate-limit state, with its body in <c>Body</c>.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Acme.Customer>> GetCustomerWithResponseAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
 
-        /// <summary>
-        /// GET /customers
-        /// </summary>
+        /// <summary>GET /customers</summary>
         /// <param name="limit">The 'limit' query parameter.</param>
         /// <param name="status">The 'status' query parameter.</param>
         /// <param name="xRequestId">The 'X-Request-Id' header.</param>
@@ -44,42 +32,22 @@ namespace TestApp.Acme
         /// <returns>The response body.</returns>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> ListCustomersAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
-
-        /// <summary>
-        /// GET /customers
-        /// </summary>
-        /// <param name="limit">The 'limit' query parameter.</param>
-        /// <param name="status">The 'status' query parameter.</param>
-        /// <param name="xRequestId">The 'X-Request-Id' header.</param>
-        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <inheritdoc cref="ListCustomersAsync" path="/*[not(self::returns)]"/>
         /// <returns>The response's status code, headers and rate-limit state, with its body in <c>Body</c>.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>> ListCustomersWithResponseAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
 
-        /// <summary>
-        /// POST /customers
-        /// </summary>
+        /// <summary>POST /customers</summary>
         /// <param name="body">The request body.</param>
         /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <returns>The response body.</returns>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> CreateCustomerAsync(global::TestApp.Acme.Customer body, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
-
-        /// <summary>
-        /// POST /customers
-        /// </summary>
-        /// <param name="body">The request body.</param>
-        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <inheritdoc cref="CreateCustomerAsync" path="/*[not(self::returns)]"/>
         /// <returns>The response's status code, headers and rate-limit state, with its body in <c>Body</c>.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Acme.Customer>> CreateCustomerWithResponseAsync(global::TestApp.Acme.Customer body, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
 
-        /// <summary>
-        /// POST /customers/{customer_id}/notes
-        /// </summary>
+        /// <summary>POST /customers/{customer_id}/notes</summary>
         /// <param name="customerId">The 'customer_id' path segment.</param>
         /// <param name="text">The 'text' body field.</param>
         /// <param name="author">The 'author' body field.</param>
@@ -88,37 +56,18 @@ namespace TestApp.Acme
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task AddNoteAsync(long customerId, string text, string author, bool pinned = false, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
-
-        /// <summary>
-        /// POST /customers/{customer_id}/notes
-        /// </summary>
-        /// <param name="customerId">The 'customer_id' path segment.</param>
-        /// <param name="text">The 'text' body field.</param>
-        /// <param name="author">The 'author' body field.</param>
-        /// <param name="pinned">The 'pinned' body field.</param>
-        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <inheritdoc cref="AddNoteAsync" path="/*[not(self::returns)]"/>
         /// <returns>The response's status code, headers and rate-limit state.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> AddNoteWithResponseAsync(long customerId, string text, string author, bool pinned = false, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
 
-        /// <summary>
-        /// DELETE /customers/{customer_id}
-        /// </summary>
+        /// <summary>DELETE /customers/{customer_id}</summary>
         /// <param name="customerId">The 'customer_id' path segment.</param>
         /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task DeleteCustomerAsync(long customerId, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
-
-        /// <summary>
-        /// DELETE /customers/{customer_id}
-        /// </summary>
-        /// <param name="customerId">The 'customer_id' path segment.</param>
-        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <inheritdoc cref="DeleteCustomerAsync" path="/*[not(self::returns)]"/>
         /// <returns>The response's status code, headers and rate-limit state.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> DeleteCustomerWithResponseAsync(long customerId, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
     }
 
@@ -153,61 +102,46 @@ namespace TestApp.Acme
         public AcmeClient(AcmeConnection connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> GetCustomerAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestGetCustomerAsync(customerId, include, options), global::TestApp.Acme.AcmeJson.CustomerTypeInfo, errorMapper: null, cancellationToken);
-
+        public global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> GetCustomerAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestGetCustomerAsync(customerId, include, options), global::TestApp.Acme.AcmeJson.CustomerTypeInfo, errorMapper: null, cancellationToken);
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Acme.Customer>> GetCustomerWithResponseAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync<global::TestApp.Acme.Customer>(HttpClient, Connection.BaseAddress, __RequestGetCustomerAsync(customerId, include, options), global::TestApp.Acme.AcmeJson.CustomerTypeInfo, null, cancellationToken);
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Acme.Customer>> GetCustomerWithResponseAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendWithResponseAsync<global::TestApp.Acme.Customer>(HttpClient, Connection.BaseAddress, __RequestGetCustomerAsync(customerId, include, options), global::TestApp.Acme.AcmeJson.CustomerTypeInfo, null, cancellationToken);
 
         private global::TypedConnectors.ConnectorRequest __RequestGetCustomerAsync(long customerId, global::TestApp.Acme.GetCustomerInclude? include = null, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers/{customer_id}") { OperationId = "get_customer" };
+            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers/{customer_id}") { OperationId = "get_customer", Accept = "application/json", CallOptions = options };
             __request.Header("Accept", "application/json");
             __request.PathParameter("customer_id", global::TypedConnectors.ConnectorFormat.ToString(customerId));
             __request.Query("include", (include is { } __p_include ? global::TestApp.Acme.AcmeJson.ToWire(__p_include) : null));
-            __request.Accept = "application/json";
-            __request.CallOptions = options;
             return __request;
         }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> ListCustomersAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestListCustomersAsync(limit, status, xRequestId, options), global::TestApp.Acme.AcmeJson.ListOfCustomerTypeInfo, errorMapper: null, cancellationToken);
-
+        public global::System.Threading.Tasks.Task<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> ListCustomersAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestListCustomersAsync(limit, status, xRequestId, options), global::TestApp.Acme.AcmeJson.ListOfCustomerTypeInfo, errorMapper: null, cancellationToken);
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>> ListCustomersWithResponseAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>(HttpClient, Connection.BaseAddress, __RequestListCustomersAsync(limit, status, xRequestId, options), global::TestApp.Acme.AcmeJson.ListOfCustomerTypeInfo, null, cancellationToken);
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>> ListCustomersWithResponseAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendWithResponseAsync<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>(HttpClient, Connection.BaseAddress, __RequestListCustomersAsync(limit, status, xRequestId, options), global::TestApp.Acme.AcmeJson.ListOfCustomerTypeInfo, null, cancellationToken);
 
         private global::TypedConnectors.ConnectorRequest __RequestListCustomersAsync(int limit = 25, global::System.Collections.Generic.IReadOnlyList<string>? status = null, string? xRequestId = null, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers") { OperationId = "list_customers" };
+            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/customers") { OperationId = "list_customers", Accept = "application/json", CallOptions = options };
             __request.Header("Accept", "application/json");
             __request.Query("limit", global::TypedConnectors.ConnectorFormat.ToString(limit));
             __request.QueryValues("status", status, global::TypedConnectors.ParameterStyle.Form, explode: false);
             __request.Header("X-Request-Id", xRequestId);
-            __request.Accept = "application/json";
-            __request.CallOptions = options;
             return __request;
         }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> CreateCustomerAsync(global::TestApp.Acme.Customer body, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestCreateCustomerAsync(body, options), global::TestApp.Acme.AcmeJson.CustomerTypeInfo, errorMapper: null, cancellationToken);
-
+        public global::System.Threading.Tasks.Task<global::TestApp.Acme.Customer> CreateCustomerAsync(global::TestApp.Acme.Customer body, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestCreateCustomerAsync(body, options), global::TestApp.Acme.AcmeJson.CustomerTypeInfo, errorMapper: null, cancellationToken);
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Acme.Customer>> CreateCustomerWithResponseAsync(global::TestApp.Acme.Customer body, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync<global::TestApp.Acme.Customer>(HttpClient, Connection.BaseAddress, __RequestCreateCustomerAsync(body, options), global::TestApp.Acme.AcmeJson.CustomerTypeInfo, null, cancellationToken);
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Acme.Customer>> CreateCustomerWithResponseAsync(global::TestApp.Acme.Customer body, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendWithResponseAsync<global::TestApp.Acme.Customer>(HttpClient, Connection.BaseAddress, __RequestCreateCustomerAsync(body, options), global::TestApp.Acme.AcmeJson.CustomerTypeInfo, null, cancellationToken);
 
         private global::TypedConnectors.ConnectorRequest __RequestCreateCustomerAsync(global::TestApp.Acme.Customer body, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(body);
             body.Validate();
-            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers") { OperationId = "create_customer" };
+            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers") { OperationId = "create_customer", Accept = "application/json", CallOptions = options };
             __request.Header("Accept", "application/json");
             __request.JsonBody(body, global::TestApp.Acme.AcmeJson.CustomerTypeInfo);
-            __request.Accept = "application/json";
-            __request.CallOptions = options;
             return __request;
         }
 
@@ -221,18 +155,15 @@ namespace TestApp.Acme
             global::TypedConnectors.BodyTemplatePart.Text("}"));
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task AddNoteAsync(long customerId, string text, string author, bool pinned = false, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestAddNoteAsync(customerId, text, author, pinned, options), cancellationToken);
-
+        public global::System.Threading.Tasks.Task AddNoteAsync(long customerId, string text, string author, bool pinned = false, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestAddNoteAsync(customerId, text, author, pinned, options), cancellationToken);
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> AddNoteWithResponseAsync(long customerId, string text, string author, bool pinned = false, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestAddNoteAsync(customerId, text, author, pinned, options), null, cancellationToken);
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> AddNoteWithResponseAsync(long customerId, string text, string author, bool pinned = false, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestAddNoteAsync(customerId, text, author, pinned, options), null, cancellationToken);
 
         private global::TypedConnectors.ConnectorRequest __RequestAddNoteAsync(long customerId, string text, string author, bool pinned = false, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(text);
             global::System.ArgumentNullException.ThrowIfNull(author);
-            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers/{customer_id}/notes") { OperationId = "add_note" };
+            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/customers/{customer_id}/notes") { OperationId = "add_note", CallOptions = options };
             __request.Header("Accept", "application/json");
             __request.PathParameter("customer_id", global::TypedConnectors.ConnectorFormat.ToString(customerId));
             __request.TemplateBody("application/json", __templateAddNoteAsync, new global::System.Collections.Generic.Dictionary<string, object?>(global::System.StringComparer.Ordinal)
@@ -241,31 +172,24 @@ namespace TestApp.Acme
                 ["text"] = text,
                 ["author"] = author,
             }, global::TestApp.Acme.AcmeJson.Options);
-            __request.CallOptions = options;
             return __request;
         }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task DeleteCustomerAsync(long customerId, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestDeleteCustomerAsync(customerId, options), cancellationToken);
-
+        public global::System.Threading.Tasks.Task DeleteCustomerAsync(long customerId, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestDeleteCustomerAsync(customerId, options), cancellationToken);
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> DeleteCustomerWithResponseAsync(long customerId, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestDeleteCustomerAsync(customerId, options), null, cancellationToken);
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> DeleteCustomerWithResponseAsync(long customerId, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestDeleteCustomerAsync(customerId, options), null, cancellationToken);
 
         private global::TypedConnectors.ConnectorRequest __RequestDeleteCustomerAsync(long customerId, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("DELETE", "/customers/{customer_id}") { OperationId = "delete_customer" };
+            var __request = new global::TypedConnectors.ConnectorRequest("DELETE", "/customers/{customer_id}") { OperationId = "delete_customer", CallOptions = options };
             __request.Header("Accept", "application/json");
             __request.PathParameter("customer_id", global::TypedConnectors.ConnectorFormat.ToString(customerId));
-            __request.CallOptions = options;
             return __request;
         }
     }
 
-    /// <summary>
-    /// One authenticated connection to Acme CRM: the credentials and settings of one account.
-    /// </summary>
+    /// <summary>One authenticated connection to Acme CRM: the credentials and settings of one account.</summary>
     /// <remarks>
     /// Create one per account (tenant, customer) with a <c>Create…</c> factory; each connection has its own
     /// credentials, base URL and rate-limit budget. Secret values never appear in <see cref="object.ToString"/>.
@@ -280,9 +204,7 @@ namespace TestApp.Acme
         {
         }
 
-        /// <summary>
-        /// Creates a connection that authenticates with API key as Basic user (Basic).
-        /// </summary>
+        /// <summary>Creates a connection that authenticates with API key as Basic user (Basic).</summary>
         /// <param name="apiKey">API key — Settings &gt; API</param>
         /// <param name="domain">Your Acme domain, e.g. mycompany.acme.example</param>
         /// <param name="options">Time provider, retry, logging and rate-limit sharing options; defaults when null.</param>
@@ -301,9 +223,7 @@ namespace TestApp.Acme
             return new AcmeConnection("basic", __values, options);
         }
 
-        /// <summary>
-        /// Creates a connection that authenticates with token (ApiKey).
-        /// </summary>
+        /// <summary>Creates a connection that authenticates with token (ApiKey).</summary>
         /// <param name="token">Token</param>
         /// <param name="domain">Your Acme domain, e.g. mycompany.acme.example</param>
         /// <param name="options">Time provider, retry, logging and rate-limit sharing options; defaults when null.</param>
@@ -322,9 +242,7 @@ namespace TestApp.Acme
             return new AcmeConnection("token", __values, options);
         }
 
-        /// <summary>
-        /// Creates a connection that authenticates with API key as Basic user (Basic), the default method.
-        /// </summary>
+        /// <summary>Creates a connection that authenticates with API key as Basic user (Basic), the default method.</summary>
         /// <param name="apiKey">API key — Settings &gt; API</param>
         /// <param name="domain">Your Acme domain, e.g. mycompany.acme.example</param>
         /// <param name="options">Time provider, retry, logging and rate-limit sharing options; defaults when null.</param>
@@ -334,9 +252,7 @@ namespace TestApp.Acme
         public static AcmeConnection Create(string apiKey, string domain, global::TypedConnectors.ConnectorConnectionOptions? options = null)
             => CreateBasic(apiKey, domain, options);
 
-        /// <summary>
-        /// Your Acme domain, e.g. mycompany.acme.example
-        /// </summary>
+        /// <summary>Your Acme domain, e.g. mycompany.acme.example</summary>
         public string? Domain => GetValue("domain");
     }
 }
@@ -359,13 +275,10 @@ namespace TestApp.Acme
 
         /// <summary>The JSON contract of <c>TestApp.Acme.Customer</c>.</summary>
         public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.Customer> CustomerTypeInfo => __t0 ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.Customer>)Options.GetTypeInfo(typeof(global::TestApp.Acme.Customer));
-
         /// <summary>The JSON contract of <c>TestApp.Acme.CustomerStatus</c>.</summary>
         public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.CustomerStatus> CustomerStatusTypeInfo => __t1 ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.CustomerStatus>)Options.GetTypeInfo(typeof(global::TestApp.Acme.CustomerStatus));
-
         /// <summary>The JSON contract of <c>TestApp.Acme.GetCustomerInclude</c>.</summary>
         public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.GetCustomerInclude> GetCustomerIncludeTypeInfo => __t2 ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.GetCustomerInclude>)Options.GetTypeInfo(typeof(global::TestApp.Acme.GetCustomerInclude));
-
         /// <summary>The JSON contract of <c>System.Collections.Generic.IReadOnlyList&lt;TestApp.Acme.Customer&gt;</c>.</summary>
         public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> ListOfCustomerTypeInfo => __t3 ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>)Options.GetTypeInfo(typeof(global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>));
 
@@ -380,9 +293,9 @@ namespace TestApp.Acme
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::TestApp.Acme.GetCustomerInclude>? __t2;
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>? __t3;
         #nullable disable
-        private static readonly global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Acme.Customer> __c0 = new global::TestApp.Acme.AcmeJson.CustomerConverter();
-        private static readonly global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Acme.CustomerStatus> __c1 = new global::TestApp.Acme.AcmeJson.CustomerStatusConverter();
-        private static readonly global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Acme.GetCustomerInclude> __c2 = new global::TestApp.Acme.AcmeJson.GetCustomerIncludeConverter();
+        private static readonly global::TestApp.Acme.AcmeJson.CustomerConverter __c0 = new global::TestApp.Acme.AcmeJson.CustomerConverter();
+        private static readonly global::TestApp.Acme.AcmeJson.CustomerStatusConverter __c1 = new global::TestApp.Acme.AcmeJson.CustomerStatusConverter();
+        private static readonly global::TestApp.Acme.AcmeJson.GetCustomerIncludeConverter __c2 = new global::TestApp.Acme.AcmeJson.GetCustomerIncludeConverter();
         private static readonly global::System.Text.Json.Serialization.JsonConverter<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>> __c3 = global::TypedConnectors.ConnectorJsonConverters.List<global::TestApp.Acme.Customer>(global::TestApp.Acme.AcmeJson.__c0);
         private static readonly global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Acme.CustomerStatus?> __c4 = global::TypedConnectors.ConnectorJsonConverters.Nullable<global::TestApp.Acme.CustomerStatus>(global::TestApp.Acme.AcmeJson.__c1);
         private static readonly global::System.Text.Json.Serialization.JsonConverter<global::System.DateTimeOffset?> __c5 = global::TypedConnectors.ConnectorJsonConverters.Nullable<global::System.DateTimeOffset>(global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.DateTimeOffsetConverter);
@@ -392,188 +305,52 @@ namespace TestApp.Acme
         {
             public global::System.Text.Json.Serialization.Metadata.JsonTypeInfo GetTypeInfo(global::System.Type type, global::System.Text.Json.JsonSerializerOptions options)
             {
-                if (type == typeof(global::TestApp.Acme.Customer))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.Customer>(options, global::TestApp.Acme.AcmeJson.__c0);
-                }
-
-                if (type == typeof(global::TestApp.Acme.CustomerStatus))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.CustomerStatus>(options, global::TestApp.Acme.AcmeJson.__c1);
-                }
-
-                if (type == typeof(global::TestApp.Acme.GetCustomerInclude))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.GetCustomerInclude>(options, global::TestApp.Acme.AcmeJson.__c2);
-                }
-
-                if (type == typeof(global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>(options, global::TestApp.Acme.AcmeJson.__c3);
-                }
-
-                if (type == typeof(long))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<long>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter);
-                }
-
-                if (type == typeof(string))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<string>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter);
-                }
-
-                if (type == typeof(global::TestApp.Acme.CustomerStatus?))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.CustomerStatus?>(options, global::TestApp.Acme.AcmeJson.__c4);
-                }
-
-                if (type == typeof(global::System.DateTimeOffset))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.DateTimeOffset>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.DateTimeOffsetConverter);
-                }
-
-                if (type == typeof(global::System.DateTimeOffset?))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.DateTimeOffset?>(options, global::TestApp.Acme.AcmeJson.__c5);
-                }
-
-                if (type == typeof(global::System.Collections.Generic.IReadOnlyList<string>))
-                {
-                    return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.Collections.Generic.IReadOnlyList<string>>(options, global::TestApp.Acme.AcmeJson.__c6);
-                }
-
+                if (type == typeof(global::TestApp.Acme.Customer)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.Customer>(options, global::TestApp.Acme.AcmeJson.__c0);
+                if (type == typeof(global::TestApp.Acme.CustomerStatus)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.CustomerStatus>(options, global::TestApp.Acme.AcmeJson.__c1);
+                if (type == typeof(global::TestApp.Acme.GetCustomerInclude)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.GetCustomerInclude>(options, global::TestApp.Acme.AcmeJson.__c2);
+                if (type == typeof(global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.Collections.Generic.IReadOnlyList<global::TestApp.Acme.Customer>>(options, global::TestApp.Acme.AcmeJson.__c3);
+                if (type == typeof(long)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<long>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter);
+                if (type == typeof(string)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<string>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter);
+                if (type == typeof(global::TestApp.Acme.CustomerStatus?)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::TestApp.Acme.CustomerStatus?>(options, global::TestApp.Acme.AcmeJson.__c4);
+                if (type == typeof(global::System.DateTimeOffset)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.DateTimeOffset>(options, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.DateTimeOffsetConverter);
+                if (type == typeof(global::System.DateTimeOffset?)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.DateTimeOffset?>(options, global::TestApp.Acme.AcmeJson.__c5);
+                if (type == typeof(global::System.Collections.Generic.IReadOnlyList<string>)) return global::TypedConnectors.ConnectorJsonConverters.TypeInfo<global::System.Collections.Generic.IReadOnlyList<string>>(options, global::TestApp.Acme.AcmeJson.__c6);
                 return null;
             }
         }
 
-        /// <summary>Reads and writes <see cref="global::TestApp.Acme.Customer"/>.</summary>
-        internal sealed class CustomerConverter : global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Acme.Customer>
+        internal sealed class CustomerConverter : global::TypedConnectors.ConnectorObjectConverter<global::TestApp.Acme.Customer>
         {
-            private static readonly global::System.Text.Json.JsonEncodedText __n0 = global::System.Text.Json.JsonEncodedText.Encode("id");
-            private static readonly global::System.Text.Json.JsonEncodedText __n1 = global::System.Text.Json.JsonEncodedText.Encode("name");
-            private static readonly global::System.Text.Json.JsonEncodedText __n2 = global::System.Text.Json.JsonEncodedText.Encode("email");
-            private static readonly global::System.Text.Json.JsonEncodedText __n3 = global::System.Text.Json.JsonEncodedText.Encode("status");
-            private static readonly global::System.Text.Json.JsonEncodedText __n4 = global::System.Text.Json.JsonEncodedText.Encode("created_at");
-            private static readonly global::System.Text.Json.JsonEncodedText __n5 = global::System.Text.Json.JsonEncodedText.Encode("tags");
+            private static readonly global::TypedConnectors.ConnectorJsonShape __shape = new global::TypedConnectors.ConnectorJsonShape(typeof(global::TestApp.Acme.Customer), new string[] { "id", "name", "email", "status", "created_at", "tags" }, required: new int[] { 0, 1 });
 
-            /// <inheritdoc/>
-            public override global::TestApp.Acme.Customer Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
+            public override global::TestApp.Acme.Customer ReadObject(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions options)
             {
-                if (reader.TokenType != global::System.Text.Json.JsonTokenType.StartObject)
+                long __v0 = default; string __v1 = default; string __v2 = default; global::TestApp.Acme.CustomerStatus? __v3 = default; global::System.DateTimeOffset? __v4 = default; global::System.Collections.Generic.IReadOnlyList<string> __v5 = default;
+                global::System.Span<bool> __seen = stackalloc bool[6];
+                while (__shape.Next(ref reader, __seen, out var __i))
                 {
-                    throw global::TypedConnectors.ConnectorJsonConverters.ExpectedObject(typeof(global::TestApp.Acme.Customer), reader.TokenType);
+                    switch (__i)
+                    {
+                        case 0: __v0 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter, options); break;
+                        case 1: __v1 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter, options); break;
+                        case 2: __v2 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter, options); break;
+                        case 3: __v3 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::TestApp.Acme.AcmeJson.__c4, options); break;
+                        case 4: __v4 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::TestApp.Acme.AcmeJson.__c5, options); break;
+                        case 5: __v5 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::TestApp.Acme.AcmeJson.__c6, options); break;
+                    }
                 }
-
-                return ReadObject(ref reader, options);
+                __shape.ThrowIfMissing(__seen);
+                return new global::TestApp.Acme.Customer { Id = __v0, Name = __v1, Email = __v2, Status = __v3, CreatedAt = __v4, Tags = __v5 };
             }
 
-            internal static global::TestApp.Acme.Customer ReadObject(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Text.Json.JsonSerializerOptions options)
+            public override void WriteProperties(global::System.Text.Json.Utf8JsonWriter writer, global::TestApp.Acme.Customer value, global::System.Text.Json.JsonSerializerOptions options)
             {
-                long __v0 = default;
-                var __has0 = false;
-                string __v1 = default;
-                var __has1 = false;
-                string __v2 = default;
-                global::TestApp.Acme.CustomerStatus? __v3 = default;
-                global::System.DateTimeOffset? __v4 = default;
-                global::System.Collections.Generic.IReadOnlyList<string> __v5 = default;
-                while (reader.Read() && reader.TokenType == global::System.Text.Json.JsonTokenType.PropertyName)
-                {
-                    if (reader.ValueTextEquals("id"u8))
-                    {
-                        reader.Read();
-                        __v0 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter, options);
-                        __has0 = true;
-                    }
-                    else if (reader.ValueTextEquals("name"u8))
-                    {
-                        reader.Read();
-                        __v1 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter, options);
-                        __has1 = true;
-                    }
-                    else if (reader.ValueTextEquals("email"u8))
-                    {
-                        reader.Read();
-                        __v2 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter, options);
-                    }
-                    else if (reader.ValueTextEquals("status"u8))
-                    {
-                        reader.Read();
-                        __v3 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::TestApp.Acme.AcmeJson.__c4, options);
-                    }
-                    else if (reader.ValueTextEquals("created_at"u8))
-                    {
-                        reader.Read();
-                        __v4 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::TestApp.Acme.AcmeJson.__c5, options);
-                    }
-                    else if (reader.ValueTextEquals("tags"u8))
-                    {
-                        reader.Read();
-                        __v5 = global::TypedConnectors.ConnectorJsonConverters.Read(ref reader, global::TestApp.Acme.AcmeJson.__c6, options);
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
-                }
-                if (!__has0)
-                {
-                    throw global::TypedConnectors.ConnectorJsonConverters.MissingRequired(typeof(global::TestApp.Acme.Customer), "id");
-                }
-                if (!__has1)
-                {
-                    throw global::TypedConnectors.ConnectorJsonConverters.MissingRequired(typeof(global::TestApp.Acme.Customer), "name");
-                }
-
-                return new global::TestApp.Acme.Customer
-                {
-                    Id = __v0,
-                    Name = __v1,
-                    Email = __v2,
-                    Status = __v3,
-                    CreatedAt = __v4,
-                    Tags = __v5,
-                };
-            }
-
-            /// <inheritdoc/>
-            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::TestApp.Acme.Customer value, global::System.Text.Json.JsonSerializerOptions options)
-            {
-                writer.WriteStartObject();
-                WriteProperties(writer, value, options);
-                writer.WriteEndObject();
-            }
-
-            internal static void WriteProperties(global::System.Text.Json.Utf8JsonWriter writer, global::TestApp.Acme.Customer value, global::System.Text.Json.JsonSerializerOptions options)
-            {
-                writer.WritePropertyName(__n0);
-                global::TypedConnectors.ConnectorJsonConverters.Write(writer, value.Id, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter, options);
-                if (value.Name is { } __x1)
-                {
-                    writer.WritePropertyName(__n1);
-                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter.Write(writer, __x1, options);
-                }
-                if (value.Email is { } __x2)
-                {
-                    writer.WritePropertyName(__n2);
-                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter.Write(writer, __x2, options);
-                }
-                if (value.Status is { } __x3)
-                {
-                    writer.WritePropertyName(__n3);
-                    global::TestApp.Acme.AcmeJson.__c1.Write(writer, __x3, options);
-                }
-                if (value.CreatedAt is { } __x4)
-                {
-                    writer.WritePropertyName(__n4);
-                    global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.DateTimeOffsetConverter.Write(writer, __x4, options);
-                }
-                if (value.Tags is { } __x5)
-                {
-                    writer.WritePropertyName(__n5);
-                    global::TestApp.Acme.AcmeJson.__c6.Write(writer, __x5, options);
-                }
+                __shape.Write(writer, 0, value.Id, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.Int64Converter, options);
+                __shape.WriteIfNotNull(writer, 1, value.Name, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter, options);
+                __shape.WriteIfNotNull(writer, 2, value.Email, global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter, options);
+                __shape.WriteIfNotNull(writer, 3, value.Status, global::TestApp.Acme.AcmeJson.__c4, options);
+                __shape.WriteIfNotNull(writer, 4, value.CreatedAt, global::TestApp.Acme.AcmeJson.__c5, options);
+                __shape.WriteIfNotNull(writer, 5, value.Tags, global::TestApp.Acme.AcmeJson.__c6, options);
             }
         }
         #nullable restore
@@ -586,47 +363,22 @@ namespace TestApp.Acme
 
 namespace TestApp.Acme
 {
-    /// <summary>
-    /// A customer record.
-    /// </summary>
+    /// <summary>A customer record.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public sealed partial record Customer
     {
-        /// <summary>
-        /// The 'id' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("id")]
-        public required long Id { get; init; }
-
-        /// <summary>
-        /// The 'name' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("name")]
-        public required string Name { get; init; }
-
-        /// <summary>
-        /// The 'email' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("email")]
-        public string? Email { get; init; }
-
-        /// <summary>
-        /// The 'status' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("status")]
-        public global::TestApp.Acme.CustomerStatus? Status { get; init; }
-
-        /// <summary>
-        /// The 'created_at' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("created_at")]
-        public global::System.DateTimeOffset? CreatedAt { get; init; }
-
-        /// <summary>
-        /// The 'tags' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("tags")]
-        public global::System.Collections.Generic.IReadOnlyList<string>? Tags { get; init; }
+        /// <summary>The 'id' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("id")] public required long Id { get; init; }
+        /// <summary>The 'name' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("name")] public required string Name { get; init; }
+        /// <summary>The 'email' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("email")] public string? Email { get; init; }
+        /// <summary>The 'status' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("status")] public global::TestApp.Acme.CustomerStatus? Status { get; init; }
+        /// <summary>The 'created_at' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("created_at")] public global::System.DateTimeOffset? CreatedAt { get; init; }
+        /// <summary>The 'tags' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("tags")] public global::System.Collections.Generic.IReadOnlyList<string>? Tags { get; init; }
 
         /// <summary>Checks the schema's constraints (lengths, ranges) so a bad value fails before it is sent.</summary>
         /// <exception cref="global::System.ArgumentException">A value breaks a constraint.</exception>
@@ -639,45 +391,31 @@ namespace TestApp.Acme
         }
     }
 
-    /// <summary>
-    /// Values of CustomerStatus.
-    /// </summary>
+    /// <summary>Values of CustomerStatus.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     [global::System.Text.Json.Serialization.JsonConverter(typeof(global::TestApp.Acme.AcmeJson.CustomerStatusConverter))]
     public enum CustomerStatus
     {
         /// <summary>A value this client does not know (sent by a newer server); also the value when none was given.</summary>
         Unknown = 0,
-        /// <summary>
-        /// The wire value &quot;active&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;active&quot;.</summary>
         Active = 1,
-        /// <summary>
-        /// The wire value &quot;on-hold&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;on-hold&quot;.</summary>
         OnHold = 2,
-        /// <summary>
-        /// The wire value &quot;closed&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;closed&quot;.</summary>
         Closed = 3,
     }
 
-    /// <summary>
-    /// Values of GetCustomerInclude.
-    /// </summary>
+    /// <summary>Values of GetCustomerInclude.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     [global::System.Text.Json.Serialization.JsonConverter(typeof(global::TestApp.Acme.AcmeJson.GetCustomerIncludeConverter))]
     public enum GetCustomerInclude
     {
         /// <summary>A value this client does not know (sent by a newer server); also the value when none was given.</summary>
         Unknown = 0,
-        /// <summary>
-        /// The wire value &quot;orders&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;orders&quot;.</summary>
         Orders = 1,
-        /// <summary>
-        /// The wire value &quot;notes&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;notes&quot;.</summary>
         Notes = 2,
     }
 
@@ -696,30 +434,10 @@ namespace TestApp.Acme
         };
 
         /// <summary>Reads and writes <see cref="global::TestApp.Acme.CustomerStatus"/> as its wire text; unknown text reads as the unknown value.</summary>
-        public sealed class CustomerStatusConverter : global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Acme.CustomerStatus>
+        public sealed class CustomerStatusConverter : global::TypedConnectors.ConnectorEnumConverter<global::TestApp.Acme.CustomerStatus>
         {
-            /// <inheritdoc/>
-            public override global::TestApp.Acme.CustomerStatus Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
-            {
-                if (reader.TokenType != global::System.Text.Json.JsonTokenType.String)
-                {
-                    reader.Skip();
-                    return global::TestApp.Acme.CustomerStatus.Unknown;
-                }
-                return reader.GetString() switch
-                {
-                    "active" => global::TestApp.Acme.CustomerStatus.Active,
-                    "on-hold" => global::TestApp.Acme.CustomerStatus.OnHold,
-                    "closed" => global::TestApp.Acme.CustomerStatus.Closed,
-                    _ => global::TestApp.Acme.CustomerStatus.Unknown,
-                };
-            }
-
-            /// <inheritdoc/>
-            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::TestApp.Acme.CustomerStatus value, global::System.Text.Json.JsonSerializerOptions options)
-            {
-                writer.WriteStringValue(ToWire(value));
-            }
+            /// <summary>Creates the converter.</summary>
+            public CustomerStatusConverter() : base("active", "on-hold", "closed") { }
         }
 
         /// <summary>The wire text of a <see cref="global::TestApp.Acme.GetCustomerInclude"/> value.</summary>
@@ -734,29 +452,10 @@ namespace TestApp.Acme
         };
 
         /// <summary>Reads and writes <see cref="global::TestApp.Acme.GetCustomerInclude"/> as its wire text; unknown text reads as the unknown value.</summary>
-        public sealed class GetCustomerIncludeConverter : global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Acme.GetCustomerInclude>
+        public sealed class GetCustomerIncludeConverter : global::TypedConnectors.ConnectorEnumConverter<global::TestApp.Acme.GetCustomerInclude>
         {
-            /// <inheritdoc/>
-            public override global::TestApp.Acme.GetCustomerInclude Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
-            {
-                if (reader.TokenType != global::System.Text.Json.JsonTokenType.String)
-                {
-                    reader.Skip();
-                    return global::TestApp.Acme.GetCustomerInclude.Unknown;
-                }
-                return reader.GetString() switch
-                {
-                    "orders" => global::TestApp.Acme.GetCustomerInclude.Orders,
-                    "notes" => global::TestApp.Acme.GetCustomerInclude.Notes,
-                    _ => global::TestApp.Acme.GetCustomerInclude.Unknown,
-                };
-            }
-
-            /// <inheritdoc/>
-            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::TestApp.Acme.GetCustomerInclude value, global::System.Text.Json.JsonSerializerOptions options)
-            {
-                writer.WriteStringValue(ToWire(value));
-            }
+            /// <summary>Creates the converter.</summary>
+            public GetCustomerIncludeConverter() : base("orders", "notes") { }
         }
     }
 }

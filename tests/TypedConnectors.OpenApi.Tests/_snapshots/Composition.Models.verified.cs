@@ -3,111 +3,61 @@
 
 namespace TestApp.Composition
 {
-    /// <summary>
-    /// The Audited model.
-    /// </summary>
+    /// <summary>The Audited model.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public sealed partial record Audited
     {
-        /// <summary>
-        /// The 'auditedBy' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("auditedBy")]
-        public string? AuditedBy { get; init; }
+        /// <summary>The 'auditedBy' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("auditedBy")] public string? AuditedBy { get; init; }
     }
 
-    /// <summary>
-    /// A customer is an entity with a name.
-    /// </summary>
+    /// <summary>A customer is an entity with a name.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public sealed partial record Customer : global::TestApp.Composition.Entity
     {
-        /// <summary>
-        /// The 'email' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("email")]
-        public required string Email { get; init; }
+        /// <summary>The 'email' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("email")] public required string Email { get; init; }
     }
 
-    /// <summary>
-    /// The Entity model.
-    /// </summary>
+    /// <summary>The Entity model.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public partial record Entity
     {
-        /// <summary>
-        /// The 'id' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("id")]
-        public required global::System.Guid Id { get; init; }
-
-        /// <summary>
-        /// The 'created' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("created")]
-        public global::System.DateTimeOffset? Created { get; init; }
+        /// <summary>The 'id' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("id")] public required global::System.Guid Id { get; init; }
+        /// <summary>The 'created' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("created")] public global::System.DateTimeOffset? Created { get; init; }
     }
 
-    /// <summary>
-    /// The Flattened model.
-    /// </summary>
+    /// <summary>The Flattened model.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public sealed partial record Flattened
     {
-        /// <summary>
-        /// The 'name' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("name")]
-        public string? Name { get; init; }
-
-        /// <summary>
-        /// The 'auditedBy' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("auditedBy")]
-        public string? AuditedBy { get; init; }
-
-        /// <summary>
-        /// The 'extra' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("extra")]
-        public long? Extra { get; init; }
+        /// <summary>The 'name' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("name")] public string? Name { get; init; }
+        /// <summary>The 'auditedBy' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("auditedBy")] public string? AuditedBy { get; init; }
+        /// <summary>The 'extra' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("extra")] public long? Extra { get; init; }
     }
 
-    /// <summary>
-    /// The Named model.
-    /// </summary>
+    /// <summary>The Named model.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public sealed partial record Named
     {
-        /// <summary>
-        /// The 'name' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("name")]
-        public string? Name { get; init; }
+        /// <summary>The 'name' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("name")] public string? Name { get; init; }
     }
 
-    /// <summary>
-    /// The Tree model.
-    /// </summary>
+    /// <summary>The Tree model.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public sealed partial record Tree
     {
-        /// <summary>
-        /// The 'value' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("value")]
-        public int? Value { get; init; }
-
-        /// <summary>
-        /// The 'children' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("children")]
-        public global::System.Collections.Generic.IReadOnlyList<global::TestApp.Composition.Tree>? Children { get; init; }
-
-        /// <summary>
-        /// The 'parent' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("parent")]
-        public global::TestApp.Composition.Tree? Parent { get; init; }
+        /// <summary>The 'value' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("value")] public int? Value { get; init; }
+        /// <summary>The 'children' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("children")] public global::System.Collections.Generic.IReadOnlyList<global::TestApp.Composition.Tree>? Children { get; init; }
+        /// <summary>The 'parent' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("parent")] public global::TestApp.Composition.Tree? Parent { get; init; }
     }
 }

@@ -3,37 +3,23 @@
 
 namespace TestApp.Enums
 {
-    /// <summary>
-    /// Operations of the Enums connector.
-    /// </summary>
+    /// <summary>Operations of the Enums connector.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public partial interface IEnumsClient
     {
-        /// <summary>
-        /// GET /orders
-        /// </summary>
+        /// <summary>GET /orders</summary>
         /// <param name="state">The 'state' query parameter.</param>
         /// <param name="priority">The 'priority' query parameter.</param>
         /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task ListOrdersAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
-
-        /// <summary>
-        /// GET /orders
-        /// </summary>
-        /// <param name="state">The 'state' query parameter.</param>
-        /// <param name="priority">The 'priority' query parameter.</param>
-        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <inheritdoc cref="ListOrdersAsync" path="/*[not(self::returns)]"/>
         /// <returns>The response's status code, headers and rate-limit state.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> ListOrdersWithResponseAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
     }
 
-    /// <summary>
-    /// Client for the Enums connector.
-    /// </summary>
+    /// <summary>Client for the Enums connector.</summary>
     /// <remarks>
     /// Create a <see cref="EnumsConnection"/> for each account, then a client for it. Requests go through the
     /// connection's pipeline: retries on 429/503 honouring Retry-After, rate and concurrency limits, authentication.
@@ -56,26 +42,20 @@ namespace TestApp.Enums
         public EnumsClient(EnumsConnection connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task ListOrdersAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestListOrdersAsync(state, priority, options), cancellationToken);
-
+        public global::System.Threading.Tasks.Task ListOrdersAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestListOrdersAsync(state, priority, options), cancellationToken);
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> ListOrdersWithResponseAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestListOrdersAsync(state, priority, options), null, cancellationToken);
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> ListOrdersWithResponseAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestListOrdersAsync(state, priority, options), null, cancellationToken);
 
         private global::TypedConnectors.ConnectorRequest __RequestListOrdersAsync(global::TestApp.Enums.ListOrdersState state = global::TestApp.Enums.ListOrdersState.Open, global::TestApp.Enums.Priority? priority = null, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/orders") { OperationId = "listOrders" };
+            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/orders") { OperationId = "listOrders", CallOptions = options };
             __request.Query("state", global::TestApp.Enums.EnumsJson.ToWire(state));
             __request.Query("priority", (priority is { } __p_priority ? global::TypedConnectors.ConnectorFormat.ToString((long)__p_priority) : null));
-            __request.CallOptions = options;
             return __request;
         }
     }
 
-    /// <summary>
-    /// One authenticated connection to Enums: the credentials and settings of one account.
-    /// </summary>
+    /// <summary>One authenticated connection to Enums: the credentials and settings of one account.</summary>
     /// <remarks>
     /// Create one per account (tenant, customer) with a <c>Create…</c> factory; each connection has its own
     /// credentials, base URL and rate-limit budget. Secret values never appear in <see cref="object.ToString"/>.
@@ -90,9 +70,7 @@ namespace TestApp.Enums
         {
         }
 
-        /// <summary>
-        /// Creates a connection.
-        /// </summary>
+        /// <summary>Creates a connection.</summary>
         /// <param name="host">Host name of the API server (the OpenAPI document gives no absolute server URL).</param>
         /// <param name="options">Time provider, retry, logging and rate-limit sharing options; defaults when null.</param>
         /// <returns>The connection; its base URL has been resolved and validated.</returns>
@@ -108,9 +86,7 @@ namespace TestApp.Enums
             return new EnumsConnection("none", __values, options);
         }
 
-        /// <summary>
-        /// Host name of the API server (the OpenAPI document gives no absolute server URL).
-        /// </summary>
+        /// <summary>Host name of the API server (the OpenAPI document gives no absolute server URL).</summary>
         public string? Host => GetValue("host");
     }
 }

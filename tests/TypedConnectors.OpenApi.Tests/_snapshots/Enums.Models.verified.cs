@@ -3,81 +3,51 @@
 
 namespace TestApp.Enums
 {
-    /// <summary>
-    /// Spellings that differ only in case stay distinct.
-    /// </summary>
+    /// <summary>Spellings that differ only in case stay distinct.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     [global::System.Text.Json.Serialization.JsonConverter(typeof(global::TestApp.Enums.EnumsJson.ColorConverter))]
     public enum Color
     {
         /// <summary>A value this client does not know (sent by a newer server); also the value when none was given.</summary>
         Unknown = 0,
-        /// <summary>
-        /// The wire value &quot;red&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;red&quot;.</summary>
         Red = 1,
-        /// <summary>
-        /// The wire value &quot;Red&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;Red&quot;.</summary>
         Red2 = 2,
-        /// <summary>
-        /// The wire value &quot;RED&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;RED&quot;.</summary>
         Red3 = 3,
     }
 
-    /// <summary>
-    /// Values of ListOrdersState.
-    /// </summary>
+    /// <summary>Values of ListOrdersState.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     [global::System.Text.Json.Serialization.JsonConverter(typeof(global::TestApp.Enums.EnumsJson.ListOrdersStateConverter))]
     public enum ListOrdersState
     {
         /// <summary>A value this client does not know (sent by a newer server); also the value when none was given.</summary>
         Unknown = 0,
-        /// <summary>
-        /// The wire value &quot;open&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;open&quot;.</summary>
         Open = 1,
-        /// <summary>
-        /// The wire value &quot;in-progress&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;in-progress&quot;.</summary>
         InProgress = 2,
-        /// <summary>
-        /// The wire value &quot;on hold&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;on hold&quot;.</summary>
         OnHold = 3,
-        /// <summary>
-        /// The wire value &quot;2fa&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;2fa&quot;.</summary>
         Value_2Fa = 4,
-        /// <summary>
-        /// The wire value &quot;class&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;class&quot;.</summary>
         Class = 5,
-        /// <summary>
-        /// The wire value &quot;&quot;.
-        /// </summary>
+        /// <summary>The wire value &quot;&quot;.</summary>
         Empty = 6,
     }
 
-    /// <summary>
-    /// Values of Priority.
-    /// </summary>
+    /// <summary>Values of Priority.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public enum Priority
     {
-        /// <summary>
-        /// Low
-        /// </summary>
+        /// <summary>Low</summary>
         Value_1 = 1,
-        /// <summary>
-        /// Normal
-        /// </summary>
+        /// <summary>Normal</summary>
         Value_2 = 2,
-        /// <summary>
-        /// High
-        /// </summary>
+        /// <summary>High</summary>
         Value_3 = 3,
     }
 
@@ -96,30 +66,10 @@ namespace TestApp.Enums
         };
 
         /// <summary>Reads and writes <see cref="global::TestApp.Enums.Color"/> as its wire text; unknown text reads as the unknown value.</summary>
-        public sealed class ColorConverter : global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Enums.Color>
+        public sealed class ColorConverter : global::TypedConnectors.ConnectorEnumConverter<global::TestApp.Enums.Color>
         {
-            /// <inheritdoc/>
-            public override global::TestApp.Enums.Color Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
-            {
-                if (reader.TokenType != global::System.Text.Json.JsonTokenType.String)
-                {
-                    reader.Skip();
-                    return global::TestApp.Enums.Color.Unknown;
-                }
-                return reader.GetString() switch
-                {
-                    "red" => global::TestApp.Enums.Color.Red,
-                    "Red" => global::TestApp.Enums.Color.Red2,
-                    "RED" => global::TestApp.Enums.Color.Red3,
-                    _ => global::TestApp.Enums.Color.Unknown,
-                };
-            }
-
-            /// <inheritdoc/>
-            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::TestApp.Enums.Color value, global::System.Text.Json.JsonSerializerOptions options)
-            {
-                writer.WriteStringValue(ToWire(value));
-            }
+            /// <summary>Creates the converter.</summary>
+            public ColorConverter() : base("red", "Red", "RED") { }
         }
 
         /// <summary>The wire text of a <see cref="global::TestApp.Enums.ListOrdersState"/> value.</summary>
@@ -138,33 +88,10 @@ namespace TestApp.Enums
         };
 
         /// <summary>Reads and writes <see cref="global::TestApp.Enums.ListOrdersState"/> as its wire text; unknown text reads as the unknown value.</summary>
-        public sealed class ListOrdersStateConverter : global::System.Text.Json.Serialization.JsonConverter<global::TestApp.Enums.ListOrdersState>
+        public sealed class ListOrdersStateConverter : global::TypedConnectors.ConnectorEnumConverter<global::TestApp.Enums.ListOrdersState>
         {
-            /// <inheritdoc/>
-            public override global::TestApp.Enums.ListOrdersState Read(ref global::System.Text.Json.Utf8JsonReader reader, global::System.Type typeToConvert, global::System.Text.Json.JsonSerializerOptions options)
-            {
-                if (reader.TokenType != global::System.Text.Json.JsonTokenType.String)
-                {
-                    reader.Skip();
-                    return global::TestApp.Enums.ListOrdersState.Unknown;
-                }
-                return reader.GetString() switch
-                {
-                    "open" => global::TestApp.Enums.ListOrdersState.Open,
-                    "in-progress" => global::TestApp.Enums.ListOrdersState.InProgress,
-                    "on hold" => global::TestApp.Enums.ListOrdersState.OnHold,
-                    "2fa" => global::TestApp.Enums.ListOrdersState.Value_2Fa,
-                    "class" => global::TestApp.Enums.ListOrdersState.Class,
-                    "" => global::TestApp.Enums.ListOrdersState.Empty,
-                    _ => global::TestApp.Enums.ListOrdersState.Unknown,
-                };
-            }
-
-            /// <inheritdoc/>
-            public override void Write(global::System.Text.Json.Utf8JsonWriter writer, global::TestApp.Enums.ListOrdersState value, global::System.Text.Json.JsonSerializerOptions options)
-            {
-                writer.WriteStringValue(ToWire(value));
-            }
+            /// <summary>Creates the converter.</summary>
+            public ListOrdersStateConverter() : base("open", "in-progress", "on hold", "2fa", "class", "") { }
         }
     }
 }

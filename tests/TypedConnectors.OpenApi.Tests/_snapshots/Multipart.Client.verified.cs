@@ -3,15 +3,11 @@
 
 namespace TestApp.Files
 {
-    /// <summary>
-    /// Operations of the Files connector.
-    /// </summary>
+    /// <summary>Operations of the Files connector.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public partial interface IFilesClient
     {
-        /// <summary>
-        /// POST /files
-        /// </summary>
+        /// <summary>POST /files</summary>
         /// <param name="file">The 'file' body field.</param>
         /// <param name="attachments">The 'attachments' body field.</param>
         /// <param name="description">The 'description' body field.</param>
@@ -20,64 +16,34 @@ namespace TestApp.Files
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task UploadFilesAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
-
-        /// <summary>
-        /// POST /files
-        /// </summary>
-        /// <param name="file">The 'file' body field.</param>
-        /// <param name="attachments">The 'attachments' body field.</param>
-        /// <param name="description">The 'description' body field.</param>
-        /// <param name="labels">The 'labels' body field.</param>
-        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <inheritdoc cref="UploadFilesAsync" path="/*[not(self::returns)]"/>
         /// <returns>The response's status code, headers and rate-limit state.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> UploadFilesWithResponseAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
 
-        /// <summary>
-        /// POST /tokens
-        /// </summary>
+        /// <summary>POST /tokens</summary>
         /// <param name="body">The request body.</param>
         /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <returns>The token.</returns>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TestApp.Files.CreateTokenResponse> CreateTokenAsync(global::TestApp.Files.TokenRequest? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
-
-        /// <summary>
-        /// POST /tokens
-        /// </summary>
-        /// <param name="body">The request body.</param>
-        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <inheritdoc cref="CreateTokenAsync" path="/*[not(self::returns)]"/>
         /// <returns>The response's status code, headers and rate-limit state, with its body in <c>Body</c>.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Files.CreateTokenResponse>> CreateTokenWithResponseAsync(global::TestApp.Files.TokenRequest? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
 
-        /// <summary>
-        /// PUT /raw
-        /// </summary>
+        /// <summary>PUT /raw</summary>
         /// <param name="body">The request body.</param>
         /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <returns>Echo.</returns>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<string> PutRawAsync(global::System.IO.Stream? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
-
-        /// <summary>
-        /// PUT /raw
-        /// </summary>
-        /// <param name="body">The request body.</param>
-        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <inheritdoc cref="PutRawAsync" path="/*[not(self::returns)]"/>
         /// <returns>The response's status code, headers and rate-limit state, with its body in <c>Body</c>.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<string>> PutRawWithResponseAsync(global::System.IO.Stream? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
     }
 
-    /// <summary>
-    /// Client for the Files connector.
-    /// </summary>
+    /// <summary>Client for the Files connector.</summary>
     /// <remarks>
     /// Create a <see cref="FilesConnection"/> for each account, then a client for it. Requests go through the
     /// connection's pipeline: retries on 429/503 honouring Retry-After, rate and concurrency limits, authentication.
@@ -100,17 +66,14 @@ namespace TestApp.Files
         public FilesClient(FilesConnection connection, global::System.Net.Http.HttpClient httpClient) : base(connection, httpClient) { }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task UploadFilesAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestUploadFilesAsync(file, attachments, description, labels, options), cancellationToken);
-
+        public global::System.Threading.Tasks.Task UploadFilesAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestUploadFilesAsync(file, attachments, description, labels, options), cancellationToken);
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> UploadFilesWithResponseAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestUploadFilesAsync(file, attachments, description, labels, options), null, cancellationToken);
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> UploadFilesWithResponseAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestUploadFilesAsync(file, attachments, description, labels, options), null, cancellationToken);
 
         private global::TypedConnectors.ConnectorRequest __RequestUploadFilesAsync(global::System.IO.Stream file, global::System.Collections.Generic.IReadOnlyList<global::System.IO.Stream>? attachments = null, string? description = null, global::System.Collections.Generic.IReadOnlyList<string>? labels = null, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(file);
-            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/files") { OperationId = "uploadFiles" };
+            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/files") { OperationId = "uploadFiles", CallOptions = options };
             __request.MultipartFile("file", file, "file");
             if (attachments is { } __s_attachments)
             {
@@ -124,56 +87,43 @@ namespace TestApp.Files
             {
                 foreach (var __s_labels_item in __s_labels)
                 {
-                    __request.MultipartField("labels", (__s_labels_item is { } __s_labels_item_v ? __s_labels_item_v : null));
+                    __request.MultipartField("labels", __s_labels_item);
                 }
             }
-            __request.CallOptions = options;
             return __request;
         }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TestApp.Files.CreateTokenResponse> CreateTokenAsync(global::TestApp.Files.TokenRequest? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestCreateTokenAsync(body, options), global::TestApp.Files.FilesJson.CreateTokenResponseTypeInfo, errorMapper: null, cancellationToken);
-
+        public global::System.Threading.Tasks.Task<global::TestApp.Files.CreateTokenResponse> CreateTokenAsync(global::TestApp.Files.TokenRequest? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestCreateTokenAsync(body, options), global::TestApp.Files.FilesJson.CreateTokenResponseTypeInfo, errorMapper: null, cancellationToken);
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Files.CreateTokenResponse>> CreateTokenWithResponseAsync(global::TestApp.Files.TokenRequest? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync<global::TestApp.Files.CreateTokenResponse>(HttpClient, Connection.BaseAddress, __RequestCreateTokenAsync(body, options), global::TestApp.Files.FilesJson.CreateTokenResponseTypeInfo, null, cancellationToken);
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::TestApp.Files.CreateTokenResponse>> CreateTokenWithResponseAsync(global::TestApp.Files.TokenRequest? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendWithResponseAsync<global::TestApp.Files.CreateTokenResponse>(HttpClient, Connection.BaseAddress, __RequestCreateTokenAsync(body, options), global::TestApp.Files.FilesJson.CreateTokenResponseTypeInfo, null, cancellationToken);
 
         private global::TypedConnectors.ConnectorRequest __RequestCreateTokenAsync(global::TestApp.Files.TokenRequest? body = null, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/tokens") { OperationId = "createToken" };
+            var __request = new global::TypedConnectors.ConnectorRequest("POST", "/tokens") { OperationId = "createToken", Accept = "application/json", CallOptions = options };
             if (body is { } __body)
             {
                 __request.FormBody();
                 __request.FormField("grant_type", __body.GrantType);
                 __request.FormField("scope", __body.Scope);
             }
-            __request.Accept = "application/json";
-            __request.CallOptions = options;
             return __request;
         }
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<string> PutRawAsync(global::System.IO.Stream? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendForStringAsync(HttpClient, Connection.BaseAddress, __RequestPutRawAsync(body, options), cancellationToken);
-
+        public global::System.Threading.Tasks.Task<string> PutRawAsync(global::System.IO.Stream? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendForStringAsync(HttpClient, Connection.BaseAddress, __RequestPutRawAsync(body, options), cancellationToken);
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<string>> PutRawWithResponseAsync(global::System.IO.Stream? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendForStringWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestPutRawAsync(body, options), null, cancellationToken);
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<string>> PutRawWithResponseAsync(global::System.IO.Stream? body = null, global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendForStringWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestPutRawAsync(body, options), null, cancellationToken);
 
         private global::TypedConnectors.ConnectorRequest __RequestPutRawAsync(global::System.IO.Stream? body = null, global::TypedConnectors.ConnectorCallOptions? options = null)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("PUT", "/raw") { OperationId = "putRaw" };
+            var __request = new global::TypedConnectors.ConnectorRequest("PUT", "/raw") { OperationId = "putRaw", Accept = "text/plain, */*;q=0.5", CallOptions = options };
             if (body is not null) __request.RawBody(global::TypedConnectors.ConnectorContent.Stream(body, "application/octet-stream"));
-            __request.Accept = "text/plain, */*;q=0.5";
-            __request.CallOptions = options;
             return __request;
         }
     }
 
-    /// <summary>
-    /// One authenticated connection to Files: the credentials and settings of one account.
-    /// </summary>
+    /// <summary>One authenticated connection to Files: the credentials and settings of one account.</summary>
     /// <remarks>
     /// Create one per account (tenant, customer) with a <c>Create…</c> factory; each connection has its own
     /// credentials, base URL and rate-limit budget. Secret values never appear in <see cref="object.ToString"/>.
@@ -188,9 +138,7 @@ namespace TestApp.Files
         {
         }
 
-        /// <summary>
-        /// Creates a connection.
-        /// </summary>
+        /// <summary>Creates a connection.</summary>
         /// <param name="host">Host name of the API server (the OpenAPI document gives no absolute server URL).</param>
         /// <param name="options">Time provider, retry, logging and rate-limit sharing options; defaults when null.</param>
         /// <returns>The connection; its base URL has been resolved and validated.</returns>
@@ -206,9 +154,7 @@ namespace TestApp.Files
             return new FilesConnection("none", __values, options);
         }
 
-        /// <summary>
-        /// Host name of the API server (the OpenAPI document gives no absolute server URL).
-        /// </summary>
+        /// <summary>Host name of the API server (the OpenAPI document gives no absolute server URL).</summary>
         public string? Host => GetValue("host");
     }
 }

@@ -3,78 +3,31 @@
 
 namespace TestApp.Nullable
 {
-    /// <summary>
-    /// The Profile model.
-    /// </summary>
+    /// <summary>The Profile model.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public sealed partial record Profile
     {
-        /// <summary>
-        /// The 'name' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("name")]
-        public required string Name { get; init; }
-
-        /// <summary>
-        /// The 'nickname' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("nickname")]
-        [global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
-        public required string? Nickname { get; init; }
-
-        /// <summary>
-        /// The 'age' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("age")]
-        [global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)]
-        public required int? Age { get; init; }
-
-        /// <summary>
-        /// The 'tags' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("tags")]
-        public global::System.Collections.Generic.IReadOnlyList<string>? Tags { get; init; }
-
-        /// <summary>
-        /// The 'manager' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("manager")]
-        public global::TestApp.Nullable.Profile? Manager { get; init; }
-
-        /// <summary>
-        /// The 'scores' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("scores")]
-        public global::System.Collections.Generic.IReadOnlyDictionary<string, double?>? Scores { get; init; }
-
-        /// <summary>
-        /// The 'birthday' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("birthday")]
-        public global::System.DateOnly? Birthday { get; init; }
-
-        /// <summary>
-        /// The 'avatar' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("avatar")]
-        public byte[]? Avatar { get; init; }
-
-        /// <summary>
-        /// The 'homepage' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("homepage")]
-        public global::System.Uri? Homepage { get; init; }
-
-        /// <summary>
-        /// The 'balance' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("balance")]
-        public decimal? Balance { get; init; } = 0m;
-
-        /// <summary>
-        /// The 'active' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("active")]
-        public bool? Active { get; init; } = true;
+        /// <summary>The 'name' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("name")] public required string Name { get; init; }
+        /// <summary>The 'nickname' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("nickname")] [global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)] public required string? Nickname { get; init; }
+        /// <summary>The 'age' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("age")] [global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)] public required int? Age { get; init; }
+        /// <summary>The 'tags' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("tags")] public global::System.Collections.Generic.IReadOnlyList<string>? Tags { get; init; }
+        /// <summary>The 'manager' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("manager")] public global::TestApp.Nullable.Profile? Manager { get; init; }
+        /// <summary>The 'scores' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("scores")] public global::System.Collections.Generic.IReadOnlyDictionary<string, double?>? Scores { get; init; }
+        /// <summary>The 'birthday' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("birthday")] public global::System.DateOnly? Birthday { get; init; }
+        /// <summary>The 'avatar' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("avatar")] public byte[]? Avatar { get; init; }
+        /// <summary>The 'homepage' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("homepage")] public global::System.Uri? Homepage { get; init; }
+        /// <summary>The 'balance' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("balance")] public decimal? Balance { get; init; } = 0m;
+        /// <summary>The 'active' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("active")] public bool? Active { get; init; } = true;
     }
 }

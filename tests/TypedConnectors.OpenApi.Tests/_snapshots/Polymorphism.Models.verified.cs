@@ -3,9 +3,7 @@
 
 namespace TestApp.Zoo
 {
-    /// <summary>
-    /// The Animal model.
-    /// </summary>
+    /// <summary>The Animal model.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     [global::System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = global::System.Text.Json.Serialization.JsonUnknownDerivedTypeHandling.FallBackToBaseType, IgnoreUnrecognizedTypeDiscriminators = true)]
     [global::System.Text.Json.Serialization.JsonDerivedType(typeof(global::TestApp.Zoo.Cat), "cat")]
@@ -14,48 +12,31 @@ namespace TestApp.Zoo
     {
     }
 
-    /// <summary>
-    /// The Cat model.
-    /// </summary>
+    /// <summary>The Cat model.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public sealed partial record Cat : global::TestApp.Zoo.Animal
     {
-        /// <summary>
-        /// The 'lives' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("lives")]
-        public int? Lives { get; init; }
+        /// <summary>The 'lives' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("lives")] public int? Lives { get; init; }
     }
 
-    /// <summary>
-    /// The Circle model.
-    /// </summary>
+    /// <summary>The Circle model.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public sealed partial record Circle : global::TestApp.Zoo.Shape
     {
-        /// <summary>
-        /// The 'radius' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("radius")]
-        public double? Radius { get; init; }
+        /// <summary>The 'radius' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("radius")] public double? Radius { get; init; }
     }
 
-    /// <summary>
-    /// The Dog model.
-    /// </summary>
+    /// <summary>The Dog model.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public sealed partial record Dog : global::TestApp.Zoo.Animal
     {
-        /// <summary>
-        /// The 'goodBoy' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("goodBoy")]
-        public bool? GoodBoy { get; init; }
+        /// <summary>The 'goodBoy' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("goodBoy")] public bool? GoodBoy { get; init; }
     }
 
-    /// <summary>
-    /// One of several shapes; the JSON is kept as received and read as the variant you ask for.
-    /// </summary>
+    /// <summary>One of several shapes; the JSON is kept as received and read as the variant you ask for.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     [global::System.Text.Json.Serialization.JsonConverter(typeof(global::TestApp.Zoo.ZooJson.IdOrNameConverter))]
     public sealed partial record IdOrName
@@ -125,9 +106,7 @@ namespace TestApp.Zoo
         public static IdOrName From<T>(T value) => new(global::System.Text.Json.JsonSerializer.SerializeToElement(value, (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)global::TestApp.Zoo.ZooJson.Options.GetTypeInfo(typeof(T))));
     }
 
-    /// <summary>
-    /// The Shape model.
-    /// </summary>
+    /// <summary>The Shape model.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     [global::System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "shapeType", UnknownDerivedTypeHandling = global::System.Text.Json.Serialization.JsonUnknownDerivedTypeHandling.FallBackToBaseType, IgnoreUnrecognizedTypeDiscriminators = true)]
     [global::System.Text.Json.Serialization.JsonDerivedType(typeof(global::TestApp.Zoo.Circle), "Circle")]
@@ -136,17 +115,12 @@ namespace TestApp.Zoo
     {
     }
 
-    /// <summary>
-    /// The Square model.
-    /// </summary>
+    /// <summary>The Square model.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public sealed partial record Square : global::TestApp.Zoo.Shape
     {
-        /// <summary>
-        /// The 'side' property.
-        /// </summary>
-        [global::System.Text.Json.Serialization.JsonPropertyName("side")]
-        public decimal? Side { get; init; }
+        /// <summary>The 'side' property.</summary>
+        [global::System.Text.Json.Serialization.JsonPropertyName("side")] public decimal? Side { get; init; }
     }
 
     public static partial class ZooJson

@@ -3,33 +3,21 @@
 
 namespace TestApp.Secure
 {
-    /// <summary>
-    /// Operations of the Secure connector.
-    /// </summary>
+    /// <summary>Operations of the Secure connector.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("TypedConnectors.Generator", "VERSION")]
     public partial interface ISecureClient
     {
-        /// <summary>
-        /// GET /me
-        /// </summary>
+        /// <summary>GET /me</summary>
         /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
         /// <param name="cancellationToken">Cancels the request.</param>
         /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task GetMeAsync(global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
-
-        /// <summary>
-        /// GET /me
-        /// </summary>
-        /// <param name="options">Headers, timeout, retry override and idempotency key of this call; null for the connection's defaults.</param>
-        /// <param name="cancellationToken">Cancels the request.</param>
+        /// <inheritdoc cref="GetMeAsync" path="/*[not(self::returns)]"/>
         /// <returns>The response's status code, headers and rate-limit state.</returns>
-        /// <exception cref="global::TypedConnectors.ConnectorApiException">The server answered with a status code outside 2xx.</exception>
         global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> GetMeWithResponseAsync(global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default);
     }
 
-    /// <summary>
-    /// Client for the Secure connector.
-    /// </summary>
+    /// <summary>Client for the Secure connector.</summary>
     /// <remarks>
     /// Create a <see cref="SecureConnection"/> for each account, then a client for it. Requests go through the
     /// connection's pipeline: retries on 429/503 honouring Retry-After, rate and concurrency limits, authentication.
@@ -62,25 +50,18 @@ namespace TestApp.Secure
         private static readonly global::TypedConnectors.OperationAuth __authGetMeAsync = global::TypedConnectors.OperationAuth.OneOf("oauth");
 
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task GetMeAsync(global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestGetMeAsync(options), cancellationToken);
-
+        public global::System.Threading.Tasks.Task GetMeAsync(global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendAsync(HttpClient, Connection.BaseAddress, __RequestGetMeAsync(options), cancellationToken);
         /// <inheritdoc/>
-        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> GetMeWithResponseAsync(global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) =>
-            global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestGetMeAsync(options), null, cancellationToken);
+        public global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse> GetMeWithResponseAsync(global::TypedConnectors.ConnectorCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default) => global::TypedConnectors.ConnectorHttp.SendWithResponseAsync(HttpClient, Connection.BaseAddress, __RequestGetMeAsync(options), null, cancellationToken);
 
         private global::TypedConnectors.ConnectorRequest __RequestGetMeAsync(global::TypedConnectors.ConnectorCallOptions? options = null)
         {
-            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/me") { OperationId = "getMe" };
-            __request.Auth = __authGetMeAsync;
-            __request.CallOptions = options;
+            var __request = new global::TypedConnectors.ConnectorRequest("GET", "/me") { OperationId = "getMe", Auth = __authGetMeAsync, CallOptions = options };
             return __request;
         }
     }
 
-    /// <summary>
-    /// One authenticated connection to Secure: the credentials and settings of one account.
-    /// </summary>
+    /// <summary>One authenticated connection to Secure: the credentials and settings of one account.</summary>
     /// <remarks>
     /// Create one per account (tenant, customer) with a <c>Create…</c> factory; each connection has its own
     /// credentials, base URL and rate-limit budget. Secret values never appear in <see cref="object.ToString"/>.
@@ -107,9 +88,7 @@ namespace TestApp.Secure
         /// <exception cref="global::System.InvalidOperationException">The connection authenticates with a method other than OAuth 2.0.</exception>
         public global::TypedConnectors.OAuthSession OAuth => OAuthSession ?? throw new global::System.InvalidOperationException("This connection authenticates with '" + AuthMethod + "', not OAuth 2.0.");
 
-        /// <summary>
-        /// Creates a connection that authenticates with oauth (OAuth2).
-        /// </summary>
+        /// <summary>Creates a connection that authenticates with oauth (OAuth2).</summary>
         /// <param name="clientId">OAuth client id — The client (application) id registered with the provider.</param>
         /// <param name="clientSecret">OAuth client secret — Never printed or logged.</param>
         /// <param name="tenant">Your tenant.</param>
@@ -136,9 +115,7 @@ namespace TestApp.Secure
             return new SecureConnection("oauth", __values, options, connectionId, null);
         }
 
-        /// <summary>
-        /// Creates a connection that authenticates with key (ApiKey).
-        /// </summary>
+        /// <summary>Creates a connection that authenticates with key (ApiKey).</summary>
         /// <param name="key">API key (api_key)</param>
         /// <param name="tenant">Your tenant.</param>
         /// <param name="version">The 'version' value.</param>
@@ -158,9 +135,7 @@ namespace TestApp.Secure
             return new SecureConnection("key", __values, options);
         }
 
-        /// <summary>
-        /// Creates a connection that authenticates with cookieKey (ApiKey).
-        /// </summary>
+        /// <summary>Creates a connection that authenticates with cookieKey (ApiKey).</summary>
         /// <param name="cookieKey">API key (session)</param>
         /// <param name="tenant">Your tenant.</param>
         /// <param name="version">The 'version' value.</param>
@@ -180,9 +155,7 @@ namespace TestApp.Secure
             return new SecureConnection("cookieKey", __values, options);
         }
 
-        /// <summary>
-        /// Creates a connection that authenticates with basic (Basic).
-        /// </summary>
+        /// <summary>Creates a connection that authenticates with basic (Basic).</summary>
         /// <param name="username">User name</param>
         /// <param name="password">Password</param>
         /// <param name="tenant">Your tenant.</param>
@@ -251,9 +224,7 @@ namespace TestApp.Secure
             return new SecureConnection("oidc", __values, options);
         }
 
-        /// <summary>
-        /// Creates a connection that authenticates with oauth (OAuth2), the default method.
-        /// </summary>
+        /// <summary>Creates a connection that authenticates with oauth (OAuth2), the default method.</summary>
         /// <param name="clientId">OAuth client id — The client (application) id registered with the provider.</param>
         /// <param name="clientSecret">OAuth client secret — Never printed or logged.</param>
         /// <param name="tenant">Your tenant.</param>
@@ -269,24 +240,16 @@ namespace TestApp.Secure
         public static SecureConnection Create(string clientId, string clientSecret, string? tenant = "acme", string? version = "v2", string? connectionId = null, global::TypedConnectors.ConnectorConnectionOptions? options = null)
             => CreateOauth(clientId, clientSecret, tenant, version, connectionId, options);
 
-        /// <summary>
-        /// OAuth client id
-        /// </summary>
+        /// <summary>OAuth client id</summary>
         public string? ClientId => GetValue("client_id");
 
-        /// <summary>
-        /// Your tenant.
-        /// </summary>
+        /// <summary>Your tenant.</summary>
         public string? Tenant => GetValue("tenant");
 
-        /// <summary>
-        /// The 'version' value of this connection.
-        /// </summary>
+        /// <summary>The 'version' value of this connection.</summary>
         public string? Version => GetValue("version");
 
-        /// <summary>
-        /// User name
-        /// </summary>
+        /// <summary>User name</summary>
         public string? Username => GetValue("username");
     }
 }

@@ -1,0 +1,178 @@
+using TypedConnectors.Generator.Model;
+
+namespace TypedConnectors.Generator.Emit;
+
+/// <summary>
+/// Schema constraints (lengths, ranges, patterns, item counts) checked before a request is sent: on an operation's
+/// parameters in its request builder, and on a model's properties in its <c>Validate</c> method.
+/// </summary>
+internal sealed partial class ConnectorEmitter
+{
+    /// <summary>Properties of a model including those it inherits.</summary>
+    private IEnumerable<PropertySpec> AllProperties(TypeSpec model)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var current = model; current is not null; current = current.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null)
+        {
+            foreach (var property in current.Properties)
+            {
+                if (seen.Add(property.JsonName))
+                {
+                    yield return property;
+                }
+            }
+
+            if (!seen.Add("\0" + current.Identifier))
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Schema constraints of parameters are checked before anything is sent.</summary>
+    private void EmitValidation(SourceWriter writer, OperationSpec operation)
+    {
+        foreach (
+            var parameter in operation.Parameters.Where(p => p.Constant is null && p.Constraints is not null && p.Identifier.Length > 0)
+        )
+        {
+            var target = parameter.Required ? parameter.Identifier : "__c_" + Identifier.Bare(parameter.Identifier);
+            var checks = ConstraintChecks(parameter.Constraints!, parameter.Type, target, Identifier.Bare(parameter.Identifier)).ToList();
+            if (checks.Count == 0)
+            {
+                continue;
+            }
+
+            if (!parameter.Required)
+            {
+                writer.Open("if (" + parameter.Identifier + " is { } " + target + ")");
+            }
+
+            foreach (var check in checks)
+            {
+                writer.Line(check);
+            }
+
+            if (!parameter.Required)
+            {
+                writer.Close();
+            }
+        }
+
+        if (
+            operation.Body is { Identifier.Length: > 0, Type: { } bodyType } body
+            && _types.Find(bodyType) is { Kind: TypeSpecKind.Object } model
+            && HasConstraints(model)
+        )
+        {
+            writer.Line(body.Required ? body.Identifier + ".Validate();" : body.Identifier + "?.Validate();");
+        }
+    }
+
+    internal IEnumerable<string> ConstraintChecks(ConstraintsSpec constraints, TypeRef type, string value, string name)
+    {
+        var literalName = Literals.String(name);
+        if (type.Kind == TypeKind.String)
+        {
+            if (constraints.MaxLength is { } max)
+            {
+                yield return "if ("
+                    + value
+                    + ".Length > "
+                    + Literals.Int(max)
+                    + ") throw new global::System.ArgumentException("
+                    + Literals.String("must be at most " + max + " characters long")
+                    + ", "
+                    + literalName
+                    + ");";
+            }
+
+            if (constraints.MinLength is { } min && min > 0)
+            {
+                yield return "if ("
+                    + value
+                    + ".Length < "
+                    + Literals.Int(min)
+                    + ") throw new global::System.ArgumentException("
+                    + Literals.String("must be at least " + min + " characters long")
+                    + ", "
+                    + literalName
+                    + ");";
+            }
+        }
+
+        if (type.Kind is TypeKind.Int32 or TypeKind.Int64 or TypeKind.Double or TypeKind.Decimal)
+        {
+            if (
+                constraints.Minimum is { } minimum
+                && Literals.Bound(type.Kind, minimum, isMinimum: true, constraints.ExclusiveMinimum) is var (below, min)
+            )
+            {
+                var rule = (constraints.ExclusiveMinimum ? "must be greater than " : "must be at least ") + minimum;
+                yield return "if ("
+                    + value
+                    + " "
+                    + below
+                    + " "
+                    + min
+                    + ") throw new global::System.ArgumentOutOfRangeException("
+                    + literalName
+                    + ", "
+                    + Literals.String(rule)
+                    + ");";
+            }
+
+            if (
+                constraints.Maximum is { } maximum
+                && Literals.Bound(type.Kind, maximum, isMinimum: false, constraints.ExclusiveMaximum) is var (above, max)
+            )
+            {
+                var rule = (constraints.ExclusiveMaximum ? "must be less than " : "must be at most ") + maximum;
+                yield return "if ("
+                    + value
+                    + " "
+                    + above
+                    + " "
+                    + max
+                    + ") throw new global::System.ArgumentOutOfRangeException("
+                    + literalName
+                    + ", "
+                    + Literals.String(rule)
+                    + ");";
+            }
+        }
+
+        if (type.Kind == TypeKind.Array)
+        {
+            if (constraints.MaxItems is { } maxItems)
+            {
+                yield return "if ("
+                    + value
+                    + ".Count > "
+                    + Literals.Int(maxItems)
+                    + ") throw new global::System.ArgumentException("
+                    + Literals.String("may hold at most " + maxItems + " items")
+                    + ", "
+                    + literalName
+                    + ");";
+            }
+
+            if (constraints.MinItems is { } minItems && minItems > 0)
+            {
+                yield return "if ("
+                    + value
+                    + ".Count < "
+                    + Literals.Int(minItems)
+                    + ") throw new global::System.ArgumentException("
+                    + Literals.String("must hold at least " + minItems + " items")
+                    + ", "
+                    + literalName
+                    + ");";
+            }
+        }
+    }
+
+    private bool HasConstraints(TypeSpec model) =>
+        AllProperties(model)
+            .Any(p => p.Constraints is not null && ConstraintChecks(p.Constraints, p.Type.AsNullable(false), "x", "x").Any());
+}

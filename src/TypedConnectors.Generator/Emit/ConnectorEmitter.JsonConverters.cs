@@ -1,0 +1,303 @@
+using TypedConnectors.Generator.Model;
+
+namespace TypedConnectors.Generator.Emit;
+
+/// <summary>
+/// The converters of a connector's models. A record's converter derives from the runtime's
+/// <c>ConnectorObjectConverter&lt;T&gt;</c> (object check, braces) and reads and writes its properties by index through a
+/// <c>ConnectorJsonShape</c> (UTF-8 names, required flags, the discriminator to pass over): one line per property each
+/// way, typed, with no reflection and no boxing. A polymorphic root dispatches on its discriminator wherever it is in the
+/// object and writes its subtypes with their discriminator first.
+/// </summary>
+internal sealed partial class ConnectorEmitter
+{
+    private const string ShapeType = "global::TypedConnectors.ConnectorJsonShape";
+
+    private void EmitRecordConverter(SourceWriter writer, TypeSpec type)
+    {
+        var qualified = _types.Qualified(type.Identifier);
+        var helper = _types.Qualified(JsonHelperName);
+        var properties = AllProperties(type).ToList();
+        var root = PolymorphicRoot(type);
+        var isRoot = root is not null && root.Identifier == type.Identifier;
+        var extension = ExtensionData(type) is not null;
+        var ignored = root?.Discriminator is { } discriminator && !properties.Any(p => p.JsonName == discriminator) ? discriminator : null;
+        var required = Enumerable.Range(0, properties.Count).Where(i => properties[i].Required).ToList();
+        writer.Line();
+        writer.Open(
+            "internal sealed class " + ConverterName(type) + " : global::TypedConnectors.ConnectorObjectConverter<" + qualified + ">"
+        );
+        writer.Line(
+            "private static readonly "
+                + ShapeType
+                + " __shape = new "
+                + ShapeType
+                + "(typeof("
+                + qualified
+                + "), "
+                + ArrayOf("string", properties.Select(p => Literals.String(p.JsonName)))
+                + ", required: "
+                + ArrayOf("int", required.Select(i => Literals.Int(i)))
+                + (ignored is null ? "" : ", discriminator: " + Literals.String(ignored))
+                + ");"
+        );
+        var derivedTypes = new List<(int Index, TypeSpec Type)>();
+        if (isRoot)
+        {
+            writer.Line(
+                "private static readonly global::System.Text.Json.JsonEncodedText __d = global::System.Text.Json.JsonEncodedText.Encode("
+                    + Literals.String(root!.Discriminator!)
+                    + ");"
+            );
+            for (var i = 0; i < root.DerivedTypes.Count; i++)
+            {
+                writer.Line(
+                    "private static readonly global::System.Text.Json.JsonEncodedText __d"
+                        + i
+                        + " = global::System.Text.Json.JsonEncodedText.Encode("
+                        + Literals.String(root.DerivedTypes[i].Value)
+                        + ");"
+                );
+                if (_types.Find(TypeRef.Named(root.DerivedTypes[i].TypeName)) is { Kind: TypeSpecKind.Object } derived)
+                {
+                    derivedTypes.Add((i, derived));
+                }
+            }
+
+            EmitRootRead(writer, type, root, derivedTypes);
+            EmitRootWrite(writer, type, derivedTypes);
+        }
+
+        // Read: the properties by index, then the required check and the record.
+        writer.Line();
+        writer.Open("public override " + qualified + " ReadObject(ref " + Reader + " reader, " + Options + " options)");
+        if (properties.Count > 0)
+        {
+            writer.Line(
+                string.Join(
+                    " ",
+                    properties.Select(
+                        (property, i) =>
+                            Json.Runtime(property.Type, DeclaredNullable(property))
+                            + " __v"
+                            + i
+                            + " = "
+                            + (
+                                !property.Required && property.Default is { } d && ConstantDefault(property.Type, d) is { } literal
+                                    ? literal
+                                    : "default"
+                            )
+                            + ";"
+                    )
+                )
+            );
+        }
+
+        if (extension)
+        {
+            writer.Line("global::System.Collections.Generic.IDictionary<string, global::System.Text.Json.JsonElement> __extra = null;");
+        }
+
+        writer.Line("global::System.Span<bool> __seen = stackalloc bool[" + Literals.Int(properties.Count) + "];");
+        var next = "__shape.Next(ref reader, __seen, " + (extension ? "ref __extra, " : "") + "out var __i)";
+        if (properties.Count == 0)
+        {
+            writer.Line("while (" + next + ") { }");
+        }
+        else
+        {
+            writer.Open("while (" + next + ")");
+            writer.Open("switch (__i)");
+            for (var i = 0; i < properties.Count; i++)
+            {
+                writer.Line(
+                    "case "
+                        + i
+                        + ": __v"
+                        + i
+                        + " = "
+                        + Converters
+                        + ".Read(ref reader, "
+                        + Json.Converter(properties[i].Type, DeclaredNullable(properties[i]))
+                        + ", options); break;"
+                );
+            }
+
+            writer.Close();
+            writer.Close();
+        }
+
+        if (required.Count > 0)
+        {
+            writer.Line("__shape.ThrowIfMissing(__seen);");
+        }
+
+        var initializers = properties.Select((p, i) => p.Identifier + " = __v" + i).ToList();
+        if (extension)
+        {
+            initializers.Add("AdditionalProperties = __extra");
+        }
+
+        writer.Line("return new " + qualified + (initializers.Count == 0 ? "();" : " { " + string.Join(", ", initializers) + " };"));
+        writer.Close();
+
+        // Write: required-and-nullable and plain value types always, everything else only when it has a value.
+        writer.Line();
+        writer.Open("public override void WriteProperties(" + Writer + " writer, " + qualified + " value, " + Options + " options)");
+        for (var i = 0; i < properties.Count; i++)
+        {
+            var property = properties[i];
+            var nullable = DeclaredNullable(property);
+            var always = property.Required && property.Type.Nullable || !nullable && _types.IsValueType(property.Type);
+            writer.Line(
+                "__shape."
+                    + (always ? "Write" : "WriteIfNotNull")
+                    + "(writer, "
+                    + i
+                    + ", value."
+                    + property.Identifier
+                    + ", "
+                    + Json.Converter(property.Type, nullable)
+                    + ", options);"
+            );
+        }
+
+        if (extension)
+        {
+            writer.Line(ShapeType + ".WriteExtra(writer, value.AdditionalProperties);");
+        }
+
+        writer.Close();
+        writer.Close();
+    }
+
+    /// <summary>A root reads the subtype its discriminator names, wherever the discriminator is in the object.</summary>
+    private void EmitRootRead(SourceWriter writer, TypeSpec type, TypeSpec root, List<(int Index, TypeSpec Type)> derivedTypes)
+    {
+        var qualified = _types.Qualified(type.Identifier);
+        writer.Line();
+        writer.Open(
+            "public override " + qualified + " Read(ref " + Reader + " reader, global::System.Type typeToConvert, " + Options + " options)"
+        );
+        writer.Line(
+            "if (reader.TokenType != "
+                + TokenType
+                + ".StartObject) throw "
+                + Converters
+                + ".ExpectedObject(typeof("
+                + qualified
+                + "), reader.TokenType);"
+        );
+        var cases = derivedTypes.Where(d => d.Type.Identifier != type.Identifier).ToList();
+        if (cases.Count > 0)
+        {
+            writer.Open("switch (" + Converters + ".FindDiscriminator(reader, " + Utf8(root.Discriminator!) + "))");
+            foreach (var (index, derived) in cases)
+            {
+                writer.Line(
+                    "case "
+                        + Literals.String(root.DerivedTypes[index].Value)
+                        + ": return "
+                        + Json.Converter(TypeRef.Named(derived.Identifier), nullable: false)
+                        + ".ReadObject(ref reader, options);"
+                );
+            }
+
+            writer.Close();
+        }
+
+        writer.Line("return ReadObject(ref reader, options);");
+        writer.Close();
+    }
+
+    /// <summary>A root writes each subtype's discriminator value first, then the subtype's properties.</summary>
+    private void EmitRootWrite(SourceWriter writer, TypeSpec type, List<(int Index, TypeSpec Type)> derivedTypes)
+    {
+        var qualified = _types.Qualified(type.Identifier);
+        writer.Line();
+        writer.Open("public override void Write(" + Writer + " writer, " + qualified + " value, " + Options + " options)");
+        writer.Line("writer.WriteStartObject();");
+        var own = derivedTypes.Where(d => d.Type.Identifier == type.Identifier).Select(d => (int?)d.Index).LastOrDefault();
+        var ownWrite = (own is { } o ? "writer.WriteString(__d, __d" + o + "); " : "") + "WriteProperties(writer, value, options);";
+        var others = derivedTypes.Where(d => d.Type.Identifier != type.Identifier).ToList();
+        if (others.Count == 0)
+        {
+            writer.Line(ownWrite);
+        }
+        else
+        {
+            writer.Line("var __type = value.GetType();");
+            var branch = "if";
+            foreach (var (index, derived) in others)
+            {
+                var derivedQualified = _types.Qualified(derived.Identifier);
+                writer.Line(
+                    branch
+                        + " (__type == typeof("
+                        + derivedQualified
+                        + ")) { writer.WriteString(__d, __d"
+                        + index
+                        + "); "
+                        + Json.Converter(TypeRef.Named(derived.Identifier), nullable: false)
+                        + ".WriteProperties(writer, ("
+                        + derivedQualified
+                        + ")value, options); }"
+                );
+                branch = "else if";
+            }
+
+            writer.Line("else { " + ownWrite + " }");
+        }
+
+        writer.Line("writer.WriteEndObject();");
+        writer.Close();
+    }
+
+    private static string ArrayOf(string element, IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        return list.Count == 0
+            ? "global::System.Array.Empty<" + element + ">()"
+            : "new " + element + "[] { " + string.Join(", ", list) + " }";
+    }
+
+    /// <summary>Integer enums travel as their numbers; values the client does not know are kept, as numbers are.</summary>
+    private void EmitIntegerEnumConverter(SourceWriter writer, TypeSpec type)
+    {
+        var qualified = _types.Qualified(type.Identifier);
+        var wide = type.EnumValues.Any(v => v.Number is < int.MinValue or > int.MaxValue);
+        writer.Line();
+        writer.Line("/// <summary>Reads and writes <see cref=\"" + qualified + "\"/> as its number.</summary>");
+        writer.Open(
+            "internal sealed class " + ConverterName(type) + " : global::System.Text.Json.Serialization.JsonConverter<" + qualified + ">"
+        );
+        writer.Line("/// <inheritdoc/>");
+        writer.Line(
+            "public override "
+                + qualified
+                + " Read(ref "
+                + Reader
+                + " reader, global::System.Type typeToConvert, "
+                + Options
+                + " options) => ("
+                + qualified
+                + ")"
+                + (wide ? "reader.GetInt64()" : "reader.GetInt32()")
+                + ";"
+        );
+        writer.Line();
+        writer.Line("/// <inheritdoc/>");
+        writer.Line(
+            "public override void Write("
+                + Writer
+                + " writer, "
+                + qualified
+                + " value, "
+                + Options
+                + " options) => writer.WriteNumberValue(("
+                + (wide ? "long" : "int")
+                + ")value);"
+        );
+        writer.Close();
+    }
+}
