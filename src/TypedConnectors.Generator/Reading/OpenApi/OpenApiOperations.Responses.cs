@@ -15,14 +15,37 @@ internal sealed partial class OpenApiOperations
             return ResponseSpec.None;
         }
 
-        var codes = responses.Properties.Where(p => !p.Name.StartsWith("x-", StringComparison.Ordinal)).Select(p => p.Name).ToList();
-        var success = codes
-            .Where(c => c.Length == 3 && c[0] == '2')
-            .OrderBy(c => c, StringComparer.Ordinal)
-            .Concat(codes.Where(c => c is "2XX" or "2xx"))
-            .ToList();
-        var defaultIsSuccess =
-            success.Count == 0 && !codes.Any(c => c.Length == 3 && c[0] is '3' or '4' or '5' || c is "4XX" or "5XX" or "4xx" or "5xx");
+        // Plain loops: this runs once per operation, and thousands of operations made the LINQ chains' allocations count.
+        var codes = new List<string>(responses.Properties.Count);
+        var success = new List<string>();
+        var anyFailure = false;
+        foreach (var property in responses.Properties)
+        {
+            var c = property.Name;
+            if (c.StartsWith("x-", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            codes.Add(c);
+            if (c.Length == 3 && c[0] == '2')
+            {
+                success.Add(c);
+            }
+
+            anyFailure |= c.Length == 3 && c[0] is '3' or '4' or '5' || c is "4XX" or "5XX" or "4xx" or "5xx";
+        }
+
+        success.Sort(StringComparer.Ordinal);
+        foreach (var c in codes)
+        {
+            if (c is "2XX" or "2xx")
+            {
+                success.Add(c);
+            }
+        }
+
+        var defaultIsSuccess = success.Count == 0 && !anyFailure;
         if (defaultIsSuccess && codes.Contains("default"))
         {
             success.Add("default");
@@ -47,29 +70,43 @@ internal sealed partial class OpenApiOperations
 
         result ??= ResponseSpec.None;
         var errors = new List<ErrorResponseSpec>();
-        var errorCodes = codes
-            .Where(c =>
-                (c.Length == 3 && c[0] is '4' or '5') || c is "4XX" or "5XX" or "4xx" or "5xx" || (c == "default" && !defaultIsSuccess)
-            )
-            .OrderBy(c =>
-                c == "default" ? 2
-                : char.IsDigit(c[1]) ? 0
-                : 1
-            )
-            .ThenBy(c => c, StringComparer.Ordinal);
+        var errorCodes = new List<string>();
+        foreach (var c in codes)
+        {
+            if ((c.Length == 3 && c[0] is '4' or '5') || c is "4XX" or "5XX" or "4xx" or "5xx" || (c == "default" && !defaultIsSuccess))
+            {
+                errorCodes.Add(c);
+            }
+        }
+
+        // Exact codes first, then ranges (4XX), then default; ordinal within each. Equal keys are equal strings, so the
+        // sort need not be stable.
+        errorCodes.Sort(
+            static (a, b) =>
+            {
+                var byRank = ErrorRank(a).CompareTo(ErrorRank(b));
+                return byRank != 0 ? byRank : string.CompareOrdinal(a, b);
+            }
+        );
         foreach (var code in errorCodes)
         {
-            var suffix = code == "default" ? "" : code.ToUpperInvariant();
+            var upper = code.ToUpperInvariant();
+            var suffix = code == "default" ? "" : upper;
             var (kind, type, _) = ReadResponse(responsesSite.Child(code)!.Value, typePrefix + suffix + "Error", produces);
             // Any schema but "anything" gives a typed error; a JSON string or number body is as typed as an object.
             if (kind == ResponseKind.Json && type is { Kind: not (TypeKind.Any or TypeKind.Stream) } errorType)
             {
-                errors.Add(new ErrorResponseSpec(code.ToUpperInvariant() == "DEFAULT" ? "default" : code.ToUpperInvariant(), errorType));
+                errors.Add(new ErrorResponseSpec(upper == "DEFAULT" ? "default" : upper, errorType));
             }
         }
 
         return errors.Count == 0 ? result : result with { Errors = errors.ToEquatableArray() };
     }
+
+    private static int ErrorRank(string code) =>
+        code == "default" ? 2
+        : char.IsDigit(code[1]) ? 0
+        : 1;
 
     private (ResponseKind Kind, TypeRef? Type, string? Description) ReadResponse(Site site, string typeName, List<string> produces)
     {

@@ -127,18 +127,21 @@ internal sealed partial class OpenApiSchemas
             return Bool(site, obj, "nullable") == true || Bool(site, obj, "x-nullable") == true ? result.AsNullable() : result;
         }
 
-        if (_byLocation.TryGetValue(site.Key, out var cached))
+        var key = site.Key;
+        if (_byLocation.TryGetValue(key, out var cached))
         {
             return cached;
         }
 
-        return MapLocation(site, suggestedName, named: false);
+        return MapLocation(site, key, suggestedName, named: false);
     }
 
     /// <summary>A reference target: named after its component key (or its location) and cached.</summary>
     public TypeRef MapTarget(Site target)
     {
-        if (_byLocation.TryGetValue(target.Key, out var cached))
+        // The key is a new string each time it is asked for: build it once per call.
+        var key = target.Key;
+        if (_byLocation.TryGetValue(key, out var cached))
         {
             return cached;
         }
@@ -148,13 +151,12 @@ internal sealed partial class OpenApiSchemas
             return Map(target, "Model");
         }
 
-        var name = _componentNames.TryGetValue(target.Key, out var component) ? component : NameFromPointer(target.Pointer);
-        return MapLocation(target, name, named: _componentNames.ContainsKey(target.Key));
+        var named = _componentNames.TryGetValue(key, out var component);
+        return MapLocation(target, key, named ? component! : NameFromPointer(target.Pointer), named);
     }
 
-    private TypeRef MapLocation(Site site, string name, bool named)
+    private TypeRef MapLocation(Site site, string key, string name, bool named)
     {
-        var key = site.Key;
         if (!_inProgress.Add(key))
         {
             // A schema that contains itself without passing through a named type (an array of itself): no finite C# type.
