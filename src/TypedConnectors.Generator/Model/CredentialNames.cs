@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TypedConnectors.Generator.Auth;
 
 namespace TypedConnectors.Generator.Model;
 
@@ -74,31 +75,39 @@ internal static class CredentialNames
     private static readonly string[] Filler = { "use", "your", "the", "a", "an", "with", "and", "provide", "enter", "set", "pass", "send" };
 
     /// <summary>Which declared fields carry the username, password and token, by explicit role or by convention.</summary>
+    /// <remarks>Each kind's descriptor (<see cref="AuthKinds.All"/>) says which of the roles below it uses.</remarks>
     public static (string? Username, string? Password, string? Token) Roles(AuthMethodSpec method)
     {
-        string? Pick(string? explicitName, string[] conventional) =>
-            explicitName ?? method.Fields.FirstOrDefault(f => conventional.Contains(f.Name, StringComparer.OrdinalIgnoreCase))?.Name;
-
-        switch (method.Kind)
-        {
-            case AuthKind.Basic:
-                var username = Pick(method.UsernameField, Usernames);
-                var password =
-                    Pick(method.PasswordField, Passwords)
-                    ?? method.Mutations.FirstOrDefault(m => m.Default is not null && m.Field != username)?.Field;
-                username ??= method.Fields.FirstOrDefault(f => f.Name != password)?.Name;
-                return (username, password, null);
-            case AuthKind.Bearer:
-            case AuthKind.ApiKey:
-                var token =
-                    Pick(method.TokenField, Tokens)
-                    ?? method.Fields.Where(f => f.IsSecret).Select(f => f.Name).FirstOrDefault()
-                    ?? method.Fields.FirstOrDefault()?.Name;
-                return (null, null, token);
-            default:
-                return (null, null, method.TokenField);
-        }
+        var roles = AuthKinds.Of(method.Kind)?.Roles(method) ?? DeclaredTokenRole(method);
+        return (roles.Username, roles.Password, roles.Token);
     }
+
+    private static string? Pick(AuthMethodSpec method, string? explicitName, string[] conventional) =>
+        explicitName ?? method.Fields.FirstOrDefault(f => conventional.Contains(f.Name, StringComparer.OrdinalIgnoreCase))?.Name;
+
+    /// <summary>A user name and a password (Basic): the declared ones, else conventional names, else the remaining field.</summary>
+    public static CredentialRoles BasicRoles(AuthMethodSpec method)
+    {
+        var username = Pick(method, method.UsernameField, Usernames);
+        var password =
+            Pick(method, method.PasswordField, Passwords)
+            ?? method.Mutations.FirstOrDefault(m => m.Default is not null && m.Field != username)?.Field;
+        username ??= method.Fields.FirstOrDefault(f => f.Name != password)?.Name;
+        return new CredentialRoles(username, password, null);
+    }
+
+    /// <summary>One token (Bearer, API key): the declared one, else a conventional name, else the first secret or first field.</summary>
+    public static CredentialRoles TokenRole(AuthMethodSpec method)
+    {
+        var token =
+            Pick(method, method.TokenField, Tokens)
+            ?? method.Fields.Where(f => f.IsSecret).Select(f => f.Name).FirstOrDefault()
+            ?? method.Fields.FirstOrDefault()?.Name;
+        return new CredentialRoles(null, null, token);
+    }
+
+    /// <summary>Only a token field the method declares (OAuth 2.0, custom, none).</summary>
+    public static CredentialRoles DeclaredTokenRole(AuthMethodSpec method) => new(null, null, method.TokenField);
 
     /// <summary>
     /// The field names and labels of a basic scheme's user name and password: from a description that says

@@ -2,7 +2,7 @@ namespace TypedConnectors;
 
 /// <summary>
 /// The one place that decides which handler authenticates a connection: registered factories first, then the
-/// built-in kinds. New kinds plug in through <see cref="IAuthHandlerFactory"/>, not by changing this switch.
+/// built-in kinds of <see cref="Kinds"/>. Projects plug in handlers through <see cref="IAuthHandlerFactory"/>.
 /// </summary>
 internal static class AuthHandlers
 {
@@ -30,6 +30,34 @@ internal static class AuthHandlers
     }
 
     /// <summary>
+    /// Every auth kind the runtime knows, one rule each; a built-in handler's file declares its rule. A kind without a
+    /// rule (or whose rule has no handler) needs a registered <see cref="IAuthHandlerFactory"/>.
+    /// </summary>
+    internal static readonly AuthKindRule[] Kinds =
+    {
+        new(AuthKind.None, _ => [], (_, _) => null),
+        BasicAuthHandler.Rule,
+        BearerTokenHandler.Rule,
+        ApiKeyHandler.Rule,
+        OAuthHandler.Rule,
+        new(AuthKind.Custom, _ => [], null),
+    };
+
+    /// <summary>The rule of <paramref name="kind"/>, or null for a kind the runtime does not know.</summary>
+    internal static AuthKindRule? Rule(AuthKind kind)
+    {
+        foreach (var rule in Kinds)
+        {
+            if (rule.Kind == kind)
+            {
+                return rule;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Checks at connection construction what can be checked without creating handlers, so a missing credential
     /// fails where the connection is made rather than at the first request.
     /// </summary>
@@ -40,12 +68,7 @@ internal static class AuthHandlers
             return;
         }
 
-        if (method.Kind == AuthKind.OAuth2 && connection.OAuthSession is not null)
-        {
-            return;
-        }
-
-        if (method.Kind is AuthKind.OAuth2 or AuthKind.Custom)
+        if (Rule(method.Kind) is not { } rule || !rule.IsBuiltInFor(connection))
         {
             if (factories.Count == 0)
             {
@@ -55,54 +78,21 @@ internal static class AuthHandlers
             return;
         }
 
-        if (factories.Count == 0)
+        if (factories.Count == 0 && rule.ValidateByCreating)
         {
             // Creating a built-in handler validates credentials, header names and values without side effects.
             CreateBuiltIn(connection, method)?.Dispose();
         }
     }
 
-    private static DelegatingHandler? CreateBuiltIn(ConnectorConnection connection, AuthMethodDescriptor method)
-    {
-        switch (method.Kind)
-        {
-            case AuthKind.None:
-                return null;
+    private static DelegatingHandler? CreateBuiltIn(ConnectorConnection connection, AuthMethodDescriptor method) =>
+        Rule(method.Kind) is { Create: { } create } rule && rule.IsBuiltInFor(connection)
+            ? create(connection, method)
+            : throw NoFactory(connection, method);
 
-            case AuthKind.Basic:
-                var username = Required(connection, method, method.UsernameField);
-                var password = connection.GetAuthValue(method.PasswordField) ?? string.Empty;
-                return new BasicAuthHandler(username, password, method.HeaderName);
-
-            case AuthKind.Bearer:
-                return new BearerTokenHandler(Required(connection, method, method.TokenField), method.Prefix, method.HeaderName);
-
-            case AuthKind.ApiKey:
-                var key = Required(connection, method, method.TokenField);
-                var name =
-                    method.Location == ApiKeyLocation.Header
-                        ? method.HeaderName ?? method.ParameterName
-                        : method.ParameterName ?? method.HeaderName;
-                if (string.IsNullOrEmpty(name))
-                {
-                    throw new ConnectorConfigurationException(
-                        method.Key,
-                        $"The API key auth method '{method.Key}' of connector '{connection.Descriptor.Slug}' names no {(method.Location == ApiKeyLocation.Header ? "header" : "parameter")}.",
-                        null
-                    );
-                }
-
-                return new ApiKeyHandler(key, method.Location, name, method.Prefix);
-
-            case AuthKind.OAuth2 when connection.OAuthSession is { } session:
-                return new OAuthHandler(session, method.HeaderName, method.Prefix, connection.Logger);
-
-            default:
-                throw NoFactory(connection, method);
-        }
-    }
-
-    private static string Required(ConnectorConnection connection, AuthMethodDescriptor method, string field)
+    /// <summary>The value of a credential field a handler cannot do without.</summary>
+    /// <exception cref="ConnectorConfigurationException">The connection has no value for it.</exception>
+    internal static string Required(ConnectorConnection connection, AuthMethodDescriptor method, string field)
     {
         var value = connection.GetAuthValue(field);
         if (string.IsNullOrEmpty(value))

@@ -19,7 +19,7 @@ public sealed class AuthMethodDescriptor
         ParameterName = attribute.ParameterName;
         UsernameField = attribute.UsernameField ?? "username";
         PasswordField = attribute.PasswordField ?? "password";
-        TokenField = attribute.TokenField ?? (attribute.Kind == AuthKind.ApiKey ? "api_key" : "token");
+        TokenField = attribute.TokenField ?? AuthHandlers.Rule(attribute.Kind)?.DefaultTokenField ?? "token";
         Mutations = new ReadOnlyCollection<AuthFieldMutation>(mutations);
     }
 
@@ -62,14 +62,8 @@ public sealed class AuthMethodDescriptor
     /// <summary>
     /// The connection fields whose values are credentials of this method and therefore never printed.
     /// </summary>
-    public IEnumerable<string> SecretFields =>
-        Kind switch
-        {
-            AuthKind.Basic => [PasswordField],
-            AuthKind.Bearer or AuthKind.ApiKey => [TokenField],
-            AuthKind.OAuth2 => [TokenField, OAuth?.ClientSecretField ?? "client_secret"],
-            _ => [],
-        };
+    /// <remarks>Each kind's rule (<see cref="AuthHandlers.Kinds"/>) says which they are.</remarks>
+    public IEnumerable<string> SecretFields => AuthHandlers.Rule(Kind)?.SecretFields(this) ?? [];
 
     /// <summary>Applies every mutation declared for <paramref name="field"/>, in declaration order.</summary>
     /// <param name="field">The connection value's name.</param>

@@ -7,6 +7,28 @@ namespace TypedConnectors;
 /// </remarks>
 public sealed class ApiKeyHandler : DelegatingHandler
 {
+    /// <summary>The <see cref="AuthKind.ApiKey"/> rule: this handler, and the key (field <c>api_key</c> by default) as the secret.</summary>
+    internal static readonly AuthKindRule Rule = new(AuthKind.ApiKey, method => [method.TokenField], Create, defaultTokenField: "api_key");
+
+    private static ApiKeyHandler Create(ConnectorConnection connection, AuthMethodDescriptor method)
+    {
+        var key = AuthHandlers.Required(connection, method, method.TokenField);
+        var name =
+            method.Location == ApiKeyLocation.Header
+                ? method.HeaderName ?? method.ParameterName
+                : method.ParameterName ?? method.HeaderName;
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new ConnectorConfigurationException(
+                method.Key,
+                $"The API key auth method '{method.Key}' of connector '{connection.Descriptor.Slug}' names no {(method.Location == ApiKeyLocation.Header ? "header" : "parameter")}.",
+                null
+            );
+        }
+
+        return new ApiKeyHandler(key, method.Location, name, method.Prefix);
+    }
+
     private readonly string _key;
     private readonly ApiKeyLocation _location;
     private readonly string _name;

@@ -5,6 +5,18 @@ namespace TypedConnectors;
 /// <summary>Adds HTTP Basic credentials, <c>Basic base64(username:password)</c>, to every request.</summary>
 public sealed class BasicAuthHandler : DelegatingHandler
 {
+    /// <summary>The <see cref="AuthKind.Basic"/> rule: this handler, and the password as the secret.</summary>
+    internal static readonly AuthKindRule Rule = new(
+        AuthKind.Basic,
+        method => [method.PasswordField],
+        (connection, method) =>
+            new BasicAuthHandler(
+                AuthHandlers.Required(connection, method, method.UsernameField),
+                connection.GetAuthValue(method.PasswordField) ?? string.Empty,
+                method.HeaderName
+            )
+    );
+
     private readonly string _headerName;
     private readonly string _headerValue;
 

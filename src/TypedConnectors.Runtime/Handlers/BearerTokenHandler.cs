@@ -7,6 +7,14 @@ namespace TypedConnectors;
 /// </remarks>
 public sealed class BearerTokenHandler : DelegatingHandler
 {
+    /// <summary>The <see cref="AuthKind.Bearer"/> rule: this handler, and the token as the secret.</summary>
+    internal static readonly AuthKindRule Rule = new(
+        AuthKind.Bearer,
+        method => [method.TokenField],
+        (connection, method) =>
+            new BearerTokenHandler(AuthHandlers.Required(connection, method, method.TokenField), method.Prefix, method.HeaderName)
+    );
+
     private readonly Func<CancellationToken, ValueTask<string>> _tokenProvider;
     private readonly string _prefix;
     private readonly string _headerName;

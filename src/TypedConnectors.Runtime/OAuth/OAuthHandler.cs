@@ -9,6 +9,18 @@ namespace TypedConnectors;
 /// </summary>
 public sealed class OAuthHandler : DelegatingHandler
 {
+    /// <summary>
+    /// The <see cref="AuthKind.OAuth2"/> rule: this handler when the connection has an <see cref="OAuthSession"/> (otherwise a
+    /// registered factory must authenticate), and the token and client secret as secrets.
+    /// </summary>
+    internal static readonly AuthKindRule Rule = new(
+        AuthKind.OAuth2,
+        method => [method.TokenField, method.OAuth?.ClientSecretField ?? "client_secret"],
+        (connection, method) => new OAuthHandler(connection.OAuthSession!, method.HeaderName, method.Prefix, connection.Logger),
+        isAvailable: connection => connection.OAuthSession is not null,
+        validateByCreating: false
+    );
+
     private readonly OAuthSession _session;
     private readonly string _headerName;
     private readonly string _prefix;

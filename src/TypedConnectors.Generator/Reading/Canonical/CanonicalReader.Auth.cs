@@ -93,13 +93,7 @@ internal static partial class CanonicalReader
         return type is null ? null : method;
     }
 
-    internal static string DefaultKey(AuthKind kind) =>
-        kind switch
-        {
-            AuthKind.ApiKey => "api_key",
-            AuthKind.OAuth2 => "oauth2",
-            _ => kind.ToString().ToLowerInvariant(),
-        };
+    internal static string DefaultKey(AuthKind kind) => Auth.AuthKinds.Of(kind)?.Name ?? kind.ToString().ToLowerInvariant();
 
     internal static OAuthSpec ReadOAuth(DocContext context, DocObject obj, string pointer)
     {

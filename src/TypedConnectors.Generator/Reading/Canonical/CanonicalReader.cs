@@ -162,15 +162,7 @@ internal static partial class CanonicalReader
         ("exporter", ConnectorKind.Exporter),
     };
 
-    internal static readonly (string, AuthKind)[] AuthKinds =
-    {
-        ("none", AuthKind.None),
-        ("basic", AuthKind.Basic),
-        ("bearer", AuthKind.Bearer),
-        ("api_key", AuthKind.ApiKey),
-        ("oauth2", AuthKind.OAuth2),
-        ("custom", AuthKind.Custom),
-    };
+    internal static readonly (string, AuthKind)[] AuthKinds = Auth.AuthKinds.Names;
 
     internal static readonly (string, ApiKeyLocation)[] Locations =
     {
