@@ -212,6 +212,39 @@ public class DiagnosticLocationTests
         Assert.Empty(run.Sources);
     }
 
+    [Fact]
+    public void TC0061_a_stream_flag_that_is_not_a_boolean_body_property_points_at_the_flag()
+    {
+        var found = Expect.Diagnostic(
+            """
+            openapi: 3.0.3
+            info: { title: Chat, version: 1.0.0 }
+            servers: [{ url: 'https://chat.example/v1' }]
+            paths:
+              /completions:
+                post:
+                  operationId: complete
+                  x-stream-flag: [|mode|]
+                  requestBody:
+                    required: true
+                    content: { application/json: { schema: { $ref: '#/components/schemas/Request' } } }
+                  responses:
+                    '200':
+                      description: The chunks.
+                      content:
+                        text/event-stream: { schema: { $ref: '#/components/schemas/Chunk' } }
+            components:
+              schemas:
+                Request: { type: object, properties: { prompt: { type: string }, mode: { type: string } } }
+                Chunk: { type: object, properties: { delta: { type: string } } }
+            """,
+            "TC0061",
+            Error,
+            "chat.openapi.yaml"
+        );
+        Assert.Contains("'mode', which is string in the request body, not a Boolean", found.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("HTTP method", "get, post, put, patch, delete")]
     [InlineData("auth type", "none, basic, bearer, api_key, oauth2, custom")]

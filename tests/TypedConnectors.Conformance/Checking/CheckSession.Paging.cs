@@ -366,12 +366,52 @@ internal sealed partial class CheckSession
         }
     }
 
+    /// <summary>
+    /// The Boolean request-body property that switches an OpenAPI operation's response to its stream, as docs/streaming.md
+    /// says: <c>x-stream-flag</c> names it (false: none), else a Boolean <c>stream</c> property of the JSON body.
+    /// </summary>
+    private string? StreamFlag(DefOperation op)
+    {
+        if (op.StreamMediaType is null || op.Body is not { } body || !body.Schemas.TryGetValue("application/json", out var schema))
+        {
+            return null;
+        }
+
+        var declared = op.StreamFlagDeclaration;
+        if (declared is JsonValue v && v.TryGetValue<bool>(out var on) && !on)
+        {
+            return null;
+        }
+
+        var name = declared is JsonValue n && n.TryGetValue<string>(out var text) ? text : "stream";
+        return refs.Object(refs.Object(schema)?["properties"]?[name]) is { } property && IsBoolean(property["type"]) ? name : null;
+
+        // "boolean", or a 3.1 type list holding it (["boolean", "null"]).
+        static bool IsBoolean(JsonNode? type) =>
+            type is JsonArray list ? list.Any(t => Json.Str(t) == "boolean") : Json.Str(type) == "boolean";
+    }
+
+    private static bool BodyMemberIs(string body, string name, bool value)
+    {
+        try
+        {
+            return JsonNode.Parse(body) is JsonObject o
+                && o[name] is JsonValue member
+                && member.TryGetValue<bool>(out var actual)
+                && actual == value;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     private async Task CheckStreamAsync(ClientMethod method, ConnectionUnderTest connection, DefOperation op)
     {
         var label = connection.AuthMethod;
         var format = op.StreamFormat!;
         var call = method.Path + " (" + format + ")";
-        var schema = SuccessResponse(op)?.Schema;
+        var schema = op.StreamMediaType is null ? SuccessResponse(op)?.Schema : op.StreamSchema;
         var marker = new ItemMarker(refs, schema);
         var events = Enumerable
             .Range(1, 3)
@@ -394,16 +434,18 @@ internal sealed partial class CheckSession
         }
         else
         {
+            // JSON text sequences (RFC 7464) put a record separator before each value.
+            var separator = format == "json_seq" ? "\u001e" : "";
             foreach (var e in events)
             {
-                body.Append(e?.ToJsonString() ?? "null").Append("\n\n");
+                body.Append(separator).Append(e?.ToJsonString() ?? "null").Append("\n\n");
             }
         }
 
         server.Drain();
         _answer = _ => new CannedResponse(
             200,
-            format == "sse" ? "text/event-stream" : "application/x-ndjson",
+            op.StreamMediaType ?? (format == "sse" ? "text/event-stream" : "application/x-ndjson"),
             Encoding.UTF8.GetBytes(body.ToString())
         );
         var header = Random();
@@ -449,6 +491,15 @@ internal sealed partial class CheckSession
         {
             CheckFeatureRequest(op, connection, request, header, call);
             CheckFirstRequest(method, op, connection, request, call);
+            if (StreamFlag(op) is { } flag && !BodyMemberIs(request.BodyText, flag, true))
+            {
+                Fail(
+                    op,
+                    label,
+                    "stream",
+                    call + " did not send '" + flag + ": true' in its JSON body (docs/streaming.md, the stream flag)"
+                );
+            }
         }
 
         var actual = items.Select(marker.Read).ToList();

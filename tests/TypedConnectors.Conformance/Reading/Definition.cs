@@ -106,8 +106,17 @@ internal sealed class DefOperation
     /// <summary>How the operation pages (declared or, for OpenAPI, inferred as docs/pagination.md says), or null.</summary>
     public DefPagination? Pagination { get; set; }
 
-    /// <summary>The framing of a streamed response (<c>sse</c>, <c>json_lines</c>), or null.</summary>
+    /// <summary>The framing of a streamed response (<c>sse</c>, <c>json_lines</c>, <c>json_seq</c>), or null.</summary>
     public string? StreamFormat { get; set; }
+
+    /// <summary>The streamed media type an OpenAPI response declares (null for canonical <c>stream_format</c>).</summary>
+    public string? StreamMediaType { get; set; }
+
+    /// <summary>The operation's <c>x-stream-flag</c> as written (a property name or false), or null.</summary>
+    public JsonNode? StreamFlagDeclaration { get; set; }
+
+    /// <summary>One event's schema when an OpenAPI response declares it (itemSchema or schema, arrays unwrapped).</summary>
+    public JsonNode? StreamSchema { get; set; }
 
     public string Label => Method.ToUpperInvariant() + " " + Path;
 

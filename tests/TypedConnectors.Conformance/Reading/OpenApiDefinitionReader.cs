@@ -177,7 +177,17 @@ internal static class OpenApiDefinitionReader
                         continue;
                     }
 
-                    var chosen = contents.FirstOrDefault(c => IsJson(c.Key));
+                    if (status.StartsWith('2') && operation.StreamFormat is null)
+                    {
+                        ReadStream(refs, operation, contents);
+                    }
+
+                    var chosen = contents.FirstOrDefault(c => IsJson(c.Key) && StreamFraming(c.Key) is null);
+                    if (chosen.Key is null)
+                    {
+                        chosen = contents.FirstOrDefault(c => IsJson(c.Key));
+                    }
+
                     if (chosen.Key is null)
                     {
                         chosen = contents[0];
@@ -205,12 +215,86 @@ internal static class OpenApiDefinitionReader
                     operation.Responses.Add(new DefResponse(status, chosen.Key, body?["schema"], exampleNode, hasExample));
                 }
 
+                operation.StreamFlagDeclaration = op["x-stream-flag"];
                 operation.Pagination = PaginationRules.For(refs, root, op, operation);
                 definition.Operations.Add(operation);
             }
         }
 
         return definition;
+    }
+
+    /// <summary>
+    /// The framing of a streamed media type, as docs/streaming.md lists them ("From OpenAPI"), or null for a media
+    /// type that is not a stream.
+    /// </summary>
+    public static string? StreamFraming(string media)
+    {
+        var bare = media.Split(';')[0].Trim().ToLowerInvariant();
+        return bare switch
+        {
+            "text/event-stream" => "sse",
+            "application/x-ndjson"
+            or "application/ndjson"
+            or "application/jsonl"
+            or "application/x-jsonl"
+            or "application/jsonlines"
+            or "application/x-jsonlines"
+            or "application/stream+json"
+            or "application/x-json-stream" => "json_lines",
+            "application/json-seq" => "json_seq",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// A success response's first streamed media type: its framing and one event's schema — the media's itemSchema
+    /// (for an SSE item schema that describes the event, its <c>data</c> or that one's contentSchema), else its schema;
+    /// an array is unwrapped to its items.
+    /// </summary>
+    private static void ReadStream(RefResolver refs, DefOperation operation, List<KeyValuePair<string, JsonNode?>> contents)
+    {
+        foreach (var (media, content) in contents)
+        {
+            if (StreamFraming(media) is not { } framing)
+            {
+                continue;
+            }
+
+            var body = content as JsonObject;
+            JsonNode? schema;
+            if (body?["itemSchema"] is { } item)
+            {
+                schema = item;
+                if (
+                    framing == "sse"
+                    && refs.Object(item)?["properties"] is JsonObject eventProperties
+                    && eventProperties["data"] is { } data
+                )
+                {
+                    schema = refs.Object(data)?["contentSchema"] ?? data;
+                }
+            }
+            else
+            {
+                schema = body?["schema"];
+            }
+
+            if (refs.Object(schema) is { } resolved && Json.Str(resolved, "type") == "array")
+            {
+                schema = resolved["items"];
+            }
+
+            if (refs.Object(schema) is { } s && Json.Str(s, "type") == "string")
+            {
+                schema = null;
+            }
+
+            operation.StreamFormat = framing;
+            operation.StreamMediaType = media;
+            operation.StreamSchema = schema;
+            return;
+        }
     }
 
     public static bool IsJson(string media) => media.Contains("json", StringComparison.OrdinalIgnoreCase) || media == "*/*";
