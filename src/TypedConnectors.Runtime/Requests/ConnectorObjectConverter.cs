@@ -228,7 +228,7 @@ public sealed class ConnectorJsonShape
         }
     }
 
-    private static bool HasSurrogate(string name)
+    internal static bool HasSurrogate(string name)
     {
         foreach (var c in name)
         {
@@ -252,7 +252,13 @@ public sealed class ConnectorJsonShape
 public abstract class ConnectorEnumConverter<TEnum> : JsonConverter<TEnum>
     where TEnum : struct, Enum
 {
+    // Enums up to this many members are matched by comparing the token's UTF-8 bytes (no string per value); larger ones
+    // through a dictionary of the decoded text.
+    private const int LinearLimit = 16;
+
     private readonly string[] _texts;
+    private readonly JsonEncodedText[] _encoded;
+    private readonly byte[]?[] _utf8;
     private readonly Dictionary<string, int> _values;
 
     /// <summary>Describes the enum's wire texts.</summary>
@@ -266,9 +272,13 @@ public abstract class ConnectorEnumConverter<TEnum> : JsonConverter<TEnum>
         }
 
         _texts = texts;
+        _encoded = new JsonEncodedText[texts.Length];
+        _utf8 = new byte[]?[texts.Length];
         _values = new Dictionary<string, int>(texts.Length, StringComparer.Ordinal);
         for (var i = 0; i < texts.Length; i++)
         {
+            _encoded[i] = JsonEncodedText.Encode(texts[i]);
+            _utf8[i] = ConnectorJsonShape.HasSurrogate(texts[i]) ? null : Encoding.UTF8.GetBytes(texts[i]);
             _values.TryAdd(texts[i], i + 1);
         }
     }
@@ -282,7 +292,24 @@ public abstract class ConnectorEnumConverter<TEnum> : JsonConverter<TEnum>
             return default;
         }
 
-        var number = _values.TryGetValue(reader.GetString()!, out var known) ? known : 0;
+        var number = 0;
+        if (_texts.Length <= LinearLimit)
+        {
+            // The first member with this text, as the dictionary keeps it; ValueTextEquals unescapes the token as it compares.
+            for (var i = 0; i < _utf8.Length; i++)
+            {
+                if (_utf8[i] is { } utf8 ? reader.ValueTextEquals(utf8) : reader.ValueTextEquals(_texts[i]))
+                {
+                    number = _values[_texts[i]];
+                    break;
+                }
+            }
+        }
+        else if (_values.TryGetValue(reader.GetString()!, out var known))
+        {
+            number = known;
+        }
+
         return System.Runtime.CompilerServices.Unsafe.As<int, TEnum>(ref number);
     }
 
@@ -296,6 +323,6 @@ public abstract class ConnectorEnumConverter<TEnum> : JsonConverter<TEnum>
             throw new ArgumentOutOfRangeException(nameof(value), value, "This value has no wire text.");
         }
 
-        writer.WriteStringValue(_texts[number - 1]);
+        writer.WriteStringValue(_encoded[number - 1]);
     }
 }
