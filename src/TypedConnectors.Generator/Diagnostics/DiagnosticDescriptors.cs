@@ -387,69 +387,72 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpBase + "TC0050.md"
     );
 
-    public static readonly DiagnosticDescriptor InvalidPagination = new(
-        "TC0060",
-        "Pagination does not match the operation",
-        "Pagination: {0}",
-        "TypedConnectors.Schema",
-        DiagnosticSeverity.Error,
-        isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0060.md"
-    );
+    private static Dictionary<string, DiagnosticDescriptor>? _byId;
 
-    public static readonly DiagnosticDescriptor InvalidStreaming = new(
-        "TC0061",
-        "Streaming does not match the operation",
-        "Streaming: {0}",
-        "TypedConnectors.Schema",
-        DiagnosticSeverity.Error,
-        isEnabledByDefault: true,
-        helpLinkUri: HelpBase + "TC0061.md"
-    );
+    // Built on first use, not in the type initializer: a feature's descriptor calls DeclarationError while its own type
+    // initializer runs, and must not find this list half built.
+    private static Dictionary<string, DiagnosticDescriptor> ByIdMap => _byId ??= BuildById();
 
-    private static readonly Dictionary<string, DiagnosticDescriptor> ByIdMap = new DiagnosticDescriptor[]
-    {
-        MalformedDocument,
-        WrongRootType,
-        MissingRequiredKey,
-        WrongValueType,
-        UnknownKey,
-        InvalidEnumValue,
-        InvalidUrl,
-        InsecureUrl,
-        UndeclaredVariable,
-        UnusedVariable,
-        DuplicateEndpoint,
-        IdentifierCollision,
-        PathParameterNotInPath,
-        PathPlaceholderNotDeclared,
-        LimitBelowOne,
-        LengthLimitExceeded,
-        SeveralDefaultAuthMethods,
-        NoDefaultAuthMethod,
-        OAuthMissingEndpoint,
-        OAuthNoScopes,
-        LiteralCredential,
-        InvalidHeader,
-        InvalidBodyTemplate,
-        InternalError,
-        InputTooLarge,
-        UnsupportedFormatVersion,
-        UnrecognizedDialect,
-        DuplicateKey,
-        ValueOutOfRange,
-        OpenApiError,
-        OpenApiWarning,
-        OpenApiUnsupported,
-        UnresolvedReference,
-        ReferencedFileNotFound,
-        DuplicateAuthMethodKey,
-        UnknownCanonicalKey,
-        CustomAuthNotImplemented,
-        McpSdkNotReferenced,
-        InvalidPagination,
-        InvalidStreaming,
-    }.ToDictionary(d => d.Id, StringComparer.Ordinal);
+    private static Dictionary<string, DiagnosticDescriptor> BuildById() =>
+        new DiagnosticDescriptor[]
+        {
+            MalformedDocument,
+            WrongRootType,
+            MissingRequiredKey,
+            WrongValueType,
+            UnknownKey,
+            InvalidEnumValue,
+            InvalidUrl,
+            InsecureUrl,
+            UndeclaredVariable,
+            UnusedVariable,
+            DuplicateEndpoint,
+            IdentifierCollision,
+            PathParameterNotInPath,
+            PathPlaceholderNotDeclared,
+            LimitBelowOne,
+            LengthLimitExceeded,
+            SeveralDefaultAuthMethods,
+            NoDefaultAuthMethod,
+            OAuthMissingEndpoint,
+            OAuthNoScopes,
+            LiteralCredential,
+            InvalidHeader,
+            InvalidBodyTemplate,
+            InternalError,
+            InputTooLarge,
+            UnsupportedFormatVersion,
+            UnrecognizedDialect,
+            DuplicateKey,
+            ValueOutOfRange,
+            OpenApiError,
+            OpenApiWarning,
+            OpenApiUnsupported,
+            UnresolvedReference,
+            ReferencedFileNotFound,
+            DuplicateAuthMethodKey,
+            UnknownCanonicalKey,
+            CustomAuthNotImplemented,
+            McpSdkNotReferenced,
+        }
+            // An operation-level feature declares its own diagnostics (Features/<Feature>/): registering the feature registers them.
+            .Concat(Features.OperationFeatures.All.SelectMany(f => f.Diagnostics))
+            .ToDictionary(d => d.Id, StringComparer.Ordinal);
+
+    /// <summary>
+    /// An error in what a connector file declares (category <c>TypedConnectors.Schema</c>, help page
+    /// <c>docs/diagnostics/&lt;id&gt;.md</c>): the shape of an operation-level feature's own diagnostics.
+    /// </summary>
+    internal static DiagnosticDescriptor DeclarationError(string id, string title, string messageFormat) =>
+        new(
+            id,
+            title,
+            messageFormat,
+            "TypedConnectors.Schema",
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + id + ".md"
+        );
 
     public static DiagnosticDescriptor ById(string id) => ByIdMap[id];
 

@@ -14,6 +14,9 @@ namespace TypedConnectors.Generator.Features;
 /// </summary>
 internal abstract class OperationFeature
 {
+    /// <summary>The diagnostics this feature reports (its own ids; <see cref="Diagnostics.DiagnosticDescriptors"/> lists them).</summary>
+    public virtual IEnumerable<Microsoft.CodeAnalysis.DiagnosticDescriptor> Diagnostics => [];
+
     /// <summary>The keys this feature adds to a canonical endpoint object.</summary>
     public virtual IEnumerable<string> EndpointKeys => [];
 

@@ -47,11 +47,15 @@ public static class Repo
             "TypedConnectors.Generator.Diagnostics.DiagnosticDescriptors",
             throwOnError: true
         )!;
-        return type.GetFields(BindingFlags.Public | BindingFlags.Static)
+        // Every: the descriptors declared in DiagnosticDescriptors and those the registered operation features declare.
+        var every =
+            (IEnumerable<DiagnosticDescriptor>)type.GetProperty("Every", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        var fields = type.GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-            .OrderBy(d => d.Id, StringComparer.Ordinal)
-            .ToList();
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!);
+        var list = every.OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
+        Assert.All(fields, f => Assert.Contains(f, list));
+        return list;
     }
 
     private static string FindUp(string relative, bool isFile)

@@ -18,6 +18,16 @@ internal sealed class PaginationFeature : OperationFeature
 {
     public static readonly PaginationFeature Instance = new();
 
+    /// <summary>TC0060: the feature's declaration names what the operation does not have, or has with the wrong type.</summary>
+    public static readonly Microsoft.CodeAnalysis.DiagnosticDescriptor InvalidPagination = DiagnosticDescriptors.DeclarationError(
+        "TC0060",
+        "Pagination does not match the operation",
+        "Pagination: {0}"
+    );
+
+    /// <inheritdoc/>
+    public override IEnumerable<Microsoft.CodeAnalysis.DiagnosticDescriptor> Diagnostics => [InvalidPagination];
+
     public override IEnumerable<string> EndpointKeys => ["pagination"];
 
     public override IEnumerable<KeyValuePair<string, string[]>> KeySets => [new("pagination", Keys)];
@@ -116,7 +126,7 @@ internal sealed class PaginationFeature : OperationFeature
         if (value is { Length: > 0 } && value[0] != '/' && obj.Get(key) is { } node)
         {
             context.Report(
-                DiagnosticDescriptors.InvalidPagination,
+                InvalidPagination,
                 node,
                 "'" + key + "' must be a JSON pointer into the response body, starting with '/' (for example \"/data\")"
             );
@@ -136,7 +146,7 @@ internal sealed class PaginationFeature : OperationFeature
         void Fail(string key, string message) =>
             context.Diagnostics.Add(
                 DiagnosticInfo.Create(
-                    DiagnosticDescriptors.InvalidPagination,
+                    InvalidPagination,
                     context.TryLocate(paging.Pointer + "/" + key, false, out var at) ? at : context.Locate(paging.Pointer),
                     message
                 )

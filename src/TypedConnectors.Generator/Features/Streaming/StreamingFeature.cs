@@ -54,6 +54,16 @@ namespace TypedConnectors.Generator.Features.Streaming
     {
         public static readonly StreamingFeature Instance = new();
 
+        /// <summary>TC0061: a stream declaration (or its flag) that cannot work for the operation.</summary>
+        public static readonly Microsoft.CodeAnalysis.DiagnosticDescriptor InvalidStreaming = DiagnosticDescriptors.DeclarationError(
+            "TC0061",
+            "Streaming does not match the operation",
+            "Streaming: {0}"
+        );
+
+        /// <inheritdoc/>
+        public override IEnumerable<Microsoft.CodeAnalysis.DiagnosticDescriptor> Diagnostics => [InvalidStreaming];
+
         internal static readonly (string, StreamFormat)[] Formats =
         {
             ("sse", StreamFormat.ServerSentEvents),
@@ -89,7 +99,7 @@ namespace TypedConnectors.Generator.Features.Streaming
                 if (declared is DocScalar { Kind: ScalarKind.String } named)
                 {
                     site.Context.Report(
-                        DiagnosticDescriptors.InvalidStreaming,
+                        InvalidStreaming,
                         named,
                         "'x-stream-flag' names '"
                             + named.Text
@@ -117,7 +127,7 @@ namespace TypedConnectors.Generator.Features.Streaming
                     break;
                 default:
                     site.Context.Report(
-                        DiagnosticDescriptors.InvalidStreaming,
+                        InvalidStreaming,
                         declared,
                         "'x-stream-flag' must name a Boolean property of the JSON request body, or be false"
                     );
@@ -148,9 +158,7 @@ namespace TypedConnectors.Generator.Features.Streaming
             }
 
             void Fail(string message) =>
-                context.Diagnostics.Add(
-                    DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStreaming, context.Locate(streaming.FlagPointer), message)
-                );
+                context.Diagnostics.Add(DiagnosticInfo.Create(InvalidStreaming, context.Locate(streaming.FlagPointer), message));
 
             var body = operation.Body;
             if (body?.Kind == BodyKind.JsonFields)
