@@ -206,7 +206,7 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
     }
 
-    private static string ConverterName(TypeSpec type) => Identifier.Bare(type.Identifier) + "Converter";
+    private static string ConverterName(TypeSpec type) => type.ConverterIdentifier;
 
     private void EmitUnion(SourceWriter writer, TypeSpec type)
     {

@@ -240,6 +240,9 @@ internal static partial class SpecBinder
         return type with
         {
             Identifier = identifier,
+            // Type identifiers are unique and the JSON helper's other members end in TypeInfo or are fixed, so the
+            // suffix keeps converters apart from each other and from them.
+            ConverterIdentifier = Naming.Unescaped(identifier) + "Converter",
             UnknownMember = unknown,
             Properties = properties,
             EnumValues = values,

@@ -144,6 +144,9 @@ internal sealed record TypeSpec
     public bool Deprecated { get; init; }
     public string Identifier { get; init; } = "";
 
+    /// <summary>The type's JSON converter, nested in the connector's JSON helper (<c>PetConverter</c>); set by the binder.</summary>
+    public string ConverterIdentifier { get; init; } = "";
+
     /// <summary>An enum's member for values the definition does not list ("Unknown" unless a listed value has that name).</summary>
     public string UnknownMember { get; init; } = "Unknown";
 }
