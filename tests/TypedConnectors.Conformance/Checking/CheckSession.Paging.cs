@@ -253,21 +253,8 @@ internal sealed partial class CheckSession
         _answer = plan.Answer;
         var header = Random();
         using var cts = new CancellationTokenSource(options.CallTimeout);
-        object?[] arguments;
-        try
+        if (TryFeatureArguments(method, op, label, header, cts.Token) is not { } arguments)
         {
-            arguments = FeatureArguments(method.Method, op, header, cts.Token);
-        }
-#pragma warning disable CA1031 // a value the checker cannot build is reported, not thrown
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            Fail(
-                op,
-                label,
-                "call",
-                "the checker could not synthesise arguments for " + method.Path + ": " + (e.InnerException ?? e).Message
-            );
             return;
         }
 
@@ -406,6 +393,27 @@ internal sealed partial class CheckSession
         }
     }
 
+    /// <summary>The arguments of a paging or streaming method, or null after reporting why the checker could not build them.</summary>
+    private object?[]? TryFeatureArguments(ClientMethod method, DefOperation op, string label, string header, CancellationToken ct)
+    {
+        try
+        {
+            return FeatureArguments(method.Method, op, header, ct);
+        }
+#pragma warning disable CA1031 // a value the checker cannot build is reported, not thrown
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Fail(
+                op,
+                label,
+                "call",
+                "the checker could not synthesise arguments for " + method.Path + ": " + (e.InnerException ?? e).Message
+            );
+            return null;
+        }
+    }
+
     private async Task CheckStreamAsync(ClientMethod method, ConnectionUnderTest connection, DefOperation op)
     {
         var label = connection.AuthMethod;
@@ -450,21 +458,8 @@ internal sealed partial class CheckSession
         );
         var header = Random();
         using var cts = new CancellationTokenSource(options.CallTimeout);
-        object?[] arguments;
-        try
+        if (TryFeatureArguments(method, op, label, header, cts.Token) is not { } arguments)
         {
-            arguments = FeatureArguments(method.Method, op, header, cts.Token);
-        }
-#pragma warning disable CA1031 // a value the checker cannot build is reported, not thrown
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            Fail(
-                op,
-                label,
-                "call",
-                "the checker could not synthesise arguments for " + method.Path + ": " + (e.InnerException ?? e).Message
-            );
             return;
         }
 
