@@ -13,6 +13,38 @@ public static class Program
             return;
         }
 
+        if (args.Length is 2 or 3 && args[0] == "rounds")
+        {
+            Rounds(args[1], args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 8);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
+
+    /// <summary>
+    /// <c>-- rounds DOCUMENT [N]</c>: the generation benchmark's two methods alternately, N times, with stopwatch times and
+    /// allocated bytes; for a profiler (<c>dotnet-trace collect -- dotnet …TypedConnectors.Benchmarks.dll rounds …</c>),
+    /// not for reporting (BenchmarkDotNet is).
+    /// </summary>
+    private static void Rounds(string document, int count)
+    {
+        var benchmark = new GenerationBenchmarks { Document = document };
+        benchmark.Setup();
+        for (var i = 0; i < count; i++)
+        {
+            Measure("full generation", () => benchmark.FullGeneration());
+            Measure("Microsoft.OpenApi parse", () => benchmark.MicrosoftOpenApiParse());
+        }
+    }
+
+    private static void Measure(string name, Func<object?> run)
+    {
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        run();
+        Console.WriteLine(
+            $"{name}: {watch.ElapsedMilliseconds} ms, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1024 * 1024)} MB allocated"
+        );
     }
 }
