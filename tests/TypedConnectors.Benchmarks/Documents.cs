@@ -15,7 +15,7 @@ public static class Documents
 
     private static readonly Lazy<string> SyntheticJson = new(() => BuildSynthetic(targetBytes: 4 * 1024 * 1024));
 
-    private static string CorpusDirectory()
+    internal static string CorpusDirectory()
     {
         var configured = typeof(Documents)
             .Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

@@ -86,6 +86,76 @@ public class GenerationBenchmarks
         return Generate();
     }
 
+    /// <summary>
+    /// <c>-- dump DIR</c>: every generated source for every document of the dev corpus and the seed examples, and for the
+    /// synthetic document, written under DIR/&lt;document&gt;/ so two builds of the generator can be compared with
+    /// <c>diff -r</c> (a change meant to make generation faster must not change what it generates).
+    /// </summary>
+    internal static void Dump(string directory)
+    {
+        var corpus = Documents.CorpusDirectory();
+        var seeds = Path.Combine(corpus, "..", "..", "..", "seed-examples");
+        var inputs = Directory
+            .EnumerateFiles(corpus)
+            .Concat(Directory.Exists(seeds) ? Directory.EnumerateFiles(seeds) : [])
+            .Where(f => !f.EndsWith(".tsv", StringComparison.Ordinal) && !f.EndsWith(".md", StringComparison.Ordinal))
+            .Select(f => (Name: Path.GetFileName(f), Path: ProjectPath(f, corpus), Text: File.ReadAllText(f)))
+            .Append((Name: Documents.Synthetic, Path: "/bench/" + Documents.Synthetic, Text: Documents.Text(Documents.Synthetic)));
+        var files = 0;
+        foreach (var (name, path, text) in inputs)
+        {
+            var benchmark = new GenerationBenchmarks
+            {
+                _text = text,
+                _path = path,
+                _compilation = CSharpCompilation.Create(
+                    "Bench",
+                    references: new[] { MetadataReference.CreateFromFile(typeof(object).Assembly.Location) },
+                    options: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary)
+                ),
+            };
+            Generator.Reading.DocTrees.Clear();
+            var result = benchmark.Generate();
+            var target = Path.Combine(directory, name);
+            Directory.CreateDirectory(target);
+            foreach (var source in result.Results.SelectMany(r => r.GeneratedSources))
+            {
+                File.WriteAllText(Path.Combine(target, source.HintName), source.SourceText.ToString());
+                files++;
+            }
+
+            File.WriteAllLines(
+                Path.Combine(target, "diagnostics.txt"),
+                result.Diagnostics.Select(d => d.ToString()).OrderBy(d => d, StringComparer.Ordinal)
+            );
+        }
+
+        Console.WriteLine(files + " generated files written under " + directory);
+    }
+
+    /// <summary>A name the generator recognises without item metadata: corpus files as OpenAPI documents, seeds as connector files.</summary>
+    private static string ProjectPath(string file, string corpus)
+    {
+        var name = Path.GetFileName(file);
+        if (ConnectorNames.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase)))
+        {
+            return "/bench/" + name;
+        }
+
+        var extension = Path.GetExtension(name);
+        var stem = Path.GetFileNameWithoutExtension(name);
+        return "/bench/" + stem + (Path.GetDirectoryName(file) == corpus ? ".openapi" : ".connector") + extension;
+    }
+
+    private static readonly string[] ConnectorNames =
+    [
+        ".openapi.json",
+        ".openapi.yaml",
+        ".swagger.json",
+        ".swagger.yaml",
+        ".connector.json",
+    ];
+
     private GeneratorDriverRunResult Generate()
     {
         var driver = CSharpGeneratorDriver.Create(

@@ -19,6 +19,12 @@ public static class Program
             return;
         }
 
+        if (args.Length == 2 && args[0] == "dump")
+        {
+            GenerationBenchmarks.Dump(args[1]);
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 
