@@ -63,6 +63,12 @@ public sealed class QuotaServer : IAsyncDisposable
 
     public static async Task<QuotaServer> StartAsync()
     {
+        // The API's requests run on this process's thread pool, which keeps as many threads going as there are cores (2
+        // here) and adds more only about twice a second while work waits. In the test host one pool thread sits in a
+        // blocking poll(), and on a loaded machine a running one is often preempted: requests then waited up to a second
+        // for a thread, a stall of the API, not of the limiter, that the scale-out tests counted as throughput lost.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), completionPorts);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -59,10 +59,8 @@ public sealed class RedisServer : IAsyncDisposable
             throw new InvalidOperationException("redis-server is not installed (apt-get install -y redis-server)", ex);
         }
 
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _ = OutputPump.Start(_process.StandardOutput, _ => { }, "redis-server stdout");
+        _ = OutputPump.Start(_process.StandardError, _ => { }, "redis-server stderr");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!await PingAsync())
         {

@@ -11,6 +11,8 @@ public sealed class Worker : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly ConcurrentQueue<string> _errors = new();
 
+    private Task _pumps = Task.CompletedTask;
+
     private Worker(Process process) => _process = process;
 
     public static string DllPath { get; } =
@@ -45,18 +47,10 @@ public sealed class Worker : IAsyncDisposable
 
         var process = Process.Start(start)!;
         var worker = new Worker(process);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-                worker._output.Enqueue(e.Data);
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-                worker._errors.Enqueue(e.Data);
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        worker._pumps = Task.WhenAll(
+            OutputPump.Start(process.StandardOutput, worker._output.Enqueue, "worker stdout"),
+            OutputPump.Start(process.StandardError, worker._errors.Enqueue, "worker stderr")
+        );
         return worker;
     }
 
@@ -73,7 +67,7 @@ public sealed class Worker : IAsyncDisposable
 
             if (_process.HasExited)
             {
-                await Task.Delay(100);
+                await Task.WhenAny(_pumps, Task.Delay(TimeSpan.FromSeconds(5)));
                 if (_output.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) is { } last)
                 {
                     return last;
@@ -98,6 +92,7 @@ public sealed class Worker : IAsyncDisposable
         try
         {
             await _process.WaitForExitAsync(cancel.Token);
+            await _pumps.WaitAsync(cancel.Token);
         }
         catch (OperationCanceledException)
         {
