@@ -57,18 +57,37 @@ public sealed class ScaleOutTests(RedisFixture redis, ITestOutputHelper output)
             Assert.Equal(total, arrivals.Count);
             var maxInWindow = QuotaServer.MaxInAnyWindow(arrivals, Window);
             var span = arrivals.Max() - arrivals.Min();
-            var throughput = idealSpan / span * 100;
+            var firstToLast = idealSpan / span * 100;
+
+            // What the limiter controls is how soon a permit that left the window is used again by the callers waiting
+            // for one (they wait from the first window to the last: 32 callers, 4 slots, 60 per window). The limiter is a
+            // sliding-window log: the (n + 60)-th request may go once the n-th has left the window, so every interval
+            // t[n + 60] - t[n] is at least 2 s, and the throughput while callers wait is 2 s over the mean interval. A
+            // limiter that admits fewer than 60 per window, or whose waiters wake late, lengthens every interval; a
+            // process the machine stalls while it holds permits or slots lengthens those it held up, and counts too.
+            // The first-to-last span also counts how the first 60 spread over the first window: they wait for no permit,
+            // only for four cold processes to JIT the pipeline and open their connections (0.4 to 1 s when other test
+            // projects share the 2 cores), and the sliding log keeps that spread, the 40th request of every window going
+            // 2 s after the 40th of the window before; so the last of the 1000, the 40th of its window, comes 16 windows
+            // after the 40th of the first, not after the first. That span is printed, not asserted.
+            var intervals = QuotaServer.PermitReuseIntervals(arrivals, Limit);
+            var meanInterval = intervals.Average();
+            var throughput = Window.TotalSeconds / meanInterval * 100;
+            var lateMs = intervals.Select(i => (i - Window.TotalSeconds) * 1000).Order().ToArray();
+            var reuse = FormattableString.Invariant(
+                $"permits reused {lateMs.Average():0} ms after leaving the window on average (median {lateMs[lateMs.Length / 2]:0} ms, worst {lateMs[^1]:0} ms) = {throughput:0.0}% of the limit's throughput while callers wait"
+            );
             Timing.Report(
                 output,
                 "1000 calls through the shared limit",
                 run.Elapsed,
                 FormattableString.Invariant(
-                    $"server-side max in any 2 s window {maxInWindow} (limit {Limit}), first-to-last {span:0.00} s vs ideal {idealSpan:0} s = {throughput:0.0}% of the limit's throughput"
+                    $"server-side max in any 2 s window {maxInWindow} (limit {Limit}); {reuse}; first-to-last {span:0.00} s vs ideal {idealSpan:0} s = {firstToLast:0.0}%"
                 )
             );
 
             Assert.True(maxInWindow <= Limit, $"the server saw {maxInWindow} requests within one window");
-            Assert.True(throughput >= 95, FormattableString.Invariant($"throughput {throughput:0.0}% of what the limit allows"));
+            Assert.True(throughput >= 95, reuse + FormattableString.Invariant($"; first-to-last {firstToLast:0.0}%"));
         }
         finally
         {

@@ -207,6 +207,17 @@ public sealed class QuotaServer : IAsyncDisposable
         return max;
     }
 
+    /// <summary>
+    /// For a limit of <paramref name="limit"/> per window, the time between the n-th and the (n + limit)-th arrival, for
+    /// every n that has one, in seconds: a sliding-window log lets the (n + limit)-th request go once the n-th has left the
+    /// window, so each interval is at least the window, and what it has beyond that is how late the freed permit was used.
+    /// </summary>
+    public static double[] PermitReuseIntervals(IReadOnlyList<double> arrivals, int limit)
+    {
+        var sorted = arrivals.Order().ToArray();
+        return Enumerable.Range(0, Math.Max(0, sorted.Length - limit)).Select(n => sorted[n + limit] - sorted[n]).ToArray();
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
