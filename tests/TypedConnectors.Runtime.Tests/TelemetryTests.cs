@@ -10,8 +10,8 @@ namespace TypedConnectors.Tests;
 public sealed class TelemetryTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new();
-    private readonly List<Activity> _spans = [];
-    private readonly List<Metric> _metrics = [];
+    private readonly LockedCollection<Activity> _spans = new();
+    private readonly LockedCollection<Metric> _metrics = new();
     private readonly string _operation = "op-" + Guid.NewGuid().ToString("N");
     private FaultServer _server = null!;
     private TracerProvider _tracer = null!;
@@ -37,10 +37,7 @@ public sealed class TelemetryTests : IAsyncLifetime
     private Activity Span()
     {
         _tracer.ForceFlush();
-        lock (_spans)
-        {
-            return Assert.Single(_spans, s => (string?)s.GetTagItem(ConnectorTelemetry.OperationAttribute) == _operation);
-        }
+        return Assert.Single(_spans.Snapshot(), s => (string?)s.GetTagItem(ConnectorTelemetry.OperationAttribute) == _operation);
     }
 
     /// <summary>This test's points of one metric.</summary>
