@@ -36,7 +36,7 @@ internal sealed partial class ConnectorEmitter
         }
     }
 
-    private string EmitJsonFile(CancellationToken cancellationToken)
+    private GeneratedText EmitJsonFile(CancellationToken cancellationToken)
     {
         var json = Json;
 
@@ -149,7 +149,7 @@ internal sealed partial class ConnectorEmitter
         writer.Line("#nullable restore");
         writer.Close();
         writer.Close();
-        return writer.ToString();
+        return writer.ToText();
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace TypedConnectors.Generator.Emit;
 
 internal sealed partial class ConnectorEmitter
 {
-    private string EmitModelsFile(CancellationToken cancellationToken)
+    private GeneratedText EmitModelsFile(CancellationToken cancellationToken)
     {
         var writer = Begin(_spec.Namespace);
         var first = true;
@@ -41,7 +41,7 @@ internal sealed partial class ConnectorEmitter
         }
 
         writer.Close();
-        return writer.ToString();
+        return writer.ToText();
     }
 
     private void EmitRecord(SourceWriter writer, TypeSpec type, bool isBase)

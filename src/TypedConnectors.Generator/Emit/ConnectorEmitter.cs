@@ -4,8 +4,8 @@ using TypedConnectors.Generator.Reading;
 
 namespace TypedConnectors.Generator.Emit;
 
-/// <summary>A generated file: hint name and text.</summary>
-internal sealed record GeneratedFile(string HintName, string Text);
+/// <summary>A generated file: hint name and text (compared by content).</summary>
+internal sealed record GeneratedFile(string HintName, GeneratedText Text);
 
 /// <summary>
 /// Turns a bound <see cref="ConnectorSpec"/> into C#: client interface and class, connection, models and the DI
@@ -73,7 +73,7 @@ internal sealed partial class ConnectorEmitter
         return writer;
     }
 
-    private string EmitClientFile(CancellationToken cancellationToken)
+    private GeneratedText EmitClientFile(CancellationToken cancellationToken)
     {
         var writer = Begin(_spec.Namespace);
         EmitInterface(writer);
@@ -90,7 +90,7 @@ internal sealed partial class ConnectorEmitter
         }
 
         writer.Close();
-        return writer.ToString();
+        return writer.ToText();
     }
 
     private string Description(string? text, string fallback) => string.IsNullOrWhiteSpace(text) ? fallback : text!;

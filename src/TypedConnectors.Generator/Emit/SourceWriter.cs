@@ -1,19 +1,60 @@
-using System.Text;
+using System.Runtime.CompilerServices;
 
 namespace TypedConnectors.Generator.Emit;
 
-/// <summary>Indenting text writer for generated C#; always writes "\n" line endings so output is identical everywhere.</summary>
+/// <summary>
+/// Indenting text writer for generated C#; always writes "\n" line endings so output is identical everywhere.
+/// </summary>
+/// <remarks>
+/// Text goes into char chunks that are never copied again: a full chunk is kept and the next one started, another
+/// writer's chunks are linked in by <see cref="Append"/>, and <see cref="ToText"/> hands the chunks on as they are
+/// (a generated file can be tens of megabytes; one contiguous buffer or string of it would be copied at every growth
+/// and once more at the end). Lines are written part by part: <see cref="Line(ref LineHandler)"/> takes interpolated
+/// strings without building them.
+/// </remarks>
 internal sealed class SourceWriter
 {
-    private readonly StringBuilder _builder = new();
+    private const int FirstChunk = 1024;
+
+    // 32 K chars (64 KB) keeps every chunk off the large object heap.
+    private const int MaxChunk = 32 * 1024;
+
+    // Text linked in from other writers is copied instead when it is this short.
+    private const int LinkThreshold = 4096;
+
+    private static readonly char[] NoChunk = new char[0];
+
+    private readonly List<TextChunk> _full = new();
+    private char[] _chunk = NoChunk;
+    private int _position;
+    private int _fullLength;
+    private int _nextChunk = FirstChunk;
     private int _indent;
+    private bool _lineStarted;
 
     public SourceWriter(int indent = 0) => _indent = indent;
 
-    /// <summary>Appends text another writer produced (already indented).</summary>
+    /// <summary>The number of chars written so far.</summary>
+    public int Length => _fullLength + _position;
+
+    /// <summary>Appends text another writer produced (already indented). The other writer must not be written to afterwards.</summary>
     public SourceWriter Append(SourceWriter other)
     {
-        _builder.Append(other._builder);
+        if (other.Length <= LinkThreshold)
+        {
+            foreach (var chunk in other._full)
+            {
+                Write(chunk.Chars, 0, chunk.Length);
+            }
+
+            Write(other._chunk, 0, other._position);
+            return this;
+        }
+
+        Seal();
+        other.Seal();
+        _full.AddRange(other._full);
+        _fullLength += other._fullLength;
         return this;
     }
 
@@ -21,11 +62,18 @@ internal sealed class SourceWriter
     {
         if (text.Length > 0)
         {
-            _builder.Append(' ', _indent * 4);
-            _builder.Append(text);
+            WriteIndent();
+            Write(text);
         }
 
-        _builder.Append('\n');
+        WriteChar('\n');
+        return this;
+    }
+
+    /// <summary>A line from an interpolated string, written part by part (indented only when something is written).</summary>
+    public SourceWriter Line([InterpolatedStringHandlerArgument("")] ref LineHandler text)
+    {
+        EndLine();
         return this;
     }
 
@@ -37,12 +85,175 @@ internal sealed class SourceWriter
         return this;
     }
 
-    public SourceWriter Close(string suffix = "")
+    public SourceWriter Open([InterpolatedStringHandlerArgument("")] ref LineHandler text)
     {
-        _indent--;
-        Line("}" + suffix);
+        EndLine();
+        Line("{");
+        _indent++;
         return this;
     }
 
-    public override string ToString() => _builder.ToString();
+    public SourceWriter Close(string suffix = "")
+    {
+        _indent--;
+        WriteIndent();
+        WriteChar('}');
+        Write(suffix);
+        WriteChar('\n');
+        return this;
+    }
+
+    /// <summary>Starts a line written with <see cref="Part"/> and ended with <see cref="EndLine"/>.</summary>
+    public void StartLine() => _lineStarted = false;
+
+    /// <summary>Writes part of the current line, indenting it first when this is its first non-empty part.</summary>
+    public void Part(string? text)
+    {
+        if (text is { Length: > 0 })
+        {
+            if (!_lineStarted)
+            {
+                WriteIndent();
+                _lineStarted = true;
+            }
+
+            Write(text);
+        }
+    }
+
+    /// <summary>Ends the current line.</summary>
+    public void EndLine()
+    {
+        _lineStarted = false;
+        WriteChar('\n');
+    }
+
+    /// <summary>The text written, as it stands; the writer must not be written to afterwards.</summary>
+    public GeneratedText ToText()
+    {
+        Seal();
+        return new GeneratedText(_full.ToArray(), _fullLength);
+    }
+
+    public override string ToString() => ToText().ToString();
+
+    private void WriteIndent()
+    {
+        var count = _indent * 4;
+        while (count > 0)
+        {
+            if (_position == _chunk.Length)
+            {
+                NextChunk();
+            }
+
+            var n = Math.Min(count, _chunk.Length - _position);
+            for (var i = 0; i < n; i++)
+            {
+                _chunk[_position + i] = ' ';
+            }
+
+            _position += n;
+            count -= n;
+        }
+    }
+
+    private void WriteChar(char c)
+    {
+        if (_position == _chunk.Length)
+        {
+            NextChunk();
+        }
+
+        _chunk[_position++] = c;
+    }
+
+    private void Write(string text)
+    {
+        var start = 0;
+        while (start < text.Length)
+        {
+            if (_position == _chunk.Length)
+            {
+                NextChunk();
+            }
+
+            var n = Math.Min(text.Length - start, _chunk.Length - _position);
+            text.CopyTo(start, _chunk, _position, n);
+            _position += n;
+            start += n;
+        }
+    }
+
+    private void Write(char[] chars, int start, int count)
+    {
+        while (count > 0)
+        {
+            if (_position == _chunk.Length)
+            {
+                NextChunk();
+            }
+
+            var n = Math.Min(count, _chunk.Length - _position);
+            Array.Copy(chars, start, _chunk, _position, n);
+            _position += n;
+            start += n;
+            count -= n;
+        }
+    }
+
+    private void NextChunk()
+    {
+        Seal();
+        _chunk = new char[_nextChunk];
+        _nextChunk = Math.Min(MaxChunk, _nextChunk * 2);
+    }
+
+    /// <summary>Moves the current chunk's text to the full chunks; the next write starts a new chunk.</summary>
+    private void Seal()
+    {
+        if (_position > 0)
+        {
+            _full.Add(new TextChunk(_chunk, _position));
+            _fullLength += _position;
+        }
+
+        _chunk = NoChunk;
+        _position = 0;
+    }
+
+    /// <summary>Builds a line from an interpolated string straight into the writer.</summary>
+    [InterpolatedStringHandler]
+    public ref struct LineHandler
+    {
+        private readonly SourceWriter _writer;
+
+        public LineHandler(int literalLength, int formattedCount, SourceWriter writer)
+        {
+            _ = literalLength;
+            _ = formattedCount;
+            _writer = writer;
+            writer.StartLine();
+        }
+
+        public readonly void AppendLiteral(string value) => _writer.Part(value);
+
+        public readonly void AppendFormatted(string? value) => _writer.Part(value);
+
+        public readonly void AppendFormatted(int value) => _writer.Part(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>A run of text in a chunk: its first <see cref="Length"/> chars.</summary>
+internal readonly struct TextChunk
+{
+    public TextChunk(char[] chars, int length)
+    {
+        Chars = chars;
+        Length = length;
+    }
+
+    public char[] Chars { get; }
+
+    public int Length { get; }
 }
