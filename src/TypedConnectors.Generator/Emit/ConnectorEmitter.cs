@@ -400,24 +400,101 @@ internal sealed partial class ConnectorEmitter
             _ => "The '" + parameter.Name + "' body field.",
         };
 
-    /// <summary>Parameters exposed on the method: required first (path ones leading), then optional; constants hidden.</summary>
-    private static IEnumerable<ParameterSpec> OrderedParameters(OperationSpec operation) =>
-        operation
-            .Parameters.Where(p => p.Constant is null && p.Required && p.Location == ParameterLocation.Path)
-            .Concat(operation.Parameters.Where(p => p.Constant is null && p.Required && p.Location != ParameterLocation.Path))
-            .Concat(operation.Parameters.Where(p => p.Constant is null && !p.Required));
+    /// <summary>What the methods of one operation repeat, derived once (each piece when first asked for).</summary>
+    private sealed class OperationParts
+    {
+        public ParameterSpec[]? Ordered;
+        public string[]? Signature;
+        public string? SignatureList;
+        public string? FullSignature;
+        public string? ResponseSignature;
+        public string? BuilderCall;
+        public string? ErrorMapper;
+    }
 
-    private string Signature(OperationSpec operation) =>
-        ReturnType(operation) + " " + operation.Identifier + "(" + string.Join(", ", SignatureParameters(operation)) + ")";
+    private readonly Dictionary<OperationSpec, OperationParts> _operationParts = new(ReferenceComparer<OperationSpec>.Instance);
+
+    private OperationParts PartsOf(OperationSpec operation)
+    {
+        if (!_operationParts.TryGetValue(operation, out var parts))
+        {
+            parts = new OperationParts();
+            _operationParts.Add(operation, parts);
+        }
+
+        return parts;
+    }
+
+    /// <summary>Parameters exposed on the method: required first (path ones leading), then optional; constants hidden.</summary>
+    private ParameterSpec[] OrderedParameters(OperationSpec operation)
+    {
+        var parts = PartsOf(operation);
+        if (parts.Ordered is null)
+        {
+            var ordered = new List<ParameterSpec>(operation.Parameters.Count);
+            foreach (var p in operation.Parameters)
+            {
+                if (p.Constant is null && p.Required && p.Location == ParameterLocation.Path)
+                {
+                    ordered.Add(p);
+                }
+            }
+
+            foreach (var p in operation.Parameters)
+            {
+                if (p.Constant is null && p.Required && p.Location != ParameterLocation.Path)
+                {
+                    ordered.Add(p);
+                }
+            }
+
+            foreach (var p in operation.Parameters)
+            {
+                if (p.Constant is null && !p.Required)
+                {
+                    ordered.Add(p);
+                }
+            }
+
+            parts.Ordered = ordered.ToArray();
+        }
+
+        return parts.Ordered;
+    }
+
+    private string Signature(OperationSpec operation)
+    {
+        var parts = PartsOf(operation);
+        return parts.FullSignature ??= ReturnType(operation) + " " + operation.Identifier + "(" + SignatureList(operation) + ")";
+    }
+
+    /// <summary><see cref="SignatureParameters"/> joined with commas.</summary>
+    private string SignatureList(OperationSpec operation)
+    {
+        var parts = PartsOf(operation);
+        return parts.SignatureList ??= string.Join(", ", SignatureArray(operation));
+    }
 
     /// <summary>The parameters every method of an operation takes, in order; the last two are <c>options</c> and the token.</summary>
-    private List<string> SignatureParameters(OperationSpec operation)
+    private List<string> SignatureParameters(OperationSpec operation) => new(SignatureArray(operation));
+
+    private string[] SignatureArray(OperationSpec operation)
     {
+        var cached = PartsOf(operation);
+        if (cached.Signature is not null)
+        {
+            return cached.Signature;
+        }
+
         var parameters = new List<string>();
         var body = operation.Body;
-        foreach (var parameter in OrderedParameters(operation).Where(p => p.Required))
+        var ordered = OrderedParameters(operation);
+        foreach (var parameter in ordered)
         {
-            parameters.Add(_types.Of(parameter.Type) + " " + parameter.Identifier);
+            if (parameter.Required)
+            {
+                parameters.Add(_types.Of(parameter.Type) + " " + parameter.Identifier);
+            }
         }
 
         if (body is { Identifier.Length: > 0 } && body.Required)
@@ -425,9 +502,12 @@ internal sealed partial class ConnectorEmitter
             parameters.Add(_types.Of(body.Type ?? TypeRef.Any) + " " + body.Identifier);
         }
 
-        foreach (var parameter in OrderedParameters(operation).Where(p => !p.Required))
+        foreach (var parameter in ordered)
         {
-            parameters.Add(OptionalParameter(parameter));
+            if (!parameter.Required)
+            {
+                parameters.Add(OptionalParameter(parameter));
+            }
         }
 
         if (body is { Identifier.Length: > 0 } && !body.Required)
@@ -437,19 +517,42 @@ internal sealed partial class ConnectorEmitter
 
         parameters.Add("global::TypedConnectors.ConnectorCallOptions? options = null");
         parameters.Add("global::System.Threading.CancellationToken cancellationToken = default");
-        return parameters;
+        return cached.Signature = parameters.ToArray();
+    }
+
+    /// <summary>The call of the request builder with the names of <see cref="SignatureParameters"/> without the token.</summary>
+    private string BuilderCall(OperationSpec operation)
+    {
+        var parts = PartsOf(operation);
+        return parts.BuilderCall ??= BuilderName(operation) + "(" + string.Join(", ", BuilderArguments(operation)) + ")";
     }
 
     /// <summary>The names of <see cref="SignatureParameters"/> without the token, as arguments of the request builder.</summary>
     private List<string> BuilderArguments(OperationSpec operation)
     {
-        var arguments = OrderedParameters(operation).Where(p => p.Required).Select(p => p.Identifier).ToList();
+        var ordered = OrderedParameters(operation);
+        var arguments = new List<string>(ordered.Length + 2);
+        foreach (var p in ordered)
+        {
+            if (p.Required)
+            {
+                arguments.Add(p.Identifier);
+            }
+        }
+
         if (operation.Body is { Identifier.Length: > 0 } body && body.Required)
         {
             arguments.Add(body.Identifier);
         }
 
-        arguments.AddRange(OrderedParameters(operation).Where(p => !p.Required).Select(p => p.Identifier));
+        foreach (var p in ordered)
+        {
+            if (!p.Required)
+            {
+                arguments.Add(p.Identifier);
+            }
+        }
+
         if (operation.Body is { Identifier.Length: > 0 } optional && !optional.Required)
         {
             arguments.Add(optional.Identifier);

@@ -93,6 +93,14 @@ internal sealed class SourceWriter
         return this;
     }
 
+    /// <summary>Opens a block after a line written part by part.</summary>
+    public SourceWriter OpenBrace()
+    {
+        Line("{");
+        _indent++;
+        return this;
+    }
+
     public SourceWriter Close(string suffix = "")
     {
         _indent--;
