@@ -9,7 +9,21 @@ namespace TypedConnectors.Generator.Emit;
 internal sealed partial class ConnectorEmitter
 {
     /// <summary>Properties of a model including those it inherits.</summary>
-    private IEnumerable<PropertySpec> AllProperties(TypeSpec model)
+    private PropertySpec[] AllProperties(TypeSpec model)
+    {
+        // The model, its converter, its validation and the bodies built from it all ask.
+        if (!_allProperties.TryGetValue(model, out var all))
+        {
+            all = CollectProperties(model).ToArray();
+            _allProperties.Add(model, all);
+        }
+
+        return all;
+    }
+
+    private readonly Dictionary<TypeSpec, PropertySpec[]> _allProperties = new(ReferenceComparer<TypeSpec>.Instance);
+
+    private IEnumerable<PropertySpec> CollectProperties(TypeSpec model)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var current = model; current is not null; current = current.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null)

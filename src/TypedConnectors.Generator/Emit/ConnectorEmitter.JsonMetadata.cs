@@ -78,24 +78,11 @@ internal sealed partial class ConnectorEmitter
         {
             if (info.Public)
             {
-                writer.Line(
-                    "/// <summary>The JSON contract of <c>" + Literals.Xml(info.Declared.Replace("global::", "")) + "</c>.</summary>"
-                );
+                writer.Line($"/// <summary>The JSON contract of <c>{Literals.Xml(info.Declared.Replace("global::", ""))}</c>.</summary>");
             }
 
             writer.Line(
-                (info.Public ? "public" : "internal")
-                    + " static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<"
-                    + info.Declared
-                    + "> "
-                    + info.Property
-                    + " => "
-                    + info.Field
-                    + " ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<"
-                    + info.Declared
-                    + ">)Options.GetTypeInfo(typeof("
-                    + info.Runtime
-                    + "));"
+                $"{(info.Public ? "public" : "internal")} static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{info.Declared}> {info.Property} => {info.Field} ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{info.Declared}>)Options.GetTypeInfo(typeof({info.Runtime}));"
             );
         }
 
@@ -107,24 +94,23 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
         foreach (var info in json.TypeInfos)
         {
-            writer.Line(
-                "private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<" + info.Declared + ">? " + info.Field + ";"
-            );
+            writer.Line($"private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{info.Declared}>? {info.Field};");
         }
 
         // The converters' own code is nullable-oblivious: a converter of List<Pet> serves both List<Pet> and List<Pet?>.
         writer.Line("#nullable disable");
         foreach (var converter in json.ConverterFields)
         {
-            writer.Line(
-                "private static readonly "
-                    + (converter.FieldType ?? "global::System.Text.Json.Serialization.JsonConverter<" + converter.Runtime + ">")
-                    + " "
-                    + converter.Field
-                    + " = "
-                    + converter.Create
-                    + ";"
-            );
+            if (converter.FieldType is { } fieldType)
+            {
+                writer.Line($"private static readonly {fieldType} {converter.Field} = {converter.Create};");
+            }
+            else
+            {
+                writer.Line(
+                    $"private static readonly global::System.Text.Json.Serialization.JsonConverter<{converter.Runtime}> {converter.Field} = {converter.Create};"
+                );
+            }
         }
 
         writer.Line();
@@ -136,9 +122,7 @@ internal sealed partial class ConnectorEmitter
         );
         foreach (var (runtime, converter) in json.RuntimeTypes)
         {
-            writer.Line(
-                "if (type == typeof(" + runtime + ")) return " + Converters + ".TypeInfo<" + runtime + ">(options, " + converter + ");"
-            );
+            writer.Line($"if (type == typeof({runtime})) return {Converters}.TypeInfo<{runtime}>(options, {converter});");
         }
 
         writer.Line("return null;");

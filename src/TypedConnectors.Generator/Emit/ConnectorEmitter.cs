@@ -351,7 +351,10 @@ internal sealed partial class ConnectorEmitter
                 "param",
                 " name=\"" + Identifier.Bare(parameter.Identifier) + "\"",
                 parameter.Description,
-                ParameterFallbackDoc(parameter)
+                // Only a blank description falls back.
+                string.IsNullOrWhiteSpace(parameter.Description)
+                    ? ParameterFallbackDoc(parameter)
+                    : ""
             );
         }
 

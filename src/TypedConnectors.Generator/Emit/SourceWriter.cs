@@ -129,6 +129,9 @@ internal sealed class SourceWriter
         }
     }
 
+    /// <summary>Writes a number as part of the current line.</summary>
+    public void Part(int value) => Part(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>Ends the current line.</summary>
     public void EndLine()
     {
@@ -248,7 +251,7 @@ internal sealed class SourceWriter
 
         public readonly void AppendFormatted(string? value) => _writer.Part(value);
 
-        public readonly void AppendFormatted(int value) => _writer.Part(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        public readonly void AppendFormatted(int value) => _writer.Part(value);
     }
 }
 
