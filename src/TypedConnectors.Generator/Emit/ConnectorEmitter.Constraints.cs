@@ -12,14 +12,24 @@ internal sealed partial class ConnectorEmitter
     private PropertySpec[] AllProperties(TypeSpec model)
     {
         // The model, its converter, its validation and the bodies built from it all ask.
+        if (ReferenceEquals(model, _lastModel))
+        {
+            return _lastProperties!;
+        }
+
         if (!_allProperties.TryGetValue(model, out var all))
         {
             all = CollectProperties(model).ToArray();
             _allProperties.Add(model, all);
         }
 
+        _lastModel = model;
+        _lastProperties = all;
         return all;
     }
+
+    private TypeSpec? _lastModel;
+    private PropertySpec[]? _lastProperties;
 
     private readonly Dictionary<TypeSpec, PropertySpec[]> _allProperties = new(ReferenceComparer<TypeSpec>.Instance);
 

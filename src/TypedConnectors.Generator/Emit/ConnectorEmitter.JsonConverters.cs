@@ -26,7 +26,7 @@ internal sealed partial class ConnectorEmitter
         writer.Line();
         writer.Open($"internal sealed class {ConverterName(type)} : global::TypedConnectors.ConnectorObjectConverter<{qualified}>");
         writer.Line(
-            $"private static readonly {ShapeType} __shape = new {ShapeType}(typeof({qualified}), {ArrayOf("string", properties.Select(p => Literals.String(p.JsonName)))}, required: {ArrayOf("int", required.Select(i => Literals.Int(i)))}{(ignored is null ? "" : ", discriminator: " + Literals.String(ignored))});"
+            $"private static readonly {ShapeType} __shape = new {ShapeType}(typeof({qualified}), {ArrayOf("string", properties.Select(p => NameLiteral(p.JsonName)))}, required: {ArrayOf("int", required.Select(i => Literals.Int(i)))}{(ignored is null ? "" : ", discriminator: " + Literals.String(ignored))});"
         );
         var derivedTypes = new List<(int Index, TypeSpec Type)>();
         if (isRoot)
@@ -244,6 +244,20 @@ internal sealed partial class ConnectorEmitter
 
         writer.Line("writer.WriteEndObject();");
         writer.Close();
+    }
+
+    private readonly Dictionary<string, string> _nameLiterals = new(StringComparer.Ordinal);
+
+    /// <summary>The literal of a JSON name; the same names recur across models, their records and converters.</summary>
+    private string NameLiteral(string name)
+    {
+        if (!_nameLiterals.TryGetValue(name, out var literal))
+        {
+            literal = Literals.String(name);
+            _nameLiterals.Add(name, literal);
+        }
+
+        return literal;
     }
 
     private static string ArrayOf(string element, IEnumerable<string> items)

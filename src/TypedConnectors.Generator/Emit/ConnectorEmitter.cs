@@ -417,14 +417,25 @@ internal sealed partial class ConnectorEmitter
 
     private readonly Dictionary<OperationSpec, OperationParts> _operationParts = new(ReferenceComparer<OperationSpec>.Instance);
 
+    private OperationSpec? _lastOperation;
+    private OperationParts? _lastParts;
+
     private OperationParts PartsOf(OperationSpec operation)
     {
+        // The methods of one operation are written one after another: most lookups are for the last one.
+        if (ReferenceEquals(operation, _lastOperation))
+        {
+            return _lastParts!;
+        }
+
         if (!_operationParts.TryGetValue(operation, out var parts))
         {
             parts = new OperationParts();
             _operationParts.Add(operation, parts);
         }
 
+        _lastOperation = operation;
+        _lastParts = parts;
         return parts;
     }
 
