@@ -47,7 +47,7 @@ internal sealed class GeneratedText : IEquatable<GeneratedText>
             var n = Math.Min(left.Length - aAt, right.Length - bAt);
             for (var i = 0; i < n; i++)
             {
-                if (left.Chars[aAt + i] != right.Chars[bAt + i])
+                if (left[aAt + i] != right[bAt + i])
                 {
                     return false;
                 }
@@ -83,7 +83,7 @@ internal sealed class GeneratedText : IEquatable<GeneratedText>
             var last = _chunks[_chunks.Length - 1];
             for (var i = Math.Max(0, last.Length - 64); i < last.Length; i++)
             {
-                hash = unchecked((hash * 31) + last.Chars[i]);
+                hash = unchecked((hash * 31) + last[i]);
             }
         }
 
@@ -92,13 +92,15 @@ internal sealed class GeneratedText : IEquatable<GeneratedText>
 
     public override string ToString()
     {
-        var builder = new StringBuilder(Length);
+        var chars = new char[Length];
+        var at = 0;
         foreach (var chunk in _chunks)
         {
-            builder.Append(chunk.Chars, 0, chunk.Length);
+            chunk.CopyTo(0, chars, at, chunk.Length);
+            at += chunk.Length;
         }
 
-        return builder.ToString();
+        return new string(chars);
     }
 
     /// <summary>A <see cref="SourceText"/> over the chunks, UTF-8 like the texts <c>AddSource(string, string)</c> makes.</summary>
@@ -139,7 +141,7 @@ internal sealed class GeneratedText : IEquatable<GeneratedText>
                 }
 
                 var index = ChunkAt(position);
-                return _chunks[index].Chars[position - _starts[index]];
+                return _chunks[index][position - _starts[index]];
             }
         }
 
@@ -161,7 +163,7 @@ internal sealed class GeneratedText : IEquatable<GeneratedText>
             {
                 var chunk = _chunks[index];
                 var n = Math.Min(count, chunk.Length - offset);
-                Array.Copy(chunk.Chars, offset, destination, destinationIndex, n);
+                chunk.CopyTo(offset, destination, destinationIndex, n);
                 destinationIndex += n;
                 count -= n;
                 index++;

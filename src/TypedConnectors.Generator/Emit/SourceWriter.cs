@@ -6,26 +6,29 @@ namespace TypedConnectors.Generator.Emit;
 /// Indenting text writer for generated C#; always writes "\n" line endings so output is identical everywhere.
 /// </summary>
 /// <remarks>
-/// Text goes into char chunks that are never copied again: a full chunk is kept and the next one started, another
+/// Text goes into chunks that are never copied again: a full chunk is kept and the next one started, another
 /// writer's chunks are linked in by <see cref="Append"/>, and <see cref="ToText"/> hands the chunks on as they are
 /// (a generated file can be tens of megabytes; one contiguous buffer or string of it would be copied at every growth
-/// and once more at the end). Lines are written part by part: <see cref="Line(ref LineHandler)"/> takes interpolated
-/// strings without building them.
+/// and once more at the end). Generated C# is nearly all ASCII, so chunks hold one byte per char (Latin-1) and only
+/// text with a char beyond U+00FF goes into a char chunk. Lines are written part by part:
+/// <see cref="Line(ref LineHandler)"/> takes interpolated strings without building them.
 /// </remarks>
 internal sealed class SourceWriter
 {
     private const int FirstChunk = 1024;
 
-    // 32 K chars (64 KB) keeps every chunk off the large object heap.
+    // 32 K chars (at most 64 KB) keeps every chunk off the large object heap.
     private const int MaxChunk = 32 * 1024;
 
     // Text linked in from other writers is copied instead when it is this short.
     private const int LinkThreshold = 4096;
 
-    private static readonly char[] NoChunk = new char[0];
-
     private readonly List<TextChunk> _full = new();
-    private char[] _chunk = NoChunk;
+
+    // The current chunk: one of the two, or neither (capacity 0) before the first write and after Seal.
+    private byte[]? _bytes;
+    private char[]? _chars;
+    private int _capacity;
     private int _position;
     private int _fullLength;
     private int _nextChunk = FirstChunk;
@@ -42,12 +45,7 @@ internal sealed class SourceWriter
     {
         if (other.Length <= LinkThreshold)
         {
-            foreach (var chunk in other._full)
-            {
-                Write(chunk.Chars, 0, chunk.Length);
-            }
-
-            Write(other._chunk, 0, other._position);
+            Write(other.ToText().ToString());
             return this;
         }
 
@@ -153,15 +151,25 @@ internal sealed class SourceWriter
         var count = _indent * 4;
         while (count > 0)
         {
-            if (_position == _chunk.Length)
+            if (_position == _capacity)
             {
-                NextChunk();
+                NextChunk(wide: false);
             }
 
-            var n = Math.Min(count, _chunk.Length - _position);
-            for (var i = 0; i < n; i++)
+            var n = Math.Min(count, _capacity - _position);
+            if (_bytes is { } bytes)
             {
-                _chunk[_position + i] = ' ';
+                for (var i = 0; i < n; i++)
+                {
+                    bytes[_position + i] = (byte)' ';
+                }
+            }
+            else
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    _chars![_position + i] = ' ';
+                }
             }
 
             _position += n;
@@ -169,14 +177,22 @@ internal sealed class SourceWriter
         }
     }
 
+    /// <summary>Writes an ASCII char.</summary>
     private void WriteChar(char c)
     {
-        if (_position == _chunk.Length)
+        if (_position == _capacity)
         {
-            NextChunk();
+            NextChunk(wide: false);
         }
 
-        _chunk[_position++] = c;
+        if (_bytes is { } bytes)
+        {
+            bytes[_position++] = (byte)c;
+        }
+        else
+        {
+            _chars![_position++] = c;
+        }
     }
 
     private void Write(string text)
@@ -184,39 +200,58 @@ internal sealed class SourceWriter
         var start = 0;
         while (start < text.Length)
         {
-            if (_position == _chunk.Length)
+            if (_position == _capacity)
             {
-                NextChunk();
+                NextChunk(wide: false);
             }
 
-            var n = Math.Min(text.Length - start, _chunk.Length - _position);
-            text.CopyTo(start, _chunk, _position, n);
-            _position += n;
-            start += n;
+            var n = Math.Min(text.Length - start, _capacity - _position);
+            if (_bytes is { } bytes)
+            {
+                var i = 0;
+                var at = _position;
+                while (i < n)
+                {
+                    var c = text[start + i];
+                    if (c > '\u00FF')
+                    {
+                        break;
+                    }
+
+                    bytes[at + i] = (byte)c;
+                    i++;
+                }
+
+                _position += i;
+                start += i;
+                if (i < n)
+                {
+                    // A char beyond Latin-1: the text goes on in a char chunk.
+                    NextChunk(wide: true);
+                }
+            }
+            else
+            {
+                text.CopyTo(start, _chars!, _position, n);
+                _position += n;
+                start += n;
+            }
         }
     }
 
-    private void Write(char[] chars, int start, int count)
-    {
-        while (count > 0)
-        {
-            if (_position == _chunk.Length)
-            {
-                NextChunk();
-            }
-
-            var n = Math.Min(count, _chunk.Length - _position);
-            Array.Copy(chars, start, _chunk, _position, n);
-            _position += n;
-            start += n;
-            count -= n;
-        }
-    }
-
-    private void NextChunk()
+    private void NextChunk(bool wide)
     {
         Seal();
-        _chunk = new char[_nextChunk];
+        if (wide)
+        {
+            _chars = new char[_nextChunk];
+        }
+        else
+        {
+            _bytes = new byte[_nextChunk];
+        }
+
+        _capacity = _nextChunk;
         _nextChunk = Math.Min(MaxChunk, _nextChunk * 2);
     }
 
@@ -225,11 +260,13 @@ internal sealed class SourceWriter
     {
         if (_position > 0)
         {
-            _full.Add(new TextChunk(_chunk, _position));
+            _full.Add(_bytes is not null ? new TextChunk(_bytes, _position) : new TextChunk(_chars!, _position));
             _fullLength += _position;
         }
 
-        _chunk = NoChunk;
+        _bytes = null;
+        _chars = null;
+        _capacity = 0;
         _position = 0;
     }
 
@@ -255,16 +292,42 @@ internal sealed class SourceWriter
     }
 }
 
-/// <summary>A run of text in a chunk: its first <see cref="Length"/> chars.</summary>
+/// <summary>A run of text in a chunk: its first <see cref="Length"/> chars, as chars or as Latin-1 bytes.</summary>
 internal readonly struct TextChunk
 {
+    private readonly char[]? _chars;
+    private readonly byte[]? _bytes;
+
     public TextChunk(char[] chars, int length)
     {
-        Chars = chars;
+        _chars = chars;
+        _bytes = null;
         Length = length;
     }
 
-    public char[] Chars { get; }
+    public TextChunk(byte[] bytes, int length)
+    {
+        _chars = null;
+        _bytes = bytes;
+        Length = length;
+    }
 
     public int Length { get; }
+
+    public char this[int index] => _bytes is { } bytes ? (char)bytes[index] : _chars![index];
+
+    public void CopyTo(int offset, char[] destination, int destinationIndex, int count)
+    {
+        if (_bytes is { } bytes)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                destination[destinationIndex + i] = (char)bytes[offset + i];
+            }
+        }
+        else
+        {
+            Array.Copy(_chars!, offset, destination, destinationIndex, count);
+        }
+    }
 }
