@@ -9,29 +9,38 @@ namespace TypedConnectors.Generator.Emit;
 internal sealed partial class ConnectorEmitter
 {
     /// <summary>Properties of a model including those it inherits.</summary>
-    private PropertySpec[] AllProperties(TypeSpec model)
+    private PropertySpec[] AllProperties(TypeSpec model) => PartsOf(model).Properties;
+
+    /// <summary>What the model, its converter, its validation and the bodies built from it all ask, derived once.</summary>
+    private sealed class ModelParts
     {
-        // The model, its converter, its validation and the bodies built from it all ask.
-        if (ReferenceEquals(model, _lastModel))
+        public ModelParts(TypeSpec model, PropertySpec[] properties)
         {
-            return _lastProperties!;
+            Model = model;
+            Properties = properties;
         }
 
-        if (!_allProperties.TryGetValue(model, out var all))
-        {
-            all = CollectProperties(model).ToArray();
-            _allProperties.Add(model, all);
-        }
+        public TypeSpec Model { get; }
 
-        _lastModel = model;
-        _lastProperties = all;
-        return all;
+        public PropertySpec[] Properties { get; }
+
+        public bool? HasConstraints { get; set; }
     }
 
-    private TypeSpec? _lastModel;
-    private PropertySpec[]? _lastProperties;
+    // By identifier (unique among a connector's models): identity hashes of records turned out slow to compute.
+    private readonly Dictionary<string, ModelParts> _modelParts = new(StringComparer.Ordinal);
 
-    private readonly Dictionary<TypeSpec, PropertySpec[]> _allProperties = new(ReferenceComparer<TypeSpec>.Instance);
+    private ModelParts PartsOf(TypeSpec model)
+    {
+        if (_modelParts.TryGetValue(model.Identifier, out var parts) && ReferenceEquals(parts.Model, model))
+        {
+            return parts;
+        }
+
+        parts = new ModelParts(model, CollectProperties(model).ToArray());
+        _modelParts[model.Identifier] = parts;
+        return parts;
+    }
 
     private IEnumerable<PropertySpec> CollectProperties(TypeSpec model)
     {
@@ -196,7 +205,11 @@ internal sealed partial class ConnectorEmitter
         }
     }
 
-    private bool HasConstraints(TypeSpec model) =>
-        AllProperties(model)
-            .Any(p => p.Constraints is not null && ConstraintChecks(p.Constraints, p.Type.AsNullable(false), "x", "x").Any());
+    private bool HasConstraints(TypeSpec model)
+    {
+        var parts = PartsOf(model);
+        return parts.HasConstraints ??= parts.Properties.Any(p =>
+            p.Constraints is not null && ConstraintChecks(p.Constraints, p.Type.AsNullable(false), "x", "x").Any()
+        );
+    }
 }

@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace TypedConnectors.Generator.Emit;
 
@@ -208,20 +210,7 @@ internal sealed class SourceWriter
             var n = Math.Min(text.Length - start, _capacity - _position);
             if (_bytes is { } bytes)
             {
-                var i = 0;
-                var at = _position;
-                while (i < n)
-                {
-                    var c = text[start + i];
-                    if (c > '\u00FF')
-                    {
-                        break;
-                    }
-
-                    bytes[at + i] = (byte)c;
-                    i++;
-                }
-
+                var i = Narrow(text.AsSpan(start, n), bytes.AsSpan(_position, n));
                 _position += i;
                 start += i;
                 if (i < n)
@@ -237,6 +226,43 @@ internal sealed class SourceWriter
                 start += n;
             }
         }
+    }
+
+    /// <summary>Copies chars to Latin-1 bytes up to the first char beyond U+00FF; returns how many were copied.</summary>
+    private static int Narrow(ReadOnlySpan<char> source, Span<byte> destination)
+    {
+        var i = 0;
+        var step = Vector<ushort>.Count;
+        if (Vector.IsHardwareAccelerated && source.Length >= 2 * step)
+        {
+            var words = MemoryMarshal.AsBytes(source);
+            var latin1 = new Vector<ushort>(0xFF);
+            for (; i <= source.Length - (2 * step); i += 2 * step)
+            {
+                var low = MemoryMarshal.Read<Vector<ushort>>(words.Slice(2 * i));
+                var high = MemoryMarshal.Read<Vector<ushort>>(words.Slice(2 * (i + step)));
+                if (Vector.GreaterThanAny(low | high, latin1))
+                {
+                    break;
+                }
+
+                var narrowed = Vector.Narrow(low, high);
+                MemoryMarshal.Write(destination.Slice(i), ref narrowed);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
+            var c = source[i];
+            if (c > '\u00FF')
+            {
+                break;
+            }
+
+            destination[i] = (byte)c;
+        }
+
+        return i;
     }
 
     private void NextChunk(bool wide)
