@@ -137,7 +137,7 @@ public sealed class ConnectorGenerator : IIncrementalGenerator
 
                 foreach (var file in result.Files)
                 {
-                    spc.AddSource(file.HintName, file.Text);
+                    spc.AddSource(file.HintName, file.Text.ToSourceText());
                 }
             }
         );

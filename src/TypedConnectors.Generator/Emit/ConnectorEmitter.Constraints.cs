@@ -9,7 +9,40 @@ namespace TypedConnectors.Generator.Emit;
 internal sealed partial class ConnectorEmitter
 {
     /// <summary>Properties of a model including those it inherits.</summary>
-    private IEnumerable<PropertySpec> AllProperties(TypeSpec model)
+    private PropertySpec[] AllProperties(TypeSpec model) => PartsOf(model).Properties;
+
+    /// <summary>What the model, its converter, its validation and the bodies built from it all ask, derived once.</summary>
+    private sealed class ModelParts
+    {
+        public ModelParts(TypeSpec model, PropertySpec[] properties)
+        {
+            Model = model;
+            Properties = properties;
+        }
+
+        public TypeSpec Model { get; }
+
+        public PropertySpec[] Properties { get; }
+
+        public bool? HasConstraints { get; set; }
+    }
+
+    // By identifier (unique among a connector's models): identity hashes of records turned out slow to compute.
+    private readonly Dictionary<string, ModelParts> _modelParts = new(StringComparer.Ordinal);
+
+    private ModelParts PartsOf(TypeSpec model)
+    {
+        if (_modelParts.TryGetValue(model.Identifier, out var parts) && ReferenceEquals(parts.Model, model))
+        {
+            return parts;
+        }
+
+        parts = new ModelParts(model, CollectProperties(model).ToArray());
+        _modelParts[model.Identifier] = parts;
+        return parts;
+    }
+
+    private IEnumerable<PropertySpec> CollectProperties(TypeSpec model)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var current = model; current is not null; current = current.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null)
@@ -172,7 +205,11 @@ internal sealed partial class ConnectorEmitter
         }
     }
 
-    private bool HasConstraints(TypeSpec model) =>
-        AllProperties(model)
-            .Any(p => p.Constraints is not null && ConstraintChecks(p.Constraints, p.Type.AsNullable(false), "x", "x").Any());
+    private bool HasConstraints(TypeSpec model)
+    {
+        var parts = PartsOf(model);
+        return parts.HasConstraints ??= parts.Properties.Any(p =>
+            p.Constraints is not null && ConstraintChecks(p.Constraints, p.Type.AsNullable(false), "x", "x").Any()
+        );
+    }
 }

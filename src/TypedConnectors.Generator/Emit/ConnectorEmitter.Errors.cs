@@ -13,8 +13,15 @@ internal sealed partial class ConnectorEmitter
     /// The error-mapper argument of ConnectorHttp's send methods (with its trailing comma), or empty: a non-success status
     /// with a declared error model becomes <c>ConnectorApiException&lt;TError&gt;</c> carrying the deserialised body.
     /// </summary>
-    private string ErrorMapper(OperationSpec operation)
+    private string ErrorMapper(OperationSpec operation) => PartsOf(operation).ErrorMapper ??= BuildErrorMapper(operation);
+
+    private string BuildErrorMapper(OperationSpec operation)
     {
+        if (operation.Response.Errors.IsEmpty)
+        {
+            return "";
+        }
+
         var arms = new List<string>();
         var patterns = new HashSet<string>(StringComparer.Ordinal);
         foreach (var error in operation.Response.Errors)

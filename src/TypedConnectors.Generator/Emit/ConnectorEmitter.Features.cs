@@ -14,8 +14,7 @@ internal sealed partial class ConnectorEmitter : IFeatureEmitter
 
     List<string> IFeatureEmitter.SignatureParameters(OperationSpec operation) => SignatureParameters(operation);
 
-    string IFeatureEmitter.BuilderCall(OperationSpec operation) =>
-        BuilderName(operation) + "(" + string.Join(", ", BuilderArguments(operation)) + ")";
+    string IFeatureEmitter.BuilderCall(OperationSpec operation) => BuilderCall(operation);
 
     string IFeatureEmitter.ErrorMapperArgument(OperationSpec operation) =>
         ErrorMapper(operation) is { Length: > 0 } mapper ? mapper : "null, ";

@@ -19,16 +19,36 @@ internal sealed partial class ConnectorEmitter
         List<OperationSpec> Operations
     );
 
-    private List<OperationGroup> Groups =>
-        _groups ??= _spec
+    private List<OperationGroup> Groups => _groups ??= CollectGroups();
+
+    private List<OperationGroup> CollectGroups()
+    {
+        // One pass over the operations, not one per group.
+        var byGroup = new Dictionary<string, List<OperationSpec>>(StringComparer.Ordinal);
+        foreach (var operation in _spec.Operations)
+        {
+            if (operation.Group is { } name)
+            {
+                if (!byGroup.TryGetValue(name, out var members))
+                {
+                    members = new List<OperationSpec>();
+                    byGroup.Add(name, members);
+                }
+
+                members.Add(operation);
+            }
+        }
+
+        return _spec
             .Names.Groups.Select(g => new OperationGroup(
                 g.Group,
                 g.Property,
                 g.ClassName,
                 g.InterfaceName,
-                _spec.Operations.Where(o => o.Group == g.Group).ToList()
+                byGroup.TryGetValue(g.Group, out var members) ? members : new List<OperationSpec>()
             ))
             .ToList();
+    }
 
     /// <summary>The operations declared on the client itself.</summary>
     private IEnumerable<OperationSpec> TopLevelOperations =>

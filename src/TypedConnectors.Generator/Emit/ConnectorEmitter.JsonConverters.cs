@@ -17,29 +17,16 @@ internal sealed partial class ConnectorEmitter
     {
         var qualified = _types.Qualified(type.Identifier);
         var helper = _types.Qualified(JsonHelperName);
-        var properties = AllProperties(type).ToList();
+        var properties = AllProperties(type);
         var root = PolymorphicRoot(type);
         var isRoot = root is not null && root.Identifier == type.Identifier;
         var extension = ExtensionData(type) is not null;
         var ignored = root?.Discriminator is { } discriminator && !properties.Any(p => p.JsonName == discriminator) ? discriminator : null;
-        var required = Enumerable.Range(0, properties.Count).Where(i => properties[i].Required).ToList();
+        var required = Enumerable.Range(0, properties.Length).Where(i => properties[i].Required).ToList();
         writer.Line();
-        writer.Open(
-            "internal sealed class " + ConverterName(type) + " : global::TypedConnectors.ConnectorObjectConverter<" + qualified + ">"
-        );
+        writer.Open($"internal sealed class {ConverterName(type)} : global::TypedConnectors.ConnectorObjectConverter<{qualified}>");
         writer.Line(
-            "private static readonly "
-                + ShapeType
-                + " __shape = new "
-                + ShapeType
-                + "(typeof("
-                + qualified
-                + "), "
-                + ArrayOf("string", properties.Select(p => Literals.String(p.JsonName)))
-                + ", required: "
-                + ArrayOf("int", required.Select(i => Literals.Int(i)))
-                + (ignored is null ? "" : ", discriminator: " + Literals.String(ignored))
-                + ");"
+            $"private static readonly {ShapeType} __shape = new {ShapeType}(typeof({qualified}), {ArrayOf("string", properties.Select(p => NameLiteral(p.JsonName)))}, required: {ArrayOf("int", required.Select(i => Literals.Int(i)))}{(ignored is null ? "" : ", discriminator: " + Literals.String(ignored))});"
         );
         var derivedTypes = new List<(int Index, TypeSpec Type)>();
         if (isRoot)
@@ -70,27 +57,27 @@ internal sealed partial class ConnectorEmitter
 
         // Read: the properties by index, then the required check and the record.
         writer.Line();
-        writer.Open("public override " + qualified + " ReadObject(ref " + Reader + " reader, " + Options + " options)");
-        if (properties.Count > 0)
+        writer.Open($"public override {qualified} ReadObject(ref {Reader} reader, {Options} options)");
+        if (properties.Length > 0)
         {
-            writer.Line(
-                string.Join(
-                    " ",
-                    properties.Select(
-                        (property, i) =>
-                            Json.Runtime(property.Type, DeclaredNullable(property))
-                            + " __v"
-                            + i
-                            + " = "
-                            + (
-                                !property.Required && property.Default is { } d && ConstantDefault(property.Type, d) is { } literal
-                                    ? literal
-                                    : "default"
-                            )
-                            + ";"
-                    )
-                )
-            );
+            writer.StartLine();
+            for (var i = 0; i < properties.Length; i++)
+            {
+                var property = properties[i];
+                writer.Part(i == 0 ? null : " ");
+                writer.Part(Json.Runtime(property.Type, DeclaredNullable(property)));
+                writer.Part(" __v");
+                writer.Part(i);
+                writer.Part(" = ");
+                writer.Part(
+                    !property.Required && property.Default is { } d && ConstantDefault(property.Type, d) is { } literal
+                        ? literal
+                        : "default"
+                );
+                writer.Part(";");
+            }
+
+            writer.EndLine();
         }
 
         if (extension)
@@ -98,28 +85,22 @@ internal sealed partial class ConnectorEmitter
             writer.Line("global::System.Collections.Generic.IDictionary<string, global::System.Text.Json.JsonElement> __extra = null;");
         }
 
-        writer.Line("global::System.Span<bool> __seen = stackalloc bool[" + Literals.Int(properties.Count) + "];");
-        var next = "__shape.Next(ref reader, __seen, " + (extension ? "ref __extra, " : "") + "out var __i)";
-        if (properties.Count == 0)
+        writer.Line($"global::System.Span<bool> __seen = stackalloc bool[{Literals.Int(properties.Length)}];");
+        var next = extension
+            ? "__shape.Next(ref reader, __seen, ref __extra, out var __i)"
+            : "__shape.Next(ref reader, __seen, out var __i)";
+        if (properties.Length == 0)
         {
-            writer.Line("while (" + next + ") { }");
+            writer.Line($"while ({next}) {{ }}");
         }
         else
         {
-            writer.Open("while (" + next + ")");
+            writer.Open($"while ({next})");
             writer.Open("switch (__i)");
-            for (var i = 0; i < properties.Count; i++)
+            for (var i = 0; i < properties.Length; i++)
             {
                 writer.Line(
-                    "case "
-                        + i
-                        + ": __v"
-                        + i
-                        + " = "
-                        + Converters
-                        + ".Read(ref reader, "
-                        + Json.Converter(properties[i].Type, DeclaredNullable(properties[i]))
-                        + ", options); break;"
+                    $"case {i}: __v{i} = {Converters}.Read(ref reader, {Json.Converter(properties[i].Type, DeclaredNullable(properties[i]))}, options); break;"
                 );
             }
 
@@ -132,33 +113,45 @@ internal sealed partial class ConnectorEmitter
             writer.Line("__shape.ThrowIfMissing(__seen);");
         }
 
-        var initializers = properties.Select((p, i) => p.Identifier + " = __v" + i).ToList();
-        if (extension)
+        writer.StartLine();
+        writer.Part("return new ");
+        writer.Part(qualified);
+        if (properties.Length == 0 && !extension)
         {
-            initializers.Add("AdditionalProperties = __extra");
+            writer.Part("();");
+        }
+        else
+        {
+            writer.Part(" { ");
+            for (var i = 0; i < properties.Length; i++)
+            {
+                writer.Part(i == 0 ? null : ", ");
+                writer.Part(properties[i].Identifier);
+                writer.Part(" = __v");
+                writer.Part(i);
+            }
+
+            if (extension)
+            {
+                writer.Part(properties.Length == 0 ? "AdditionalProperties = __extra" : ", AdditionalProperties = __extra");
+            }
+
+            writer.Part(" };");
         }
 
-        writer.Line("return new " + qualified + (initializers.Count == 0 ? "();" : " { " + string.Join(", ", initializers) + " };"));
+        writer.EndLine();
         writer.Close();
 
         // Write: required-and-nullable and plain value types always, everything else only when it has a value.
         writer.Line();
-        writer.Open("public override void WriteProperties(" + Writer + " writer, " + qualified + " value, " + Options + " options)");
-        for (var i = 0; i < properties.Count; i++)
+        writer.Open($"public override void WriteProperties({Writer} writer, {qualified} value, {Options} options)");
+        for (var i = 0; i < properties.Length; i++)
         {
             var property = properties[i];
             var nullable = DeclaredNullable(property);
             var always = property.Required && property.Type.Nullable || !nullable && _types.IsValueType(property.Type);
             writer.Line(
-                "__shape."
-                    + (always ? "Write" : "WriteIfNotNull")
-                    + "(writer, "
-                    + i
-                    + ", value."
-                    + property.Identifier
-                    + ", "
-                    + Json.Converter(property.Type, nullable)
-                    + ", options);"
+                $"__shape.{(always ? "Write" : "WriteIfNotNull")}(writer, {i}, value.{property.Identifier}, {Json.Converter(property.Type, nullable)}, options);"
             );
         }
 
@@ -251,6 +244,20 @@ internal sealed partial class ConnectorEmitter
 
         writer.Line("writer.WriteEndObject();");
         writer.Close();
+    }
+
+    private readonly Dictionary<string, string> _nameLiterals = new(StringComparer.Ordinal);
+
+    /// <summary>The literal of a JSON name; the same names recur across models, their records and converters.</summary>
+    private string NameLiteral(string name)
+    {
+        if (!_nameLiterals.TryGetValue(name, out var literal))
+        {
+            literal = Literals.String(name);
+            _nameLiterals.Add(name, literal);
+        }
+
+        return literal;
     }
 
     private static string ArrayOf(string element, IEnumerable<string> items)

@@ -23,8 +23,7 @@ internal sealed partial class ConnectorEmitter
     private JsonRegistry Json => _json ??= new JsonRegistry(this);
 
     /// <summary>The expression for the contract of <paramref name="type"/> spelled as <see cref="TypeNames.Of"/> spells it.</summary>
-    private string TypeInfoOf(TypeRef type, bool nullable = false) =>
-        _types.Qualified(JsonHelperName) + "." + Json.TypeInfo(type, nullable);
+    private string TypeInfoOf(TypeRef type, bool nullable = false) => Json.TypeInfo(type, nullable);
 
     /// <summary>The connector's read-only options (its resolver first), for the paths that take options.</summary>
     private string JsonOptions
@@ -36,7 +35,7 @@ internal sealed partial class ConnectorEmitter
         }
     }
 
-    private string EmitJsonFile(CancellationToken cancellationToken)
+    private GeneratedText EmitJsonFile(CancellationToken cancellationToken)
     {
         var json = Json;
 
@@ -79,24 +78,11 @@ internal sealed partial class ConnectorEmitter
         {
             if (info.Public)
             {
-                writer.Line(
-                    "/// <summary>The JSON contract of <c>" + Literals.Xml(info.Declared.Replace("global::", "")) + "</c>.</summary>"
-                );
+                writer.Line($"/// <summary>The JSON contract of <c>{Literals.Xml(info.Declared.Replace("global::", ""))}</c>.</summary>");
             }
 
             writer.Line(
-                (info.Public ? "public" : "internal")
-                    + " static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<"
-                    + info.Declared
-                    + "> "
-                    + info.Property
-                    + " => "
-                    + info.Field
-                    + " ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<"
-                    + info.Declared
-                    + ">)Options.GetTypeInfo(typeof("
-                    + info.Runtime
-                    + "));"
+                $"{(info.Public ? "public" : "internal")} static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{info.Declared}> {info.Property} => {info.Field} ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{info.Declared}>)Options.GetTypeInfo(typeof({info.Runtime}));"
             );
         }
 
@@ -108,24 +94,23 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
         foreach (var info in json.TypeInfos)
         {
-            writer.Line(
-                "private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<" + info.Declared + ">? " + info.Field + ";"
-            );
+            writer.Line($"private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{info.Declared}>? {info.Field};");
         }
 
         // The converters' own code is nullable-oblivious: a converter of List<Pet> serves both List<Pet> and List<Pet?>.
         writer.Line("#nullable disable");
         foreach (var converter in json.ConverterFields)
         {
-            writer.Line(
-                "private static readonly "
-                    + (converter.FieldType ?? "global::System.Text.Json.Serialization.JsonConverter<" + converter.Runtime + ">")
-                    + " "
-                    + converter.Field
-                    + " = "
-                    + converter.Create
-                    + ";"
-            );
+            if (converter.FieldType is { } fieldType)
+            {
+                writer.Line($"private static readonly {fieldType} {converter.Field} = {converter.Create};");
+            }
+            else
+            {
+                writer.Line(
+                    $"private static readonly global::System.Text.Json.Serialization.JsonConverter<{converter.Runtime}> {converter.Field} = {converter.Create};"
+                );
+            }
         }
 
         writer.Line();
@@ -137,9 +122,7 @@ internal sealed partial class ConnectorEmitter
         );
         foreach (var (runtime, converter) in json.RuntimeTypes)
         {
-            writer.Line(
-                "if (type == typeof(" + runtime + ")) return " + Converters + ".TypeInfo<" + runtime + ">(options, " + converter + ");"
-            );
+            writer.Line($"if (type == typeof({runtime})) return {Converters}.TypeInfo<{runtime}>(options, {converter});");
         }
 
         writer.Line("return null;");
@@ -149,7 +132,7 @@ internal sealed partial class ConnectorEmitter
         writer.Line("#nullable restore");
         writer.Close();
         writer.Close();
-        return writer.ToString();
+        return writer.ToText();
     }
 
     /// <summary>
@@ -263,10 +246,14 @@ internal sealed partial class ConnectorEmitter
         private readonly Dictionary<string, TypeInfoEntry> _typeInfos = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _converters = new(StringComparer.Ordinal);
         private readonly Dictionary<TypeRef, string> _bound = new();
+        private readonly Dictionary<TypeRef, string> _runtime = new();
+        private readonly Dictionary<TypeRef, string> _nullableRuntime = new();
+        private readonly string _helper;
 
         public JsonRegistry(ConnectorEmitter emitter)
         {
             _emitter = emitter;
+            _helper = emitter._types.Qualified(emitter.JsonHelperName);
             foreach (var name in emitter._spec.Names.TypeInfos)
             {
                 _bound[name.Type] = name.Name;
@@ -287,6 +274,7 @@ internal sealed partial class ConnectorEmitter
 
         private TypeNames Types => _emitter._types;
 
+        /// <summary>The expression for the contract of <paramref name="type"/>, recording it.</summary>
         public string TypeInfo(TypeRef type, bool nullable)
         {
             var declared = Types.Of(type, nullable);
@@ -297,16 +285,31 @@ internal sealed partial class ConnectorEmitter
                 var key = type.AsNullable(type.Nullable || nullable);
                 var isBound = _bound.TryGetValue(key, out var bound);
                 var unique = bound ?? "__TypeInfo" + TypeInfos.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                entry = new TypeInfoEntry(declared, Runtime(type, nullable), unique, "__t" + TypeInfos.Count, isBound);
+                entry = new TypeInfoEntry(declared, Runtime(type, nullable), unique, "__t" + TypeInfos.Count, isBound)
+                {
+                    Expression = _helper + "." + unique,
+                };
                 _typeInfos.Add(declared, entry);
                 TypeInfos.Add(entry);
             }
 
-            return entry.Property;
+            return entry.Expression;
         }
 
         /// <summary>The C# type as the run time sees it: reference types lose <c>?</c>, value types keep it.</summary>
         public string Runtime(TypeRef type, bool nullable)
+        {
+            var cache = nullable ? _nullableRuntime : _runtime;
+            if (!cache.TryGetValue(type, out var runtime))
+            {
+                runtime = SpellRuntime(type, nullable);
+                cache.Add(type, runtime);
+            }
+
+            return runtime;
+        }
+
+        private string SpellRuntime(TypeRef type, bool nullable)
         {
             var name = type.Kind switch
             {
@@ -372,13 +375,13 @@ internal sealed partial class ConnectorEmitter
                             + ">("
                             + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
                             + ")",
-                        _ => "new " + Types.Qualified(_emitter.JsonHelperName) + "." + ConverterFor(type) + "()",
+                        _ => "new " + _helper + "." + ConverterFor(type) + "()",
                     };
 
                     // A model's converter is kept as its own class: a polymorphic root calls its subtypes' ReadObject/WriteProperties.
                     if (type.Kind == TypeKind.Named)
                     {
-                        fieldType = Types.Qualified(_emitter.JsonHelperName) + "." + ConverterFor(type);
+                        fieldType = _helper + "." + ConverterFor(type);
                     }
                 }
             }
@@ -387,7 +390,7 @@ internal sealed partial class ConnectorEmitter
             {
                 var field = "__c" + ConverterFields.Count;
                 ConverterFields.Add(new ConverterField(runtime, field, create, fieldType));
-                expression = Types.Qualified(_emitter.JsonHelperName) + "." + field;
+                expression = _helper + "." + field;
             }
 
             _converters.Add(runtime, expression);
@@ -401,7 +404,11 @@ internal sealed partial class ConnectorEmitter
                 : throw new InvalidOperationException("Unknown type " + type.Name);
     }
 
-    private sealed record TypeInfoEntry(string Declared, string Runtime, string Property, string Field, bool Public);
+    private sealed record TypeInfoEntry(string Declared, string Runtime, string Property, string Field, bool Public)
+    {
+        /// <summary>The qualified property, as call sites write it.</summary>
+        public string Expression { get; init; } = "";
+    }
 
     private sealed record ConverterField(string Runtime, string Field, string Create, string? FieldType);
 }

@@ -15,7 +15,7 @@ internal sealed partial class ConnectorEmitter
     /// <c>ConnectMcpAsync</c> opens a streamable-HTTP session with the official SDK over the client's own HttpClient,
     /// so the connection's pipeline (auth, rate and concurrency limits, retries) applies to every MCP request.
     /// </summary>
-    private string EmitMcpFile(CancellationToken cancellationToken)
+    private GeneratedText EmitMcpFile(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var writer = Begin(_spec.Namespace);
@@ -97,7 +97,7 @@ internal sealed partial class ConnectorEmitter
         EmitSession(writer);
         EmitMcpOAuthConnection(writer);
         writer.Close();
-        return writer.ToString();
+        return writer.ToText();
     }
 
     /// <summary>OAuth methods of MCP servers: their tokens come from the server's own authorization server, not the runtime.</summary>

@@ -4,7 +4,7 @@ namespace TypedConnectors.Generator.Emit;
 
 internal sealed partial class ConnectorEmitter
 {
-    private string EmitModelsFile(CancellationToken cancellationToken)
+    private GeneratedText EmitModelsFile(CancellationToken cancellationToken)
     {
         var writer = Begin(_spec.Namespace);
         var first = true;
@@ -41,7 +41,7 @@ internal sealed partial class ConnectorEmitter
         }
 
         writer.Close();
-        return writer.ToString();
+        return writer.ToText();
     }
 
     private void EmitRecord(SourceWriter writer, TypeSpec type, bool isBase)
@@ -84,25 +84,31 @@ internal sealed partial class ConnectorEmitter
         foreach (var property in type.Properties)
         {
             firstMember = false;
-            Literals.Element(writer, "summary", "", property.Description, "The '" + property.JsonName + "' property.");
-            // The attributes share the property's line; they are for callers who serialise the models with reflection.
-            var attributes = "[global::System.Text.Json.Serialization.JsonPropertyName(" + Literals.String(property.JsonName) + ")] ";
+            Literals.Element(
+                writer,
+                "summary",
+                "",
+                property.Description,
+                // Only a blank description falls back.
+                string.IsNullOrWhiteSpace(property.Description)
+                    ? "The '" + property.JsonName + "' property."
+                    : ""
+            );
             var optional = !property.Required || property.Type.Nullable;
             var typeName = _types.Of(property.Type, nullable: optional);
 
+            // The attributes share the property's line; they are for callers who serialise the models with reflection.
             // Required and nullable: always present on the wire, null included (the connector-wide options omit nulls).
-            if (property.Required && property.Type.Nullable)
-            {
-                attributes +=
-                    "[global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)] ";
-            }
-
+            var ignore =
+                property.Required && property.Type.Nullable
+                    ? "[global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.Never)] "
+                    : "";
             var required = property.Required ? "required " : "";
             var initializer =
-                property.Default is { } d && ConstantDefault(property.Type, d) is { } literal && required.Length == 0
-                    ? " = " + literal + ";"
-                    : "";
-            writer.Line(attributes + "public " + required + typeName + " " + property.Identifier + " { get; init; }" + initializer);
+                property.Default is { } d && ConstantDefault(property.Type, d) is { } literal && required.Length == 0 ? literal : null;
+            writer.Line(
+                $"[global::System.Text.Json.Serialization.JsonPropertyName({NameLiteral(property.JsonName)})] {ignore}public {required}{typeName} {property.Identifier} {{ get; init; }}{(initializer is null ? "" : " = ")}{initializer}{(initializer is null ? "" : ";")}"
+            );
         }
 
         if (type.AdditionalProperties is not null)

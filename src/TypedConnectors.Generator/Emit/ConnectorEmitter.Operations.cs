@@ -39,15 +39,28 @@ internal sealed partial class ConnectorEmitter
 
         EmitOperationMethods(writer, operation);
         writer.Line();
-        var builderParameters = SignatureParameters(operation);
-        builderParameters.RemoveAt(builderParameters.Count - 1);
-        writer.Open(
-            "private global::TypedConnectors.ConnectorRequest " + BuilderName(operation) + "(" + string.Join(", ", builderParameters) + ")"
-        );
-
-        foreach (var parameter in OrderedParameters(operation).Where(p => p.Required && !_types.IsValueType(p.Type) && !p.Type.Nullable))
+        // The builder takes the methods' parameters but the token.
+        var signature = SignatureArray(operation);
+        writer.StartLine();
+        writer.Part("private global::TypedConnectors.ConnectorRequest ");
+        writer.Part(BuilderName(operation));
+        writer.Part("(");
+        for (var i = 0; i < signature.Length - 1; i++)
         {
-            writer.Line("global::System.ArgumentNullException.ThrowIfNull(" + parameter.Identifier + ");");
+            writer.Part(i == 0 ? null : ", ");
+            writer.Part(signature[i]);
+        }
+
+        writer.Part(")");
+        writer.EndLine();
+        writer.OpenBrace();
+
+        foreach (var parameter in OrderedParameters(operation))
+        {
+            if (parameter.Required && !_types.IsValueType(parameter.Type) && !parameter.Type.Nullable)
+            {
+                writer.Line($"global::System.ArgumentNullException.ThrowIfNull({parameter.Identifier});");
+            }
         }
 
         if (
@@ -99,8 +112,8 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
     }
 
-    /// <summary>The call of ConnectorHttp that sends an operation's request and reads its response body.</summary>
-    private string SendCall(OperationSpec operation, string request)
+    /// <summary>Writes the call of ConnectorHttp that sends an operation's request and reads its response body.</summary>
+    private void SendCall(SourceWriter writer, OperationSpec operation, string request)
     {
         var send = operation.Response.Kind switch
         {
@@ -110,17 +123,23 @@ internal sealed partial class ConnectorEmitter
             _ => "SendAsync",
         };
         var errorMapper = ErrorMapper(operation);
-        var typeInfo = operation.Response.Kind is ResponseKind.None or ResponseKind.Text or ResponseKind.Stream
-            ? ""
-            : TypeInfoOf(operation.Response.Type ?? TypeRef.Any) + ", " + (errorMapper.Length == 0 ? "errorMapper: null, " : "");
-        return "global::TypedConnectors.ConnectorHttp."
-            + send
-            + "(HttpClient, Connection.BaseAddress, "
-            + request
-            + ", "
-            + typeInfo
-            + errorMapper
-            + "cancellationToken)";
+        writer.Part("global::TypedConnectors.ConnectorHttp.");
+        writer.Part(send);
+        writer.Part("(HttpClient, Connection.BaseAddress, ");
+        writer.Part(request);
+        writer.Part(", ");
+        if (operation.Response.Kind is not (ResponseKind.None or ResponseKind.Text or ResponseKind.Stream))
+        {
+            writer.Part(TypeInfoOf(operation.Response.Type ?? TypeRef.Any));
+            writer.Part(", ");
+            if (errorMapper.Length == 0)
+            {
+                writer.Part("errorMapper: null, ");
+            }
+        }
+
+        writer.Part(errorMapper);
+        writer.Part("cancellationToken)");
     }
 
     /// <summary>The private method that validates an operation's arguments and builds its request.</summary>
@@ -146,7 +165,21 @@ internal sealed partial class ConnectorEmitter
             return "global::TypedConnectors.OperationAuth.Anonymous";
         }
 
-        var keys = operation.AuthMethods.Where(k => _spec.AuthMethods.Any(m => m.Key == k)).ToList();
+        if (operation.AuthMethods.IsEmpty)
+        {
+            return null;
+        }
+
+        var known = _authKeys ??= new HashSet<string>(_spec.AuthMethods.Select(m => m.Key), StringComparer.Ordinal);
+        var keys = new List<string>(operation.AuthMethods.Count);
+        foreach (var key in operation.AuthMethods)
+        {
+            if (known.Contains(key))
+            {
+                keys.Add(key);
+            }
+        }
+
         if (keys.Count == 0 || (!operation.AuthOptional && _spec.AuthMethods.All(m => keys.Contains(m.Key))))
         {
             return null;
@@ -157,6 +190,8 @@ internal sealed partial class ConnectorEmitter
             + string.Join(", ", keys.Select(Literals.String))
             + ")";
     }
+
+    private HashSet<string>? _authKeys;
 
     private static string AuthField(OperationSpec operation) => "__auth" + Identifier.Bare(operation.Identifier);
 

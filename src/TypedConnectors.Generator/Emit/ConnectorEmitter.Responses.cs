@@ -13,9 +13,9 @@ internal sealed partial class ConnectorEmitter
     private void EmitOperationDeclarations(SourceWriter writer, OperationSpec operation)
     {
         EmitOperationDocs(writer, operation);
-        writer.Line(Signature(operation) + ";");
+        writer.Line($"{Signature(operation)};");
         EmitResponseDocs(writer, operation);
-        writer.Line(ResponseSignature(operation) + ";");
+        writer.Line($"{ResponseSignature(operation)};");
         Features.OperationFeatures.EmitDeclarations(this, writer, operation);
     }
 
@@ -25,7 +25,7 @@ internal sealed partial class ConnectorEmitter
     /// </summary>
     private static void EmitResponseDocs(SourceWriter writer, OperationSpec operation)
     {
-        writer.Line("/// <inheritdoc cref=\"" + operation.Identifier + "\" path=\"/*[not(self::returns)]\"/>");
+        writer.Line($"/// <inheritdoc cref=\"{operation.Identifier}\" path=\"/*[not(self::returns)]\"/>");
         writer.Line(
             operation.Response.Kind == ResponseKind.None
                 ? "/// <returns>The response's status code, headers and rate-limit state.</returns>"
@@ -40,22 +40,35 @@ internal sealed partial class ConnectorEmitter
     /// <summary>Class members of an operation (the interface holds the docs), one line each.</summary>
     private void EmitOperationMethods(SourceWriter writer, OperationSpec operation)
     {
-        var request = BuilderName(operation) + "(" + string.Join(", ", BuilderArguments(operation)) + ")";
+        var request = BuilderCall(operation);
         writer.Line("/// <inheritdoc/>");
-        writer.Line("public " + Signature(operation) + " => " + SendCall(operation, request) + ";");
+        writer.StartLine();
+        writer.Part("public ");
+        writer.Part(Signature(operation));
+        writer.Part(" => ");
+        SendCall(writer, operation, request);
+        writer.Part(";");
+        writer.EndLine();
         writer.Line("/// <inheritdoc/>");
-        writer.Line("public " + ResponseSignature(operation) + " => " + ResponseSendCall(operation, request) + ";");
+        writer.StartLine();
+        writer.Part("public ");
+        writer.Part(ResponseSignature(operation));
+        writer.Part(" => ");
+        ResponseSendCall(writer, operation, request);
+        writer.Part(";");
+        writer.EndLine();
         Features.OperationFeatures.EmitMethods(this, writer, operation);
     }
 
     private string ResponseSignature(OperationSpec operation) =>
-        "global::System.Threading.Tasks.Task<"
-        + ResponseType(operation)
-        + "> "
-        + operation.ResponseIdentifier
-        + "("
-        + string.Join(", ", SignatureParameters(operation))
-        + ")";
+        PartsOf(operation).ResponseSignature ??=
+            "global::System.Threading.Tasks.Task<"
+            + ResponseType(operation)
+            + "> "
+            + operation.ResponseIdentifier
+            + "("
+            + SignatureList(operation)
+            + ")";
 
     private string ResponseType(OperationSpec operation) =>
         operation.Response.Kind switch
@@ -66,26 +79,36 @@ internal sealed partial class ConnectorEmitter
             _ => "global::TypedConnectors.ConnectorResponse<" + _types.Of(operation.Response.Type ?? TypeRef.Any) + ">",
         };
 
-    private string ResponseSendCall(OperationSpec operation, string request)
+    /// <summary>Writes the call of ConnectorHttp that sends an operation's request and returns the whole response.</summary>
+    private void ResponseSendCall(SourceWriter writer, OperationSpec operation, string request)
     {
         var send = operation.Response.Kind switch
         {
             ResponseKind.None => "SendWithResponseAsync",
             ResponseKind.Text => "SendForStringWithResponseAsync",
             ResponseKind.Stream => "SendForStreamWithResponseAsync",
-            _ => "SendWithResponseAsync<" + _types.Of(operation.Response.Type ?? TypeRef.Any) + ">",
+            _ => "SendWithResponseAsync<",
         };
+        var typed = operation.Response.Kind is not (ResponseKind.None or ResponseKind.Text or ResponseKind.Stream);
         var mapper = ErrorMapper(operation);
-        var typeInfo = operation.Response.Kind is ResponseKind.None or ResponseKind.Text or ResponseKind.Stream
-            ? ""
-            : TypeInfoOf(operation.Response.Type ?? TypeRef.Any) + ", ";
-        return "global::TypedConnectors.ConnectorHttp."
-            + send
-            + "(HttpClient, Connection.BaseAddress, "
-            + request
-            + ", "
-            + typeInfo
-            + (mapper.Length == 0 ? "null, " : mapper)
-            + "cancellationToken)";
+        writer.Part("global::TypedConnectors.ConnectorHttp.");
+        writer.Part(send);
+        if (typed)
+        {
+            writer.Part(_types.Of(operation.Response.Type ?? TypeRef.Any));
+            writer.Part(">");
+        }
+
+        writer.Part("(HttpClient, Connection.BaseAddress, ");
+        writer.Part(request);
+        writer.Part(", ");
+        if (typed)
+        {
+            writer.Part(TypeInfoOf(operation.Response.Type ?? TypeRef.Any));
+            writer.Part(", ");
+        }
+
+        writer.Part(mapper.Length == 0 ? "null, " : mapper);
+        writer.Part("cancellationToken)");
     }
 }

@@ -4,8 +4,8 @@ using TypedConnectors.Generator.Reading;
 
 namespace TypedConnectors.Generator.Emit;
 
-/// <summary>A generated file: hint name and text.</summary>
-internal sealed record GeneratedFile(string HintName, string Text);
+/// <summary>A generated file: hint name and text (compared by content).</summary>
+internal sealed record GeneratedFile(string HintName, GeneratedText Text);
 
 /// <summary>
 /// Turns a bound <see cref="ConnectorSpec"/> into C#: client interface and class, connection, models and the DI
@@ -73,7 +73,7 @@ internal sealed partial class ConnectorEmitter
         return writer;
     }
 
-    private string EmitClientFile(CancellationToken cancellationToken)
+    private GeneratedText EmitClientFile(CancellationToken cancellationToken)
     {
         var writer = Begin(_spec.Namespace);
         EmitInterface(writer);
@@ -90,7 +90,7 @@ internal sealed partial class ConnectorEmitter
         }
 
         writer.Close();
-        return writer.ToString();
+        return writer.ToText();
     }
 
     private string Description(string? text, string fallback) => string.IsNullOrWhiteSpace(text) ? fallback : text!;
@@ -351,7 +351,10 @@ internal sealed partial class ConnectorEmitter
                 "param",
                 " name=\"" + Identifier.Bare(parameter.Identifier) + "\"",
                 parameter.Description,
-                ParameterFallbackDoc(parameter)
+                // Only a blank description falls back.
+                string.IsNullOrWhiteSpace(parameter.Description)
+                    ? ParameterFallbackDoc(parameter)
+                    : ""
             );
         }
 
@@ -400,24 +403,112 @@ internal sealed partial class ConnectorEmitter
             _ => "The '" + parameter.Name + "' body field.",
         };
 
-    /// <summary>Parameters exposed on the method: required first (path ones leading), then optional; constants hidden.</summary>
-    private static IEnumerable<ParameterSpec> OrderedParameters(OperationSpec operation) =>
-        operation
-            .Parameters.Where(p => p.Constant is null && p.Required && p.Location == ParameterLocation.Path)
-            .Concat(operation.Parameters.Where(p => p.Constant is null && p.Required && p.Location != ParameterLocation.Path))
-            .Concat(operation.Parameters.Where(p => p.Constant is null && !p.Required));
+    /// <summary>What the methods of one operation repeat, derived once (each piece when first asked for).</summary>
+    private sealed class OperationParts
+    {
+        public ParameterSpec[]? Ordered;
+        public string[]? Signature;
+        public string? SignatureList;
+        public string? FullSignature;
+        public string? ResponseSignature;
+        public string? BuilderCall;
+        public string? ErrorMapper;
+    }
 
-    private string Signature(OperationSpec operation) =>
-        ReturnType(operation) + " " + operation.Identifier + "(" + string.Join(", ", SignatureParameters(operation)) + ")";
+    private readonly Dictionary<OperationSpec, OperationParts> _operationParts = new(ReferenceComparer<OperationSpec>.Instance);
+
+    private OperationSpec? _lastOperation;
+    private OperationParts? _lastParts;
+
+    private OperationParts PartsOf(OperationSpec operation)
+    {
+        // The methods of one operation are written one after another: most lookups are for the last one.
+        if (ReferenceEquals(operation, _lastOperation))
+        {
+            return _lastParts!;
+        }
+
+        if (!_operationParts.TryGetValue(operation, out var parts))
+        {
+            parts = new OperationParts();
+            _operationParts.Add(operation, parts);
+        }
+
+        _lastOperation = operation;
+        _lastParts = parts;
+        return parts;
+    }
+
+    /// <summary>Parameters exposed on the method: required first (path ones leading), then optional; constants hidden.</summary>
+    private ParameterSpec[] OrderedParameters(OperationSpec operation)
+    {
+        var parts = PartsOf(operation);
+        if (parts.Ordered is null)
+        {
+            var ordered = new List<ParameterSpec>(operation.Parameters.Count);
+            foreach (var p in operation.Parameters)
+            {
+                if (p.Constant is null && p.Required && p.Location == ParameterLocation.Path)
+                {
+                    ordered.Add(p);
+                }
+            }
+
+            foreach (var p in operation.Parameters)
+            {
+                if (p.Constant is null && p.Required && p.Location != ParameterLocation.Path)
+                {
+                    ordered.Add(p);
+                }
+            }
+
+            foreach (var p in operation.Parameters)
+            {
+                if (p.Constant is null && !p.Required)
+                {
+                    ordered.Add(p);
+                }
+            }
+
+            parts.Ordered = ordered.ToArray();
+        }
+
+        return parts.Ordered;
+    }
+
+    private string Signature(OperationSpec operation)
+    {
+        var parts = PartsOf(operation);
+        return parts.FullSignature ??= ReturnType(operation) + " " + operation.Identifier + "(" + SignatureList(operation) + ")";
+    }
+
+    /// <summary><see cref="SignatureParameters"/> joined with commas.</summary>
+    private string SignatureList(OperationSpec operation)
+    {
+        var parts = PartsOf(operation);
+        return parts.SignatureList ??= string.Join(", ", SignatureArray(operation));
+    }
 
     /// <summary>The parameters every method of an operation takes, in order; the last two are <c>options</c> and the token.</summary>
-    private List<string> SignatureParameters(OperationSpec operation)
+    private List<string> SignatureParameters(OperationSpec operation) => new(SignatureArray(operation));
+
+    private string[] SignatureArray(OperationSpec operation)
     {
+        var cached = PartsOf(operation);
+        if (cached.Signature is not null)
+        {
+            return cached.Signature;
+        }
+
         var parameters = new List<string>();
         var body = operation.Body;
-        foreach (var parameter in OrderedParameters(operation).Where(p => p.Required))
+        var ordered = OrderedParameters(operation);
+        foreach (var parameter in ordered)
         {
-            parameters.Add(_types.Of(parameter.Type) + " " + parameter.Identifier);
+            if (parameter.Required)
+            {
+                parameters.Add(_types.Of(parameter.Type) + " " + parameter.Identifier);
+            }
         }
 
         if (body is { Identifier.Length: > 0 } && body.Required)
@@ -425,9 +516,12 @@ internal sealed partial class ConnectorEmitter
             parameters.Add(_types.Of(body.Type ?? TypeRef.Any) + " " + body.Identifier);
         }
 
-        foreach (var parameter in OrderedParameters(operation).Where(p => !p.Required))
+        foreach (var parameter in ordered)
         {
-            parameters.Add(OptionalParameter(parameter));
+            if (!parameter.Required)
+            {
+                parameters.Add(OptionalParameter(parameter));
+            }
         }
 
         if (body is { Identifier.Length: > 0 } && !body.Required)
@@ -437,19 +531,42 @@ internal sealed partial class ConnectorEmitter
 
         parameters.Add("global::TypedConnectors.ConnectorCallOptions? options = null");
         parameters.Add("global::System.Threading.CancellationToken cancellationToken = default");
-        return parameters;
+        return cached.Signature = parameters.ToArray();
+    }
+
+    /// <summary>The call of the request builder with the names of <see cref="SignatureParameters"/> without the token.</summary>
+    private string BuilderCall(OperationSpec operation)
+    {
+        var parts = PartsOf(operation);
+        return parts.BuilderCall ??= BuilderName(operation) + "(" + string.Join(", ", BuilderArguments(operation)) + ")";
     }
 
     /// <summary>The names of <see cref="SignatureParameters"/> without the token, as arguments of the request builder.</summary>
     private List<string> BuilderArguments(OperationSpec operation)
     {
-        var arguments = OrderedParameters(operation).Where(p => p.Required).Select(p => p.Identifier).ToList();
+        var ordered = OrderedParameters(operation);
+        var arguments = new List<string>(ordered.Length + 2);
+        foreach (var p in ordered)
+        {
+            if (p.Required)
+            {
+                arguments.Add(p.Identifier);
+            }
+        }
+
         if (operation.Body is { Identifier.Length: > 0 } body && body.Required)
         {
             arguments.Add(body.Identifier);
         }
 
-        arguments.AddRange(OrderedParameters(operation).Where(p => !p.Required).Select(p => p.Identifier));
+        foreach (var p in ordered)
+        {
+            if (!p.Required)
+            {
+                arguments.Add(p.Identifier);
+            }
+        }
+
         if (operation.Body is { Identifier.Length: > 0 } optional && !optional.Required)
         {
             arguments.Add(optional.Identifier);

@@ -137,9 +137,23 @@ internal static class Literals
 
     public static string Xml(string text)
     {
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
+        // Most documentation needs no escaping: it is returned as it is.
+        var start = 0;
+        while (start < text.Length && !NeedsEscape(text[start]))
         {
+            start++;
+        }
+
+        if (start == text.Length)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length + 16);
+        builder.Append(text, 0, start);
+        for (var i = start; i < text.Length; i++)
+        {
+            var c = text[i];
             switch (c)
             {
                 case '&':
@@ -168,6 +182,33 @@ internal static class Literals
         return builder.ToString();
     }
 
+    /// <summary>Whether <see cref="Xml"/> escapes or drops the char.</summary>
+    private static bool NeedsEscape(char c) => c is '&' or '<' or '>' or '"' or '\u2028' or '\u2029' || (char.IsControl(c) && c != '\t');
+
+    private static bool IsLineBreak(char c) => c is '\r' or '\n' or '\u2028' or '\u2029' or '\u0085';
+
+    /// <summary>
+    /// The one documentation line of <paramref name="text"/> (or of the fallback when it has none), as
+    /// <see cref="DocLines"/> would give it; null when the text has several lines.
+    /// </summary>
+    private static string? SingleDocLine(string? text, string fallback)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Xml(fallback);
+        }
+
+        foreach (var c in text!)
+        {
+            if (IsLineBreak(c))
+            {
+                return null;
+            }
+        }
+
+        return Xml(text.TrimEnd());
+    }
+
     /// <summary>Writes a <c>&lt;summary&gt;</c> (and optional extra elements) as <c>///</c> lines.</summary>
     public static void Summary(SourceWriter writer, string? text, string fallback)
     {
@@ -175,13 +216,13 @@ internal static class Literals
         var any = false;
         foreach (var line in DocLines(text))
         {
-            writer.Line("/// " + line);
+            writer.Line($"/// {line}");
             any = true;
         }
 
         if (!any)
         {
-            writer.Line("/// " + Xml(fallback));
+            writer.Line($"/// {Xml(fallback)}");
         }
 
         writer.Line("/// </summary>");
@@ -189,6 +230,12 @@ internal static class Literals
 
     public static void Element(SourceWriter writer, string element, string attributes, string? text, string fallback)
     {
+        if (SingleDocLine(text, fallback) is { } single)
+        {
+            writer.Line($"/// <{element}{attributes}>{single}</{element}>");
+            return;
+        }
+
         var lines = DocLines(text).ToList();
         if (lines.Count == 0)
         {
@@ -197,16 +244,16 @@ internal static class Literals
 
         if (lines.Count == 1)
         {
-            writer.Line("/// <" + element + attributes + ">" + lines[0] + "</" + element + ">");
+            writer.Line($"/// <{element}{attributes}>{lines[0]}</{element}>");
             return;
         }
 
-        writer.Line("/// <" + element + attributes + ">");
+        writer.Line($"/// <{element}{attributes}>");
         foreach (var line in lines)
         {
-            writer.Line("/// " + line);
+            writer.Line($"/// {line}");
         }
 
-        writer.Line("/// </" + element + ">");
+        writer.Line($"/// </{element}>");
     }
 }

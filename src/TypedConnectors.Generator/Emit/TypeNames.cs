@@ -7,6 +7,9 @@ internal sealed class TypeNames
 {
     private readonly string _namespace;
     private readonly Dictionary<string, TypeSpec> _types;
+    private readonly Dictionary<TypeRef, string> _names = new();
+    private readonly Dictionary<TypeRef, string> _nullableNames = new();
+    private readonly Dictionary<string, string> _qualified = new(StringComparer.Ordinal);
 
     public TypeNames(ConnectorSpec spec)
     {
@@ -38,10 +41,32 @@ internal sealed class TypeNames
             _ => false,
         };
 
-    public string Qualified(string identifier) => "global::" + _namespace + "." + identifier;
+    public string Qualified(string identifier)
+    {
+        if (!_qualified.TryGetValue(identifier, out var qualified))
+        {
+            qualified = "global::" + _namespace + "." + identifier;
+            _qualified.Add(identifier, qualified);
+        }
+
+        return qualified;
+    }
 
     /// <summary>The C# type; <paramref name="nullable"/> adds <c>?</c> (for optional values).</summary>
     public string Of(TypeRef type, bool nullable = false)
+    {
+        // Every operation and property asks again for the same few types: spell each once.
+        var cache = nullable || type.Nullable ? _nullableNames : _names;
+        if (!cache.TryGetValue(type, out var name))
+        {
+            name = Spell(type, nullable);
+            cache.Add(type, name);
+        }
+
+        return name;
+    }
+
+    private string Spell(TypeRef type, bool nullable)
     {
         var name = type.Kind switch
         {
