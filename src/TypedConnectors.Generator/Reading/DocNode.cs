@@ -29,9 +29,9 @@ internal abstract class DocNode
 internal sealed class DocObject : DocNode
 {
     public DocObject(int start, int length, IReadOnlyList<DocProperty> properties)
-        : base(start, length) => Properties = properties;
+        : base(start, length) => Properties = DocList<DocProperty>.From(properties);
 
-    public IReadOnlyList<DocProperty> Properties { get; }
+    public DocList<DocProperty> Properties { get; }
 
     public override string KindName => "object";
 
@@ -97,9 +97,9 @@ internal sealed class DocProperty
 internal sealed class DocArray : DocNode
 {
     public DocArray(int start, int length, IReadOnlyList<DocNode> items)
-        : base(start, length) => Items = items;
+        : base(start, length) => Items = DocList<DocNode>.From(items);
 
-    public IReadOnlyList<DocNode> Items { get; }
+    public DocList<DocNode> Items { get; }
 
     public override string KindName => "array";
 }
@@ -126,4 +126,67 @@ internal sealed class DocScalar : DocNode
             ScalarKind.Boolean => "boolean",
             _ => "null",
         };
+}
+
+/// <summary>
+/// The children of an object or array: an exact-size array with a struct enumerator. Readers loop over the children of
+/// every node they visit, and an <see cref="IReadOnlyList{T}"/> would box an enumerator for each loop.
+/// </summary>
+internal sealed class DocList<T> : IReadOnlyList<T>
+{
+    public static readonly DocList<T> Empty = new(System.Array.Empty<T>());
+
+    private readonly T[] _items;
+
+    private DocList(T[] items) => _items = items;
+
+    public static DocList<T> From(IReadOnlyList<T> items)
+    {
+        switch (items)
+        {
+            case DocList<T> list:
+                return list;
+            case { Count: 0 }:
+                return Empty;
+            case T[] array:
+                return new DocList<T>(array);
+        }
+
+        var copy = new T[items.Count];
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = items[i];
+        }
+
+        return new DocList<T>(copy);
+    }
+
+    /// <summary>Takes <paramref name="items"/> without copying: the caller hands over an array it no longer changes.</summary>
+    public static DocList<T> Own(T[] items) => items.Length == 0 ? Empty : new DocList<T>(items);
+
+    public int Count => _items.Length;
+
+    public T this[int index] => _items[index];
+
+    public Enumerator GetEnumerator() => new(_items);
+
+    IEnumerator<T> IEnumerable<T>.GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _items.GetEnumerator();
+
+    public struct Enumerator
+    {
+        private readonly T[] _items;
+        private int _index;
+
+        internal Enumerator(T[] items)
+        {
+            _items = items;
+            _index = -1;
+        }
+
+        public T Current => _items[_index];
+
+        public bool MoveNext() => ++_index < _items.Length;
+    }
 }
