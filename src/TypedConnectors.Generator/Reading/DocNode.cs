@@ -76,6 +76,118 @@ internal sealed class DocObject : DocNode
     }
 
     public DocNode? Get(string name) => Find(name)?.Value;
+
+    /// <summary>
+    /// <see cref="Find(string)"/> for the name <paramref name="text"/> holds from <paramref name="start"/> on
+    /// (<paramref name="length"/> characters): a pointer's segments are looked up without cutting them out first.
+    /// </summary>
+    public DocProperty? Find(string text, int start, int length)
+    {
+        if (Properties.Count > IndexThreshold)
+        {
+            return Find(text.Substring(start, length));
+        }
+
+        foreach (var property in Properties)
+        {
+            if (property.Name.Length == length && string.CompareOrdinal(property.Name, 0, text, start, length) == 0)
+            {
+                return property;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>JSON pointers (RFC 6901) into a tree.</summary>
+internal static class DocPointer
+{
+    /// <summary>
+    /// Walks the segments of <paramref name="pointer"/> after its first character from <paramref name="root"/>: the node
+    /// it names, or the deepest existing ancestor with <paramref name="exact"/> false. <paramref name="property"/> is the
+    /// property holding the node reached (null for the root and array items).
+    /// </summary>
+    public static DocNode Walk(DocNode root, string pointer, out DocProperty? property, out bool exact)
+    {
+        // Hot path (every $ref and every located diagnostic): segments are compared in place, and only one that has an
+        // escape (~0, ~1) or names a key of a large, indexed object becomes a string.
+        property = null;
+        exact = true;
+        var node = root;
+        var start = 1;
+        while (true)
+        {
+            var end = pointer.IndexOf('/', start);
+            if (end < 0)
+            {
+                end = pointer.Length;
+            }
+
+            var length = end - start;
+            if (node is DocObject obj)
+            {
+                var found =
+                    pointer.IndexOf('~', start, length) >= 0
+                        ? obj.Find(Unescape(pointer.Substring(start, length)))
+                        : obj.Find(pointer, start, length);
+                if (found is null)
+                {
+                    exact = false;
+                    return node;
+                }
+
+                property = found;
+                node = found.Value;
+            }
+            else if (node is DocArray array && Index(pointer, start, length) is var index && index >= 0 && index < array.Items.Count)
+            {
+                property = null;
+                node = array.Items[index];
+            }
+            else
+            {
+                exact = false;
+                return node;
+            }
+
+            if (end == pointer.Length)
+            {
+                return node;
+            }
+
+            start = end + 1;
+        }
+    }
+
+    public static string Unescape(string segment) => segment.Replace("~1", "/").Replace("~0", "~");
+
+    /// <summary>The segment as an array index (ASCII digits only, as <c>int.TryParse</c> with no styles reads it), or -1.</summary>
+    private static int Index(string pointer, int start, int length)
+    {
+        if (length == 0)
+        {
+            return -1;
+        }
+
+        long value = 0;
+        for (var i = start; i < start + length; i++)
+        {
+            var c = pointer[i];
+            if (c is < '0' or > '9')
+            {
+                return -1;
+            }
+
+            value = (value * 10) + (c - '0');
+            if (value > int.MaxValue)
+            {
+                return -1;
+            }
+        }
+
+        return (int)value;
+    }
 }
 
 internal sealed class DocProperty
