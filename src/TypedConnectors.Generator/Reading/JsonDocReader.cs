@@ -245,7 +245,9 @@ internal static class JsonDocReader
                 }
             }
 
+            // A key the readers look up by a literal ("type", "$ref") becomes that literal, so lookups match by reference.
             var value = span.Length == 0 ? "" : Encoding.UTF8.GetString(_bytes, offset, span.Length);
+            value = string.IsInterned(value) ?? value;
             Add(new PooledString(hash, offset, span.Length, value));
             return value;
         }

@@ -473,8 +473,10 @@ internal static class YamlDocReader
                 return pooled;
             }
 
-            _pool.Add(text, text);
-            return text;
+            // A key the readers look up by a literal ("type", "$ref") becomes that literal, so lookups match by reference.
+            pooled = string.IsInterned(text) ?? text;
+            _pool.Add(text, pooled);
+            return pooled;
         }
 
         private void CheckDepth(int depth, Mark mark)
