@@ -303,18 +303,45 @@ internal static class Naming
 
     public static string Unescaped(string identifier) => Identifier.Bare(identifier);
 
+    /// <summary><see cref="RecordMembers"/> as a set, shared by the member scope of every record (a constant table).</summary>
+    internal static readonly HashSet<string> RecordMemberSet = new(RecordMembers, StringComparer.Ordinal);
+
     /// <summary>Hands out unique names: the first comer keeps its name, later ones get a numeric suffix.</summary>
+    /// <remarks>
+    /// The binder opens one scope per record and per operation, most of which hand out a few names: those are kept in a
+    /// small array and scanned, and only a scope that grows past it builds a set.
+    /// </remarks>
     internal sealed class Scope
     {
-        private readonly HashSet<string> _used;
+        private const int SmallLimit = 8;
 
-        public Scope(IEnumerable<string>? reserved = null) =>
-            _used = new HashSet<string>(reserved ?? Array.Empty<string>(), StringComparer.Ordinal);
+        private readonly HashSet<string>? _shared;
+        private string[]? _small;
+        private int _count;
+        private HashSet<string>? _used;
+
+        public Scope(IEnumerable<string>? reserved = null)
+        {
+            if (reserved is not null)
+            {
+                foreach (var name in reserved)
+                {
+                    Add(name);
+                }
+            }
+        }
+
+        /// <summary>A scope whose reserved names are <paramref name="shared"/> (not copied, never changed) and <paramref name="extra"/>.</summary>
+        public Scope(HashSet<string> shared, string extra)
+        {
+            _shared = shared;
+            Add(extra);
+        }
 
         public string Claim(string identifier)
         {
             var bare = Unescaped(identifier);
-            if (_used.Add(bare))
+            if (Add(bare))
             {
                 return identifier;
             }
@@ -322,13 +349,61 @@ internal static class Naming
             for (var i = 2; ; i++)
             {
                 var candidate = bare + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (_used.Add(candidate))
+                if (Add(candidate))
                 {
                     return candidate;
                 }
             }
         }
 
-        public bool IsUsed(string identifier) => _used.Contains(Unescaped(identifier));
+        public bool IsUsed(string identifier) => Contains(Unescaped(identifier));
+
+        private bool Contains(string name)
+        {
+            if (_shared is not null && _shared.Contains(name))
+            {
+                return true;
+            }
+
+            if (_used is not null)
+            {
+                return _used.Contains(name);
+            }
+
+            for (var i = 0; i < _count; i++)
+            {
+                if (string.Equals(_small![i], name, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Records <paramref name="name"/>; false when it is taken already.</summary>
+        private bool Add(string name)
+        {
+            if (Contains(name))
+            {
+                return false;
+            }
+
+            if (_used is not null)
+            {
+                _used.Add(name);
+                return true;
+            }
+
+            if (_count == SmallLimit)
+            {
+                _used = new HashSet<string>(_small!, StringComparer.Ordinal) { name };
+                _small = null;
+                return true;
+            }
+
+            (_small ??= new string[SmallLimit])[_count++] = name;
+            return true;
+        }
     }
 }
