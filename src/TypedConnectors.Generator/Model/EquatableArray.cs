@@ -57,6 +57,25 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
         return hash;
     }
 
+    /// <summary>Each item through <paramref name="selector"/>, in order, into an array of the final size (no LINQ iterator).</summary>
+    public EquatableArray<TResult> Map<TResult>(Func<T, TResult> selector)
+        where TResult : IEquatable<TResult>
+    {
+        var items = AsImmutableArray();
+        if (items.Length == 0)
+        {
+            return EquatableArray<TResult>.Empty;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<TResult>(items.Length);
+        foreach (var item in items)
+        {
+            builder.Add(selector(item));
+        }
+
+        return new(builder.MoveToImmutable());
+    }
+
     public ImmutableArray<T>.Enumerator GetEnumerator() => AsImmutableArray().GetEnumerator();
 
     IEnumerator<T> IEnumerable<T>.GetEnumerator() => ((IEnumerable<T>)AsImmutableArray()).GetEnumerator();

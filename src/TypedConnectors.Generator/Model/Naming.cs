@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace TypedConnectors.Generator.Model;
@@ -87,23 +86,81 @@ internal static class Naming
     /// <summary>Names an enum member may not take: the compiler's backing field of every enum.</summary>
     public static readonly string[] EnumMembers = { "value__" };
 
+    // ToPascal runs for every schema, property, parameter and operation name; it writes into one per-thread buffer
+    // (a scratch array, not a cache of results) and returns the input itself when it is already PascalCase.
+    [ThreadStatic]
+    private static char[]? _pascalBuffer;
+
     public static string ToPascal(string name, string fallback)
     {
-        var builder = new StringBuilder(name.Length);
-        foreach (var word in Words(name))
+        // buffer[0] is kept for the '_' that an identifier starting with a digit gets.
+        var buffer = _pascalBuffer;
+        if (buffer is null || buffer.Length < name.Length + 1)
         {
-            var allUpper = word.All(c => !char.IsLower(c));
-            builder.Append(char.ToUpperInvariant(word[0]));
-            builder.Append(allUpper ? word.Substring(1).ToLowerInvariant() : word.Substring(1));
+            buffer = _pascalBuffer = new char[Math.Max(64, name.Length + 1)];
         }
 
-        var result = builder.ToString();
-        if (result.Length == 0)
+        var length = 0;
+        var words = new WordCursor(name);
+        while (words.Next(out var start, out var count))
+        {
+            var allUpper = true;
+            var ascii = true;
+            for (var i = start; i < start + count; i++)
+            {
+                var c = name[i];
+                allUpper &= !char.IsLower(c);
+                ascii &= c < 0x80;
+            }
+
+            buffer[++length] = char.ToUpperInvariant(name[start]);
+            if (allUpper && !ascii)
+            {
+                // Outside ASCII, lower-case the rest exactly as string.ToLowerInvariant does.
+                var lowered = name.Substring(start + 1, count - 1).ToLowerInvariant();
+                lowered.CopyTo(0, buffer, length + 1, lowered.Length);
+                length += lowered.Length;
+            }
+            else
+            {
+                for (var i = start + 1; i < start + count; i++)
+                {
+                    var c = name[i];
+                    buffer[++length] = allUpper && c is >= 'A' and <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+                }
+            }
+        }
+
+        if (length == 0)
         {
             return fallback;
         }
 
-        return SyntaxFacts.IsIdentifierStartCharacter(result[0]) ? result : "_" + result;
+        if (!SyntaxFacts.IsIdentifierStartCharacter(buffer[1]))
+        {
+            buffer[0] = '_';
+            return new string(buffer, 0, length + 1);
+        }
+
+        return Same(buffer, length, name) ? name : new string(buffer, 1, length);
+    }
+
+    private static bool Same(char[] buffer, int length, string name)
+    {
+        if (length != name.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < length; i++)
+        {
+            if (buffer[i + 1] != name[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -112,8 +169,8 @@ internal static class Naming
     /// </summary>
     public static string WithoutLeadingWordsOf(string name, string owner)
     {
-        var words = Words(name).ToList();
-        var ownerWords = Words(owner).ToList();
+        var words = Words(name);
+        var ownerWords = Words(owner);
         for (var count = Math.Min(words.Count - 1, ownerWords.Count); count > 0; count--)
         {
             var repeats = true;
@@ -131,52 +188,75 @@ internal static class Naming
         return name;
     }
 
-    /// <summary>Splits at separators, lower→upper and letter↔digit changes, and before the last capital of an acronym.</summary>
-    private static IEnumerable<string> Words(string name)
+    private static List<string> Words(string name)
     {
-        var current = new StringBuilder();
-        for (var i = 0; i < name.Length; i++)
+        var words = new List<string>();
+        var cursor = new WordCursor(name);
+        while (cursor.Next(out var start, out var count))
         {
-            var c = name[i];
-            // Formatting characters (U+200B, U+FEFF, U+202E, ...) are legal in identifiers but the compiler ignores them,
-            // so "x\uFEFFy" and "xy" would be one identifier to it and two to a Scope: they separate words instead.
-            if (
-                !SyntaxFacts.IsIdentifierPartCharacter(c)
-                || c == '_'
-                || char.IsControl(c)
-                || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format
-            )
-            {
-                if (current.Length > 0)
-                {
-                    yield return current.ToString();
-                    current.Clear();
-                }
-
-                continue;
-            }
-
-            if (current.Length > 0)
-            {
-                var previous = current[current.Length - 1];
-                var next = i + 1 < name.Length ? name[i + 1] : '\0';
-                var boundary =
-                    (char.IsLower(previous) && char.IsUpper(c))
-                    || (char.IsDigit(previous) != char.IsDigit(c))
-                    || (char.IsUpper(previous) && char.IsUpper(c) && char.IsLower(next));
-                if (boundary)
-                {
-                    yield return current.ToString();
-                    current.Clear();
-                }
-            }
-
-            current.Append(c);
+            words.Add(name.Substring(start, count));
         }
 
-        if (current.Length > 0)
+        return words;
+    }
+
+    /// <summary>
+    /// Splits at separators, lower→upper and letter↔digit changes, and before the last capital of an acronym; each word
+    /// is a run of the name's own characters, handed out as its start and length.
+    /// </summary>
+    private struct WordCursor(string name)
+    {
+        private int _next;
+
+        public bool Next(out int start, out int count)
         {
-            yield return current.ToString();
+            start = 0;
+            count = 0;
+            while (_next < name.Length)
+            {
+                var i = _next;
+                var c = name[i];
+                // Formatting characters (U+200B, U+FEFF, U+202E, ...) are legal in identifiers but the compiler ignores
+                // them, so "x\uFEFFy" and "xy" would be one identifier to it and two to a Scope: they separate words instead.
+                if (
+                    !SyntaxFacts.IsIdentifierPartCharacter(c)
+                    || c == '_'
+                    || char.IsControl(c)
+                    || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format
+                )
+                {
+                    _next++;
+                    if (count > 0)
+                    {
+                        return true;
+                    }
+
+                    continue;
+                }
+
+                if (count > 0)
+                {
+                    var previous = name[i - 1];
+                    var next = i + 1 < name.Length ? name[i + 1] : '\0';
+                    var boundary =
+                        (char.IsLower(previous) && char.IsUpper(c))
+                        || (char.IsDigit(previous) != char.IsDigit(c))
+                        || (char.IsUpper(previous) && char.IsUpper(c) && char.IsLower(next));
+                    if (boundary)
+                    {
+                        return true;
+                    }
+                }
+                else
+                {
+                    start = i;
+                }
+
+                count++;
+                _next++;
+            }
+
+            return count > 0;
         }
     }
 
@@ -223,18 +303,45 @@ internal static class Naming
 
     public static string Unescaped(string identifier) => Identifier.Bare(identifier);
 
+    /// <summary><see cref="RecordMembers"/> as a set, shared by the member scope of every record (a constant table).</summary>
+    internal static readonly HashSet<string> RecordMemberSet = new(RecordMembers, StringComparer.Ordinal);
+
     /// <summary>Hands out unique names: the first comer keeps its name, later ones get a numeric suffix.</summary>
+    /// <remarks>
+    /// The binder opens one scope per record and per operation, most of which hand out a few names: those are kept in a
+    /// small array and scanned, and only a scope that grows past it builds a set.
+    /// </remarks>
     internal sealed class Scope
     {
-        private readonly HashSet<string> _used;
+        private const int SmallLimit = 8;
 
-        public Scope(IEnumerable<string>? reserved = null) =>
-            _used = new HashSet<string>(reserved ?? Array.Empty<string>(), StringComparer.Ordinal);
+        private readonly HashSet<string>? _shared;
+        private string[]? _small;
+        private int _count;
+        private HashSet<string>? _used;
+
+        public Scope(IEnumerable<string>? reserved = null)
+        {
+            if (reserved is not null)
+            {
+                foreach (var name in reserved)
+                {
+                    Add(name);
+                }
+            }
+        }
+
+        /// <summary>A scope whose reserved names are <paramref name="shared"/> (not copied, never changed) and <paramref name="extra"/>.</summary>
+        public Scope(HashSet<string> shared, string extra)
+        {
+            _shared = shared;
+            Add(extra);
+        }
 
         public string Claim(string identifier)
         {
             var bare = Unescaped(identifier);
-            if (_used.Add(bare))
+            if (Add(bare))
             {
                 return identifier;
             }
@@ -242,13 +349,61 @@ internal static class Naming
             for (var i = 2; ; i++)
             {
                 var candidate = bare + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (_used.Add(candidate))
+                if (Add(candidate))
                 {
                     return candidate;
                 }
             }
         }
 
-        public bool IsUsed(string identifier) => _used.Contains(Unescaped(identifier));
+        public bool IsUsed(string identifier) => Contains(Unescaped(identifier));
+
+        private bool Contains(string name)
+        {
+            if (_shared is not null && _shared.Contains(name))
+            {
+                return true;
+            }
+
+            if (_used is not null)
+            {
+                return _used.Contains(name);
+            }
+
+            for (var i = 0; i < _count; i++)
+            {
+                if (string.Equals(_small![i], name, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Records <paramref name="name"/>; false when it is taken already.</summary>
+        private bool Add(string name)
+        {
+            if (Contains(name))
+            {
+                return false;
+            }
+
+            if (_used is not null)
+            {
+                _used.Add(name);
+                return true;
+            }
+
+            if (_count == SmallLimit)
+            {
+                _used = new HashSet<string>(_small!, StringComparer.Ordinal) { name };
+                _small = null;
+                return true;
+            }
+
+            (_small ??= new string[SmallLimit])[_count++] = name;
+            return true;
+        }
     }
 }

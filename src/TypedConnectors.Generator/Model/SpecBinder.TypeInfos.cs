@@ -44,9 +44,13 @@ internal static partial class SpecBinder
             result.Add(new TypeInfoName(type, unique));
         }
 
+        // A type (equal by value) walked before has both forms of it and of its items named already: the walk would
+        // only repeat lookups and allocate the other-nullability copies again.
+        var walked = new HashSet<TypeRef>();
+
         void Walk(TypeRef? type)
         {
-            for (var current = type; current is not null; current = current.Item)
+            for (var current = type; current is not null && walked.Add(current); current = current.Item)
             {
                 Add(current.AsNullable(false));
                 Add(current.AsNullable(true));

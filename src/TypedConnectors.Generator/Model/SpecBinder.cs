@@ -200,16 +200,14 @@ internal static partial class SpecBinder
 
     private static TypeSpec BindType(TypeSpec type, string identifier, Func<TypeRef, TypeRef> map)
     {
-        var scope = new Naming.Scope(Naming.RecordMembers.Append(Naming.Unescaped(identifier)));
-        var properties = type
-            .Properties.Select(p =>
-                p with
-                {
-                    Identifier = scope.Claim(Naming.EscapeKeyword(Naming.ToPascal(p.JsonName, "Property"))),
-                    Type = map(p.Type),
-                }
-            )
-            .ToEquatableArray();
+        var scope = new Naming.Scope(Naming.RecordMemberSet, Naming.Unescaped(identifier));
+        var properties = type.Properties.Map(p =>
+            p with
+            {
+                Identifier = scope.Claim(Naming.EscapeKeyword(Naming.ToPascal(p.JsonName, "Property"))),
+                Type = map(p.Type),
+            }
+        );
 
         var memberScope = new Naming.Scope(Naming.EnumMembers);
         // A value listed twice is one member (and two switch arms for one value would not compile).
@@ -247,11 +245,9 @@ internal static partial class SpecBinder
             Properties = properties,
             EnumValues = values,
             AdditionalProperties = type.AdditionalProperties is { } extra ? map(extra) : null,
-            Variants = type.Variants.Select(map).ToEquatableArray(),
+            Variants = type.Variants.Map(map),
             BaseType = type.BaseType is { } baseType ? map(TypeRef.Named(baseType)).Name : null,
-            DerivedTypes = type
-                .DerivedTypes.Select(d => d with { TypeName = map(TypeRef.Named(d.TypeName)).Name ?? d.TypeName })
-                .ToEquatableArray(),
+            DerivedTypes = type.DerivedTypes.Map(d => d with { TypeName = map(TypeRef.Named(d.TypeName)).Name ?? d.TypeName }),
         };
     }
 
@@ -266,15 +262,13 @@ internal static partial class SpecBinder
     {
         // Locals of generated methods start with "__", so parameter names only need to avoid each other and the token.
         var scope = new Naming.Scope(new[] { "cancellationToken", "options", "paging" });
-        var parameters = operation
-            .Parameters.Select(p =>
-                p with
-                {
-                    Type = map(p.Type),
-                    Identifier = p.Constant is null ? scope.Claim(Naming.ToCamel(p.Name, "value")) : "",
-                }
-            )
-            .ToEquatableArray();
+        var parameters = operation.Parameters.Map(p =>
+            p with
+            {
+                Type = map(p.Type),
+                Identifier = p.Constant is null ? scope.Claim(Naming.ToCamel(p.Name, "value")) : "",
+            }
+        );
         var body = operation.Body is { } b
             ? b with
             {
@@ -292,7 +286,7 @@ internal static partial class SpecBinder
             Response = operation.Response with
             {
                 Type = operation.Response.Type is { } r ? map(r) : null,
-                Errors = operation.Response.Errors.Select(e => e with { Type = map(e.Type) }).ToEquatableArray(),
+                Errors = operation.Response.Errors.Map(e => e with { Type = map(e.Type) }),
             },
         };
     }

@@ -85,31 +85,7 @@ internal sealed class DocContext
             return node;
         }
 
-        foreach (var raw in pointer.Substring(1).Split('/'))
-        {
-            var segment = raw.Replace("~1", "/").Replace("~0", "~");
-            if (node is DocObject obj && obj.Find(segment) is { } found)
-            {
-                property = found;
-                node = found.Value;
-            }
-            else if (
-                node is DocArray array
-                && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-                && index < array.Items.Count
-            )
-            {
-                property = null;
-                node = array.Items[index];
-            }
-            else
-            {
-                exact = false;
-                break;
-            }
-        }
-
-        return node;
+        return DocPointer.Walk(node, pointer, out property, out exact);
     }
 
     public LocationInfo Locate(string pointer, bool preferKey = false)

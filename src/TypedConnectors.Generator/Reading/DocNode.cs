@@ -29,9 +29,9 @@ internal abstract class DocNode
 internal sealed class DocObject : DocNode
 {
     public DocObject(int start, int length, IReadOnlyList<DocProperty> properties)
-        : base(start, length) => Properties = properties;
+        : base(start, length) => Properties = DocList<DocProperty>.From(properties);
 
-    public IReadOnlyList<DocProperty> Properties { get; }
+    public DocList<DocProperty> Properties { get; }
 
     public override string KindName => "object";
 
@@ -76,6 +76,118 @@ internal sealed class DocObject : DocNode
     }
 
     public DocNode? Get(string name) => Find(name)?.Value;
+
+    /// <summary>
+    /// <see cref="Find(string)"/> for the name <paramref name="text"/> holds from <paramref name="start"/> on
+    /// (<paramref name="length"/> characters): a pointer's segments are looked up without cutting them out first.
+    /// </summary>
+    public DocProperty? Find(string text, int start, int length)
+    {
+        if (Properties.Count > IndexThreshold)
+        {
+            return Find(text.Substring(start, length));
+        }
+
+        foreach (var property in Properties)
+        {
+            if (property.Name.Length == length && string.CompareOrdinal(property.Name, 0, text, start, length) == 0)
+            {
+                return property;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>JSON pointers (RFC 6901) into a tree.</summary>
+internal static class DocPointer
+{
+    /// <summary>
+    /// Walks the segments of <paramref name="pointer"/> after its first character from <paramref name="root"/>: the node
+    /// it names, or the deepest existing ancestor with <paramref name="exact"/> false. <paramref name="property"/> is the
+    /// property holding the node reached (null for the root and array items).
+    /// </summary>
+    public static DocNode Walk(DocNode root, string pointer, out DocProperty? property, out bool exact)
+    {
+        // Hot path (every $ref and every located diagnostic): segments are compared in place, and only one that has an
+        // escape (~0, ~1) or names a key of a large, indexed object becomes a string.
+        property = null;
+        exact = true;
+        var node = root;
+        var start = 1;
+        while (true)
+        {
+            var end = pointer.IndexOf('/', start);
+            if (end < 0)
+            {
+                end = pointer.Length;
+            }
+
+            var length = end - start;
+            if (node is DocObject obj)
+            {
+                var found =
+                    pointer.IndexOf('~', start, length) >= 0
+                        ? obj.Find(Unescape(pointer.Substring(start, length)))
+                        : obj.Find(pointer, start, length);
+                if (found is null)
+                {
+                    exact = false;
+                    return node;
+                }
+
+                property = found;
+                node = found.Value;
+            }
+            else if (node is DocArray array && Index(pointer, start, length) is var index && index >= 0 && index < array.Items.Count)
+            {
+                property = null;
+                node = array.Items[index];
+            }
+            else
+            {
+                exact = false;
+                return node;
+            }
+
+            if (end == pointer.Length)
+            {
+                return node;
+            }
+
+            start = end + 1;
+        }
+    }
+
+    public static string Unescape(string segment) => segment.Replace("~1", "/").Replace("~0", "~");
+
+    /// <summary>The segment as an array index (ASCII digits only, as <c>int.TryParse</c> with no styles reads it), or -1.</summary>
+    private static int Index(string pointer, int start, int length)
+    {
+        if (length == 0)
+        {
+            return -1;
+        }
+
+        long value = 0;
+        for (var i = start; i < start + length; i++)
+        {
+            var c = pointer[i];
+            if (c is < '0' or > '9')
+            {
+                return -1;
+            }
+
+            value = (value * 10) + (c - '0');
+            if (value > int.MaxValue)
+            {
+                return -1;
+            }
+        }
+
+        return (int)value;
+    }
 }
 
 internal sealed class DocProperty
@@ -97,9 +209,9 @@ internal sealed class DocProperty
 internal sealed class DocArray : DocNode
 {
     public DocArray(int start, int length, IReadOnlyList<DocNode> items)
-        : base(start, length) => Items = items;
+        : base(start, length) => Items = DocList<DocNode>.From(items);
 
-    public IReadOnlyList<DocNode> Items { get; }
+    public DocList<DocNode> Items { get; }
 
     public override string KindName => "array";
 }
@@ -126,4 +238,67 @@ internal sealed class DocScalar : DocNode
             ScalarKind.Boolean => "boolean",
             _ => "null",
         };
+}
+
+/// <summary>
+/// The children of an object or array: an exact-size array with a struct enumerator. Readers loop over the children of
+/// every node they visit, and an <see cref="IReadOnlyList{T}"/> would box an enumerator for each loop.
+/// </summary>
+internal sealed class DocList<T> : IReadOnlyList<T>
+{
+    public static readonly DocList<T> Empty = new(System.Array.Empty<T>());
+
+    private readonly T[] _items;
+
+    private DocList(T[] items) => _items = items;
+
+    public static DocList<T> From(IReadOnlyList<T> items)
+    {
+        switch (items)
+        {
+            case DocList<T> list:
+                return list;
+            case { Count: 0 }:
+                return Empty;
+            case T[] array:
+                return new DocList<T>(array);
+        }
+
+        var copy = new T[items.Count];
+        for (var i = 0; i < copy.Length; i++)
+        {
+            copy[i] = items[i];
+        }
+
+        return new DocList<T>(copy);
+    }
+
+    /// <summary>Takes <paramref name="items"/> without copying: the caller hands over an array it no longer changes.</summary>
+    public static DocList<T> Own(T[] items) => items.Length == 0 ? Empty : new DocList<T>(items);
+
+    public int Count => _items.Length;
+
+    public T this[int index] => _items[index];
+
+    public Enumerator GetEnumerator() => new(_items);
+
+    IEnumerator<T> IEnumerable<T>.GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _items.GetEnumerator();
+
+    public struct Enumerator
+    {
+        private readonly T[] _items;
+        private int _index;
+
+        internal Enumerator(T[] items)
+        {
+            _items = items;
+            _index = -1;
+        }
+
+        public T Current => _items[_index];
+
+        public bool MoveNext() => ++_index < _items.Length;
+    }
 }

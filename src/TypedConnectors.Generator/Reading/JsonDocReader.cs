@@ -33,7 +33,7 @@ internal static class JsonDocReader
                 return null;
             }
 
-            var root = ReadValue(ref reader, cursor, file, diagnostics, cancellationToken);
+            var root = ReadValue(ref reader, new State(cursor, file, bytes, diagnostics), cancellationToken);
             if (reader.Read())
             {
                 throw new JsonException(
@@ -69,14 +69,9 @@ internal static class JsonDocReader
         }
     }
 
-    private static DocNode ReadValue(
-        ref Utf8JsonReader reader,
-        OffsetCursor cursor,
-        SourceFile file,
-        List<DiagnosticInfo> diagnostics,
-        CancellationToken cancellationToken
-    )
+    private static DocNode ReadValue(ref Utf8JsonReader reader, State state, CancellationToken cancellationToken)
     {
+        var cursor = state.Cursor;
         var tokenStart = (int)reader.TokenStartIndex;
         switch (reader.TokenType)
         {
@@ -84,54 +79,61 @@ internal static class JsonDocReader
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var start = cursor.CharAt(tokenStart);
-                var properties = new List<DocProperty>();
+                // Children go on one shared stack while the object is read (nested objects push and pop above them),
+                // so each object keeps one exact-size array instead of a growing list.
+                var scratch = state.Properties;
+                var first = scratch.Count;
                 HashSet<string>? seen = null;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
                     var nameStartByte = (int)reader.TokenStartIndex;
                     var nameStart = cursor.CharAt(nameStartByte);
                     var nameEnd = cursor.CharAt(nameStartByte + reader.ValueSpan.Length + 2);
-                    var name = reader.GetString() ?? "";
+                    var name = state.String(ref reader);
                     reader.Read();
-                    var value = ReadValue(ref reader, cursor, file, diagnostics, cancellationToken);
+                    var value = ReadValue(ref reader, state, cancellationToken);
                     var property = new DocProperty(name, nameStart, nameEnd - nameStart, value);
-                    if (IsDuplicate(properties, name, ref seen))
+                    if (IsDuplicate(scratch, first, name, ref seen))
                     {
-                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateKey, file.LocateName(property), name));
+                        state.Diagnostics.Add(
+                            DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateKey, state.File.LocateName(property), name)
+                        );
                     }
 
-                    properties.Add(property);
+                    scratch.Add(property);
                 }
 
                 var end = cursor.CharAt((int)reader.TokenStartIndex + 1);
-                return new DocObject(start, end - start, properties);
+                return new DocObject(start, end - start, DocList<DocProperty>.Own(Pop(scratch, first)));
             }
 
             case JsonTokenType.StartArray:
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var start = cursor.CharAt(tokenStart);
-                var items = new List<DocNode>();
+                var scratch = state.Items;
+                var first = scratch.Count;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    items.Add(ReadValue(ref reader, cursor, file, diagnostics, cancellationToken));
+                    var item = ReadValue(ref reader, state, cancellationToken);
+                    scratch.Add(item);
                 }
 
                 var end = cursor.CharAt((int)reader.TokenStartIndex + 1);
-                return new DocArray(start, end - start, items);
+                return new DocArray(start, end - start, DocList<DocNode>.Own(Pop(scratch, first)));
             }
 
             case JsonTokenType.String:
             {
                 var start = cursor.CharAt(tokenStart);
                 var end = cursor.CharAt(tokenStart + reader.ValueSpan.Length + 2);
-                return new DocScalar(start, end - start, ScalarKind.String, reader.GetString() ?? "");
+                return new DocScalar(start, end - start, ScalarKind.String, state.String(ref reader));
             }
 
             case JsonTokenType.Number:
             {
                 var start = cursor.CharAt(tokenStart);
-                var raw = Encoding.UTF8.GetString(reader.ValueSpan.ToArray());
+                var raw = state.String(ref reader);
                 return new DocScalar(start, raw.Length, ScalarKind.Number, raw);
             }
 
@@ -151,17 +153,32 @@ internal static class JsonDocReader
         }
     }
 
-    /// <summary>Whether an earlier property has this name: a scan for small objects, a set once an object is large.</summary>
-    private static bool IsDuplicate(List<DocProperty> properties, string name, ref HashSet<string>? seen)
+    /// <summary>The entries from <paramref name="first"/> on, as an array, removed from the shared stack.</summary>
+    private static T[] Pop<T>(List<T> scratch, int first)
+    {
+        var count = scratch.Count - first;
+        if (count == 0)
+        {
+            return System.Array.Empty<T>();
+        }
+
+        var result = new T[count];
+        scratch.CopyTo(first, result, 0, count);
+        scratch.RemoveRange(first, count);
+        return result;
+    }
+
+    /// <summary>Whether an earlier property of the object (entries from <paramref name="first"/> on) has this name: a scan for small objects, a set once an object is large.</summary>
+    private static bool IsDuplicate(List<DocProperty> properties, int first, string name, ref HashSet<string>? seen)
     {
         const int ScanLimit = 8;
         if (seen is null)
         {
-            if (properties.Count < ScanLimit)
+            if (properties.Count - first < ScanLimit)
             {
-                foreach (var property in properties)
+                for (var i = first; i < properties.Count; i++)
                 {
-                    if (string.Equals(property.Name, name, StringComparison.Ordinal))
+                    if (string.Equals(properties[i].Name, name, StringComparison.Ordinal))
                     {
                         return true;
                     }
@@ -171,13 +188,120 @@ internal static class JsonDocReader
             }
 
             seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var property in properties)
+            for (var i = first; i < properties.Count; i++)
             {
-                seen.Add(property.Name);
+                seen.Add(properties[i].Name);
             }
         }
 
         return !seen.Add(name);
+    }
+
+    /// <summary>What one read shares: positions, the child stacks and the table of strings already decoded.</summary>
+    private sealed class State
+    {
+        // Keys ("type", "description", "$ref") and short values ("string", "#/components/schemas/Id") repeat thousands of
+        // times in a large document; one string per distinct text keeps the cached tree small.
+        private const int MaxPooledBytes = 96;
+
+        private readonly byte[] _bytes;
+        private int[] _buckets = new int[256];
+        private PooledString[] _entries = new PooledString[256];
+        private int _count;
+
+        public State(OffsetCursor cursor, SourceFile file, byte[] bytes, List<DiagnosticInfo> diagnostics)
+        {
+            Cursor = cursor;
+            File = file;
+            _bytes = bytes;
+            Diagnostics = diagnostics;
+        }
+
+        public OffsetCursor Cursor { get; }
+        public SourceFile File { get; }
+        public List<DiagnosticInfo> Diagnostics { get; }
+        public List<DocProperty> Properties { get; } = new();
+        public List<DocNode> Items { get; } = new();
+
+        /// <summary>The current string or number token's text, shared with every earlier token of the same text.</summary>
+        public string String(ref Utf8JsonReader reader)
+        {
+            var span = reader.ValueSpan;
+            if (reader.ValueIsEscaped || span.Length > MaxPooledBytes)
+            {
+                return reader.TokenType == JsonTokenType.Number
+                    ? Encoding.UTF8.GetString(_bytes, ValueStart(ref reader), span.Length)
+                    : reader.GetString() ?? "";
+            }
+
+            var offset = ValueStart(ref reader);
+            var hash = Hash(span);
+            for (var i = _buckets[hash & (_buckets.Length - 1)] - 1; i >= 0; i = _entries[i].Next - 1)
+            {
+                ref var entry = ref _entries[i];
+                if (entry.Hash == hash && entry.Length == span.Length && span.SequenceEqual(_bytes.AsSpan(entry.Offset, entry.Length)))
+                {
+                    return entry.Value;
+                }
+            }
+
+            // A key the readers look up by a literal ("type", "$ref") becomes that literal, so lookups match by reference.
+            var value = span.Length == 0 ? "" : Encoding.UTF8.GetString(_bytes, offset, span.Length);
+            value = string.IsInterned(value) ?? value;
+            Add(new PooledString(hash, offset, span.Length, value));
+            return value;
+        }
+
+        // Strings are read from the document's own byte array (no sequences), so a value starts one byte after its
+        // opening quote and a number at its first byte.
+        private static int ValueStart(ref Utf8JsonReader reader) =>
+            (int)reader.TokenStartIndex + (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName ? 1 : 0);
+
+        private static int Hash(ReadOnlySpan<byte> span)
+        {
+            unchecked
+            {
+                var hash = (int)2166136261;
+                foreach (var b in span)
+                {
+                    hash = (hash ^ b) * 16777619;
+                }
+
+                return hash;
+            }
+        }
+
+        private void Add(PooledString entry)
+        {
+            if (_count == _entries.Length)
+            {
+                System.Array.Resize(ref _entries, _count * 2);
+                _buckets = new int[_buckets.Length * 2];
+                for (var i = 0; i < _count; i++)
+                {
+                    ref var existing = ref _entries[i];
+                    var bucket = existing.Hash & (_buckets.Length - 1);
+                    existing.Next = _buckets[bucket];
+                    _buckets[bucket] = i + 1;
+                }
+            }
+
+            var index = entry.Hash & (_buckets.Length - 1);
+            entry.Next = _buckets[index];
+            _entries[_count] = entry;
+            _buckets[index] = ++_count;
+        }
+
+        private struct PooledString(int hash, int offset, int length, string value)
+        {
+            public readonly int Hash = hash;
+            public readonly int Offset = offset;
+            public readonly int Length = length;
+            public readonly string Value = value;
+
+            // One-based index of the next entry in the bucket; zero ends it.
+            public int Next;
+        }
     }
 
     private static string CleanMessage(string message)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using TypedConnectors.Generator.Diagnostics;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -18,20 +17,6 @@ namespace TypedConnectors.Generator.Reading;
 internal static class YamlDocReader
 {
     private const string CoreTagPrefix = "tag:yaml.org,2002:";
-
-    private static readonly Regex NullPattern = new("^(?:~|null|Null|NULL)$", RegexOptions.CultureInvariant);
-    private static readonly Regex BoolPattern = new("^(?:true|True|TRUE|false|False|FALSE)$", RegexOptions.CultureInvariant);
-    private static readonly Regex IntPattern = new("^[-+]?[0-9]+$", RegexOptions.CultureInvariant);
-    private static readonly Regex OctalPattern = new("^0o[0-7]+$", RegexOptions.CultureInvariant);
-    private static readonly Regex HexPattern = new("^0x[0-9a-fA-F]+$", RegexOptions.CultureInvariant);
-    private static readonly Regex FloatPattern = new(
-        @"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$",
-        RegexOptions.CultureInvariant
-    );
-    private static readonly Regex JsonNumberPattern = new(
-        @"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$",
-        RegexOptions.CultureInvariant
-    );
 
     public static DocNode? Read(SourceFile file, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
@@ -100,7 +85,7 @@ internal static class YamlDocReader
                     return (ScalarKind.String, value);
                 case "null":
                     return (ScalarKind.Null, "null");
-                case "bool" when BoolPattern.IsMatch(value):
+                case "bool" when CoreSchema.IsBool(value):
                     return (ScalarKind.Boolean, value.ToLowerInvariant());
                 case "int" or "float" when Number(value) is { } number:
                     return (ScalarKind.Number, number);
@@ -114,12 +99,12 @@ internal static class YamlDocReader
             return (ScalarKind.String, value);
         }
 
-        if (value.Length == 0 || NullPattern.IsMatch(value))
+        if (value.Length == 0 || CoreSchema.IsNull(value))
         {
             return (ScalarKind.Null, "null");
         }
 
-        if (BoolPattern.IsMatch(value))
+        if (CoreSchema.IsBool(value))
         {
             return (ScalarKind.Boolean, value.ToLowerInvariant());
         }
@@ -135,19 +120,19 @@ internal static class YamlDocReader
     /// <summary>A YAML number as JSON number text, or null when it is not one (or has no JSON form, like <c>.inf</c>).</summary>
     private static string? Number(string value)
     {
-        if (JsonNumberPattern.IsMatch(value))
+        if (CoreSchema.IsJsonNumber(value))
         {
             return value;
         }
 
-        if (IntPattern.IsMatch(value))
+        if (CoreSchema.IsInt(value))
         {
             var negative = value[0] == '-';
             var digits = value.TrimStart('-', '+').TrimStart('0');
             return digits.Length == 0 ? "0" : (negative ? "-" : "") + digits;
         }
 
-        if (OctalPattern.IsMatch(value) || HexPattern.IsMatch(value))
+        if (CoreSchema.IsOctal(value) || CoreSchema.IsHex(value))
         {
             try
             {
@@ -160,7 +145,7 @@ internal static class YamlDocReader
         }
 
         if (
-            FloatPattern.IsMatch(value)
+            CoreSchema.IsFloat(value)
             && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
             && !double.IsInfinity(d)
         )
@@ -185,6 +170,14 @@ internal static class YamlDocReader
         private readonly List<DiagnosticInfo> _diagnostics;
         private readonly CancellationToken _cancellationToken;
         private readonly Dictionary<string, DocNode> _anchors = new(StringComparer.Ordinal);
+
+        // Children go on shared stacks while a node is read (nested nodes push and pop above them), so each node keeps
+        // one exact-size array instead of a growing list.
+        private readonly List<DocProperty> _properties = new();
+        private readonly List<DocNode> _items = new();
+
+        private const int MaxPooledLength = 96;
+        private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
 
         // Expanded size of every anchored node (aliases count in full), so alias use is bounded without expanding anything;
         // the size of the node ReadNode just read is in _lastSize (no per-node table for documents without anchors).
@@ -283,6 +276,7 @@ internal static class YamlDocReader
                 {
                     Next(parser);
                     var (kind, text) = Resolve(scalar);
+                    text = Pooled(text);
                     var start = Offset(scalar.Start);
                     var node = new DocScalar(start, Math.Max(0, Offset(scalar.End) - start), kind, text);
                     return Register(scalar, node, 1);
@@ -311,19 +305,19 @@ internal static class YamlDocReader
                     CheckDepth(depth, sequence.Start);
                     _cancellationToken.ThrowIfCancellationRequested();
                     Next(parser);
-                    var items = new List<DocNode>();
+                    var first = _items.Count;
                     long size = 1;
                     while (parser.Current is not SequenceEnd)
                     {
                         var item = ReadNode(parser, depth + 1);
                         size += _lastSize;
-                        items.Add(item);
+                        _items.Add(item);
                     }
 
                     var end = parser.Current;
                     Next(parser);
                     var start = Offset(sequence.Start);
-                    var node = new DocArray(start, Math.Max(0, Offset(end.End) - start), items);
+                    var node = new DocArray(start, Math.Max(0, Offset(end.End) - start), DocList<DocNode>.Own(Pop(_items, first)));
                     return Register(sequence, node, size);
                 }
 
@@ -332,8 +326,9 @@ internal static class YamlDocReader
                     CheckDepth(depth, mapping.Start);
                     _cancellationToken.ThrowIfCancellationRequested();
                     Next(parser);
-                    var properties = new List<DocProperty>();
-                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    var properties = _properties;
+                    var first = properties.Count;
+                    HashSet<string>? seen = null;
                     List<DocNode>? merges = null;
                     long size = 1;
                     while (parser.Current is not MappingEnd)
@@ -351,7 +346,7 @@ internal static class YamlDocReader
                         Next(parser);
                         var value = ReadNode(parser, depth + 1);
                         size += _lastSize;
-                        var name = key.Value ?? "";
+                        var name = Pooled(key.Value ?? "");
                         if (name == "<<" && key.Style == ScalarStyle.Plain)
                         {
                             (merges ??= new List<DocNode>()).Add(value);
@@ -360,7 +355,7 @@ internal static class YamlDocReader
 
                         var keyStart = Offset(key.Start);
                         var property = new DocProperty(name, keyStart, Math.Max(0, Offset(key.End) - keyStart), value);
-                        if (!seen.Add(name))
+                        if (!AddName(properties, first, name, ref seen))
                         {
                             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateKey, _file.LocateName(property), name));
                             continue;
@@ -373,11 +368,11 @@ internal static class YamlDocReader
                     Next(parser);
                     if (merges is not null)
                     {
-                        Merge(properties, seen, merges);
+                        Merge(properties, first, ref seen, merges);
                     }
 
                     var start = Offset(mapping.Start);
-                    var node = new DocObject(start, Math.Max(0, Offset(end.End) - start), properties);
+                    var node = new DocObject(start, Math.Max(0, Offset(end.End) - start), DocList<DocProperty>.Own(Pop(properties, first)));
                     return Register(mapping, node, size);
                 }
 
@@ -387,11 +382,11 @@ internal static class YamlDocReader
         }
 
         /// <summary>YAML merge keys (<c>&lt;&lt;: *base</c>): keys written in the mapping win over merged ones.</summary>
-        private void Merge(List<DocProperty> properties, HashSet<string> seen, List<DocNode> merges)
+        private void Merge(List<DocProperty> properties, int first, ref HashSet<string>? seen, List<DocNode> merges)
         {
             foreach (var merge in merges)
             {
-                var sources = merge is DocArray array ? array.Items : new[] { merge };
+                IReadOnlyList<DocNode> sources = merge is DocArray array ? array.Items : new[] { merge };
                 foreach (var source in sources)
                 {
                     if (source is not DocObject obj)
@@ -409,13 +404,79 @@ internal static class YamlDocReader
 
                     foreach (var property in obj.Properties)
                     {
-                        if (seen.Add(property.Name))
+                        if (AddName(properties, first, property.Name, ref seen))
                         {
                             properties.Add(property);
                         }
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// Whether no property of the mapping being read (entries from <paramref name="first"/> on) has this name yet,
+        /// recording it: a scan for small mappings, a set once a mapping is large.
+        /// </summary>
+        private static bool AddName(List<DocProperty> properties, int first, string name, ref HashSet<string>? seen)
+        {
+            const int ScanLimit = 8;
+            if (seen is null)
+            {
+                if (properties.Count - first < ScanLimit)
+                {
+                    for (var i = first; i < properties.Count; i++)
+                    {
+                        if (string.Equals(properties[i].Name, name, StringComparison.Ordinal))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                }
+
+                seen = new HashSet<string>(StringComparer.Ordinal);
+                for (var i = first; i < properties.Count; i++)
+                {
+                    seen.Add(properties[i].Name);
+                }
+            }
+
+            return seen.Add(name);
+        }
+
+        /// <summary>The entries from <paramref name="first"/> on, as an array, removed from the shared stack.</summary>
+        private static T[] Pop<T>(List<T> scratch, int first)
+        {
+            var count = scratch.Count - first;
+            if (count == 0)
+            {
+                return System.Array.Empty<T>();
+            }
+
+            var result = new T[count];
+            scratch.CopyTo(first, result, 0, count);
+            scratch.RemoveRange(first, count);
+            return result;
+        }
+
+        /// <summary>One string per distinct key or short value text, so the cached tree holds each once.</summary>
+        private string Pooled(string text)
+        {
+            if (text.Length > MaxPooledLength)
+            {
+                return text;
+            }
+
+            if (_pool.TryGetValue(text, out var pooled))
+            {
+                return pooled;
+            }
+
+            // A key the readers look up by a literal ("type", "$ref") becomes that literal, so lookups match by reference.
+            pooled = string.IsInterned(text) ?? text;
+            _pool.Add(text, pooled);
+            return pooled;
         }
 
         private void CheckDepth(int depth, Mark mark)

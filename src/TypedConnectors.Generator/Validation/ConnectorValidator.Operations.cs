@@ -13,30 +13,39 @@ internal static partial class ConnectorValidator
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         var authKeys = spec.AuthMethods.Select(a => a.Key).ToList();
+        Dictionary<string, TypeSpec>? types = null;
         foreach (var operation in spec.Operations)
         {
             context.CancellationToken.ThrowIfCancellationRequested();
-            var namePointers = new[] { operation.Pointer + "/name", operation.Pointer + "/operationId", operation.Pointer };
+            // Locations are looked up only for a diagnostic: this loop runs for every operation of a large document.
             if (!names.Add(operation.Name))
             {
-                Report(context, DiagnosticDescriptors.DuplicateEndpoint, LocateFirst(context, false, namePointers), operation.Name);
+                Report(context, DiagnosticDescriptors.DuplicateEndpoint, LocateName(context, operation), operation.Name);
             }
 
-            CheckLength(context, operation.Name, MaxNameLength, "name", LocateFirst(context, false, namePointers));
+            if (operation.Name.Length > MaxNameLength)
+            {
+                CheckLength(context, operation.Name, MaxNameLength, "name", LocateName(context, operation));
+            }
+
             Features.OperationFeatures.Validate(spec, operation, context);
-            var pathPointer = context.TryLocate(operation.Pointer + "/path", false, out _)
-                ? operation.Pointer + "/path"
-                : spec.BaseUrlPointer;
             if (
                 operation.Path.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
                 || operation.Path.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
             )
             {
-                CheckUrl(context, operation.Path, pathPointer, "the endpoint URL", declared, new HashSet<string>());
+                CheckUrl(
+                    context,
+                    operation.Path,
+                    PathPointer(spec, context, operation),
+                    "the endpoint URL",
+                    declared,
+                    new HashSet<string>()
+                );
             }
-            else
+            else if (operation.Path.Length > MaxUrlLength)
             {
-                CheckLength(context, operation.Path, MaxUrlLength, "path", context.Locate(pathPointer));
+                CheckLength(context, operation.Path, MaxUrlLength, "path", context.Locate(PathPointer(spec, context, operation)));
             }
 
             var placeholders = new List<string>();
@@ -55,7 +64,7 @@ internal static partial class ConnectorValidator
                     Report(
                         context,
                         DiagnosticDescriptors.PathPlaceholderNotDeclared,
-                        LocateInString(context, pathPointer, operation.Path, match.Index, match.Length),
+                        LocateInString(context, PathPointer(spec, context, operation), operation.Path, match.Index, match.Length),
                         placeholder
                     );
                 }
@@ -77,7 +86,7 @@ internal static partial class ConnectorValidator
                 if (parameter.Location == ParameterLocation.Header)
                 {
                     CheckHeader(context, parameter.Name, parameter.Constant ?? parameter.Default ?? "", parameter.Pointer, declared, used);
-                    CheckHeaderEnum(spec, context, parameter);
+                    CheckHeaderEnum(types ??= TypesByName(spec), context, parameter);
                 }
                 else if (parameter.Location == ParameterLocation.Cookie && !TemplateSyntax.IsToken(parameter.Name))
                 {
@@ -140,12 +149,35 @@ internal static partial class ConnectorValidator
         }
     }
 
+    private static LocationInfo LocateName(DocContext context, OperationSpec operation) =>
+        LocateFirst(context, false, operation.Pointer + "/name", operation.Pointer + "/operationId", operation.Pointer);
+
+    /// <summary>Where the operation's path is written: its own key, else the base URL.</summary>
+    private static string PathPointer(ConnectorSpec spec, DocContext context, OperationSpec operation) =>
+        context.TryLocate(operation.Pointer + "/path", false, out _) ? operation.Pointer + "/path" : spec.BaseUrlPointer;
+
+    /// <summary>The first model of each name.</summary>
+    private static Dictionary<string, TypeSpec> TypesByName(ConnectorSpec spec)
+    {
+        var types = new Dictionary<string, TypeSpec>(StringComparer.Ordinal);
+        foreach (var type in spec.Types)
+        {
+            if (!types.ContainsKey(type.Name))
+            {
+                types.Add(type.Name, type);
+            }
+        }
+
+        return types;
+    }
+
     /// <summary>An enum a header parameter takes must have values a header can carry: ASCII, no line breaks.</summary>
-    private static void CheckHeaderEnum(ConnectorSpec spec, DocContext context, ParameterSpec parameter)
+    private static void CheckHeaderEnum(Dictionary<string, TypeSpec> types, DocContext context, ParameterSpec parameter)
     {
         if (
             parameter.Type is not { Kind: Model.TypeKind.Named, Name: { } name }
-            || spec.Types.FirstOrDefault(t => t.Name == name) is not { Kind: TypeSpecKind.Enum } type
+            || !types.TryGetValue(name, out var type)
+            || type.Kind != TypeSpecKind.Enum
         )
         {
             return;

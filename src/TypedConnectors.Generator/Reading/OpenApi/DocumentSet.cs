@@ -108,7 +108,6 @@ internal static class ReferenceScan
         @"(?m)(?:""openapi""|^openapi)\s*:\s*[""']?([^""'\r\n#,}]+?)[""']?\s*(?:,|}|\r|\n|#|$)",
         RegexOptions.CultureInvariant
     );
-    private static readonly Regex ExternalRef = new(@"[""']?\$ref[""']?\s*:\s*[""']?(?!#)[^\s""'#,}]", RegexOptions.CultureInvariant);
     private static readonly Regex Version = new(@"^\d+(\.\d+)*(-[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant);
 
     /// <summary>The resolved path of the OpenAPI document a connector file overlays, or null.</summary>
@@ -130,6 +129,50 @@ internal static class ReferenceScan
     }
 
     /// <summary>True when reading the file may need other AdditionalFiles.</summary>
-    public static bool MayReferenceOtherFiles(ConnectorInput input) =>
-        ReferencedDocument(input) is not null || ExternalRef.IsMatch(input.Text);
+    public static bool MayReferenceOtherFiles(ConnectorInput input) => ReferencedDocument(input) is not null || HasExternalRef(input.Text);
+
+    /// <summary>
+    /// Whether some <c>$ref</c> key has a value that does not start with <c>#</c> (another file): what the pattern
+    /// <c>["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"'#,}]</c> finds, scanned by hand since it runs over every file's whole
+    /// text and only <c>$ref</c> can start a match.
+    /// </summary>
+    internal static bool HasExternalRef(string text)
+    {
+        for (var at = text.IndexOf("$ref", StringComparison.Ordinal); at >= 0; at = text.IndexOf("$ref", at + 1, StringComparison.Ordinal))
+        {
+            var i = at + 4;
+            if (i < text.Length && text[i] is '"' or '\'')
+            {
+                i++;
+            }
+
+            while (i < text.Length && char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+
+            if (i >= text.Length || text[i] != ':')
+            {
+                continue;
+            }
+
+            i++;
+            while (i < text.Length && char.IsWhiteSpace(text[i]))
+            {
+                i++;
+            }
+
+            if (i < text.Length && text[i] is '"' or '\'')
+            {
+                i++;
+            }
+
+            if (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not ('"' or '\'' or '#' or ',' or '}'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

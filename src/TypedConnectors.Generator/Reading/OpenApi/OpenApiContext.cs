@@ -36,10 +36,9 @@ internal sealed class ApiDocument
     /// <summary>The node a JSON pointer (without <c>#</c>) names, or null when any segment is missing.</summary>
     public DocNode? ResolvePointer(string pointer)
     {
-        DocNode node = Root;
         if (pointer.Length == 0 || pointer == "/")
         {
-            return node;
+            return Root;
         }
 
         if (pointer[0] != '/')
@@ -47,28 +46,8 @@ internal sealed class ApiDocument
             return null;
         }
 
-        foreach (var raw in pointer.Substring(1).Split('/'))
-        {
-            var segment = Pointer.Unescape(raw);
-            if (node is DocObject obj && Find(obj, segment) is { } property)
-            {
-                node = property.Value;
-            }
-            else if (
-                node is DocArray array
-                && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-                && index < array.Items.Count
-            )
-            {
-                node = array.Items[index];
-            }
-            else
-            {
-                return null;
-            }
-        }
-
-        return node;
+        var node = DocPointer.Walk(Root, pointer, out _, out var exact);
+        return exact ? node : null;
     }
 }
 
@@ -130,6 +109,7 @@ internal sealed class OpenApiContext
     private readonly Dictionary<string, ApiDocument?> _external = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unsupportedReported = new(StringComparer.Ordinal);
     private readonly HashSet<string> _brokenReferences = new(StringComparer.Ordinal);
+    private readonly Dictionary<(ApiDocument Document, string Reference), Site> _followed = new();
     private int _warnings;
     private bool _capReported;
 
@@ -242,6 +222,14 @@ internal sealed class OpenApiContext
             return false;
         }
 
+        // Every use of a component schema follows the same reference text again: resolved targets are kept per
+        // document and text (failures are not, so each still reports where it is written).
+        if (_followed.TryGetValue((from.Document, scalar.Text), out var known))
+        {
+            target = known;
+            return true;
+        }
+
         var reference = scalar.Text.Trim();
         var hash = reference.IndexOf('#');
         var filePart = hash >= 0 ? reference.Substring(0, hash) : reference;
@@ -307,6 +295,7 @@ internal sealed class OpenApiContext
         }
 
         target = new Site(document, node, pointer);
+        _followed.Add((from.Document, scalar.Text), target);
         return true;
     }
 

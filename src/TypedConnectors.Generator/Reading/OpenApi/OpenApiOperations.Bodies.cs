@@ -157,12 +157,22 @@ internal sealed partial class OpenApiOperations
                 _ => 5,
             };
 
-        var best = content
-            .Properties.Select((p, i) => (Name: p.Name, Media: p.Name.Split(';')[0].Trim().ToLowerInvariant(), Index: i))
-            .OrderBy(p => Rank(p.Media))
-            .ThenBy(p => p.Index)
-            .First();
-        return (best.Media, contentSite.Child(best.Name)!.Value);
+        // The lowest rank, the first written on a tie (content has at least one entry).
+        string? bestName = null;
+        string? bestMedia = null;
+        var bestRank = int.MaxValue;
+        foreach (var property in content.Properties)
+        {
+            var semicolon = property.Name.IndexOf(';');
+            var media = (semicolon >= 0 ? property.Name.Substring(0, semicolon) : property.Name).Trim().ToLowerInvariant();
+            var rank = Rank(media);
+            if (rank < bestRank)
+            {
+                (bestName, bestMedia, bestRank) = (property.Name, media, rank);
+            }
+        }
+
+        return (bestMedia!, contentSite.Child(bestName!)!.Value);
     }
 
     internal static bool IsJson(string mediaType) =>

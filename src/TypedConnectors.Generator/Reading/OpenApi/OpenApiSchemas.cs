@@ -15,6 +15,9 @@ namespace TypedConnectors.Generator.Reading.OpenApi;
 /// </remarks>
 internal sealed partial class OpenApiSchemas
 {
+    private static readonly string[] VariantKeys = { "oneOf", "anyOf" };
+    private static readonly ConstraintsSpec NoConstraints = new();
+
     private static readonly string[] Structural =
     {
         "components",
@@ -236,7 +239,7 @@ internal sealed partial class OpenApiSchemas
             MinItems = Int("minItems"),
             MaxItems = Int("maxItems"),
         };
-        if (constraints != new ConstraintsSpec())
+        if (constraints != NoConstraints)
         {
             return constraints;
         }
@@ -248,7 +251,7 @@ internal sealed partial class OpenApiSchemas
 
     private Site? SingleNonNullVariant(Site site)
     {
-        foreach (var key in new[] { "oneOf", "anyOf" })
+        foreach (var key in VariantKeys)
         {
             if (site.Child(key) is not { Node: DocArray array } list)
             {
