@@ -153,18 +153,10 @@ internal sealed class ResilienceCore
 
         var deadline = new CallDeadline(timeout, Timers, cancellationToken, _settings.Slug, operation, request);
         var start = _settings.TimeProvider.GetTimestamp();
-        var context = ResilienceContextPool.Shared.Get(deadline.CallToken);
-        context.Properties.Set(StateKey, state);
         HttpResponseMessage response;
         try
         {
-            response = await _pipeline
-                .ExecuteAsync(
-                    static (ctx, s) => s.Core.AttemptAsync(s.Request, s.Next, s.State, ctx.CancellationToken),
-                    context,
-                    (Core: this, Request: request, Next: next, State: state)
-                )
-                .ConfigureAwait(false);
+            response = await AttemptsAsync(request, next, state, deadline.CallToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (deadline.Expired(cancellationToken))
         {
@@ -178,10 +170,6 @@ internal sealed class ResilienceCore
             Finish(state, start, null, ex);
             deadline.Dispose();
             throw;
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
         }
 
         if (!string.IsNullOrEmpty(response.ReasonPhrase) && !IsStandardReason(response))
@@ -232,6 +220,62 @@ internal sealed class ResilienceCore
             RateLimitHeaders.RetryAfter(response, now),
             RateLimitHeaders.Reset(response, now, exhaustedOnly: false, _settings.VendorRateLimitHeaders)
         );
+    }
+
+    /// <summary>
+    /// The call's attempts: the first one directly, and only when its outcome is to be retried the Polly retry strategy,
+    /// which is handed that outcome as its own first attempt's (so its attempt numbers, delays and retry callbacks are
+    /// the same as if it had made it). A call that needs no retry, the common case, rents no Polly context.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpResponseMessage> AttemptsAsync(
+        HttpRequestMessage request,
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> next,
+        CallState state,
+        CancellationToken cancellationToken
+    )
+    {
+        // As the retry strategy does: a call canceled before its first attempt makes none.
+        cancellationToken.ThrowIfCancellationRequested();
+        Outcome<HttpResponseMessage> first;
+        try
+        {
+            first = Outcome.FromResult(await AttemptAsync(request, next, state, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            first = Outcome.FromException<HttpResponseMessage>(ex);
+        }
+
+        if (!ShouldRetry(state, cancellationToken, first, attempt: 0))
+        {
+            first.ThrowIfException();
+            return first.Result!;
+        }
+
+        state.Replay = (object?)first.Exception ?? first.Result;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(StateKey, state);
+        try
+        {
+            return await _pipeline
+                .ExecuteAsync(
+                    static (ctx, s) =>
+                        s.State.TakeReplay() switch
+                        {
+                            HttpResponseMessage replayed => new(replayed),
+                            Exception failed => ValueTask.FromException<HttpResponseMessage>(failed),
+                            _ => s.Core.AttemptAsync(s.Request, s.Next, s.State, ctx.CancellationToken),
+                        },
+                    context,
+                    (Core: this, Request: request, Next: next, State: state)
+                )
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
     private static bool ApplyIdempotencyKey(HttpRequestMessage request, OperationInfo? operation, ConnectorCallOptions? options)
@@ -314,10 +358,12 @@ internal sealed class ResilienceCore
         return pause > TimeSpan.Zero && pause <= _settings.MaxRetryDelay ? pause : null;
     }
 
-    private bool ShouldRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attempt)
+    private bool ShouldRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attempt) =>
+        ShouldRetry(context.Properties.GetValue(StateKey, null!), context.CancellationToken, outcome, attempt);
+
+    private bool ShouldRetry(CallState state, CancellationToken cancellationToken, Outcome<HttpResponseMessage> outcome, int attempt)
     {
-        var state = context.Properties.GetValue(StateKey, null!);
-        if (attempt >= state.MaxRetries || context.CancellationToken.IsCancellationRequested)
+        if (attempt >= state.MaxRetries || cancellationToken.IsCancellationRequested)
         {
             return false;
         }
