@@ -178,10 +178,7 @@ internal sealed class ResilienceCore
         }
 
         Finish(state, start, response, null);
-        if (
-            (_settings.MaxResponseBytes == long.MaxValue && !deadline.Token.CanBeCanceled)
-            || string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase)
-        )
+        if ((_settings.MaxResponseBytes == long.MaxValue && !deadline.Token.CanBeCanceled) || IsEventStream(response.Content))
         {
             // An event stream (MCP's, say) is open-ended by design: the deadline and the size limit end at its headers.
             deadline.Dispose();
@@ -200,6 +197,32 @@ internal sealed class ResilienceCore
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// Whether the body is an event stream (<c>text/event-stream</c>, parameters aside), read from the raw header so
+    /// that a response of any other type is not parsed into a header value object on every call.
+    /// </summary>
+    internal static bool IsEventStream(HttpContent content)
+    {
+        if (!content.Headers.NonValidated.TryGetValues("Content-Type", out var values))
+        {
+            return false;
+        }
+
+        foreach (var value in values)
+        {
+            var media = value.AsSpan();
+            var end = media.IndexOf(';');
+            if (end >= 0)
+            {
+                media = media[..end];
+            }
+
+            return media.Trim().Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return false;
     }
 
     /// <summary>The delay before retry number <paramref name="attempt"/> + 1 when the server names none: exponential, jittered, capped.</summary>
