@@ -118,14 +118,14 @@ public class TimerSourcePoolTests
         using var c = new CancellationTokenSource();
         using var d = new CancellationTokenSource();
         var fresh = pool.Link(c.Token, d.Token);
-        Assert.NotSame(link.Source, fresh.Source);
+        Assert.NotSame(link, fresh);
         pool.Release(fresh);
 
         // Released: the tokens it was linked to no longer reach it, and its next use starts uncanceled.
         c.Cancel();
         using var e = new CancellationTokenSource();
         var reused = pool.Link(e.Token, CancellationToken.None);
-        Assert.Same(fresh.Source, reused.Source);
+        Assert.Same(fresh, reused);
         Assert.False(reused.Token.IsCancellationRequested);
         e.Cancel();
         Assert.True(reused.Token.IsCancellationRequested);

@@ -58,7 +58,7 @@ internal sealed class TransportHandler(
             else if (cancellationToken.CanBeCanceled)
             {
                 linked = _timers.Link(cancellationToken, shared.Token);
-                token = linked.Value.Token;
+                token = linked.Token;
             }
             else
             {
@@ -123,9 +123,9 @@ internal sealed class TransportHandler(
                 _timers.Return(timeout);
             }
 
-            if (linked is { } pooled)
+            if (linked is not null)
             {
-                _timers.Release(pooled);
+                _timers.Release(linked);
             }
         }
     }

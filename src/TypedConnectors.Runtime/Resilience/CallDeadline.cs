@@ -26,8 +26,7 @@ internal sealed class CallDeadline : IDisposable
     private readonly SharedTimer? _shared;
     private CancellationTokenSource? _timer;
     private CancellationTokenSource? _linked;
-    private PooledLink _link;
-    private int _hasLink;
+    private PooledLink? _link;
 
     public CallDeadline(
         TimeSpan timeout,
@@ -66,7 +65,6 @@ internal sealed class CallDeadline : IDisposable
             // Pooled: no linked source allocated and registered per call (an HttpClient's token can always be canceled).
             _pool = pool;
             _link = pool.Link(caller, _shared.Token);
-            _hasLink = 1;
         }
         else
         {
@@ -79,7 +77,7 @@ internal sealed class CallDeadline : IDisposable
 
     /// <summary>What the call's attempts observe: the caller's token and the deadline.</summary>
     public CancellationToken CallToken =>
-        Volatile.Read(ref _hasLink) == 1 ? _link.Token
+        Volatile.Read(ref _link) is { } link ? link.Token
         : _linked is { } linked ? linked.Token
         : _shared?.Token ?? _timer?.Token ?? _caller;
 
@@ -101,7 +99,7 @@ internal sealed class CallDeadline : IDisposable
             return deadline;
         }
 
-        if (reader == _caller && (Volatile.Read(ref _hasLink) == 1 || _linked is not null))
+        if (reader == _caller && (Volatile.Read(ref _link) is not null || _linked is not null))
         {
             return CallToken;
         }
@@ -127,9 +125,9 @@ internal sealed class CallDeadline : IDisposable
     {
         // Disposing the link twice does nothing; the pooled timer and link are given back once.
         _linked?.Dispose();
-        if (Interlocked.Exchange(ref _hasLink, 0) == 1)
+        if (Interlocked.Exchange(ref _link, null) is { } link)
         {
-            _pool!.Release(_link);
+            _pool!.Release(link);
         }
 
         if (Interlocked.Exchange(ref _timer, null) is { } timer)

@@ -30,7 +30,7 @@ internal sealed class TimerSourcePool(TimeProvider time)
     private static readonly TimeSpan MaxSharedDelay = TimeSpan.FromDays(1);
 
     private readonly ConcurrentQueue<CancellationTokenSource> _idle = new();
-    private readonly ConcurrentQueue<CancellationTokenSource> _idleLinks = new();
+    private readonly ConcurrentQueue<PooledLink> _idleLinks = new();
     private int _linkCount;
     private readonly SharedTimer?[] _shared = new SharedTimer?[4];
     private int _count;
@@ -114,29 +114,25 @@ internal sealed class TimerSourcePool(TimeProvider time)
 
     /// <summary>
     /// A source that <paramref name="first"/> and <paramref name="second"/> cancel: a linked source without its
-    /// allocation, reused once <see cref="Release"/>d. Its registrations are undone by <see cref="Release"/>.
+    /// allocation, reused once <see cref="Release"/>d, which also undoes its registrations.
     /// </summary>
     public PooledLink Link(CancellationToken first, CancellationToken second)
     {
-        CancellationTokenSource? source;
-        while (_idleLinks.TryDequeue(out source))
+        PooledLink? link;
+        while (_idleLinks.TryDequeue(out link))
         {
             Interlocked.Decrement(ref _linkCount);
-            if (!source.IsCancellationRequested)
+            if (!link.IsCancellationRequested)
             {
                 break;
             }
 
-            source.Dispose();
-            source = null;
+            link = null;
         }
 
-        source ??= new CancellationTokenSource();
-        var link = new PooledLink(
-            source,
-            first.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source),
-            second.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), source)
-        );
+        link ??= new PooledLink();
+        link.First = first.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), link);
+        link.Second = second.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), link);
         return link;
     }
 
@@ -144,21 +140,22 @@ internal sealed class TimerSourcePool(TimeProvider time)
     public void Release(PooledLink link)
     {
         // Unregister, not Dispose, so a cancellation running right now is not waited for; but then its callback may
-        // still be about to cancel the source, which is therefore dropped rather than reset for another call.
+        // still be about to cancel the source, which is therefore dropped rather than reset for another call (and not
+        // disposed, which that callback would find).
         var first = Unregister(link.First);
         var second = Unregister(link.Second);
-        if (first && second && link.Source.TryReset())
+        link.First = default;
+        link.Second = default;
+        if (first && second && link.TryReset())
         {
             if (Interlocked.Increment(ref _linkCount) <= Capacity)
             {
-                _idleLinks.Enqueue(link.Source);
+                _idleLinks.Enqueue(link);
                 return;
             }
 
             Interlocked.Decrement(ref _linkCount);
         }
-
-        // Not disposed: a callback still running would find it disposed.
     }
 
     private static bool Unregister(CancellationTokenRegistration registration) =>
@@ -198,12 +195,10 @@ internal sealed class SharedTimer(TimeSpan delay, CancellationTokenSource source
     public bool IsCancellationRequested => Token.IsCancellationRequested;
 }
 
-/// <summary>A pooled source canceled by two tokens: see <see cref="TimerSourcePool.Link"/>.</summary>
-internal readonly record struct PooledLink(
-    CancellationTokenSource Source,
-    CancellationTokenRegistration First,
-    CancellationTokenRegistration Second
-)
+/// <summary>A pooled source canceled by two tokens, with its registrations on them: see <see cref="TimerSourcePool.Link"/>.</summary>
+internal sealed class PooledLink : CancellationTokenSource
 {
-    public CancellationToken Token => Source.Token;
+    public CancellationTokenRegistration First { get; set; }
+
+    public CancellationTokenRegistration Second { get; set; }
 }
