@@ -119,7 +119,9 @@ internal sealed class ResilienceCore
     )
     {
         ArgumentNullException.ThrowIfNull(request);
-        var options = ConnectorCallOptions.Of(request);
+        // The runtime's own message carries its options in a field (as it does operation, auth scope and state):
+        // asking the message's Options would create that dictionary on every call.
+        var options = request is ConnectorRequestMessage message ? message.CallOptions : ConnectorCallOptions.Of(request);
         var operation = OperationInfo.Of(request);
         var maxRetries = options?.MaxRetries ?? _settings.MaxRetries;
         ArgumentOutOfRangeException.ThrowIfNegative(maxRetries, "options.MaxRetries");
