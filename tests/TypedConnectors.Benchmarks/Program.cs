@@ -19,6 +19,16 @@ public static class Program
             return;
         }
 
+        if (args.Length is >= 2 and <= 4 && args[0] == "calls")
+        {
+            Calls.CallRounds.Run(
+                args[1],
+                args.Length >= 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100_000,
+                args.Length == 4 ? args[3] : "memory"
+            );
+            return;
+        }
+
         if (args.Length == 2 && args[0] == "dump")
         {
             GenerationBenchmarks.Dump(args[1]);

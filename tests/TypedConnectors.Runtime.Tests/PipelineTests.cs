@@ -152,6 +152,28 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_the_system_clock_the_call_deadline_fires_with_a_timeout_no_earlier_than_its_time()
+    {
+        // The deadline's timer is shared by the calls of a short window on the system clock; it still ends the call,
+        // never before its time, and a caller's own token (linked through a pooled source) still cancels as before.
+        var connection = TestConnection.For<PlainClient>(
+            _server,
+            "none",
+            options: new() { CallTimeout = TimeSpan.FromMilliseconds(300), MaxRetries = 0 }
+        );
+        using var client = connection.CreateHttpClient();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync(new Uri("slow", UriKind.Relative)));
+        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(300), $"timed out after {started.Elapsed}");
+
+        using var caller = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            client.GetAsync(new Uri("slow", UriKind.Relative), caller.Token)
+        );
+        Assert.IsNotType<TimeoutException>(canceled.InnerException);
+    }
+
+    [Fact]
     public async Task Same_origin_redirects_are_followed_with_credentials()
     {
         var connection = TestConnection.For<AuthClient>(_server, "key_header", new() { ["api_key"] = "k-same" });

@@ -125,6 +125,21 @@ public sealed class ResilienceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_call_whose_token_is_canceled_before_it_starts_sends_nothing()
+    {
+        // The first attempt is made without the retry strategy; like the strategy, it is not made for a canceled call.
+        _server.Then(200);
+        using var client = Client();
+        using var canceled = new CancellationTokenSource();
+        await canceled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            ConnectorHttp.SendAsync(client, Base, new ConnectorRequest("GET", "items"), canceled.Token)
+        );
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
     public async Task A_post_without_an_idempotency_key_is_not_retried_on_500()
     {
         _server.Then(500).Then(200);

@@ -73,4 +73,61 @@ public class TimerSourcePoolTests
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(second.IsCancellationRequested);
     }
+
+    [Fact]
+    public void Calls_starting_together_share_one_timer_which_fires_no_earlier_than_its_delay()
+    {
+        var pool = new TimerSourcePool(TimeProvider.System);
+        var delay = TimeSpan.FromMilliseconds(300);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var first = pool.Shared(delay)!;
+        var second = pool.Shared(delay)!;
+        var other = pool.Shared(TimeSpan.FromHours(1))!;
+
+        // Within the sharing window (1/32 of the delay) the same timer; another delay has its own.
+        Assert.Same(first, second);
+        Assert.NotSame(first, other);
+        Assert.True(first.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(30)));
+        Assert.True(started.Elapsed >= delay, $"fired after {started.Elapsed}");
+        Assert.False(other.IsCancellationRequested);
+
+        // Once its window is over (it has fired, even) a call gets a new one.
+        Assert.NotSame(first, pool.Shared(delay));
+    }
+
+    [Fact]
+    public void On_a_custom_clock_there_is_no_shared_timer()
+    {
+        Assert.Null(new TimerSourcePool(new FakeTimeProvider()).Shared(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void A_pooled_link_is_canceled_by_either_token_and_reused_only_when_neither_canceled_it()
+    {
+        var pool = new TimerSourcePool(TimeProvider.System);
+        using var a = new CancellationTokenSource();
+        using var b = new CancellationTokenSource();
+
+        var link = pool.Link(a.Token, b.Token);
+        Assert.False(link.Token.IsCancellationRequested);
+        b.Cancel();
+        Assert.True(link.Token.IsCancellationRequested);
+        pool.Release(link);
+
+        using var c = new CancellationTokenSource();
+        using var d = new CancellationTokenSource();
+        var fresh = pool.Link(c.Token, d.Token);
+        Assert.NotSame(link, fresh);
+        pool.Release(fresh);
+
+        // Released: the tokens it was linked to no longer reach it, and its next use starts uncanceled.
+        c.Cancel();
+        using var e = new CancellationTokenSource();
+        var reused = pool.Link(e.Token, CancellationToken.None);
+        Assert.Same(fresh, reused);
+        Assert.False(reused.Token.IsCancellationRequested);
+        e.Cancel();
+        Assert.True(reused.Token.IsCancellationRequested);
+    }
 }

@@ -35,15 +35,40 @@ internal sealed class TransportHandler(
 
         var start = timeProvider.GetTimestamp();
 
-        // One pooled timer source per attempt, canceled through a registration when the caller's token is.
-        var timeout = attemptTimeout == Timeout.InfiniteTimeSpan ? null : _timers.Rent(attemptTimeout);
-        var link =
-            timeout is not null && cancellationToken.CanBeCanceled
-                ? cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout)
-                : default;
+        // On the system clock the attempt takes the connection's shared timer (no timer armed per attempt), linked to
+        // the given token through a pooled source when that can be canceled; otherwise one pooled timer source,
+        // canceled through a registration when the given token is.
+        CancellationTokenSource? timeout = null;
+        SharedTimer? shared = null;
+        PooledLink? linked = null;
+        CancellationTokenRegistration link = default;
+        var token = cancellationToken;
+        if (attemptTimeout != Timeout.InfiniteTimeSpan)
+        {
+            shared = _timers.Shared(attemptTimeout);
+            if (shared is null)
+            {
+                timeout = _timers.Rent(attemptTimeout);
+                token = timeout.Token;
+                if (cancellationToken.CanBeCanceled)
+                {
+                    link = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
+                }
+            }
+            else if (cancellationToken.CanBeCanceled)
+            {
+                linked = _timers.Link(cancellationToken, shared.Token);
+                token = linked.Token;
+            }
+            else
+            {
+                token = shared.Token;
+            }
+        }
+
         try
         {
-            var response = await base.SendAsync(request, timeout?.Token ?? cancellationToken).ConfigureAwait(false);
+            var response = await base.SendAsync(request, token).ConfigureAwait(false);
             if (logger is not null)
             {
                 Log.RequestCompleted(
@@ -57,7 +82,10 @@ internal sealed class TransportHandler(
 
             return response;
         }
-        catch (OperationCanceledException ex) when (timeout?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex)
+            when ((shared?.IsCancellationRequested ?? timeout?.IsCancellationRequested) == true
+                && !cancellationToken.IsCancellationRequested
+            )
         {
             if (logger is not null)
             {
@@ -93,6 +121,11 @@ internal sealed class TransportHandler(
             if (timeout is not null)
             {
                 _timers.Return(timeout);
+            }
+
+            if (linked is not null)
+            {
+                _timers.Release(linked);
             }
         }
     }

@@ -8,8 +8,10 @@ namespace TypedConnectors;
 /// caller stays an <see cref="OperationCanceledException"/>.
 /// </summary>
 /// <remarks>
-/// The timer is a pooled token source of the connection (<see cref="TimerSourcePool"/>), given back when the deadline is
-/// disposed: with the response, once its body has been read. The caller's token is linked to it at most once per call,
+/// On the system clock the timer is one the connection shares between the calls that start within a short window
+/// (<see cref="TimerSourcePool.Shared"/>): it passes at most 1/32 of the timeout (and a second) late, and taking it arms
+/// no timer. On a custom clock it is a pooled token source of the connection (<see cref="TimerSourcePool.Rent"/>),
+/// given back when the deadline is disposed: with the response, once its body has been read. The caller's token is linked to it at most once per call,
 /// and only when the caller's token can be canceled; a body read with that same token (or with none) reuses the link.
 /// </remarks>
 internal sealed class CallDeadline : IDisposable
@@ -21,8 +23,10 @@ internal sealed class CallDeadline : IDisposable
     private readonly OperationInfo? _operation;
     private readonly HttpMethod _method;
     private readonly Uri? _uri;
+    private readonly SharedTimer? _shared;
     private CancellationTokenSource? _timer;
     private CancellationTokenSource? _linked;
+    private PooledLink? _link;
 
     public CallDeadline(
         TimeSpan timeout,
@@ -44,19 +48,38 @@ internal sealed class CallDeadline : IDisposable
             return;
         }
 
-        _pool = pool;
-        _timer = pool.Rent(timeout);
-        if (caller.CanBeCanceled)
+        _shared = pool.Shared(timeout);
+        if (_shared is null)
         {
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(caller, _timer.Token);
+            _pool = pool;
+            _timer = pool.Rent(timeout);
+        }
+
+        if (!caller.CanBeCanceled)
+        {
+            return;
+        }
+
+        if (_shared is not null)
+        {
+            // Pooled: no linked source allocated and registered per call (an HttpClient's token can always be canceled).
+            _pool = pool;
+            _link = pool.Link(caller, _shared.Token);
+        }
+        else
+        {
+            _linked = CancellationTokenSource.CreateLinkedTokenSource(caller, Token);
         }
     }
 
     /// <summary>The deadline alone: <see cref="CancellationToken.None"/> when the call has none.</summary>
-    public CancellationToken Token => _timer?.Token ?? CancellationToken.None;
+    public CancellationToken Token => _shared?.Token ?? _timer?.Token ?? CancellationToken.None;
 
     /// <summary>What the call's attempts observe: the caller's token and the deadline.</summary>
-    public CancellationToken CallToken => _linked?.Token ?? _timer?.Token ?? _caller;
+    public CancellationToken CallToken =>
+        Volatile.Read(ref _link) is { } link ? link.Token
+        : _linked is { } linked ? linked.Token
+        : _shared?.Token ?? _timer?.Token ?? _caller;
 
     /// <summary>
     /// The token a read of the body observes for a reader's token: the deadline with it. <paramref name="link"/> is a
@@ -65,28 +88,28 @@ internal sealed class CallDeadline : IDisposable
     public CancellationToken ForReader(CancellationToken reader, out CancellationTokenSource? link)
     {
         link = null;
-        var timer = _timer;
-        if (timer is null)
+        var deadline = Token;
+        if (!deadline.CanBeCanceled)
         {
             return reader;
         }
 
         if (!reader.CanBeCanceled)
         {
-            return timer.Token;
+            return deadline;
         }
 
-        if (reader == _caller && _linked is { } linked)
+        if (reader == _caller && (Volatile.Read(ref _link) is not null || _linked is not null))
         {
-            return linked.Token;
+            return CallToken;
         }
 
-        link = CancellationTokenSource.CreateLinkedTokenSource(reader, timer.Token);
+        link = CancellationTokenSource.CreateLinkedTokenSource(reader, deadline);
         return link.Token;
     }
 
     /// <summary>Whether an operation that was canceled with a token linked to <paramref name="callerToken"/> stopped for the deadline.</summary>
-    public bool Expired(CancellationToken callerToken) => _timer?.IsCancellationRequested == true && !callerToken.IsCancellationRequested;
+    public bool Expired(CancellationToken callerToken) => Token.IsCancellationRequested && !callerToken.IsCancellationRequested;
 
     public TimeoutException Exception(Exception? inner)
     {
@@ -97,16 +120,19 @@ internal sealed class CallDeadline : IDisposable
         );
     }
 
-    /// <summary>Gives the timer back to the pool (once; later calls do nothing).</summary>
+    /// <summary>Gives the timer back to the pool (once; later calls do nothing); a shared timer is left to fire.</summary>
     public void Dispose()
     {
-        var timer = Interlocked.Exchange(ref _timer, null);
-        if (timer is null)
+        // Disposing the link twice does nothing; the pooled timer and link are given back once.
+        _linked?.Dispose();
+        if (Interlocked.Exchange(ref _link, null) is { } link)
         {
-            return;
+            _pool!.Release(link);
         }
 
-        _linked?.Dispose();
-        _pool!.Return(timer);
+        if (Interlocked.Exchange(ref _timer, null) is { } timer)
+        {
+            _pool!.Return(timer);
+        }
     }
 }

@@ -62,6 +62,20 @@ internal sealed class CallState
         }
     }
 
+    /// <summary>
+    /// The outcome of the first attempt, made before the retry strategy took over, for it to start from: its response
+    /// or its exception. One field, so a call that is not retried carries no more than a null.
+    /// </summary>
+    public object? Replay { get; set; }
+
+    /// <summary>Takes <see cref="Replay"/> (once).</summary>
+    public object? TakeReplay()
+    {
+        var replay = Replay;
+        Replay = null;
+        return replay;
+    }
+
     public TimeSpan LimiterWait => TimeSpan.FromTicks(Interlocked.Read(ref _limiterWaitTicks));
 
     public static CallState? Of(HttpRequestMessage request) =>

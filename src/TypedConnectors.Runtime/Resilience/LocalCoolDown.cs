@@ -7,19 +7,51 @@ namespace TypedConnectors;
 /// </summary>
 internal sealed class LocalCoolDown(TimeProvider time) : ISharedCoolDown
 {
-    private readonly object _gate = new();
-    private DateTimeOffset _until = DateTimeOffset.MinValue;
+    /// <summary>The pause's end in UTC ticks; 0 while no pause is pending (a connection that was never paused reads no clock).</summary>
+    private long _untilTicks;
 
-    public async ValueTask WaitAsync(CancellationToken cancellationToken)
+    public ValueTask WaitAsync(CancellationToken cancellationToken)
+    {
+        var until = Volatile.Read(ref _untilTicks);
+        if (until == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (until <= time.GetUtcNow().UtcTicks)
+        {
+            // Over: the next callers skip the clock too, unless a new pause was set in the meantime.
+            Interlocked.CompareExchange(ref _untilTicks, 0, until);
+            return ValueTask.CompletedTask;
+        }
+
+        return SleepAsync(cancellationToken);
+    }
+
+    public ValueTask PauseAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var until = (time.GetUtcNow() + delay).UtcTicks;
+        var current = Volatile.Read(ref _untilTicks);
+        while (until > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _untilTicks, until, current);
+            if (seen == current)
+            {
+                break;
+            }
+
+            current = seen;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask SleepAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            TimeSpan wait;
-            lock (_gate)
-            {
-                wait = _until - time.GetUtcNow();
-            }
-
+            var until = Volatile.Read(ref _untilTicks);
+            var wait = until == 0 ? TimeSpan.Zero : new DateTimeOffset(until, TimeSpan.Zero) - time.GetUtcNow();
             if (wait <= TimeSpan.Zero)
             {
                 return;
@@ -28,19 +60,5 @@ internal sealed class LocalCoolDown(TimeProvider time) : ISharedCoolDown
             // Looped: the pause may have been extended while this caller slept.
             await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    public ValueTask PauseAsync(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        var until = time.GetUtcNow() + delay;
-        lock (_gate)
-        {
-            if (until > _until)
-            {
-                _until = until;
-            }
-        }
-
-        return ValueTask.CompletedTask;
     }
 }

@@ -119,7 +119,9 @@ internal sealed class ResilienceCore
     )
     {
         ArgumentNullException.ThrowIfNull(request);
-        var options = ConnectorCallOptions.Of(request);
+        // The runtime's own message carries its options in a field (as it does operation, auth scope and state):
+        // asking the message's Options would create that dictionary on every call.
+        var options = request is ConnectorRequestMessage message ? message.CallOptions : ConnectorCallOptions.Of(request);
         var operation = OperationInfo.Of(request);
         var maxRetries = options?.MaxRetries ?? _settings.MaxRetries;
         ArgumentOutOfRangeException.ThrowIfNegative(maxRetries, "options.MaxRetries");
@@ -153,18 +155,10 @@ internal sealed class ResilienceCore
 
         var deadline = new CallDeadline(timeout, Timers, cancellationToken, _settings.Slug, operation, request);
         var start = _settings.TimeProvider.GetTimestamp();
-        var context = ResilienceContextPool.Shared.Get(deadline.CallToken);
-        context.Properties.Set(StateKey, state);
         HttpResponseMessage response;
         try
         {
-            response = await _pipeline
-                .ExecuteAsync(
-                    static (ctx, s) => s.Core.AttemptAsync(s.Request, s.Next, s.State, ctx.CancellationToken),
-                    context,
-                    (Core: this, Request: request, Next: next, State: state)
-                )
-                .ConfigureAwait(false);
+            response = await AttemptsAsync(request, next, state, deadline.CallToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (deadline.Expired(cancellationToken))
         {
@@ -179,10 +173,6 @@ internal sealed class ResilienceCore
             deadline.Dispose();
             throw;
         }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
 
         if (!string.IsNullOrEmpty(response.ReasonPhrase) && !IsStandardReason(response))
         {
@@ -190,10 +180,7 @@ internal sealed class ResilienceCore
         }
 
         Finish(state, start, response, null);
-        if (
-            (_settings.MaxResponseBytes == long.MaxValue && !deadline.Token.CanBeCanceled)
-            || string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase)
-        )
+        if ((_settings.MaxResponseBytes == long.MaxValue && !deadline.Token.CanBeCanceled) || IsEventStream(response.Content))
         {
             // An event stream (MCP's, say) is open-ended by design: the deadline and the size limit end at its headers.
             deadline.Dispose();
@@ -214,6 +201,32 @@ internal sealed class ResilienceCore
         return response;
     }
 
+    /// <summary>
+    /// Whether the body is an event stream (<c>text/event-stream</c>, parameters aside), read from the raw header so
+    /// that a response of any other type is not parsed into a header value object on every call.
+    /// </summary>
+    internal static bool IsEventStream(HttpContent content)
+    {
+        if (!content.Headers.NonValidated.TryGetValues("Content-Type", out var values))
+        {
+            return false;
+        }
+
+        foreach (var value in values)
+        {
+            var media = value.AsSpan();
+            var end = media.IndexOf(';');
+            if (end >= 0)
+            {
+                media = media[..end];
+            }
+
+            return media.Trim().Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return false;
+    }
+
     /// <summary>The delay before retry number <paramref name="attempt"/> + 1 when the server names none: exponential, jittered, capped.</summary>
     internal TimeSpan Backoff(int attempt)
     {
@@ -232,6 +245,62 @@ internal sealed class ResilienceCore
             RateLimitHeaders.RetryAfter(response, now),
             RateLimitHeaders.Reset(response, now, exhaustedOnly: false, _settings.VendorRateLimitHeaders)
         );
+    }
+
+    /// <summary>
+    /// The call's attempts: the first one directly, and only when its outcome is to be retried the Polly retry strategy,
+    /// which is handed that outcome as its own first attempt's (so its attempt numbers, delays and retry callbacks are
+    /// the same as if it had made it). A call that needs no retry, the common case, rents no Polly context.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpResponseMessage> AttemptsAsync(
+        HttpRequestMessage request,
+        Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> next,
+        CallState state,
+        CancellationToken cancellationToken
+    )
+    {
+        // As the retry strategy does: a call canceled before its first attempt makes none.
+        cancellationToken.ThrowIfCancellationRequested();
+        Outcome<HttpResponseMessage> first;
+        try
+        {
+            first = Outcome.FromResult(await AttemptAsync(request, next, state, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            first = Outcome.FromException<HttpResponseMessage>(ex);
+        }
+
+        if (!ShouldRetry(state, cancellationToken, first, attempt: 0))
+        {
+            first.ThrowIfException();
+            return first.Result!;
+        }
+
+        state.Replay = (object?)first.Exception ?? first.Result;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(StateKey, state);
+        try
+        {
+            return await _pipeline
+                .ExecuteAsync(
+                    static (ctx, s) =>
+                        s.State.TakeReplay() switch
+                        {
+                            HttpResponseMessage replayed => new(replayed),
+                            Exception failed => ValueTask.FromException<HttpResponseMessage>(failed),
+                            _ => s.Core.AttemptAsync(s.Request, s.Next, s.State, ctx.CancellationToken),
+                        },
+                    context,
+                    (Core: this, Request: request, Next: next, State: state)
+                )
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
     private static bool ApplyIdempotencyKey(HttpRequestMessage request, OperationInfo? operation, ConnectorCallOptions? options)
@@ -314,10 +383,12 @@ internal sealed class ResilienceCore
         return pause > TimeSpan.Zero && pause <= _settings.MaxRetryDelay ? pause : null;
     }
 
-    private bool ShouldRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attempt)
+    private bool ShouldRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int attempt) =>
+        ShouldRetry(context.Properties.GetValue(StateKey, null!), context.CancellationToken, outcome, attempt);
+
+    private bool ShouldRetry(CallState state, CancellationToken cancellationToken, Outcome<HttpResponseMessage> outcome, int attempt)
     {
-        var state = context.Properties.GetValue(StateKey, null!);
-        if (attempt >= state.MaxRetries || context.CancellationToken.IsCancellationRequested)
+        if (attempt >= state.MaxRetries || cancellationToken.IsCancellationRequested)
         {
             return false;
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace TypedConnectors;
 
@@ -19,8 +20,21 @@ internal sealed class TimerSourcePool(TimeProvider time)
     /// <summary>How many idle sources are kept; beyond that, returned sources are disposed.</summary>
     internal const int Capacity = 64;
 
+    /// <summary>The most a shared timer fires after its time: a deadline of minutes is late by a second at most.</summary>
+    internal static readonly TimeSpan MaxLateness = TimeSpan.FromSeconds(1);
+
+    /// <summary>A shared timer fires at most 1/32 of its delay late (3 %), and is shared by the calls of that window.</summary>
+    private const int LatenessDivisor = 32;
+
+    /// <summary>Longer delays (beyond what a timer can be armed for, once the lateness is added) get a timer of their own.</summary>
+    private static readonly TimeSpan MaxSharedDelay = TimeSpan.FromDays(1);
+
     private readonly ConcurrentQueue<CancellationTokenSource> _idle = new();
+    private readonly ConcurrentQueue<PooledLink> _idleLinks = new();
+    private int _linkCount;
+    private readonly SharedTimer?[] _shared = new SharedTimer?[4];
     private int _count;
+    private int _nextSlot;
 
     /// <summary>A source that cancels itself after <paramref name="delay"/> on the pool's clock.</summary>
     public CancellationTokenSource Rent(TimeSpan delay)
@@ -46,6 +60,107 @@ internal sealed class TimerSourcePool(TimeProvider time)
         return source;
     }
 
+    /// <summary>
+    /// A timer shared by the calls that start within a short window: its token is canceled no earlier than
+    /// <paramref name="delay"/> from now, and at most 1/32 of the delay (and <see cref="MaxLateness"/>) after that.
+    /// Taking it arms no timer (one is armed per window and delay), so a call pays no timer-queue lock for a deadline
+    /// that almost never fires. Null on a custom clock, whose timers tests advance exactly: use <see cref="Rent"/>.
+    /// </summary>
+    /// <remarks>
+    /// The source is shared: nobody may cancel it (a caller's token is linked to its token, never the other way), and
+    /// it is never returned; it fires once and is dropped.
+    /// </remarks>
+    public SharedTimer? Shared(TimeSpan delay)
+    {
+        if (!ReferenceEquals(time, TimeProvider.System) || delay <= TimeSpan.Zero || delay > MaxSharedDelay)
+        {
+            return null;
+        }
+
+        // A connection uses a few delays (its call timeout and attempt timeout, per-call overrides): one slot each.
+        var now = Stopwatch.GetTimestamp();
+        var slot = -1;
+        for (var i = 0; i < _shared.Length; i++)
+        {
+            if (Volatile.Read(ref _shared[i]) is { } current && current.Delay == delay)
+            {
+                if (now <= current.ValidUntil)
+                {
+                    return current;
+                }
+
+                slot = i;
+                break;
+            }
+        }
+
+        if (slot < 0)
+        {
+            slot = (int)((uint)Interlocked.Increment(ref _nextSlot) % (uint)_shared.Length);
+        }
+
+        var lateness = TimeSpan.FromTicks(Math.Min(delay.Ticks / LatenessDivisor, MaxLateness.Ticks));
+        var window = (long)(lateness.TotalSeconds * Stopwatch.Frequency);
+        var fire = delay + lateness;
+        var created = new SharedTimer(
+            delay,
+            new CancellationTokenSource(fire),
+            validUntil: now + window,
+            firesAt: now + (long)(fire.TotalSeconds * Stopwatch.Frequency)
+        );
+        Volatile.Write(ref _shared[slot], created);
+        return created;
+    }
+
+    /// <summary>
+    /// A source that <paramref name="first"/> and <paramref name="second"/> cancel: a linked source without its
+    /// allocation, reused once <see cref="Release"/>d, which also undoes its registrations.
+    /// </summary>
+    public PooledLink Link(CancellationToken first, CancellationToken second)
+    {
+        PooledLink? link;
+        while (_idleLinks.TryDequeue(out link))
+        {
+            Interlocked.Decrement(ref _linkCount);
+            if (!link.IsCancellationRequested)
+            {
+                break;
+            }
+
+            link = null;
+        }
+
+        link ??= new PooledLink();
+        link.First = first.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), link);
+        link.Second = second.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), link);
+        return link;
+    }
+
+    /// <summary>Undoes a <see cref="Link"/>'s registrations and takes its source back (once nothing uses its token).</summary>
+    public void Release(PooledLink link)
+    {
+        // Unregister, not Dispose, so a cancellation running right now is not waited for; but then its callback may
+        // still be about to cancel the source, which is therefore dropped rather than reset for another call (and not
+        // disposed, which that callback would find).
+        var first = Unregister(link.First);
+        var second = Unregister(link.Second);
+        link.First = default;
+        link.Second = default;
+        if (first && second && link.TryReset())
+        {
+            if (Interlocked.Increment(ref _linkCount) <= Capacity)
+            {
+                _idleLinks.Enqueue(link);
+                return;
+            }
+
+            Interlocked.Decrement(ref _linkCount);
+        }
+    }
+
+    private static bool Unregister(CancellationTokenRegistration registration) =>
+        !registration.Token.CanBeCanceled || registration.Unregister();
+
     /// <summary>Takes a source back once nothing uses its token any more; a canceled source is disposed instead.</summary>
     public void Return(CancellationTokenSource source)
     {
@@ -62,4 +177,28 @@ internal sealed class TimerSourcePool(TimeProvider time)
 
         source.Dispose();
     }
+}
+
+/// <summary>One shared timer of a <see cref="TimerSourcePool"/>: see <see cref="TimerSourcePool.Shared"/>.</summary>
+internal sealed class SharedTimer(TimeSpan delay, CancellationTokenSource source, long validUntil, long firesAt)
+{
+    public TimeSpan Delay { get; } = delay;
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp until which a call starting may take this timer.</summary>
+    public long ValidUntil { get; } = validUntil;
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp the timer is armed for.</summary>
+    public long FiresAt { get; } = firesAt;
+
+    public CancellationToken Token { get; } = source.Token;
+
+    public bool IsCancellationRequested => Token.IsCancellationRequested;
+}
+
+/// <summary>A pooled source canceled by two tokens, with its registrations on them: see <see cref="TimerSourcePool.Link"/>.</summary>
+internal sealed class PooledLink : CancellationTokenSource
+{
+    public CancellationTokenRegistration First { get; set; }
+
+    public CancellationTokenRegistration Second { get; set; }
 }
