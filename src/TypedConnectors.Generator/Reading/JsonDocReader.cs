@@ -93,7 +93,7 @@ internal static class JsonDocReader
                     reader.Read();
                     var value = ReadValue(ref reader, state, cancellationToken);
                     var property = new DocProperty(name, nameStart, nameEnd - nameStart, value);
-                    if (IsDuplicate(scratch, first, name, ref seen))
+                    if (!ChildStack.AddName(scratch, first, name, ref seen))
                     {
                         state.Diagnostics.Add(
                             DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateKey, state.File.LocateName(property), name)
@@ -104,7 +104,7 @@ internal static class JsonDocReader
                 }
 
                 var end = cursor.CharAt((int)reader.TokenStartIndex + 1);
-                return new DocObject(start, end - start, DocList<DocProperty>.Own(Pop(scratch, first)));
+                return new DocObject(start, end - start, DocList<DocProperty>.Own(ChildStack.Pop(scratch, first)));
             }
 
             case JsonTokenType.StartArray:
@@ -120,7 +120,7 @@ internal static class JsonDocReader
                 }
 
                 var end = cursor.CharAt((int)reader.TokenStartIndex + 1);
-                return new DocArray(start, end - start, DocList<DocNode>.Own(Pop(scratch, first)));
+                return new DocArray(start, end - start, DocList<DocNode>.Own(ChildStack.Pop(scratch, first)));
             }
 
             case JsonTokenType.String:
@@ -151,50 +151,6 @@ internal static class JsonDocReader
                 return new DocScalar(start, 4, ScalarKind.Null, "null");
             }
         }
-    }
-
-    /// <summary>The entries from <paramref name="first"/> on, as an array, removed from the shared stack.</summary>
-    private static T[] Pop<T>(List<T> scratch, int first)
-    {
-        var count = scratch.Count - first;
-        if (count == 0)
-        {
-            return System.Array.Empty<T>();
-        }
-
-        var result = new T[count];
-        scratch.CopyTo(first, result, 0, count);
-        scratch.RemoveRange(first, count);
-        return result;
-    }
-
-    /// <summary>Whether an earlier property of the object (entries from <paramref name="first"/> on) has this name: a scan for small objects, a set once an object is large.</summary>
-    private static bool IsDuplicate(List<DocProperty> properties, int first, string name, ref HashSet<string>? seen)
-    {
-        const int ScanLimit = 8;
-        if (seen is null)
-        {
-            if (properties.Count - first < ScanLimit)
-            {
-                for (var i = first; i < properties.Count; i++)
-                {
-                    if (string.Equals(properties[i].Name, name, StringComparison.Ordinal))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
-            seen = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = first; i < properties.Count; i++)
-            {
-                seen.Add(properties[i].Name);
-            }
-        }
-
-        return !seen.Add(name);
     }
 
     /// <summary>What one read shares: positions, the child stacks and the table of strings already decoded.</summary>

@@ -317,7 +317,11 @@ internal static class YamlDocReader
                     var end = parser.Current;
                     Next(parser);
                     var start = Offset(sequence.Start);
-                    var node = new DocArray(start, Math.Max(0, Offset(end.End) - start), DocList<DocNode>.Own(Pop(_items, first)));
+                    var node = new DocArray(
+                        start,
+                        Math.Max(0, Offset(end.End) - start),
+                        DocList<DocNode>.Own(ChildStack.Pop(_items, first))
+                    );
                     return Register(sequence, node, size);
                 }
 
@@ -355,7 +359,7 @@ internal static class YamlDocReader
 
                         var keyStart = Offset(key.Start);
                         var property = new DocProperty(name, keyStart, Math.Max(0, Offset(key.End) - keyStart), value);
-                        if (!AddName(properties, first, name, ref seen))
+                        if (!ChildStack.AddName(properties, first, name, ref seen))
                         {
                             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateKey, _file.LocateName(property), name));
                             continue;
@@ -372,7 +376,11 @@ internal static class YamlDocReader
                     }
 
                     var start = Offset(mapping.Start);
-                    var node = new DocObject(start, Math.Max(0, Offset(end.End) - start), DocList<DocProperty>.Own(Pop(properties, first)));
+                    var node = new DocObject(
+                        start,
+                        Math.Max(0, Offset(end.End) - start),
+                        DocList<DocProperty>.Own(ChildStack.Pop(properties, first))
+                    );
                     return Register(mapping, node, size);
                 }
 
@@ -404,60 +412,13 @@ internal static class YamlDocReader
 
                     foreach (var property in obj.Properties)
                     {
-                        if (AddName(properties, first, property.Name, ref seen))
+                        if (ChildStack.AddName(properties, first, property.Name, ref seen))
                         {
                             properties.Add(property);
                         }
                     }
                 }
             }
-        }
-
-        /// <summary>
-        /// Whether no property of the mapping being read (entries from <paramref name="first"/> on) has this name yet,
-        /// recording it: a scan for small mappings, a set once a mapping is large.
-        /// </summary>
-        private static bool AddName(List<DocProperty> properties, int first, string name, ref HashSet<string>? seen)
-        {
-            const int ScanLimit = 8;
-            if (seen is null)
-            {
-                if (properties.Count - first < ScanLimit)
-                {
-                    for (var i = first; i < properties.Count; i++)
-                    {
-                        if (string.Equals(properties[i].Name, name, StringComparison.Ordinal))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
-                }
-
-                seen = new HashSet<string>(StringComparer.Ordinal);
-                for (var i = first; i < properties.Count; i++)
-                {
-                    seen.Add(properties[i].Name);
-                }
-            }
-
-            return seen.Add(name);
-        }
-
-        /// <summary>The entries from <paramref name="first"/> on, as an array, removed from the shared stack.</summary>
-        private static T[] Pop<T>(List<T> scratch, int first)
-        {
-            var count = scratch.Count - first;
-            if (count == 0)
-            {
-                return System.Array.Empty<T>();
-            }
-
-            var result = new T[count];
-            scratch.CopyTo(first, result, 0, count);
-            scratch.RemoveRange(first, count);
-            return result;
         }
 
         /// <summary>One string per distinct key or short value text, so the cached tree holds each once.</summary>
