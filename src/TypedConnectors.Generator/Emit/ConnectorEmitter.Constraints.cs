@@ -102,6 +102,18 @@ internal sealed partial class ConnectorEmitter
         }
     }
 
+    /// <summary>A check of a string's length or a list's count against a bound, throwing ArgumentException with the rule.</summary>
+    private static string SizeCheck(string value, string comparison, long limit, string rule, string literalName) =>
+        "if ("
+        + value
+        + comparison
+        + Literals.Int(limit)
+        + ") throw new global::System.ArgumentException("
+        + Literals.String(rule)
+        + ", "
+        + literalName
+        + ");";
+
     internal IEnumerable<string> ConstraintChecks(ConstraintsSpec constraints, TypeRef type, string value, string name)
     {
         var literalName = Literals.String(name);
@@ -109,28 +121,12 @@ internal sealed partial class ConnectorEmitter
         {
             if (constraints.MaxLength is { } max)
             {
-                yield return "if ("
-                    + value
-                    + ".Length > "
-                    + Literals.Int(max)
-                    + ") throw new global::System.ArgumentException("
-                    + Literals.String("must be at most " + max + " characters long")
-                    + ", "
-                    + literalName
-                    + ");";
+                yield return SizeCheck(value, ".Length > ", max, "must be at most " + max + " characters long", literalName);
             }
 
             if (constraints.MinLength is { } min && min > 0)
             {
-                yield return "if ("
-                    + value
-                    + ".Length < "
-                    + Literals.Int(min)
-                    + ") throw new global::System.ArgumentException("
-                    + Literals.String("must be at least " + min + " characters long")
-                    + ", "
-                    + literalName
-                    + ");";
+                yield return SizeCheck(value, ".Length < ", min, "must be at least " + min + " characters long", literalName);
             }
         }
 
@@ -179,28 +175,12 @@ internal sealed partial class ConnectorEmitter
         {
             if (constraints.MaxItems is { } maxItems)
             {
-                yield return "if ("
-                    + value
-                    + ".Count > "
-                    + Literals.Int(maxItems)
-                    + ") throw new global::System.ArgumentException("
-                    + Literals.String("may hold at most " + maxItems + " items")
-                    + ", "
-                    + literalName
-                    + ");";
+                yield return SizeCheck(value, ".Count > ", maxItems, "may hold at most " + maxItems + " items", literalName);
             }
 
             if (constraints.MinItems is { } minItems && minItems > 0)
             {
-                yield return "if ("
-                    + value
-                    + ".Count < "
-                    + Literals.Int(minItems)
-                    + ") throw new global::System.ArgumentException("
-                    + Literals.String("must hold at least " + minItems + " items")
-                    + ", "
-                    + literalName
-                    + ");";
+                yield return SizeCheck(value, ".Count < ", minItems, "must hold at least " + minItems + " items", literalName);
             }
         }
     }
