@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OpenApiTests.Infrastructure;
 using TypedConnectors.Generator.Reading;
 
 namespace OpenApiTests;
@@ -33,7 +34,7 @@ public sealed class CoreSchemaTests
     {
         const string Alphabet = "019-+.eExoaF\n ";
         var mismatches = new List<string>();
-        foreach (var text in Strings(Alphabet, 5))
+        foreach (var text in AllStrings.Over(Alphabet, 5))
         {
             foreach (var (name, matcher, pattern) in Forms)
             {
@@ -76,27 +77,6 @@ public sealed class CoreSchemaTests
         foreach (var (name, matcher, pattern) in Forms)
         {
             Assert.True(matcher(text) == pattern.IsMatch(text), name + ": " + Escape(text));
-        }
-    }
-
-    private static IEnumerable<string> Strings(string alphabet, int maxLength)
-    {
-        var current = new List<string> { "" };
-        yield return "";
-        for (var length = 1; length <= maxLength; length++)
-        {
-            var next = new List<string>(current.Count * alphabet.Length);
-            foreach (var prefix in current)
-            {
-                foreach (var c in alphabet)
-                {
-                    var text = prefix + c;
-                    next.Add(text);
-                    yield return text;
-                }
-            }
-
-            current = next;
         }
     }
 

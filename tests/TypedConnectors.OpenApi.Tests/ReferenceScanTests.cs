@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OpenApiTests.Infrastructure;
 using TypedConnectors.Generator.Reading.OpenApi;
 
 namespace OpenApiTests;
@@ -15,7 +16,7 @@ public sealed class ReferenceScanTests
         var mismatches = new List<string>();
         foreach (var prefix in new[] { "$ref", "\"$ref", "$re", "$$ref", "{\"$ref" })
         {
-            foreach (var tail in Tails(Alphabet, 5))
+            foreach (var tail in AllStrings.Over(Alphabet, 5))
             {
                 var text = prefix + tail;
                 if (ReferenceScan.HasExternalRef(text) != ExternalRef.IsMatch(text))
@@ -38,25 +39,5 @@ public sealed class ReferenceScanTests
     {
         Assert.Equal(expected, ReferenceScan.HasExternalRef(text));
         Assert.Equal(expected, ExternalRef.IsMatch(text));
-    }
-
-    private static IEnumerable<string> Tails(string alphabet, int maxLength)
-    {
-        var current = new List<string> { "" };
-        yield return "";
-        for (var length = 1; length <= maxLength; length++)
-        {
-            var next = new List<string>(current.Count * alphabet.Length);
-            foreach (var prefix in current)
-            {
-                foreach (var c in alphabet)
-                {
-                    next.Add(prefix + c);
-                    yield return prefix + c;
-                }
-            }
-
-            current = next;
-        }
     }
 }
