@@ -29,6 +29,17 @@ public static class Program
             return;
         }
 
+        if (args.Length is >= 3 and <= 5 && args[0] == "pair")
+        {
+            Calls.CallRounds.Pair(
+                args[1],
+                args[2],
+                args.Length >= 4 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 20_000,
+                args.Length == 5 ? args[4] : "memory"
+            );
+            return;
+        }
+
         if (args.Length == 2 && args[0] == "dump")
         {
             GenerationBenchmarks.Dump(args[1]);

@@ -12,22 +12,7 @@ internal static class CallRounds
 {
     public static void Run(string method, int count, string transport)
     {
-        Func<Task> call;
-        if (method.StartsWith("PipelineBenchmarks.", StringComparison.Ordinal))
-        {
-            var pipeline = new PipelineBenchmarks();
-            pipeline.Setup();
-            var info = typeof(PipelineBenchmarks).GetMethod(method["PipelineBenchmarks.".Length..])!;
-            call = () => (Task)info.Invoke(pipeline, null)!;
-        }
-        else
-        {
-            var benchmark = new CallBenchmarks { Transport = transport };
-            benchmark.Setup();
-            var info = typeof(CallBenchmarks).GetMethod(method) ?? throw new ArgumentException($"No benchmark method {method}.");
-            call = () => (Task)info.Invoke(benchmark, null)!;
-        }
-
+        var call = Method(method, transport);
         for (var round = 0; round < 5; round++)
         {
             var allocated = GC.GetAllocatedBytesForCurrentThread();
@@ -48,5 +33,67 @@ internal static class CallRounds
                 )
             );
         }
+    }
+
+    /// <summary>
+    /// <c>-- pair A B [N] [TRANSPORT]</c>: rounds of N calls of A, then of B, alternately in one process, with the median
+    /// and quartiles of B's time over A's per pair of rounds: a quick, steadier comparison than separate processes
+    /// while changing the code (BenchmarkDotNet's run is what is reported).
+    /// </summary>
+    public static void Pair(string first, string second, int count, string transport)
+    {
+        var a = Method(first, transport);
+        var b = Method(second, transport);
+        var ratios = new List<double>();
+        var timesA = new List<double>();
+        var timesB = new List<double>();
+        for (var round = 0; round < 40; round++)
+        {
+            var ta = Time(a, count);
+            var tb = Time(b, count);
+            if (round >= 5)
+            {
+                timesA.Add(ta);
+                timesB.Add(tb);
+                ratios.Add(tb / ta);
+            }
+        }
+
+        ratios.Sort();
+        timesA.Sort();
+        timesB.Sort();
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{first}: {timesA[timesA.Count / 2]:0} ns/call; {second}: {timesB[timesB.Count / 2]:0} ns/call; {second}/{first} median {ratios[ratios.Count / 2]:0.000} (quartiles {ratios[ratios.Count / 4]:0.000}–{ratios[3 * ratios.Count / 4]:0.000})"
+            )
+        );
+    }
+
+    private static double Time(Func<Task> call, int count)
+    {
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            call().GetAwaiter().GetResult();
+        }
+
+        return watch.Elapsed.TotalMilliseconds * 1e6 / count;
+    }
+
+    private static Func<Task> Method(string method, string transport)
+    {
+        if (method.StartsWith("PipelineBenchmarks.", StringComparison.Ordinal))
+        {
+            var pipeline = new PipelineBenchmarks();
+            pipeline.Setup();
+            var info = typeof(PipelineBenchmarks).GetMethod(method["PipelineBenchmarks.".Length..])!;
+            return () => (Task)info.Invoke(pipeline, null)!;
+        }
+
+        var benchmark = new CallBenchmarks { Transport = transport };
+        benchmark.Setup();
+        var target = typeof(CallBenchmarks).GetMethod(method) ?? throw new ArgumentException($"No benchmark method {method}.");
+        return () => (Task)target.Invoke(benchmark, null)!;
     }
 }
