@@ -174,6 +174,38 @@ public sealed class PipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Calls_through_one_client_are_canceled_together_by_it_and_each_by_its_own_token()
+    {
+        // On the system clock the calls of a short window that pass the same token (the client's own, when they give
+        // none) share one link of it with the deadline's timer; a call with a token of its own is canceled by it alone,
+        // and a canceled client token does not reach the calls made after it.
+        var connection = TestConnection.For<PlainClient>(_server, "none", options: new() { MaxRetries = 0 });
+        using var client = connection.CreateHttpClient();
+        var slow = new Uri("slow", UriKind.Relative);
+        var first = client.GetAsync(slow);
+        var second = client.GetAsync(slow);
+        using var own = new CancellationTokenSource();
+        var mine = client.GetAsync(slow, own.Token);
+
+        own.Cancel();
+        var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => mine.WaitAsync(TimeSpan.FromSeconds(3)));
+        Assert.IsNotType<TimeoutException>(canceled.InnerException);
+        await Task.Delay(100);
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+
+        client.CancelPendingRequests();
+        foreach (var call in new[] { first, second })
+        {
+            var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(3)));
+            Assert.IsNotType<TimeoutException>(ex);
+        }
+
+        var echo = await EchoServer.GetEchoAsync(client, "echo/after-cancel").WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("/api/echo/after-cancel", echo.Path);
+    }
+
+    [Fact]
     public async Task Same_origin_redirects_are_followed_with_credentials()
     {
         var connection = TestConnection.For<AuthClient>(_server, "key_header", new() { ["api_key"] = "k-same" });

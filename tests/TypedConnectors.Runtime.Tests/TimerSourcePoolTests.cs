@@ -130,4 +130,63 @@ public class TimerSourcePoolTests
         e.Cancel();
         Assert.True(reused.Token.IsCancellationRequested);
     }
+
+    [Fact]
+    public void Calls_of_a_window_with_the_same_token_share_one_link_and_calls_with_another_token_do_not()
+    {
+        var pool = new TimerSourcePool(TimeProvider.System);
+        using var client = new CancellationTokenSource();
+        using var other = new CancellationTokenSource();
+        var timer = pool.Shared(Long)!;
+
+        Assert.True(timer.TryLink(client.Token, out var first));
+        Assert.True(timer.TryLink(client.Token, out var second));
+        Assert.False(timer.TryLink(other.Token, out var none));
+
+        Assert.Equal(first, second);
+        Assert.NotEqual(client.Token, first);
+        Assert.False(none.CanBeCanceled);
+        Assert.False(first.IsCancellationRequested);
+
+        // Another window (another delay here) has a link of its own.
+        Assert.True(pool.Shared(TimeSpan.FromMinutes(30))!.TryLink(client.Token, out var later));
+        Assert.NotEqual(first, later);
+    }
+
+    [Fact]
+    public void A_shared_link_is_canceled_by_its_token_and_stays_usable_afterwards()
+    {
+        var pool = new TimerSourcePool(TimeProvider.System);
+        using var client = new CancellationTokenSource();
+        var timer = pool.Shared(Long)!;
+        Assert.True(timer.TryLink(client.Token, out var link));
+
+        client.Cancel();
+
+        // Canceled (and off the client's source and the timer): reading it, waiting on it and registering on it still work.
+        Assert.True(link.IsCancellationRequested);
+        Assert.True(link.WaitHandle.WaitOne(0));
+        Assert.False(timer.IsCancellationRequested);
+        var called = false;
+        link.Register(() => called = true);
+        Assert.True(called);
+        Assert.True(timer.TryLink(client.Token, out var again));
+        Assert.True(again.IsCancellationRequested);
+    }
+
+    [Fact]
+    public void A_shared_link_is_canceled_by_its_timer_no_earlier_than_the_delay()
+    {
+        var pool = new TimerSourcePool(TimeProvider.System);
+        using var client = new CancellationTokenSource();
+        var delay = TimeSpan.FromMilliseconds(200);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var timer = pool.Shared(delay)!;
+        Assert.True(timer.TryLink(client.Token, out var link));
+
+        Assert.True(link.WaitHandle.WaitOne(TimeSpan.FromSeconds(30)));
+        Assert.True(started.Elapsed >= delay, $"canceled after {started.Elapsed}");
+        Assert.True(timer.IsCancellationRequested);
+        Assert.False(client.IsCancellationRequested);
+    }
 }

@@ -33,11 +33,13 @@ internal sealed class TransportHandler(
             request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
         }
 
-        var start = timeProvider.GetTimestamp();
+        // Only the log lines use it.
+        var start = logger is null ? 0 : timeProvider.GetTimestamp();
 
         // On the system clock the attempt takes the connection's shared timer (no timer armed per attempt), linked to
-        // the given token through a pooled source when that can be canceled; otherwise one pooled timer source,
-        // canceled through a registration when the given token is.
+        // the given token when that can be canceled: through the timer's one link when the window's calls pass the same
+        // token (SharedTimer.TryLink), else through a pooled source. Otherwise one pooled timer source, canceled through
+        // a registration when the given token is.
         CancellationTokenSource? timeout = null;
         SharedTimer? shared = null;
         PooledLink? linked = null;
@@ -55,14 +57,15 @@ internal sealed class TransportHandler(
                     link = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
                 }
             }
-            else if (cancellationToken.CanBeCanceled)
-            {
-                linked = _timers.Link(cancellationToken, shared.Token);
-                token = linked.Token;
-            }
-            else
+            else if (!cancellationToken.CanBeCanceled)
             {
                 token = shared.Token;
+            }
+            else if (!shared.TryLink(cancellationToken, out token))
+            {
+                // The window's shared link is for another token (of an earlier call window, say): a pooled one.
+                linked = _timers.Link(cancellationToken, shared.Token);
+                token = linked.Token;
             }
         }
 

@@ -12,7 +12,9 @@ namespace TypedConnectors;
 /// (<see cref="TimerSourcePool.Shared"/>): it passes at most 1/32 of the timeout (and a second) late, and taking it arms
 /// no timer. On a custom clock it is a pooled token source of the connection (<see cref="TimerSourcePool.Rent"/>),
 /// given back when the deadline is disposed: with the response, once its body has been read. The caller's token is linked to it at most once per call,
-/// and only when the caller's token can be canceled; a body read with that same token (or with none) reuses the link.
+/// and only when the caller's token can be canceled: through the shared timer's one link when the call passes the same
+/// token as the window's other calls (<see cref="SharedTimer.TryLink"/>), else through a pooled link; a body read with
+/// that same token (or with none) reuses the link.
 /// </remarks>
 internal sealed class CallDeadline : IDisposable
 {
@@ -27,6 +29,9 @@ internal sealed class CallDeadline : IDisposable
     private CancellationTokenSource? _timer;
     private CancellationTokenSource? _linked;
     private PooledLink? _link;
+
+    /// <summary>The window's link of the caller's token and the shared timer (<see cref="SharedTimer.TryLink"/>), when it is that.</summary>
+    private CancellationToken _sharedLink;
 
     public CallDeadline(
         TimeSpan timeout,
@@ -62,9 +67,13 @@ internal sealed class CallDeadline : IDisposable
 
         if (_shared is not null)
         {
-            // Pooled: no linked source allocated and registered per call (an HttpClient's token can always be canceled).
-            _pool = pool;
-            _link = pool.Link(caller, _shared.Token);
+            // An HttpClient's token can always be canceled: the window's calls with the same token share one link;
+            // others take a pooled one, so no linked source is allocated and registered per call either way.
+            if (!_shared.TryLink(caller, out _sharedLink))
+            {
+                _pool = pool;
+                _link = pool.Link(caller, _shared.Token);
+            }
         }
         else
         {
@@ -77,7 +86,8 @@ internal sealed class CallDeadline : IDisposable
 
     /// <summary>What the call's attempts observe: the caller's token and the deadline.</summary>
     public CancellationToken CallToken =>
-        Volatile.Read(ref _link) is { } link ? link.Token
+        _sharedLink.CanBeCanceled ? _sharedLink
+        : Volatile.Read(ref _link) is { } link ? link.Token
         : _linked is { } linked ? linked.Token
         : _shared?.Token ?? _timer?.Token ?? _caller;
 
@@ -99,7 +109,7 @@ internal sealed class CallDeadline : IDisposable
             return deadline;
         }
 
-        if (reader == _caller && (Volatile.Read(ref _link) is not null || _linked is not null))
+        if (reader == _caller && (_sharedLink.CanBeCanceled || Volatile.Read(ref _link) is not null || _linked is not null))
         {
             return CallToken;
         }

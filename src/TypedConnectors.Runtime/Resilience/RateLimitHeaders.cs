@@ -76,6 +76,38 @@ internal static class RateLimitHeaders
         return longest;
     }
 
+    /// <summary>
+    /// Whether the response has any field <see cref="Reset"/> reads: a name containing <c>RateLimit</c> (every standard
+    /// one does) or one of the vendor's. One pass over the names as received, so a response without them costs no lookups.
+    /// </summary>
+    public static bool AnyReset(HttpResponseMessage response, IReadOnlyList<(string Remaining, string Reset)>? vendorPairs = null)
+    {
+        foreach (var header in response.Headers.NonValidated)
+        {
+            var name = header.Key;
+            if (name.Contains("RateLimit", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            if (vendorPairs is not null)
+            {
+                foreach (var (remaining, reset) in vendorPairs)
+                {
+                    if (
+                        string.Equals(name, remaining, StringComparison.OrdinalIgnoreCase)
+                        || string.Equals(name, reset, StringComparison.OrdinalIgnoreCase)
+                    )
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
     private static TimeSpan? PairWait(
         HttpResponseMessage response,
         (string Remaining, string Reset) pair,

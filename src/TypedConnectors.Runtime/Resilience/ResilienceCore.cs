@@ -154,7 +154,8 @@ internal sealed class ResilienceCore
         state.AttachTo(request);
 
         var deadline = new CallDeadline(timeout, Timers, cancellationToken, _settings.Slug, operation, request);
-        var start = _settings.TimeProvider.GetTimestamp();
+        // Read only for the duration metric: a call nobody measures reads no clock for it.
+        var start = ConnectorTelemetry.CallDuration.Enabled ? _settings.TimeProvider.GetTimestamp() : 0;
         HttpResponseMessage response;
         try
         {
@@ -180,17 +181,22 @@ internal sealed class ResilienceCore
         }
 
         Finish(state, start, response, null);
-        if ((_settings.MaxResponseBytes == long.MaxValue && !deadline.Token.CanBeCanceled) || IsEventStream(response.Content))
+        if (_settings.MaxResponseBytes == long.MaxValue && !deadline.Token.CanBeCanceled)
         {
-            // An event stream (MCP's, say) is open-ended by design: the deadline and the size limit end at its headers.
             deadline.Dispose();
         }
         else if (request is ConnectorRequestMessage { ReaderBoundsBody: true } own && response.IsSuccessStatusCode)
         {
-            // The typed call reads the body right away and bounds it itself, without a content wrapper.
+            // The typed call reads the body right away and bounds it itself, without a content wrapper; it reads JSON,
+            // so a body that claims to be an event stream is bounded like any other.
             own.BodyBound = true;
             own.BodyMaxBytes = _settings.MaxResponseBytes;
             own.BodyDeadline = deadline;
+        }
+        else if (IsEventStream(response.Content))
+        {
+            // An event stream (MCP's, say) is open-ended by design: the deadline and the size limit end at its headers.
+            deadline.Dispose();
         }
         else
         {
@@ -374,6 +380,12 @@ internal sealed class ResilienceCore
     private TimeSpan? SharedPause(HttpResponseMessage response)
     {
         var pause = IsTransientStatus(response.StatusCode) ? ServerWait(response) : null;
+        if (pause is null && !RateLimitHeaders.AnyReset(response, _settings.VendorRateLimitHeaders))
+        {
+            // The common success: no budget field at all, so no clock read and no header looked up by name.
+            return null;
+        }
+
         pause ??= RateLimitHeaders.Reset(
             response,
             _settings.TimeProvider.GetUtcNow(),
@@ -588,7 +600,7 @@ internal sealed class ResilienceCore
             errorType = exception.GetType().FullName;
         }
 
-        if (ConnectorTelemetry.CallDuration.Enabled)
+        if (start != 0 && ConnectorTelemetry.CallDuration.Enabled)
         {
             var tags = state.Tags;
             if (response is not null)

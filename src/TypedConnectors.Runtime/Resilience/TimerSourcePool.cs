@@ -131,8 +131,7 @@ internal sealed class TimerSourcePool(TimeProvider time)
         }
 
         link ??= new PooledLink();
-        link.First = first.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), link);
-        link.Second = second.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), link);
+        link.LinkTo(first, second);
         return link;
     }
 
@@ -142,11 +141,7 @@ internal sealed class TimerSourcePool(TimeProvider time)
         // Unregister, not Dispose, so a cancellation running right now is not waited for; but then its callback may
         // still be about to cancel the source, which is therefore dropped rather than reset for another call (and not
         // disposed, which that callback would find).
-        var first = Unregister(link.First);
-        var second = Unregister(link.Second);
-        link.First = default;
-        link.Second = default;
-        if (first && second && link.TryReset())
+        if (link.Unlink() && link.TryReset())
         {
             if (Interlocked.Increment(ref _linkCount) <= Capacity)
             {
@@ -157,9 +152,6 @@ internal sealed class TimerSourcePool(TimeProvider time)
             Interlocked.Decrement(ref _linkCount);
         }
     }
-
-    private static bool Unregister(CancellationTokenRegistration registration) =>
-        !registration.Token.CanBeCanceled || registration.Unregister();
 
     /// <summary>Takes a source back once nothing uses its token any more; a canceled source is disposed instead.</summary>
     public void Return(CancellationTokenSource source)
@@ -182,6 +174,8 @@ internal sealed class TimerSourcePool(TimeProvider time)
 /// <summary>One shared timer of a <see cref="TimerSourcePool"/>: see <see cref="TimerSourcePool.Shared"/>.</summary>
 internal sealed class SharedTimer(TimeSpan delay, CancellationTokenSource source, long validUntil, long firesAt)
 {
+    private Linked? _linked;
+
     public TimeSpan Delay { get; } = delay;
 
     /// <summary>The <see cref="Stopwatch"/> timestamp until which a call starting may take this timer.</summary>
@@ -193,12 +187,82 @@ internal sealed class SharedTimer(TimeSpan delay, CancellationTokenSource source
     public CancellationToken Token { get; } = source.Token;
 
     public bool IsCancellationRequested => Token.IsCancellationRequested;
+
+    /// <summary>
+    /// A token canceled by this timer or by <paramref name="caller"/>, shared by the calls of this timer's window that
+    /// pass the same token: the common case of many calls through one HttpClient without a token of their own, which
+    /// all see that client's token. Sharing it is exact: those calls are all canceled by that token, and all due by the
+    /// time this timer fires. One link per timer, made by the first call of the window that can be canceled; a call
+    /// with another token gets false and links its own (<see cref="TimerSourcePool.Link"/>).
+    /// </summary>
+    /// <remarks>
+    /// The link is never returned, reset or disposed, since calls may hold its token (and its wait handle) at any time;
+    /// once canceled (by this timer at the latest) it takes its registrations off <paramref name="caller"/> and the timer.
+    /// </remarks>
+    public bool TryLink(CancellationToken caller, out CancellationToken token)
+    {
+        var linked = Volatile.Read(ref _linked);
+        if (linked is null)
+        {
+            var source = new PooledLink();
+            source.LinkTo(caller, Token);
+            var created = new Linked(caller, source.Token);
+            linked = Interlocked.CompareExchange(ref _linked, created, null);
+            if (linked is null)
+            {
+                linked = created;
+
+                // Registered last, so it also runs (at once) when one of the two was canceled already.
+                source.Token.UnsafeRegister(static s => ((PooledLink)s!).Unlink(), source);
+            }
+            else
+            {
+                // Another call made the window's link first.
+                source.Unlink();
+            }
+        }
+
+        token = linked.Caller == caller ? linked.Token : default;
+        return token.CanBeCanceled;
+    }
+
+    private sealed class Linked(CancellationToken caller, CancellationToken token)
+    {
+        public CancellationToken Caller { get; } = caller;
+
+        public CancellationToken Token { get; } = token;
+    }
 }
 
-/// <summary>A pooled source canceled by two tokens, with its registrations on them: see <see cref="TimerSourcePool.Link"/>.</summary>
+/// <summary>
+/// A source canceled by two tokens, with its registrations on them: pooled by <see cref="TimerSourcePool.Link"/>, or a
+/// window's shared link (<see cref="SharedTimer.TryLink"/>).
+/// </summary>
 internal sealed class PooledLink : CancellationTokenSource
 {
-    public CancellationTokenRegistration First { get; set; }
+    private CancellationTokenRegistration _first;
+    private CancellationTokenRegistration _second;
 
-    public CancellationTokenRegistration Second { get; set; }
+    /// <summary>Cancels this source when either token is canceled (at once when one already is).</summary>
+    public void LinkTo(CancellationToken first, CancellationToken second)
+    {
+        _first = first.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), this);
+        _second = second.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), this);
+    }
+
+    /// <summary>
+    /// Takes the registrations off both tokens without waiting for a cancellation that is running: false when one of
+    /// them may still be about to cancel this source.
+    /// </summary>
+    public bool Unlink()
+    {
+        var first = Unregister(_first);
+        var second = Unregister(_second);
+        _first = default;
+        _second = default;
+        return first && second;
+    }
+
+    private static bool Unregister(CancellationTokenRegistration registration) =>
+        !registration.Token.CanBeCanceled || registration.Unregister();
 }
