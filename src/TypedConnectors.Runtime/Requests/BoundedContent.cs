@@ -239,11 +239,8 @@ internal sealed class BoundedContent : HttpContent
             base.Dispose(disposing);
         }
 
-        public override async ValueTask DisposeAsync()
-        {
-            await inner.DisposeAsync().ConfigureAwait(false);
-            await base.DisposeAsync().ConfigureAwait(false);
-        }
+        // Nothing of its own to release: the inner stream's disposal is the whole of it.
+        public override ValueTask DisposeAsync() => inner.DisposeAsync();
 
         // One byte beyond the limit is asked for, so a body of exactly the limit is allowed and one byte more is not.
         private Span<byte> Limit(Span<byte> buffer) => buffer[..(int)Math.Min(buffer.Length, maxBytes - _read + 1)];

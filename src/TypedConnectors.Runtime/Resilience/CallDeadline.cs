@@ -21,10 +21,7 @@ internal sealed class CallDeadline : IDisposable
     private readonly TimerSourcePool? _pool;
     private readonly TimeSpan _timeout;
     private readonly CancellationToken _caller;
-    private readonly string _slug;
-    private readonly OperationInfo? _operation;
-    private readonly HttpMethod _method;
-    private readonly Uri? _uri;
+    private readonly CallState _call;
     private readonly SharedTimer? _shared;
     private CancellationTokenSource? _timer;
     private CancellationTokenSource? _linked;
@@ -33,21 +30,11 @@ internal sealed class CallDeadline : IDisposable
     /// <summary>The window's link of the caller's token and the shared timer (<see cref="SharedTimer.TryLink"/>), when it is that.</summary>
     private CancellationToken _sharedLink;
 
-    public CallDeadline(
-        TimeSpan timeout,
-        TimerSourcePool pool,
-        CancellationToken caller,
-        string slug,
-        OperationInfo? operation,
-        HttpRequestMessage request
-    )
+    public CallDeadline(TimeSpan timeout, TimerSourcePool pool, CancellationToken caller, CallState call)
     {
         _timeout = timeout;
         _caller = caller;
-        _slug = slug;
-        _operation = operation;
-        _method = request.Method;
-        _uri = request.RequestUri;
+        _call = call;
         if (timeout == Timeout.InfiniteTimeSpan)
         {
             return;
@@ -123,9 +110,10 @@ internal sealed class CallDeadline : IDisposable
 
     public TimeoutException Exception(Exception? inner)
     {
-        var operation = _operation?.OperationId ?? _method.Method + " " + (_operation?.UrlTemplate ?? Log.Redact(_uri));
+        var operation =
+            _call.Operation?.OperationId ?? _call.Method.Method + " " + (_call.Operation?.UrlTemplate ?? Log.Redact(_call.RequestUri));
         return new(
-            $"The call {operation} of connector '{_slug}' did not complete within its deadline of {_timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.",
+            $"The call {operation} of connector '{_call.Slug}' did not complete within its deadline of {_timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.",
             inner
         );
     }

@@ -153,7 +153,7 @@ internal sealed class ResilienceCore
         };
         state.AttachTo(request);
 
-        var deadline = new CallDeadline(timeout, Timers, cancellationToken, _settings.Slug, operation, request);
+        var deadline = new CallDeadline(timeout, Timers, cancellationToken, state);
         // Read only for the duration metric: a call nobody measures reads no clock for it.
         var start = ConnectorTelemetry.CallDuration.Enabled ? _settings.TimeProvider.GetTimestamp() : 0;
         HttpResponseMessage response;
@@ -337,9 +337,18 @@ internal sealed class ResilienceCore
     {
         if (_settings.CoolDown is { } coolDown)
         {
-            var waitStart = _settings.TimeProvider.GetTimestamp();
-            await coolDown.WaitAsync(cancellationToken).ConfigureAwait(false);
-            state.AddLimiterWait(_settings.TimeProvider.GetElapsedTime(waitStart));
+            // Timed only when it waits: a connection that is not paused reads no clock for it.
+            var wait = coolDown.WaitAsync(cancellationToken);
+            if (wait.IsCompletedSuccessfully)
+            {
+                wait.GetAwaiter().GetResult();
+            }
+            else
+            {
+                var waitStart = _settings.TimeProvider.GetTimestamp();
+                await wait.ConfigureAwait(false);
+                state.AddLimiterWait(_settings.TimeProvider.GetElapsedTime(waitStart));
+            }
         }
 
         var attempt = state.Attempts++;
