@@ -290,6 +290,58 @@ public sealed class HostileResponseTests(Xunit.Abstractions.ITestOutputHelper ou
         await stream.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_typed_body_that_drips_ends_at_the_deadline_or_the_callers_own_token(bool callerCancels)
+    {
+        // The caller's own token reaches the pipeline wrapped by HttpClient, which drops that wrapping once the headers
+        // are in: the body's reads link the caller's token to the deadline themselves (once for all of them).
+        var time = new FakeTimeProvider();
+        var firstBytes = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Then(async context =>
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("[1");
+            await context.Response.Body.FlushAsync();
+            firstBytes.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException) { }
+        });
+        using var connection = Connection(o =>
+        {
+            o.TimeProvider = time;
+            o.CallTimeout = TimeSpan.FromSeconds(20);
+        });
+        using var client = connection.CreateHttpClient();
+        using var caller = new CancellationTokenSource();
+
+        var call = ConnectorHttp.SendAsync<JsonElement>(
+            client,
+            Base,
+            new ConnectorRequest("GET", "drip") { OperationId = "drip" },
+            caller.Token
+        );
+        await firstBytes.Task;
+        await Task.Delay(50);
+        Assert.False(call.IsCompleted);
+        if (callerCancels)
+        {
+            caller.Cancel();
+            var canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.IsNotType<TimeoutException>(canceled.InnerException);
+        }
+        else
+        {
+            time.Advance(TimeSpan.FromSeconds(20));
+            var ex = await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Contains("drip", ex.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Secrets_echoed_in_reason_phrases_never_reach_messages_or_logs()
     {

@@ -84,47 +84,28 @@ internal sealed class BoundedContent : HttpContent
             throw TooLarge(response, maxBytes);
         }
 
-        var link = default(CancellationTokenSource);
-        var token = deadline is null ? cancellationToken : deadline.ForReader(cancellationToken, out link);
-        Task<Stream> pending;
-        try
-        {
-            pending = content.ReadAsStreamAsync(token);
-        }
-        catch
-        {
-            link?.Dispose();
-            throw;
-        }
-
-        if (link is null && pending.IsCompletedSuccessfully)
-        {
-            return new ValueTask<Stream>(new BoundedStream(pending.Result, response, maxBytes, deadline));
-        }
-
-        return OpenSlowAsync(pending, link, response, maxBytes, deadline, cancellationToken);
+        var pending = content.ReadAsStreamAsync(deadline is null ? cancellationToken : deadline.ForReader(cancellationToken));
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<Stream>(new BoundedStream(pending.Result, response, maxBytes, deadline))
+            : OpenSlowAsync(pending, response, maxBytes, deadline, cancellationToken);
     }
 
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<Stream> OpenSlowAsync(
         Task<Stream> pending,
-        CancellationTokenSource? link,
         HttpResponseMessage response,
         long maxBytes,
         CallDeadline? deadline,
         CancellationToken cancellationToken
     )
     {
-        using (link)
+        try
         {
-            try
-            {
-                return new BoundedStream(await pending.ConfigureAwait(false), response, maxBytes, deadline);
-            }
-            catch (OperationCanceledException ex) when (deadline?.Expired(cancellationToken) == true)
-            {
-                throw deadline.Exception(ex);
-            }
+            return new BoundedStream(await pending.ConfigureAwait(false), response, maxBytes, deadline);
+        }
+        catch (OperationCanceledException ex) when (deadline?.Expired(cancellationToken) == true)
+        {
+            throw deadline.Exception(ex);
         }
     }
 
@@ -181,33 +162,15 @@ internal sealed class BoundedContent : HttpContent
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            var link = default(CancellationTokenSource);
-            var token = deadline is null ? cancellationToken : deadline.ForReader(cancellationToken, out link);
-            ValueTask<int> pending;
-            try
-            {
-                pending = inner.ReadAsync(Limit(buffer), token);
-            }
-            catch
-            {
-                link?.Dispose();
-                throw;
-            }
+            var pending = inner.ReadAsync(Limit(buffer), deadline is null ? cancellationToken : deadline.ForReader(cancellationToken));
 
             // A read the transport completed at once (the body already buffered) needs no state machine.
-            return link is null && pending.IsCompletedSuccessfully
-                ? new ValueTask<int>(Count(pending.Result))
-                : CompleteAsync(pending, link, cancellationToken);
+            return pending.IsCompletedSuccessfully ? new ValueTask<int>(Count(pending.Result)) : CompleteAsync(pending, cancellationToken);
         }
 
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<int> CompleteAsync(
-            ValueTask<int> pending,
-            CancellationTokenSource? link,
-            CancellationToken cancellationToken
-        )
+        private async ValueTask<int> CompleteAsync(ValueTask<int> pending, CancellationToken cancellationToken)
         {
-            using var owned = link;
             try
             {
                 return Count(await pending.ConfigureAwait(false));

@@ -30,6 +30,11 @@ internal sealed class CallDeadline : IDisposable
     /// <summary>The window's link of the caller's token and the shared timer (<see cref="SharedTimer.TryLink"/>), when it is that.</summary>
     private CancellationToken _sharedLink;
 
+    /// <summary>The body reader's token and its link to the deadline (<see cref="ForReader"/>).</summary>
+    private CancellationToken _reader;
+    private CancellationTokenSource? _readerLink;
+    private int _disposed;
+
     public CallDeadline(TimeSpan timeout, TimerSourcePool pool, CancellationToken caller, CallState call)
     {
         _timeout = timeout;
@@ -79,12 +84,12 @@ internal sealed class CallDeadline : IDisposable
         : _shared?.Token ?? _timer?.Token ?? _caller;
 
     /// <summary>
-    /// The token a read of the body observes for a reader's token: the deadline with it. <paramref name="link"/> is a
-    /// new linked source, to be disposed after the read, only when the reader's token is neither the call's nor none.
+    /// The token a read of the body observes for a reader's token: the deadline with it. A reader's token that is
+    /// neither the call's nor none is linked to the deadline once, and that link serves the reads that pass the same
+    /// token (a deserializer passes its one token to every read) until the deadline is disposed.
     /// </summary>
-    public CancellationToken ForReader(CancellationToken reader, out CancellationTokenSource? link)
+    public CancellationToken ForReader(CancellationToken reader)
     {
-        link = null;
         var deadline = Token;
         if (!deadline.CanBeCanceled)
         {
@@ -101,7 +106,21 @@ internal sealed class CallDeadline : IDisposable
             return CallToken;
         }
 
-        link = CancellationTokenSource.CreateLinkedTokenSource(reader, deadline);
+        // Reads of one body are sequential, so the cached link is never replaced while a read uses it.
+        if (_readerLink is { } cached && reader == _reader)
+        {
+            return cached.Token;
+        }
+
+        var link = CancellationTokenSource.CreateLinkedTokenSource(reader, deadline);
+        _reader = reader;
+        Interlocked.Exchange(ref _readerLink, link)?.Dispose();
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            // Disposed meanwhile (the response, while this read started): the link is not left registered.
+            Interlocked.Exchange(ref _readerLink, null)?.Dispose();
+        }
+
         return link.Token;
     }
 
@@ -122,7 +141,9 @@ internal sealed class CallDeadline : IDisposable
     public void Dispose()
     {
         // Disposing the link twice does nothing; the pooled timer and link are given back once.
+        Volatile.Write(ref _disposed, 1);
         _linked?.Dispose();
+        Interlocked.Exchange(ref _readerLink, null)?.Dispose();
         if (Interlocked.Exchange(ref _link, null) is { } link)
         {
             _pool!.Release(link);
