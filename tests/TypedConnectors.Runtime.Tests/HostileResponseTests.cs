@@ -49,6 +49,28 @@ public sealed class HostileResponseTests(Xunit.Abstractions.ITestOutputHelper ou
 
     private Uri Base => new(_server.Server.BaseUri, "api/");
 
+    /// <summary>
+    /// Answers the next request with the start of a JSON array and then nothing until the client goes away; the task
+    /// completes once those first bytes are sent.
+    /// </summary>
+    private Task Drip()
+    {
+        var firstBytes = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.Then(async context =>
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("[1");
+            await context.Response.Body.FlushAsync();
+            firstBytes.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException) { }
+        });
+        return firstBytes.Task;
+    }
+
     private ConnectorConnection Connection(
         Action<ConnectorConnectionOptions>? configure = null,
         string authMethod = "none",
@@ -248,20 +270,9 @@ public sealed class HostileResponseTests(Xunit.Abstractions.ITestOutputHelper ou
     public async Task A_body_that_drips_stops_at_the_call_deadline_with_a_timeout()
     {
         var time = new FakeTimeProvider();
-        var firstBytes = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _server.Then(async context =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("[1");
-            await context.Response.Body.FlushAsync();
-            firstBytes.TrySetResult();
-            try
-            {
-                // One byte now and then, for ever: the deadline, not the attempt timeout, has to end it.
-                await Task.Delay(Timeout.Infinite, context.RequestAborted);
-            }
-            catch (OperationCanceledException) { }
-        });
+
+        // The start of a body and then nothing, for ever: the deadline, not the attempt timeout, has to end it.
+        var firstBytes = Drip();
         using var connection = Connection(o =>
         {
             o.TimeProvider = time;
@@ -276,7 +287,7 @@ public sealed class HostileResponseTests(Xunit.Abstractions.ITestOutputHelper ou
             new ConnectorRequest("GET", "drip") { OperationId = "drip" },
             CancellationToken.None
         );
-        await firstBytes.Task;
+        await firstBytes;
         var buffer = new byte[16];
         Assert.Equal(2, await stream.ReadAsync(buffer));
         var read = stream.ReadAsync(buffer).AsTask();
@@ -298,19 +309,7 @@ public sealed class HostileResponseTests(Xunit.Abstractions.ITestOutputHelper ou
         // The caller's own token reaches the pipeline wrapped by HttpClient, which drops that wrapping once the headers
         // are in: the body's reads link the caller's token to the deadline themselves (once for all of them).
         var time = new FakeTimeProvider();
-        var firstBytes = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _server.Then(async context =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("[1");
-            await context.Response.Body.FlushAsync();
-            firstBytes.TrySetResult();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, context.RequestAborted);
-            }
-            catch (OperationCanceledException) { }
-        });
+        var firstBytes = Drip();
         using var connection = Connection(o =>
         {
             o.TimeProvider = time;
@@ -325,7 +324,7 @@ public sealed class HostileResponseTests(Xunit.Abstractions.ITestOutputHelper ou
             new ConnectorRequest("GET", "drip") { OperationId = "drip" },
             caller.Token
         );
-        await firstBytes.Task;
+        await firstBytes;
         await Task.Delay(50);
         Assert.False(call.IsCompleted);
         if (callerCancels)
