@@ -37,7 +37,7 @@ internal static class CallRounds
 
     /// <summary>
     /// <c>-- pair A B [N] [TRANSPORT]</c>: rounds of N calls of A, then of B, alternately in one process, with the median
-    /// and quartiles of B's time over A's per pair of rounds: a quick, steadier comparison than separate processes
+    /// and quartiles of B's time over A's per pair of rounds and the bytes allocated per call: a quick, steadier comparison than separate processes
     /// while changing the code (BenchmarkDotNet's run is what is reported).
     /// </summary>
     public static void Pair(string first, string second, int count, string transport)
@@ -47,15 +47,22 @@ internal static class CallRounds
         var ratios = new List<double>();
         var timesA = new List<double>();
         var timesB = new List<double>();
+        long bytesA = 0;
+        long bytesB = 0;
         for (var round = 0; round < 40; round++)
         {
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
             var ta = Time(a, count);
+            var between = GC.GetTotalAllocatedBytes(precise: true);
             var tb = Time(b, count);
+            var after = GC.GetTotalAllocatedBytes(precise: true);
             if (round >= 5)
             {
                 timesA.Add(ta);
                 timesB.Add(tb);
                 ratios.Add(tb / ta);
+                bytesA += between - allocated;
+                bytesB += after - between;
             }
         }
 
@@ -65,7 +72,7 @@ internal static class CallRounds
         Console.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"{first}: {timesA[timesA.Count / 2]:0} ns/call; {second}: {timesB[timesB.Count / 2]:0} ns/call; {second}/{first} median {ratios[ratios.Count / 2]:0.000} (quartiles {ratios[ratios.Count / 4]:0.000}–{ratios[3 * ratios.Count / 4]:0.000})"
+                $"{first}: {timesA[timesA.Count / 2]:0} ns/call, {(double)bytesA / (count * timesA.Count):0} B/call; {second}: {timesB[timesB.Count / 2]:0} ns/call, {(double)bytesB / (count * timesB.Count):0} B/call; {second}/{first} median {ratios[ratios.Count / 2]:0.000} (quartiles {ratios[ratios.Count / 4]:0.000}–{ratios[3 * ratios.Count / 4]:0.000}); bytes are the whole process's (an in-process server's too)"
             )
         );
     }
