@@ -48,6 +48,14 @@ public sealed class PipelineTests : IAsyncLifetime
                 }
             );
             app.Map(
+                "/api/wait/{milliseconds:int}",
+                async (HttpContext context, int milliseconds) =>
+                {
+                    await Task.Delay(milliseconds, context.RequestAborted);
+                    await context.Response.WriteAsync("done");
+                }
+            );
+            app.Map(
                 "/api/slow",
                 async (HttpContext context) =>
                 {
@@ -203,6 +211,54 @@ public sealed class PipelineTests : IAsyncLifetime
 
         var echo = await EchoServer.GetEchoAsync(client, "echo/after-cancel").WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("/api/echo/after-cancel", echo.Path);
+    }
+
+    [Fact]
+    public async Task Concurrent_calls_across_many_timer_windows_end_at_their_own_deadlines_never_before()
+    {
+        // Calls start over many sharing windows of a short deadline (its window is 1/32 of it), some through the
+        // window's shared link, some with tokens of their own: every one that the server answers in time succeeds,
+        // and every one it answers too late times out, none before its own deadline.
+        var deadline = TimeSpan.FromSeconds(2);
+        var connection = TestConnection.For<PlainClient>(_server, "none", options: new() { CallTimeout = deadline, MaxRetries = 0 });
+        using var client = connection.CreateHttpClient();
+        using var own = new CancellationTokenSource();
+
+        // Connections opened and code warmed first, so that the fast calls are fast.
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => client.GetAsync(new Uri("wait/1", UriKind.Relative))));
+
+        async Task<(bool Ok, TimeSpan Elapsed)> CallAsync(int i)
+        {
+            // Starts spread over a second: about sixteen sharing windows of 62 ms.
+            await Task.Delay(i % 40 * 25);
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var path = new Uri(i % 2 == 0 ? "wait/20" : "wait/4000", UriKind.Relative);
+            try
+            {
+                using var response = await client.GetAsync(path, i % 3 == 0 ? own.Token : CancellationToken.None);
+                return (response.IsSuccessStatusCode, started.Elapsed);
+            }
+            catch (TimeoutException)
+            {
+                return (false, started.Elapsed);
+            }
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 120).Select(CallAsync));
+
+        for (var i = 0; i < results.Length; i++)
+        {
+            var (ok, elapsed) = results[i];
+            if (i % 2 == 0)
+            {
+                Assert.True(ok, $"call {i} failed after {elapsed}");
+            }
+            else
+            {
+                Assert.False(ok, $"call {i} was answered");
+                Assert.True(elapsed >= deadline, $"call {i} timed out after {elapsed}, before its deadline of {deadline}");
+            }
+        }
     }
 
     [Fact]

@@ -189,4 +189,35 @@ public class TimerSourcePoolTests
         Assert.True(timer.IsCancellationRequested);
         Assert.False(client.IsCancellationRequested);
     }
+
+    [Fact]
+    public void A_shared_timer_taken_at_the_end_of_its_window_fires_no_earlier_than_the_delay_from_then()
+    {
+        // The last call of a window has the least time left before the shared timer fires: by a precise clock that is
+        // still the whole delay, although the runtime's timers are armed in whole milliseconds on a coarse tick count.
+        var pool = new TimerSourcePool(TimeProvider.System);
+        // 351.99 ms: with 1/32 of it the due time is 362.99 ms, the most a whole-millisecond timer can lose.
+        var delay = TimeSpan.FromTicks(3_519_900);
+        var margin = System.Diagnostics.Stopwatch.Frequency / 20_000;
+        var checkedRounds = 0;
+        for (var round = 0; round < 30 && checkedRounds < 5; round++)
+        {
+            var timer = pool.Shared(delay)!;
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < timer.ValidUntil - margin) { }
+
+            var taken = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (!ReferenceEquals(timer, pool.Shared(delay)))
+            {
+                // Preempted past the window's end: this round took the next timer, so it proves nothing.
+                continue;
+            }
+
+            Assert.True(timer.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(30)));
+            var waited = System.Diagnostics.Stopwatch.GetElapsedTime(taken);
+            Assert.True(waited >= delay, $"fired {waited.TotalMilliseconds} ms after the last call took it");
+            checkedRounds++;
+        }
+
+        Assert.Equal(5, checkedRounds);
+    }
 }

@@ -26,6 +26,13 @@ internal sealed class TimerSourcePool(TimeProvider time)
     /// <summary>A shared timer fires at most 1/32 of its delay late (3 %), and is shared by the calls of that window.</summary>
     private const int LatenessDivisor = 32;
 
+    /// <summary>
+    /// Added to a shared timer's due time so that it never fires early by a precise clock: the runtime's timers are
+    /// armed in whole milliseconds and run on the coarse tick count (1–4 ms on Linux, 15.6 ms on Windows), so one may
+    /// fire that much before its due time.
+    /// </summary>
+    internal static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(16);
+
     /// <summary>Longer delays (beyond what a timer can be armed for, once the lateness is added) get a timer of their own.</summary>
     private static readonly TimeSpan MaxSharedDelay = TimeSpan.FromDays(1);
 
@@ -62,7 +69,8 @@ internal sealed class TimerSourcePool(TimeProvider time)
 
     /// <summary>
     /// A timer shared by the calls that start within a short window: its token is canceled no earlier than
-    /// <paramref name="delay"/> from now, and at most 1/32 of the delay (and <see cref="MaxLateness"/>) after that.
+    /// <paramref name="delay"/> from now, and at most 1/32 of the delay (and <see cref="MaxLateness"/>) plus
+    /// <see cref="TimerSlack"/> after that.
     /// Taking it arms no timer (one is armed per window and delay), so a call pays no timer-queue lock for a deadline
     /// that almost never fires. Null on a custom clock, whose timers tests advance exactly: use <see cref="Rent"/>.
     /// </summary>
@@ -101,7 +109,7 @@ internal sealed class TimerSourcePool(TimeProvider time)
 
         var lateness = TimeSpan.FromTicks(Math.Min(delay.Ticks / LatenessDivisor, MaxLateness.Ticks));
         var window = (long)(lateness.TotalSeconds * Stopwatch.Frequency);
-        var fire = delay + lateness;
+        var fire = delay + lateness + TimerSlack;
         var created = new SharedTimer(
             delay,
             new CancellationTokenSource(fire),
