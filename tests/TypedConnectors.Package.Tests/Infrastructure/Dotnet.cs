@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
+using TypedConnectors.Testing;
 
 namespace TypedConnectors.Package.Tests.Infrastructure;
 
@@ -76,28 +77,16 @@ public static class Dotnet
         }
 
         var output = new StringBuilder();
+        void Append(string line)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
+
         var stopwatch = Stopwatch.StartNew();
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-            }
-        };
         process.Start();
         // Builds, packs and the native AOT publish run beside timing-sensitive tests of other projects (the Redis throughput
         // test measures wall-clock windows): at a lower priority (inherited by MSBuild and the native compiler) they take the
@@ -111,18 +100,32 @@ public static class Dotnet
             // The process already ended, or the platform does not allow it: the build still runs, at normal priority.
         }
         process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+
+        // On threads of their own, not two blocked thread-pool threads per child for as long as it runs.
+        var pumped = Task.WhenAll(
+            OutputPump.Start(process.StandardOutput, Append, "dotnet stdout"),
+            OutputPump.Start(process.StandardError, Append, "dotnet stderr")
+        );
 
         using var cts = new CancellationTokenSource(timeout);
         try
         {
             await process.WaitForExitAsync(cts.Token);
+            await pumped.WaitAsync(cts.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
+            try
+            {
+                await pumped.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (TimeoutException)
+            {
+                // A grandchild still holds the pipes open: the output read so far goes into the message.
+            }
+
             lock (output)
             {
                 throw new TimeoutException(

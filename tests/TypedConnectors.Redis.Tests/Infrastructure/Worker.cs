@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
+using TypedConnectors.Testing;
 
 namespace TypedConnectors.Redis.Tests.Infrastructure;
 
