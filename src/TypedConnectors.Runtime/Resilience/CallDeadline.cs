@@ -9,7 +9,7 @@ namespace TypedConnectors;
 /// </summary>
 /// <remarks>
 /// On the system clock the timer is one the connection shares between the calls that start within a short window
-/// (<see cref="TimerSourcePool.Shared"/>): it passes at most 1/32 of the timeout (and a second) late, and taking it arms
+/// (<see cref="TimerSourcePool.Shared"/>): it passes at most 1/32 of the timeout (and a second) plus 16 ms late, and taking it arms
 /// no timer. On a custom clock it is a pooled token source of the connection (<see cref="TimerSourcePool.Rent"/>),
 /// given back when the deadline is disposed: with the response, once its body has been read. The caller's token is linked to it at most once per call,
 /// and only when the caller's token can be canceled: through the shared timer's one link when the call passes the same
