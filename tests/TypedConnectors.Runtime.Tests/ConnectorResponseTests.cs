@@ -64,6 +64,35 @@ public class ConnectorResponseTests
     }
 
     [Fact]
+    public void Of_several_policies_the_strictest_is_reported_as_the_pause_reads_it()
+    {
+        var limit = ConnectorRateLimit.FromHeaders(
+            Headers(
+                ("RateLimit", "\"burst\";r=5;t=1, \"day\";r=0;t=3600"),
+                ("RateLimit-Policy", "\"burst\";q=10;w=1, \"day\";q=1000;w=86400")
+            ),
+            Now
+        )!;
+
+        Assert.Equal(("day", 1000L, 0L), (limit.Policy, limit.Limit!.Value, limit.Remaining!.Value));
+        Assert.Equal(TimeSpan.FromSeconds(3600), limit.ResetAfter);
+        Assert.True(limit.IsExhausted);
+    }
+
+    [Fact]
+    public void A_reset_beyond_what_a_date_can_hold_is_the_longest_wait_not_an_error()
+    {
+        var limit = ConnectorRateLimit.FromHeaders(
+            Headers(("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "99999999999999999999.5")),
+            Now
+        )!;
+        var structured = ConnectorRateLimit.FromHeaders(Headers(("RateLimit", "\"day\";r=0;t=9223372036854775807")), Now)!;
+
+        Assert.Equal(DateTimeOffset.MaxValue - Now, limit.ResetAfter);
+        Assert.Equal(DateTimeOffset.MaxValue - Now, structured.ResetAfter);
+    }
+
+    [Fact]
     public void No_rate_limit_headers_and_unparseable_values_give_nothing()
     {
         Assert.Null(ConnectorRateLimit.FromHeaders(Headers(("Content-Type", "text/plain")), Now));

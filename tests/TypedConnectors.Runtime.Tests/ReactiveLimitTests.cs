@@ -40,6 +40,7 @@ public sealed class ReactiveLimitTests : IAsyncLifetime
     [InlineData("RateLimit-Remaining", "0", "RateLimit-Reset", "10")]
     [InlineData("RateLimit", "\"default\";r=0;t=10", "RateLimit-Policy", "\"default\";q=100;w=60")]
     [InlineData("RateLimit", "limit=100, remaining=0, reset=10", "X-Other", "1")]
+    [InlineData("X-RateLimit-Remaining", "0", "X-RateLimit-Reset-After", "10.0")]
     public async Task A_response_reporting_the_budget_used_up_pauses_every_caller_until_the_reset(
         string name1,
         string value1,
@@ -135,12 +136,18 @@ public sealed class ReactiveLimitTests : IAsyncLifetime
     {
         _server.Then(200, "{}", ("X-RateLimit-Remaining", "3"), ("X-RateLimit-Reset", "30"));
         _server.Then(200, "{}", ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "86400"));
+
+        // Beyond what a date can hold: the longest wait, not an error of the call.
+        _server.Then(200, "{}", ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", "99999999999999999999.5"));
+        _server.Then(200, "{}", ("RateLimit", "\"day\";r=0;t=9223372036854775807"));
         using var connection = Connection();
         using var client = connection.CreateHttpClient();
         await Get(client, "a");
         await Get(client, "b");
         await Get(client, "c");
-        Assert.Equal(3, _server.Requests.Count);
+        await Get(client, "d");
+        await Get(client, "e");
+        Assert.Equal(5, _server.Requests.Count);
         Assert.Equal(0, _time.PendingTimerCount);
     }
 
@@ -152,6 +159,7 @@ public sealed class ReactiveLimitTests : IAsyncLifetime
     [InlineData("garbage;;=;r=x", null, null)]
     public void The_ietf_ratelimit_field_is_read_in_its_current_and_earlier_forms(string field, long? remaining, long? reset)
     {
-        Assert.Equal((remaining, reset), RateLimitHeaders.ParseStructured(field));
+        var policy = RateLimitHeaders.ParseStructured(field);
+        Assert.Equal((remaining, reset), (policy.Remaining, policy.Reset));
     }
 }

@@ -13,10 +13,14 @@ internal static class RateLimitHeaders
     /// <summary>A reset this large cannot be a delay in seconds (it would be decades): it is a Unix time.</summary>
     private const long UnixTimeThreshold = 1_000_000_000;
 
+    /// <summary>The last second <see cref="DateTimeOffset"/> can hold, as a Unix time.</summary>
+    private const double MaxUnixSeconds = 253_402_300_799;
+
     private static readonly (string Remaining, string Reset)[] StandardPairs =
     [
         ("RateLimit-Remaining", "RateLimit-Reset"),
         ("X-RateLimit-Remaining", "X-RateLimit-Reset"),
+        ("X-RateLimit-Remaining", "X-RateLimit-Reset-After"),
     ];
 
     public static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
@@ -65,8 +69,8 @@ internal static class RateLimitHeaders
         {
             foreach (var field in structured)
             {
-                var (left, reset) = ParseStructured(field);
-                if (reset is { } value && (!exhaustedOnly || left == 0))
+                var policy = ParseStructured(field);
+                if (policy.Reset is { } value && (!exhaustedOnly || policy.Remaining == 0))
                 {
                     longest = Max(longest, ToWait(value, now));
                 }
@@ -116,7 +120,22 @@ internal static class RateLimitHeaders
     )
     {
         var remaining = Number(response, pair.Remaining);
-        return (exhaustedOnly && remaining != 0) || Number(response, pair.Reset) is not { } value ? null : ToWait(value, now);
+        return (exhaustedOnly && remaining != 0) || !response.Headers.TryGetValues(pair.Reset, out var values)
+            ? null
+            : ResetWait(values.FirstOrDefault(), now);
+    }
+
+    /// <summary>
+    /// The wait until a reset a header names: seconds from now, with decimals (Discord's <c>1.5</c>), or, when too large
+    /// to be a delay, a Unix time (GitHub's, Discord's <c>1470173023.123</c>); never negative; null when it does not parse.
+    /// </summary>
+    internal static TimeSpan? ResetWait(string? text, DateTimeOffset now)
+    {
+        return
+            double.TryParse(text?.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            && double.IsFinite(value)
+            ? ToWait(value, now)
+            : null;
     }
 
     public static TimeSpan? Max(TimeSpan? a, TimeSpan? b) =>
@@ -125,9 +144,16 @@ internal static class RateLimitHeaders
         : a > b ? a
         : b;
 
-    private static TimeSpan ToWait(long value, DateTimeOffset now)
+    /// <summary>
+    /// The wait until a reset given in seconds from now or, when too large to be a delay, as a Unix time; never negative,
+    /// and a time beyond the calendar (a hostile or broken value) is the longest wait there is rather than an error.
+    /// </summary>
+    internal static TimeSpan ToWait(double value, DateTimeOffset now)
     {
-        var wait = value > UnixTimeThreshold ? DateTimeOffset.FromUnixTimeSeconds(value) - now : TimeSpan.FromSeconds(value);
+        var wait =
+            value <= UnixTimeThreshold ? TimeSpan.FromSeconds(value)
+            : value < MaxUnixSeconds ? DateTimeOffset.UnixEpoch.AddTicks((long)(value * TimeSpan.TicksPerSecond)) - now
+            : DateTimeOffset.MaxValue - now;
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
 
@@ -138,21 +164,33 @@ internal static class RateLimitHeaders
             : null;
 
     /// <summary>
-    /// Reads the remaining count and reset seconds of one <c>RateLimit</c> field value: <c>"policy";r=0;t=30</c>
-    /// (draft 7 on) or <c>limit=100, remaining=0, reset=30</c> (earlier drafts). Several policies: the strictest counts.
+    /// Reads one <c>RateLimit</c> field value: <c>"policy";r=0;t=30</c> (draft 7 on) or <c>limit=100, remaining=0,
+    /// reset=30</c> (earlier drafts). Several policies: the strictest, the one with the fewest requests left and of those
+    /// the latest reset, is the one returned, for pausing and for <see cref="ConnectorRateLimit"/> alike.
     /// </summary>
-    internal static (long? Remaining, long? Reset) ParseStructured(string field)
+    internal static RateLimitPolicy ParseStructured(string field)
     {
-        var members = new List<(long? Remaining, long? Reset)>();
+        var members = new List<RateLimitPolicy>();
         foreach (var item in field.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
+            string? name = null;
+            long? limit = null;
             long? remaining = null;
             long? reset = null;
-            foreach (var part in item.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            var parts = item.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i < parts.Length; i++)
             {
+                var part = parts[i];
                 var equals = part.IndexOf('=', StringComparison.Ordinal);
+                if (equals < 0)
+                {
+                    // A member starts with its policy's name (a quoted string or a token).
+                    name = i == 0 ? part.Trim('"') : name;
+                    continue;
+                }
+
                 if (
-                    equals <= 0
+                    equals == 0
                     || !long.TryParse(part[(equals + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
                 )
                 {
@@ -167,17 +205,22 @@ internal static class RateLimitHeaders
                     case "t" or "reset":
                         reset = value;
                         break;
+                    case "limit":
+                        limit = value;
+                        break;
                 }
             }
 
-            members.Add((remaining, reset));
+            members.Add(new RateLimitPolicy(name, limit, remaining, reset));
         }
 
         var policies = members.Where(m => m.Remaining is not null && m.Reset is not null).ToList();
         if (policies.Count == 0)
         {
-            // Earlier drafts spread one policy over several members: remaining=0, reset=30.
-            return (
+            // Earlier drafts spread one policy over several members: limit=100, remaining=0, reset=30.
+            return new RateLimitPolicy(
+                members.Select(m => m.Name).FirstOrDefault(n => n is not null),
+                members.Select(m => m.Limit).FirstOrDefault(l => l is not null),
                 members.Select(m => m.Remaining).FirstOrDefault(r => r is not null),
                 members.Select(m => m.Reset).FirstOrDefault(r => r is not null)
             );
@@ -187,3 +230,6 @@ internal static class RateLimitHeaders
         return policies.OrderBy(p => p.Remaining).ThenByDescending(p => p.Reset).First();
     }
 }
+
+/// <summary>One policy of a <c>RateLimit</c> field: its name, limit, requests left and reset (seconds or a Unix time).</summary>
+internal readonly record struct RateLimitPolicy(string? Name, long? Limit, long? Remaining, long? Reset);

@@ -61,29 +61,32 @@ public sealed class ConnectorRateLimit
         string? policy = null;
 
         // Structured field (draft-ietf-httpapi-ratelimit-headers-07 and later): RateLimit: "default";r=50;t=30.
+        // Several policies: the strictest, as the pipeline's pause reads it (RateLimitHeaders).
         if (header("RateLimit") is { } structured)
         {
-            var (name, parameters) = StructuredItem(structured);
-            policy = name;
-            remaining = Integer(parameters, "r") ?? Integer(parameters, "remaining");
-            reset = Seconds(Value(parameters, "t") ?? Value(parameters, "reset"), now);
-            limit = Integer(parameters, "limit");
+            var strictest = RateLimitHeaders.ParseStructured(structured);
+            policy = strictest.Name;
+            remaining = strictest.Remaining;
+            reset = strictest.Reset is { } seconds ? RateLimitHeaders.ToWait(seconds, now) : null;
+            limit = strictest.Limit;
         }
 
         if (header("RateLimit-Policy") is { } policyField)
         {
-            var (name, parameters) = StructuredItem(policyField);
+            var (name, parameters) = PolicyItem(policyField, policy);
             policy ??= name;
             limit ??= Integer(parameters, "q") ?? Number(policyField.Split(';')[0]);
         }
 
         limit ??= Number(header("RateLimit-Limit"));
         remaining ??= Number(header("RateLimit-Remaining"));
-        reset ??= Seconds(header("RateLimit-Reset"), now);
+        reset ??= RateLimitHeaders.ResetWait(header("RateLimit-Reset"), now);
 
         limit ??= Number(header("X-RateLimit-Limit"));
         remaining ??= Number(header("X-RateLimit-Remaining"));
-        reset ??= Seconds(header("X-RateLimit-Reset-After"), now) ?? Seconds(header("X-RateLimit-Reset"), now);
+        reset ??=
+            RateLimitHeaders.ResetWait(header("X-RateLimit-Reset-After"), now)
+            ?? RateLimitHeaders.ResetWait(header("X-RateLimit-Reset"), now);
 
         var retryAfter = RetryAfterValue(header("Retry-After"), now);
         if (limit is null && remaining is null && reset is null && retryAfter is null && policy is null)
@@ -101,30 +104,44 @@ public sealed class ConnectorRateLimit
             $"limit={Limit?.ToString(CultureInfo.InvariantCulture) ?? "?"}, remaining={Remaining?.ToString(CultureInfo.InvariantCulture) ?? "?"}, reset={ResetAfter?.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) ?? "?"}s"
         );
 
-    private static (string? Name, Dictionary<string, string> Parameters) StructuredItem(string field)
+    /// <summary>
+    /// The member of a <c>RateLimit-Policy</c> field for the policy named <paramref name="policy"/> (the first member when
+    /// none is named or none matches): its name and parameters. Members are separated by commas, parameters by semicolons.
+    /// </summary>
+    private static (string? Name, Dictionary<string, string> Parameters) PolicyItem(string field, string? policy)
     {
-        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        string? name = null;
-        // Only the first list member matters; older drafts separate key=value pairs with commas instead of semicolons.
-        var parts = field.Split(';', ',');
-        for (var i = 0; i < parts.Length; i++)
+        (string? Name, Dictionary<string, string> Parameters)? first = null;
+        foreach (var member in field.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            var part = parts[i].Trim();
-            var eq = part.IndexOf('=', StringComparison.Ordinal);
-            if (eq < 0)
+            var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            string? name = null;
+            var parts = member.Split(';', StringSplitOptions.TrimEntries);
+            for (var i = 0; i < parts.Length; i++)
             {
-                if (i == 0 && part.Length > 0)
+                var part = parts[i];
+                var eq = part.IndexOf('=', StringComparison.Ordinal);
+                if (eq < 0)
                 {
-                    name = part.Trim('"');
+                    if (i == 0 && part.Length > 0)
+                    {
+                        name = part.Trim('"');
+                    }
+
+                    continue;
                 }
 
-                continue;
+                parameters.TryAdd(part[..eq].Trim(), part[(eq + 1)..].Trim().Trim('"'));
             }
 
-            parameters.TryAdd(part[..eq].Trim(), part[(eq + 1)..].Trim().Trim('"'));
+            if (policy is not null && string.Equals(name, policy, StringComparison.Ordinal))
+            {
+                return (name, parameters);
+            }
+
+            first ??= (name, parameters);
         }
 
-        return (name, parameters);
+        return first ?? (null, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase));
     }
 
     private static string? Value(Dictionary<string, string> parameters, string key) =>
@@ -134,24 +151,6 @@ public sealed class ConnectorRateLimit
 
     private static long? Number(string? text) =>
         long.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
-
-    private static TimeSpan? Seconds(string? text, DateTimeOffset now)
-    {
-        if (
-            !double.TryParse(text?.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
-            || double.IsInfinity(value)
-        )
-        {
-            return null;
-        }
-
-        // A value this large cannot be a delay in seconds (it would be decades): it is a Unix time.
-        var wait =
-            value > 1_000_000_000
-                ? DateTimeOffset.UnixEpoch.AddTicks((long)(value * TimeSpan.TicksPerSecond)) - now
-                : TimeSpan.FromSeconds(Math.Min(value, TimeSpan.MaxValue.TotalSeconds / 2));
-        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-    }
 
     private static TimeSpan? RetryAfterValue(string? text, DateTimeOffset now)
     {
