@@ -171,47 +171,16 @@ internal static class RateLimitHeaders
     internal static RateLimitPolicy ParseStructured(string field)
     {
         var members = new List<RateLimitPolicy>();
-        foreach (var item in field.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (name, parameters) in Members(field))
         {
-            string? name = null;
-            long? limit = null;
-            long? remaining = null;
-            long? reset = null;
-            var parts = item.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            for (var i = 0; i < parts.Length; i++)
-            {
-                var part = parts[i];
-                var equals = part.IndexOf('=', StringComparison.Ordinal);
-                if (equals < 0)
-                {
-                    // A member starts with its policy's name (a quoted string or a token).
-                    name = i == 0 ? part.Trim('"') : name;
-                    continue;
-                }
-
-                if (
-                    equals == 0
-                    || !long.TryParse(part[(equals + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            members.Add(
+                new RateLimitPolicy(
+                    name,
+                    Integer(parameters, "limit"),
+                    Integer(parameters, "r") ?? Integer(parameters, "remaining"),
+                    Integer(parameters, "t") ?? Integer(parameters, "reset")
                 )
-                {
-                    continue;
-                }
-
-                switch (part[..equals].Trim())
-                {
-                    case "r" or "remaining":
-                        remaining = value;
-                        break;
-                    case "t" or "reset":
-                        reset = value;
-                        break;
-                    case "limit":
-                        limit = value;
-                        break;
-                }
-            }
-
-            members.Add(new RateLimitPolicy(name, limit, remaining, reset));
+            );
         }
 
         var policies = members.Where(m => m.Remaining is not null && m.Reset is not null).ToList();
@@ -229,6 +198,45 @@ internal static class RateLimitHeaders
         // One member per policy: the one with the fewest requests left, and of those the latest reset, is the strictest.
         return policies.OrderBy(p => p.Remaining).ThenByDescending(p => p.Reset).First();
     }
+
+    /// <summary>
+    /// The members of a structured list field (<c>"name";key=value;key=value, …</c>, as <c>RateLimit</c> and
+    /// <c>RateLimit-Policy</c> are): each one's name (its first part, when that has no <c>=</c>) and parameters, the
+    /// first of a repeated key winning.
+    /// </summary>
+    internal static List<(string? Name, Dictionary<string, string> Parameters)> Members(string field)
+    {
+        var members = new List<(string? Name, Dictionary<string, string> Parameters)>();
+        foreach (var member in field.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            string? name = null;
+            var parts = member.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i < parts.Length; i++)
+            {
+                var part = parts[i];
+                var equals = part.IndexOf('=', StringComparison.Ordinal);
+                if (equals < 0)
+                {
+                    name = i == 0 ? part.Trim('"') : name;
+                }
+                else if (equals > 0)
+                {
+                    parameters.TryAdd(part[..equals].Trim(), part[(equals + 1)..].Trim().Trim('"'));
+                }
+            }
+
+            members.Add((name, parameters));
+        }
+
+        return members;
+    }
+
+    /// <summary>A parameter's value as a whole number, when it is one.</summary>
+    internal static long? Integer(Dictionary<string, string> parameters, string key) =>
+        parameters.TryGetValue(key, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : null;
 }
 
 /// <summary>One policy of a <c>RateLimit</c> field: its name, limit, requests left and reset (seconds or a Unix time).</summary>

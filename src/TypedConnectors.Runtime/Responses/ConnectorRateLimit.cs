@@ -75,7 +75,7 @@ public sealed class ConnectorRateLimit
         {
             var (name, parameters) = PolicyItem(policyField, policy);
             policy ??= name;
-            limit ??= Integer(parameters, "q") ?? Number(policyField.Split(';')[0]);
+            limit ??= RateLimitHeaders.Integer(parameters, "q") ?? Number(policyField.Split(';')[0]);
         }
 
         limit ??= Number(header("RateLimit-Limit"));
@@ -106,48 +106,21 @@ public sealed class ConnectorRateLimit
 
     /// <summary>
     /// The member of a <c>RateLimit-Policy</c> field for the policy named <paramref name="policy"/> (the first member when
-    /// none is named or none matches): its name and parameters. Members are separated by commas, parameters by semicolons.
+    /// none is named or none matches): its name and parameters.
     /// </summary>
     private static (string? Name, Dictionary<string, string> Parameters) PolicyItem(string field, string? policy)
     {
-        (string? Name, Dictionary<string, string> Parameters)? first = null;
-        foreach (var member in field.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        var members = RateLimitHeaders.Members(field);
+        foreach (var member in members)
         {
-            var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            string? name = null;
-            var parts = member.Split(';', StringSplitOptions.TrimEntries);
-            for (var i = 0; i < parts.Length; i++)
+            if (policy is not null && string.Equals(member.Name, policy, StringComparison.Ordinal))
             {
-                var part = parts[i];
-                var eq = part.IndexOf('=', StringComparison.Ordinal);
-                if (eq < 0)
-                {
-                    if (i == 0 && part.Length > 0)
-                    {
-                        name = part.Trim('"');
-                    }
-
-                    continue;
-                }
-
-                parameters.TryAdd(part[..eq].Trim(), part[(eq + 1)..].Trim().Trim('"'));
+                return member;
             }
-
-            if (policy is not null && string.Equals(name, policy, StringComparison.Ordinal))
-            {
-                return (name, parameters);
-            }
-
-            first ??= (name, parameters);
         }
 
-        return first ?? (null, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase));
+        return members.Count > 0 ? members[0] : (null, new Dictionary<string, string>());
     }
-
-    private static string? Value(Dictionary<string, string> parameters, string key) =>
-        parameters.TryGetValue(key, out var value) ? value : null;
-
-    private static long? Integer(Dictionary<string, string> parameters, string key) => Number(Value(parameters, key));
 
     private static long? Number(string? text) =>
         long.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
