@@ -169,7 +169,7 @@ internal sealed partial class OpenApiSchemas
                 continue;
             }
 
-            var type = Map(propertySite, typeName + Naming.ToPascal(property.Name, "Property"));
+            var type = Map(propertySite, new SuggestedName(typeName, property.Name, "Property"));
             var readOnly = propertySite.Node is DocObject p && Bool(propertySite, p, "readOnly") == true;
             result.Add(
                 new PropertySpec

@@ -101,7 +101,7 @@ internal sealed partial class OpenApiSchemas
     }
 
     /// <summary>Maps a schema (inline or <c>$ref</c>); <paramref name="suggestedName"/> names it if it becomes a new type.</summary>
-    public TypeRef Map(Site site, string suggestedName)
+    public TypeRef Map(Site site, SuggestedName suggestedName)
     {
         _context.CancellationToken.ThrowIfCancellationRequested();
         if (site.Node is DocScalar { Kind: ScalarKind.Boolean })
@@ -158,7 +158,7 @@ internal sealed partial class OpenApiSchemas
         return MapLocation(target, key, named ? component! : NameFromPointer(target.Pointer), named);
     }
 
-    private TypeRef MapLocation(Site site, string key, string name, bool named)
+    private TypeRef MapLocation(Site site, string key, SuggestedName name, bool named)
     {
         if (!_inProgress.Add(key))
         {
@@ -306,8 +306,11 @@ internal sealed partial class OpenApiSchemas
             : null;
     }
 
-    private TypeRef MapSchema(Site site, DocObject obj, string name, bool named)
+    private TypeRef MapSchema(Site site, DocObject obj, SuggestedName suggested, bool named)
     {
+        // Scalars make no type: the name is spelled only for the schemas that do.
+        string? name = null;
+        string Name() => name ??= suggested.ToString();
         var document = site.Document;
         var (types, nullable) = ReadTypes(site, obj);
 
@@ -334,22 +337,22 @@ internal sealed partial class OpenApiSchemas
 
             if (nonNull.Count == 1 && HasNoProperties(site, obj))
             {
-                var single = Map(nonNull[0], name);
+                var single = Map(nonNull[0], Name());
                 return single.AsNullable(nullable || single.Nullable);
             }
 
             if (nonNull.Count > 1)
             {
-                return MapVariants(site, obj, nonNull, name, named).AsNullable(nullable);
+                return MapVariants(site, obj, nonNull, Name(), named).AsNullable(nullable);
             }
         }
 
         if (Array(site, "allOf") is { } parts && parts.Count > 0)
         {
-            return MapAllOf(site, obj, parts, name, named, nullable);
+            return MapAllOf(site, obj, parts, Name(), named, nullable);
         }
 
-        if (document.Get(obj, "enum") is DocArray enumValues && MapEnum(site, obj, enumValues, types, name, ref nullable) is { } enumType)
+        if (document.Get(obj, "enum") is DocArray enumValues && MapEnum(site, obj, enumValues, types, Name(), ref nullable) is { } enumType)
         {
             return enumType.AsNullable(nullable);
         }
@@ -388,16 +391,16 @@ internal sealed partial class OpenApiSchemas
                     _context.Unsupported(document, prefix.Node, "prefixItems (tuples)");
                 }
 
-                var item = site.Child("items") is { } items ? Map(items, name + "Item") : TypeRef.Any;
+                var item = site.Child("items") is { } items ? Map(items, Name() + "Item") : TypeRef.Any;
                 return TypeRef.ArrayOf(item).AsNullable(nullable);
             case "object":
             case null
                 when document.Get(obj, "properties") is not null
                     || document.Get(obj, "additionalProperties") is not null
                     || document.Get(obj, "discriminator") is not null:
-                return MapObject(site, obj, name, named).AsNullable(nullable);
+                return MapObject(site, obj, Name(), named).AsNullable(nullable);
             case null when document.Get(obj, "items") is not null:
-                return TypeRef.ArrayOf(Map(site.Child("items")!.Value, name + "Item")).AsNullable(nullable);
+                return TypeRef.ArrayOf(Map(site.Child("items")!.Value, Name() + "Item")).AsNullable(nullable);
             default:
                 return TypeRef.Any.AsNullable(nullable);
         }
