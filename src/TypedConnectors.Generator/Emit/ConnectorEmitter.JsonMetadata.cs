@@ -199,12 +199,8 @@ internal sealed partial class ConnectorEmitter
     private TypeSpec? PolymorphicRoot(TypeSpec type)
     {
         TypeSpec? root = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (
-            var current = type;
-            current is not null && seen.Add(current.Identifier);
-            current = current.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null
-        )
+        HashSet<string>? seen = null;
+        for (var current = type; current is not null; current = NextBase(current, ref seen))
         {
             if (current.Discriminator is not null && current.DerivedTypes.Count > 0)
             {
@@ -217,12 +213,8 @@ internal sealed partial class ConnectorEmitter
 
     private TypeRef? ExtensionData(TypeSpec type)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (
-            var current = type;
-            current is not null && seen.Add(current.Identifier);
-            current = current.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null
-        )
+        HashSet<string>? seen = null;
+        for (var current = type; current is not null; current = NextBase(current, ref seen))
         {
             if (current.AdditionalProperties is { } extra)
             {
@@ -231,6 +223,22 @@ internal sealed partial class ConnectorEmitter
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The base model of <paramref name="current"/> on a walk up its hierarchy; null at the top or when the walk comes
+    /// back to a model it has passed (a cycle). The set of passed models is made when the walk first goes up.
+    /// </summary>
+    private TypeSpec? NextBase(TypeSpec current, ref HashSet<string>? seen)
+    {
+        if (current.BaseType is not { } baseType || _types.Find(TypeRef.Named(baseType)) is not { } next)
+        {
+            return null;
+        }
+
+        seen ??= new HashSet<string>(StringComparer.Ordinal);
+        seen.Add(current.Identifier);
+        return seen.Add(next.Identifier) ? next : null;
     }
 
     /// <summary>Whether a model property is declared with <c>?</c> (optional or nullable), as EmitRecord declares it.</summary>
