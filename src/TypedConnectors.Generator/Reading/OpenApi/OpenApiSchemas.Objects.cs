@@ -7,9 +7,9 @@ namespace TypedConnectors.Generator.Reading.OpenApi;
 /// <summary>Objects and enums: properties, required names, enum values.</summary>
 internal sealed partial class OpenApiSchemas
 {
-    private TypeRef? MapEnum(Site site, DocObject obj, DocArray values, List<string> types, string name, ref bool nullable)
+    /// <param name="declared">The schema's one non-null type, if it declares exactly one.</param>
+    private TypeRef? MapEnum(Site site, DocObject obj, DocArray values, string? declared, string name, ref bool nullable)
     {
-        var declared = types.Count == 1 ? types[0] : null;
         var strings = new List<string>();
         var allIntegers = true;
         foreach (var item in values.Items)

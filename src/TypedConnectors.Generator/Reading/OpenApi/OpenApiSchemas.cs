@@ -312,7 +312,7 @@ internal sealed partial class OpenApiSchemas
         string? name = null;
         string Name() => name ??= suggested.ToString();
         var document = site.Document;
-        var (types, nullable) = ReadTypes(site, obj);
+        var (type, severalTypes, nullable) = ReadTypes(site, obj);
 
         var variants = Array(site, "oneOf") ?? Array(site, "anyOf");
         if (variants is { } list)
@@ -352,18 +352,17 @@ internal sealed partial class OpenApiSchemas
             return MapAllOf(site, obj, parts, Name(), named, nullable);
         }
 
-        if (document.Get(obj, "enum") is DocArray enumValues && MapEnum(site, obj, enumValues, types, Name(), ref nullable) is { } enumType)
+        if (document.Get(obj, "enum") is DocArray enumValues && MapEnum(site, obj, enumValues, type, Name(), ref nullable) is { } enumType)
         {
             return enumType.AsNullable(nullable);
         }
 
-        if (types.Count > 1)
+        if (severalTypes)
         {
             // ["string", "integer"]: no single C# type; the JSON stays as it is.
             return TypeRef.Any.AsNullable(nullable);
         }
 
-        var type = types.Count == 1 ? types[0] : null;
         var format = Text(document, obj, "format");
         switch (type)
         {
@@ -452,25 +451,19 @@ internal sealed partial class OpenApiSchemas
             _ => TypeRef.String,
         };
 
-    /// <summary>Non-null type names and nullability from <c>type</c> (string or 3.1 array), 3.0 <c>nullable</c> and 2.0 <c>x-nullable</c>.</summary>
-    private (List<string> Types, bool Nullable) ReadTypes(Site site, DocObject obj)
+    /// <summary>
+    /// The non-null type from <c>type</c> (a string or a 3.1 array) when it names exactly one, whether it names several,
+    /// and the nullability from <c>type</c>, 3.0 <c>nullable</c> and 2.0 <c>x-nullable</c>.
+    /// </summary>
+    private (string? Type, bool Several, bool Nullable) ReadTypes(Site site, DocObject obj)
     {
         var nullable = Bool(site, obj, "nullable") == true || Bool(site, obj, "x-nullable") == true;
-        var types = new List<string>();
         switch (site.Document.Get(obj, "type"))
         {
             case DocScalar { Kind: ScalarKind.String } s:
-                if (s.Text == "null")
-                {
-                    nullable = true;
-                }
-                else
-                {
-                    types.Add(s.Text);
-                }
-
-                break;
+                return s.Text == "null" ? (null, false, true) : (s.Text, false, nullable);
             case DocArray array:
+                var types = new List<string>(array.Items.Count);
                 foreach (var item in array.Items)
                 {
                     if (item is DocScalar { Kind: ScalarKind.String } t)
@@ -486,21 +479,19 @@ internal sealed partial class OpenApiSchemas
                     }
                 }
 
-                break;
+                // 3.0 schemas often say integer | number: one JSON number type is enough.
+                if (types.Count == 2 && types.Contains("integer") && types.Contains("number"))
+                {
+                    types.Remove("integer");
+                }
+
+                return (types.Count == 1 ? types[0] : null, types.Count > 1, nullable);
             case null:
-                break;
+                return (null, false, nullable);
             case { } other:
                 _context.Warn(site.Document, other, "'type' must be a string or an array of strings, not " + DocContext.Describe(other));
-                break;
+                return (null, false, nullable);
         }
-
-        // 3.0 schemas often say integer | number: one JSON number type is enough.
-        if (types.Count == 2 && types.Contains("integer") && types.Contains("number"))
-        {
-            types.Remove("integer");
-        }
-
-        return (types, nullable);
     }
 
     private bool? Bool(Site site, DocObject obj, string key) => _context.Bool(site.Document, obj, key);
