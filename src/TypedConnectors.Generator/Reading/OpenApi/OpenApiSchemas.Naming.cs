@@ -10,9 +10,10 @@ internal sealed partial class OpenApiSchemas
     private void AddType(TypeSpec type) => _types[type.Name] = type;
 
     /// <summary>A unique type name: component schemas keep theirs; other names get a number when taken.</summary>
-    private string Claim(string wanted, Site site)
+    /// <param name="key">The schema's location (<see cref="Site.Key"/>).</param>
+    private string Claim(string wanted, string key)
     {
-        if (_componentNames.TryGetValue(site.Key, out var component))
+        if (_componentNames.TryGetValue(key, out var component))
         {
             return component;
         }

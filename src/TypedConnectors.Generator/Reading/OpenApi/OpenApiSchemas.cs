@@ -168,7 +168,7 @@ internal sealed partial class OpenApiSchemas
 
         try
         {
-            var result = MapSchema(site, (DocObject)site.Node, name, named);
+            var result = MapSchema(site, key, (DocObject)site.Node, name, named);
             _byLocation[key] = result;
             return result;
         }
@@ -306,7 +306,7 @@ internal sealed partial class OpenApiSchemas
             : null;
     }
 
-    private TypeRef MapSchema(Site site, DocObject obj, SuggestedName suggested, bool named)
+    private TypeRef MapSchema(Site site, string key, DocObject obj, SuggestedName suggested, bool named)
     {
         // Scalars make no type: the name is spelled only for the schemas that do.
         string? name = null;
@@ -343,16 +343,19 @@ internal sealed partial class OpenApiSchemas
 
             if (nonNull.Count > 1)
             {
-                return MapVariants(site, obj, nonNull, Name(), named).AsNullable(nullable);
+                return MapVariants(site, key, obj, nonNull, Name(), named).AsNullable(nullable);
             }
         }
 
         if (Array(site, "allOf") is { } parts && parts.Count > 0)
         {
-            return MapAllOf(site, obj, parts, Name(), named, nullable);
+            return MapAllOf(site, key, obj, parts, Name(), named, nullable);
         }
 
-        if (document.Get(obj, "enum") is DocArray enumValues && MapEnum(site, obj, enumValues, type, Name(), ref nullable) is { } enumType)
+        if (
+            document.Get(obj, "enum") is DocArray enumValues
+            && MapEnum(site, key, obj, enumValues, type, Name(), ref nullable) is { } enumType
+        )
         {
             return enumType.AsNullable(nullable);
         }
@@ -397,7 +400,7 @@ internal sealed partial class OpenApiSchemas
                 when document.Get(obj, "properties") is not null
                     || document.Get(obj, "additionalProperties") is not null
                     || document.Get(obj, "discriminator") is not null:
-                return MapObject(site, obj, Name(), named).AsNullable(nullable);
+                return MapObject(site, key, obj, Name(), named).AsNullable(nullable);
             case null when document.Get(obj, "items") is not null:
                 return TypeRef.ArrayOf(Map(site.Child("items")!.Value, Name() + "Item")).AsNullable(nullable);
             default:
