@@ -99,11 +99,12 @@ internal sealed partial class ConnectorEmitter
 
         // The converters' own code is nullable-oblivious: a converter of List<Pet> serves both List<Pet> and List<Pet?>.
         writer.Line("#nullable disable");
+        var helper = _types.Qualified(JsonHelperName);
         foreach (var converter in json.ConverterFields)
         {
-            if (converter.FieldType is { } fieldType)
+            if (converter.ModelConverter is { } model)
             {
-                writer.Line($"private static readonly {fieldType} {converter.Field} = {converter.Create};");
+                writer.Line($"private static readonly {helper}.{model} {converter.Field} = new {helper}.{model}();");
             }
             else
             {
@@ -340,7 +341,7 @@ internal sealed partial class ConnectorEmitter
             }
 
             string? create = null;
-            string? fieldType = null;
+            string? model = null;
             string expression;
             if ((nullable || type.Nullable) && Types.IsValueType(type))
             {
@@ -369,35 +370,38 @@ internal sealed partial class ConnectorEmitter
                 };
                 if (expression.Length == 0)
                 {
-                    create = type.Kind switch
+                    switch (type.Kind)
                     {
-                        TypeKind.Array => Converters
-                            + ".List<"
-                            + Item(type)
-                            + ">("
-                            + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
-                            + ")",
-                        TypeKind.Map => Converters
-                            + ".Map<"
-                            + Item(type)
-                            + ">("
-                            + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
-                            + ")",
-                        _ => "new " + _helper + "." + ConverterFor(type) + "()",
-                    };
-
-                    // A model's converter is kept as its own class: a polymorphic root calls its subtypes' ReadObject/WriteProperties.
-                    if (type.Kind == TypeKind.Named)
-                    {
-                        fieldType = _helper + "." + ConverterFor(type);
+                        case TypeKind.Array:
+                            create =
+                                Converters
+                                + ".List<"
+                                + Item(type)
+                                + ">("
+                                + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
+                                + ")";
+                            break;
+                        case TypeKind.Map:
+                            create =
+                                Converters
+                                + ".Map<"
+                                + Item(type)
+                                + ">("
+                                + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
+                                + ")";
+                            break;
+                        default:
+                            // A model's converter is kept as its own class: a polymorphic root calls its subtypes' ReadObject/WriteProperties.
+                            model = ConverterFor(type);
+                            break;
                     }
                 }
             }
 
-            if (create is not null)
+            if (create is not null || model is not null)
             {
                 var field = "__c" + ConverterFields.Count;
-                ConverterFields.Add(new ConverterField(runtime, field, create, fieldType));
+                ConverterFields.Add(new ConverterField(runtime, field, create, model));
                 expression = _helper + "." + field;
             }
 
@@ -418,5 +422,6 @@ internal sealed partial class ConnectorEmitter
         public string Expression { get; init; } = "";
     }
 
-    private sealed record ConverterField(string Runtime, string Field, string Create, string? FieldType);
+    /// <summary>A converter field: created by <see cref="Create"/>, or a model's own converter class, named by <see cref="ModelConverter"/>.</summary>
+    private sealed record ConverterField(string Runtime, string Field, string? Create, string? ModelConverter);
 }
