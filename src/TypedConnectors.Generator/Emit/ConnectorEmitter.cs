@@ -346,10 +346,9 @@ internal sealed partial class ConnectorEmitter
 
         foreach (var parameter in OrderedParameters(operation))
         {
-            Literals.Element(
+            Literals.Param(
                 writer,
-                "param",
-                " name=\"" + Identifier.Bare(parameter.Identifier) + "\"",
+                Identifier.Bare(parameter.Identifier),
                 parameter.Description,
                 // Only a blank description falls back.
                 string.IsNullOrWhiteSpace(parameter.Description)
@@ -360,7 +359,7 @@ internal sealed partial class ConnectorEmitter
 
         if (operation.Body is { Identifier.Length: > 0 } body)
         {
-            Literals.Element(writer, "param", " name=\"" + Identifier.Bare(body.Identifier) + "\"", body.Description, "The request body.");
+            Literals.Param(writer, Identifier.Bare(body.Identifier), body.Description, "The request body.");
         }
 
         if (pagingDoc)
