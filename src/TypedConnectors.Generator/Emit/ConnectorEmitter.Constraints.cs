@@ -37,29 +37,32 @@ internal sealed partial class ConnectorEmitter
             return parts;
         }
 
-        parts = new ModelParts(model, CollectProperties(model).ToArray());
+        parts = new ModelParts(model, CollectProperties(model));
         _modelParts[model.Identifier] = parts;
         return parts;
     }
 
-    private IEnumerable<PropertySpec> CollectProperties(TypeSpec model)
+    // The JSON names CollectProperties has taken; one set for every model, emptied each time.
+    private readonly HashSet<string> _collectedNames = new(StringComparer.Ordinal);
+
+    /// <summary>The model's properties, then those it inherits that it does not redeclare, up its hierarchy.</summary>
+    private PropertySpec[] CollectProperties(TypeSpec model)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var current = model; current is not null; current = current.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null)
+        var properties = new List<PropertySpec>(model.Properties.Count);
+        _collectedNames.Clear();
+        HashSet<string>? passed = null;
+        for (var current = model; current is not null; current = NextBase(current, ref passed))
         {
             foreach (var property in current.Properties)
             {
-                if (seen.Add(property.JsonName))
+                if (_collectedNames.Add(property.JsonName))
                 {
-                    yield return property;
+                    properties.Add(property);
                 }
             }
-
-            if (!seen.Add("\0" + current.Identifier))
-            {
-                yield break;
-            }
         }
+
+        return properties.ToArray();
     }
 
     /// <summary>Schema constraints of parameters are checked before anything is sent.</summary>
