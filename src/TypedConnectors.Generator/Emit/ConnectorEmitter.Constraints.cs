@@ -191,8 +191,23 @@ internal sealed partial class ConnectorEmitter
     private bool HasConstraints(TypeSpec model)
     {
         var parts = PartsOf(model);
-        return parts.HasConstraints ??= parts.Properties.Any(p =>
-            p.Constraints is not null && ConstraintChecks(p.Constraints, p.Type.AsNullable(false), "x", "x").Any()
-        );
+        return parts.HasConstraints ??= parts.Properties.Any(p => p.Constraints is not null && HasChecks(p.Constraints, p.Type));
     }
+
+    /// <summary>Whether <see cref="ConstraintChecks"/> gives a value of <paramref name="type"/> any check, without spelling them.</summary>
+    private static bool HasChecks(ConstraintsSpec constraints, TypeRef type) =>
+        type.Kind switch
+        {
+            TypeKind.String => constraints.MaxLength is not null || constraints.MinLength > 0,
+            TypeKind.Int32 or TypeKind.Int64 or TypeKind.Double or TypeKind.Decimal => (
+                constraints.Minimum is { } minimum
+                && Literals.Bound(type.Kind, minimum, isMinimum: true, constraints.ExclusiveMinimum) is not null
+            )
+                || (
+                    constraints.Maximum is { } maximum
+                    && Literals.Bound(type.Kind, maximum, isMinimum: false, constraints.ExclusiveMaximum) is not null
+                ),
+            TypeKind.Array => constraints.MaxItems is not null || constraints.MinItems > 0,
+            _ => false,
+        };
 }
