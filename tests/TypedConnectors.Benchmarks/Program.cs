@@ -50,9 +50,9 @@ public static class Program
     }
 
     /// <summary>
-    /// <c>-- rounds DOCUMENT [N]</c>: the generation benchmark's two methods alternately, N times, with stopwatch times and
-    /// allocated bytes; for a profiler (<c>dotnet-trace collect -- dotnet …TypedConnectors.Benchmarks.dll rounds …</c>),
-    /// not for reporting (BenchmarkDotNet is).
+    /// <c>-- rounds DOCUMENT [N]</c>: the generation benchmark's two methods alternately, N times, with stopwatch times,
+    /// allocated bytes, collections by generation and GC pause time; for a profiler
+    /// (<c>dotnet-trace collect -- dotnet …TypedConnectors.Benchmarks.dll rounds …</c>), not for reporting (BenchmarkDotNet is).
     /// </summary>
     private static void Rounds(string document, int count)
     {
@@ -68,10 +68,16 @@ public static class Program
     private static void Measure(string name, Func<object?> run)
     {
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var paused = GC.GetTotalPauseDuration();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         run();
+        // CollectionCount(n) counts the collections of generation n or older: each generation's own is the difference.
+        var (all, older, oldest) = (GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
         Console.WriteLine(
-            $"{name}: {watch.ElapsedMilliseconds} ms, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1024 * 1024)} MB allocated"
+            $"{name}: {watch.ElapsedMilliseconds} ms, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1024 * 1024)} MB allocated; "
+                + $"collections {all - older}/{older - oldest}/{oldest} (gen0/1/2), "
+                + $"GC pauses {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms"
         );
     }
 }

@@ -37,29 +37,32 @@ internal sealed partial class ConnectorEmitter
             return parts;
         }
 
-        parts = new ModelParts(model, CollectProperties(model).ToArray());
+        parts = new ModelParts(model, CollectProperties(model));
         _modelParts[model.Identifier] = parts;
         return parts;
     }
 
-    private IEnumerable<PropertySpec> CollectProperties(TypeSpec model)
+    // The JSON names CollectProperties has taken; one set for every model, emptied each time.
+    private readonly HashSet<string> _collectedNames = new(StringComparer.Ordinal);
+
+    /// <summary>The model's properties, then those it inherits that it does not redeclare, up its hierarchy.</summary>
+    private PropertySpec[] CollectProperties(TypeSpec model)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var current = model; current is not null; current = current.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null)
+        var properties = new List<PropertySpec>(model.Properties.Count);
+        _collectedNames.Clear();
+        HashSet<string>? passed = null;
+        for (var current = model; current is not null; current = NextBase(current, ref passed))
         {
             foreach (var property in current.Properties)
             {
-                if (seen.Add(property.JsonName))
+                if (_collectedNames.Add(property.JsonName))
                 {
-                    yield return property;
+                    properties.Add(property);
                 }
             }
-
-            if (!seen.Add("\0" + current.Identifier))
-            {
-                yield break;
-            }
         }
+
+        return properties.ToArray();
     }
 
     /// <summary>Schema constraints of parameters are checked before anything is sent.</summary>
@@ -188,8 +191,23 @@ internal sealed partial class ConnectorEmitter
     private bool HasConstraints(TypeSpec model)
     {
         var parts = PartsOf(model);
-        return parts.HasConstraints ??= parts.Properties.Any(p =>
-            p.Constraints is not null && ConstraintChecks(p.Constraints, p.Type.AsNullable(false), "x", "x").Any()
-        );
+        return parts.HasConstraints ??= parts.Properties.Any(p => p.Constraints is not null && HasChecks(p.Constraints, p.Type));
     }
+
+    /// <summary>Whether <see cref="ConstraintChecks"/> gives a value of <paramref name="type"/> any check, without spelling them.</summary>
+    private static bool HasChecks(ConstraintsSpec constraints, TypeRef type) =>
+        type.Kind switch
+        {
+            TypeKind.String => constraints.MaxLength is not null || constraints.MinLength > 0,
+            TypeKind.Int32 or TypeKind.Int64 or TypeKind.Double or TypeKind.Decimal => (
+                constraints.Minimum is { } minimum
+                && Literals.Bound(type.Kind, minimum, isMinimum: true, constraints.ExclusiveMinimum) is not null
+            )
+                || (
+                    constraints.Maximum is { } maximum
+                    && Literals.Bound(type.Kind, maximum, isMinimum: false, constraints.ExclusiveMaximum) is not null
+                ),
+            TypeKind.Array => constraints.MaxItems is not null || constraints.MinItems > 0,
+            _ => false,
+        };
 }

@@ -77,18 +77,34 @@ internal sealed partial class ConnectorEmitter
             }
 
             var type = _types.Of(error.Type.AsNullable(false));
-            var what =
-                error.Type.Kind == TypeKind.Named
-                    ? "<see cref=\"" + type + "\"/>"
-                    : "<c>" + Literals.Xml(type.Replace("global::", "")) + "</c>";
-            var status = error.StatusCode == "default" ? "Any other error status" : "Status " + Literals.Xml(error.StatusCode);
-            writer.Line(
-                "/// <exception cref=\"global::TypedConnectors.ConnectorApiException{TError}\">"
-                    + status
-                    + ": <c>Error</c> holds the body as "
-                    + what
-                    + ".</exception>"
-            );
+            writer.StartLine();
+            writer.Part("/// <exception cref=\"global::TypedConnectors.ConnectorApiException{TError}\">");
+            if (error.StatusCode == "default")
+            {
+                writer.Part("Any other error status");
+            }
+            else
+            {
+                writer.Part("Status ");
+                writer.Part(Literals.Xml(error.StatusCode));
+            }
+
+            writer.Part(": <c>Error</c> holds the body as ");
+            if (error.Type.Kind == TypeKind.Named)
+            {
+                writer.Part("<see cref=\"");
+                writer.Part(type);
+                writer.Part("\"/>");
+            }
+            else
+            {
+                writer.Part("<c>");
+                writer.Part(Literals.Xml(type.Replace("global::", "")));
+                writer.Part("</c>");
+            }
+
+            writer.Part(".</exception>");
+            writer.EndLine();
         }
     }
 

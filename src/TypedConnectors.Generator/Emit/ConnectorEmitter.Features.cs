@@ -12,7 +12,8 @@ internal sealed partial class ConnectorEmitter : IFeatureEmitter
 
     TypeSpec? IFeatureEmitter.FindType(TypeRef type) => _types.Find(type);
 
-    List<string> IFeatureEmitter.SignatureParameters(OperationSpec operation) => SignatureParameters(operation);
+    void IFeatureEmitter.WriteSignatureParameters(SourceWriter writer, OperationSpec operation, string? beforeOptions) =>
+        WriteSignatureParameters(writer, operation, beforeOptions);
 
     string IFeatureEmitter.BuilderCall(OperationSpec operation) => BuilderCall(operation);
 

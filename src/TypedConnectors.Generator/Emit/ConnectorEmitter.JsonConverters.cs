@@ -21,13 +21,54 @@ internal sealed partial class ConnectorEmitter
         var root = PolymorphicRoot(type);
         var isRoot = root is not null && root.Identifier == type.Identifier;
         var extension = ExtensionData(type) is not null;
-        var ignored = root?.Discriminator is { } discriminator && !properties.Any(p => p.JsonName == discriminator) ? discriminator : null;
-        var required = Enumerable.Range(0, properties.Length).Where(i => properties[i].Required).ToList();
+        var ignored = root?.Discriminator is { } discriminator && !HasProperty(properties, discriminator) ? discriminator : null;
         writer.Line();
         writer.Open($"internal sealed class {ConverterName(type)} : global::TypedConnectors.ConnectorObjectConverter<{qualified}>");
-        writer.Line(
-            $"private static readonly {ShapeType} __shape = new {ShapeType}(typeof({qualified}), {ArrayOf("string", properties.Select(p => NameLiteral(p.JsonName)))}, required: {ArrayOf("int", required.Select(i => Literals.Int(i)))}{(ignored is null ? "" : ", discriminator: " + Literals.String(ignored))});"
-        );
+        writer.StartLine();
+        writer.Part("private static readonly ");
+        writer.Part(ShapeType);
+        writer.Part(" __shape = new ");
+        writer.Part(ShapeType);
+        writer.Part("(typeof(");
+        writer.Part(qualified);
+        writer.Part("), ");
+        if (properties.Length == 0)
+        {
+            writer.Part("global::System.Array.Empty<string>()");
+        }
+        else
+        {
+            writer.Part("new string[] { ");
+            for (var i = 0; i < properties.Length; i++)
+            {
+                writer.Part(i == 0 ? null : ", ");
+                writer.Part(NameLiteral(properties[i].JsonName));
+            }
+
+            writer.Part(" }");
+        }
+
+        writer.Part(", required: ");
+        var anyRequired = false;
+        for (var i = 0; i < properties.Length; i++)
+        {
+            if (properties[i].Required)
+            {
+                writer.Part(anyRequired ? ", " : "new int[] { ");
+                writer.Part(i);
+                anyRequired = true;
+            }
+        }
+
+        writer.Part(anyRequired ? " }" : "global::System.Array.Empty<int>()");
+        if (ignored is not null)
+        {
+            writer.Part(", discriminator: ");
+            writer.Part(Literals.String(ignored));
+        }
+
+        writer.Part(");");
+        writer.EndLine();
         var derivedTypes = new List<(int Index, TypeSpec Type)>();
         if (isRoot)
         {
@@ -108,7 +149,7 @@ internal sealed partial class ConnectorEmitter
             writer.Close();
         }
 
-        if (required.Count > 0)
+        if (anyRequired)
         {
             writer.Line("__shape.ThrowIfMissing(__seen);");
         }
@@ -246,6 +287,19 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
     }
 
+    private static bool HasProperty(PropertySpec[] properties, string jsonName)
+    {
+        foreach (var property in properties)
+        {
+            if (property.JsonName == jsonName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private readonly Dictionary<string, string> _nameLiterals = new(StringComparer.Ordinal);
 
     /// <summary>The literal of a JSON name; the same names recur across models, their records and converters.</summary>
@@ -258,14 +312,6 @@ internal sealed partial class ConnectorEmitter
         }
 
         return literal;
-    }
-
-    private static string ArrayOf(string element, IEnumerable<string> items)
-    {
-        var list = items.ToList();
-        return list.Count == 0
-            ? "global::System.Array.Empty<" + element + ">()"
-            : "new " + element + "[] { " + string.Join(", ", list) + " }";
     }
 
     /// <summary>Integer enums travel as their numbers; values the client does not know are kept, as numbers are.</summary>

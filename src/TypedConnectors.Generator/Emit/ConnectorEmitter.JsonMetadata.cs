@@ -99,11 +99,12 @@ internal sealed partial class ConnectorEmitter
 
         // The converters' own code is nullable-oblivious: a converter of List<Pet> serves both List<Pet> and List<Pet?>.
         writer.Line("#nullable disable");
+        var helper = _types.Qualified(JsonHelperName);
         foreach (var converter in json.ConverterFields)
         {
-            if (converter.FieldType is { } fieldType)
+            if (converter.ModelConverter is { } model)
             {
-                writer.Line($"private static readonly {fieldType} {converter.Field} = {converter.Create};");
+                writer.Line($"private static readonly {helper}.{model} {converter.Field} = new {helper}.{model}();");
             }
             else
             {
@@ -199,12 +200,8 @@ internal sealed partial class ConnectorEmitter
     private TypeSpec? PolymorphicRoot(TypeSpec type)
     {
         TypeSpec? root = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (
-            var current = type;
-            current is not null && seen.Add(current.Identifier);
-            current = current.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null
-        )
+        HashSet<string>? seen = null;
+        for (var current = type; current is not null; current = NextBase(current, ref seen))
         {
             if (current.Discriminator is not null && current.DerivedTypes.Count > 0)
             {
@@ -217,12 +214,8 @@ internal sealed partial class ConnectorEmitter
 
     private TypeRef? ExtensionData(TypeSpec type)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (
-            var current = type;
-            current is not null && seen.Add(current.Identifier);
-            current = current.BaseType is { } b ? _types.Find(TypeRef.Named(b)) : null
-        )
+        HashSet<string>? seen = null;
+        for (var current = type; current is not null; current = NextBase(current, ref seen))
         {
             if (current.AdditionalProperties is { } extra)
             {
@@ -231,6 +224,22 @@ internal sealed partial class ConnectorEmitter
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The base model of <paramref name="current"/> on a walk up its hierarchy; null at the top or when the walk comes
+    /// back to a model it has passed (a cycle). The set of passed models is made when the walk first goes up.
+    /// </summary>
+    private TypeSpec? NextBase(TypeSpec current, ref HashSet<string>? seen)
+    {
+        if (current.BaseType is not { } baseType || _types.Find(TypeRef.Named(baseType)) is not { } next)
+        {
+            return null;
+        }
+
+        seen ??= new HashSet<string>(StringComparer.Ordinal);
+        seen.Add(current.Identifier);
+        return seen.Add(next.Identifier) ? next : null;
     }
 
     /// <summary>Whether a model property is declared with <c>?</c> (optional or nullable), as EmitRecord declares it.</summary>
@@ -332,7 +341,7 @@ internal sealed partial class ConnectorEmitter
             }
 
             string? create = null;
-            string? fieldType = null;
+            string? model = null;
             string expression;
             if ((nullable || type.Nullable) && Types.IsValueType(type))
             {
@@ -361,35 +370,38 @@ internal sealed partial class ConnectorEmitter
                 };
                 if (expression.Length == 0)
                 {
-                    create = type.Kind switch
+                    switch (type.Kind)
                     {
-                        TypeKind.Array => Converters
-                            + ".List<"
-                            + Item(type)
-                            + ">("
-                            + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
-                            + ")",
-                        TypeKind.Map => Converters
-                            + ".Map<"
-                            + Item(type)
-                            + ">("
-                            + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
-                            + ")",
-                        _ => "new " + _helper + "." + ConverterFor(type) + "()",
-                    };
-
-                    // A model's converter is kept as its own class: a polymorphic root calls its subtypes' ReadObject/WriteProperties.
-                    if (type.Kind == TypeKind.Named)
-                    {
-                        fieldType = _helper + "." + ConverterFor(type);
+                        case TypeKind.Array:
+                            create =
+                                Converters
+                                + ".List<"
+                                + Item(type)
+                                + ">("
+                                + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
+                                + ")";
+                            break;
+                        case TypeKind.Map:
+                            create =
+                                Converters
+                                + ".Map<"
+                                + Item(type)
+                                + ">("
+                                + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
+                                + ")";
+                            break;
+                        default:
+                            // A model's converter is kept as its own class: a polymorphic root calls its subtypes' ReadObject/WriteProperties.
+                            model = ConverterFor(type);
+                            break;
                     }
                 }
             }
 
-            if (create is not null)
+            if (create is not null || model is not null)
             {
                 var field = "__c" + ConverterFields.Count;
-                ConverterFields.Add(new ConverterField(runtime, field, create, fieldType));
+                ConverterFields.Add(new ConverterField(runtime, field, create, model));
                 expression = _helper + "." + field;
             }
 
@@ -410,5 +422,6 @@ internal sealed partial class ConnectorEmitter
         public string Expression { get; init; } = "";
     }
 
-    private sealed record ConverterField(string Runtime, string Field, string Create, string? FieldType);
+    /// <summary>A converter field: created by <see cref="Create"/>, or a model's own converter class, named by <see cref="ModelConverter"/>.</summary>
+    private sealed record ConverterField(string Runtime, string Field, string? Create, string? ModelConverter);
 }

@@ -191,7 +191,7 @@ internal sealed partial class ConnectorEmitter
                 if (value.Number is { } number)
                 {
                     Literals.Element(writer, "summary", "", value.Description, "The value " + value.Value + ".");
-                    writer.Line(value.Identifier + " = " + Literals.Int(number) + ",");
+                    writer.Line($"{value.Identifier} = {Literals.Int(number)},");
                 }
             }
         }
@@ -205,7 +205,7 @@ internal sealed partial class ConnectorEmitter
             foreach (var value in type.EnumValues)
             {
                 Literals.Element(writer, "summary", "", value.Description, "The wire value \"" + value.Value + "\".");
-                writer.Line(value.Identifier + " = " + Literals.Int(index++) + ",");
+                writer.Line($"{value.Identifier} = {index++},");
             }
         }
 
@@ -304,16 +304,16 @@ internal sealed partial class ConnectorEmitter
 
             first = false;
             var qualified = _types.Qualified(type.Identifier);
-            writer.Line("/// <summary>The wire text of a <see cref=\"" + qualified + "\"/> value.</summary>");
+            writer.Line($"/// <summary>The wire text of a <see cref=\"{qualified}\"/> value.</summary>");
             writer.Line("/// <param name=\"value\">The value.</param>");
             writer.Line("/// <returns>The text the API uses for it.</returns>");
             writer.Line(
                 "/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value has no wire text (for example the unknown value).</exception>"
             );
-            writer.Open("public static string ToWire(" + qualified + " value) => value switch");
+            writer.Open($"public static string ToWire({qualified} value) => value switch");
             foreach (var value in type.EnumValues)
             {
-                writer.Line(qualified + "." + value.Identifier + " => " + Literals.String(value.Value) + ",");
+                writer.Line($"{qualified}.{value.Identifier} => {NameLiteral(value.Value)},");
             }
 
             writer.Line(
@@ -322,21 +322,22 @@ internal sealed partial class ConnectorEmitter
             writer.Close(";");
             writer.Line();
             writer.Line(
-                "/// <summary>Reads and writes <see cref=\""
-                    + qualified
-                    + "\"/> as its wire text; unknown text reads as the unknown value.</summary>"
+                $"/// <summary>Reads and writes <see cref=\"{qualified}\"/> as its wire text; unknown text reads as the unknown value.</summary>"
             );
-            writer.Open(
-                "public sealed class " + ConverterName(type) + " : global::TypedConnectors.ConnectorEnumConverter<" + qualified + ">"
-            );
+            writer.Open($"public sealed class {ConverterName(type)} : global::TypedConnectors.ConnectorEnumConverter<{qualified}>");
             writer.Line("/// <summary>Creates the converter.</summary>");
-            writer.Line(
-                "public "
-                    + ConverterName(type)
-                    + "() : base("
-                    + string.Join(", ", type.EnumValues.Select(v => Literals.String(v.Value)))
-                    + ") { }"
-            );
+            writer.StartLine();
+            writer.Part("public ");
+            writer.Part(ConverterName(type));
+            writer.Part("() : base(");
+            for (var i = 0; i < type.EnumValues.Count; i++)
+            {
+                writer.Part(i == 0 ? null : ", ");
+                writer.Part(NameLiteral(type.EnumValues[i].Value));
+            }
+
+            writer.Part(") { }");
+            writer.EndLine();
             writer.Close();
         }
 

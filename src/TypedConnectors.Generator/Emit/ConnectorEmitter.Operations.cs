@@ -33,7 +33,7 @@ internal sealed partial class ConnectorEmitter
         var auth = AuthScope(operation);
         if (auth is not null && !operation.Anonymous)
         {
-            writer.Line("private static readonly global::TypedConnectors.OperationAuth " + AuthField(operation) + " = " + auth + ";");
+            writer.Line($"private static readonly global::TypedConnectors.OperationAuth {AuthField(operation)} = {auth};");
             writer.Line();
         }
 
@@ -68,22 +68,37 @@ internal sealed partial class ConnectorEmitter
             && !_types.IsValueType(requiredBody.Type ?? TypeRef.Any)
         )
         {
-            writer.Line("global::System.ArgumentNullException.ThrowIfNull(" + requiredBody.Identifier + ");");
+            writer.Line($"global::System.ArgumentNullException.ThrowIfNull({requiredBody.Identifier});");
         }
 
         EmitValidation(writer, operation);
-        writer.Line(
-            "var __request = new global::TypedConnectors.ConnectorRequest("
-                + Literals.String(operation.Method)
-                + ", "
-                + Literals.String(operation.Path)
-                + ") { OperationId = "
-                + Literals.String(operation.Name)
-                + (IdempotencyKeyHeader(operation) is { } key ? ", IdempotencyKeyHeader = " + Literals.String(key) : "")
-                + (auth is null ? "" : ", Auth = " + (operation.Anonymous ? auth : AuthField(operation)))
-                + (AcceptFor(operation.Response.Kind) is { } accept ? ", Accept = " + Literals.String(accept) : "")
-                + ", CallOptions = options };"
-        );
+        writer.StartLine();
+        writer.Part("var __request = new global::TypedConnectors.ConnectorRequest(");
+        writer.Part(Literals.String(operation.Method));
+        writer.Part(", ");
+        writer.Part(Literals.String(operation.Path));
+        writer.Part(") { OperationId = ");
+        writer.Part(Literals.String(operation.Name));
+        if (IdempotencyKeyHeader(operation) is { } key)
+        {
+            writer.Part(", IdempotencyKeyHeader = ");
+            writer.Part(Literals.String(key));
+        }
+
+        if (auth is not null)
+        {
+            writer.Part(", Auth = ");
+            writer.Part(operation.Anonymous ? auth : AuthField(operation));
+        }
+
+        if (AcceptFor(operation.Response.Kind) is { } accept)
+        {
+            writer.Part(", Accept = ");
+            writer.Part(Literals.String(accept));
+        }
+
+        writer.Part(", CallOptions = options };");
+        writer.EndLine();
 
         foreach (var header in _spec.DefaultHeaders)
         {
@@ -97,7 +112,7 @@ internal sealed partial class ConnectorEmitter
                 )
             )
             {
-                writer.Line("__request.Header(" + Literals.String(header.Name) + ", " + TemplatedValue(header.Value) + ");");
+                writer.Line($"__request.Header({Literals.String(header.Name)}, {TemplatedValue(header.Value)});");
             }
         }
 
@@ -320,7 +335,7 @@ internal sealed partial class ConnectorEmitter
         switch (parameter.Location)
         {
             case ParameterLocation.Path:
-                writer.Line("__request.PathParameter(" + name + ", " + WireValue(parameter) + ");");
+                writer.Line($"__request.PathParameter({name}, {WireValue(parameter)});");
                 break;
             case ParameterLocation.Query when parameter.Type.Kind == TypeKind.Array && parameter.Constant is null:
                 var item = parameter.Type.Item ?? TypeRef.String;
@@ -334,25 +349,17 @@ internal sealed partial class ConnectorEmitter
                     : parameter.Required ? values
                     : "(" + parameter.Identifier + " is null ? null : " + values + ")";
                 writer.Line(
-                    "__request.QueryValues("
-                        + name
-                        + ", "
-                        + source
-                        + ", global::TypedConnectors.ParameterStyle."
-                        + parameter.Style
-                        + ", explode: "
-                        + Literals.Bool(parameter.Explode)
-                        + ");"
+                    $"__request.QueryValues({name}, {source}, global::TypedConnectors.ParameterStyle.{parameter.Style.ToString()}, explode: {Literals.Bool(parameter.Explode)});"
                 );
                 break;
             case ParameterLocation.Query:
-                writer.Line("__request.Query(" + name + ", " + WireValue(parameter) + ");");
+                writer.Line($"__request.Query({name}, {WireValue(parameter)});");
                 break;
             case ParameterLocation.Header:
-                writer.Line("__request.Header(" + name + ", " + WireValue(parameter) + ");");
+                writer.Line($"__request.Header({name}, {WireValue(parameter)});");
                 break;
             case ParameterLocation.Cookie:
-                writer.Line("__request.Cookie(" + name + ", " + WireValue(parameter) + ");");
+                writer.Line($"__request.Cookie({name}, {WireValue(parameter)});");
                 break;
             case ParameterLocation.Form or ParameterLocation.Multipart when parameter.Type.Kind == TypeKind.Stream:
             {
@@ -362,10 +369,10 @@ internal sealed partial class ConnectorEmitter
             }
 
             case ParameterLocation.Form:
-                writer.Line("__request.FormField(" + name + ", " + WireValue(parameter) + ");");
+                writer.Line($"__request.FormField({name}, {WireValue(parameter)});");
                 break;
             case ParameterLocation.Multipart:
-                writer.Line("__request.MultipartField(" + name + ", " + WireValue(parameter) + ");");
+                writer.Line($"__request.MultipartField({name}, {WireValue(parameter)});");
                 break;
             case ParameterLocation.Body:
                 // Body fields are written by EmitBody, which knows whether they go to a template or a JSON object.

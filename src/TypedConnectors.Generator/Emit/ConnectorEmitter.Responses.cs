@@ -13,9 +13,15 @@ internal sealed partial class ConnectorEmitter
     private void EmitOperationDeclarations(SourceWriter writer, OperationSpec operation)
     {
         EmitOperationDocs(writer, operation);
-        writer.Line($"{Signature(operation)};");
+        writer.StartLine();
+        WriteSignature(writer, operation);
+        writer.Part(";");
+        writer.EndLine();
         EmitResponseDocs(writer, operation);
-        writer.Line($"{ResponseSignature(operation)};");
+        writer.StartLine();
+        WriteResponseSignature(writer, operation);
+        writer.Part(";");
+        writer.EndLine();
         Features.OperationFeatures.EmitDeclarations(this, writer, operation);
     }
 
@@ -44,7 +50,7 @@ internal sealed partial class ConnectorEmitter
         writer.Line("/// <inheritdoc/>");
         writer.StartLine();
         writer.Part("public ");
-        writer.Part(Signature(operation));
+        WriteSignature(writer, operation);
         writer.Part(" => ");
         SendCall(writer, operation, request);
         writer.Part(";");
@@ -52,7 +58,7 @@ internal sealed partial class ConnectorEmitter
         writer.Line("/// <inheritdoc/>");
         writer.StartLine();
         writer.Part("public ");
-        writer.Part(ResponseSignature(operation));
+        WriteResponseSignature(writer, operation);
         writer.Part(" => ");
         ResponseSendCall(writer, operation, request);
         writer.Part(";");
@@ -60,24 +66,33 @@ internal sealed partial class ConnectorEmitter
         Features.OperationFeatures.EmitMethods(this, writer, operation);
     }
 
-    private string ResponseSignature(OperationSpec operation) =>
-        PartsOf(operation).ResponseSignature ??=
-            "global::System.Threading.Tasks.Task<"
-            + ResponseType(operation)
-            + "> "
-            + operation.ResponseIdentifier
-            + "("
-            + SignatureList(operation)
-            + ")";
-
-    private string ResponseType(OperationSpec operation) =>
-        operation.Response.Kind switch
+    /// <summary>Writes the signature of the operation's <c>…WithResponseAsync</c> twin as part of the current line.</summary>
+    private void WriteResponseSignature(SourceWriter writer, OperationSpec operation)
+    {
+        switch (operation.Response.Kind)
         {
-            ResponseKind.None => "global::TypedConnectors.ConnectorResponse",
-            ResponseKind.Text => "global::TypedConnectors.ConnectorResponse<string>",
-            ResponseKind.Stream => "global::TypedConnectors.ConnectorResponse<global::System.IO.Stream>",
-            _ => "global::TypedConnectors.ConnectorResponse<" + _types.Of(operation.Response.Type ?? TypeRef.Any) + ">",
-        };
+            case ResponseKind.None:
+                writer.Part("global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse>");
+                break;
+            case ResponseKind.Text:
+                writer.Part("global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<string>>");
+                break;
+            case ResponseKind.Stream:
+                writer.Part("global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::System.IO.Stream>>");
+                break;
+            default:
+                writer.Part("global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<");
+                writer.Part(_types.Of(operation.Response.Type ?? TypeRef.Any));
+                writer.Part(">>");
+                break;
+        }
+
+        writer.Part(" ");
+        writer.Part(operation.ResponseIdentifier);
+        writer.Part("(");
+        WriteSignatureParameters(writer, operation);
+        writer.Part(")");
+    }
 
     /// <summary>Writes the call of ConnectorHttp that sends an operation's request and returns the whole response.</summary>
     private void ResponseSendCall(SourceWriter writer, OperationSpec operation, string request)

@@ -346,10 +346,9 @@ internal sealed partial class ConnectorEmitter
 
         foreach (var parameter in OrderedParameters(operation))
         {
-            Literals.Element(
+            Literals.Param(
                 writer,
-                "param",
-                " name=\"" + Identifier.Bare(parameter.Identifier) + "\"",
+                Identifier.Bare(parameter.Identifier),
                 parameter.Description,
                 // Only a blank description falls back.
                 string.IsNullOrWhiteSpace(parameter.Description)
@@ -360,7 +359,7 @@ internal sealed partial class ConnectorEmitter
 
         if (operation.Body is { Identifier.Length: > 0 } body)
         {
-            Literals.Element(writer, "param", " name=\"" + Identifier.Bare(body.Identifier) + "\"", body.Description, "The request body.");
+            Literals.Param(writer, Identifier.Bare(body.Identifier), body.Description, "The request body.");
         }
 
         if (pagingDoc)
@@ -408,9 +407,6 @@ internal sealed partial class ConnectorEmitter
     {
         public ParameterSpec[]? Ordered;
         public string[]? Signature;
-        public string? SignatureList;
-        public string? FullSignature;
-        public string? ResponseSignature;
         public string? BuilderCall;
         public string? ErrorMapper;
     }
@@ -476,21 +472,53 @@ internal sealed partial class ConnectorEmitter
         return parts.Ordered;
     }
 
-    private string Signature(OperationSpec operation)
+    /// <summary>Writes the operation's method signature (return type, name, parameters) as part of the current line.</summary>
+    private void WriteSignature(SourceWriter writer, OperationSpec operation)
     {
-        var parts = PartsOf(operation);
-        return parts.FullSignature ??= ReturnType(operation) + " " + operation.Identifier + "(" + SignatureList(operation) + ")";
+        switch (operation.Response.Kind)
+        {
+            case ResponseKind.None:
+                writer.Part("global::System.Threading.Tasks.Task");
+                break;
+            case ResponseKind.Text:
+                writer.Part("global::System.Threading.Tasks.Task<string>");
+                break;
+            case ResponseKind.Stream:
+                writer.Part("global::System.Threading.Tasks.Task<global::System.IO.Stream>");
+                break;
+            default:
+                writer.Part("global::System.Threading.Tasks.Task<");
+                writer.Part(_types.Of(operation.Response.Type ?? TypeRef.Any));
+                writer.Part(">");
+                break;
+        }
+
+        writer.Part(" ");
+        writer.Part(operation.Identifier);
+        writer.Part("(");
+        WriteSignatureParameters(writer, operation);
+        writer.Part(")");
     }
 
-    /// <summary><see cref="SignatureParameters"/> joined with commas.</summary>
-    private string SignatureList(OperationSpec operation)
+    /// <summary>
+    /// Writes <see cref="SignatureArray"/> joined with commas as part of the current line, with
+    /// <paramref name="beforeOptions"/> (when given) inserted before <c>options</c> and the token.
+    /// </summary>
+    private void WriteSignatureParameters(SourceWriter writer, OperationSpec operation, string? beforeOptions = null)
     {
-        var parts = PartsOf(operation);
-        return parts.SignatureList ??= string.Join(", ", SignatureArray(operation));
-    }
+        var parameters = SignatureArray(operation);
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            writer.Part(i == 0 ? null : ", ");
+            if (beforeOptions is not null && i == parameters.Length - 2)
+            {
+                writer.Part(beforeOptions);
+                writer.Part(", ");
+            }
 
-    /// <summary>The parameters every method of an operation takes, in order; the last two are <c>options</c> and the token.</summary>
-    private List<string> SignatureParameters(OperationSpec operation) => new(SignatureArray(operation));
+            writer.Part(parameters[i]);
+        }
+    }
 
     private string[] SignatureArray(OperationSpec operation)
     {
@@ -575,15 +603,6 @@ internal sealed partial class ConnectorEmitter
         arguments.Add("options");
         return arguments;
     }
-
-    private string ReturnType(OperationSpec operation) =>
-        operation.Response.Kind switch
-        {
-            ResponseKind.None => "global::System.Threading.Tasks.Task",
-            ResponseKind.Text => "global::System.Threading.Tasks.Task<string>",
-            ResponseKind.Stream => "global::System.Threading.Tasks.Task<global::System.IO.Stream>",
-            _ => "global::System.Threading.Tasks.Task<" + _types.Of(operation.Response.Type ?? TypeRef.Any) + ">",
-        };
 
     /// <summary>An optional parameter: a C# default when the value is a compile-time constant, otherwise nullable.</summary>
     private string OptionalParameter(ParameterSpec parameter)

@@ -228,6 +228,18 @@ internal static class Literals
         writer.Line("/// </summary>");
     }
 
+    /// <summary>A <c>&lt;param&gt;</c> element, as <see cref="Element"/> writes it with a <c>name</c> attribute.</summary>
+    public static void Param(SourceWriter writer, string name, string? text, string fallback)
+    {
+        if (SingleDocLine(text, fallback) is { } single)
+        {
+            writer.Line($"/// <param name=\"{name}\">{single}</param>");
+            return;
+        }
+
+        Element(writer, "param", " name=\"" + name + "\"", text, fallback);
+    }
+
     public static void Element(SourceWriter writer, string element, string attributes, string? text, string fallback)
     {
         if (SingleDocLine(text, fallback) is { } single)

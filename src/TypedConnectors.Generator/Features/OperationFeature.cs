@@ -91,8 +91,11 @@ internal interface IFeatureEmitter
     /// <summary>A named type's model, when declared.</summary>
     TypeSpec? FindType(TypeRef type);
 
-    /// <summary>The parameters every method of the operation takes; the last two are <c>options</c> and the token.</summary>
-    List<string> SignatureParameters(OperationSpec operation);
+    /// <summary>
+    /// Writes the parameters every method of the operation takes, joined with commas, as part of the current line;
+    /// <paramref name="beforeOptions"/>, when given, goes before the last two (<c>options</c> and the token).
+    /// </summary>
+    void WriteSignatureParameters(SourceWriter writer, OperationSpec operation, string? beforeOptions = null);
 
     /// <summary>The call of the operation's private request builder with the method's arguments.</summary>
     string BuilderCall(OperationSpec operation);

@@ -68,16 +68,21 @@ internal static partial class SpecBinder
             }
         }
 
-        TypeRef Map(TypeRef type) =>
-            type switch
+        // A reference whose name is already its identifier (nearly all) is kept as it is, not copied.
+        TypeRef Map(TypeRef type)
+        {
+            switch (type)
             {
-                { Kind: TypeKind.Named, Name: { } name } => type with
-                {
-                    Name = typeNames.TryGetValue(name, out var id) ? id : Naming.ToPascal(name, "Model"),
-                },
-                { Item: { } item } => type with { Item = Map(item) },
-                _ => type,
-            };
+                case { Kind: TypeKind.Named, Name: { } name }:
+                    var identifier = typeNames.TryGetValue(name, out var id) ? id : Naming.ToPascal(name, "Model");
+                    return identifier == name ? type : type with { Name = identifier };
+                case { Item: { } item }:
+                    var mapped = Map(item);
+                    return ReferenceEquals(mapped, item) ? type : type with { Item = mapped };
+                default:
+                    return type;
+            }
+        }
 
         var types = spec.Types.Select(t => BindType(t, typeNames[t.Name], Map)).ToEquatableArray();
 

@@ -308,7 +308,10 @@ internal sealed class PaginationFeature : OperationFeature
 
         writer.Line();
         emitter.EmitDocs(writer, operation, "Every item of every page, requested one page at a time as the enumeration proceeds.", true);
-        writer.Line(EmitSignature(emitter, operation, items: true) + ";");
+        writer.StartLine();
+        EmitSignature(emitter, writer, operation, items: true);
+        writer.Part(";");
+        writer.EndLine();
         writer.Line();
         emitter.EmitDocs(
             writer,
@@ -316,7 +319,10 @@ internal sealed class PaginationFeature : OperationFeature
             "Every page as a raw response (status, headers, rate-limit state, body), requested one at a time.",
             true
         );
-        writer.Line(EmitSignature(emitter, operation, items: false) + ";");
+        writer.StartLine();
+        EmitSignature(emitter, writer, operation, items: false);
+        writer.Part(";");
+        writer.EndLine();
     }
 
     public override void EmitMethods(IFeatureEmitter emitter, SourceWriter writer, OperationSpec operation)
@@ -336,54 +342,60 @@ internal sealed class PaginationFeature : OperationFeature
                 + ";"
         );
         var mapper = emitter.ErrorMapperArgument(operation);
-        string Arguments(string typeInfo) =>
-            "(HttpClient, Connection.BaseAddress, "
-            + field
-            + ", () => "
-            + emitter.BuilderCall(operation)
-            + ", "
-            + typeInfo
-            + ", paging, "
-            + mapper
-            + "cancellationToken)";
+        var builder = emitter.BuilderCall(operation);
         var itemType = EmitItemType(emitter, operation);
         var response = operation.Response.Type ?? TypeRef.Any;
         writer.Line();
         writer.Line("/// <inheritdoc/>");
-        writer.Line("public " + EmitSignature(emitter, operation, items: true) + " =>");
-        writer.Line(
-            "    global::TypedConnectors.ConnectorPaging.ItemsAsync<"
-                + emitter.TypeName(itemType)
-                + ">"
-                + Arguments(emitter.TypeInfo(itemType))
-                + ";"
-        );
+        EmitMethod(emitter, writer, operation, items: true, "ItemsAsync<", itemType, field, builder, mapper);
         writer.Line();
         writer.Line("/// <inheritdoc/>");
-        writer.Line("public " + EmitSignature(emitter, operation, items: false) + " =>");
+        EmitMethod(emitter, writer, operation, items: false, "PagesAsync<", response, field, builder, mapper);
+    }
+
+    /// <summary>One paging method: its signature, then the call of ConnectorPaging that enumerates the pages.</summary>
+    private static void EmitMethod(
+        IFeatureEmitter emitter,
+        SourceWriter writer,
+        OperationSpec operation,
+        bool items,
+        string paging,
+        TypeRef type,
+        string field,
+        string builder,
+        string mapper
+    )
+    {
+        writer.StartLine();
+        writer.Part("public ");
+        EmitSignature(emitter, writer, operation, items);
+        writer.Part(" =>");
+        writer.EndLine();
         writer.Line(
-            "    global::TypedConnectors.ConnectorPaging.PagesAsync<"
-                + emitter.TypeName(response)
-                + ">"
-                + Arguments(emitter.TypeInfo(response))
-                + ";"
+            $"    global::TypedConnectors.ConnectorPaging.{paging}{emitter.TypeName(type)}>(HttpClient, Connection.BaseAddress, {field}, () => {builder}, {emitter.TypeInfo(type)}, paging, {mapper}cancellationToken);"
         );
     }
 
-    private static string EmitSignature(IFeatureEmitter emitter, OperationSpec operation, bool items)
+    /// <summary>Writes a paging method's signature as part of the current line.</summary>
+    private static void EmitSignature(IFeatureEmitter emitter, SourceWriter writer, OperationSpec operation, bool items)
     {
-        var parameters = emitter.SignatureParameters(operation);
-        parameters.Insert(parameters.Count - 2, "global::TypedConnectors.ConnectorPagingOptions? paging = null");
-        var element = items
-            ? emitter.TypeName(EmitItemType(emitter, operation))
-            : "global::TypedConnectors.ConnectorResponse<" + emitter.TypeName(operation.Response.Type ?? TypeRef.Any) + ">";
-        return "global::System.Collections.Generic.IAsyncEnumerable<"
-            + element
-            + "> "
-            + (items ? operation.Pagination!.AllIdentifier : operation.Pagination!.PagesIdentifier)
-            + "("
-            + string.Join(", ", parameters)
-            + ")";
+        writer.Part("global::System.Collections.Generic.IAsyncEnumerable<");
+        if (items)
+        {
+            writer.Part(emitter.TypeName(EmitItemType(emitter, operation)));
+        }
+        else
+        {
+            writer.Part("global::TypedConnectors.ConnectorResponse<");
+            writer.Part(emitter.TypeName(operation.Response.Type ?? TypeRef.Any));
+            writer.Part(">");
+        }
+
+        writer.Part("> ");
+        writer.Part(items ? operation.Pagination!.AllIdentifier : operation.Pagination!.PagesIdentifier);
+        writer.Part("(");
+        emitter.WriteSignatureParameters(writer, operation, beforeOptions: "global::TypedConnectors.ConnectorPagingOptions? paging = null");
+        writer.Part(")");
     }
 
     /// <summary>The items' type: the element type of the array the items pointer names; JsonElement when the schema is open.</summary>

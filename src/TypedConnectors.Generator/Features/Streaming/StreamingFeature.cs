@@ -251,7 +251,10 @@ namespace TypedConnectors.Generator.Features.Streaming
                 "The response's events as they arrive; ending or cancelling the enumeration closes the connection.",
                 false
             );
-            writer.Line(EmitSignature(emitter, operation) + ";");
+            writer.StartLine();
+            EmitSignature(emitter, writer, operation);
+            writer.Part(";");
+            writer.EndLine();
         }
 
         public override void EmitRequest(IFeatureEmitter emitter, SourceWriter writer, OperationSpec operation)
@@ -272,7 +275,11 @@ namespace TypedConnectors.Generator.Features.Streaming
 
             writer.Line();
             writer.Line("/// <inheritdoc/>");
-            writer.Line("public " + EmitSignature(emitter, operation) + " =>");
+            writer.StartLine();
+            writer.Part("public ");
+            EmitSignature(emitter, writer, operation);
+            writer.Part(" =>");
+            writer.EndLine();
             writer.Line(
                 "    global::TypedConnectors.ConnectorStreaming."
                     + (streaming.Format == StreamFormat.ServerSentEvents ? "ServerSentEventsAsync<" : "JsonLinesAsync<")
@@ -299,13 +306,16 @@ namespace TypedConnectors.Generator.Features.Streaming
             return streaming.MediaType is { } media ? request + ".WithAccept(" + Literals.String(media) + ")" : request;
         }
 
-        private static string EmitSignature(IFeatureEmitter emitter, OperationSpec operation) =>
-            "global::System.Collections.Generic.IAsyncEnumerable<"
-            + emitter.TypeName(operation.Streaming!.EventType)
-            + "> "
-            + operation.Streaming.Identifier
-            + "("
-            + string.Join(", ", emitter.SignatureParameters(operation))
-            + ")";
+        /// <summary>Writes the streaming method's signature as part of the current line.</summary>
+        private static void EmitSignature(IFeatureEmitter emitter, SourceWriter writer, OperationSpec operation)
+        {
+            writer.Part("global::System.Collections.Generic.IAsyncEnumerable<");
+            writer.Part(emitter.TypeName(operation.Streaming!.EventType));
+            writer.Part("> ");
+            writer.Part(operation.Streaming.Identifier);
+            writer.Part("(");
+            emitter.WriteSignatureParameters(writer, operation);
+            writer.Part(")");
+        }
     }
 }

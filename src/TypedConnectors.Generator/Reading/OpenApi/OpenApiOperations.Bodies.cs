@@ -65,7 +65,7 @@ internal sealed partial class OpenApiOperations
                 foreach (var property in properties.Properties)
                 {
                     var propertySite = propertiesSite.Child(property.Name)!.Value;
-                    var type = _schemas.Map(propertySite, typePrefix + Naming.ToPascal(property.Name, "Field"));
+                    var type = _schemas.Map(propertySite, new SuggestedName(typePrefix, property.Name, "Field"));
                     parameters.Add(
                         new ParameterSpec
                         {

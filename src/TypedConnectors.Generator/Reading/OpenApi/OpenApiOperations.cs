@@ -173,9 +173,19 @@ internal sealed partial class OpenApiOperations
     private (EquatableArray<string> Methods, bool Anonymous, bool Optional, EquatableArray<string> Unsupported) OperationAuth(
         ApiDocument document,
         DocObject operation
+    ) =>
+        document.Get(operation, "security") is DocArray
+            ? RequiredAuth(operation)
+            // Most operations declare none and inherit the document's: it is read once.
+            : _documentAuth ??= RequiredAuth(Document.Root);
+
+    private (EquatableArray<string> Methods, bool Anonymous, bool Optional, EquatableArray<string> Unsupported)? _documentAuth;
+
+    /// <summary>The credential requirement of a <c>security</c> array's owner (an operation or the document).</summary>
+    private (EquatableArray<string> Methods, bool Anonymous, bool Optional, EquatableArray<string> Unsupported) RequiredAuth(
+        DocObject owner
     )
     {
-        var owner = document.Get(operation, "security") is DocArray ? operation : Document.Root;
         if (Document.Get(owner, "security") is not DocArray)
         {
             return (EquatableArray<string>.Empty, false, false, EquatableArray<string>.Empty);

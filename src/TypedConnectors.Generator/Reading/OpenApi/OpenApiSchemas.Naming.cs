@@ -10,9 +10,10 @@ internal sealed partial class OpenApiSchemas
     private void AddType(TypeSpec type) => _types[type.Name] = type;
 
     /// <summary>A unique type name: component schemas keep theirs; other names get a number when taken.</summary>
-    private string Claim(string wanted, Site site)
+    /// <param name="key">The schema's location (<see cref="Site.Key"/>).</param>
+    private string Claim(string wanted, string key)
     {
-        if (_componentNames.TryGetValue(site.Key, out var component))
+        if (_componentNames.TryGetValue(key, out var component))
         {
             return component;
         }
@@ -52,4 +53,33 @@ internal sealed partial class OpenApiSchemas
 
         return string.Concat(segments.Skip(Math.Max(0, segments.Count - 3)).Select(s => Naming.ToPascal(s, "Model")));
     }
+}
+
+/// <summary>
+/// The name a schema's type gets if one is made from it. A property's candidate (owner + property in PascalCase) is
+/// joined only then: most property schemas are references or scalars, which make no type.
+/// </summary>
+internal readonly struct SuggestedName
+{
+    private readonly string _owner;
+    private readonly string? _property;
+    private readonly string _fallback;
+
+    public SuggestedName(string owner, string property, string fallback)
+    {
+        _owner = owner;
+        _property = property;
+        _fallback = fallback;
+    }
+
+    private SuggestedName(string name)
+    {
+        _owner = name;
+        _property = null;
+        _fallback = "";
+    }
+
+    public static implicit operator SuggestedName(string name) => new(name);
+
+    public override string ToString() => _property is null ? _owner : _owner + Naming.ToPascal(_property, _fallback);
 }

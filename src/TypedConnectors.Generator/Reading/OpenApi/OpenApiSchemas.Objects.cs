@@ -7,9 +7,9 @@ namespace TypedConnectors.Generator.Reading.OpenApi;
 /// <summary>Objects and enums: properties, required names, enum values.</summary>
 internal sealed partial class OpenApiSchemas
 {
-    private TypeRef? MapEnum(Site site, DocObject obj, DocArray values, List<string> types, string name, ref bool nullable)
+    /// <param name="declared">The schema's one non-null type, if it declares exactly one.</param>
+    private TypeRef? MapEnum(Site site, string key, DocObject obj, DocArray values, string? declared, string name, ref bool nullable)
     {
-        var declared = types.Count == 1 ? types[0] : null;
         var strings = new List<string>();
         var allIntegers = true;
         foreach (var item in values.Items)
@@ -76,7 +76,7 @@ internal sealed partial class OpenApiSchemas
             }
         }
 
-        var typeName = Claim(name, site);
+        var typeName = Claim(name, key);
         AddType(
             new TypeSpec
             {
@@ -90,7 +90,7 @@ internal sealed partial class OpenApiSchemas
         return TypeRef.Named(typeName);
     }
 
-    private TypeRef MapObject(Site site, DocObject obj, string name, bool named)
+    private TypeRef MapObject(Site site, string key, DocObject obj, string name, bool named)
     {
         var document = site.Document;
         var properties = document.Get(obj, "properties") as DocObject;
@@ -113,9 +113,9 @@ internal sealed partial class OpenApiSchemas
             }
         }
 
-        var typeName = Claim(name, site);
+        var typeName = Claim(name, key);
         var reference = TypeRef.Named(typeName);
-        _byLocation[site.Key] = reference;
+        _byLocation[key] = reference;
         _pendingObjects.Add(typeName);
         var list = ReadProperties(site, typeName, excluded: null);
         _pendingObjects.Remove(typeName);
@@ -169,7 +169,7 @@ internal sealed partial class OpenApiSchemas
                 continue;
             }
 
-            var type = Map(propertySite, typeName + Naming.ToPascal(property.Name, "Property"));
+            var type = Map(propertySite, new SuggestedName(typeName, property.Name, "Property"));
             var readOnly = propertySite.Node is DocObject p && Bool(propertySite, p, "readOnly") == true;
             result.Add(
                 new PropertySpec

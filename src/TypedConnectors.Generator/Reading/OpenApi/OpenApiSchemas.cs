@@ -101,7 +101,7 @@ internal sealed partial class OpenApiSchemas
     }
 
     /// <summary>Maps a schema (inline or <c>$ref</c>); <paramref name="suggestedName"/> names it if it becomes a new type.</summary>
-    public TypeRef Map(Site site, string suggestedName)
+    public TypeRef Map(Site site, SuggestedName suggestedName)
     {
         _context.CancellationToken.ThrowIfCancellationRequested();
         if (site.Node is DocScalar { Kind: ScalarKind.Boolean })
@@ -158,7 +158,7 @@ internal sealed partial class OpenApiSchemas
         return MapLocation(target, key, named ? component! : NameFromPointer(target.Pointer), named);
     }
 
-    private TypeRef MapLocation(Site site, string key, string name, bool named)
+    private TypeRef MapLocation(Site site, string key, SuggestedName name, bool named)
     {
         if (!_inProgress.Add(key))
         {
@@ -168,7 +168,7 @@ internal sealed partial class OpenApiSchemas
 
         try
         {
-            var result = MapSchema(site, (DocObject)site.Node, name, named);
+            var result = MapSchema(site, key, (DocObject)site.Node, name, named);
             _byLocation[key] = result;
             return result;
         }
@@ -306,10 +306,13 @@ internal sealed partial class OpenApiSchemas
             : null;
     }
 
-    private TypeRef MapSchema(Site site, DocObject obj, string name, bool named)
+    private TypeRef MapSchema(Site site, string key, DocObject obj, SuggestedName suggested, bool named)
     {
+        // Scalars make no type: the name is spelled only for the schemas that do.
+        string? name = null;
+        string Name() => name ??= suggested.ToString();
         var document = site.Document;
-        var (types, nullable) = ReadTypes(site, obj);
+        var (type, severalTypes, nullable) = ReadTypes(site, obj);
 
         var variants = Array(site, "oneOf") ?? Array(site, "anyOf");
         if (variants is { } list)
@@ -334,33 +337,35 @@ internal sealed partial class OpenApiSchemas
 
             if (nonNull.Count == 1 && HasNoProperties(site, obj))
             {
-                var single = Map(nonNull[0], name);
+                var single = Map(nonNull[0], Name());
                 return single.AsNullable(nullable || single.Nullable);
             }
 
             if (nonNull.Count > 1)
             {
-                return MapVariants(site, obj, nonNull, name, named).AsNullable(nullable);
+                return MapVariants(site, key, obj, nonNull, Name(), named).AsNullable(nullable);
             }
         }
 
         if (Array(site, "allOf") is { } parts && parts.Count > 0)
         {
-            return MapAllOf(site, obj, parts, name, named, nullable);
+            return MapAllOf(site, key, obj, parts, Name(), named, nullable);
         }
 
-        if (document.Get(obj, "enum") is DocArray enumValues && MapEnum(site, obj, enumValues, types, name, ref nullable) is { } enumType)
+        if (
+            document.Get(obj, "enum") is DocArray enumValues
+            && MapEnum(site, key, obj, enumValues, type, Name(), ref nullable) is { } enumType
+        )
         {
             return enumType.AsNullable(nullable);
         }
 
-        if (types.Count > 1)
+        if (severalTypes)
         {
             // ["string", "integer"]: no single C# type; the JSON stays as it is.
             return TypeRef.Any.AsNullable(nullable);
         }
 
-        var type = types.Count == 1 ? types[0] : null;
         var format = Text(document, obj, "format");
         switch (type)
         {
@@ -388,16 +393,16 @@ internal sealed partial class OpenApiSchemas
                     _context.Unsupported(document, prefix.Node, "prefixItems (tuples)");
                 }
 
-                var item = site.Child("items") is { } items ? Map(items, name + "Item") : TypeRef.Any;
+                var item = site.Child("items") is { } items ? Map(items, Name() + "Item") : TypeRef.Any;
                 return TypeRef.ArrayOf(item).AsNullable(nullable);
             case "object":
             case null
                 when document.Get(obj, "properties") is not null
                     || document.Get(obj, "additionalProperties") is not null
                     || document.Get(obj, "discriminator") is not null:
-                return MapObject(site, obj, name, named).AsNullable(nullable);
+                return MapObject(site, key, obj, Name(), named).AsNullable(nullable);
             case null when document.Get(obj, "items") is not null:
-                return TypeRef.ArrayOf(Map(site.Child("items")!.Value, name + "Item")).AsNullable(nullable);
+                return TypeRef.ArrayOf(Map(site.Child("items")!.Value, Name() + "Item")).AsNullable(nullable);
             default:
                 return TypeRef.Any.AsNullable(nullable);
         }
@@ -449,25 +454,19 @@ internal sealed partial class OpenApiSchemas
             _ => TypeRef.String,
         };
 
-    /// <summary>Non-null type names and nullability from <c>type</c> (string or 3.1 array), 3.0 <c>nullable</c> and 2.0 <c>x-nullable</c>.</summary>
-    private (List<string> Types, bool Nullable) ReadTypes(Site site, DocObject obj)
+    /// <summary>
+    /// The non-null type from <c>type</c> (a string or a 3.1 array) when it names exactly one, whether it names several,
+    /// and the nullability from <c>type</c>, 3.0 <c>nullable</c> and 2.0 <c>x-nullable</c>.
+    /// </summary>
+    private (string? Type, bool Several, bool Nullable) ReadTypes(Site site, DocObject obj)
     {
         var nullable = Bool(site, obj, "nullable") == true || Bool(site, obj, "x-nullable") == true;
-        var types = new List<string>();
         switch (site.Document.Get(obj, "type"))
         {
             case DocScalar { Kind: ScalarKind.String } s:
-                if (s.Text == "null")
-                {
-                    nullable = true;
-                }
-                else
-                {
-                    types.Add(s.Text);
-                }
-
-                break;
+                return s.Text == "null" ? (null, false, true) : (s.Text, false, nullable);
             case DocArray array:
+                var types = new List<string>(array.Items.Count);
                 foreach (var item in array.Items)
                 {
                     if (item is DocScalar { Kind: ScalarKind.String } t)
@@ -483,21 +482,19 @@ internal sealed partial class OpenApiSchemas
                     }
                 }
 
-                break;
+                // 3.0 schemas often say integer | number: one JSON number type is enough.
+                if (types.Count == 2 && types.Contains("integer") && types.Contains("number"))
+                {
+                    types.Remove("integer");
+                }
+
+                return (types.Count == 1 ? types[0] : null, types.Count > 1, nullable);
             case null:
-                break;
+                return (null, false, nullable);
             case { } other:
                 _context.Warn(site.Document, other, "'type' must be a string or an array of strings, not " + DocContext.Describe(other));
-                break;
+                return (null, false, nullable);
         }
-
-        // 3.0 schemas often say integer | number: one JSON number type is enough.
-        if (types.Count == 2 && types.Contains("integer") && types.Contains("number"))
-        {
-            types.Remove("integer");
-        }
-
-        return (types, nullable);
     }
 
     private bool? Bool(Site site, DocObject obj, string key) => _context.Bool(site.Document, obj, key);
