@@ -32,12 +32,10 @@ internal sealed class RedirectHandler : DelegatingHandler
         // A response that is already there and no redirect is passed on as it is, without a state machine of this step's.
         return pending.IsCompletedSuccessfully && !IsRedirect(pending.Result.StatusCode)
             ? pending
-            : FollowAsync(request, origin, pending, cancellationToken).AsTask();
+            : FollowAsync(request, origin, pending, cancellationToken);
     }
 
-    // Pooled: every response that is not there at once comes through here, redirect or not.
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<HttpResponseMessage> FollowAsync(
+    private async Task<HttpResponseMessage> FollowAsync(
         HttpRequestMessage request,
         Uri origin,
         Task<HttpResponseMessage> pending,

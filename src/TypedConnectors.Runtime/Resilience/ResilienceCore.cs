@@ -159,7 +159,31 @@ internal sealed class ResilienceCore
         HttpResponseMessage response;
         try
         {
-            response = await AttemptsAsync(request, next, state, deadline.CallToken).ConfigureAwait(false);
+            // The first attempt is made here, in the call's own state machine (one async level fewer per call); only
+            // when its outcome is to be retried does the Polly retry strategy take over (RetryAsync).
+            var callToken = deadline.CallToken;
+
+            // As the retry strategy does: a call canceled before its first attempt makes none.
+            callToken.ThrowIfCancellationRequested();
+            Outcome<HttpResponseMessage> first;
+            try
+            {
+                first = Outcome.FromResult(await AttemptAsync(request, next, state, callToken).ConfigureAwait(false));
+            }
+            catch (Exception ex)
+            {
+                first = Outcome.FromException<HttpResponseMessage>(ex);
+            }
+
+            if (ShouldRetry(state, callToken, first, attempt: 0))
+            {
+                response = await RetryAsync(request, next, state, first, callToken).ConfigureAwait(false);
+            }
+            else
+            {
+                first.ThrowIfException();
+                response = first.Result!;
+            }
         }
         catch (OperationCanceledException ex) when (deadline.Expired(cancellationToken))
         {
@@ -254,36 +278,18 @@ internal sealed class ResilienceCore
     }
 
     /// <summary>
-    /// The call's attempts: the first one directly, and only when its outcome is to be retried the Polly retry strategy,
-    /// which is handed that outcome as its own first attempt's (so its attempt numbers, delays and retry callbacks are
-    /// the same as if it had made it). A call that needs no retry, the common case, rents no Polly context.
+    /// The retries of a call whose first attempt is to be retried: the Polly retry strategy, handed that attempt's
+    /// outcome as its own first attempt's (so its attempt numbers, delays and retry callbacks are the same as if it had
+    /// made it). A call that needs no retry, the common case, rents no Polly context.
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<HttpResponseMessage> AttemptsAsync(
+    private async ValueTask<HttpResponseMessage> RetryAsync(
         HttpRequestMessage request,
         Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> next,
         CallState state,
+        Outcome<HttpResponseMessage> first,
         CancellationToken cancellationToken
     )
     {
-        // As the retry strategy does: a call canceled before its first attempt makes none.
-        cancellationToken.ThrowIfCancellationRequested();
-        Outcome<HttpResponseMessage> first;
-        try
-        {
-            first = Outcome.FromResult(await AttemptAsync(request, next, state, cancellationToken).ConfigureAwait(false));
-        }
-        catch (Exception ex)
-        {
-            first = Outcome.FromException<HttpResponseMessage>(ex);
-        }
-
-        if (!ShouldRetry(state, cancellationToken, first, attempt: 0))
-        {
-            first.ThrowIfException();
-            return first.Result!;
-        }
-
         state.Replay = (object?)first.Exception ?? first.Result;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(StateKey, state);
