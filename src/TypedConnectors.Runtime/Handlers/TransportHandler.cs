@@ -43,6 +43,14 @@ internal sealed class TransportHandler(
 
         if (!pending.IsCompletedSuccessfully)
         {
+            if (logger is null && timeout.Source is null && timeout.Linked is null && CallState.Of(request) is { } call)
+            {
+                // Nothing to give back and nothing to log: the attempt's own task goes up as it is (no state machine
+                // box per call), and the resilience step above tells this attempt's timeout from a cancellation.
+                call.AttemptTimer = timeout.Shared;
+                return pending;
+            }
+
             return AttemptAsync(request, pending, timeout, start, cancellationToken).AsTask();
         }
 
@@ -141,11 +149,7 @@ internal sealed class TransportHandler(
                 );
             }
 
-            // Same shape as HttpClient's own timeout, so callers that already handle it keep working.
-            throw new TaskCanceledException(
-                $"The request was canceled because one attempt took longer than {attemptTimeout.TotalSeconds:0.###} s.",
-                new TimeoutException(ex.Message, ex)
-            );
+            throw TimedOut(attemptTimeout, ex);
         }
         catch (Exception ex) when (logger is not null && ex is not OperationCanceledException)
         {
@@ -163,6 +167,13 @@ internal sealed class TransportHandler(
             ReleaseTimeout(timeout);
         }
     }
+
+    /// <summary>An attempt that ran out of its timeout: the same shape as HttpClient's own timeout, so callers that already handle it keep working.</summary>
+    internal static TaskCanceledException TimedOut(TimeSpan attemptTimeout, Exception canceled) =>
+        new(
+            $"The request was canceled because one attempt took longer than {attemptTimeout.TotalSeconds:0.###} s.",
+            new TimeoutException(canceled.Message, canceled)
+        );
 
     private void LogCompleted(HttpRequestMessage request, HttpResponseMessage response, long start)
     {

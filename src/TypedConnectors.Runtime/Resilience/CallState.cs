@@ -76,6 +76,12 @@ internal sealed class CallState
         return replay;
     }
 
+    /// <summary>
+    /// The shared timer of the attempt on its way, when the transport step handed its task up as it is and left telling
+    /// its timeout from a cancellation to the resilience step (<see cref="ResilienceCore"/>).
+    /// </summary>
+    public SharedTimer? AttemptTimer { get; set; }
+
     public TimeSpan LimiterWait => TimeSpan.FromTicks(Interlocked.Read(ref _limiterWaitTicks));
 
     public static CallState? Of(HttpRequestMessage request) =>

@@ -366,9 +366,18 @@ internal sealed class ResilienceCore
             }
         }
         HttpResponseMessage response;
+        state.AttemptTimer = null;
         try
         {
             response = await next(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex)
+            when (state.AttemptTimer is { IsCancellationRequested: true } timer && !cancellationToken.IsCancellationRequested)
+        {
+            // The attempt's own timeout, which the transport step left to be told apart here.
+            var timedOut = TransportHandler.TimedOut(timer.Delay, ex);
+            state.Activity?.AddEvent(AttemptEvent(attempt, null, timedOut));
+            throw timedOut;
         }
         catch (Exception ex)
         {
