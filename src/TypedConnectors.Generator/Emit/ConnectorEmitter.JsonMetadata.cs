@@ -372,19 +372,10 @@ internal sealed partial class ConnectorEmitter
                 {
                     switch (type.Kind)
                     {
-                        case TypeKind.Array:
+                        case TypeKind.Array or TypeKind.Map:
                             create =
                                 Converters
-                                + ".List<"
-                                + Item(type)
-                                + ">("
-                                + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)
-                                + ")";
-                            break;
-                        case TypeKind.Map:
-                            create =
-                                Converters
-                                + ".Map<"
+                                + (type.Kind == TypeKind.Array ? ".List<" : ".Map<")
                                 + Item(type)
                                 + ">("
                                 + Converter(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false)

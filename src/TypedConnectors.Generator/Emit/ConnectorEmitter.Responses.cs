@@ -19,7 +19,7 @@ internal sealed partial class ConnectorEmitter
         writer.EndLine();
         EmitResponseDocs(writer, operation);
         writer.StartLine();
-        WriteResponseSignature(writer, operation);
+        WriteSignature(writer, operation, twin: true);
         writer.Part(";");
         writer.EndLine();
         Features.OperationFeatures.EmitDeclarations(this, writer, operation);
@@ -58,40 +58,12 @@ internal sealed partial class ConnectorEmitter
         writer.Line("/// <inheritdoc/>");
         writer.StartLine();
         writer.Part("public ");
-        WriteResponseSignature(writer, operation);
+        WriteSignature(writer, operation, twin: true);
         writer.Part(" => ");
         ResponseSendCall(writer, operation, request);
         writer.Part(";");
         writer.EndLine();
         Features.OperationFeatures.EmitMethods(this, writer, operation);
-    }
-
-    /// <summary>Writes the signature of the operation's <c>…WithResponseAsync</c> twin as part of the current line.</summary>
-    private void WriteResponseSignature(SourceWriter writer, OperationSpec operation)
-    {
-        switch (operation.Response.Kind)
-        {
-            case ResponseKind.None:
-                writer.Part("global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse>");
-                break;
-            case ResponseKind.Text:
-                writer.Part("global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<string>>");
-                break;
-            case ResponseKind.Stream:
-                writer.Part("global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<global::System.IO.Stream>>");
-                break;
-            default:
-                writer.Part("global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse<");
-                writer.Part(_types.Of(operation.Response.Type ?? TypeRef.Any));
-                writer.Part(">>");
-                break;
-        }
-
-        writer.Part(" ");
-        writer.Part(operation.ResponseIdentifier);
-        writer.Part("(");
-        WriteSignatureParameters(writer, operation);
-        writer.Part(")");
     }
 
     /// <summary>Writes the call of ConnectorHttp that sends an operation's request and returns the whole response.</summary>

@@ -472,29 +472,34 @@ internal sealed partial class ConnectorEmitter
         return parts.Ordered;
     }
 
-    /// <summary>Writes the operation's method signature (return type, name, parameters) as part of the current line.</summary>
-    private void WriteSignature(SourceWriter writer, OperationSpec operation)
+    /// <summary>
+    /// Writes the operation's method signature (return type, name, parameters) as part of the current line; with
+    /// <paramref name="twin"/>, that of its <c>…WithResponseAsync</c> twin, whose result is wrapped in a <c>ConnectorResponse</c>.
+    /// </summary>
+    private void WriteSignature(SourceWriter writer, OperationSpec operation, bool twin = false)
     {
+        writer.Part(
+            twin ? "global::System.Threading.Tasks.Task<global::TypedConnectors.ConnectorResponse" : "global::System.Threading.Tasks.Task"
+        );
         switch (operation.Response.Kind)
         {
             case ResponseKind.None:
-                writer.Part("global::System.Threading.Tasks.Task");
                 break;
             case ResponseKind.Text:
-                writer.Part("global::System.Threading.Tasks.Task<string>");
+                writer.Part("<string>");
                 break;
             case ResponseKind.Stream:
-                writer.Part("global::System.Threading.Tasks.Task<global::System.IO.Stream>");
+                writer.Part("<global::System.IO.Stream>");
                 break;
             default:
-                writer.Part("global::System.Threading.Tasks.Task<");
+                writer.Part("<");
                 writer.Part(_types.Of(operation.Response.Type ?? TypeRef.Any));
                 writer.Part(">");
                 break;
         }
 
-        writer.Part(" ");
-        writer.Part(operation.Identifier);
+        writer.Part(twin ? "> " : " ");
+        writer.Part(twin ? operation.ResponseIdentifier : operation.Identifier);
         writer.Part("(");
         WriteSignatureParameters(writer, operation);
         writer.Part(")");
