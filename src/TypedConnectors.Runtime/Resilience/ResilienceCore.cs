@@ -372,9 +372,13 @@ internal sealed class ResilienceCore
             response = await next(request, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex)
-            when (state.AttemptTimer is { IsCancellationRequested: true } timer && !cancellationToken.IsCancellationRequested)
+            when (state.AttemptTimer is { IsCancellationRequested: true } timer
+                && !cancellationToken.IsCancellationRequested
+                && ex is not TaskCanceledException { InnerException: TimeoutException }
+            )
         {
-            // The attempt's own timeout, which the transport step left to be told apart here.
+            // The attempt's own timeout, which the transport step left to be told apart here (a hop of a redirect that
+            // the transport step classified itself, through a pooled link, is not wrapped twice).
             var timedOut = TransportHandler.TimedOut(timer.Delay, ex);
             state.Activity?.AddEvent(AttemptEvent(attempt, null, timedOut));
             throw timedOut;
