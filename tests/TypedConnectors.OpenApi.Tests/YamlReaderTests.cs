@@ -60,7 +60,7 @@ public sealed class YamlReaderTests
         var value = Scalar(item, "value");
         Assert.Equal("'y'", file.Text.Substring(value.Start, value.Length));
         Assert.Equal((3, 11), file.Position(value.Start));
-        var key = item.Find("value")!;
+        var key = item.Find("value")!.Value;
         Assert.Equal("value", file.Text.Substring(key.NameStart, key.NameLength));
     }
 

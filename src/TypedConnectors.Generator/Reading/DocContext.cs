@@ -71,7 +71,7 @@ internal sealed class DocContext
     public bool TryLocate(string pointer, bool preferKey, out LocationInfo location)
     {
         var node = Resolve(pointer, out var property, out var exact);
-        location = preferKey && property is not null ? File.LocateName(property) : File.Locate(node);
+        location = preferKey && property is { } key ? File.LocateName(key) : File.Locate(node);
         return exact;
     }
 
@@ -91,7 +91,7 @@ internal sealed class DocContext
     public LocationInfo Locate(string pointer, bool preferKey = false)
     {
         var node = Resolve(pointer, out var property);
-        return preferKey && property is not null ? File.LocateName(property) : File.Locate(node);
+        return preferKey && property is { } key ? File.LocateName(key) : File.Locate(node);
     }
 
     public DocObject? AsObject(DocNode node, string name)

@@ -77,6 +77,20 @@ internal sealed class DocObject : DocNode
 
     public DocNode? Get(string name) => Find(name)?.Value;
 
+    /// <summary>The first property <paramref name="match"/> accepts, or null.</summary>
+    public DocProperty? First(Func<DocProperty, bool> match)
+    {
+        foreach (var property in Properties)
+        {
+            if (match(property))
+            {
+                return property;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// <see cref="Find(string)"/> for the name <paramref name="text"/> holds from <paramref name="start"/> on
     /// (<paramref name="length"/> characters): a pointer's segments are looked up without cutting them out first.
@@ -131,14 +145,14 @@ internal static class DocPointer
                     pointer.IndexOf('~', start, length) >= 0
                         ? obj.Find(Unescape(pointer.Substring(start, length)))
                         : obj.Find(pointer, start, length);
-                if (found is null)
+                if (found is not { } key)
                 {
                     exact = false;
                     return node;
                 }
 
-                property = found;
-                node = found.Value;
+                property = key;
+                node = key.Value;
             }
             else if (node is DocArray array && Index(pointer, start, length) is var index && index >= 0 && index < array.Items.Count)
             {
@@ -190,7 +204,9 @@ internal static class DocPointer
     }
 }
 
-internal sealed class DocProperty
+/// <summary>A key of an object and its value; a struct held in its object's array (a large document has hundreds of
+/// thousands, and the tree is cached for the build, so every object is one the garbage collector keeps tracing).</summary>
+internal readonly struct DocProperty
 {
     public DocProperty(string name, int nameStart, int nameLength, DocNode value)
     {
@@ -244,13 +260,15 @@ internal sealed class DocScalar : DocNode
 /// The children of an object or array: an exact-size array with a struct enumerator. Readers loop over the children of
 /// every node they visit, and an <see cref="IReadOnlyList{T}"/> would box an enumerator for each loop.
 /// </summary>
-internal sealed class DocList<T> : IReadOnlyList<T>
+internal readonly struct DocList<T> : IReadOnlyList<T>
 {
     public static readonly DocList<T> Empty = new(System.Array.Empty<T>());
 
-    private readonly T[] _items;
+    private readonly T[]? _array;
 
-    private DocList(T[] items) => _items = items;
+    private DocList(T[] items) => _array = items;
+
+    private T[] _items => _array ?? System.Array.Empty<T>();
 
     public static DocList<T> From(IReadOnlyList<T> items)
     {

@@ -153,14 +153,14 @@ internal static class MicrosoftOpenApiCheck
                     document.Find(obj, key)
                     ?? obj.Properties.Select(p => p.Value is DocObject child ? document.Find(child, key) : null)
                         .FirstOrDefault(p => p is not null);
-                if (found is not null)
+                if (found is { } name)
                 {
-                    return document.File.LocateName(found);
+                    return document.File.LocateName(name);
                 }
             }
         }
 
-        return property is not null && node is DocObject or DocArray ? document.File.LocateName(property) : document.File.Locate(node);
+        return property is { } written && node is DocObject or DocArray ? document.File.LocateName(written) : document.File.Locate(node);
     }
 
     /// <summary>Where an exception most likely comes from: a quoted value it names under a boolean key, or an invalid enum keyword.</summary>

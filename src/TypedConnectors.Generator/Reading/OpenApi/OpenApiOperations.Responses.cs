@@ -282,12 +282,12 @@ internal sealed partial class OpenApiOperations
             return null;
         }
 
-        var json = content.Properties.FirstOrDefault(p =>
+        var json = content.First(p =>
             IsJson(p.Name.Split(';')[0].Trim().ToLowerInvariant()) && StreamedFormat(p.Name) is null
         );
         if (
-            json is null
-            || contentSite.Child(json.Name)?.Child("schema") is not { } schema
+            json is not { } media
+            || contentSite.Child(media.Name)?.Child("schema") is not { } schema
             || !_context.TryResolve(schema, out var resolved)
             || resolved.Child("properties") is not { } properties
             || properties.Child(name) is not { } property

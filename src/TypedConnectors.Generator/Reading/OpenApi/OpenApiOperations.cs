@@ -350,9 +350,9 @@ internal sealed partial class OpenApiOperations
 
         var written =
             Document.Root is var root && Document.Get(root, "paths") is DocObject paths
-                ? paths.Properties.FirstOrDefault(p => p.Name == key)
+                ? paths.First(p => p.Name == key)
                 : null;
-        var location = written is null ? site.Document.File.Locate(site.Node) : Document.File.LocateName(written);
+        var location = written is { } name ? Document.File.LocateName(name) : site.Document.File.Locate(site.Node);
         _context.Warn(location, "the fragment '#" + fragment + "' of path '" + key + "' is never sent to the server; it is left out");
         return target;
     }
