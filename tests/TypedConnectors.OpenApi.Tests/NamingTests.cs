@@ -162,4 +162,75 @@ public sealed class NamingTests
         Assert.Equal("BigClient", methods.Single(m => m.Name == "UntaggedAsync").ContainingType.Name);
         Assert.Equal("BigOddOperations", methods.Single(m => m.Name == "GetItem1Async").ContainingType.Name);
     }
+
+    [Fact]
+    public void An_inline_schema_written_twice_through_a_yaml_alias_is_a_type_at_each_location()
+    {
+        // One node in the tree at two locations: each location names its own type, as two copies of the text would.
+        var run = OpenApiRun.Generate(
+            "/p/alias.openapi.yaml",
+            """
+            openapi: 3.0.3
+            info: { title: Alias, version: '1' }
+            paths:
+              /orders:
+                get:
+                  responses:
+                    '200':
+                      description: ok
+                      content:
+                        application/json:
+                          schema: { $ref: '#/components/schemas/Order' }
+            components:
+              schemas:
+                Order:
+                  type: object
+                  properties:
+                    billing: &address
+                      type: object
+                      properties:
+                        street: { type: string }
+                        kind: { type: string, enum: [home, work] }
+                    shipping: *address
+                    history:
+                      type: array
+                      items: *address
+            """
+        );
+
+        Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
+        var models = run.Source(".Models.g.cs");
+        Assert.Contains("public sealed partial record OrderBilling", models, StringComparison.Ordinal);
+        Assert.Contains("public sealed partial record OrderShipping", models, StringComparison.Ordinal);
+        Assert.Contains("public sealed partial record OrderHistoryItem", models, StringComparison.Ordinal);
+        Assert.Contains("OrderShipping? Shipping", models, StringComparison.Ordinal);
+        Assert.Contains("IReadOnlyList<global::TestApp.Alias.OrderHistoryItem>? History", models, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_component_schema_repeated_under_the_same_key_is_generated_once_from_its_first_occurrence()
+    {
+        const string Document = """
+            {
+              "openapi": "3.0.3",
+              "info": { "title": "Repeated", "version": "1" },
+              "paths": {},
+              "components": {
+                "schemas": {
+                  "Pet": { "type": "object", "properties": { "name": { "type": "string" } } },
+                  "Pet": { "type": "object", "properties": { "tag": { "type": "string" } } }
+                }
+              }
+            }
+            """;
+
+        Assert.Contains(OpenApiRun.Read("/p/repeated.openapi.json", Document), d => d.Id == "TC0028");
+        var run = OpenApiRun.Generate("/p/repeated.openapi.json", Document);
+        Assert.True(run.CompileDiagnostics.IsEmpty, string.Join("\n", run.CompileDiagnostics));
+        var models = run.Source(".Models.g.cs");
+        Assert.Contains("public sealed partial record Pet", models, StringComparison.Ordinal);
+        Assert.DoesNotContain("record Pet2", models, StringComparison.Ordinal);
+        Assert.Contains(" Name ", models, StringComparison.Ordinal);
+        Assert.DoesNotContain(" Tag ", models, StringComparison.Ordinal);
+    }
 }

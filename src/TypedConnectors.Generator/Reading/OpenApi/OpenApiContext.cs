@@ -52,33 +52,73 @@ internal sealed class ApiDocument
 }
 
 /// <summary>A node of a document together with its JSON pointer, so every diagnostic and model element can point back.</summary>
+/// <remarks>
+/// A child's pointer is kept as its parent's and the key (<see cref="SitePath"/>) and spelled out only when asked for:
+/// a reader visits every property of every schema, and few of them ever need their pointer as text.
+/// </remarks>
 internal readonly struct Site
 {
+    // The pointer: a string, or a SitePath not spelled out yet.
+    private readonly object _path;
+
     public Site(ApiDocument document, DocNode node, string pointer)
     {
         Document = document;
         Node = node;
-        Pointer = pointer;
+        _path = pointer;
+    }
+
+    private Site(ApiDocument document, DocNode node, SitePath path)
+    {
+        Document = document;
+        Node = node;
+        _path = path;
     }
 
     public ApiDocument Document { get; }
 
     public DocNode Node { get; }
 
-    public string Pointer { get; }
+    public string Pointer => SitePath.Text(_path);
 
-    /// <summary>Identity of the location across documents: the cache key for schemas.</summary>
+    /// <summary>Identity of the location across documents, as text (<c>path#pointer</c>).</summary>
     public string Key => Document.Path + "#" + Pointer;
 
     public DocObject? Object => Node as DocObject;
 
     public Site? Child(string key) =>
         Node is DocObject obj && Document.Find(obj, key) is { } property
-            ? new Site(Document, property.Value, Pointer + "/" + OpenApi.Pointer.Escape(key))
+            ? new Site(Document, property.Value, new SitePath(_path, key, -1))
             : null;
 
-    public Site Item(DocArray array, int index) =>
-        new(Document, array.Items[index], Pointer + "/" + index.ToString(CultureInfo.InvariantCulture));
+    public Site Item(DocArray array, int index) => new(Document, array.Items[index], new SitePath(_path, null, index));
+
+    /// <summary>Whether both name the same location: the same <see cref="Key"/>, compared without spelling it when possible.</summary>
+    public bool SameLocation(Site other) =>
+        ReferenceEquals(_path, other._path)
+            ? ReferenceEquals(Document, other.Document) || Document.Path == other.Document.Path
+            : Document.Path == other.Document.Path && SitePath.Text(_path) == SitePath.Text(other._path);
+}
+
+/// <summary>A pointer not spelled out yet: its parent's pointer (a string or another SitePath) and one key or index.</summary>
+internal sealed class SitePath
+{
+    private readonly object _parent;
+    private readonly string? _key;
+    private readonly int _index;
+    private string? _text;
+
+    public SitePath(object parent, string? key, int index)
+    {
+        _parent = parent;
+        _key = key;
+        _index = index;
+    }
+
+    public static string Text(object path) => path as string ?? ((SitePath)path).ToString();
+
+    public override string ToString() =>
+        _text ??= Text(_parent) + "/" + (_key is null ? _index.ToString(CultureInfo.InvariantCulture) : OpenApi.Pointer.Escape(_key));
 }
 
 internal static class Pointer

@@ -282,9 +282,7 @@ internal sealed partial class OpenApiOperations
             return null;
         }
 
-        var json = content.First(p =>
-            IsJson(p.Name.Split(';')[0].Trim().ToLowerInvariant()) && StreamedFormat(p.Name) is null
-        );
+        var json = content.First(p => IsJson(p.Name.Split(';')[0].Trim().ToLowerInvariant()) && StreamedFormat(p.Name) is null);
         if (
             json is not { } media
             || contentSite.Child(media.Name)?.Child("schema") is not { } schema

@@ -348,10 +348,7 @@ internal sealed partial class OpenApiOperations
             return target;
         }
 
-        var written =
-            Document.Root is var root && Document.Get(root, "paths") is DocObject paths
-                ? paths.First(p => p.Name == key)
-                : null;
+        var written = Document.Root is var root && Document.Get(root, "paths") is DocObject paths ? paths.First(p => p.Name == key) : null;
         var location = written is { } name ? Document.File.LocateName(name) : site.Document.File.Locate(site.Node);
         _context.Warn(location, "the fragment '#" + fragment + "' of path '" + key + "' is never sent to the server; it is left out");
         return target;

@@ -7,7 +7,7 @@ namespace TypedConnectors.Generator.Reading.OpenApi;
 /// <summary>Composition: allOf merged into one record, oneOf/anyOf into unions, and when a part is an object.</summary>
 internal sealed partial class OpenApiSchemas
 {
-    private TypeRef MapAllOf(Site site, string key, DocObject obj, List<Site> parts, string name, bool named, bool nullable)
+    private TypeRef MapAllOf(Site site, DocObject obj, List<Site> parts, string name, bool named, bool nullable)
     {
         var document = site.Document;
         var hasOwnProperties = !HasNoProperties(site, obj);
@@ -40,9 +40,9 @@ internal sealed partial class OpenApiSchemas
             return resolved.Count > 0 ? Map(resolved[0].Part, name).AsNullable(nullable) : TypeRef.Any.AsNullable(nullable);
         }
 
-        var typeName = Claim(name, key);
+        var typeName = Claim(name, site);
         var self = TypeRef.Named(typeName);
-        _byLocation[key] = self;
+        Cache(site, self);
         _pendingObjects.Add(typeName);
         try
         {
@@ -124,7 +124,7 @@ internal sealed partial class OpenApiSchemas
         var keepsExtra = false;
         foreach (var (part, target, _, _) in resolved)
         {
-            if (baseEntry is { } b && b.Target.Key == target.Key && baseName is not null)
+            if (baseEntry is { } b && b.Target.SameLocation(target) && baseName is not null)
             {
                 continue;
             }
@@ -197,7 +197,7 @@ internal sealed partial class OpenApiSchemas
         }
 
         // Properties of a named part keep that part's naming (so a shared inline enum is one type).
-        var owner = _componentNames.TryGetValue(target.Key, out var component) ? component : typeName;
+        var owner = ComponentName(target) ?? typeName;
         properties.AddRange(ReadProperties(target, owner, excluded, required, narrowed));
     }
 
@@ -372,11 +372,11 @@ internal sealed partial class OpenApiSchemas
         return false;
     }
 
-    private TypeRef MapVariants(Site site, string key, DocObject obj, List<Site> variants, string name, bool named)
+    private TypeRef MapVariants(Site site, DocObject obj, List<Site> variants, string name, bool named)
     {
-        var typeName = Claim(name, key);
+        var typeName = Claim(name, site);
         var self = TypeRef.Named(typeName);
-        _byLocation[key] = self;
+        Cache(site, self);
 
         var mapped = new List<TypeRef>();
         for (var i = 0; i < variants.Count; i++)
@@ -395,7 +395,7 @@ internal sealed partial class OpenApiSchemas
         var signature = discriminator is null ? null : Signature(site, discriminator, mapped);
         if (signature is not null && _bySignature.TryGetValue(signature, out var existing) && existing != typeName)
         {
-            _byLocation[key] = TypeRef.Named(existing);
+            Cache(site, TypeRef.Named(existing));
             return TypeRef.Named(existing);
         }
 

@@ -10,10 +10,9 @@ internal sealed partial class OpenApiSchemas
     private void AddType(TypeSpec type) => _types[type.Name] = type;
 
     /// <summary>A unique type name: component schemas keep theirs; other names get a number when taken.</summary>
-    /// <param name="key">The schema's location (<see cref="Site.Key"/>).</param>
-    private string Claim(string wanted, string key)
+    private string Claim(string wanted, Site site)
     {
-        if (_componentNames.TryGetValue(key, out var component))
+        if (ComponentName(site) is { } component)
         {
             return component;
         }

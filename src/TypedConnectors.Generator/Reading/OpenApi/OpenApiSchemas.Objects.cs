@@ -8,7 +8,7 @@ namespace TypedConnectors.Generator.Reading.OpenApi;
 internal sealed partial class OpenApiSchemas
 {
     /// <param name="declared">The schema's one non-null type, if it declares exactly one.</param>
-    private TypeRef? MapEnum(Site site, string key, DocObject obj, DocArray values, string? declared, string name, ref bool nullable)
+    private TypeRef? MapEnum(Site site, DocObject obj, DocArray values, string? declared, string name, ref bool nullable)
     {
         var strings = new List<string>();
         var allIntegers = true;
@@ -76,7 +76,7 @@ internal sealed partial class OpenApiSchemas
             }
         }
 
-        var typeName = Claim(name, key);
+        var typeName = Claim(name, site);
         AddType(
             new TypeSpec
             {
@@ -90,7 +90,7 @@ internal sealed partial class OpenApiSchemas
         return TypeRef.Named(typeName);
     }
 
-    private TypeRef MapObject(Site site, string key, DocObject obj, string name, bool named)
+    private TypeRef MapObject(Site site, DocObject obj, string name, bool named)
     {
         var document = site.Document;
         var properties = document.Get(obj, "properties") as DocObject;
@@ -113,9 +113,9 @@ internal sealed partial class OpenApiSchemas
             }
         }
 
-        var typeName = Claim(name, key);
+        var typeName = Claim(name, site);
         var reference = TypeRef.Named(typeName);
-        _byLocation[key] = reference;
+        Cache(site, reference);
         _pendingObjects.Add(typeName);
         var list = ReadProperties(site, typeName, excluded: null);
         _pendingObjects.Remove(typeName);

@@ -8,8 +8,8 @@ namespace TypedConnectors.Generator.Reading.OpenApi;
 /// Maps OpenAPI / JSON Schema (2.0 definitions, 3.0 and 3.1 schemas) to TypeRefs and generated TypeSpecs.
 /// </summary>
 /// <remarks>
-/// Every schema location maps once (cache by <c>path#pointer</c>), so a schema reached through many references is one
-/// type, recursion ends at the named type, and the cost is linear in the document. Component schemas keep their names;
+/// Every schema location maps once (cached by node, then by <c>path#pointer</c>), so a schema reached through many
+/// references is one type, recursion ends at the named type, and the cost is linear in the document. Component schemas keep their names;
 /// inline schemas are named after where they first appear (Pet + status → PetStatus; an operation's body →
 /// CreatePetRequest), made unique deterministically in document order.
 /// </remarks>
@@ -37,9 +37,14 @@ internal sealed partial class OpenApiSchemas
 
     private readonly OpenApiContext _context;
     private readonly Dictionary<string, TypeSpec> _types = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TypeRef> _byLocation = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _componentNames = new(StringComparer.Ordinal);
+
+    // A location is told apart by its node first: every site's node is the one its pointer names, so a node is one
+    // location, except a YAML alias (one node written at two locations), which maps once per location as before,
+    // through its text key. This keeps the text of every property schema's pointer from being spelled out.
+    private readonly Dictionary<DocNode, (Site Site, TypeRef Type)> _byNode = new(Emit.ReferenceComparer<DocNode>.Instance);
+    private readonly Dictionary<string, TypeRef> _byOtherLocation = new(StringComparer.Ordinal);
+    private readonly List<Site> _inProgress = new();
+    private readonly Dictionary<DocNode, (string Pointer, string Name)> _componentNames = new(Emit.ReferenceComparer<DocNode>.Instance);
     private readonly HashSet<string> _componentNameSet = new(StringComparer.Ordinal);
 
     // Records whose TypeSpec is still being built (their properties are being read): already usable as base types.
@@ -74,10 +79,9 @@ internal sealed partial class OpenApiSchemas
 
         foreach (var property in schemas.Properties)
         {
-            var key = Main.Path + "#" + pointer + "/" + Pointer.Escape(property.Name);
-            if (!_componentNames.ContainsKey(key))
+            if (IsFirst(schemas, property))
             {
-                _componentNames.Add(key, property.Name);
+                _componentNames.Add(property.Value, (pointer + "/" + Pointer.Escape(property.Name), property.Name));
                 _componentNameSet.Add(property.Name);
                 _claimed.Add(Canonical(property.Name));
             }
@@ -96,7 +100,11 @@ internal sealed partial class OpenApiSchemas
         foreach (var property in schemas.Properties)
         {
             _context.CancellationToken.ThrowIfCancellationRequested();
-            MapTarget(new Site(Main, property.Value, pointer + "/" + Pointer.Escape(property.Name)));
+            // A repeated key (reported as TC0028) names the first one's location, which is mapped already.
+            if (IsFirst(schemas, property))
+            {
+                MapTarget(new Site(Main, property.Value, pointer + "/" + Pointer.Escape(property.Name)));
+            }
         }
     }
 
@@ -130,21 +138,13 @@ internal sealed partial class OpenApiSchemas
             return Bool(site, obj, "nullable") == true || Bool(site, obj, "x-nullable") == true ? result.AsNullable() : result;
         }
 
-        var key = site.Key;
-        if (_byLocation.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
-
-        return MapLocation(site, key, suggestedName, named: false);
+        return TryCached(site, out var cached) ? cached : MapLocation(site, suggestedName, named: false);
     }
 
     /// <summary>A reference target: named after its component key (or its location) and cached.</summary>
     public TypeRef MapTarget(Site target)
     {
-        // The key is a new string each time it is asked for: build it once per call.
-        var key = target.Key;
-        if (_byLocation.TryGetValue(key, out var cached))
+        if (TryCached(target, out var cached))
         {
             return cached;
         }
@@ -154,29 +154,71 @@ internal sealed partial class OpenApiSchemas
             return Map(target, "Model");
         }
 
-        var named = _componentNames.TryGetValue(key, out var component);
-        return MapLocation(target, key, named ? component! : NameFromPointer(target.Pointer), named);
+        var component = ComponentName(target);
+        return MapLocation(target, component ?? NameFromPointer(target.Pointer), component is not null);
     }
 
-    private TypeRef MapLocation(Site site, string key, SuggestedName name, bool named)
+    private TypeRef MapLocation(Site site, SuggestedName name, bool named)
     {
-        if (!_inProgress.Add(key))
+        foreach (var open in _inProgress)
         {
-            // A schema that contains itself without passing through a named type (an array of itself): no finite C# type.
-            return TypeRef.Any;
+            if (ReferenceEquals(open.Node, site.Node) && open.SameLocation(site))
+            {
+                // A schema that contains itself without passing through a named type (an array of itself): no finite C# type.
+                return TypeRef.Any;
+            }
         }
 
+        _inProgress.Add(site);
         try
         {
-            var result = MapSchema(site, key, (DocObject)site.Node, name, named);
-            _byLocation[key] = result;
+            var result = MapSchema(site, (DocObject)site.Node, name, named);
+            Cache(site, result);
             return result;
         }
         finally
         {
-            _inProgress.Remove(key);
+            _inProgress.RemoveAt(_inProgress.Count - 1);
         }
     }
+
+    private bool TryCached(Site site, out TypeRef type)
+    {
+        if (_byNode.TryGetValue(site.Node, out var entry))
+        {
+            if (entry.Site.SameLocation(site))
+            {
+                type = entry.Type;
+                return true;
+            }
+
+            return _byOtherLocation.TryGetValue(site.Key, out type!);
+        }
+
+        type = null!;
+        return false;
+    }
+
+    private void Cache(Site site, TypeRef type)
+    {
+        if (_byNode.TryGetValue(site.Node, out var entry) && !entry.Site.SameLocation(site))
+        {
+            _byOtherLocation[site.Key] = type;
+        }
+        else
+        {
+            _byNode[site.Node] = (site, type);
+        }
+    }
+
+    /// <summary>The component name of the schema at this location, when it is one of the main document's component schemas.</summary>
+    private string? ComponentName(Site site) =>
+        _componentNames.TryGetValue(site.Node, out var component) && site.Document.Path == Main.Path && site.Pointer == component.Pointer
+            ? component.Name
+            : null;
+
+    /// <summary>Whether this is the first property of its name in the object (a repeated key is reported and ignored).</summary>
+    private static bool IsFirst(DocObject obj, DocProperty property) => ReferenceEquals(obj.Find(property.Name)?.Value, property.Value);
 
     public ImmutableArray<TypeSpec> Finish()
     {
@@ -306,7 +348,7 @@ internal sealed partial class OpenApiSchemas
             : null;
     }
 
-    private TypeRef MapSchema(Site site, string key, DocObject obj, SuggestedName suggested, bool named)
+    private TypeRef MapSchema(Site site, DocObject obj, SuggestedName suggested, bool named)
     {
         // Scalars make no type: the name is spelled only for the schemas that do.
         string? name = null;
@@ -343,19 +385,16 @@ internal sealed partial class OpenApiSchemas
 
             if (nonNull.Count > 1)
             {
-                return MapVariants(site, key, obj, nonNull, Name(), named).AsNullable(nullable);
+                return MapVariants(site, obj, nonNull, Name(), named).AsNullable(nullable);
             }
         }
 
         if (Array(site, "allOf") is { } parts && parts.Count > 0)
         {
-            return MapAllOf(site, key, obj, parts, Name(), named, nullable);
+            return MapAllOf(site, obj, parts, Name(), named, nullable);
         }
 
-        if (
-            document.Get(obj, "enum") is DocArray enumValues
-            && MapEnum(site, key, obj, enumValues, type, Name(), ref nullable) is { } enumType
-        )
+        if (document.Get(obj, "enum") is DocArray enumValues && MapEnum(site, obj, enumValues, type, Name(), ref nullable) is { } enumType)
         {
             return enumType.AsNullable(nullable);
         }
@@ -400,7 +439,7 @@ internal sealed partial class OpenApiSchemas
                 when document.Get(obj, "properties") is not null
                     || document.Get(obj, "additionalProperties") is not null
                     || document.Get(obj, "discriminator") is not null:
-                return MapObject(site, key, obj, Name(), named).AsNullable(nullable);
+                return MapObject(site, obj, Name(), named).AsNullable(nullable);
             case null when document.Get(obj, "items") is not null:
                 return TypeRef.ArrayOf(Map(site.Child("items")!.Value, Name() + "Item")).AsNullable(nullable);
             default:
