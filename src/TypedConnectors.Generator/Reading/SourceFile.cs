@@ -34,6 +34,16 @@ internal sealed class SourceFile
     }
 
     public string Path { get; }
+
+    /// <summary>
+    /// Whether one node of this file's tree is at several places in it (a YAML alias, or a merge key, which shares the
+    /// merged values). Without that, a node is one location.
+    /// </summary>
+    public bool SharesNodes { get; private set; }
+
+    /// <summary>Recorded by the reader while it builds the tree, before the tree is shared.</summary>
+    internal void MarkSharedNodes() => SharesNodes = true;
+
     public string Text { get; }
 
     public int LineCount => _lineStarts.Length;

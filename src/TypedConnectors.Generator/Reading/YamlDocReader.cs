@@ -297,6 +297,7 @@ internal static class YamlDocReader
                     var size = _sizes.TryGetValue(target, out var known) ? known : 1;
                     Count(size, alias.Start);
                     _lastSize = size;
+                    _file.MarkSharedNodes();
                     return target;
                 }
 

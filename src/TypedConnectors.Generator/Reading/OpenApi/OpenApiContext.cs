@@ -93,11 +93,13 @@ internal readonly struct Site
 
     public Site Item(DocArray array, int index) => new(Document, array.Items[index], new SitePath(_path, null, index));
 
-    /// <summary>Whether both name the same location: the same <see cref="Key"/>, compared without spelling it when possible.</summary>
+    /// <summary>
+    /// Whether both name the same location (the same <see cref="Key"/>): the same node, and where a node can be at several
+    /// places (<see cref="SourceFile.SharesNodes"/>), the same pointer.
+    /// </summary>
     public bool SameLocation(Site other) =>
-        ReferenceEquals(_path, other._path)
-            ? ReferenceEquals(Document, other.Document) || Document.Path == other.Document.Path
-            : Document.Path == other.Document.Path && SitePath.Text(_path) == SitePath.Text(other._path);
+        ReferenceEquals(Node, other.Node)
+        && (!Document.File.SharesNodes || ReferenceEquals(_path, other._path) || Pointer == other.Pointer);
 }
 
 /// <summary>A pointer not spelled out yet: its parent's pointer (a string or another SitePath) and one key or index.</summary>

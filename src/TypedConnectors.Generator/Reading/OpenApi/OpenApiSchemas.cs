@@ -38,11 +38,11 @@ internal sealed partial class OpenApiSchemas
     private readonly OpenApiContext _context;
     private readonly Dictionary<string, TypeSpec> _types = new(StringComparer.Ordinal);
 
-    // A location is told apart by its node first: every site's node is the one its pointer names, so a node is one
-    // location, except a YAML alias (one node written at two locations), which maps once per location as before,
-    // through its text key. This keeps the text of every property schema's pointer from being spelled out.
-    private readonly Dictionary<DocNode, (Site Site, TypeRef Type)> _byNode = new(Emit.ReferenceComparer<DocNode>.Instance);
-    private readonly Dictionary<string, TypeRef> _byOtherLocation = new(StringComparer.Ordinal);
+    // Locations are told apart by node: every site's node is the one its pointer names, and in a tree a node is one
+    // location, so no property schema's pointer is spelled out. Where a YAML alias puts one node at several places
+    // (SourceFile.SharesNodes), each place is its own schema, keyed by its text.
+    private readonly Dictionary<DocNode, TypeRef> _byNode = new(Emit.ReferenceComparer<DocNode>.Instance);
+    private readonly Dictionary<string, TypeRef> _byKey = new(StringComparer.Ordinal);
     private readonly List<Site> _inProgress = new();
     private readonly Dictionary<DocNode, (string Pointer, string Name)> _componentNames = new(Emit.ReferenceComparer<DocNode>.Instance);
     private readonly HashSet<string> _componentNameSet = new(StringComparer.Ordinal);
@@ -162,7 +162,7 @@ internal sealed partial class OpenApiSchemas
     {
         foreach (var open in _inProgress)
         {
-            if (ReferenceEquals(open.Node, site.Node) && open.SameLocation(site))
+            if (open.SameLocation(site))
             {
                 // A schema that contains itself without passing through a named type (an array of itself): no finite C# type.
                 return TypeRef.Any;
@@ -182,38 +182,24 @@ internal sealed partial class OpenApiSchemas
         }
     }
 
-    private bool TryCached(Site site, out TypeRef type)
-    {
-        if (_byNode.TryGetValue(site.Node, out var entry))
-        {
-            if (entry.Site.SameLocation(site))
-            {
-                type = entry.Type;
-                return true;
-            }
-
-            return _byOtherLocation.TryGetValue(site.Key, out type!);
-        }
-
-        type = null!;
-        return false;
-    }
+    private bool TryCached(Site site, out TypeRef type) =>
+        site.Document.File.SharesNodes ? _byKey.TryGetValue(site.Key, out type!) : _byNode.TryGetValue(site.Node, out type!);
 
     private void Cache(Site site, TypeRef type)
     {
-        if (_byNode.TryGetValue(site.Node, out var entry) && !entry.Site.SameLocation(site))
+        if (site.Document.File.SharesNodes)
         {
-            _byOtherLocation[site.Key] = type;
+            _byKey[site.Key] = type;
         }
         else
         {
-            _byNode[site.Node] = (site, type);
+            _byNode[site.Node] = type;
         }
     }
 
     /// <summary>The component name of the schema at this location, when it is one of the main document's component schemas.</summary>
     private string? ComponentName(Site site) =>
-        _componentNames.TryGetValue(site.Node, out var component) && site.Document.Path == Main.Path && site.Pointer == component.Pointer
+        _componentNames.TryGetValue(site.Node, out var component) && (!site.Document.File.SharesNodes || site.Pointer == component.Pointer)
             ? component.Name
             : null;
 
