@@ -220,6 +220,18 @@ internal sealed partial class OpenApiSchemas
     /// </summary>
     private void RemoveInheritedMembers()
     {
+        // Names repeat across a hierarchy (every record of it has the ancestors' names): each is made an identifier once.
+        var canonical = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Identifier(string jsonName)
+        {
+            if (!canonical.TryGetValue(jsonName, out var identifier))
+            {
+                canonical.Add(jsonName, identifier = Canonical(jsonName));
+            }
+
+            return identifier;
+        }
+
         foreach (var name in _types.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList())
         {
             var spec = _types[name];
@@ -237,12 +249,12 @@ internal sealed partial class OpenApiSchemas
                     extra |= a.AdditionalProperties is not null;
                     foreach (var property in a.Properties)
                     {
-                        inherited.Add(Canonical(property.JsonName));
+                        inherited.Add(Identifier(property.JsonName));
                     }
                 }
             }
 
-            var kept = spec.Properties.Where(p => !inherited.Contains(Canonical(p.JsonName))).ToEquatableArray();
+            var kept = spec.Properties.Where(p => !inherited.Contains(Identifier(p.JsonName))).ToEquatableArray();
             if (kept.Count != spec.Properties.Count || (extra && spec.AdditionalProperties is not null))
             {
                 _types[name] = spec with { Properties = kept, AdditionalProperties = extra ? null : spec.AdditionalProperties };
