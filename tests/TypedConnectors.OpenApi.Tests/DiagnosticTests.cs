@@ -265,6 +265,48 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Components_that_refer_to_each_other_in_a_long_line_are_cut_with_a_warning_instead_of_overflowing_the_stack()
+    {
+        // Mapping recurses along the line: 800 links overflowed the stack of the thread the generator ran on and
+        // took the compiler down with it.
+        const int links = 3000;
+        var schemas = string.Join(
+            ",\n",
+            Enumerable
+                .Range(0, links)
+                .Select(i =>
+                    "\"A"
+                    + i
+                    + "\": { \"type\": \"object\", \"properties\": { \"next\": { \"$ref\": \"#/components/schemas/A"
+                    + (i + 1)
+                    + "\" }, \"v\": { \"type\": \"string\" } } }"
+                )
+                .Append("\"A" + links + "\": { \"type\": \"object\" }")
+        );
+        var json =
+            "{ \"openapi\": \"3.0.3\", \"info\": { \"title\": \"Line\", \"version\": \"1\" }, \"paths\": { \"/a\": { \"get\": { "
+            + "\"operationId\": \"getA\", \"responses\": { \"200\": { \"description\": \"ok\", \"content\": { \"application/json\": { "
+            + "\"schema\": { \"$ref\": \"#/components/schemas/A0\" } } } } } } } },\n\"components\": { \"schemas\": {\n"
+            + schemas
+            + "\n} } }";
+
+        var cut = OpenApiRun
+            .Read("/p/line.openapi.json", json)
+            .Where(d => d.Arguments.Any(a => a.Contains("nest more than 128", StringComparison.Ordinal)))
+            .ToList();
+        Assert.NotEmpty(cut);
+        // At the schema where the line is cut: A128, once A0 to A127 are being mapped (Ak is on line 3 + k, 0-based 2 + k).
+        Assert.Equal(2 + 128, cut[0].Location.StartLine);
+
+        var run = OpenApiRun.Generate("/p/line.openapi.json", json);
+        var models = run.Source(".Models.g.cs");
+        Assert.Matches(@"partial record A0\b", models);
+        Assert.Matches(@"partial record A" + links + @"\b", models);
+        Assert.Contains("global::TestApp.Line.A1? Next", models, StringComparison.Ordinal);
+        Assert.Contains("global::System.Text.Json.JsonElement? Next", models, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Operation_ids_used_twice_are_warned_and_both_operations_generated()
     {
         var yaml = """

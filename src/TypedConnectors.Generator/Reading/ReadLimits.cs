@@ -9,6 +9,13 @@ internal static class ReadLimits
     /// <summary>Deepest nesting of objects/arrays accepted.</summary>
     public const int MaxDepth = 64;
 
+    /// <summary>
+    /// Deepest chain of schemas mapped one inside another (a property whose schema is a reference to a schema with a
+    /// property that refers on, and so on). Mapping recurses along the chain; without a bound, a document of thousands
+    /// of components that refer to each other in a line overflows the compiler's stack. Real documents stay under 10.
+    /// </summary>
+    public const int MaxSchemaNesting = 128;
+
     /// <summary>Most nodes a YAML document may expand to through aliases.</summary>
     public const int MaxYamlNodes = 2_000_000;
 }

@@ -168,6 +168,18 @@ internal sealed partial class OpenApiSchemas
             }
         }
 
+        if (_inProgress.Count >= ReadLimits.MaxSchemaNesting)
+        {
+            _context.Warn(
+                site.Document,
+                site.Node,
+                "schemas nest more than "
+                    + ReadLimits.MaxSchemaNesting
+                    + " deep here (each one's property refers to the next); this one is typed as JsonElement"
+            );
+            return TypeRef.Any;
+        }
+
         _inProgress.Add(site);
         try
         {
