@@ -40,17 +40,11 @@ internal sealed partial class ConnectorEmitter
         EmitOperationMethods(writer, operation);
         writer.Line();
         // The builder takes the methods' parameters but the token.
-        var signature = SignatureArray(operation);
         writer.StartLine();
         writer.Part("private global::TypedConnectors.ConnectorRequest ");
         writer.Part(BuilderName(operation));
         writer.Part("(");
-        for (var i = 0; i < signature.Length - 1; i++)
-        {
-            writer.Part(i == 0 ? null : ", ");
-            writer.Part(signature[i]);
-        }
-
+        WriteSignatureParameters(writer, operation, token: false);
         writer.Part(")");
         writer.EndLine();
         writer.OpenBrace();
