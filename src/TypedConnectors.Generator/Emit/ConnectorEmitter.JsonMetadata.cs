@@ -310,6 +310,12 @@ internal sealed partial class ConnectorEmitter
         /// <summary>The C# type as the run time sees it: reference types lose <c>?</c>, value types keep it.</summary>
         public string Runtime(TypeRef type, bool nullable)
         {
+            // A model's runtime type is its qualified name, which TypeNames caches by identifier.
+            if (type is { Kind: TypeKind.Named, Nullable: false } && !nullable)
+            {
+                return Types.Of(type);
+            }
+
             var cache = nullable ? _nullableRuntime : _runtime;
             if (!cache.TryGetValue(type, out var runtime))
             {

@@ -55,6 +55,12 @@ internal sealed class TypeNames
     /// <summary>The C# type; <paramref name="nullable"/> adds <c>?</c> (for optional values).</summary>
     public string Of(TypeRef type, bool nullable = false)
     {
+        // A model is its qualified name, cached by identifier: a cache by reference would also keep every TypeRef asked with.
+        if (type is { Kind: TypeKind.Named, Nullable: false } && !nullable)
+        {
+            return Qualified(type.Name ?? "Model");
+        }
+
         // Every operation and property asks again for the same few types: spell each once.
         var cache = nullable || type.Nullable ? _nullableNames : _names;
         if (!cache.TryGetValue(type, out var name))
