@@ -84,7 +84,8 @@ internal static partial class SpecBinder
             }
         }
 
-        var types = spec.Types.Select(t => BindType(t, typeNames[t.Name], Map)).ToEquatableArray();
+        var memberNames = new WantedNames();
+        var types = spec.Types.Select(t => BindType(t, typeNames[t.Name], Map, memberNames)).ToEquatableArray();
 
         var methodScope = new Naming.Scope(Naming.ClientMembers.Append(clientName));
         var operations = ImmutableArray.CreateBuilder<OperationSpec>();
@@ -109,7 +110,7 @@ internal static partial class SpecBinder
             }
 
             methodOwners[claimed] = operation.Name;
-            operations.Add(BindOperation(operation, claimed, Map));
+            operations.Add(BindOperation(operation, claimed, Map, memberNames));
         }
 
         // Derived methods are named after every operation has its own name, so adding them renames no operation.
@@ -203,16 +204,10 @@ internal static partial class SpecBinder
         };
     }
 
-    private static TypeSpec BindType(TypeSpec type, string identifier, Func<TypeRef, TypeRef> map)
+    private static TypeSpec BindType(TypeSpec type, string identifier, Func<TypeRef, TypeRef> map, WantedNames wanted)
     {
         var scope = new Naming.Scope(Naming.RecordMemberSet, Naming.Unescaped(identifier));
-        var properties = type.Properties.Map(p =>
-            p with
-            {
-                Identifier = scope.Claim(Naming.EscapeKeyword(Naming.ToPascal(p.JsonName, "Property"))),
-                Type = map(p.Type),
-            }
-        );
+        var properties = type.Properties.Map(p => p with { Identifier = scope.Claim(wanted.Property(p.JsonName)), Type = map(p.Type) });
 
         var memberScope = new Naming.Scope(Naming.EnumMembers);
         // A value listed twice is one member (and two switch arms for one value would not compile).
@@ -221,18 +216,7 @@ internal static partial class SpecBinder
         var distinct = type.EnumIsInteger
             ? type.EnumValues.Where(v => v.Number is not null).GroupBy(v => v.Number!.Value).Select(g => g.First())
             : type.EnumValues.GroupBy(v => v.Value, StringComparer.Ordinal).Select(g => g.First());
-        var values = distinct
-            .Select(v =>
-                v with
-                {
-                    Identifier = memberScope.Claim(
-                        Naming.EscapeKeyword(
-                            Naming.ToPascal(v.Value, "Empty") is var id && id.StartsWith("_", StringComparison.Ordinal) ? "Value" + id : id
-                        )
-                    ),
-                }
-            )
-            .ToEquatableArray();
+        var values = distinct.Select(v => v with { Identifier = memberScope.Claim(wanted.EnumMember(v.Value)) }).ToEquatableArray();
 
         var unknown = "Unknown";
         while (values.Any(v => Naming.Unescaped(v.Identifier) == unknown))
@@ -263,7 +247,7 @@ internal static partial class SpecBinder
         return (bare.EndsWith("Async", StringComparison.Ordinal) ? bare.Substring(0, bare.Length - "Async".Length) : bare) + suffix;
     }
 
-    private static OperationSpec BindOperation(OperationSpec operation, string identifier, Func<TypeRef, TypeRef> map)
+    private static OperationSpec BindOperation(OperationSpec operation, string identifier, Func<TypeRef, TypeRef> map, WantedNames wanted)
     {
         // Locals of generated methods start with "__", so parameter names only need to avoid each other and the token.
         var scope = new Naming.Scope(new[] { "cancellationToken", "options", "paging" });
@@ -271,7 +255,7 @@ internal static partial class SpecBinder
             p with
             {
                 Type = map(p.Type),
-                Identifier = p.Constant is null ? scope.Claim(Naming.ToCamel(p.Name, "value")) : "",
+                Identifier = p.Constant is null ? scope.Claim(wanted.Parameter(p.Name)) : "",
             }
         );
         var body = operation.Body is { } b
@@ -294,6 +278,44 @@ internal static partial class SpecBinder
                 Errors = operation.Response.Errors.Map(e => e with { Type = map(e.Type) }),
             },
         };
+    }
+
+    /// <summary>
+    /// The identifier each property, enum value and parameter name asks for before its scope is consulted, made once per
+    /// binding: a large API repeats the same few names across its models and operations, and a string per use was
+    /// megabytes kept with the bound model.
+    /// </summary>
+    private sealed class WantedNames
+    {
+        private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _enumMembers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _parameters = new(StringComparer.Ordinal);
+
+        public string Property(string jsonName) =>
+            Get(_properties, jsonName, static n => Naming.EscapeKeyword(Naming.ToPascal(n, "Property")));
+
+        public string EnumMember(string value) =>
+            Get(
+                _enumMembers,
+                value,
+                static v =>
+                    Naming.EscapeKeyword(
+                        Naming.ToPascal(v, "Empty") is var id && id.StartsWith("_", StringComparison.Ordinal) ? "Value" + id : id
+                    )
+            );
+
+        public string Parameter(string name) => Get(_parameters, name, static n => Naming.ToCamel(n, "value"));
+
+        private static string Get(Dictionary<string, string> names, string name, Func<string, string> make)
+        {
+            if (!names.TryGetValue(name, out var identifier))
+            {
+                identifier = make(name);
+                names.Add(name, identifier);
+            }
+
+            return identifier;
+        }
     }
 
     private static string SanitizeNamespace(string ns)
