@@ -302,7 +302,10 @@ internal sealed partial class ConnectorEmitter
 
     private readonly Dictionary<string, string> _nameLiterals = new(StringComparer.Ordinal);
 
-    /// <summary>The literal of a JSON name; the same names recur across models, their records and converters.</summary>
+    /// <summary>
+    /// The literal of a JSON name or constraint message; the same names recur across models, their records and
+    /// converters, and the same messages across their checks.
+    /// </summary>
     private string NameLiteral(string name)
     {
         if (!_nameLiterals.TryGetValue(name, out var literal))

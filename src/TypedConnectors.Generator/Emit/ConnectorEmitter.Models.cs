@@ -142,21 +142,16 @@ internal sealed partial class ConnectorEmitter
                         : "public void "
                 ) + "Validate()"
             );
-            foreach (var property in AllProperties(type).Where(p => p.Constraints is not null))
+            foreach (var property in AllProperties(type))
             {
-                var local = "__" + Identifier.Bare(property.Identifier);
-                var checks = ConstraintChecks(property.Constraints!, property.Type.AsNullable(false), local, property.JsonName).ToList();
-                if (checks.Count == 0)
+                if (property.Constraints is not { } constraints || !HasChecks(constraints, property.Type))
                 {
                     continue;
                 }
 
+                var local = "__" + Identifier.Bare(property.Identifier);
                 writer.Open("if (" + property.Identifier + " is { } " + local + ")");
-                foreach (var check in checks)
-                {
-                    writer.Line(check);
-                }
-
+                WriteConstraintChecks(writer, constraints, property.Type.AsNullable(false), local, property.JsonName);
                 writer.Close();
             }
 
