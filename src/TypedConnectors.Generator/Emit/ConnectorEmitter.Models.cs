@@ -91,7 +91,7 @@ internal sealed partial class ConnectorEmitter
                 property.Description,
                 // Only a blank description falls back.
                 string.IsNullOrWhiteSpace(property.Description)
-                    ? "The '" + property.JsonName + "' property."
+                    ? FallbackDoc("The '", property.JsonName, "' property.")
                     : ""
             );
             var optional = !property.Required || property.Type.Nullable;
@@ -185,7 +185,7 @@ internal sealed partial class ConnectorEmitter
             {
                 if (value.Number is { } number)
                 {
-                    Literals.Element(writer, "summary", "", value.Description, "The value " + value.Value + ".");
+                    Literals.Element(writer, "summary", "", value.Description, FallbackDoc("The value ", value.Value, "."));
                     writer.Line($"{value.Identifier} = {Literals.Int(number)},");
                 }
             }
@@ -199,7 +199,7 @@ internal sealed partial class ConnectorEmitter
             var index = 1;
             foreach (var value in type.EnumValues)
             {
-                Literals.Element(writer, "summary", "", value.Description, "The wire value \"" + value.Value + "\".");
+                Literals.Element(writer, "summary", "", value.Description, FallbackDoc("The wire value \"", value.Value, "\"."));
                 writer.Line($"{value.Identifier} = {index++},");
             }
         }

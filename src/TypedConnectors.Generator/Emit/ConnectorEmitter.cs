@@ -392,15 +392,33 @@ internal sealed partial class ConnectorEmitter
         }
     }
 
-    private static string ParameterFallbackDoc(ParameterSpec parameter) =>
+    private string ParameterFallbackDoc(ParameterSpec parameter) =>
         parameter.Location switch
         {
-            ParameterLocation.Path => "The '" + parameter.Name + "' path segment.",
-            ParameterLocation.Query => "The '" + parameter.Name + "' query parameter.",
-            ParameterLocation.Header => "The '" + parameter.Name + "' header.",
-            ParameterLocation.Cookie => "The '" + parameter.Name + "' cookie.",
-            _ => "The '" + parameter.Name + "' body field.",
+            ParameterLocation.Path => FallbackDoc("The '", parameter.Name, "' path segment."),
+            ParameterLocation.Query => FallbackDoc("The '", parameter.Name, "' query parameter."),
+            ParameterLocation.Header => FallbackDoc("The '", parameter.Name, "' header."),
+            ParameterLocation.Cookie => FallbackDoc("The '", parameter.Name, "' cookie."),
+            _ => FallbackDoc("The '", parameter.Name, "' body field."),
         };
+
+    private readonly Dictionary<(string Before, string Name, string After), string> _fallbackDocs = new();
+
+    /// <summary>
+    /// The documentation of an undocumented element, <paramref name="before"/> + <paramref name="name"/> +
+    /// <paramref name="after"/>, made once: a large API documents the same parameter, property and enum value names
+    /// the same way over and over.
+    /// </summary>
+    private string FallbackDoc(string before, string name, string after)
+    {
+        if (!_fallbackDocs.TryGetValue((before, name, after), out var text))
+        {
+            text = before + name + after;
+            _fallbackDocs.Add((before, name, after), text);
+        }
+
+        return text;
+    }
 
     /// <summary>What the methods of one operation repeat, derived once (each piece when first asked for).</summary>
     private sealed class OperationParts
