@@ -13,18 +13,34 @@ internal sealed partial class ConnectorEmitter
     /// The error-mapper argument of ConnectorHttp's send methods (with its trailing comma), or empty: a non-success status
     /// with a declared error model becomes <c>ConnectorApiException&lt;TError&gt;</c> carrying the deserialised body.
     /// </summary>
-    private string ErrorMapper(OperationSpec operation) => PartsOf(operation).ErrorMapper ??= BuildErrorMapper(operation);
-
-    private string BuildErrorMapper(OperationSpec operation)
+    /// <remarks>
+    /// Operations that declare the same errors (an API's shared error responses) share one mapper, made when the first
+    /// of them is written.
+    /// </remarks>
+    private string ErrorMapper(OperationSpec operation)
     {
-        if (operation.Response.Errors.IsEmpty)
+        var errors = operation.Response.Errors;
+        if (!_errorMappers.TryGetValue(errors, out var mapper))
+        {
+            mapper = BuildErrorMapper(errors);
+            _errorMappers.Add(errors, mapper);
+        }
+
+        return mapper;
+    }
+
+    private readonly Dictionary<EquatableArray<ErrorResponseSpec>, string> _errorMappers = new();
+
+    private string BuildErrorMapper(EquatableArray<ErrorResponseSpec> errors)
+    {
+        if (errors.IsEmpty)
         {
             return "";
         }
 
         var arms = new List<string>();
         var patterns = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var error in operation.Response.Errors)
+        foreach (var error in errors)
         {
             var pattern = StatusPattern(error.StatusCode);
             if (pattern is not null && patterns.Add(pattern))

@@ -425,7 +425,6 @@ internal sealed partial class ConnectorEmitter
     {
         public ParameterSpec[]? Ordered;
         public string? BuilderCall;
-        public string? ErrorMapper;
     }
 
     private OperationSpec? _partsOperation;
