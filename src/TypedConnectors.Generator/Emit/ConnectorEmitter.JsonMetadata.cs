@@ -256,7 +256,7 @@ internal sealed partial class ConnectorEmitter
         private readonly ConnectorEmitter _emitter;
         private readonly Dictionary<string, TypeInfoEntry> _typeInfos = new(StringComparer.Ordinal);
         private readonly Dictionary<string, ConverterEntry> _converters = new(StringComparer.Ordinal);
-        private readonly Dictionary<TypeRef, string> _bound = new();
+        private readonly Dictionary<TypeRef, string> _bound;
         private readonly Dictionary<TypeRef, string> _runtime = new();
         private readonly Dictionary<TypeRef, string> _nullableRuntime = new();
         private readonly string _helper;
@@ -265,6 +265,8 @@ internal sealed partial class ConnectorEmitter
         {
             _emitter = emitter;
             _helper = emitter._types.Qualified(emitter.JsonHelperName);
+            // Sized up front: grown step by step, a large API's thousands of names left every smaller table behind.
+            _bound = new Dictionary<TypeRef, string>(emitter._spec.Names.TypeInfos.Count);
             foreach (var name in emitter._spec.Names.TypeInfos)
             {
                 _bound[name.Type] = name.Name;

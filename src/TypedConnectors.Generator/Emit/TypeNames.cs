@@ -14,7 +14,11 @@ internal sealed class TypeNames
     public TypeNames(ConnectorSpec spec)
     {
         _namespace = spec.Namespace;
-        _types = spec.Types.ToDictionary(t => t.Identifier, StringComparer.Ordinal);
+        _types = new Dictionary<string, TypeSpec>(spec.Types.Count, StringComparer.Ordinal);
+        foreach (var type in spec.Types)
+        {
+            _types.Add(type.Identifier, type);
+        }
     }
 
     /// <summary>The expression for a type's JSON contract (the connector's generated metadata).</summary>
