@@ -132,22 +132,27 @@ internal sealed partial class ConnectorEmitter
             return false;
         }
 
-        var name = Literals.String(parameter.Name);
-        var id = parameter.Identifier;
-        var local = "__s_" + Identifier.Bare(id);
         var type = parameter.Type;
         // A free-form object (type: object, no properties) is a JsonElement; as a deepObject it is sent by its members.
         var isObject =
             type.Kind == TypeKind.Map
             || _types.Find(type) is { Kind: TypeSpecKind.Object }
             || (type.Kind == TypeKind.Any && parameter.Style == ParameterStyle.DeepObject);
-        if (parameter.Location is ParameterLocation.Query or ParameterLocation.Cookie && isObject)
+        var queryObject = parameter.Location == ParameterLocation.Query && isObject;
+        // Decided before anything is spelled: most parameters are single values.
+        if (
+            (parameter.Location == ParameterLocation.Cookie && isObject)
+            || (!queryObject && (type.Kind != TypeKind.Array || parameter.Location is ParameterLocation.Query or ParameterLocation.Body))
+        )
         {
-            if (parameter.Location == ParameterLocation.Cookie)
-            {
-                return false;
-            }
+            return false;
+        }
 
+        var name = NameLiteral(parameter.Name);
+        var id = parameter.Identifier;
+        var local = "__s_" + Identifier.Bare(id);
+        if (queryObject)
+        {
             var pairs = ObjectPairs(type.AsNullable(false), local);
             var value =
                 parameter.Required && !type.Nullable
@@ -165,11 +170,6 @@ internal sealed partial class ConnectorEmitter
                     + ");"
             );
             return true;
-        }
-
-        if (type.Kind != TypeKind.Array)
-        {
-            return false;
         }
 
         var item = type.Item ?? TypeRef.String;

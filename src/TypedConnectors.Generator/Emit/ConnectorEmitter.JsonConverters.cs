@@ -303,8 +303,8 @@ internal sealed partial class ConnectorEmitter
     private readonly Dictionary<string, string> _nameLiterals = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The literal of a JSON name or constraint message; the same names recur across models, their records and
-    /// converters, and the same messages across their checks.
+    /// The literal of a text that recurs: JSON and parameter names across models, their records and converters and
+    /// across operations; constraint messages across checks; HTTP methods and media types across requests.
     /// </summary>
     private string NameLiteral(string name)
     {

@@ -68,7 +68,7 @@ internal sealed partial class ConnectorEmitter
         EmitValidation(writer, operation);
         writer.StartLine();
         writer.Part("var __request = new global::TypedConnectors.ConnectorRequest(");
-        writer.Part(Literals.String(operation.Method));
+        writer.Part(NameLiteral(operation.Method));
         writer.Part(", ");
         writer.Part(Literals.String(operation.Path));
         writer.Part(") { OperationId = ");
@@ -88,7 +88,7 @@ internal sealed partial class ConnectorEmitter
         if (AcceptFor(operation.Response.Kind) is { } accept)
         {
             writer.Part(", Accept = ");
-            writer.Part(Literals.String(accept));
+            writer.Part(NameLiteral(accept));
         }
 
         writer.Part(", CallOptions = options };");
@@ -325,7 +325,7 @@ internal sealed partial class ConnectorEmitter
             return;
         }
 
-        var name = Literals.String(parameter.Name);
+        var name = NameLiteral(parameter.Name);
         switch (parameter.Location)
         {
             case ParameterLocation.Path:
