@@ -88,10 +88,11 @@ internal static partial class SpecBinder
         var types = spec.Types.Select(t => BindType(t, typeNames[t.Name], Map, memberNames)).ToEquatableArray();
 
         var methodScope = new Naming.Scope(Naming.ClientMembers.Append(clientName));
-        var operations = ImmutableArray.CreateBuilder<OperationSpec>();
+        var identifiers = new string[spec.Operations.Count];
         var methodOwners = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var operation in spec.Operations)
+        for (var i = 0; i < identifiers.Length; i++)
         {
+            var operation = spec.Operations[i];
             var wanted = Naming.ToPascal(operation.Name, "Operation") + "Async";
             var claimed = methodScope.Claim(wanted);
             // Two endpoints of the same name are one mistake, already reported as a duplicate (TC0011).
@@ -110,17 +111,21 @@ internal static partial class SpecBinder
             }
 
             methodOwners[claimed] = operation.Name;
-            operations.Add(BindOperation(operation, claimed, Map, memberNames));
+            identifiers[i] = claimed;
         }
 
-        // Derived methods are named after every operation has its own name, so adding them renames no operation.
-        for (var i = 0; i < operations.Count; i++)
+        // Derived methods are named after every operation has its own name, so adding them renames no operation; the
+        // operation is bound then, so its record is copied once with both names.
+        var operations = ImmutableArray.CreateBuilder<OperationSpec>(identifiers.Length);
+        for (var i = 0; i < identifiers.Length; i++)
         {
-            var op = operations[i];
-            op = op with { ResponseIdentifier = methodScope.Claim(DerivedName(op.Identifier, "WithResponseAsync")) };
-            operations[i] = Features.OperationFeatures.Bind(
-                op,
-                new Features.FeatureBinding(suffix => methodScope.Claim(DerivedName(op.Identifier, suffix)), Map)
+            var identifier = identifiers[i];
+            var responseIdentifier = methodScope.Claim(DerivedName(identifier, "WithResponseAsync"));
+            operations.Add(
+                Features.OperationFeatures.Bind(
+                    BindOperation(spec.Operations[i], identifier, responseIdentifier, Map, memberNames),
+                    new Features.FeatureBinding(suffix => methodScope.Claim(DerivedName(identifier, suffix)), Map)
+                )
             );
         }
 
@@ -186,7 +191,7 @@ internal static partial class SpecBinder
         // Synthesised last, so a declared value keeps its name and the OAuth one gives way.
         var boundAuthMethods = authMethods.Select(m => WithOAuthClientFields(m, BindField)).ToEquatableArray();
 
-        var boundOperations = operations.ToImmutable();
+        var boundOperations = operations.MoveToImmutable();
         return spec with
         {
             Slug = slug,
@@ -247,7 +252,13 @@ internal static partial class SpecBinder
         return (bare.EndsWith("Async", StringComparison.Ordinal) ? bare.Substring(0, bare.Length - "Async".Length) : bare) + suffix;
     }
 
-    private static OperationSpec BindOperation(OperationSpec operation, string identifier, Func<TypeRef, TypeRef> map, WantedNames wanted)
+    private static OperationSpec BindOperation(
+        OperationSpec operation,
+        string identifier,
+        string responseIdentifier,
+        Func<TypeRef, TypeRef> map,
+        WantedNames wanted
+    )
     {
         // Locals of generated methods start with "__", so parameter names only need to avoid each other and the token.
         var scope = new Naming.Scope(new[] { "cancellationToken", "options", "paging" });
@@ -270,6 +281,7 @@ internal static partial class SpecBinder
         return operation with
         {
             Identifier = identifier,
+            ResponseIdentifier = responseIdentifier,
             Parameters = parameters,
             Body = body,
             Response = operation.Response with
