@@ -46,7 +46,7 @@ internal static partial class SpecBinder
             );
 
         var typeScope = new Naming.Scope(Naming.TypeNames.Concat(names.TypeNames));
-        var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        var typeNames = new Dictionary<string, string>(spec.Types.Count, StringComparer.Ordinal);
         foreach (var type in spec.Types)
         {
             var wanted = Naming.EscapeKeyword(Naming.ToPascal(type.Name, "Model"));
@@ -84,12 +84,14 @@ internal static partial class SpecBinder
             }
         }
 
+        // One delegate for every type and operation (each use of the local function as a delegate would make another).
+        Func<TypeRef, TypeRef> map = Map;
         var memberNames = new WantedNames();
-        var types = spec.Types.Select(t => BindType(t, typeNames[t.Name], Map, memberNames)).ToEquatableArray();
+        var types = spec.Types.Select(t => BindType(t, typeNames[t.Name], map, memberNames)).ToEquatableArray();
 
         var methodScope = new Naming.Scope(Naming.ClientMembers.Append(clientName));
         var identifiers = new string[spec.Operations.Count];
-        var methodOwners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var methodOwners = new Dictionary<string, string>(spec.Operations.Count, StringComparer.Ordinal);
         for (var i = 0; i < identifiers.Length; i++)
         {
             var operation = spec.Operations[i];
@@ -123,8 +125,8 @@ internal static partial class SpecBinder
             var responseIdentifier = methodScope.Claim(DerivedName(identifier, "WithResponseAsync"));
             operations.Add(
                 Features.OperationFeatures.Bind(
-                    BindOperation(spec.Operations[i], identifier, responseIdentifier, Map, memberNames),
-                    new Features.FeatureBinding(suffix => methodScope.Claim(DerivedName(identifier, suffix)), Map)
+                    BindOperation(spec.Operations[i], identifier, responseIdentifier, map, memberNames),
+                    new Features.FeatureBinding(suffix => methodScope.Claim(DerivedName(identifier, suffix)), map)
                 )
             );
         }
@@ -214,6 +216,29 @@ internal static partial class SpecBinder
         var scope = new Naming.Scope(Naming.RecordMemberSet, Naming.Unescaped(identifier));
         var properties = type.Properties.Map(p => p with { Identifier = scope.Claim(wanted.Property(p.JsonName)), Type = map(p.Type) });
 
+        // Most types are not enums: they skip the grouping (and its iterators and delegates) altogether.
+        var (values, unknown) = type.EnumValues.IsEmpty ? (type.EnumValues, "Unknown") : BindEnumMembers(type, wanted);
+        return type with
+        {
+            Identifier = identifier,
+            // Type identifiers are unique and the JSON helper's other members end in TypeInfo or are fixed, so the
+            // suffix keeps converters apart from each other and from them.
+            ConverterIdentifier = Naming.Unescaped(identifier) + "Converter",
+            UnknownMember = unknown,
+            Properties = properties,
+            EnumValues = values,
+            AdditionalProperties = type.AdditionalProperties is { } extra ? map(extra) : null,
+            Variants = type.Variants.Map(map),
+            BaseType = type.BaseType is { } baseType ? map(TypeRef.Named(baseType)).Name : null,
+            DerivedTypes = type.DerivedTypes.IsEmpty
+                ? type.DerivedTypes
+                : type.DerivedTypes.Map(d => d with { TypeName = map(TypeRef.Named(d.TypeName)).Name ?? d.TypeName }),
+        };
+    }
+
+    /// <summary>An enum's members, and its member for values it does not list.</summary>
+    private static (EquatableArray<EnumValueSpec> Values, string Unknown) BindEnumMembers(TypeSpec type, WantedNames wanted)
+    {
         var memberScope = new Naming.Scope(Naming.EnumMembers);
         // A value listed twice is one member (and two switch arms for one value would not compile).
         // An integer enum keeps the values a long can hold, once per number ("1" and "01" are one member), so every
@@ -229,20 +254,7 @@ internal static partial class SpecBinder
             unknown = "_" + unknown;
         }
 
-        return type with
-        {
-            Identifier = identifier,
-            // Type identifiers are unique and the JSON helper's other members end in TypeInfo or are fixed, so the
-            // suffix keeps converters apart from each other and from them.
-            ConverterIdentifier = Naming.Unescaped(identifier) + "Converter",
-            UnknownMember = unknown,
-            Properties = properties,
-            EnumValues = values,
-            AdditionalProperties = type.AdditionalProperties is { } extra ? map(extra) : null,
-            Variants = type.Variants.Map(map),
-            BaseType = type.BaseType is { } baseType ? map(TypeRef.Named(baseType)).Name : null,
-            DerivedTypes = type.DerivedTypes.Map(d => d with { TypeName = map(TypeRef.Named(d.TypeName)).Name ?? d.TypeName }),
-        };
+        return (values, unknown);
     }
 
     /// <summary><c>ListPetsAsync</c> with <c>WithResponseAsync</c> is <c>ListPetsWithResponseAsync</c>.</summary>
@@ -251,6 +263,12 @@ internal static partial class SpecBinder
         var bare = Naming.Unescaped(identifier);
         return (bare.EndsWith("Async", StringComparison.Ordinal) ? bare.Substring(0, bare.Length - "Async".Length) : bare) + suffix;
     }
+
+    /// <summary>The parameters every method of an operation has besides its own; a constant table shared by every operation's scope.</summary>
+    private static readonly HashSet<string> OperationLocals = new(
+        new[] { "cancellationToken", "options", "paging" },
+        StringComparer.Ordinal
+    );
 
     private static OperationSpec BindOperation(
         OperationSpec operation,
@@ -261,7 +279,7 @@ internal static partial class SpecBinder
     )
     {
         // Locals of generated methods start with "__", so parameter names only need to avoid each other and the token.
-        var scope = new Naming.Scope(new[] { "cancellationToken", "options", "paging" });
+        var scope = new Naming.Scope(OperationLocals);
         var parameters = operation.Parameters.Map(p =>
             p with
             {
