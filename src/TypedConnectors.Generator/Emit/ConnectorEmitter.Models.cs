@@ -72,13 +72,17 @@ internal sealed partial class ConnectorEmitter
             }
         }
 
-        var declaration = (isBase ? "public partial record " : "public sealed partial record ") + type.Identifier;
+        writer.StartLine();
+        writer.Part(isBase ? "public partial record " : "public sealed partial record ");
+        writer.Part(type.Identifier);
         if (type.BaseType is { } baseType)
         {
-            declaration += " : " + _types.Qualified(baseType);
+            writer.Part(" : ");
+            writer.Part(_types.Qualified(baseType));
         }
 
-        writer.Open(declaration);
+        writer.EndLine();
+        writer.OpenBrace();
         var firstMember = true;
         // Properties follow each other without blank lines: each is a one-line summary and a one-line declaration.
         foreach (var property in type.Properties)
@@ -150,7 +154,7 @@ internal sealed partial class ConnectorEmitter
                 }
 
                 var local = "__" + Identifier.Bare(property.Identifier);
-                writer.Open("if (" + property.Identifier + " is { } " + local + ")");
+                writer.Open($"if ({property.Identifier} is {{ }} {local})");
                 WriteConstraintChecks(writer, constraints, property.Type.AsNullable(false), local, property.JsonName);
                 writer.Close();
             }
