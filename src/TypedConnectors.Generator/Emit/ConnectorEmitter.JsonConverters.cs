@@ -69,9 +69,10 @@ internal sealed partial class ConnectorEmitter
 
         writer.Part(");");
         writer.EndLine();
-        var derivedTypes = new List<(int Index, TypeSpec Type)>();
         if (isRoot)
         {
+            // Only a polymorphic root lists its subtypes.
+            var derivedTypes = new List<(int Index, TypeSpec Type)>();
             writer.Line(
                 "private static readonly global::System.Text.Json.JsonEncodedText __d = global::System.Text.Json.JsonEncodedText.Encode("
                     + Literals.String(root!.Discriminator!)
