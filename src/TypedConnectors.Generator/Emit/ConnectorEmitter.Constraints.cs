@@ -68,27 +68,25 @@ internal sealed partial class ConnectorEmitter
     /// <summary>Schema constraints of parameters are checked before anything is sent.</summary>
     private void EmitValidation(SourceWriter writer, OperationSpec operation)
     {
-        foreach (
-            var parameter in operation.Parameters.Where(p => p.Constant is null && p.Constraints is not null && p.Identifier.Length > 0)
-        )
+        foreach (var parameter in operation.Parameters)
         {
-            var target = parameter.Required ? parameter.Identifier : "__c_" + Identifier.Bare(parameter.Identifier);
-            var checks = ConstraintChecks(parameter.Constraints!, parameter.Type, target, Identifier.Bare(parameter.Identifier)).ToList();
-            if (checks.Count == 0)
+            if (
+                parameter.Constant is not null
+                || parameter.Constraints is not { } constraints
+                || parameter.Identifier.Length == 0
+                || !HasChecks(constraints, parameter.Type)
+            )
             {
                 continue;
             }
 
+            var target = parameter.Required ? parameter.Identifier : "__c_" + Identifier.Bare(parameter.Identifier);
             if (!parameter.Required)
             {
                 writer.Open("if (" + parameter.Identifier + " is { } " + target + ")");
             }
 
-            foreach (var check in checks)
-            {
-                writer.Line(check);
-            }
-
+            WriteConstraintChecks(writer, constraints, parameter.Type, target, Identifier.Bare(parameter.Identifier));
             if (!parameter.Required)
             {
                 writer.Close();
@@ -105,31 +103,24 @@ internal sealed partial class ConnectorEmitter
         }
     }
 
-    /// <summary>A check of a string's length or a list's count against a bound, throwing ArgumentException with the rule.</summary>
-    private static string SizeCheck(string value, string comparison, long limit, string rule, string literalName) =>
-        "if ("
-        + value
-        + comparison
-        + Literals.Int(limit)
-        + ") throw new global::System.ArgumentException("
-        + Literals.String(rule)
-        + ", "
-        + literalName
-        + ");";
-
-    internal IEnumerable<string> ConstraintChecks(ConstraintsSpec constraints, TypeRef type, string value, string name)
+    /// <summary>
+    /// Writes the checks of <paramref name="value"/> (named <paramref name="name"/> in the exception) against the
+    /// constraints, one line each, straight into the writer; <see cref="HasChecks"/> tells beforehand whether there are any.
+    /// </summary>
+    private void WriteConstraintChecks(SourceWriter writer, ConstraintsSpec constraints, TypeRef type, string value, string name)
     {
-        var literalName = Literals.String(name);
+        // Messages and names recur across a large API's models and parameters: their literals are made once.
+        var literalName = NameLiteral(name);
         if (type.Kind == TypeKind.String)
         {
             if (constraints.MaxLength is { } max)
             {
-                yield return SizeCheck(value, ".Length > ", max, "must be at most " + max + " characters long", literalName);
+                WriteSizeCheck(writer, value, ".Length > ", max, "must be at most " + max + " characters long", literalName);
             }
 
             if (constraints.MinLength is { } min && min > 0)
             {
-                yield return SizeCheck(value, ".Length < ", min, "must be at least " + min + " characters long", literalName);
+                WriteSizeCheck(writer, value, ".Length < ", min, "must be at least " + min + " characters long", literalName);
             }
         }
 
@@ -141,17 +132,9 @@ internal sealed partial class ConnectorEmitter
             )
             {
                 var rule = (constraints.ExclusiveMinimum ? "must be greater than " : "must be at least ") + minimum;
-                yield return "if ("
-                    + value
-                    + " "
-                    + below
-                    + " "
-                    + min
-                    + ") throw new global::System.ArgumentOutOfRangeException("
-                    + literalName
-                    + ", "
-                    + Literals.String(rule)
-                    + ");";
+                writer.Line(
+                    $"if ({value} {below} {min}) throw new global::System.ArgumentOutOfRangeException({literalName}, {NameLiteral(rule)});"
+                );
             }
 
             if (
@@ -160,17 +143,9 @@ internal sealed partial class ConnectorEmitter
             )
             {
                 var rule = (constraints.ExclusiveMaximum ? "must be less than " : "must be at most ") + maximum;
-                yield return "if ("
-                    + value
-                    + " "
-                    + above
-                    + " "
-                    + max
-                    + ") throw new global::System.ArgumentOutOfRangeException("
-                    + literalName
-                    + ", "
-                    + Literals.String(rule)
-                    + ");";
+                writer.Line(
+                    $"if ({value} {above} {max}) throw new global::System.ArgumentOutOfRangeException({literalName}, {NameLiteral(rule)});"
+                );
             }
         }
 
@@ -178,15 +153,21 @@ internal sealed partial class ConnectorEmitter
         {
             if (constraints.MaxItems is { } maxItems)
             {
-                yield return SizeCheck(value, ".Count > ", maxItems, "may hold at most " + maxItems + " items", literalName);
+                WriteSizeCheck(writer, value, ".Count > ", maxItems, "may hold at most " + maxItems + " items", literalName);
             }
 
             if (constraints.MinItems is { } minItems && minItems > 0)
             {
-                yield return SizeCheck(value, ".Count < ", minItems, "must hold at least " + minItems + " items", literalName);
+                WriteSizeCheck(writer, value, ".Count < ", minItems, "must hold at least " + minItems + " items", literalName);
             }
         }
     }
+
+    /// <summary>A check of a string's length or a list's count against a bound, throwing ArgumentException with the rule.</summary>
+    private void WriteSizeCheck(SourceWriter writer, string value, string comparison, long limit, string rule, string literalName) =>
+        writer.Line(
+            $"if ({value}{comparison}{Literals.Int(limit)}) throw new global::System.ArgumentException({NameLiteral(rule)}, {literalName});"
+        );
 
     private bool HasConstraints(TypeSpec model)
     {
@@ -194,7 +175,7 @@ internal sealed partial class ConnectorEmitter
         return parts.HasConstraints ??= parts.Properties.Any(p => p.Constraints is not null && HasChecks(p.Constraints, p.Type));
     }
 
-    /// <summary>Whether <see cref="ConstraintChecks"/> gives a value of <paramref name="type"/> any check, without spelling them.</summary>
+    /// <summary>Whether <see cref="WriteConstraintChecks"/> writes any check of a value of <paramref name="type"/>.</summary>
     private static bool HasChecks(ConstraintsSpec constraints, TypeRef type) =>
         type.Kind switch
         {

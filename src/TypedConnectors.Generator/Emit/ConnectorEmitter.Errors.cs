@@ -13,18 +13,34 @@ internal sealed partial class ConnectorEmitter
     /// The error-mapper argument of ConnectorHttp's send methods (with its trailing comma), or empty: a non-success status
     /// with a declared error model becomes <c>ConnectorApiException&lt;TError&gt;</c> carrying the deserialised body.
     /// </summary>
-    private string ErrorMapper(OperationSpec operation) => PartsOf(operation).ErrorMapper ??= BuildErrorMapper(operation);
-
-    private string BuildErrorMapper(OperationSpec operation)
+    /// <remarks>
+    /// Operations that declare the same errors (an API's shared error responses) share one mapper, made when the first
+    /// of them is written.
+    /// </remarks>
+    private string ErrorMapper(OperationSpec operation)
     {
-        if (operation.Response.Errors.IsEmpty)
+        var errors = operation.Response.Errors;
+        if (!_errorMappers.TryGetValue(errors, out var mapper))
+        {
+            mapper = BuildErrorMapper(errors);
+            _errorMappers.Add(errors, mapper);
+        }
+
+        return mapper;
+    }
+
+    private readonly Dictionary<EquatableArray<ErrorResponseSpec>, string> _errorMappers = new();
+
+    private string BuildErrorMapper(EquatableArray<ErrorResponseSpec> errors)
+    {
+        if (errors.IsEmpty)
         {
             return "";
         }
 
         var arms = new List<string>();
         var patterns = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var error in operation.Response.Errors)
+        foreach (var error in errors)
         {
             var pattern = StatusPattern(error.StatusCode);
             if (pattern is not null && patterns.Add(pattern))
@@ -116,22 +132,27 @@ internal sealed partial class ConnectorEmitter
             return false;
         }
 
-        var name = Literals.String(parameter.Name);
-        var id = parameter.Identifier;
-        var local = "__s_" + Identifier.Bare(id);
         var type = parameter.Type;
         // A free-form object (type: object, no properties) is a JsonElement; as a deepObject it is sent by its members.
         var isObject =
             type.Kind == TypeKind.Map
             || _types.Find(type) is { Kind: TypeSpecKind.Object }
             || (type.Kind == TypeKind.Any && parameter.Style == ParameterStyle.DeepObject);
-        if (parameter.Location is ParameterLocation.Query or ParameterLocation.Cookie && isObject)
+        var queryObject = parameter.Location == ParameterLocation.Query && isObject;
+        // Decided before anything is spelled: most parameters are single values.
+        if (
+            (parameter.Location == ParameterLocation.Cookie && isObject)
+            || (!queryObject && (type.Kind != TypeKind.Array || parameter.Location is ParameterLocation.Query or ParameterLocation.Body))
+        )
         {
-            if (parameter.Location == ParameterLocation.Cookie)
-            {
-                return false;
-            }
+            return false;
+        }
 
+        var name = NameLiteral(parameter.Name);
+        var id = parameter.Identifier;
+        var local = "__s_" + Identifier.Bare(id);
+        if (queryObject)
+        {
             var pairs = ObjectPairs(type.AsNullable(false), local);
             var value =
                 parameter.Required && !type.Nullable
@@ -149,11 +170,6 @@ internal sealed partial class ConnectorEmitter
                     + ");"
             );
             return true;
-        }
-
-        if (type.Kind != TypeKind.Array)
-        {
-            return false;
         }
 
         var item = type.Item ?? TypeRef.String;

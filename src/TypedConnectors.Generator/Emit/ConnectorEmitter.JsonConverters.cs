@@ -69,9 +69,10 @@ internal sealed partial class ConnectorEmitter
 
         writer.Part(");");
         writer.EndLine();
-        var derivedTypes = new List<(int Index, TypeSpec Type)>();
         if (isRoot)
         {
+            // Only a polymorphic root lists its subtypes.
+            var derivedTypes = new List<(int Index, TypeSpec Type)>();
             writer.Line(
                 "private static readonly global::System.Text.Json.JsonEncodedText __d = global::System.Text.Json.JsonEncodedText.Encode("
                     + Literals.String(root!.Discriminator!)
@@ -302,7 +303,10 @@ internal sealed partial class ConnectorEmitter
 
     private readonly Dictionary<string, string> _nameLiterals = new(StringComparer.Ordinal);
 
-    /// <summary>The literal of a JSON name; the same names recur across models, their records and converters.</summary>
+    /// <summary>
+    /// The literal of a text that recurs: JSON and parameter names across models, their records and converters and
+    /// across operations; constraint messages across checks; HTTP methods and media types across requests.
+    /// </summary>
     private string NameLiteral(string name)
     {
         if (!_nameLiterals.TryGetValue(name, out var literal))

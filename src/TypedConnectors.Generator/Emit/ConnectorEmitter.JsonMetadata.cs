@@ -82,7 +82,7 @@ internal sealed partial class ConnectorEmitter
             }
 
             writer.Line(
-                $"{(info.Public ? "public" : "internal")} static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{info.Declared}> {info.Property} => {info.Field} ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{info.Declared}>)Options.GetTypeInfo(typeof({info.Runtime}));"
+                $"{(info.Public ? "public" : "internal")} static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{info.Declared}> {info.Property} => __t{info.Index} ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{info.Declared}>)Options.GetTypeInfo(typeof({info.Runtime}));"
             );
         }
 
@@ -94,7 +94,7 @@ internal sealed partial class ConnectorEmitter
         writer.Close();
         foreach (var info in json.TypeInfos)
         {
-            writer.Line($"private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{info.Declared}>? {info.Field};");
+            writer.Line($"private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{info.Declared}>? __t{info.Index};");
         }
 
         // The converters' own code is nullable-oblivious: a converter of List<Pet> serves both List<Pet> and List<Pet?>.
@@ -104,12 +104,12 @@ internal sealed partial class ConnectorEmitter
         {
             if (converter.ModelConverter is { } model)
             {
-                writer.Line($"private static readonly {helper}.{model} {converter.Field} = new {helper}.{model}();");
+                writer.Line($"private static readonly {helper}.{model} __c{converter.Index} = new {helper}.{model}();");
             }
             else
             {
                 writer.Line(
-                    $"private static readonly global::System.Text.Json.Serialization.JsonConverter<{converter.Runtime}> {converter.Field} = {converter.Create};"
+                    $"private static readonly global::System.Text.Json.Serialization.JsonConverter<{converter.Runtime}> __c{converter.Index} = {converter.Create};"
                 );
             }
         }
@@ -121,9 +121,11 @@ internal sealed partial class ConnectorEmitter
                 + Options
                 + " options)"
         );
-        foreach (var (runtime, converter) in json.RuntimeTypes)
+        foreach (var converter in json.RuntimeTypes)
         {
-            writer.Line($"if (type == typeof({runtime})) return {Converters}.TypeInfo<{runtime}>(options, {converter});");
+            writer.Line(
+                $"if (type == typeof({converter.Runtime})) return {Converters}.TypeInfo<{converter.Runtime}>(options, {converter.Expression});"
+            );
         }
 
         writer.Line("return null;");
@@ -253,8 +255,8 @@ internal sealed partial class ConnectorEmitter
     {
         private readonly ConnectorEmitter _emitter;
         private readonly Dictionary<string, TypeInfoEntry> _typeInfos = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> _converters = new(StringComparer.Ordinal);
-        private readonly Dictionary<TypeRef, string> _bound = new();
+        private readonly Dictionary<string, ConverterEntry> _converters = new(StringComparer.Ordinal);
+        private readonly Dictionary<TypeRef, string> _bound;
         private readonly Dictionary<TypeRef, string> _runtime = new();
         private readonly Dictionary<TypeRef, string> _nullableRuntime = new();
         private readonly string _helper;
@@ -263,6 +265,8 @@ internal sealed partial class ConnectorEmitter
         {
             _emitter = emitter;
             _helper = emitter._types.Qualified(emitter.JsonHelperName);
+            // Sized up front: grown step by step, a large API's thousands of names left every smaller table behind.
+            _bound = new Dictionary<TypeRef, string>(emitter._spec.Names.TypeInfos.Count);
             foreach (var name in emitter._spec.Names.TypeInfos)
             {
                 _bound[name.Type] = name.Name;
@@ -271,43 +275,49 @@ internal sealed partial class ConnectorEmitter
             // Every model has a contract, named after it, whether or not an operation uses it.
             foreach (var type in emitter._spec.Types)
             {
-                TypeInfo(TypeRef.Named(type.Identifier), nullable: false);
+                Register(TypeRef.Named(type.Identifier), nullable: false);
             }
         }
 
         public List<TypeInfoEntry> TypeInfos { get; } = new();
 
-        public List<ConverterField> ConverterFields { get; } = new();
+        public List<ConverterEntry> ConverterFields { get; } = new();
 
-        public List<(string Runtime, string Converter)> RuntimeTypes { get; } = new();
+        /// <summary>Every converter, in the order first asked for: the resolver's types.</summary>
+        public List<ConverterEntry> RuntimeTypes { get; } = new();
 
         private TypeNames Types => _emitter._types;
 
         /// <summary>The expression for the contract of <paramref name="type"/>, recording it.</summary>
-        public string TypeInfo(TypeRef type, bool nullable)
+        public string TypeInfo(TypeRef type, bool nullable) => Register(type, nullable).Expression;
+
+        private TypeInfoEntry Register(TypeRef type, bool nullable)
         {
             var declared = Types.Of(type, nullable);
             if (!_typeInfos.TryGetValue(declared, out var entry))
             {
-                Converter(type, nullable);
+                ConverterOf(type, nullable);
                 // Named by the binder; a type it did not foresee gets an internal contract no user sees.
                 var key = type.AsNullable(type.Nullable || nullable);
                 var isBound = _bound.TryGetValue(key, out var bound);
                 var unique = bound ?? "__TypeInfo" + TypeInfos.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                entry = new TypeInfoEntry(declared, Runtime(type, nullable), unique, "__t" + TypeInfos.Count, isBound)
-                {
-                    Expression = _helper + "." + unique,
-                };
+                entry = new TypeInfoEntry(declared, Runtime(type, nullable), unique, TypeInfos.Count, isBound, _helper);
                 _typeInfos.Add(declared, entry);
                 TypeInfos.Add(entry);
             }
 
-            return entry.Expression;
+            return entry;
         }
 
         /// <summary>The C# type as the run time sees it: reference types lose <c>?</c>, value types keep it.</summary>
         public string Runtime(TypeRef type, bool nullable)
         {
+            // A model's runtime type is its qualified name, which TypeNames caches by identifier.
+            if (type is { Kind: TypeKind.Named, Nullable: false } && !nullable)
+            {
+                return Types.Of(type);
+            }
+
             var cache = nullable ? _nullableRuntime : _runtime;
             if (!cache.TryGetValue(type, out var runtime))
             {
@@ -332,7 +342,9 @@ internal sealed partial class ConnectorEmitter
         private string Item(TypeRef type) => Runtime(type.Item ?? TypeRef.Any, type.Item?.Nullable ?? false);
 
         /// <summary>An expression for the converter of <paramref name="type"/>, recording it (and what it is built on).</summary>
-        public string Converter(TypeRef type, bool nullable)
+        public string Converter(TypeRef type, bool nullable) => ConverterOf(type, nullable).Expression;
+
+        private ConverterEntry ConverterOf(TypeRef type, bool nullable)
         {
             var runtime = Runtime(type, nullable);
             if (_converters.TryGetValue(runtime, out var existing))
@@ -342,16 +354,16 @@ internal sealed partial class ConnectorEmitter
 
             string? create = null;
             string? model = null;
-            string expression;
+            string? builtin;
             if ((nullable || type.Nullable) && Types.IsValueType(type))
             {
                 var inner = type.AsNullable(false);
                 create = Converters + ".Nullable<" + Runtime(inner, nullable: false) + ">(" + Converter(inner, nullable: false) + ")";
-                expression = "";
+                builtin = null;
             }
             else
             {
-                expression = type.Kind switch
+                builtin = type.Kind switch
                 {
                     TypeKind.String => Metadata + ".StringConverter",
                     TypeKind.Boolean => Metadata + ".BooleanConverter",
@@ -366,9 +378,9 @@ internal sealed partial class ConnectorEmitter
                     TypeKind.Bytes => Metadata + ".ByteArrayConverter",
                     TypeKind.Stream => Converters + ".Stream",
                     TypeKind.Any => Metadata + ".JsonElementConverter",
-                    _ => "",
+                    _ => null,
                 };
-                if (expression.Length == 0)
+                if (builtin is null)
                 {
                     switch (type.Kind)
                     {
@@ -389,16 +401,15 @@ internal sealed partial class ConnectorEmitter
                 }
             }
 
-            if (create is not null || model is not null)
+            var entry = new ConverterEntry(runtime, builtin is null ? ConverterFields.Count : -1, create, model, builtin, _helper);
+            if (builtin is null)
             {
-                var field = "__c" + ConverterFields.Count;
-                ConverterFields.Add(new ConverterField(runtime, field, create, model));
-                expression = _helper + "." + field;
+                ConverterFields.Add(entry);
             }
 
-            _converters.Add(runtime, expression);
-            RuntimeTypes.Add((runtime, expression));
-            return expression;
+            _converters.Add(runtime, entry);
+            RuntimeTypes.Add(entry);
+            return entry;
         }
 
         private string ConverterFor(TypeRef type) =>
@@ -407,12 +418,45 @@ internal sealed partial class ConnectorEmitter
                 : throw new InvalidOperationException("Unknown type " + type.Name);
     }
 
-    private sealed record TypeInfoEntry(string Declared, string Runtime, string Property, string Field, bool Public)
+    // The entries keep what the Json file declares; the expressions call sites write are made when first asked for, so a
+    // large API's thousands of contracts and converters do not each hold a string from the first file to the last.
+
+    /// <summary>A contract: its property <see cref="Property"/> and the field <c>__t</c><see cref="Index"/> caching it.</summary>
+    private sealed class TypeInfoEntry(string declared, string runtime, string property, int index, bool isPublic, string helper)
     {
+        private string? _expression;
+
+        public string Declared { get; } = declared;
+
+        public string Runtime { get; } = runtime;
+
+        public string Property { get; } = property;
+
+        public int Index { get; } = index;
+
+        public bool Public { get; } = isPublic;
+
         /// <summary>The qualified property, as call sites write it.</summary>
-        public string Expression { get; init; } = "";
+        public string Expression => _expression ??= helper + "." + Property;
     }
 
-    /// <summary>A converter field: created by <see cref="Create"/>, or a model's own converter class, named by <see cref="ModelConverter"/>.</summary>
-    private sealed record ConverterField(string Runtime, string Field, string? Create, string? ModelConverter);
+    /// <summary>
+    /// A converter: one of System.Text.Json's (its expression is <paramref name="builtin"/>), or the field <c>__c</c><see cref="Index"/>,
+    /// created by <see cref="Create"/> or a model's own converter class, named by <see cref="ModelConverter"/>.
+    /// </summary>
+    private sealed class ConverterEntry(string runtime, int index, string? create, string? modelConverter, string? builtin, string helper)
+    {
+        private string? _expression = builtin;
+
+        public string Runtime { get; } = runtime;
+
+        public int Index { get; } = index;
+
+        public string? Create { get; } = create;
+
+        public string? ModelConverter { get; } = modelConverter;
+
+        /// <summary>The converter as call sites write it.</summary>
+        public string Expression => _expression ??= helper + ".__c" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -72,13 +72,17 @@ internal sealed partial class ConnectorEmitter
             }
         }
 
-        var declaration = (isBase ? "public partial record " : "public sealed partial record ") + type.Identifier;
+        writer.StartLine();
+        writer.Part(isBase ? "public partial record " : "public sealed partial record ");
+        writer.Part(type.Identifier);
         if (type.BaseType is { } baseType)
         {
-            declaration += " : " + _types.Qualified(baseType);
+            writer.Part(" : ");
+            writer.Part(_types.Qualified(baseType));
         }
 
-        writer.Open(declaration);
+        writer.EndLine();
+        writer.OpenBrace();
         var firstMember = true;
         // Properties follow each other without blank lines: each is a one-line summary and a one-line declaration.
         foreach (var property in type.Properties)
@@ -91,7 +95,7 @@ internal sealed partial class ConnectorEmitter
                 property.Description,
                 // Only a blank description falls back.
                 string.IsNullOrWhiteSpace(property.Description)
-                    ? "The '" + property.JsonName + "' property."
+                    ? FallbackDoc("The '", property.JsonName, "' property.")
                     : ""
             );
             var optional = !property.Required || property.Type.Nullable;
@@ -142,21 +146,16 @@ internal sealed partial class ConnectorEmitter
                         : "public void "
                 ) + "Validate()"
             );
-            foreach (var property in AllProperties(type).Where(p => p.Constraints is not null))
+            foreach (var property in AllProperties(type))
             {
-                var local = "__" + Identifier.Bare(property.Identifier);
-                var checks = ConstraintChecks(property.Constraints!, property.Type.AsNullable(false), local, property.JsonName).ToList();
-                if (checks.Count == 0)
+                if (property.Constraints is not { } constraints || !HasChecks(constraints, property.Type))
                 {
                     continue;
                 }
 
-                writer.Open("if (" + property.Identifier + " is { } " + local + ")");
-                foreach (var check in checks)
-                {
-                    writer.Line(check);
-                }
-
+                var local = "__" + Identifier.Bare(property.Identifier);
+                writer.Open($"if ({property.Identifier} is {{ }} {local})");
+                WriteConstraintChecks(writer, constraints, property.Type.AsNullable(false), local, property.JsonName);
                 writer.Close();
             }
 
@@ -190,7 +189,7 @@ internal sealed partial class ConnectorEmitter
             {
                 if (value.Number is { } number)
                 {
-                    Literals.Element(writer, "summary", "", value.Description, "The value " + value.Value + ".");
+                    Literals.Element(writer, "summary", "", value.Description, FallbackDoc("The value ", value.Value, "."));
                     writer.Line($"{value.Identifier} = {Literals.Int(number)},");
                 }
             }
@@ -204,7 +203,7 @@ internal sealed partial class ConnectorEmitter
             var index = 1;
             foreach (var value in type.EnumValues)
             {
-                Literals.Element(writer, "summary", "", value.Description, "The wire value \"" + value.Value + "\".");
+                Literals.Element(writer, "summary", "", value.Description, FallbackDoc("The wire value \"", value.Value, "\"."));
                 writer.Line($"{value.Identifier} = {index++},");
             }
         }

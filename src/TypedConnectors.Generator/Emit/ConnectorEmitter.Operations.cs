@@ -40,17 +40,11 @@ internal sealed partial class ConnectorEmitter
         EmitOperationMethods(writer, operation);
         writer.Line();
         // The builder takes the methods' parameters but the token.
-        var signature = SignatureArray(operation);
         writer.StartLine();
         writer.Part("private global::TypedConnectors.ConnectorRequest ");
         writer.Part(BuilderName(operation));
         writer.Part("(");
-        for (var i = 0; i < signature.Length - 1; i++)
-        {
-            writer.Part(i == 0 ? null : ", ");
-            writer.Part(signature[i]);
-        }
-
+        WriteSignatureParameters(writer, operation, token: false);
         writer.Part(")");
         writer.EndLine();
         writer.OpenBrace();
@@ -74,7 +68,7 @@ internal sealed partial class ConnectorEmitter
         EmitValidation(writer, operation);
         writer.StartLine();
         writer.Part("var __request = new global::TypedConnectors.ConnectorRequest(");
-        writer.Part(Literals.String(operation.Method));
+        writer.Part(NameLiteral(operation.Method));
         writer.Part(", ");
         writer.Part(Literals.String(operation.Path));
         writer.Part(") { OperationId = ");
@@ -94,7 +88,7 @@ internal sealed partial class ConnectorEmitter
         if (AcceptFor(operation.Response.Kind) is { } accept)
         {
             writer.Part(", Accept = ");
-            writer.Part(Literals.String(accept));
+            writer.Part(NameLiteral(accept));
         }
 
         writer.Part(", CallOptions = options };");
@@ -331,7 +325,7 @@ internal sealed partial class ConnectorEmitter
             return;
         }
 
-        var name = Literals.String(parameter.Name);
+        var name = NameLiteral(parameter.Name);
         switch (parameter.Location)
         {
             case ParameterLocation.Path:

@@ -392,47 +392,58 @@ internal sealed partial class ConnectorEmitter
         }
     }
 
-    private static string ParameterFallbackDoc(ParameterSpec parameter) =>
+    private string ParameterFallbackDoc(ParameterSpec parameter) =>
         parameter.Location switch
         {
-            ParameterLocation.Path => "The '" + parameter.Name + "' path segment.",
-            ParameterLocation.Query => "The '" + parameter.Name + "' query parameter.",
-            ParameterLocation.Header => "The '" + parameter.Name + "' header.",
-            ParameterLocation.Cookie => "The '" + parameter.Name + "' cookie.",
-            _ => "The '" + parameter.Name + "' body field.",
+            ParameterLocation.Path => FallbackDoc("The '", parameter.Name, "' path segment."),
+            ParameterLocation.Query => FallbackDoc("The '", parameter.Name, "' query parameter."),
+            ParameterLocation.Header => FallbackDoc("The '", parameter.Name, "' header."),
+            ParameterLocation.Cookie => FallbackDoc("The '", parameter.Name, "' cookie."),
+            _ => FallbackDoc("The '", parameter.Name, "' body field."),
         };
+
+    private readonly Dictionary<(string Before, string Name, string After), string> _fallbackDocs = new();
+
+    /// <summary>
+    /// The documentation of an undocumented element, <paramref name="before"/> + <paramref name="name"/> +
+    /// <paramref name="after"/>, made once: a large API documents the same parameter, property and enum value names
+    /// the same way over and over.
+    /// </summary>
+    private string FallbackDoc(string before, string name, string after)
+    {
+        if (!_fallbackDocs.TryGetValue((before, name, after), out var text))
+        {
+            text = before + name + after;
+            _fallbackDocs.Add((before, name, after), text);
+        }
+
+        return text;
+    }
 
     /// <summary>What the methods of one operation repeat, derived once (each piece when first asked for).</summary>
     private sealed class OperationParts
     {
         public ParameterSpec[]? Ordered;
-        public string[]? Signature;
         public string? BuilderCall;
-        public string? ErrorMapper;
     }
 
-    private readonly Dictionary<OperationSpec, OperationParts> _operationParts = new(ReferenceComparer<OperationSpec>.Instance);
+    private OperationSpec? _partsOperation;
+    private OperationParts _parts = new();
 
-    private OperationSpec? _lastOperation;
-    private OperationParts? _lastParts;
-
+    /// <remarks>
+    /// The methods of one operation are written one after another, so only the current operation's parts are kept: the
+    /// next operation starts afresh. Kept for every operation until the end, they were megabytes on a large API that
+    /// every collection during emission copied.
+    /// </remarks>
     private OperationParts PartsOf(OperationSpec operation)
     {
-        // The methods of one operation are written one after another: most lookups are for the last one.
-        if (ReferenceEquals(operation, _lastOperation))
+        if (!ReferenceEquals(operation, _partsOperation))
         {
-            return _lastParts!;
+            _partsOperation = operation;
+            _parts = new OperationParts();
         }
 
-        if (!_operationParts.TryGetValue(operation, out var parts))
-        {
-            parts = new OperationParts();
-            _operationParts.Add(operation, parts);
-        }
-
-        _lastOperation = operation;
-        _lastParts = parts;
-        return parts;
+        return _parts;
     }
 
     /// <summary>Parameters exposed on the method: required first (path ones leading), then optional; constants hidden.</summary>
@@ -506,75 +517,86 @@ internal sealed partial class ConnectorEmitter
     }
 
     /// <summary>
-    /// Writes <see cref="SignatureArray"/> joined with commas as part of the current line, with
-    /// <paramref name="beforeOptions"/> (when given) inserted before <c>options</c> and the token.
+    /// Writes the parameters of the operation's methods joined with commas as part of the current line: required first,
+    /// then optional, then <c>options</c> and the token, with <paramref name="beforeOptions"/> (when given) inserted
+    /// before <c>options</c>. The request builder takes the same but the token (<paramref name="token"/> false).
     /// </summary>
-    private void WriteSignatureParameters(SourceWriter writer, OperationSpec operation, string? beforeOptions = null)
+    private void WriteSignatureParameters(SourceWriter writer, OperationSpec operation, string? beforeOptions = null, bool token = true)
     {
-        var parameters = SignatureArray(operation);
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            writer.Part(i == 0 ? null : ", ");
-            if (beforeOptions is not null && i == parameters.Length - 2)
-            {
-                writer.Part(beforeOptions);
-                writer.Part(", ");
-            }
-
-            writer.Part(parameters[i]);
-        }
-    }
-
-    private string[] SignatureArray(OperationSpec operation)
-    {
-        var cached = PartsOf(operation);
-        if (cached.Signature is not null)
-        {
-            return cached.Signature;
-        }
-
-        var parameters = new List<string>();
         var body = operation.Body;
         var ordered = OrderedParameters(operation);
+        var first = true;
         foreach (var parameter in ordered)
         {
             if (parameter.Required)
             {
-                parameters.Add(_types.Of(parameter.Type) + " " + parameter.Identifier);
+                WriteParameter(writer, ref first, _types.Of(parameter.Type), parameter.Identifier, null);
             }
         }
 
         if (body is { Identifier.Length: > 0 } && body.Required)
         {
-            parameters.Add(_types.Of(body.Type ?? TypeRef.Any) + " " + body.Identifier);
+            WriteParameter(writer, ref first, _types.Of(body.Type ?? TypeRef.Any), body.Identifier, null);
         }
 
         foreach (var parameter in ordered)
         {
             if (!parameter.Required)
             {
-                parameters.Add(OptionalParameter(parameter));
+                // A C# default when the value is a compile-time constant, otherwise nullable.
+                if (parameter.Default is { } text && ConstantDefault(parameter.Type, text) is { } literal)
+                {
+                    WriteParameter(writer, ref first, _types.Of(parameter.Type), parameter.Identifier, literal);
+                }
+                else
+                {
+                    WriteParameter(writer, ref first, _types.Of(parameter.Type, nullable: true), parameter.Identifier, "null");
+                }
             }
         }
 
         if (body is { Identifier.Length: > 0 } && !body.Required)
         {
-            parameters.Add(_types.Of(body.Type ?? TypeRef.Any, nullable: true) + " " + body.Identifier + " = null");
+            WriteParameter(writer, ref first, _types.Of(body.Type ?? TypeRef.Any, nullable: true), body.Identifier, "null");
         }
 
-        parameters.Add("global::TypedConnectors.ConnectorCallOptions? options = null");
-        parameters.Add("global::System.Threading.CancellationToken cancellationToken = default");
-        return cached.Signature = parameters.ToArray();
+        writer.Part(first ? null : ", ");
+        if (beforeOptions is not null)
+        {
+            writer.Part(beforeOptions);
+            writer.Part(", ");
+        }
+
+        writer.Part("global::TypedConnectors.ConnectorCallOptions? options = null");
+        if (token)
+        {
+            writer.Part(", global::System.Threading.CancellationToken cancellationToken = default");
+        }
     }
 
-    /// <summary>The call of the request builder with the names of <see cref="SignatureParameters"/> without the token.</summary>
+    /// <summary>Writes one parameter (<c>type name</c>, with <c> = value</c> when it has a default) after a comma unless it is the first.</summary>
+    private static void WriteParameter(SourceWriter writer, ref bool first, string type, string name, string? defaultValue)
+    {
+        writer.Part(first ? null : ", ");
+        first = false;
+        writer.Part(type);
+        writer.Part(" ");
+        writer.Part(name);
+        if (defaultValue is not null)
+        {
+            writer.Part(" = ");
+            writer.Part(defaultValue);
+        }
+    }
+
+    /// <summary>The call of the request builder with the names of <see cref="WriteSignatureParameters"/> without the token.</summary>
     private string BuilderCall(OperationSpec operation)
     {
         var parts = PartsOf(operation);
         return parts.BuilderCall ??= BuilderName(operation) + "(" + string.Join(", ", BuilderArguments(operation)) + ")";
     }
 
-    /// <summary>The names of <see cref="SignatureParameters"/> without the token, as arguments of the request builder.</summary>
+    /// <summary>The names of <see cref="WriteSignatureParameters"/> without the token, as arguments of the request builder.</summary>
     private List<string> BuilderArguments(OperationSpec operation)
     {
         var ordered = OrderedParameters(operation);
@@ -607,17 +629,6 @@ internal sealed partial class ConnectorEmitter
 
         arguments.Add("options");
         return arguments;
-    }
-
-    /// <summary>An optional parameter: a C# default when the value is a compile-time constant, otherwise nullable.</summary>
-    private string OptionalParameter(ParameterSpec parameter)
-    {
-        if (parameter.Default is { } text && ConstantDefault(parameter.Type, text) is { } literal)
-        {
-            return _types.Of(parameter.Type) + " " + parameter.Identifier + " = " + literal;
-        }
-
-        return _types.Of(parameter.Type, nullable: true) + " " + parameter.Identifier + " = null";
     }
 
     /// <summary>A C# constant for a default value, or null when the type has none (the wire default is then sent as text).</summary>

@@ -14,7 +14,11 @@ internal sealed class TypeNames
     public TypeNames(ConnectorSpec spec)
     {
         _namespace = spec.Namespace;
-        _types = spec.Types.ToDictionary(t => t.Identifier, StringComparer.Ordinal);
+        _types = new Dictionary<string, TypeSpec>(spec.Types.Count, StringComparer.Ordinal);
+        foreach (var type in spec.Types)
+        {
+            _types.Add(type.Identifier, type);
+        }
     }
 
     /// <summary>The expression for a type's JSON contract (the connector's generated metadata).</summary>
@@ -55,6 +59,12 @@ internal sealed class TypeNames
     /// <summary>The C# type; <paramref name="nullable"/> adds <c>?</c> (for optional values).</summary>
     public string Of(TypeRef type, bool nullable = false)
     {
+        // A model is its qualified name, cached by identifier: a cache by reference would also keep every TypeRef asked with.
+        if (type is { Kind: TypeKind.Named, Nullable: false } && !nullable)
+        {
+            return Qualified(type.Name ?? "Model");
+        }
+
         // Every operation and property asks again for the same few types: spell each once.
         var cache = nullable || type.Nullable ? _nullableNames : _names;
         if (!cache.TryGetValue(type, out var name))

@@ -58,4 +58,5 @@ internal sealed record GeneratedNames
 internal sealed record GroupNames(string Group, string Property, string ClassName, string InterfaceName);
 
 /// <summary>The name of the JSON contract of <paramref name="Type"/> (a nullable type has its own).</summary>
-internal sealed record TypeInfoName(TypeRef Type, string Name);
+/// <remarks>A value in its array: a large API has tens of thousands, kept with the bound model, and none needs to be an object.</remarks>
+internal readonly record struct TypeInfoName(TypeRef Type, string Name);

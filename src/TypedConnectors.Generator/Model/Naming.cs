@@ -331,12 +331,12 @@ internal static class Naming
             }
         }
 
+        /// <summary>A scope whose reserved names are <paramref name="shared"/> (not copied, never changed).</summary>
+        public Scope(HashSet<string> shared) => _shared = shared;
+
         /// <summary>A scope whose reserved names are <paramref name="shared"/> (not copied, never changed) and <paramref name="extra"/>.</summary>
         public Scope(HashSet<string> shared, string extra)
-        {
-            _shared = shared;
-            Add(extra);
-        }
+            : this(shared) => Add(extra);
 
         public string Claim(string identifier)
         {

@@ -16,15 +16,18 @@ internal static partial class SpecBinder
 
     internal static EquatableArray<TypeInfoName> BindTypeInfoNames(IReadOnlyList<TypeSpec> types, IReadOnlyList<OperationSpec> operations)
     {
-        var byIdentifier = new Dictionary<string, TypeSpec>(StringComparer.Ordinal);
+        var byIdentifier = new Dictionary<string, TypeSpec>(types.Count, StringComparer.Ordinal);
         foreach (var type in types)
         {
             byIdentifier[type.Identifier] = type;
         }
 
+        // Sized for each model in both forms, the least there will be: grown from empty, the table and list of a large
+        // API's tens of thousands of names left every smaller copy behind.
+        var expected = 2 * types.Count;
         var used = new HashSet<string>(JsonHelperMembers, StringComparer.Ordinal);
-        var named = new Dictionary<TypeRef, string>();
-        var result = new List<TypeInfoName>();
+        var named = new Dictionary<TypeRef, string>(expected);
+        var result = new List<TypeInfoName>(expected);
 
         void Add(TypeRef type)
         {

@@ -46,7 +46,7 @@ internal static partial class SpecBinder
             );
 
         var typeScope = new Naming.Scope(Naming.TypeNames.Concat(names.TypeNames));
-        var typeNames = new Dictionary<string, string>(StringComparer.Ordinal);
+        var typeNames = new Dictionary<string, string>(spec.Types.Count, StringComparer.Ordinal);
         foreach (var type in spec.Types)
         {
             var wanted = Naming.EscapeKeyword(Naming.ToPascal(type.Name, "Model"));
@@ -84,13 +84,17 @@ internal static partial class SpecBinder
             }
         }
 
-        var types = spec.Types.Select(t => BindType(t, typeNames[t.Name], Map)).ToEquatableArray();
+        // One delegate for every type and operation (each use of the local function as a delegate would make another).
+        Func<TypeRef, TypeRef> map = Map;
+        var memberNames = new WantedNames();
+        var types = spec.Types.Select(t => BindType(t, typeNames[t.Name], map, memberNames)).ToEquatableArray();
 
         var methodScope = new Naming.Scope(Naming.ClientMembers.Append(clientName));
-        var operations = ImmutableArray.CreateBuilder<OperationSpec>();
-        var methodOwners = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var operation in spec.Operations)
+        var identifiers = new string[spec.Operations.Count];
+        var methodOwners = new Dictionary<string, string>(spec.Operations.Count, StringComparer.Ordinal);
+        for (var i = 0; i < identifiers.Length; i++)
         {
+            var operation = spec.Operations[i];
             var wanted = Naming.ToPascal(operation.Name, "Operation") + "Async";
             var claimed = methodScope.Claim(wanted);
             // Two endpoints of the same name are one mistake, already reported as a duplicate (TC0011).
@@ -109,17 +113,21 @@ internal static partial class SpecBinder
             }
 
             methodOwners[claimed] = operation.Name;
-            operations.Add(BindOperation(operation, claimed, Map));
+            identifiers[i] = claimed;
         }
 
-        // Derived methods are named after every operation has its own name, so adding them renames no operation.
-        for (var i = 0; i < operations.Count; i++)
+        // Derived methods are named after every operation has its own name, so adding them renames no operation; the
+        // operation is bound then, so its record is copied once with both names.
+        var operations = ImmutableArray.CreateBuilder<OperationSpec>(identifiers.Length);
+        for (var i = 0; i < identifiers.Length; i++)
         {
-            var op = operations[i];
-            op = op with { ResponseIdentifier = methodScope.Claim(DerivedName(op.Identifier, "WithResponseAsync")) };
-            operations[i] = Features.OperationFeatures.Bind(
-                op,
-                new Features.FeatureBinding(suffix => methodScope.Claim(DerivedName(op.Identifier, suffix)), Map)
+            var identifier = identifiers[i];
+            var responseIdentifier = methodScope.Claim(DerivedName(identifier, "WithResponseAsync"));
+            operations.Add(
+                Features.OperationFeatures.Bind(
+                    BindOperation(spec.Operations[i], identifier, responseIdentifier, map, memberNames),
+                    new Features.FeatureBinding(suffix => methodScope.Claim(DerivedName(identifier, suffix)), map)
+                )
             );
         }
 
@@ -185,7 +193,7 @@ internal static partial class SpecBinder
         // Synthesised last, so a declared value keeps its name and the OAuth one gives way.
         var boundAuthMethods = authMethods.Select(m => WithOAuthClientFields(m, BindField)).ToEquatableArray();
 
-        var boundOperations = operations.ToImmutable();
+        var boundOperations = operations.MoveToImmutable();
         return spec with
         {
             Slug = slug,
@@ -203,43 +211,13 @@ internal static partial class SpecBinder
         };
     }
 
-    private static TypeSpec BindType(TypeSpec type, string identifier, Func<TypeRef, TypeRef> map)
+    private static TypeSpec BindType(TypeSpec type, string identifier, Func<TypeRef, TypeRef> map, WantedNames wanted)
     {
         var scope = new Naming.Scope(Naming.RecordMemberSet, Naming.Unescaped(identifier));
-        var properties = type.Properties.Map(p =>
-            p with
-            {
-                Identifier = scope.Claim(Naming.EscapeKeyword(Naming.ToPascal(p.JsonName, "Property"))),
-                Type = map(p.Type),
-            }
-        );
+        var properties = type.Properties.Map(p => p with { Identifier = scope.Claim(wanted.Property(p.JsonName)), Type = map(p.Type) });
 
-        var memberScope = new Naming.Scope(Naming.EnumMembers);
-        // A value listed twice is one member (and two switch arms for one value would not compile).
-        // An integer enum keeps the values a long can hold, once per number ("1" and "01" are one member), so every
-        // member the model names is one the emitter declares.
-        var distinct = type.EnumIsInteger
-            ? type.EnumValues.Where(v => v.Number is not null).GroupBy(v => v.Number!.Value).Select(g => g.First())
-            : type.EnumValues.GroupBy(v => v.Value, StringComparer.Ordinal).Select(g => g.First());
-        var values = distinct
-            .Select(v =>
-                v with
-                {
-                    Identifier = memberScope.Claim(
-                        Naming.EscapeKeyword(
-                            Naming.ToPascal(v.Value, "Empty") is var id && id.StartsWith("_", StringComparison.Ordinal) ? "Value" + id : id
-                        )
-                    ),
-                }
-            )
-            .ToEquatableArray();
-
-        var unknown = "Unknown";
-        while (values.Any(v => Naming.Unescaped(v.Identifier) == unknown))
-        {
-            unknown = "_" + unknown;
-        }
-
+        // Most types are not enums: they skip the grouping (and its iterators and delegates) altogether.
+        var (values, unknown) = type.EnumValues.IsEmpty ? (type.EnumValues, "Unknown") : BindEnumMembers(type, wanted);
         return type with
         {
             Identifier = identifier,
@@ -252,8 +230,31 @@ internal static partial class SpecBinder
             AdditionalProperties = type.AdditionalProperties is { } extra ? map(extra) : null,
             Variants = type.Variants.Map(map),
             BaseType = type.BaseType is { } baseType ? map(TypeRef.Named(baseType)).Name : null,
-            DerivedTypes = type.DerivedTypes.Map(d => d with { TypeName = map(TypeRef.Named(d.TypeName)).Name ?? d.TypeName }),
+            DerivedTypes = type.DerivedTypes.IsEmpty
+                ? type.DerivedTypes
+                : type.DerivedTypes.Map(d => d with { TypeName = map(TypeRef.Named(d.TypeName)).Name ?? d.TypeName }),
         };
+    }
+
+    /// <summary>An enum's members, and its member for values it does not list.</summary>
+    private static (EquatableArray<EnumValueSpec> Values, string Unknown) BindEnumMembers(TypeSpec type, WantedNames wanted)
+    {
+        var memberScope = new Naming.Scope(Naming.EnumMembers);
+        // A value listed twice is one member (and two switch arms for one value would not compile).
+        // An integer enum keeps the values a long can hold, once per number ("1" and "01" are one member), so every
+        // member the model names is one the emitter declares.
+        var distinct = type.EnumIsInteger
+            ? type.EnumValues.Where(v => v.Number is not null).GroupBy(v => v.Number!.Value).Select(g => g.First())
+            : type.EnumValues.GroupBy(v => v.Value, StringComparer.Ordinal).Select(g => g.First());
+        var values = distinct.Select(v => v with { Identifier = memberScope.Claim(wanted.EnumMember(v.Value)) }).ToEquatableArray();
+
+        var unknown = "Unknown";
+        while (values.Any(v => Naming.Unescaped(v.Identifier) == unknown))
+        {
+            unknown = "_" + unknown;
+        }
+
+        return (values, unknown);
     }
 
     /// <summary><c>ListPetsAsync</c> with <c>WithResponseAsync</c> is <c>ListPetsWithResponseAsync</c>.</summary>
@@ -263,15 +264,27 @@ internal static partial class SpecBinder
         return (bare.EndsWith("Async", StringComparison.Ordinal) ? bare.Substring(0, bare.Length - "Async".Length) : bare) + suffix;
     }
 
-    private static OperationSpec BindOperation(OperationSpec operation, string identifier, Func<TypeRef, TypeRef> map)
+    /// <summary>The parameters every method of an operation has besides its own; a constant table shared by every operation's scope.</summary>
+    private static readonly HashSet<string> OperationLocals = new(
+        new[] { "cancellationToken", "options", "paging" },
+        StringComparer.Ordinal
+    );
+
+    private static OperationSpec BindOperation(
+        OperationSpec operation,
+        string identifier,
+        string responseIdentifier,
+        Func<TypeRef, TypeRef> map,
+        WantedNames wanted
+    )
     {
         // Locals of generated methods start with "__", so parameter names only need to avoid each other and the token.
-        var scope = new Naming.Scope(new[] { "cancellationToken", "options", "paging" });
+        var scope = new Naming.Scope(OperationLocals);
         var parameters = operation.Parameters.Map(p =>
             p with
             {
                 Type = map(p.Type),
-                Identifier = p.Constant is null ? scope.Claim(Naming.ToCamel(p.Name, "value")) : "",
+                Identifier = p.Constant is null ? scope.Claim(wanted.Parameter(p.Name)) : "",
             }
         );
         var body = operation.Body is { } b
@@ -286,6 +299,7 @@ internal static partial class SpecBinder
         return operation with
         {
             Identifier = identifier,
+            ResponseIdentifier = responseIdentifier,
             Parameters = parameters,
             Body = body,
             Response = operation.Response with
@@ -294,6 +308,44 @@ internal static partial class SpecBinder
                 Errors = operation.Response.Errors.Map(e => e with { Type = map(e.Type) }),
             },
         };
+    }
+
+    /// <summary>
+    /// The identifier each property, enum value and parameter name asks for before its scope is consulted, made once per
+    /// binding: a large API repeats the same few names across its models and operations, and a string per use was
+    /// megabytes kept with the bound model.
+    /// </summary>
+    private sealed class WantedNames
+    {
+        private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _enumMembers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _parameters = new(StringComparer.Ordinal);
+
+        public string Property(string jsonName) =>
+            Get(_properties, jsonName, static n => Naming.EscapeKeyword(Naming.ToPascal(n, "Property")));
+
+        public string EnumMember(string value) =>
+            Get(
+                _enumMembers,
+                value,
+                static v =>
+                    Naming.EscapeKeyword(
+                        Naming.ToPascal(v, "Empty") is var id && id.StartsWith("_", StringComparison.Ordinal) ? "Value" + id : id
+                    )
+            );
+
+        public string Parameter(string name) => Get(_parameters, name, static n => Naming.ToCamel(n, "value"));
+
+        private static string Get(Dictionary<string, string> names, string name, Func<string, string> make)
+        {
+            if (!names.TryGetValue(name, out var identifier))
+            {
+                identifier = make(name);
+                names.Add(name, identifier);
+            }
+
+            return identifier;
+        }
     }
 
     private static string SanitizeNamespace(string ns)

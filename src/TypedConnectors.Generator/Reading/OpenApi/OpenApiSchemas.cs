@@ -40,10 +40,10 @@ internal sealed partial class OpenApiSchemas
     // Locations are told apart by node: every site's node is the one its pointer names, and in a tree a node is one
     // location, so no property schema's pointer is spelled out. Where a YAML alias puts one node at several places
     // (SourceFile.SharesNodes), each place is its own schema, keyed by its text.
-    private readonly Dictionary<DocNode, TypeRef> _byNode = new(Emit.ReferenceComparer<DocNode>.Instance);
+    private readonly Dictionary<DocNode, TypeRef> _byNode = new();
     private readonly Dictionary<string, TypeRef> _byKey = new(StringComparer.Ordinal);
     private readonly List<Site> _inProgress = new();
-    private readonly Dictionary<DocNode, (string Pointer, string Name)> _componentNames = new(Emit.ReferenceComparer<DocNode>.Instance);
+    private readonly Dictionary<DocNode, (string Pointer, string Name)> _componentNames = new();
     private readonly HashSet<string> _componentNameSet = new(StringComparer.Ordinal);
 
     // Records whose TypeSpec is still being built (their properties are being read): already usable as base types.
