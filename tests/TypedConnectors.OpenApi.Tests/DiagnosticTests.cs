@@ -307,6 +307,34 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void References_into_a_chain_longer_than_the_hop_bound_are_errors_up_to_a_cap()
+    {
+        // A0 to A39 are each only a reference to the next, so a reference to A0 does not end within 32 references.
+        // 300 properties refer to A0: one error each would flood the IDE; they stop at 200 and say so.
+        var chain = Enumerable.Range(0, 40).Select(i => "\"A" + i + "\": { \"$ref\": \"#/components/schemas/A" + (i + 1) + "\" },");
+        var properties = string.Join(
+            ",\n",
+            Enumerable.Range(0, 300).Select(i => "\"p" + i + "\": { \"$ref\": \"#/components/schemas/A0\" }")
+        );
+        var json =
+            "{ \"openapi\": \"3.0.3\", \"info\": { \"title\": \"Hops\", \"version\": \"1\" }, \"paths\": {},\n"
+            + "\"components\": { \"schemas\": {\n"
+            + string.Join("\n", chain)
+            + "\n\"A40\": { \"type\": \"object\" },\n\"Many\": { \"type\": \"object\", \"properties\": {\n"
+            + properties
+            + "\n} } } } }";
+
+        var errors = OpenApiRun.Read("/p/hops.openapi.json", json).Where(d => d.Id == "TC0030").ToList();
+
+        Assert.Equal(201, errors.Count);
+        Assert.Contains("does not end within 32 references", errors[0].Arguments[0], StringComparison.Ordinal);
+        // At the first property (0-based line 2 + 40 + 2 = 44).
+        Assert.Equal(44, errors[0].Location.StartLine);
+        Assert.Equal(200, errors.Take(200).Select(e => e.Location.StartLine).Distinct().Count());
+        Assert.Contains("more than 200 problems", errors[^1].Arguments[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Operation_ids_used_twice_are_warned_and_both_operations_generated()
     {
         var yaml = """

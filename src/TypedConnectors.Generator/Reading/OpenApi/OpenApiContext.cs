@@ -147,13 +147,21 @@ internal static class Pointer
 /// </summary>
 internal sealed class OpenApiContext
 {
+    // Warnings and errors are capped apart: an error stops generation, so none may be dropped for warnings.
     private const int MaxWarnings = 200;
+    private const int MaxErrors = 200;
+
+    // References followed from one place before the chain counts as a cycle.
+    private const int MaxHops = 32;
     private readonly Dictionary<string, ApiDocument?> _external = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unsupportedReported = new(StringComparer.Ordinal);
     private readonly HashSet<string> _brokenReferences = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Path, int Start)> _endlessChains = new();
     private readonly Dictionary<(ApiDocument Document, string Reference), Site> _followed = new();
     private int _warnings;
     private bool _capReported;
+    private int _errors;
+    private bool _errorCapReported;
 
     public OpenApiContext(ApiDocument main, OpenApiVersion version, DocumentSet? documents)
     {
@@ -195,27 +203,8 @@ internal sealed class OpenApiContext
         }
     }
 
-    public void Warn(LocationInfo location, string message)
-    {
-        if (_warnings++ >= MaxWarnings)
-        {
-            if (!_capReported)
-            {
-                _capReported = true;
-                Diagnostics.Add(
-                    DiagnosticInfo.Create(
-                        DiagnosticDescriptors.OpenApiWarning,
-                        Main.File.Locate(Main.Root.Start, Math.Min(1, Main.Root.Length)),
-                        "more than " + MaxWarnings + " problems in this document; the rest are not reported"
-                    )
-                );
-            }
-
-            return;
-        }
-
-        Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OpenApiWarning, location, message));
-    }
+    public void Warn(LocationInfo location, string message) =>
+        Report(DiagnosticDescriptors.OpenApiWarning, location, message, MaxWarnings, ref _warnings, ref _capReported);
 
     /// <summary>Reports a construct that is skipped; each construct once per document, at its first occurrence.</summary>
     public void Unsupported(ApiDocument document, DocNode node, string construct)
@@ -227,13 +216,42 @@ internal sealed class OpenApiContext
     }
 
     public void Error(ApiDocument document, DocNode node, string message) =>
-        Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OpenApiError, document.File.Locate(node), message));
+        Report(DiagnosticDescriptors.OpenApiError, document.File.Locate(node), message, MaxErrors, ref _errors, ref _errorCapReported);
+
+    private void Report(
+        Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor,
+        LocationInfo location,
+        string message,
+        int max,
+        ref int count,
+        ref bool capReported
+    )
+    {
+        if (count++ >= max)
+        {
+            if (!capReported)
+            {
+                capReported = true;
+                Diagnostics.Add(
+                    DiagnosticInfo.Create(
+                        descriptor,
+                        Main.File.Locate(Main.Root.Start, Math.Min(1, Main.Root.Length)),
+                        "more than " + max + " problems in this document; the rest are not reported"
+                    )
+                );
+            }
+
+            return;
+        }
+
+        Diagnostics.Add(DiagnosticInfo.Create(descriptor, location, message));
+    }
 
     /// <summary>Follows <c>$ref</c> (and chains of them) from <paramref name="site"/>; returns the site itself when it has none.</summary>
     public bool TryResolve(Site site, out Site target)
     {
         target = site;
-        for (var hops = 0; hops < 32; hops++)
+        for (var hops = 0; hops < MaxHops; hops++)
         {
             if (target.Node is not DocObject obj || target.Document.Get(obj, "$ref") is not { } refNode)
             {
@@ -248,7 +266,16 @@ internal sealed class OpenApiContext
             target = next;
         }
 
-        Error(site.Document, site.Node, "the reference chain starting here does not end (a $ref cycle)");
+        // A schema is resolved by every step that reads it: the chain is reported once per place it starts.
+        if (_endlessChains.Add((site.Document.Path, site.Node.Start)))
+        {
+            Error(
+                site.Document,
+                site.Node,
+                "the reference chain starting here does not end within " + MaxHops + " references (a $ref cycle?)"
+            );
+        }
+
         return false;
     }
 
