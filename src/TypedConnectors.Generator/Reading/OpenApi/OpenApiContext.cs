@@ -159,9 +159,7 @@ internal sealed class OpenApiContext
     private readonly HashSet<(string Path, int Start)> _endlessChains = new();
     private readonly Dictionary<(ApiDocument Document, string Reference), Site> _followed = new();
     private int _warnings;
-    private bool _capReported;
     private int _errors;
-    private bool _errorCapReported;
 
     public OpenApiContext(ApiDocument main, OpenApiVersion version, DocumentSet? documents)
     {
@@ -204,7 +202,7 @@ internal sealed class OpenApiContext
     }
 
     public void Warn(LocationInfo location, string message) =>
-        Report(DiagnosticDescriptors.OpenApiWarning, location, message, MaxWarnings, ref _warnings, ref _capReported);
+        Report(DiagnosticDescriptors.OpenApiWarning, location, message, MaxWarnings, ref _warnings);
 
     /// <summary>Reports a construct that is skipped; each construct once per document, at its first occurrence.</summary>
     public void Unsupported(ApiDocument document, DocNode node, string construct)
@@ -216,35 +214,32 @@ internal sealed class OpenApiContext
     }
 
     public void Error(ApiDocument document, DocNode node, string message) =>
-        Report(DiagnosticDescriptors.OpenApiError, document.File.Locate(node), message, MaxErrors, ref _errors, ref _errorCapReported);
+        Report(DiagnosticDescriptors.OpenApiError, document.File.Locate(node), message, MaxErrors, ref _errors);
 
+    /// <summary>Adds the diagnostic while fewer than <paramref name="max"/> of its kind are in; the next one says the rest are not.</summary>
     private void Report(
         Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor,
         LocationInfo location,
         string message,
         int max,
-        ref int count,
-        ref bool capReported
+        ref int count
     )
     {
-        if (count++ >= max)
+        var index = count++;
+        if (index < max)
         {
-            if (!capReported)
-            {
-                capReported = true;
-                Diagnostics.Add(
-                    DiagnosticInfo.Create(
-                        descriptor,
-                        Main.File.Locate(Main.Root.Start, Math.Min(1, Main.Root.Length)),
-                        "more than " + max + " problems in this document; the rest are not reported"
-                    )
-                );
-            }
-
-            return;
+            Diagnostics.Add(DiagnosticInfo.Create(descriptor, location, message));
         }
-
-        Diagnostics.Add(DiagnosticInfo.Create(descriptor, location, message));
+        else if (index == max)
+        {
+            Diagnostics.Add(
+                DiagnosticInfo.Create(
+                    descriptor,
+                    Main.File.Locate(Main.Root.Start, Math.Min(1, Main.Root.Length)),
+                    "more than " + max + " problems in this document; the rest are not reported"
+                )
+            );
+        }
     }
 
     /// <summary>Follows <c>$ref</c> (and chains of them) from <paramref name="site"/>; returns the site itself when it has none.</summary>

@@ -16,6 +16,7 @@ namespace TypedConnectors.Generator.Reading.OpenApi;
 internal sealed partial class OpenApiSchemas
 {
     private static readonly string[] VariantKeys = { "oneOf", "anyOf" };
+    private static readonly ConstraintsSpec NoConstraints = new();
 
     private static readonly string[] Structural =
     {
@@ -266,33 +267,21 @@ internal sealed partial class OpenApiSchemas
 
         var (minimum, exclusiveMinimum) = Bound("minimum", "exclusiveMinimum", isMinimum: true);
         var (maximum, exclusiveMaximum) = Bound("maximum", "exclusiveMaximum", isMinimum: false);
-        var (minLength, maxLength, minItems, maxItems) = (Int("minLength"), Int("maxLength"), Int("minItems"), Int("maxItems"));
-        var pattern = document.Get(schema, "pattern") is DocScalar { Kind: ScalarKind.String } p ? p.Text : null;
-        // Most schemas state no limit: those make no ConstraintsSpec.
-        if (
-            minLength is not null
-            || maxLength is not null
-            || minimum is not null
-            || maximum is not null
-            || exclusiveMinimum
-            || exclusiveMaximum
-            || pattern is not null
-            || minItems is not null
-            || maxItems is not null
-        )
+        var constraints = new ConstraintsSpec
         {
-            return new ConstraintsSpec
-            {
-                MinLength = minLength,
-                MaxLength = maxLength,
-                Minimum = minimum,
-                Maximum = maximum,
-                ExclusiveMinimum = exclusiveMinimum,
-                ExclusiveMaximum = exclusiveMaximum,
-                Pattern = pattern,
-                MinItems = minItems,
-                MaxItems = maxItems,
-            };
+            MinLength = Int("minLength"),
+            MaxLength = Int("maxLength"),
+            Minimum = minimum,
+            Maximum = maximum,
+            ExclusiveMinimum = exclusiveMinimum,
+            ExclusiveMaximum = exclusiveMaximum,
+            Pattern = document.Get(schema, "pattern") is DocScalar { Kind: ScalarKind.String } p ? p.Text : null,
+            MinItems = Int("minItems"),
+            MaxItems = Int("maxItems"),
+        };
+        if (constraints != NoConstraints)
+        {
+            return constraints;
         }
 
         // A nullable value written as anyOf/oneOf [{ type: string, maxLength: 2048 }, { type: 'null' }] (OpenAPI 3.1,
