@@ -5,6 +5,18 @@ namespace TypedConnectors.Generator.Model;
 /// <summary>Turns names from input files into valid, conventional C# identifiers.</summary>
 internal static class Naming
 {
+    /// <summary>The identifier made from <paramref name="name"/>, made once per name and kept in <paramref name="made"/>.</summary>
+    public static string Once(Dictionary<string, string> made, string name, Func<string, string> make)
+    {
+        if (!made.TryGetValue(name, out var identifier))
+        {
+            identifier = make(name);
+            made.Add(name, identifier);
+        }
+
+        return identifier;
+    }
+
     /// <summary>Members of <see cref="object"/>: a declared member of that name would hide or clash with them (CS0108, CS0114).</summary>
     public static readonly string[] ObjectMembers =
     {

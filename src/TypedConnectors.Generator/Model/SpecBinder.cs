@@ -322,10 +322,10 @@ internal static partial class SpecBinder
         private readonly Dictionary<string, string> _parameters = new(StringComparer.Ordinal);
 
         public string Property(string jsonName) =>
-            Get(_properties, jsonName, static n => Naming.EscapeKeyword(Naming.ToPascal(n, "Property")));
+            Naming.Once(_properties, jsonName, static n => Naming.EscapeKeyword(Naming.ToPascal(n, "Property")));
 
         public string EnumMember(string value) =>
-            Get(
+            Naming.Once(
                 _enumMembers,
                 value,
                 static v =>
@@ -334,18 +334,7 @@ internal static partial class SpecBinder
                     )
             );
 
-        public string Parameter(string name) => Get(_parameters, name, static n => Naming.ToCamel(n, "value"));
-
-        private static string Get(Dictionary<string, string> names, string name, Func<string, string> make)
-        {
-            if (!names.TryGetValue(name, out var identifier))
-            {
-                identifier = make(name);
-                names.Add(name, identifier);
-            }
-
-            return identifier;
-        }
+        public string Parameter(string name) => Naming.Once(_parameters, name, static n => Naming.ToCamel(n, "value"));
     }
 
     private static string SanitizeNamespace(string ns)

@@ -222,15 +222,7 @@ internal sealed partial class OpenApiSchemas
     {
         // Names repeat across a hierarchy (every record of it has the ancestors' names): each is made an identifier once.
         var canonical = new Dictionary<string, string>(StringComparer.Ordinal);
-        string Identifier(string jsonName)
-        {
-            if (!canonical.TryGetValue(jsonName, out var identifier))
-            {
-                canonical.Add(jsonName, identifier = Canonical(jsonName));
-            }
-
-            return identifier;
-        }
+        string Identifier(string jsonName) => Naming.Once(canonical, jsonName, Canonical);
 
         foreach (var name in _types.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList())
         {
